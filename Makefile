@@ -1,0 +1,73 @@
+# Lotse: `make demo` serves the demo, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	@echo "==> Creating the virtual environment in $(VENV) and installing pinned dependencies"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt -r requirements/dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	@echo "==> Compiling translations"
+	@$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+migrate: install messages
+	@echo "==> Starting the embedded PostgreSQL (var/postgres) unless DATABASE_URL is set, and migrating"
+	@$(MANAGE) migrate --no-input --verbosity 0
+
+demo: migrate
+	@echo "==> Loading the demo county (idempotent)"
+	@$(MANAGE) load_demo_data
+	@echo "==> Collecting static files"
+	@$(MANAGE) collectstatic --no-input --verbosity 0
+	@echo "==> Serving Lotse on http://$(HOST):$(PORT)/ (Ctrl+C stops; the database keeps running, 'make stop-db' stops it)"
+	@$(MANAGE) runserver --insecure $(HOST):$(PORT)
+
+serve: migrate
+	@$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	@echo "==> ruff"
+	@$(BIN)/ruff check lotse manage.py
+	@$(BIN)/ruff format --check lotse manage.py
+
+typecheck: install
+	@echo "==> mypy"
+	@$(BIN)/mypy lotse manage.py
+
+deploy-check: install
+	@echo "==> Django deploy check with production settings"
+	@DJANGO_SETTINGS_MODULE=lotse.settings.production \
+	  SECRET_KEY=deploy-check-$$(printf '%064d' 0)-not-a-real-key \
+	  DATABASE_URL=postgresql://lotse@127.0.0.1:5432/lotse ALLOWED_HOSTS=lotse.example.org \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+pytest: migrate
+	@echo "==> Missing-migrations check"
+	@$(MANAGE) makemigrations --check --dry-run --verbosity 1
+	@echo "==> pytest"
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck deploy-check pytest
+
+stop-db: install
+	@$(PY) -c "from pathlib import Path; from lotse.core.embedded_db import stop; print('stopped' if stop(Path('var/postgres')) else 'not running')"
+
+lock:
+	@$(PY) -m pip install --quiet pip-tools
+	@cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links base.in
+	@cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links dev.in
+
+clean:
+	rm -rf $(VENV) var/static

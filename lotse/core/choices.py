@@ -1,0 +1,34 @@
+"""Vocabularies of the core domain. The codes are stable; labels are translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    LANDRATSAMT = "landratsamt", _("District office (Landratsamt)")
+    GEMEINDE = "gemeinde", _("Municipality (Gemeinde/Stadt)")
+    WOHLFAHRTSVERBAND = "wohlfahrtsverband", _("Welfare association")
+    VEREIN = "verein", _("Association (Verein)")
+    SONSTIGE = "sonstige", _("Other")
+
+
+class Role(models.TextChoices):
+    INTEGRATIONSMANAGEMENT = "integrationsmanagement", _("Integration management")
+    TEAMLEITUNG = "teamleitung", _("Team lead")
+    UNTERBRINGUNG = "unterbringung", _("Accommodation")
+    EHRENAMTSKOORDINATION = "ehrenamtskoordination", _("Volunteer coordination")
+    STATISTIK = "statistik", _("Social planning / statistics")
+    ORGANISATIONSADMINISTRATION = "organisationsadministration", _("Organisation administration")
+    SYSTEMADMINISTRATION = "systemadministration", _("System administration")
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("viewed")
+    PRINT = "print", _("printed")
+    EXPORT = "export", _("exported")
+
+
+# Roles that only ever see aggregates, never a single person's record.
+AGGREGATE_ONLY_ROLES = frozenset({Role.STATISTIK})
+# Roles that administer users (of their own organisation, or of all).
+ADMIN_ROLES = frozenset({Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION})

@@ -1,0 +1,149 @@
+"""Forms of the core domain: raw input in, domain values out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lotse.core.choices import Role
+from lotse.core.models import Organisation, User
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget; Django itself sets aria-invalid and aria-describedby."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            _style(field)
+
+
+def _style(field: forms.Field) -> None:
+    widget = field.widget
+    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.HiddenInput)):
+        return
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
+    error_messages = {
+        # One message for every failure: it must not reveal whether the user exists.
+        "invalid_login": _("Username or password is not correct. Please try again."),
+        "inactive": _("Username or password is not correct. Please try again."),
+    }
+
+
+class RoleChoiceField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, allow_sysadmin: bool, **kwargs: Any) -> None:
+        choices = [c for c in Role.choices if allow_sysadmin or c[0] != Role.SYSTEMADMINISTRATION]
+        super().__init__(
+            choices=choices,
+            label=_("Roles"),
+            error_messages={"required": _("Choose at least one role.")},
+            **kwargs,
+        )
+
+
+class UserForm(BootstrapMixin, forms.Form):
+    """Name, e-mail and roles of a user; ``version`` detects concurrent edits."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, allow_sysadmin: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"] = RoleChoiceField(allow_sysadmin=allow_sysadmin)
+
+
+class UserCreateForm(UserForm):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        error_messages={"invalid": _("Letters, digits and @ . + - _ only, no spaces.")},
+    )
+    password1 = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, not a common password. The user can change it after signing in."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    field_order = ["organisation", "username", "first_name", "last_name", "email", "roles", "password1", "password2"]
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(queryset=organisations, label=_("Organisation"))
+            _style(self.fields["organisation"])
+        self.order_fields(self.field_order)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is already taken."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SetPasswordForm(BootstrapMixin, forms.Form):
+    password1 = forms.CharField(
+        label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Repeat password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lotse.core import services
+from lotse.core.choices import OrganisationKind
+
+
+class Command(BaseCommand):
+    help = "Create an organisation (Träger), or update its name and kind. Idempotent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--short-name", required=True, help="Unique short name, e.g. caritas-lb")
+        parser.add_argument("--name", required=True, help="Full name")
+        parser.add_argument("--kind", required=True, help="One of: " + ", ".join(OrganisationKind.values))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = options["name"].strip()
+        if not name:
+            raise CommandError("--name must not be empty.")
+        try:
+            organisation, created = services.ensure_organisation(
+                short_name=options["short_name"].strip(), name=name, kind=options["kind"].strip()
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        verb = "Created" if created else "Up to date"
+        self.stdout.write(f"{verb}: organisation {organisation.short_name} ({organisation.name}, {organisation.kind})")

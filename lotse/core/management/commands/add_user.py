@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from lotse.core import services
+from lotse.core.choices import Role
+from lotse.core.models import Organisation, User
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a user of an organisation with one or more roles (repeat --role), or bring an existing "
+        "user's organisation and roles in line. Idempotent. The password is read from --password-file; "
+        "without it the user gets no usable password and sets one via 'Forgot your password?'."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", required=True)
+        parser.add_argument("--organisation", required=True, help="Short name of the organisation")
+        parser.add_argument("--role", action="append", required=True, help="One of: " + ", ".join(Role.values))
+        parser.add_argument("--password-file", type=Path, help="File whose first line is the password")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        username: str = options["username"].strip()
+        organisation = Organisation.objects.filter(short_name=options["organisation"]).first()
+        if organisation is None:
+            raise CommandError(
+                f"No organisation with short name {options['organisation']!r}. Create it with add_organisation first."
+            )
+        password = self._read_password(options["password_file"])
+        try:
+            with transaction.atomic():
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = services.create_user(
+                        actor=None,
+                        organisation=organisation,
+                        username=username,
+                        roles=options["role"],
+                        password=password,
+                        first_name=options["first_name"],
+                        last_name=options["last_name"],
+                        email=options["email"],
+                    )
+                    self.stdout.write(f"Created: user {user.username} ({organisation.short_name}, {', '.join(user.roles)})")
+                    return
+                if user.organisation_id != organisation.pk:
+                    raise CommandError(
+                        f"User {username!r} already exists in organisation {user.organisation.short_name!r}."
+                    )
+                services.update_user(
+                    actor=None,
+                    user=user,
+                    expected_version=user.version,
+                    roles=options["role"],
+                    first_name=options["first_name"] or user.first_name,
+                    last_name=options["last_name"] or user.last_name,
+                    email=options["email"] or user.email,
+                )
+                if password and not user.check_password(password):
+                    services.set_user_password(actor=None, user=user, password=password)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(f"Up to date: user {user.username} ({organisation.short_name}, {', '.join(user.roles)})")
+
+    def _read_password(self, path: Path | None) -> str | None:
+        if path is None:
+            return None
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise CommandError(f"Cannot read the password file {path}: {error.strerror}.") from None
+        password = lines[0] if lines else ""
+        if not password:
+            raise CommandError(f"The password file {path} is empty.")
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("The password is not accepted: " + " ".join(error.messages)) from None
+        return password

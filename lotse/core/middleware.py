@@ -1,0 +1,98 @@
+"""Request-level guards: role checks, session lifetime and cache headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from lotse.core.signals import LOGIN_AT_KEY
+
+View = Callable[..., HttpResponse]
+
+
+def is_public(view_func: Any) -> bool:
+    """Django's own marker (``login_not_required``) for views outside login."""
+    return getattr(view_func, "login_required", True) is False
+
+
+def is_django_admin(view_func: Any) -> bool:
+    module = getattr(view_func, "__module__", "") or ""
+    return module.startswith("django.contrib.admin") or getattr(view_func, "admin_site", None) is not None
+
+
+class RoleRequiredMiddleware:
+    """Deny by default: a view must declare which roles may use it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
+        if is_public(view_func) or is_django_admin(view_func):
+            return None
+        allowed: frozenset[str] | None = getattr(view_func, "lotse_roles", None)
+        if allowed is None:
+            raise PermissionDenied("view declares no roles")
+        user = request.user
+        if not user.is_authenticated or not set(getattr(user, "roles", [])) & allowed:
+            raise PermissionDenied
+        return None
+
+
+class SessionLifetimeMiddleware:
+    """End sessions 12 hours after login, however active (idle expiry is Django's own).
+
+    The idle timeout is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST:
+    each request pushes the session's expiry 30 minutes into the future, and
+    an expired session row is never loaded again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            raw = request.session.get(LOGIN_AT_KEY)
+            login_at = _parse(raw)
+            if login_at is None:
+                request.session[LOGIN_AT_KEY] = timezone.now().isoformat()
+            elif timezone.now() - login_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please sign in again."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+def _parse(raw: Any) -> datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+class NoStoreMiddleware:
+    """Pages may show personal data: no browser or proxy may keep a copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

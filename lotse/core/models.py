@@ -1,0 +1,251 @@
+"""Organisations, municipalities, users and the audit trail.
+
+Every model holding personal data is tracked by pghistory (database triggers,
+so bulk updates are caught as well) and offers ``objects.visible_to(user)``,
+the only way views fetch it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lotse.core.choices import AccessAction, OrganisationKind, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+ags_validator = RegexValidator(
+    regex=r"^(0[1-9]|1[0-6])\d{6}$",
+    message=_("The official municipality key (AGS) has exactly 8 digits and starts with a state code 01 to 16."),
+    code="invalid_ags",
+)
+short_name_validator = RegexValidator(
+    regex=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$",
+    message=_("The short name may contain letters, digits, hyphens and underscores (at most 30 characters)."),
+    code="invalid_short_name",
+)
+
+
+class VersionedModel(models.Model):
+    """A record edited in forms: ``version`` detects concurrent edits (see services.save_versioned)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user: User | AnonymousUser) -> OrganisationQuerySet:
+        # Organisations are not personal data: every signed-in user may see them
+        # (they are needed to address a handover or referral).
+        if not user.is_authenticated:
+            return self.none()
+        return self.all()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Organisation(VersionedModel):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=30, unique=True, validators=[short_name_validator])
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(short_name__regex=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$"), name="organisation_short_name_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def visible_to(self, user: User | AnonymousUser) -> MunicipalityQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.all()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Municipality(VersionedModel):
+    ags = models.CharField(
+        _("official municipality key (AGS)"), max_length=8, unique=True, validators=[ags_validator]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    county = models.CharField(_("county"), max_length=200, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ags__regex=r"^(0[1-9]|1[0-6])[0-9]{6}$"), name="municipality_ags_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ags})"
+
+
+class LotseUserManager(UserManager["User"]):
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def visible_to(self, user: User | AnonymousUser) -> UserQuerySet:
+        return self.get_queryset().visible_to(user)
+
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("roles", [Role.SYSTEMADMINISTRATION])
+        return super().create_superuser(username, email, password, **extra)
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: User | AnonymousUser) -> UserQuerySet:
+        """Colleagues of the same organisation; everyone for system administrators.
+
+        A statistics-only user sees nobody but themselves: that role works on
+        aggregates, never on a person's record.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        assert isinstance(user, User)
+        if user.has_role(Role.SYSTEMADMINISTRATION):
+            return self.all()
+        if user.is_aggregate_only:
+            return self.filter(pk=user.pk)
+        return self.filter(organisation_id=user.organisation_id)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+)
+class User(VersionedModel, AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="users"
+    )
+    roles = ArrayField(
+        models.CharField(max_length=40, choices=Role.choices),
+        verbose_name=_("roles"),
+        default=list,
+    )
+
+    objects = LotseUserManager()  # type: ignore[misc]
+
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email", "organisation"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(roles__contained_by=Role.values), name="user_roles_valid"
+            ),
+            models.CheckConstraint(condition=Q(roles__len__gte=1), name="user_has_a_role"),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(set(self.roles) & set(roles))
+
+    @property
+    def is_aggregate_only(self) -> bool:
+        return set(self.roles) <= {Role.STATISTIK}
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels[r]) for r in Role.values if r in self.roles]
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that knows its user, so deactivation can end it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from lotse.core.sessions import SessionStore
+
+        return SessionStore
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def visible_to(self, user: User | AnonymousUser) -> AccessLogQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        assert isinstance(user, User)
+        if user.has_role(Role.SYSTEMADMINISTRATION):
+            return self.all()
+        if user.has_role(Role.ORGANISATIONSADMINISTRATION):
+            return self.filter(organisation_id=user.organisation_id)
+        return self.none()
+
+
+class AccessLogEntry(models.Model):
+    """Who viewed, printed or exported which record, when.
+
+    Append-only: database triggers refuse every UPDATE and DELETE, whatever
+    the application code tries.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.CharField(_("record"), max_length=64)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-at"]), models.Index(fields=["record_type", "record_id"])]
+        triggers = [
+            pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}#{self.record_id}"

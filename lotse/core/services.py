@@ -1,0 +1,246 @@
+"""Every state change of the core domain: one transaction, one audit trail.
+
+Changes to tracked models are recorded by pghistory's triggers; the
+``audit_context`` names who did it (the signed-in user, or the management
+command for scripted set-up) so the history always says who changed what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import pghistory
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from lotse.core.choices import AccessAction, OrganisationKind, Role
+from lotse.core.models import AccessLogEntry, Municipality, Organisation, User, UserSession, VersionedModel
+
+V = TypeVar("V", bound=VersionedModel)
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record since it was loaded into the form."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This record was changed by someone else in the meantime. "
+                "Your changes were not saved; please reload the page and enter them again."
+            )
+        )
+
+
+@contextmanager
+def audit_context(actor: User | None = None, **extra: Any) -> Iterator[None]:
+    """Name the actor of the changes made inside (merged with the request's context)."""
+    context: dict[str, Any] = dict(extra)
+    if actor is not None:
+        context["user"] = actor.pk
+    with pghistory.context(**context):
+        yield
+
+
+def save_versioned(instance: V, expected_version: int, fields: Iterable[str]) -> V:
+    """Save ``fields`` of ``instance`` only if nobody saved it since ``expected_version``.
+
+    Runs inside the caller's transaction: the row is updated with a
+    ``WHERE version = expected`` guard, so of two concurrent saves only the
+    first succeeds and the second gets ConcurrentEditError.
+    """
+    names = list(fields)
+    model = type(instance)
+    values = {name: getattr(instance, name) for name in names}
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if updated != 1:
+        raise ConcurrentEditError
+    instance.version = expected_version + 1
+    return instance
+
+
+# Organisations and municipalities (scripted set-up and system administration)
+
+
+def ensure_organisation(*, short_name: str, name: str, kind: str, actor: User | None = None) -> tuple[Organisation, bool]:
+    """Create the organisation, or update its name and kind: idempotent."""
+    if kind not in OrganisationKind.values:
+        raise ValidationError(
+            _("Unknown organisation kind “%(kind)s”. Allowed: %(allowed)s.")
+            % {"kind": kind, "allowed": ", ".join(OrganisationKind.values)}
+        )
+    with transaction.atomic(), audit_context(actor, command="ensure_organisation"):
+        organisation = Organisation.objects.select_for_update().filter(short_name=short_name).first()
+        if organisation is None:
+            organisation = Organisation(short_name=short_name, name=name, kind=kind)
+            organisation.full_clean()
+            organisation.save()
+            return organisation, True
+        if organisation.name != name or organisation.kind != kind:
+            organisation.name, organisation.kind = name, kind
+            organisation.full_clean()
+            save_versioned(organisation, organisation.version, ["name", "kind"])
+        return organisation, False
+
+
+def ensure_municipality(*, ags: str, name: str, county: str = "", actor: User | None = None) -> tuple[Municipality, bool]:
+    with transaction.atomic(), audit_context(actor, command="ensure_municipality"):
+        municipality = Municipality.objects.select_for_update().filter(ags=ags).first()
+        if municipality is None:
+            municipality = Municipality(ags=ags, name=name, county=county)
+            municipality.full_clean()
+            municipality.save()
+            return municipality, True
+        if municipality.name != name or (county and municipality.county != county):
+            municipality.name = name
+            municipality.county = county or municipality.county
+            municipality.full_clean()
+            save_versioned(municipality, municipality.version, ["name", "county"])
+        return municipality, False
+
+
+# Users
+
+
+def _validate_roles(roles: Iterable[str]) -> list[str]:
+    chosen = [r for r in Role.values if r in set(roles)]
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationError(
+            _("Unknown role “%(role)s”. Allowed: %(allowed)s.")
+            % {"role": ", ".join(sorted(unknown)), "allowed": ", ".join(Role.values)},
+            code="unknown_role",
+        )
+    if not chosen:
+        raise ValidationError(_("A user needs at least one role."), code="no_role")
+    return chosen
+
+
+def _check_may_administer(actor: User | None, organisation: Organisation, roles: Iterable[str]) -> None:
+    """Organisation admins manage their own organisation only and cannot hand out system administration."""
+    if actor is None or actor.has_role(Role.SYSTEMADMINISTRATION):
+        return
+    if not actor.has_role(Role.ORGANISATIONSADMINISTRATION) or actor.organisation_id != organisation.pk:
+        raise ValidationError(_("You may only manage users of your own organisation."), code="foreign_org")
+    if Role.SYSTEMADMINISTRATION in set(roles):
+        raise ValidationError(
+            _("Only system administrators may grant the role “System administration”."), code="sysadmin_role"
+        )
+
+
+def create_user(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    username: str,
+    roles: Iterable[str],
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    chosen = _validate_roles(roles)
+    _check_may_administer(actor, organisation, chosen)
+    with transaction.atomic(), audit_context(actor, command="create_user"):
+        user = User(
+            organisation=organisation,
+            username=username,
+            roles=chosen,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            is_staff=Role.SYSTEMADMINISTRATION in chosen,
+            is_superuser=Role.SYSTEMADMINISTRATION in chosen,
+        )
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        return user
+
+
+def update_user(
+    *,
+    actor: User | None,
+    user: User,
+    expected_version: int,
+    roles: Iterable[str],
+    first_name: str,
+    last_name: str,
+    email: str,
+) -> User:
+    chosen = _validate_roles(roles)
+    _check_may_administer(actor, user.organisation, chosen)
+    if actor is not None and actor.pk == user.pk and not set(chosen) & {
+        Role.ORGANISATIONSADMINISTRATION,
+        Role.SYSTEMADMINISTRATION,
+    } and actor.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION):
+        raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
+    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(
+        Role.SYSTEMADMINISTRATION
+    ):
+        raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
+    with transaction.atomic(), audit_context(actor, command="update_user"):
+        user.roles = chosen
+        user.first_name, user.last_name, user.email = first_name, last_name, email
+        user.is_staff = user.is_superuser = Role.SYSTEMADMINISTRATION in chosen
+        user.full_clean(exclude=["password"])
+        save_versioned(user, expected_version, ["roles", "first_name", "last_name", "email", "is_staff", "is_superuser"])
+        return user
+
+
+def set_user_active(*, actor: User | None, user: User, active: bool, expected_version: int) -> User:
+    """Activate or deactivate a user; deactivation ends all of their sessions at once."""
+    _check_may_administer(actor, user.organisation, [])
+    if actor is not None and actor.pk == user.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own account."), code="self_deactivate")
+    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(
+        Role.SYSTEMADMINISTRATION
+    ):
+        raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
+    with transaction.atomic(), audit_context(actor, command="set_user_active"):
+        user.is_active = active
+        save_versioned(user, expected_version, ["is_active"])
+        if not active:
+            UserSession.objects.filter(user=user).delete()
+        return user
+
+
+def set_user_password(*, actor: User | None, user: User, password: str) -> User:
+    _check_may_administer(actor, user.organisation, [])
+    validate_password(password, user)
+    with transaction.atomic(), audit_context(actor, command="set_user_password"):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        # A new password ends every session that was signed in with the old one.
+        UserSession.objects.filter(user=user).delete()
+        return user
+
+
+# Access log
+
+
+def log_access(
+    *, actor: User, action: str, record: models.Model, request: HttpRequest | None = None
+) -> AccessLogEntry:
+    """Record that ``actor`` viewed, printed or exported ``record``."""
+    if action not in AccessAction.values:
+        raise ValueError(f"unknown access action {action!r}")
+    return AccessLogEntry.objects.create(
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        action=action,
+        record_type=record._meta.label_lower,
+        record_id=str(record.pk),
+        path=(request.get_full_path()[:500] if request is not None else ""),
+    )

@@ -1,0 +1,180 @@
+"""User management by organisation administrators (own organisation) and system administrators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lotse.core import services
+from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.choices import AccessAction, Role
+from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionForm
+from lotse.core.models import Organisation, User
+
+ADMINS = (Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
+
+
+def _is_sysadmin(request: HttpRequest) -> bool:
+    return isinstance(request.user, User) and request.user.has_role(Role.SYSTEMADMINISTRATION)
+
+
+def _add_errors(form: object, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)  # type: ignore[attr-defined]
+
+
+@roles_required(*ADMINS)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.visible_to(request.user).select_related("organisation").order_by(
+        "organisation__name", "last_name", "first_name", "username"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        from django.db.models import Q
+
+        users = users.filter(
+            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "core/user_list.html", {"page": page, "query": query, "show_org": _is_sysadmin(request)})
+
+
+@roles_required(*ADMINS)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    assert isinstance(actor, User)
+    sysadmin = _is_sysadmin(request)
+    form = UserCreateForm(
+        request.POST or None,
+        allow_sysadmin=sysadmin,
+        organisations=Organisation.objects.all() if sysadmin else None,
+        initial={"organisation": actor.organisation_id},
+    )
+    organisation = actor.organisation
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if sysadmin:
+            organisation = data["organisation"]
+        try:
+            user = services.create_user(
+                actor=actor,
+                organisation=organisation,
+                username=data["username"],
+                roles=data["roles"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("User “%(username)s” was created.") % {"username": user.username})
+            return redirect("core:user_detail", pk=user.pk)
+    return render(request, "core/user_form.html", {"form": form, "creating": True})
+
+
+@roles_required(*ADMINS)
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    assert isinstance(actor, User)
+    user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
+    sysadmin = _is_sysadmin(request)
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "roles": user.roles,
+        "version": user.version,
+    }
+    form = UserForm(request.POST or None, initial=initial, allow_sysadmin=sysadmin)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_user(
+                    actor=actor,
+                    user=user,
+                    expected_version=data["version"] or 0,
+                    roles=data["roles"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                )
+            except services.ConcurrentEditError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Changes to “%(username)s” were saved.") % {"username": user.username})
+                return redirect("core:user_detail", pk=user.pk)
+    else:
+        services.log_access(actor=actor, action=AccessAction.VIEW, record=user, request=request)
+    return render(
+        request,
+        "core/user_detail.html",
+        {"form": form, "subject": user, "password_form": SetPasswordForm(user)},
+    )
+
+
+@roles_required(*ADMINS)
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    assert isinstance(actor, User)
+    user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
+    form = VersionForm(request.POST)
+    activate = request.POST.get("active") == "1"
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete. Please try again."))
+        return redirect("core:user_detail", pk=user.pk)
+    try:
+        services.set_user_active(
+            actor=actor, user=user, active=activate, expected_version=form.cleaned_data["version"]
+        )
+    except services.ConcurrentEditError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if activate:
+            messages.success(request, _("“%(username)s” can sign in again.") % {"username": user.username})
+        else:
+            messages.success(
+                request,
+                _("“%(username)s” was deactivated and signed out everywhere.") % {"username": user.username},
+            )
+    return redirect("core:user_detail", pk=user.pk)
+
+
+@roles_required(*ADMINS)
+@require_POST
+def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    assert isinstance(actor, User)
+    user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
+    form = SetPasswordForm(user, request.POST)
+    if form.is_valid():
+        try:
+            services.set_user_password(actor=actor, user=user, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The password of “%(username)s” was set.") % {"username": user.username})
+            return redirect("core:user_detail", pk=user.pk)
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
+               "roles": user.roles, "version": user.version}
+    return render(
+        request,
+        "core/user_detail.html",
+        {"form": UserForm(initial=initial, allow_sysadmin=_is_sysadmin(request)), "subject": user,
+         "password_form": form},
+    )

@@ -1,0 +1,28 @@
+"""URL configuration. Every view is login-protected unless marked ``login_not_required``."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from lotse.core.views import auth
+
+# Views reachable without signing in beyond login, password reset and the
+# language switch. Empty for now: the public city map will be the first.
+PUBLIC_ALLOWLIST: list[str] = []
+
+urlpatterns = [
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("password-reset/", auth.password_reset, name="password_reset"),
+    path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth.password_reset_confirm, name="password_reset_confirm"),
+    path("password-reset/done/", auth.password_reset_complete, name="password_reset_complete"),
+    path("password-change/", auth.password_change, name="password_change"),
+    path("password-change/done/", auth.password_change_done, name="password_change_done"),
+    path("language/", login_not_required(set_language), name="set_language"),
+    path("django-admin/", admin.site.urls),
+    path("", include("lotse.core.urls")),
+]
+
+handler500 = "lotse.core.views.errors.server_error"
