@@ -31,8 +31,9 @@ class ConcurrentEditError(Exception):
     def __init__(self) -> None:
         super().__init__(
             _(
-                "This record was changed by someone else in the meantime. "
-                "Your changes were not saved; please reload the page and enter them again."
+                "This record was changed by someone else in the meantime, so your changes were not saved "
+                "and nothing was overwritten. Your input is still in the form: compare it with the current "
+                "values and save again."
             )
         )
 

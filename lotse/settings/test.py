@@ -1,5 +1,6 @@
 """Settings for the pytest suite."""
 
+from lotse.settings import env
 from lotse.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -9,3 +10,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A separate name lets two test runs share one server (e.g. a developer and an editor plugin).
+DATABASES["default"]["TEST"] = {"NAME": env.get_str("LOTSE_TEST_DATABASE", "test_lotse")}  # noqa: F405

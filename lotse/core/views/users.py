@@ -95,6 +95,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "version": user.version,
     }
     form = UserForm(request.POST or None, initial=initial, allow_sysadmin=sysadmin)
+    conflict: User | None = None
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -109,7 +110,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     email=data["email"],
                 )
             except services.ConcurrentEditError as error:
+                # Keep the user's input; the next save is checked against the current version.
+                current = User.objects.select_related("organisation").get(pk=user.pk)
+                form = UserForm(
+                    {**request.POST.dict(), "roles": request.POST.getlist("roles"), "version": current.version},
+                    allow_sysadmin=sysadmin,
+                )
+                form.is_valid()
                 form.add_error(None, str(error))
+                conflict = current
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -120,7 +129,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/user_detail.html",
-        {"form": form, "subject": user, "password_form": SetPasswordForm(user)},
+        {"form": form, "subject": user, "password_form": SetPasswordForm(user), "conflict": conflict},
     )
 
 

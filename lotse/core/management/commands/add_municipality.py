@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lotse.core import services
+from lotse.core.models import Municipality
+from lotse.core.validation import error_text
 
 
 class Command(BaseCommand):
@@ -25,6 +27,6 @@ class Command(BaseCommand):
                 ags=options["ags"].strip(), name=name, county=options["county"].strip()
             )
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError(error_text(error, Municipality)) from None
         verb = "Created" if created else "Up to date"
         self.stdout.write(f"{verb}: municipality {municipality.ags} {municipality.name}")

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lotse.core import services
+from lotse.core.models import Organisation
+from lotse.core.validation import error_text
 from lotse.core.choices import OrganisationKind
 
 
@@ -26,6 +28,6 @@ class Command(BaseCommand):
                 short_name=options["short_name"].strip(), name=name, kind=options["kind"].strip()
             )
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError(error_text(error, Organisation)) from None
         verb = "Created" if created else "Up to date"
         self.stdout.write(f"{verb}: organisation {organisation.short_name} ({organisation.name}, {organisation.kind})")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lotse.core import services
+from lotse.core.validation import error_text
 from lotse.core.choices import Role
 from lotse.core.models import Organisation, User
 
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                 if password and not user.check_password(password):
                     services.set_user_password(actor=None, user=user, password=password)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError(error_text(error, User)) from None
         self.stdout.write(f"Up to date: user {user.username} ({organisation.short_name}, {', '.join(user.roles)})")
 
     def _read_password(self, path: Path | None) -> str | None:
