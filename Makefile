@@ -57,7 +57,7 @@ pytest: migrate
 	@echo "==> Missing-migrations check"
 	@$(MANAGE) makemigrations --check --dry-run --verbosity 1
 	@echo "==> pytest"
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
 test: lint typecheck deploy-check pytest
 

@@ -9,8 +9,9 @@ walks every URL pattern to prove the declaration is there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -42,22 +43,15 @@ def any_role(view: V) -> V:
 M = TypeVar("M", bound=Model)
 
 
-class _Scoped(Protocol[M]):
-    def visible_to(self, user: Any) -> QuerySet[M]: ...
-
-
 def get_visible_or_404(source: type[M] | QuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one record through the model's ``visible_to`` scope; anything else is a 404.
 
     A record the user may not see is indistinguishable from one that does
     not exist, so its existence is never revealed.
     """
-    queryset: QuerySet[M]
-    if isinstance(source, QuerySet):
-        queryset = source.visible_to(user)  # type: ignore[attr-defined]
-    else:
-        queryset = source.objects.visible_to(user)  # type: ignore[attr-defined]
+    base: Any = source if isinstance(source, QuerySet) else source._default_manager
+    queryset: QuerySet[M] = base.visible_to(user)
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

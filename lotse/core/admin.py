@@ -20,7 +20,7 @@ class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "organisation", "is_active"]
     list_filter = ["organisation", "is_active"]
     fieldsets = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.db.models import QuerySet
 
@@ -18,7 +20,7 @@ def tracked_event_models() -> list[type]:
     ]
 
 
-def history_for(user: User) -> QuerySet:
+def history_for(user: User) -> QuerySet[Any]:
     """Events the user may read: everything for system administrators, else those of their organisation.
 
     An event belongs to an organisation when it references it: an event of

@@ -34,6 +34,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for name, label, allowed in NAVIGATION:
         if allowed is None or roles & allowed:
             url = reverse(name)
-            items.append({"url": url, "label": label, "active": current == name or (
-                name != "core:start" and request.path_info.startswith(url))})
+            items.append(
+                {
+                    "url": url,
+                    "label": label,
+                    "active": current == name or (name != "core:start" and request.path_info.startswith(url)),
+                }
+            )
     return {"navigation": items}

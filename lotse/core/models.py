@@ -69,9 +69,7 @@ class Organisation(VersionedModel):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
             models.CheckConstraint(
                 condition=Q(short_name__regex=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$"), name="organisation_short_name_valid"
             ),
@@ -90,9 +88,7 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Municipality(VersionedModel):
-    ags = models.CharField(
-        _("official municipality key (AGS)"), max_length=8, unique=True, validators=[ags_validator]
-    )
+    ags = models.CharField(_("official municipality key (AGS)"), max_length=8, unique=True, validators=[ags_validator])
     name = models.CharField(_("name"), max_length=200)
     county = models.CharField(_("county"), max_length=200, blank=True)
 
@@ -117,7 +113,9 @@ class LotseUserManager(UserManager["User"]):
     def visible_to(self, user: User | AnonymousUser) -> UserQuerySet:
         return self.get_queryset().visible_to(user)
 
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> User:
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
         extra.setdefault("roles", [Role.SYSTEMADMINISTRATION])
         return super().create_superuser(username, email, password, **extra)
 
@@ -164,9 +162,7 @@ class User(VersionedModel, AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(roles__contained_by=Role.values), name="user_roles_valid"
-            ),
+            models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="user_roles_valid"),
             models.CheckConstraint(condition=Q(roles__len__gte=1), name="user_has_a_role"),
         ]
 

@@ -70,7 +70,9 @@ def save_versioned(instance: V, expected_version: int, fields: Iterable[str]) ->
 # Organisations and municipalities (scripted set-up and system administration)
 
 
-def ensure_organisation(*, short_name: str, name: str, kind: str, actor: User | None = None) -> tuple[Organisation, bool]:
+def ensure_organisation(
+    *, short_name: str, name: str, kind: str, actor: User | None = None
+) -> tuple[Organisation, bool]:
     """Create the organisation, or update its name and kind: idempotent."""
     if kind not in OrganisationKind.values:
         raise ValidationError(
@@ -91,7 +93,9 @@ def ensure_organisation(*, short_name: str, name: str, kind: str, actor: User | 
         return organisation, False
 
 
-def ensure_municipality(*, ags: str, name: str, county: str = "", actor: User | None = None) -> tuple[Municipality, bool]:
+def ensure_municipality(
+    *, ags: str, name: str, county: str = "", actor: User | None = None
+) -> tuple[Municipality, bool]:
     with transaction.atomic(), audit_context(actor, command="ensure_municipality"):
         municipality = Municipality.objects.select_for_update().filter(ags=ags).first()
         if municipality is None:
@@ -182,21 +186,27 @@ def update_user(
 ) -> User:
     chosen = _validate_roles(roles)
     _check_may_administer(actor, user.organisation, chosen)
-    if actor is not None and actor.pk == user.pk and not set(chosen) & {
-        Role.ORGANISATIONSADMINISTRATION,
-        Role.SYSTEMADMINISTRATION,
-    } and actor.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION):
-        raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
-    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(
-        Role.SYSTEMADMINISTRATION
+    if (
+        actor is not None
+        and actor.pk == user.pk
+        and not set(chosen)
+        & {
+            Role.ORGANISATIONSADMINISTRATION,
+            Role.SYSTEMADMINISTRATION,
+        }
+        and actor.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
     ):
+        raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
+    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(Role.SYSTEMADMINISTRATION):
         raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
     with transaction.atomic(), audit_context(actor, command="update_user"):
         user.roles = chosen
         user.first_name, user.last_name, user.email = first_name, last_name, email
         user.is_staff = user.is_superuser = Role.SYSTEMADMINISTRATION in chosen
         user.full_clean(exclude=["password"])
-        save_versioned(user, expected_version, ["roles", "first_name", "last_name", "email", "is_staff", "is_superuser"])
+        save_versioned(
+            user, expected_version, ["roles", "first_name", "last_name", "email", "is_staff", "is_superuser"]
+        )
         return user
 
 
@@ -205,9 +215,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool, expected_ve
     _check_may_administer(actor, user.organisation, [])
     if actor is not None and actor.pk == user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."), code="self_deactivate")
-    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(
-        Role.SYSTEMADMINISTRATION
-    ):
+    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(Role.SYSTEMADMINISTRATION):
         raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
     with transaction.atomic(), audit_context(actor, command="set_user_active"):
         user.is_active = active
@@ -231,9 +239,7 @@ def set_user_password(*, actor: User | None, user: User, password: str) -> User:
 # Access log
 
 
-def log_access(
-    *, actor: User, action: str, record: models.Model, request: HttpRequest | None = None
-) -> AccessLogEntry:
+def log_access(*, actor: User, action: str, record: models.Model, request: HttpRequest | None = None) -> AccessLogEntry:
     """Record that ``actor`` viewed, printed or exported ``record``."""
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")

@@ -15,7 +15,7 @@ class SessionStore(DBStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        obj = super().create_model_instance(data)
+        obj: Any = super().create_model_instance(data)
         try:
             obj.user_id = int(data.get("_auth_user_id") or 0) or None
         except (TypeError, ValueError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 
@@ -13,10 +15,8 @@ def error_text(error: ValidationError, model: type[Model] | None = None) -> str:
     for field, messages in error.message_dict.items():
         label = field
         if model is not None and field != "__all__":
-            try:
-                label = str(model._meta.get_field(field).verbose_name)
-            except FieldDoesNotExist:
-                pass
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(getattr(model._meta.get_field(field), "verbose_name", field))
         text = " ".join(messages)
         parts.append(text if field == "__all__" else f"{label}: {text}")
     return " ".join(parts)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
 
 from lotse.settings import env
 

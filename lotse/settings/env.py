@@ -52,13 +52,9 @@ def get_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         number = int(value.strip())
     except ValueError:
-        raise ImproperlyConfigured(
-            f"The environment variable {name} must be a whole number, got {value!r}."
-        ) from None
+        raise ImproperlyConfigured(f"The environment variable {name} must be a whole number, got {value!r}.") from None
     if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(
-            f"The environment variable {name} must be at least {minimum}, got {number}."
-        )
+        raise ImproperlyConfigured(f"The environment variable {name} must be at least {minimum}, got {number}.")
     return number
 
 

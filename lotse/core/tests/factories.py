@@ -9,7 +9,7 @@ from lotse.core.models import Municipality, Organisation, User
 TEST_PASSWORD = "Kaffee-Fahrrad-Nebel-42"
 
 
-class OrganisationFactory(DjangoModelFactory):
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
         django_get_or_create = ("short_name",)
@@ -19,7 +19,7 @@ class OrganisationFactory(DjangoModelFactory):
     kind = OrganisationKind.WOHLFAHRTSVERBAND
 
 
-class MunicipalityFactory(DjangoModelFactory):
+class MunicipalityFactory(DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("ags",)
@@ -29,7 +29,7 @@ class MunicipalityFactory(DjangoModelFactory):
     county = "Landkreis Testkreis"
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

@@ -11,6 +11,7 @@ from lotse.core import services
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import AccessLogEntry, User
 
+
 def events_of(user: User):
     from django.apps import apps
 
@@ -82,7 +83,9 @@ def test_it_refuses_to_change_or_delete_the_access_log(org_admin_a, colleague_a)
 
 
 @pytest.mark.django_db
-def test_it_shows_an_org_admin_the_access_log_of_their_organisation_only(org_admin_a, org_admin_b, colleague_a, caseworker_b):
+def test_it_shows_an_org_admin_the_access_log_of_their_organisation_only(
+    org_admin_a, org_admin_b, colleague_a, caseworker_b
+):
     mine = services.log_access(actor=org_admin_a, action=AccessAction.VIEW, record=colleague_a)
     theirs = services.log_access(actor=org_admin_b, action=AccessAction.VIEW, record=caseworker_b)
     assert list(AccessLogEntry.objects.visible_to(org_admin_a)) == [mine]
@@ -96,8 +99,13 @@ def test_it_shows_an_org_admin_the_access_log_of_their_organisation_only(org_adm
 def test_it_shows_an_org_admin_the_history_of_their_organisation_only(org_admin_a, colleague_a, caseworker_b):
     old_name = colleague_a.last_name
     services.update_user(
-        actor=org_admin_a, user=colleague_a, expected_version=colleague_a.version,
-        roles=[Role.INTEGRATIONSMANAGEMENT], first_name="Eva", last_name="Sichtbar", email="",
+        actor=org_admin_a,
+        user=colleague_a,
+        expected_version=colleague_a.version,
+        roles=[Role.INTEGRATIONSMANAGEMENT],
+        first_name="Eva",
+        last_name="Sichtbar",
+        email="",
     )
     User.objects.filter(pk=caseworker_b.pk).update(last_name="Unsichtbar")
     response = client_for(org_admin_a).get(reverse("core:history"))

@@ -20,10 +20,18 @@ def run(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_it_adds_an_organisation_once():
-    assert "Created" in run("add_organisation", "--short-name", "awo", "--name", "AWO Kreisverband", "--kind", "wohlfahrtsverband")
-    assert "Up to date" in run("add_organisation", "--short-name", "awo", "--name", "AWO Kreisverband", "--kind", "wohlfahrtsverband")
+    assert "Created" in run(
+        "add_organisation", "--short-name", "awo", "--name", "AWO Kreisverband", "--kind", "wohlfahrtsverband"
+    )
+    assert "Up to date" in run(
+        "add_organisation", "--short-name", "awo", "--name", "AWO Kreisverband", "--kind", "wohlfahrtsverband"
+    )
     organisation = Organisation.objects.get()
-    assert (organisation.short_name, organisation.name, organisation.kind) == ("awo", "AWO Kreisverband", "wohlfahrtsverband")
+    assert (organisation.short_name, organisation.name, organisation.kind) == (
+        "awo",
+        "AWO Kreisverband",
+        "wohlfahrtsverband",
+    )
 
 
 @pytest.mark.django_db
@@ -45,7 +53,11 @@ def test_it_adds_a_municipality_once():
     run("add_municipality", "--ags", "08118048", "--name", "Ludwigsburg", "--county", "Landkreis Ludwigsburg")
     assert "Up to date" in run("add_municipality", "--ags", "08118048", "--name", "Ludwigsburg")
     municipality = Municipality.objects.get()
-    assert (municipality.ags, municipality.name, municipality.county) == ("08118048", "Ludwigsburg", "Landkreis Ludwigsburg")
+    assert (municipality.ags, municipality.name, municipality.county) == (
+        "08118048",
+        "Ludwigsburg",
+        "Landkreis Ludwigsburg",
+    )
 
 
 @pytest.mark.django_db
@@ -60,10 +72,32 @@ def test_it_refuses_a_malformed_ags(ags):
 def test_it_adds_a_user_with_a_password_file(tmp_path, org_a):
     secret = tmp_path / "pw"
     secret.write_text("Neckar-Brücke-Abend-19\n", encoding="utf-8")
-    run("add_user", "--username", "mia", "--organisation", "org-a", "--role", "integrationsmanagement",
-        "--role", "teamleitung", "--password-file", str(secret))
-    run("add_user", "--username", "mia", "--organisation", "org-a", "--role", "integrationsmanagement",
-        "--role", "teamleitung", "--password-file", str(secret))
+    run(
+        "add_user",
+        "--username",
+        "mia",
+        "--organisation",
+        "org-a",
+        "--role",
+        "integrationsmanagement",
+        "--role",
+        "teamleitung",
+        "--password-file",
+        str(secret),
+    )
+    run(
+        "add_user",
+        "--username",
+        "mia",
+        "--organisation",
+        "org-a",
+        "--role",
+        "integrationsmanagement",
+        "--role",
+        "teamleitung",
+        "--password-file",
+        str(secret),
+    )
     user = User.objects.get(username="mia")
     assert user.organisation == org_a
     assert user.roles == [Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG]
@@ -96,7 +130,17 @@ def test_it_refuses_a_weak_password_from_the_file(tmp_path, org_a):
     secret = tmp_path / "pw"
     secret.write_text("12345678\n", encoding="utf-8")
     with pytest.raises(CommandError, match="zu kurz"):
-        run("add_user", "--username", "x", "--organisation", "org-a", "--role", "statistik", "--password-file", str(secret))
+        run(
+            "add_user",
+            "--username",
+            "x",
+            "--organisation",
+            "org-a",
+            "--role",
+            "statistik",
+            "--password-file",
+            str(secret),
+        )
     assert not User.objects.filter(username="x").exists()
 
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import path, reverse
@@ -170,9 +170,12 @@ def test_it_ends_a_session_twelve_hours_after_login_however_active(caseworker_a)
     response = client.get(reverse("core:start"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-    assert not UserSession.objects.filter(user=caseworker_a).exclude(session_data="").filter(
-        session_key=session.session_key
-    ).exists()
+    assert (
+        not UserSession.objects.filter(user=caseworker_a)
+        .exclude(session_data="")
+        .filter(session_key=session.session_key)
+        .exists()
+    )
 
 
 @pytest.mark.django_db

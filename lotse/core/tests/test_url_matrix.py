@@ -74,7 +74,9 @@ def test_it_has_a_row_for_every_url():
 
 
 def test_it_marks_exactly_the_exempt_views_as_public():
-    public = {name for name, p in _walk(get_resolver().url_patterns) if getattr(p.callback, "login_required", True) is False}
+    public = {
+        name for name, p in _walk(get_resolver().url_patterns) if getattr(p.callback, "login_required", True) is False
+    }
     assert public == AUTH_EXEMPT
 
 

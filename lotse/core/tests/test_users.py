@@ -12,7 +12,9 @@ from lotse.core.models import User, UserSession
 
 
 @pytest.mark.django_db
-def test_it_scopes_users_to_the_organisation(caseworker_a, colleague_a, caseworker_b, org_admin_a, statistician, sysadmin):
+def test_it_scopes_users_to_the_organisation(
+    caseworker_a, colleague_a, caseworker_b, org_admin_a, statistician, sysadmin
+):
     assert set(User.objects.visible_to(caseworker_a)) == {caseworker_a, colleague_a, org_admin_a}
     assert set(User.objects.visible_to(caseworker_b)) == {caseworker_b}
     assert set(User.objects.visible_to(statistician)) == {statistician}
@@ -72,7 +74,14 @@ def test_it_creates_a_user_in_the_own_organisation(org_admin_a):
 def test_it_refuses_bad_input_with_german_messages_and_creates_nothing(org_admin_a, colleague_a):
     response = client_for(org_admin_a).post(
         reverse("core:user_create"),
-        {"username": "colleague-a", "first_name": "", "last_name": "X", "roles": [], "password1": "kurz", "password2": "kurz"},
+        {
+            "username": "colleague-a",
+            "first_name": "",
+            "last_name": "X",
+            "roles": [],
+            "password1": "kurz",
+            "password2": "kurz",
+        },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -137,7 +146,8 @@ def test_it_deactivates_a_user_and_ends_their_sessions(org_admin_a, colleague_a)
 @pytest.mark.django_db
 def test_it_does_not_let_an_admin_deactivate_themselves(org_admin_a):
     response = client_for(org_admin_a).post(
-        reverse("core:user_set_active", args=[org_admin_a.pk]), {"version": org_admin_a.version, "active": "0"},
+        reverse("core:user_set_active", args=[org_admin_a.pk]),
+        {"version": org_admin_a.version, "active": "0"},
         follow=True,
     )
     assert "Sie können Ihr eigenes Konto nicht deaktivieren." in response.content.decode()

@@ -28,7 +28,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 def _describe_events(events: list[Any]) -> list[dict[str, Any]]:
     actor_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
-    actors = {u.pk: u for u in User.objects.filter(pk__in=[a for a in actor_ids if a])}
+    actors: dict[Any, User] = {u.pk: u for u in User.objects.filter(pk__in=[a for a in actor_ids if a])}
     rows = []
     for event in events:
         context = event.pgh_context or {}
@@ -64,7 +64,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page.object_list:
         try:
-            entry.record_label = apps.get_model(entry.record_type)._meta.verbose_name  # type: ignore[attr-defined]
+            entry.record_label = apps.get_model(entry.record_type)._meta.verbose_name
         except LookupError:
-            entry.record_label = entry.record_type  # type: ignore[attr-defined]
+            entry.record_label = entry.record_type
     return render(request, "core/access_log.html", {"page": page})

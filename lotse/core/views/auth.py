@@ -47,7 +47,5 @@ password_reset_confirm = login_not_required(
     auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete"))
 )
 password_reset_complete = login_not_required(auth_views.PasswordResetCompleteView.as_view())
-password_change = any_role(
-    auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done"))
-)
+password_change = any_role(auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")))
 password_change_done = any_role(auth_views.PasswordChangeDoneView.as_view())

@@ -30,8 +30,10 @@ def _add_errors(form: object, error: ValidationError) -> None:
 
 @roles_required(*ADMINS)
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.visible_to(request.user).select_related("organisation").order_by(
-        "organisation__name", "last_name", "first_name", "username"
+    users = (
+        User.objects.visible_to(request.user)
+        .select_related("organisation")
+        .order_by("organisation__name", "last_name", "first_name", "username")
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -145,9 +147,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The request was incomplete. Please try again."))
         return redirect("core:user_detail", pk=user.pk)
     try:
-        services.set_user_active(
-            actor=actor, user=user, active=activate, expected_version=form.cleaned_data["version"]
-        )
+        services.set_user_active(actor=actor, user=user, active=activate, expected_version=form.cleaned_data["version"])
     except services.ConcurrentEditError as error:
         messages.error(request, str(error))
     except ValidationError as error:
@@ -179,11 +179,19 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The password of “%(username)s” was set.") % {"username": user.username})
             return redirect("core:user_detail", pk=user.pk)
-    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-               "roles": user.roles, "version": user.version}
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "roles": user.roles,
+        "version": user.version,
+    }
     return render(
         request,
         "core/user_detail.html",
-        {"form": UserForm(initial=initial, allow_sysadmin=_is_sysadmin(request)), "subject": user,
-         "password_form": form},
+        {
+            "form": UserForm(initial=initial, allow_sysadmin=_is_sysadmin(request)),
+            "subject": user,
+            "password_form": form,
+        },
     )

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lotse.core import services
+from lotse.core.choices import OrganisationKind
 from lotse.core.models import Organisation
 from lotse.core.validation import error_text
-from lotse.core.choices import OrganisationKind
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lotse.core import services
-from lotse.core.validation import error_text
 from lotse.core.choices import Role
 from lotse.core.models import Organisation, User
+from lotse.core.validation import error_text
 
 
 class Command(BaseCommand):
@@ -52,7 +52,9 @@ class Command(BaseCommand):
                         last_name=options["last_name"],
                         email=options["email"],
                     )
-                    self.stdout.write(f"Created: user {user.username} ({organisation.short_name}, {', '.join(user.roles)})")
+                    self.stdout.write(
+                        f"Created: user {user.username} ({organisation.short_name}, {', '.join(user.roles)})"
+                    )
                     return
                 if user.organisation_id != organisation.pk:
                     raise CommandError(

@@ -30,7 +30,9 @@ class Command(BaseCommand):
                 for ags, name in ludwigsburg.MUNICIPALITIES
             )
             organisations = {o.short_name: o for o in Organisation.objects.all()}
-            existing = set(User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True))
+            existing = set(
+                User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True)
+            )
             created_users = 0
             for username, org, roles, first_name, last_name in data.USERS:
                 if username in existing:
@@ -51,6 +53,6 @@ class Command(BaseCommand):
             f"{created_users} users created (the rest already existed)."
         )
         if not options["quiet_logins"]:
-            self.stdout.write("\nDemo logins (password for all: %s)" % data.DEMO_PASSWORD)
-            for username, org, roles, first_name, last_name in data.USERS:
+            self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
+            for username, org, roles, *_names in data.USERS:
                 self.stdout.write(f"  {username:<22} {org:<11} {', '.join(roles)}")
