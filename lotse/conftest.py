@@ -19,7 +19,9 @@ PASSWORD = "Kaffee-Fahrrad-Nebel-42"
 
 @pytest.fixture
 def org_a(db) -> Organisation:
-    return OrganisationFactory.create(short_name="org-a", name="Caritas Testkreis", kind=OrganisationKind.WOHLFAHRTSVERBAND)
+    return OrganisationFactory.create(
+        short_name="org-a", name="Caritas Testkreis", kind=OrganisationKind.WOHLFAHRTSVERBAND
+    )
 
 
 @pytest.fixture
