@@ -79,7 +79,7 @@ def ensure_organisation(
             _("Unknown organisation kind “%(kind)s”. Allowed: %(allowed)s.")
             % {"kind": kind, "allowed": ", ".join(OrganisationKind.values)}
         )
-    with transaction.atomic(), audit_context(actor, command="ensure_organisation"):
+    with transaction.atomic(), audit_context(actor):
         organisation = Organisation.objects.select_for_update().filter(short_name=short_name).first()
         if organisation is None:
             organisation = Organisation(short_name=short_name, name=name, kind=kind)
@@ -96,7 +96,7 @@ def ensure_organisation(
 def ensure_municipality(
     *, ags: str, name: str, county: str = "", actor: User | None = None
 ) -> tuple[Municipality, bool]:
-    with transaction.atomic(), audit_context(actor, command="ensure_municipality"):
+    with transaction.atomic(), audit_context(actor):
         municipality = Municipality.objects.select_for_update().filter(ags=ags).first()
         if municipality is None:
             municipality = Municipality(ags=ags, name=name, county=county)
@@ -153,7 +153,7 @@ def create_user(
 ) -> User:
     chosen = _validate_roles(roles)
     _check_may_administer(actor, organisation, chosen)
-    with transaction.atomic(), audit_context(actor, command="create_user"):
+    with transaction.atomic(), audit_context(actor):
         user = User(
             organisation=organisation,
             username=username,
@@ -199,7 +199,7 @@ def update_user(
         raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
     if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(Role.SYSTEMADMINISTRATION):
         raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
-    with transaction.atomic(), audit_context(actor, command="update_user"):
+    with transaction.atomic(), audit_context(actor):
         user.roles = chosen
         user.first_name, user.last_name, user.email = first_name, last_name, email
         user.is_staff = user.is_superuser = Role.SYSTEMADMINISTRATION in chosen
@@ -217,7 +217,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool, expected_ve
         raise ValidationError(_("You cannot deactivate your own account."), code="self_deactivate")
     if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(Role.SYSTEMADMINISTRATION):
         raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
-    with transaction.atomic(), audit_context(actor, command="set_user_active"):
+    with transaction.atomic(), audit_context(actor):
         user.is_active = active
         save_versioned(user, expected_version, ["is_active"])
         if not active:
@@ -228,7 +228,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool, expected_ve
 def set_user_password(*, actor: User | None, user: User, password: str) -> User:
     _check_may_administer(actor, user.organisation, [])
     validate_password(password, user)
-    with transaction.atomic(), audit_context(actor, command="set_user_password"):
+    with transaction.atomic(), audit_context(actor):
         user.set_password(password)
         user.save(update_fields=["password"])
         # A new password ends every session that was signed in with the old one.

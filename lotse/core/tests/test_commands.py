@@ -115,7 +115,10 @@ def test_it_adds_a_user_without_a_usable_password(org_a):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--organisation", "gibts-nicht", "--role", "statistik"], "gibts-nicht"),
+        (
+            ["--organisation", "gibts-nicht", "--role", "statistik"],
+            "keine Organisation mit dem Kurznamen „gibts-nicht“",
+        ),
         (["--organisation", "org-a", "--role", "chef"], "Unbekannte Rolle"),
     ],
 )
@@ -157,3 +160,13 @@ def test_it_loads_the_demo_county_idempotently():
     assert Municipality.objects.get(ags="08118048").name == "Ludwigsburg"
     kinds = sorted(Organisation.objects.values_list("kind", flat=True))
     assert kinds.count("wohlfahrtsverband") == 4 and "landratsamt" in kinds
+
+
+@pytest.mark.django_db
+def test_it_names_the_command_in_the_change_history(org_a):
+    from django.apps import apps
+
+    run("add_user", "--username", "skript", "--organisation", "org-a", "--role", "statistik")
+    user = User.objects.get(username="skript")
+    event = apps.get_model("core", "UserEvent").objects.get(pgh_obj_id=user.pk, pgh_label="insert")
+    assert event.pgh_context.metadata["command"] == "add_user"

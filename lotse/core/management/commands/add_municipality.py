@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from lotse.core import services
 from lotse.core.models import Municipality
@@ -19,9 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--county", default="", help="County (Landkreis), e.g. 'Landkreis Ludwigsburg'")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with services.audit_context(command="add_municipality"):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         name = options["name"].strip()
         if not name:
-            raise CommandError("--name must not be empty.")
+            raise CommandError(_("--name must not be empty."))
         try:
             municipality, created = services.ensure_municipality(
                 ags=options["ags"].strip(), name=name, county=options["county"].strip()

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from lotse.core import services
 from lotse.core.choices import OrganisationKind
@@ -20,9 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, help="One of: " + ", ".join(OrganisationKind.values))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with services.audit_context(command="add_organisation"):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         name = options["name"].strip()
         if not name:
-            raise CommandError("--name must not be empty.")
+            raise CommandError(_("--name must not be empty."))
         try:
             organisation, created = services.ensure_organisation(
                 short_name=options["short_name"].strip(), name=name, kind=options["kind"].strip()

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lotse.core import services
 from lotse.core.choices import Role
@@ -31,11 +32,16 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with services.audit_context(command="add_user"):
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         username: str = options["username"].strip()
         organisation = Organisation.objects.filter(short_name=options["organisation"]).first()
         if organisation is None:
             raise CommandError(
-                f"No organisation with short name {options['organisation']!r}. Create it with add_organisation first."
+                _("No organisation with the short name “%(short)s”. Create it with add_organisation first.")
+                % {"short": options["organisation"]}
             )
         password = self._read_password(options["password_file"])
         try:
@@ -58,7 +64,8 @@ class Command(BaseCommand):
                     return
                 if user.organisation_id != organisation.pk:
                     raise CommandError(
-                        f"User {username!r} already exists in organisation {user.organisation.short_name!r}."
+                        _("The user “%(username)s” already exists in the organisation “%(short)s”.")
+                        % {"username": username, "short": user.organisation.short_name}
                     )
                 services.update_user(
                     actor=None,
@@ -81,12 +88,16 @@ class Command(BaseCommand):
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            raise CommandError(f"Cannot read the password file {path}: {error.strerror}.") from None
+            raise CommandError(
+                _("Cannot read the password file %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}
+            ) from None
         password = lines[0] if lines else ""
         if not password:
-            raise CommandError(f"The password file {path} is empty.")
+            raise CommandError(_("The password file %(path)s is empty.") % {"path": path})
         try:
             validate_password(password)
         except ValidationError as error:
-            raise CommandError("The password is not accepted: " + " ".join(error.messages)) from None
+            raise CommandError(
+                _("The password is not accepted: %(reasons)s") % {"reasons": " ".join(error.messages)}
+            ) from None
         return password
