@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,20 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
         "invalid_login": _("Username or password is not correct. Please try again."),
         "inactive": _("Username or password is not correct. Please try again."),
     }
+
+
+class InvitingPasswordResetForm(PasswordResetForm):
+    """Password reset that also reaches users created without a password.
+
+    Scripted set-up (add_user without --password-file) creates accounts with
+    no usable password; "Forgot your password?" is how they choose one.
+    Django's own form skips such users.
+    """
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            if user.email and user.email.casefold() == email.casefold():
+                yield user
 
 
 class RoleChoiceField(forms.MultipleChoiceField):

@@ -127,3 +127,37 @@ def test_it_hides_history_and_access_log_from_caseworkers(caseworker_a):
     client = client_for(caseworker_a)
     assert client.get(reverse("core:history")).status_code == 403
     assert client.get(reverse("core:access_log")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["core:history", "core:access_log"])
+def test_it_runs_a_fixed_number_of_queries_for_the_audit_lists(
+    url_name, org_admin_a, colleague_a, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lotse.core.tests.factories import UserFactory
+
+    def record_work(actor, subject):
+        services.log_access(actor=actor, action=AccessAction.VIEW, record=subject)
+        services.update_user(
+            actor=actor,
+            user=subject,
+            expected_version=subject.version,
+            roles=subject.roles,
+            first_name=subject.first_name,
+            last_name=subject.last_name + "x",
+            email=subject.email,
+        )
+
+    client = client_for(org_admin_a)
+    record_work(org_admin_a, colleague_a)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(url_name)).status_code == 200
+    for user in UserFactory.create_batch(
+        20, organisation=org_admin_a.organisation, roles=["organisationsadministration"]
+    ):
+        record_work(user, colleague_a)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse(url_name))

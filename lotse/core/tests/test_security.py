@@ -288,3 +288,47 @@ def test_it_shows_an_error_reference_and_no_detail_on_a_server_error(caseworker_
     assert len(reference) == 12
     assert any(reference in record.getMessage() and record.exc_info for record in caplog.records)
     assert "Fehlerkennung" in body
+
+
+# Password reset
+
+
+@pytest.mark.django_db
+def test_it_sends_a_reset_link_that_sets_a_new_password(caseworker_a, mailoutbox):
+    response = Client().post(reverse("password_reset"), {"email": caseworker_a.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
+    client = Client()
+    response = client.get(link.replace("http://testserver", ""), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "Neues-Passwort-Linde-5", "new_password2": "Neues-Passwort-Linde-5"}
+    )
+    assert response.status_code == 302
+    caseworker_a.refresh_from_db()
+    assert caseworker_a.check_password("Neues-Passwort-Linde-5")
+
+
+@pytest.mark.django_db
+def test_it_invites_a_user_created_without_a_password(org_a, mailoutbox):
+    user = services.create_user(
+        actor=None,
+        organisation=org_a,
+        username="eingeladen",
+        roles=[Role.STATISTIK],
+        password=None,
+        email="eingeladen@example.org",
+    )
+    assert not user.has_usable_password()
+    Client().post(reverse("password_reset"), {"email": "Eingeladen@example.org"})
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["eingeladen@example.org"]
+
+
+@pytest.mark.django_db
+def test_it_answers_the_same_for_an_unknown_address(mailoutbox):
+    response = Client().post(reverse("password_reset"), {"email": "niemand@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
+    assert mailoutbox == []

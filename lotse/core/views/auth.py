@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from lotse.core.access import any_role
-from lotse.core.forms import LoginForm
+from lotse.core.forms import InvitingPasswordResetForm, LoginForm
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -37,6 +37,7 @@ logout_view = any_role(auth_views.LogoutView.as_view())
 
 password_reset = login_not_required(
     auth_views.PasswordResetView.as_view(
+        form_class=InvitingPasswordResetForm,
         email_template_name="registration/password_reset_email.txt",
         subject_template_name="registration/password_reset_subject.txt",
         success_url=reverse_lazy("password_reset_done"),
