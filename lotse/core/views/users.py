@@ -23,6 +23,16 @@ def _is_sysadmin(request: HttpRequest) -> bool:
     return isinstance(request.user, User) and request.user.has_role(Role.SYSTEMADMINISTRATION)
 
 
+def _initial(user: User) -> dict[str, object]:
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "roles": user.roles,
+        "version": user.version,
+    }
+
+
 def _add_errors(form: object, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)  # type: ignore[attr-defined]
@@ -89,13 +99,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(actor, User)
     user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
     sysadmin = _is_sysadmin(request)
-    initial = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "roles": user.roles,
-        "version": user.version,
-    }
+    initial = _initial(user)
     form = UserForm(request.POST or None, initial=initial, allow_sysadmin=sysadmin)
     conflict: User | None = None
     if request.method == "POST":
@@ -179,13 +183,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The password of “%(username)s” was set.") % {"username": user.username})
             return redirect("core:user_detail", pk=user.pk)
-    initial = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "roles": user.roles,
-        "version": user.version,
-    }
+    initial = _initial(user)
     return render(
         request,
         "core/user_detail.html",
