@@ -128,12 +128,19 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _check_may_administer(actor: User | None, organisation: Organisation, roles: Iterable[str]) -> None:
-    """Organisation admins manage their own organisation only and cannot hand out system administration."""
+def _check_may_administer(
+    actor: User | None, organisation: Organisation, roles: Iterable[str], subject: User | None = None
+) -> None:
+    """Organisation admins manage their own organisation only; system administration stays with sysadmins.
+
+    They can neither hand out the role nor change a user (``subject``) who holds it.
+    """
     if actor is None or actor.has_role(Role.SYSTEMADMINISTRATION):
         return
     if not actor.has_role(Role.ORGANISATIONSADMINISTRATION) or actor.organisation_id != organisation.pk:
         raise ValidationError(_("You may only manage users of your own organisation."), code="foreign_org")
+    if subject is not None and subject.has_role(Role.SYSTEMADMINISTRATION):
+        raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
     if Role.SYSTEMADMINISTRATION in set(roles):
         raise ValidationError(
             _("Only system administrators may grant the role “System administration”."), code="sysadmin_role"
@@ -185,7 +192,7 @@ def update_user(
     email: str,
 ) -> User:
     chosen = _validate_roles(roles)
-    _check_may_administer(actor, user.organisation, chosen)
+    _check_may_administer(actor, user.organisation, chosen, subject=user)
     if (
         actor is not None
         and actor.pk == user.pk
@@ -197,8 +204,6 @@ def update_user(
         and actor.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
     ):
         raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
-    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(Role.SYSTEMADMINISTRATION):
-        raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
     with transaction.atomic(), audit_context(actor):
         user.roles = chosen
         user.first_name, user.last_name, user.email = first_name, last_name, email
@@ -212,11 +217,9 @@ def update_user(
 
 def set_user_active(*, actor: User | None, user: User, active: bool, expected_version: int) -> User:
     """Activate or deactivate a user; deactivation ends all of their sessions at once."""
-    _check_may_administer(actor, user.organisation, [])
+    _check_may_administer(actor, user.organisation, [], subject=user)
     if actor is not None and actor.pk == user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."), code="self_deactivate")
-    if actor is not None and not actor.has_role(Role.SYSTEMADMINISTRATION) and user.has_role(Role.SYSTEMADMINISTRATION):
-        raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
     with transaction.atomic(), audit_context(actor):
         user.is_active = active
         save_versioned(user, expected_version, ["is_active"])
@@ -226,7 +229,7 @@ def set_user_active(*, actor: User | None, user: User, active: bool, expected_ve
 
 
 def set_user_password(*, actor: User | None, user: User, password: str) -> User:
-    _check_may_administer(actor, user.organisation, [])
+    _check_may_administer(actor, user.organisation, [], subject=user)
     validate_password(password, user)
     with transaction.atomic(), audit_context(actor):
         user.set_password(password)

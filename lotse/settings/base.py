@@ -82,7 +82,6 @@ if _database is None:
     _database = embedded_database_settings(VAR_DIR / "postgres")
 _database["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 _database["CONN_HEALTH_CHECKS"] = True
-_database["ATOMIC_REQUESTS"] = False
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
