@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "lotse.core",
+    "lotse.people",
+    "lotse.cases",
 ]
 
 MIDDLEWARE = [
@@ -195,3 +197,9 @@ LOGGING = {
 LOTSE_COUNTY_NAME = env.get_str("LOTSE_COUNTY_NAME", "Landkreis Ludwigsburg")
 # Demo data may be loaded (never in production).
 LOTSE_ALLOW_DEMO_DATA = env.get_bool("LOTSE_ALLOW_DEMO_DATA", True)
+
+# Casework: the maximum counselling duration of a case, and how long before it the worklist warns.
+LOTSE_MAX_CASE_YEARS = env.get_int("LOTSE_MAX_CASE_YEARS", 3, minimum=1)
+LOTSE_CASE_DURATION_WARNING_DAYS = env.get_int("LOTSE_CASE_DURATION_WARNING_DAYS", 90, minimum=0)
+# Residence permits expiring within this many days appear in the worklist.
+LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS", 90, minimum=0)

@@ -1,0 +1,470 @@
+"""Cases and everything recorded in them: plan, contacts, referrals, consent, handovers.
+
+A case belongs to one organisation. Its caseworkers read and change it; an
+organisation named in a sharing consent that is not withdrawn may read it.
+After an accepted handover the case, its household and its persons belong to
+the receiving organisation, and the sending one loses access.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from lotse.cases.choices import (
+    CaseStatus,
+    ClosingReason,
+    ConsentPurpose,
+    ContactForm,
+    FieldOfAction,
+    GoalStatus,
+    HandoverStatus,
+    InterpreterKind,
+    ReferralOutcome,
+    Responsible,
+)
+from lotse.core.models import Municipality, Organisation, VersionedModel
+from lotse.people.models import Household, Person, casework_organisation_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lotse.core.models import User
+
+__all__ = ["ConsentPurpose"]
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
+        """Cases of the user's organisation, and cases shared with it by a consent not withdrawn."""
+        organisation_id = casework_organisation_id(user)
+        if organisation_id is None:
+            return self.none()
+        shared = Exists(
+            Consent.objects.filter(
+                case_id=OuterRef("pk"),
+                purpose=ConsentPurpose.SHARING,
+                recipient_organisation_id=organisation_id,
+                withdrawn_on__isnull=True,
+            )
+        )
+        return self.filter(Q(organisation_id=organisation_id) | shared)
+
+    def editable_by(self, user: User | AnonymousUser) -> CaseQuerySet:
+        """Only the owning organisation's caseworkers change a case."""
+        organisation_id = casework_organisation_id(user)
+        if organisation_id is None:
+            return self.none()
+        return self.filter(organisation_id=organisation_id)
+
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Case(VersionedModel):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="cases"
+    )
+    external_id = models.CharField(_("case ID (import)"), max_length=64, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_cases",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="cases"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="cases"
+    )
+    clients: models.ManyToManyField[Person, CaseClient] = models.ManyToManyField(
+        Person, verbose_name=_("clients"), through="CaseClient", related_name="cases", blank=True
+    )
+    status = models.CharField(_("status"), max_length=15, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    start_date = models.DateField(_("start of counselling"))
+    end_date = models.DateField(_("end of counselling"), null=True, blank=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(closing_reason="") | Q(closing_reason__in=ClosingReason.values),
+                name="case_closing_reason_valid",
+            ),
+            # Closed exactly when an end date and a reason are recorded.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CaseStatus.CLOSED, end_date__isnull=False) & ~Q(closing_reason="")
+                    | ~Q(status=CaseStatus.CLOSED) & Q(end_date__isnull=True, closing_reason="")
+                ),
+                name="case_closed_has_end_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="case_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="case_external_id_unique_per_org",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["responsible", "status"]),
+            models.Index(fields=["start_date", "end_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Case %(number)s") % {"number": self.number})
+
+    @property
+    def number(self) -> str:
+        return self.external_id or f"F-{self.pk:06d}"
+
+    @property
+    def max_duration_ends_on(self) -> datetime.date:
+        return add_years(self.start_date, settings.LOTSE_MAX_CASE_YEARS)
+
+    def nears_max_duration(self, today: datetime.date) -> bool:
+        warn_from = self.max_duration_ends_on - datetime.timedelta(days=settings.LOTSE_CASE_DURATION_WARNING_DAYS)
+        return self.status != CaseStatus.CLOSED and today >= warn_from
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CaseClient(models.Model):
+    """A person of the case's household who is a client of the case."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="case_clients")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="client_of")
+
+    class Meta:
+        verbose_name = _("client of a case")
+        verbose_name_plural = _("clients of cases")
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="case_client_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} / {self.case}"
+
+
+@pghistory.track(pghistory.InsertEvent())
+class CaseStatusChange(models.Model):
+    """One step of the status machine, kept for the case's timeline (reopenings included)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("previous status"), max_length=15, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=15, choices=CaseStatus.choices)
+    on = models.DateField(_("date"))
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status} → {self.to_status}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class IntegrationPlan(VersionedModel):
+    """One dated version of the integration agreement; the newest is the one in force."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plans")
+    number = models.PositiveIntegerField(_("version"))
+    agreed_on = models.DateField(_("agreed on"))
+    review_on = models.DateField(_("next joint review"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("integration plan")
+        verbose_name_plural = _("integration plans")
+        ordering = ["case", "-number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return str(_("Integration plan, version %(number)s") % {"number": self.number})
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Goal(VersionedModel):
+    plan = models.ForeignKey(IntegrationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
+    field_of_action = models.CharField(_("field of action"), max_length=20, choices=FieldOfAction.choices)
+    title = models.CharField(_("goal"), max_length=300)
+    due_date = models.DateField(_("to be achieved by"), null=True, blank=True)
+    review_date = models.DateField(_("review on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=15, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=GoalStatus.values), name="goal_status_valid"),
+            models.CheckConstraint(condition=Q(field_of_action__in=FieldOfAction.values), name="goal_field_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Step(models.Model):
+    """A measure towards a goal: who does what by when."""
+
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="steps")
+    description = models.CharField(_("step"), max_length=300)
+    responsible = models.CharField(_("responsible"), max_length=20, choices=Responsible.choices)
+    responsible_name = models.CharField(
+        _("name of the actor"), max_length=200, blank=True, help_text=_("Who, when another actor is responsible.")
+    )
+    due_date = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(responsible__in=Responsible.values), name="step_responsible_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Contact(models.Model):
+    """A counselling contact as the funders' grid asks for it."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    form = models.CharField(_("form"), max_length=15, choices=ContactForm.choices)
+    fields_of_action = ArrayField(
+        models.CharField(max_length=20, choices=FieldOfAction.choices),
+        verbose_name=_("fields of action"),
+        default=list,
+        blank=True,
+    )
+    interpreter_kind = models.CharField(
+        _("interpreter"), max_length=15, choices=InterpreterKind.choices, default=InterpreterKind.NONE
+    )
+    interpreter_language = models.CharField(_("interpreted language"), max_length=3, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("counselling contact")
+        verbose_name_plural = _("counselling contacts")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(form__in=ContactForm.values), name="contact_form_valid"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=720), name="contact_duration_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(fields_of_action__contained_by=FieldOfAction.values), name="contact_fields_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(interpreter_kind__in=InterpreterKind.values), name="contact_interpreter_valid"
+            ),
+            # An interpreter interprets a language; without one there is none to name.
+            models.CheckConstraint(
+                condition=Q(interpreter_kind=InterpreterKind.NONE, interpreter_language="")
+                | (~Q(interpreter_kind=InterpreterKind.NONE) & ~Q(interpreter_language="")),
+                name="contact_interpreter_language",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.date:%d.%m.%Y}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class FollowUp(models.Model):
+    """A task that came out of a contact, due on a date."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    description = models.CharField(_("task"), max_length=300)
+    due_date = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["case", "done_on", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Referral(VersionedModel):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="referrals")
+    date = models.DateField(_("date"))
+    to_whom = models.CharField(_("referred to"), max_length=300)
+    field_of_action = models.CharField(_("field of action"), max_length=20, choices=FieldOfAction.choices)
+    topic = models.CharField(_("topic"), max_length=300)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=ReferralOutcome.choices, default=ReferralOutcome.OPEN
+    )
+    outcome_note = models.CharField(_("note on the outcome"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=ReferralOutcome.values), name="referral_outcome_valid"),
+            models.CheckConstraint(condition=Q(field_of_action__in=FieldOfAction.values), name="referral_field_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_whom} ({self.date:%d.%m.%Y})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Consent(models.Model):
+    """A client's consent, in force from ``given_on`` until withdrawn (withdrawal takes effect at once)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(Person, verbose_name=_("given by"), on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation in Lotse"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_received",
+    )
+    recipient_name = models.CharField(
+        _("other recipient"), max_length=300, blank=True, help_text=_("A recipient that does not use Lotse.")
+    )
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose=ConsentPurpose.PROCESSING)
+                | Q(recipient_organisation__isnull=False)
+                | ~Q(recipient_name=""),
+                name="consent_sharing_names_recipient",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient_organisation", "purpose", "withdrawn_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_on:%d.%m.%Y})"
+
+    @property
+    def recipient(self) -> str:
+        return str(self.recipient_organisation) if self.recipient_organisation_id else self.recipient_name
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_on is None
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Handover(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="handovers")
+    from_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("from"), on_delete=models.PROTECT, related_name="handovers_sent"
+    )
+    to_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("to"), on_delete=models.PROTECT, related_name="handovers_received"
+    )
+    consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="handovers")
+    status = models.CharField(
+        _("status"), max_length=15, choices=HandoverStatus.choices, default=HandoverStatus.REQUESTED
+    )
+    note = models.TextField(_("message to the receiving organisation"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=HandoverStatus.values), name="handover_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(from_organisation=models.F("to_organisation")), name="handover_to_another_org"
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status=HandoverStatus.REQUESTED), name="one_open_handover_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_organisation} → {self.to_organisation}"

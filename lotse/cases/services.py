@@ -1,0 +1,687 @@
+"""Every change to a case and what is recorded in it: one transaction, one audit trail.
+
+Views call these functions; each checks that the actor's organisation owns the
+case, runs in one transaction, and names the actor in the change history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lotse.cases.choices import (
+    CaseStatus,
+    ClosingReason,
+    ConsentPurpose,
+    FieldOfAction,
+    GoalStatus,
+    HandoverStatus,
+    InterpreterKind,
+    ReferralOutcome,
+    Responsible,
+)
+from lotse.cases.models import (
+    Case,
+    CaseClient,
+    CaseStatusChange,
+    Consent,
+    Contact,
+    FollowUp,
+    Goal,
+    Handover,
+    IntegrationPlan,
+    Referral,
+    Step,
+)
+from lotse.core.models import Municipality, Organisation, User
+from lotse.core.services import audit_context, save_versioned
+from lotse.people import services as people_services
+from lotse.people.choices import Relationship
+from lotse.people.dates import not_in_future
+from lotse.people.models import CASEWORK_ROLES, Household, HouseholdMembership, Person
+from lotse.people.services import check_may_edit
+from lotse.people.vocabulary import LANGUAGE_CODES
+
+# The status machine: which status may follow which.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.ACTIVE: frozenset({CaseStatus.DORMANT, CaseStatus.CLOSED}),
+    CaseStatus.DORMANT: frozenset({CaseStatus.ACTIVE, CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.ACTIVE}),
+}
+
+
+def _d(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _check_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is closed. Reopen it to record something new."), code="case_closed")
+
+
+def _check_caseworker(responsible: User | None, organisation_id: int) -> None:
+    if responsible is None:
+        return
+    if responsible.organisation_id != organisation_id or not responsible.has_role(*CASEWORK_ROLES):
+        raise ValidationError(
+            _("The responsible caseworker must work in integration management at the case's organisation."),
+            code="responsible_foreign",
+        )
+    if not responsible.is_active:
+        raise ValidationError(_("The responsible caseworker's account is deactivated."), code="responsible_inactive")
+
+
+# Cases and their clients
+
+
+def open_case(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    municipality: Municipality,
+    start_date: datetime.date,
+    responsible: User | None,
+    head: dict[str, Any],
+    external_id: str = "",
+) -> Case:
+    """Intake: a new household with its head as the first client, and an active case."""
+    check_may_edit(actor, organisation.pk)
+    _check_caseworker(responsible, organisation.pk)
+    not_in_future(start_date, _("The start of counselling"))
+    with transaction.atomic(), audit_context(actor):
+        household = people_services.create_household(actor=actor, organisation=organisation)
+        person = people_services.create_person(actor=actor, organisation=organisation, **head)
+        HouseholdMembership.objects.create(
+            household=household, person=person, relationship=Relationship.HEAD, valid_from=start_date
+        )
+        case = Case.objects.create(
+            organisation=organisation,
+            municipality=municipality,
+            household=household,
+            responsible=responsible,
+            start_date=start_date,
+            external_id=external_id,
+        )
+        CaseClient.objects.create(case=case, person=person)
+        CaseStatusChange.objects.create(case=case, to_status=CaseStatus.ACTIVE, on=start_date, actor=actor)
+        return case
+
+
+def add_household_member(
+    *,
+    actor: User | None,
+    case: Case,
+    relationship: str,
+    since: datetime.date,
+    is_client: bool,
+    person_fields: dict[str, Any],
+) -> Person:
+    """A new person joins the case's household (and, usually, becomes a client of the case)."""
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    with transaction.atomic(), audit_context(actor):
+        person = people_services.create_person(actor=actor, organisation=case.organisation, **person_fields)
+        people_services.join_household(
+            actor=actor, person=person, household=case.household, relationship=relationship, since=since
+        )
+        if is_client:
+            CaseClient.objects.create(case=case, person=person)
+        return person
+
+
+def set_client(*, actor: User | None, case: Case, person: Person, is_client: bool) -> None:
+    """Make a member of the case's household a client of the case, or no longer one."""
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    in_household = HouseholdMembership.objects.filter(household=case.household, person=person).exists()
+    if not in_household:
+        raise ValidationError(_("Only members of the case's household can be its clients."), code="not_member")
+    with transaction.atomic(), audit_context(actor):
+        link = CaseClient.objects.select_for_update().filter(case=case, person=person).first()
+        if is_client and link is None:
+            CaseClient.objects.create(case=case, person=person)
+        elif not is_client and link is not None:
+            if CaseClient.objects.filter(case=case).count() == 1:
+                raise ValidationError(_("A case needs at least one client."), code="last_client")
+            if Consent.objects.filter(case=case, person=person).exists():
+                raise ValidationError(
+                    _("This client gave consents recorded in the case, so they stay a client of it."),
+                    code="client_has_consent",
+                )
+            link.delete()
+
+
+def move_to_new_household(*, actor: User | None, case: Case, person: Person, since: datetime.date) -> Household:
+    """The person leaves the case's household and founds their own (e.g. an adult child moving out).
+
+    They stop being a client of this case; the earlier membership stays in the history.
+    """
+    check_may_edit(actor, case.organisation_id)
+    with transaction.atomic(), audit_context(actor):
+        household = people_services.create_household(actor=actor, organisation=case.organisation)
+        people_services.join_household(
+            actor=actor, person=person, household=household, relationship=Relationship.HEAD, since=since
+        )
+        link = CaseClient.objects.filter(case=case, person=person).first()
+        if link is not None:
+            if CaseClient.objects.filter(case=case).count() == 1:
+                raise ValidationError(
+                    _("The case's only client cannot move out of its household; close the case instead."),
+                    code="last_client",
+                )
+            link.delete()
+        return household
+
+
+def update_case(
+    *,
+    actor: User | None,
+    case: Case,
+    expected_version: int,
+    responsible: User | None,
+    municipality: Municipality,
+    start_date: datetime.date,
+) -> Case:
+    check_may_edit(actor, case.organisation_id)
+    _check_caseworker(responsible, case.organisation_id)
+    not_in_future(start_date, _("The start of counselling"))
+    if case.end_date is not None and start_date > case.end_date:
+        raise ValidationError(_("The start of counselling cannot be after its end."), code="start_after_end")
+    with transaction.atomic(), audit_context(actor):
+        case.responsible, case.municipality, case.start_date = responsible, municipality, start_date
+        return save_versioned(case, expected_version, ["responsible", "municipality", "start_date"])
+
+
+def change_status(
+    *,
+    actor: User | None,
+    case: Case,
+    expected_version: int,
+    to_status: str,
+    on: datetime.date,
+    closing_reason: str = "",
+    note: str = "",
+) -> Case:
+    """Move the case along its status machine: pause, resume, close with a reason, reopen."""
+    check_may_edit(actor, case.organisation_id)
+    if to_status not in TRANSITIONS.get(case.status, frozenset()):
+        raise ValidationError(
+            _("A case that is “%(from)s” cannot become “%(to)s”.")
+            % {
+                "from": case.get_status_display(),
+                "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+            },
+            code="transition",
+        )
+    not_in_future(on, _("The date of the status change"))
+    if on < case.start_date:
+        raise ValidationError(
+            _("The date cannot be before the start of counselling (%(date)s).") % {"date": _d(case.start_date)},
+            code="before_start",
+        )
+    if to_status == CaseStatus.CLOSED:
+        if closing_reason not in ClosingReason.values:
+            raise ValidationError(_("Choose the reason for closing the case."), code="closing_reason")
+        if case.handovers.filter(status=HandoverStatus.REQUESTED).exists():
+            raise ValidationError(
+                _("A handover of this case is waiting for an answer. Withdraw it before closing the case."),
+                code="pending_handover",
+            )
+    elif closing_reason:
+        raise ValidationError(_("Only closing a case takes a closing reason."), code="closing_reason")
+    with transaction.atomic(), audit_context(actor):
+        from_status = case.status
+        case.status = to_status
+        if to_status == CaseStatus.CLOSED:
+            case.end_date, case.closing_reason = on, closing_reason
+        else:
+            case.end_date, case.closing_reason = None, ""
+        save_versioned(case, expected_version, ["status", "end_date", "closing_reason"])
+        CaseStatusChange.objects.create(
+            case=case,
+            from_status=from_status,
+            to_status=to_status,
+            on=on,
+            closing_reason=closing_reason,
+            note=note,
+            actor=actor,
+        )
+        return case
+
+
+# The integration plan
+
+
+def current_plan(case: Case) -> IntegrationPlan | None:
+    return case.plans.order_by("-number").first()
+
+
+def _check_plan_editable(actor: User | None, plan: IntegrationPlan) -> None:
+    check_may_edit(actor, plan.case.organisation_id)
+    _check_open(plan.case)
+    latest = current_plan(plan.case)
+    if latest is None or latest.pk != plan.pk:
+        raise ValidationError(
+            _("Only the newest version of the plan can be changed; earlier versions are kept as agreed."),
+            code="old_plan",
+        )
+
+
+def create_plan_version(
+    *,
+    actor: User | None,
+    case: Case,
+    agreed_on: datetime.date,
+    review_on: datetime.date | None = None,
+    notes: str = "",
+) -> IntegrationPlan:
+    """A new dated version of the plan; it starts with the goals and steps of the previous one."""
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    not_in_future(agreed_on, _("The date of the agreement"))
+    with transaction.atomic(), audit_context(actor):
+        Case.objects.select_for_update().filter(pk=case.pk).first()  # serialise version numbering
+        previous = current_plan(case)
+        if previous is not None and agreed_on < previous.agreed_on:
+            raise ValidationError(
+                _("The new version cannot be dated before the previous one (%(date)s).")
+                % {"date": _d(previous.agreed_on)},
+                code="plan_before_previous",
+            )
+        plan = IntegrationPlan.objects.create(
+            case=case,
+            number=previous.number + 1 if previous else 1,
+            agreed_on=agreed_on,
+            review_on=review_on,
+            notes=notes if notes or previous is None else previous.notes,
+            created_by=actor,
+        )
+        if previous is not None:
+            for goal in previous.goals.prefetch_related("steps"):
+                steps = list(goal.steps.all())
+                goal.pk, goal.plan, goal.version = None, plan, 1
+                goal._state.adding = True
+                goal.save()
+                for step in steps:
+                    step.pk, step.goal = None, goal
+                    step._state.adding = True
+                    step.save()
+        return plan
+
+
+def update_plan(
+    *,
+    actor: User | None,
+    plan: IntegrationPlan,
+    expected_version: int,
+    agreed_on: datetime.date,
+    review_on: datetime.date | None,
+    notes: str,
+) -> IntegrationPlan:
+    _check_plan_editable(actor, plan)
+    not_in_future(agreed_on, _("The date of the agreement"))
+    with transaction.atomic(), audit_context(actor):
+        plan.agreed_on, plan.review_on, plan.notes = agreed_on, review_on, notes
+        return save_versioned(plan, expected_version, ["agreed_on", "review_on", "notes"])
+
+
+def _check_goal_values(field_of_action: str, status: str) -> None:
+    if field_of_action not in FieldOfAction.values:
+        raise ValidationError(_("Choose a field of action."), code="field_of_action")
+    if status not in GoalStatus.values:
+        raise ValidationError(_("Choose the goal's status."), code="goal_status")
+
+
+def add_goal(
+    *,
+    actor: User | None,
+    plan: IntegrationPlan,
+    field_of_action: str,
+    title: str,
+    due_date: datetime.date | None = None,
+    review_date: datetime.date | None = None,
+    status: str = GoalStatus.OPEN,
+) -> Goal:
+    _check_plan_editable(actor, plan)
+    _check_goal_values(field_of_action, status)
+    with transaction.atomic(), audit_context(actor):
+        position = plan.goals.count()
+        return Goal.objects.create(
+            plan=plan,
+            field_of_action=field_of_action,
+            title=title,
+            due_date=due_date,
+            review_date=review_date,
+            status=status,
+            position=position,
+        )
+
+
+def update_goal(
+    *,
+    actor: User | None,
+    goal: Goal,
+    expected_version: int,
+    field_of_action: str,
+    title: str,
+    due_date: datetime.date | None,
+    review_date: datetime.date | None,
+    status: str,
+) -> Goal:
+    _check_plan_editable(actor, goal.plan)
+    _check_goal_values(field_of_action, status)
+    with transaction.atomic(), audit_context(actor):
+        goal.field_of_action, goal.title, goal.due_date = field_of_action, title, due_date
+        goal.review_date, goal.status = review_date, status
+        return save_versioned(goal, expected_version, ["field_of_action", "title", "due_date", "review_date", "status"])
+
+
+def add_step(
+    *,
+    actor: User | None,
+    goal: Goal,
+    description: str,
+    responsible: str,
+    responsible_name: str = "",
+    due_date: datetime.date | None = None,
+) -> Step:
+    _check_plan_editable(actor, goal.plan)
+    if responsible not in Responsible.values:
+        raise ValidationError(_("Choose who is responsible for the step."), code="responsible")
+    if responsible == Responsible.ACTOR and not responsible_name.strip():
+        raise ValidationError(_("Name the actor who is responsible for the step."), code="responsible_name")
+    with transaction.atomic(), audit_context(actor):
+        return Step.objects.create(
+            goal=goal,
+            description=description,
+            responsible=responsible,
+            responsible_name=responsible_name.strip() if responsible == Responsible.ACTOR else "",
+            due_date=due_date,
+            position=goal.steps.count(),
+        )
+
+
+def set_step_done(*, actor: User | None, step: Step, done: bool) -> Step:
+    _check_plan_editable(actor, step.goal.plan)
+    with transaction.atomic(), audit_context(actor):
+        step.done = done
+        step.save(update_fields=["done"])
+        return step
+
+
+def delete_step(*, actor: User | None, step: Step) -> None:
+    _check_plan_editable(actor, step.goal.plan)
+    with transaction.atomic(), audit_context(actor):
+        step.delete()
+
+
+# Contacts and follow-ups
+
+
+def record_contact(
+    *,
+    actor: User | None,
+    case: Case,
+    date: datetime.date,
+    duration_minutes: int,
+    form: str,
+    fields_of_action: Iterable[str] = (),
+    interpreter_kind: str = InterpreterKind.NONE,
+    interpreter_language: str = "",
+    note: str = "",
+    follow_ups: Sequence[tuple[str, datetime.date]] = (),
+) -> Contact:
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    not_in_future(date, _("The date of the contact"))
+    if date < case.start_date:
+        raise ValidationError(
+            _("The contact cannot be dated before the start of counselling (%(date)s).")
+            % {"date": _d(case.start_date)},
+            code="before_start",
+        )
+    fields = list(dict.fromkeys(fields_of_action))
+    if unknown := set(fields) - set(FieldOfAction.values):
+        raise ValidationError(_("Unknown field of action “%(code)s”.") % {"code": sorted(unknown)[0]}, code="field")
+    if interpreter_kind == InterpreterKind.NONE:
+        interpreter_language = ""
+    elif not interpreter_language:
+        raise ValidationError(_("Name the language the interpreter interpreted."), code="interpreter_language")
+    elif interpreter_language not in LANGUAGE_CODES:
+        raise ValidationError(_("Unknown language “%(code)s”.") % {"code": interpreter_language}, code="language")
+    with transaction.atomic(), audit_context(actor):
+        contact = Contact(
+            case=case,
+            date=date,
+            duration_minutes=duration_minutes,
+            form=form,
+            fields_of_action=fields,
+            interpreter_kind=interpreter_kind,
+            interpreter_language=interpreter_language,
+            note=note,
+            created_by=actor,
+        )
+        contact.full_clean()
+        contact.save()
+        for description, due_date in follow_ups:
+            FollowUp.objects.create(case=case, contact=contact, description=description, due_date=due_date)
+        return contact
+
+
+def add_follow_up(*, actor: User | None, case: Case, description: str, due_date: datetime.date) -> FollowUp:
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    with transaction.atomic(), audit_context(actor):
+        return FollowUp.objects.create(case=case, description=description, due_date=due_date)
+
+
+def complete_follow_up(*, actor: User | None, follow_up: FollowUp, on: datetime.date | None = None) -> FollowUp:
+    check_may_edit(actor, follow_up.case.organisation_id)
+    with transaction.atomic(), audit_context(actor):
+        follow_up.done_on = on or timezone.localdate()
+        follow_up.save(update_fields=["done_on"])
+        return follow_up
+
+
+# Referrals
+
+
+def add_referral(
+    *,
+    actor: User | None,
+    case: Case,
+    date: datetime.date,
+    to_whom: str,
+    field_of_action: str,
+    topic: str,
+) -> Referral:
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    not_in_future(date, _("The date of the referral"))
+    with transaction.atomic(), audit_context(actor):
+        referral = Referral(
+            case=case, date=date, to_whom=to_whom, field_of_action=field_of_action, topic=topic, created_by=actor
+        )
+        referral.full_clean()
+        referral.save()
+        return referral
+
+
+def set_referral_outcome(
+    *, actor: User | None, referral: Referral, expected_version: int, outcome: str, outcome_note: str = ""
+) -> Referral:
+    check_may_edit(actor, referral.case.organisation_id)
+    if outcome not in ReferralOutcome.values:
+        raise ValidationError(_("Choose the outcome of the referral."), code="outcome")
+    with transaction.atomic(), audit_context(actor):
+        referral.outcome, referral.outcome_note = outcome, outcome_note
+        return save_versioned(referral, expected_version, ["outcome", "outcome_note"])
+
+
+# Consent
+
+
+def record_consent(
+    *,
+    actor: User | None,
+    case: Case,
+    person: Person,
+    purpose: str,
+    given_on: datetime.date,
+    recipient_organisation: Organisation | None = None,
+    recipient_name: str = "",
+    note: str = "",
+) -> Consent:
+    check_may_edit(actor, case.organisation_id)
+    if not CaseClient.objects.filter(case=case, person=person).exists():
+        raise ValidationError(_("Consent is given by a client of the case."), code="not_client")
+    not_in_future(given_on, _("The date of the consent"))
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError(_("Choose what the consent is for."), code="purpose")
+    if purpose == ConsentPurpose.PROCESSING:
+        recipient_organisation, recipient_name = None, ""
+    elif recipient_organisation is None and not recipient_name.strip():
+        raise ValidationError(
+            _("Name the organisation the data may be shared with, or the office released from confidentiality."),
+            code="recipient",
+        )
+    if recipient_organisation is not None and recipient_organisation.pk == case.organisation_id:
+        raise ValidationError(_("Consent to share is given for another organisation than your own."), code="own_org")
+    with transaction.atomic(), audit_context(actor):
+        return Consent.objects.create(
+            case=case,
+            person=person,
+            purpose=purpose,
+            recipient_organisation=recipient_organisation,
+            recipient_name=recipient_name.strip(),
+            given_on=given_on,
+            note=note,
+            recorded_by=actor,
+        )
+
+
+def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date | None = None) -> Consent:
+    """Withdrawal takes effect at once: sharing ends, and a handover waiting on this consent is withdrawn."""
+    check_may_edit(actor, consent.case.organisation_id)
+    on = on or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."), code="already_withdrawn")
+    not_in_future(on, _("The date of withdrawal"))
+    if on < consent.given_on:
+        raise ValidationError(_("A consent cannot be withdrawn before it was given."), code="before_given")
+    with transaction.atomic(), audit_context(actor):
+        consent.withdrawn_on = on
+        consent.save(update_fields=["withdrawn_on"])
+        Handover.objects.filter(consent=consent, status=HandoverStatus.REQUESTED).update(
+            status=HandoverStatus.WITHDRAWN,
+            decided_at=timezone.now(),
+            decided_by=actor,
+            decision_note=_("The consent was withdrawn."),
+        )
+        return consent
+
+
+# Handover between organisations
+
+
+def sharing_consent_for(case: Case, organisation: Organisation) -> Consent | None:
+    return (
+        case.consents.filter(
+            purpose=ConsentPurpose.SHARING, recipient_organisation=organisation, withdrawn_on__isnull=True
+        )
+        .order_by("-given_on")
+        .first()
+    )
+
+
+def request_handover(*, actor: User | None, case: Case, to_organisation: Organisation, note: str = "") -> Handover:
+    """Offer the case to another organisation; it needs the client's consent to share with that organisation."""
+    check_may_edit(actor, case.organisation_id)
+    _check_open(case)
+    if to_organisation.pk == case.organisation_id:
+        raise ValidationError(_("Choose another organisation than your own."), code="own_org")
+    with transaction.atomic(), audit_context(actor):
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        if case.handovers.filter(status=HandoverStatus.REQUESTED).exists():
+            raise ValidationError(_("A handover of this case is already waiting for an answer."), code="pending")
+        consent = sharing_consent_for(case, to_organisation)
+        if consent is None:
+            raise ValidationError(
+                _(
+                    "A handover to %(organisation)s needs the client's consent to share their data with it. "
+                    "Record the consent first."
+                )
+                % {"organisation": to_organisation.name},
+                code="no_consent",
+            )
+        return Handover.objects.create(
+            case=case,
+            from_organisation_id=case.organisation_id,
+            to_organisation=to_organisation,
+            consent=consent,
+            note=note,
+            requested_by=actor,
+        )
+
+
+def _lock_open_handover(handover: Handover) -> Handover:
+    locked = Handover.objects.select_for_update().select_related("case", "consent").get(pk=handover.pk)
+    if locked.status != HandoverStatus.REQUESTED:
+        raise ValidationError(
+            _("This handover was already answered or withdrawn (%(status)s).")
+            % {"status": locked.get_status_display()},
+            code="decided",
+        )
+    return locked
+
+
+def withdraw_handover(*, actor: User | None, handover: Handover) -> Handover:
+    check_may_edit(actor, handover.from_organisation_id)
+    with transaction.atomic(), audit_context(actor):
+        handover = _lock_open_handover(handover)
+        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.WITHDRAWN, actor, timezone.now()
+        handover.save(update_fields=["status", "decided_by", "decided_at"])
+        return handover
+
+
+def accept_handover(*, actor: User | None, handover: Handover, responsible: User | None) -> Case:
+    """The receiving organisation takes the case over with its full history; the sender loses access."""
+    check_may_edit(actor, handover.to_organisation_id)
+    _check_caseworker(responsible, handover.to_organisation_id)
+    with transaction.atomic(), audit_context(actor, handover=handover.pk):
+        handover = _lock_open_handover(handover)
+        if handover.consent.withdrawn_on is not None:
+            raise ValidationError(_("The client withdrew the consent this handover relies on."), code="no_consent")
+        case = Case.objects.select_for_update().get(pk=handover.case_id)
+        if case.organisation_id != handover.from_organisation_id or case.status == CaseStatus.CLOSED:
+            raise ValidationError(_("The case changed since the handover was requested."), code="case_changed")
+        receiving = handover.to_organisation_id
+        member_ids = HouseholdMembership.objects.filter(household_id=case.household_id).values("person_id")
+        client_ids = CaseClient.objects.filter(case=case).values("person_id")
+        Person.objects.filter(pk__in=member_ids).update(organisation_id=receiving)
+        Person.objects.filter(pk__in=client_ids).update(organisation_id=receiving)
+        Household.objects.filter(pk=case.household_id).update(organisation_id=receiving)
+        case.organisation_id, case.responsible = receiving, responsible
+        save_versioned(case, case.version, ["organisation", "responsible"])
+        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, actor, timezone.now()
+        handover.save(update_fields=["status", "decided_by", "decided_at"])
+        return case
+
+
+def decline_handover(*, actor: User | None, handover: Handover, reason: str) -> Handover:
+    check_may_edit(actor, handover.to_organisation_id)
+    if not reason.strip():
+        raise ValidationError(_("Give a reason so the sending organisation knows how to go on."), code="reason")
+    with transaction.atomic(), audit_context(actor, handover=handover.pk):
+        handover = _lock_open_handover(handover)
+        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.DECLINED, actor, timezone.now()
+        handover.decision_note = reason.strip()
+        handover.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        return handover

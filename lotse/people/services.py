@@ -1,0 +1,170 @@
+"""Every change to persons, households and their dated facts: one transaction, one audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lotse.core.models import Organisation, User
+from lotse.core.services import audit_context, save_versioned
+from lotse.people.choices import Relationship
+from lotse.people.dates import check_birth_date, not_in_future
+from lotse.people.models import (
+    CASEWORK_ROLES,
+    STATUS_RECORD_MODELS,
+    Household,
+    HouseholdMembership,
+    Person,
+    StatusRecord,
+)
+from lotse.people.vocabulary import LANGUAGE_CODES, NATIONALITY_CODES
+
+PERSON_FIELDS = (
+    "family_name",
+    "given_names",
+    "original_script_name",
+    "aliases",
+    "birth_date",
+    "birth_date_precision",
+    "gender",
+    "nationalities",
+    "languages",
+    "phone",
+    "email",
+    "notes",
+)
+
+
+def check_may_edit(actor: User | None, organisation_id: int) -> None:
+    """Only caseworkers of the owning organisation change its persons and cases (None: a management command)."""
+    if actor is None:
+        return
+    if not actor.has_role(*CASEWORK_ROLES) or actor.organisation_id != organisation_id:
+        raise ValidationError(_("Only the organisation responsible for the case may change it."), code="not_owner")
+
+
+def _clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields {sorted(unknown)}")
+    cleaned = dict(fields)
+    for name in ("aliases", "nationalities", "languages"):
+        if name in cleaned:
+            cleaned[name] = list(dict.fromkeys(value.strip() for value in cleaned[name] if value and value.strip()))
+    if bad := [code for code in cleaned.get("nationalities", []) if code not in NATIONALITY_CODES]:
+        raise ValidationError(
+            _("Unknown nationality “%(code)s”: use a two-letter ISO 3166 code, “staatenlos” or “ungeklaert”.")
+            % {"code": bad[0]},
+            code="unknown_nationality",
+        )
+    if bad := [code for code in cleaned.get("languages", []) if code not in LANGUAGE_CODES]:
+        raise ValidationError(
+            _("Unknown language “%(code)s”: use a two-letter ISO 639-1 code.") % {"code": bad[0]},
+            code="unknown_language",
+        )
+    if cleaned.get("birth_date") is not None:
+        check_birth_date(cleaned["birth_date"])
+    return cleaned
+
+
+def create_person(*, actor: User | None, organisation: Organisation, **fields: Any) -> Person:
+    check_may_edit(actor, organisation.pk)
+    cleaned = _clean_person_fields(fields)
+    with transaction.atomic(), audit_context(actor):
+        person = Person(organisation=organisation, **cleaned)
+        person.full_clean()
+        person.save()
+        return person
+
+
+def update_person(*, actor: User | None, person: Person, expected_version: int, **fields: Any) -> Person:
+    check_may_edit(actor, person.organisation_id)
+    cleaned = _clean_person_fields(fields)
+    with transaction.atomic(), audit_context(actor):
+        for name, value in cleaned.items():
+            setattr(person, name, value)
+        person.full_clean()
+        person.refresh_search_texts()
+        return save_versioned(person, expected_version, [*cleaned, "search_text", "search_key"])
+
+
+def create_household(*, actor: User | None, organisation: Organisation, external_id: str = "") -> Household:
+    check_may_edit(actor, organisation.pk)
+    with transaction.atomic(), audit_context(actor):
+        return Household.objects.create(organisation=organisation, external_id=external_id)
+
+
+def join_household(
+    *, actor: User | None, person: Person, household: Household, relationship: str, since: datetime.date
+) -> HouseholdMembership:
+    """Move the person into ``household`` from ``since``; the previous membership ends that day.
+
+    A person belongs to one household at a time; earlier memberships are kept.
+    """
+    check_may_edit(actor, household.organisation_id)
+    if person.organisation_id != household.organisation_id:
+        raise ValidationError(_("The person and the household belong to different organisations."), code="foreign")
+    if relationship not in Relationship.values:
+        raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
+    not_in_future(since, _("The date of moving in"))
+    with transaction.atomic(), audit_context(actor):
+        current = HouseholdMembership.objects.select_for_update().filter(person=person, valid_to__isnull=True).first()
+        if current is not None:
+            if current.household_id == household.pk:
+                raise ValidationError(_("The person already lives in this household."), code="same_household")
+            if since < current.valid_from:
+                raise ValidationError(
+                    _("The move cannot be dated before the person joined the current household (%(date)s).")
+                    % {"date": current.valid_from.strftime("%d.%m.%Y")},
+                    code="move_before_join",
+                )
+            current.valid_to = since
+            current.save(update_fields=["valid_to"])
+        return HouseholdMembership.objects.create(
+            household=household, person=person, relationship=relationship, valid_from=since
+        )
+
+
+def set_relationship(*, actor: User | None, membership: HouseholdMembership, relationship: str) -> None:
+    check_may_edit(actor, membership.household.organisation_id)
+    if relationship not in Relationship.values:
+        raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
+    with transaction.atomic(), audit_context(actor):
+        membership.relationship = relationship
+        membership.save(update_fields=["relationship"])
+
+
+def add_status_record(*, actor: User | None, person: Person, kind: str, **fields: Any) -> StatusRecord:
+    """Record a dated fact (residence, language, work, housing) about the person."""
+    check_may_edit(actor, person.organisation_id)
+    model = STATUS_RECORD_MODELS[kind]
+    valid_from = fields["valid_from"]
+    not_in_future(valid_from, _("The date from which it holds"))
+    with transaction.atomic(), audit_context(actor):
+        record = model(person=person, recorded_by=actor, **fields)
+        record.full_clean(validate_unique=False, validate_constraints=False)
+        if model._default_manager.filter(person=person, valid_from=valid_from).exists():
+            raise ValidationError(
+                _("There is already an entry from %(date)s. Correct that entry instead of adding a second one.")
+                % {"date": valid_from.strftime("%d.%m.%Y")},
+                code="duplicate_day",
+            )
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("The entry contradicts the stored data and was not saved."), code="integrity"
+            ) from None
+        return record
+
+
+def delete_status_record(*, actor: User | None, record: StatusRecord) -> None:
+    """Remove a wrongly recorded fact; the change history keeps what it said."""
+    check_may_edit(actor, record.person.organisation_id)
+    with transaction.atomic(), audit_context(actor):
+        record.delete()
