@@ -23,6 +23,7 @@ urlpatterns = [
     path("language/", login_not_required(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
     path("", include("lotse.core.urls")),
+    path("", include("lotse.cases.urls")),
 ]
 
 handler500 = "lotse.core.views.errors.server_error"

@@ -10,13 +10,21 @@ from django.db.models import QuerySet
 from lotse.core.choices import Role
 from lotse.core.models import User
 
+# The administrators' history covers the administration of the installation:
+# organisations, municipalities, users. Changes to persons and cases are read
+# on the case itself, by those who may see the case (see lotse.cases.history),
+# so a handover takes a case's history along and nobody else reads it.
+ADMINISTRATION_APPS = frozenset({"core"})
 
-def tracked_event_models() -> list[type]:
-    """Every pghistory event model of Lotse's apps."""
+
+def tracked_event_models(app_labels: frozenset[str] | None = ADMINISTRATION_APPS) -> list[type]:
+    """The pghistory event models of the given Lotse apps (None: of every app)."""
     return [
         model
         for model in apps.get_models()
-        if getattr(model, "pgh_tracked_model", None) is not None and model._meta.app_label != "pghistory"
+        if getattr(model, "pgh_tracked_model", None) is not None
+        and model._meta.app_label != "pghistory"
+        and (app_labels is None or model._meta.app_label in app_labels)
     ]
 
 
@@ -35,3 +43,42 @@ def history_for(user: User) -> QuerySet[Any]:
     if user.has_role(Role.ORGANISATIONSADMINISTRATION):
         return events.references(user.organisation).order_by("-pgh_created_at", "-pgh_id")
     return events.none()
+
+
+def describe_events(events: list[Any]) -> list[dict[str, Any]]:
+    actor_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+    actors: dict[Any, User] = {u.pk: u for u in User.objects.filter(pk__in=[a for a in actor_ids if a])}
+    rows = []
+    for event in events:
+        context = event.pgh_context or {}
+        model = apps.get_model(event.pgh_obj_model)
+        data = event.pgh_data or {}
+        changes = []
+        for name, (before, after) in (event.pgh_diff or {}).items():
+            if name in {"version", "pgh_obj_id"}:
+                continue
+            try:
+                label = model._meta.get_field(name).verbose_name
+            except Exception:
+                label = name
+            changes.append({"field": label, "before": before, "after": after})
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "actor": actors.get(context.get("user")),
+                "command": context.get("command") if not context.get("user") else None,
+                "url": context.get("url"),
+                "label": event.pgh_label,
+                "model": model._meta.verbose_name,
+                "record": _record_label(model, data),
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _record_label(model: Any, data: dict[str, Any]) -> Any:
+    for key in ("username", "name", "family_name", "title", "description"):
+        if data.get(key):
+            return data[key]
+    return data.get("id")

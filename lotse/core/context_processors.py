@@ -11,10 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from lotse.core.choices import Role
 
 ADMINS = frozenset({Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION})
+CASEWORK = frozenset({Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG})
 
 # (URL name, label, roles that see it); None means every signed-in user.
 NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("core:start", _("Start"), None),
+    ("cases:worklist", _("My work"), CASEWORK),
+    ("cases:case_list", _("Cases"), CASEWORK),
+    ("cases:handover_list", _("Handovers"), CASEWORK),
     ("core:user_list", _("Users"), ADMINS),
     ("core:history", _("Change history"), ADMINS),
     ("core:access_log", _("Access log"), ADMINS),

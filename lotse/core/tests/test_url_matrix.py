@@ -16,6 +16,40 @@ from lotse.urls import PUBLIC_ALLOWLIST
 
 ALL = frozenset(Role.values)
 ADMINS = frozenset({Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION})
+CASEWORK = frozenset({Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG})
+CASE_URLS = [
+    "cases:worklist",
+    "cases:case_list",
+    "cases:case_create",
+    "cases:case_detail",
+    "cases:case_edit",
+    "cases:case_status",
+    "cases:case_history",
+    "cases:member_add",
+    "cases:person_detail",
+    "cases:client_toggle",
+    "cases:person_move_out",
+    "cases:fact_add",
+    "cases:fact_delete",
+    "cases:contact_add",
+    "cases:follow_up_done",
+    "cases:referral_add",
+    "cases:referral_outcome",
+    "cases:consent_add",
+    "cases:consent_withdraw",
+    "cases:plan_detail",
+    "cases:plan_new",
+    "cases:plan_edit",
+    "cases:plan_pdf",
+    "cases:goal_add",
+    "cases:goal_edit",
+    "cases:step_add",
+    "cases:step_done",
+    "cases:handover_request",
+    "cases:handover_list",
+    "cases:handover_detail",
+    "cases:handover_withdraw",
+]
 
 # URL name -> roles that may use it.
 ACCESS: dict[str, frozenset[str]] = {
@@ -30,6 +64,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "core:user_set_password": ADMINS,
     "core:history": ADMINS,
     "core:access_log": ADMINS,
+    **dict.fromkeys(CASE_URLS, CASEWORK),
 }
 # Reachable without signing in: signing in itself, password reset, the language switch.
 AUTH_EXEMPT = {
@@ -57,13 +92,76 @@ def all_url_names() -> set[str]:
     return {name for name, _ in _walk(get_resolver().url_patterns)}
 
 
-def url_for(name: str, subject_pk: int) -> str:
+def url_for(name: str, subject_pk: int, records: dict[str, object] | None = None) -> str:
+    """The URL of ``name``; ``pk`` is the user ``subject_pk``, or a record of ``records`` for casework URLs."""
     if name == "password_reset_confirm":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
     pattern = dict(_walk(get_resolver().url_patterns))[name]
-    if "pk" in pattern.pattern.converters:
+    converters = pattern.pattern.converters
+    if name.startswith("cases:") and converters:
+        records = records or {}
+        kwargs = {key: records[key] for key in converters}
+        if name.startswith("cases:handover_"):
+            kwargs["pk"] = records["handover_pk"]
+        return reverse(name, kwargs=kwargs)
+    if "pk" in converters:
         return reverse(name, kwargs={"pk": subject_pk})
     return reverse(name)
+
+
+def casework_records(organisation) -> dict[str, object]:
+    """One case of ``organisation`` with a record of every kind, for the URL parameters."""
+    import datetime
+
+    from lotse.cases import services
+    from lotse.cases.models import CaseClient, Step
+    from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory
+
+    day = datetime.date(2025, 3, 3)
+    case = services.open_case(
+        actor=None,
+        organisation=organisation,
+        municipality=MunicipalityFactory.create(),
+        start_date=day,
+        responsible=None,
+        head={"family_name": "Haddad", "given_names": "Amina"},
+    )
+    person = CaseClient.objects.get(case=case).person
+    record = services.people_services.add_status_record(
+        actor=None, person=person, kind="residence", valid_from=day, status="gestattung"
+    )
+    contact = services.record_contact(
+        actor=None,
+        case=case,
+        date=day,
+        duration_minutes=30,
+        form="buero",
+        follow_ups=[("Bescheid kopieren", day)],
+    )
+    referral = services.add_referral(
+        actor=None, case=case, date=day, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="Termin"
+    )
+    other = OrganisationFactory.create(short_name=f"other-{organisation.pk}")
+    consent = services.record_consent(
+        actor=None, case=case, person=person, purpose="weitergabe", given_on=day, recipient_organisation=other
+    )
+    plan = services.create_plan_version(actor=None, case=case, agreed_on=day)
+    goal = services.add_goal(actor=None, plan=plan, field_of_action="sprache", title="B1 erreichen")
+    services.add_step(actor=None, goal=goal, description="Kurs anmelden", responsible="klient")
+    handover = services.request_handover(actor=None, case=case, to_organisation=other)
+    return {
+        "pk": case.pk,
+        "person_pk": person.pk,
+        "kind": "residence",
+        "record_pk": record.pk,
+        "follow_up_pk": contact.follow_ups.get().pk,
+        "referral_pk": referral.pk,
+        "consent_pk": consent.pk,
+        "number": plan.number,
+        "goal_pk": goal.pk,
+        "step_pk": Step.objects.get(goal=goal).pk,
+        "handover_pk": handover.pk,
+    }
 
 
 def test_it_has_a_row_for_every_url():
@@ -83,8 +181,9 @@ def test_it_marks_exactly_the_exempt_views_as_public():
 @pytest.mark.django_db
 def test_it_sends_anonymous_users_to_login_everywhere(caseworker_a):
     client = Client()
+    records = casework_records(caseworker_a.organisation)
     for name in sorted(ACCESS):
-        url = url_for(name, caseworker_a.pk)
+        url = url_for(name, caseworker_a.pk, records)
         response = client.get(url)
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("login") + "?next="), name
@@ -113,8 +212,10 @@ def test_it_sends_anonymous_users_from_django_admin_to_its_login():
 def test_it_gives_each_role_only_what_it_may(request, persona, colleague_a):
     user = request.getfixturevalue(persona)
     client = client_for(user)
+    # Casework URLs point at a case of the persona's own organisation.
+    records = casework_records(user.organisation)
     for name, allowed in sorted(ACCESS.items()):
-        response = client.get(url_for(name, colleague_a.pk))
+        response = client.get(url_for(name, colleague_a.pk, records))
         if set(user.roles) & allowed:
             # 405: the URL only takes POST (e.g. deactivation, logout).
             assert response.status_code in (200, 405), (persona, name, response.status_code)

@@ -1,0 +1,474 @@
+"""Forms of casework: raw input in, domain values out (the services do the rest)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lotse.cases.choices import (
+    CaseStatus,
+    ClosingReason,
+    ConsentPurpose,
+    ContactForm,
+    FieldOfAction,
+    GoalStatus,
+    InterpreterKind,
+    ReferralOutcome,
+    Responsible,
+)
+from lotse.cases.services import TRANSITIONS
+from lotse.core.forms import BootstrapMixin
+from lotse.core.models import Municipality, Organisation, User
+from lotse.people.choices import (
+    Gender,
+    HousingSituation,
+    LanguageCourse,
+    LanguageEvidence,
+    LanguageLevel,
+    Relationship,
+    ResidenceStatus,
+    WorkSituation,
+)
+from lotse.people.dates import format_partial_date, parse_partial_date
+from lotse.people.models import Person
+from lotse.people.vocabulary import language_choices, nationality_choices
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+class DateField(forms.DateField):
+    """A date picker that also accepts German typed dates."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a date such as 24.12.2026.")})
+        super().__init__(**kwargs)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class VersionedForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PersonForm(BootstrapMixin, forms.Form):
+    family_name = forms.CharField(label=_("Family name"), max_length=200)
+    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
+    original_script_name = forms.CharField(label=_("Name in original script"), max_length=200, required=False)
+    aliases = forms.CharField(
+        label=_("Spelling variants and aliases"),
+        required=False,
+        help_text=_("Other spellings of the name in documents, separated by commas."),
+    )
+    birth_date = forms.CharField(
+        label=_("Date of birth"),
+        required=False,
+        max_length=10,
+        help_text=_("DD.MM.YYYY, or MM.YYYY or only the year when the exact date is not known."),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    nationalities = forms.MultipleChoiceField(
+        label=_("Nationalities"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Spoken languages"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationalities"].choices = nationality_choices()  # type: ignore[attr-defined]
+        self.fields["languages"].choices = language_choices()  # type: ignore[attr-defined]
+
+    def clean_birth_date(self) -> tuple[datetime.date | None, str]:
+        return parse_partial_date(self.cleaned_data.get("birth_date") or "")
+
+    def clean_aliases(self) -> list[str]:
+        text = self.cleaned_data.get("aliases") or ""
+        return [alias.strip() for alias in text.replace(";", ",").split(",") if alias.strip()]
+
+    def person_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        birth_date, precision = data["birth_date"]
+        return {
+            "family_name": data["family_name"].strip(),
+            "given_names": data["given_names"].strip(),
+            "original_script_name": data["original_script_name"].strip(),
+            "aliases": data["aliases"],
+            "birth_date": birth_date,
+            "birth_date_precision": precision,
+            "gender": data["gender"],
+            "nationalities": data["nationalities"],
+            "languages": data["languages"],
+            "phone": data["phone"].strip(),
+            "email": data["email"],
+            "notes": data["notes"].strip(),
+        }
+
+    @staticmethod
+    def initial_for(person: Person) -> dict[str, Any]:
+        return {
+            "family_name": person.family_name,
+            "given_names": person.given_names,
+            "original_script_name": person.original_script_name,
+            "aliases": ", ".join(person.aliases),
+            "birth_date": format_partial_date(person.birth_date, person.birth_date_precision),
+            "gender": person.gender,
+            "nationalities": person.nationalities,
+            "languages": person.languages,
+            "phone": person.phone,
+            "email": person.email,
+            "notes": person.notes,
+            "version": person.version,
+        }
+
+
+class PersonEditForm(PersonForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def caseworkers_of(organisation_id: int) -> QuerySet[User]:
+    from lotse.people.models import CASEWORK_ROLES
+
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, roles__overlap=list(CASEWORK_ROLES)
+    ).order_by("last_name", "first_name", "username")
+
+
+class CaseFieldsMixin(forms.Form):
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"))
+    start_date = DateField(label=_("Start of counselling"))
+    responsible = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Responsible caseworker"), required=False
+    )
+
+    def setup_case_fields(self, organisation_id: int) -> None:
+        self.fields["responsible"].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]
+
+
+class CaseCreateForm(CaseFieldsMixin, PersonForm):
+    field_order = ["municipality", "start_date", "responsible"]
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_case_fields(organisation_id)
+
+
+class CaseEditForm(CaseFieldsMixin, VersionedForm):
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_case_fields(organisation_id)
+
+
+class StatusChangeForm(VersionedForm):
+    to_status = forms.ChoiceField(label=_("New status"))
+    on = DateField(label=_("As of"), initial=_today)
+    closing_reason = forms.ChoiceField(
+        label=_("Closing reason"),
+        required=False,
+        choices=[("", "—"), *ClosingReason.choices],
+        help_text=_("Only when closing the case."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(CaseStatus.choices)
+        self.fields["to_status"].choices = [  # type: ignore[attr-defined]
+            (code, labels[code]) for code in CaseStatus.values if code in TRANSITIONS[current]
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("to_status") == CaseStatus.CLOSED and not cleaned.get("closing_reason"):
+            self.add_error("closing_reason", _("Choose the reason for closing the case."))
+        return cleaned
+
+
+class MemberForm(PersonForm):
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the head of household"),
+        choices=[(c, label) for c, label in Relationship.choices if c != Relationship.HEAD],
+    )
+    since = DateField(label=_("Member of the household since"), initial=_today)
+    is_client = forms.BooleanField(label=_("Client of this case"), required=False, initial=True)
+    field_order = ["relationship", "since", "is_client"]
+
+
+class MoveOutForm(BootstrapMixin, forms.Form):
+    since = DateField(label=_("Moved out on"), initial=_today)
+
+
+class ResidenceForm(BootstrapMixin, forms.Form):
+    valid_from = DateField(label=_("Valid from"), initial=_today)
+    status = forms.ChoiceField(label=_("Residence status"), choices=ResidenceStatus.choices)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), max_length=100, required=False, help_text=_("For example “§ 25 Abs. 2 AufenthG”.")
+    )
+    valid_until = DateField(label=_("Expires on"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and until and until < start:
+            self.add_error("valid_until", _("The expiry date cannot be before the start."))
+        return cleaned
+
+
+class LanguageForm(BootstrapMixin, forms.Form):
+    valid_from = DateField(label=_("Date"), initial=_today)
+    level = forms.ChoiceField(label=_("German language level"), choices=LanguageLevel.choices)
+    evidence = forms.ChoiceField(label=_("Evidence"), choices=LanguageEvidence.choices)
+    course = forms.ChoiceField(label=_("Course"), choices=LanguageCourse.choices, required=False)
+
+
+class WorkForm(BootstrapMixin, forms.Form):
+    valid_from = DateField(label=_("Valid from"), initial=_today)
+    situation = forms.ChoiceField(label=_("Work situation"), choices=WorkSituation.choices)
+
+
+class HousingForm(BootstrapMixin, forms.Form):
+    valid_from = DateField(label=_("Valid from"), initial=_today)
+    situation = forms.ChoiceField(label=_("Housing situation"), choices=HousingSituation.choices)
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"), required=False)
+
+
+FACT_FORMS: dict[str, type[forms.Form]] = {
+    "residence": ResidenceForm,
+    "language": LanguageForm,
+    "work": WorkForm,
+    "housing": HousingForm,
+}
+
+
+class ContactEntryForm(BootstrapMixin, forms.Form):
+    date = DateField(label=_("Date"), initial=_today)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=1,
+        max_value=720,
+        initial=45,
+        error_messages={
+            "min_value": _("A contact lasts at least one minute."),
+            "max_value": _("A contact lasts at most 720 minutes."),
+        },
+    )
+    form = forms.ChoiceField(label=_("Form"), choices=ContactForm.choices)
+    fields_of_action = forms.MultipleChoiceField(
+        label=_("Fields of action"), choices=FieldOfAction.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    interpreter_kind = forms.ChoiceField(label=_("Interpreter"), choices=InterpreterKind.choices)
+    interpreter_language = forms.ChoiceField(label=_("Interpreted language"), required=False)
+    note = forms.CharField(
+        label=_("Short factual note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    follow_up = forms.CharField(label=_("Follow-up task"), required=False, max_length=300)
+    follow_up_due = DateField(label=_("Follow-up due on"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["interpreter_language"].choices = [("", "—"), *language_choices()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("interpreter_kind")
+        if kind and kind != InterpreterKind.NONE and not cleaned.get("interpreter_language"):
+            self.add_error("interpreter_language", _("Name the language the interpreter interpreted."))
+        if cleaned.get("follow_up") and not cleaned.get("follow_up_due"):
+            self.add_error("follow_up_due", _("When is the follow-up task due?"))
+        if cleaned.get("follow_up_due") and not cleaned.get("follow_up"):
+            self.add_error("follow_up", _("Describe the follow-up task."))
+        return cleaned
+
+
+class ReferralForm(BootstrapMixin, forms.Form):
+    date = DateField(label=_("Date"), initial=_today)
+    to_whom = forms.CharField(label=_("Referred to"), max_length=300, help_text=_("Service, office or person."))
+    field_of_action = forms.ChoiceField(label=_("Field of action"), choices=FieldOfAction.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+
+
+class ReferralOutcomeForm(VersionedForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReferralOutcome.choices)
+    outcome_note = forms.CharField(label=_("Note on the outcome"), max_length=300, required=False)
+
+
+class ConsentForm(BootstrapMixin, forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Given by"))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    recipient_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Organisation in Lotse"),
+        required=False,
+        help_text=_("For sharing with an organisation that works in Lotse, e.g. before a handover."),
+    )
+    recipient_name = forms.CharField(
+        label=_("Other recipient"),
+        max_length=300,
+        required=False,
+        help_text=_("An office or service outside Lotse, e.g. the Jobcenter."),
+    )
+    given_on = DateField(label=_("Given on"), initial=_today)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, clients: QuerySet[Person], organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = clients  # type: ignore[attr-defined]
+        self.fields["recipient_organisation"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
+            pk=organisation_id
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        purpose = cleaned.get("purpose")
+        if (
+            purpose
+            and purpose != ConsentPurpose.PROCESSING
+            and not cleaned.get("recipient_organisation")
+            and not cleaned.get("recipient_name")
+        ):
+            self.add_error(
+                "recipient_organisation",
+                _("Name the organisation the data may be shared with, or the office released from confidentiality."),
+            )
+        return cleaned
+
+
+class WithdrawForm(BootstrapMixin, forms.Form):
+    on = DateField(label=_("Withdrawn on"), initial=_today)
+
+
+class PlanForm(VersionedForm):
+    agreed_on = DateField(label=_("Agreed on"), initial=_today)
+    review_on = DateField(label=_("Next joint review"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        agreed, review = cleaned.get("agreed_on"), cleaned.get("review_on")
+        if agreed and review and review < agreed:
+            self.add_error("review_on", _("The review cannot be before the agreement."))
+        return cleaned
+
+
+class GoalForm(VersionedForm):
+    field_of_action = forms.ChoiceField(label=_("Field of action"), choices=FieldOfAction.choices)
+    title = forms.CharField(label=_("Goal"), max_length=300, help_text=_("In plain words, as agreed with the client."))
+    due_date = DateField(label=_("To be achieved by"), required=False)
+    review_date = DateField(label=_("Review on"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.OPEN)
+
+
+class StepForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("Step"), max_length=300)
+    responsible = forms.ChoiceField(label=_("Responsible"), choices=Responsible.choices)
+    responsible_name = forms.CharField(
+        label=_("Name of the actor"),
+        max_length=200,
+        required=False,
+        help_text=_("Who, when another actor is responsible."),
+    )
+    due_date = DateField(label=_("Due on"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("responsible") == Responsible.ACTOR and not cleaned.get("responsible_name"):
+            self.add_error("responsible_name", _("Name the actor who is responsible for the step."))
+        return cleaned
+
+
+class HandoverRequestForm(BootstrapMixin, forms.Form):
+    to_organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Hand over to"))
+    note = forms.CharField(
+        label=_("Message to the receiving organisation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
+            pk=organisation_id
+        )
+
+
+class HandoverAcceptForm(BootstrapMixin, forms.Form):
+    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]
+
+
+class HandoverDeclineForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's search and filters (GET); invalid values are ignored, never an error page."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("open cases")), ("all", _("all")), *CaseStatus.choices]
+    )
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"), required=False)
+    responsible = forms.ChoiceField(label=_("Caseworker"), required=False)
+    residence = forms.ChoiceField(
+        label=_("Residence status"), required=False, choices=[("", "—"), *ResidenceStatus.choices]
+    )
+    field_of_action = forms.ChoiceField(
+        label=_("Field of action in the plan"), required=False, choices=[("", "—"), *FieldOfAction.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("newest first")),
+            ("name", _("name")),
+            ("start", _("start of counselling")),
+            ("contact", _("last contact")),
+            ("municipality", _("municipality")),
+        ],
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, user_pk: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        caseworkers = [(str(u.pk), u.get_full_name() or u.username) for u in caseworkers_of(organisation_id)]
+        self.fields["responsible"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            ("me", _("my cases")),
+            ("none", _("without caseworker")),
+            *caseworkers,
+        ]
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+
+    def values(self) -> dict[str, Any]:
+        """The valid filters; an invalid one is dropped (the rest still apply)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+def first_error(error: ValidationError) -> str:
+    return error.messages[0] if error.messages else str(error)

@@ -1,0 +1,42 @@
+"""The change history of one case: the case, its household and persons, and everything recorded in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from pghistory.models import Events
+
+from lotse.cases.models import Case, Goal
+from lotse.core.audit import tracked_event_models
+from lotse.people.models import Person
+
+CASE_APPS = frozenset({"cases", "people"})
+
+
+def case_events(case: Case, limit: int = 200) -> list[Any]:
+    """The newest ``limit`` events of the case, newest first (a fixed number of queries).
+
+    pghistory aggregates events that reference objects of one model per query,
+    so the case, its persons, its plans and its goals are asked for in turn.
+    """
+    models = tracked_event_models(CASE_APPS)
+    person_objs = list(
+        Person.objects.filter(Q(household_memberships__household_id=case.household_id) | Q(client_of__case=case))
+        .distinct()
+        .only("pk")
+    )
+    plans = list(case.plans.only("pk"))
+    goals = list(Goal.objects.filter(plan__case=case).only("pk"))
+    groups: list[list[Any]] = [[case], [case.household], person_objs, plans, goals]
+    seen: set[str] = set()
+    events: list[Any] = []
+    for objs in groups:
+        if not objs:
+            continue
+        for event in Events.objects.across(*models).references(objs).order_by("-pgh_created_at")[:limit]:
+            if event.pgh_slug not in seen:
+                seen.add(event.pgh_slug)
+                events.append(event)
+    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_id), reverse=True)
+    return events[:limit]

@@ -1,0 +1,214 @@
+"""What is recorded in a case: counselling contacts, follow-ups, referrals and consents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lotse.cases import services
+from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
+from lotse.cases.models import Consent, FollowUp, Referral
+from lotse.cases.views.cases import case_page_context
+from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page
+from lotse.core.access import roles_required
+from lotse.core.services import ConcurrentEditError
+from lotse.people.models import Person
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@roles_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a counselling contact; from the case page this runs in place (htmx), without leaving it."""
+    case = editable_case(request, pk)
+    form = ContactEntryForm(request.POST or None)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        follow_ups = [(data["follow_up"], data["follow_up_due"])] if data["follow_up"] else []
+        try:
+            services.record_contact(
+                actor=actor_of(request),
+                case=case,
+                date=data["date"],
+                duration_minutes=data["duration_minutes"],
+                form=data["form"],
+                fields_of_action=data["fields_of_action"],
+                interpreter_kind=data["interpreter_kind"],
+                interpreter_language=data["interpreter_language"],
+                note=data["note"].strip(),
+                follow_ups=follow_ups,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            saved = True
+            if not _is_htmx(request):
+                messages.success(request, _("The contact was recorded."))
+                return redirect("cases:case_detail", pk=case.pk)
+    if _is_htmx(request):
+        context = case_page_context(request, case, contact_form=ContactEntryForm() if saved else form)
+        context["contact_saved"] = saved
+        return render(request, "cases/_contact_saved.html" if saved else "cases/_quick_contact.html", context)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Record a counselling contact"),
+        submit=_("Record contact"),
+        back_url=reverse("cases:case_detail", args=[case.pk]),
+    )
+
+
+@roles_required(*CASEWORK)
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    case = editable_case(request, pk)
+    follow_up = FollowUp.objects.filter(case=case, pk=follow_up_pk, done_on__isnull=True).first()
+    if follow_up is None:
+        raise Http404
+    services.complete_follow_up(actor=actor_of(request), follow_up=follow_up)
+    messages.success(request, _("“%(task)s” is done.") % {"task": follow_up.description})
+    return redirect(
+        (request.POST.get("next") == "work" and reverse("cases:worklist"))
+        or reverse("cases:case_detail", args=[case.pk])
+    )
+
+
+@roles_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = editable_case(request, pk)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_referral(actor=actor_of(request), case=case, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The referral was recorded."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Refer to a specialised service"),
+        submit=_("Record referral"),
+        back_url=reverse("cases:case_detail", args=[case.pk]),
+    )
+
+
+@roles_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
+def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    case = editable_case(request, pk)
+    referral = Referral.objects.filter(case=case, pk=referral_pk).first()
+    if referral is None:
+        raise Http404
+    initial = {"outcome": referral.outcome, "outcome_note": referral.outcome_note, "version": referral.version}
+    form = ReferralOutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_referral_outcome(
+                actor=actor_of(request),
+                referral=referral,
+                expected_version=form.cleaned_data["version"] or 0,
+                outcome=form.cleaned_data["outcome"],
+                outcome_note=form.cleaned_data["outcome_note"],
+            )
+        except ConcurrentEditError as error:
+            data = request.POST.copy()
+            data["version"] = str(Referral.objects.get(pk=referral.pk).version)
+            form = ReferralOutcomeForm(data)
+            form.is_valid()
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The outcome of the referral was saved."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Outcome of the referral to %(to)s") % {"to": referral.to_whom},
+        submit=_("Save"),
+        back_url=reverse("cases:case_detail", args=[case.pk]),
+        intro=f"{referral.get_field_of_action_display()}: {referral.topic}",
+    )
+
+
+@roles_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = editable_case(request, pk)
+    clients = Person.objects.filter(client_of__case=case).order_by("family_name", "given_names")
+    form = ConsentForm(request.POST or None, clients=clients, organisation_id=case.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_consent(
+                actor=actor_of(request),
+                case=case,
+                person=data["person"],
+                purpose=data["purpose"],
+                given_on=data["given_on"],
+                recipient_organisation=data["recipient_organisation"],
+                recipient_name=data["recipient_name"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Record a consent"),
+        submit=_("Record consent"),
+        back_url=reverse("cases:case_detail", args=[case.pk]),
+        intro=_("Record a consent only when the client has signed it. A withdrawal takes effect at once."),
+    )
+
+
+@roles_required(*CASEWORK)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    case = editable_case(request, pk)
+    consent = Consent.objects.select_related("person").filter(case=case, pk=consent_pk).first()
+    if consent is None:
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(actor=actor_of(request), consent=consent, on=form.cleaned_data["on"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The consent was withdrawn. Sharing based on it ended at once."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Withdraw a consent"),
+        submit=_("Withdraw consent"),
+        back_url=reverse("cases:case_detail", args=[case.pk]),
+        intro=_("%(purpose)s, given by %(name)s on %(date)s. %(recipient)s")
+        % {
+            "purpose": consent.get_purpose_display(),
+            "name": consent.person.full_name,
+            "date": consent.given_on.strftime("%d.%m.%Y"),
+            "recipient": consent.recipient,
+        },
+    )
