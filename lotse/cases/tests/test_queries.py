@@ -1,0 +1,368 @@
+"""Read-side queries: name search over spelling variants, current residence status, the worklist."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from lotse.cases import queries, services
+from lotse.cases.choices import CaseStatus, ClosingReason, ConsentPurpose, FieldOfAction, GoalStatus
+from lotse.cases.models import Case, add_years
+from lotse.cases.tests.factories import (
+    TODAY,
+    PersonFactory,
+    days,
+    frozen_today,
+    head_of,
+    open_case_for,
+)
+from lotse.people import services as people_services
+from lotse.people.choices import Relationship, ResidenceStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with frozen_today():
+        yield
+
+
+def add_member(case, actor, given_names, family_name="Haddad", *, is_client=True):
+    return services.add_household_member(
+        actor=actor,
+        case=case,
+        relationship=Relationship.CHILD,
+        since=case.start_date,
+        is_client=is_client,
+        person_fields={"family_name": family_name, "given_names": given_names},
+    )
+
+
+def residence(actor, person, valid_from, status=ResidenceStatus.AUFENTHALTSERLAUBNIS, valid_until=None):
+    return people_services.add_status_record(
+        actor=actor, person=person, kind="residence", valid_from=valid_from, status=status, valid_until=valid_until
+    )
+
+
+# Name search
+
+
+def test_it_finds_transliterations_of_a_name_but_not_other_names(org_a):
+    muhammad = PersonFactory.create(organisation=org_a, family_name="Haddad", given_names="Muhammad")
+    mohamad = PersonFactory.create(organisation=org_a, family_name="Nasser", given_names="Mohamad")
+    PersonFactory.create(organisation=org_a, family_name="Schmidt", given_names="Peter")
+    PersonFactory.create(organisation=org_a, family_name="Hamdan", given_names="Leyla")
+    assert set(queries.persons_matching("Mohammed")) == {muhammad, mohamad}
+
+
+def test_it_ranks_the_exact_spelling_first(org_a):
+    variant = PersonFactory.create(organisation=org_a, family_name="Haddad", given_names="Muhammad")
+    exact = PersonFactory.create(organisation=org_a, family_name="Nasser", given_names="Mohammed")
+    found = list(queries.persons_matching("Mohammed"))
+    assert found == [exact, variant]
+    assert found[0].name_score > found[1].name_score >= queries.NAME_MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("person", "query"),
+    [
+        ({"family_name": "Haddad", "aliases": ["Abu Yusuf"]}, "Youssef"),
+        ({"family_name": "Haddad", "aliases": ["Al-Khatib"]}, "Khatib"),
+        ({"family_name": "Haddad", "original_script_name": "حداد"}, "حداد"),
+        ({"family_name": "Haddad"}, "Hadad"),
+        ({"family_name": "Haddad"}, "HADDAD"),
+        ({"family_name": "Haddad"}, "hadd"),
+        ({"family_name": "Şahin", "given_names": "Gül"}, "Gul Sahin"),
+        ({"family_name": "Yousef"}, "Jusuf"),
+    ],
+)
+def test_it_finds_a_person_by_aliases_typos_and_other_scripts(caseworker_a, person, query):
+    found = people_services.create_person(actor=caseworker_a, organisation=caseworker_a.organisation, **person)
+    PersonFactory.create(organisation=caseworker_a.organisation, family_name="Schmidt", given_names="Peter")
+    assert list(queries.persons_matching(query)) == [found]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "--", "12"])
+def test_it_finds_nobody_for_an_empty_query(org_a, query):
+    PersonFactory.create(organisation=org_a, family_name="Haddad")
+    assert not queries.persons_matching(query).exists()
+
+
+def test_it_filters_cases_by_the_names_of_their_clients(caseworker_a, caseworker_b):
+    muhammad = open_case_for(caseworker_a, family_name="Haddad", given_names="Muhammad")
+    schmidt = open_case_for(caseworker_a, family_name="Schmidt", given_names="Peter")
+    add_member(schmidt, caseworker_a, "Yusuf", family_name="Schmidt", is_client=False)
+    with_child = open_case_for(caseworker_a, family_name="Nasser", given_names="Rana")
+    add_member(with_child, caseworker_a, "Mohamad", family_name="Nasser")
+    open_case_for(caseworker_b, family_name="Haddad", given_names="Mohammed")  # another organisation's
+
+    mine = Case.objects.visible_to(caseworker_a)
+    found = list(queries.filter_cases_by_name(mine, "Mohammed").order_by("-name_score", "pk"))
+    assert set(found) == {muhammad, with_child}
+    assert all(case.name_score >= queries.NAME_MATCH_THRESHOLD for case in found)
+    assert list(queries.filter_cases_by_name(mine, "Schmidt")) == [schmidt]
+    # A household member who is not a client does not make the case match.
+    assert not queries.filter_cases_by_name(mine, "Yusuf").exists()
+
+
+@pytest.mark.xfail(
+    reason=(
+        "filter_cases_by_name raises FieldError for a query without letters: persons_matching returns "
+        "Person.objects.none() without the name_score annotation (cases/queries.py)"
+    ),
+    strict=True,
+)
+@pytest.mark.parametrize("query", ["", "--"])
+def test_it_filters_cases_by_an_empty_name_to_none(caseworker_a, query):
+    open_case_for(caseworker_a, family_name="Haddad")
+    assert not queries.filter_cases_by_name(Case.objects.visible_to(caseworker_a), query).exists()
+
+
+def test_it_names_a_case_by_its_first_client(caseworker_a):
+    case = open_case_for(caseworker_a, family_name="Haddad", given_names="Amal")
+    add_member(case, caseworker_a, "Samir", family_name="Aziz")
+    annotated = Case.objects.annotate(head_name=queries.head_of_household_name()).get(pk=case.pk)
+    assert annotated.head_name == "haddad amal"
+
+
+def test_it_filters_cases_by_the_latest_residence_status_of_a_client(caseworker_a):
+    permit = open_case_for(caseworker_a, family_name="Haddad")
+    residence(caseworker_a, head_of(permit), datetime.date(2024, 1, 1), ResidenceStatus.GESTATTUNG)
+    residence(caseworker_a, head_of(permit), datetime.date(2025, 3, 1), ResidenceStatus.AUFENTHALTSERLAUBNIS)
+    pending = open_case_for(caseworker_a, family_name="Nasser")
+    residence(caseworker_a, head_of(pending), datetime.date(2024, 6, 1), ResidenceStatus.GESTATTUNG)
+    mixed = open_case_for(caseworker_a, family_name="Aziz")
+    residence(caseworker_a, head_of(mixed), datetime.date(2024, 6, 1), ResidenceStatus.NIEDERLASSUNGSERLAUBNIS)
+    child = add_member(mixed, caseworker_a, "Samir", family_name="Aziz")
+    residence(caseworker_a, child, datetime.date(2024, 6, 1), ResidenceStatus.DULDUNG)
+    open_case_for(caseworker_a, family_name="Unbekannt")  # no residence record at all
+
+    cases = Case.objects.all()
+
+    def having(status):
+        return set(queries.cases_with_residence_status(cases, status))
+
+    assert having(ResidenceStatus.AUFENTHALTSERLAUBNIS) == {permit}
+    assert having(ResidenceStatus.GESTATTUNG) == {pending}
+    assert having(ResidenceStatus.DULDUNG) == {mixed}
+    assert having(ResidenceStatus.NIEDERLASSUNGSERLAUBNIS) == {mixed}
+    assert having(ResidenceStatus.EINGEBUERGERT) == set()
+
+
+# The worklist
+
+
+@pytest.fixture
+def case(caseworker_a) -> Case:
+    return open_case_for(caseworker_a, family_name="Haddad")
+
+
+def plan(case, actor, agreed_on=datetime.date(2025, 2, 1), review_on=None):
+    return services.create_plan_version(actor=actor, case=case, agreed_on=agreed_on, review_on=review_on)
+
+
+def goal(plan, actor, title, **kwargs):
+    kwargs.setdefault("field_of_action", FieldOfAction.SPRACHE)
+    return services.add_goal(actor=actor, plan=plan, title=title, **kwargs)
+
+
+def test_it_lists_follow_ups_due_within_a_week(case, caseworker_a):
+    def follow_up(description, due):
+        return services.add_follow_up(actor=caseworker_a, case=case, description=description, due_date=due)
+
+    overdue = follow_up("Überfällig", TODAY - days(2))
+    soon = follow_up("In drei Tagen", TODAY + days(3))
+    last_day = follow_up("In sieben Tagen", TODAY + days(7))
+    follow_up("In acht Tagen", TODAY + days(8))
+    done = follow_up("Erledigt", TODAY + days(1))
+    services.complete_follow_up(actor=caseworker_a, follow_up=done)
+    worklist = queries.worklist_for(caseworker_a, TODAY)
+    assert worklist.follow_ups == [overdue, soon, last_day]
+    assert worklist.follow_ups[0].case == case
+    assert worklist.total == 3
+
+
+def test_it_lists_goal_and_plan_reviews_within_two_weeks(case, caseworker_a):
+    current = plan(case, caseworker_a, review_on=TODAY + days(14))
+    due = goal(current, caseworker_a, "Prüfen in 10 Tagen", review_date=TODAY + days(10))
+    overdue_review = goal(current, caseworker_a, "Prüfung verpasst", review_date=TODAY - days(3))
+    goal(current, caseworker_a, "Prüfen in 15 Tagen", review_date=TODAY + days(15))
+    goal(current, caseworker_a, "Erreicht", review_date=TODAY + days(5), status=GoalStatus.ACHIEVED)
+    goal(current, caseworker_a, "Verworfen", review_date=TODAY + days(5), status=GoalStatus.DISCARDED)
+    in_progress = goal(current, caseworker_a, "In Arbeit", review_date=TODAY, status=GoalStatus.IN_PROGRESS)
+    worklist = queries.worklist_for(caseworker_a, TODAY)
+    assert worklist.reviews == [current, overdue_review, in_progress, due]
+
+
+def test_it_leaves_out_a_plan_review_beyond_two_weeks(case, caseworker_a):
+    plan(case, caseworker_a, review_on=TODAY + days(15))
+    assert queries.worklist_for(caseworker_a, TODAY).reviews == []
+
+
+def test_it_lists_overdue_goals(case, caseworker_a):
+    current = plan(case, caseworker_a)
+    late = goal(current, caseworker_a, "Seit gestern fällig", due_date=TODAY - days(1))
+    later = goal(current, caseworker_a, "Lange fällig", due_date=TODAY - days(30), status=GoalStatus.IN_PROGRESS)
+    goal(current, caseworker_a, "Heute fällig", due_date=TODAY)
+    goal(current, caseworker_a, "Erreicht", due_date=TODAY - days(5), status=GoalStatus.ACHIEVED)
+    goal(current, caseworker_a, "Nicht erreicht", due_date=TODAY - days(5), status=GoalStatus.NOT_ACHIEVED)
+    assert queries.worklist_for(caseworker_a, TODAY).overdue_goals == [later, late]
+
+
+def test_it_lists_only_the_goals_of_the_current_plan(case, caseworker_a):
+    first = plan(case, caseworker_a, agreed_on=datetime.date(2025, 2, 1), review_on=TODAY + days(1))
+    old = goal(first, caseworker_a, "B1", due_date=TODAY - days(1), review_date=TODAY + days(2))
+    second = plan(case, caseworker_a, agreed_on=datetime.date(2025, 5, 1))
+    copy = second.goals.get()
+    worklist = queries.worklist_for(caseworker_a, TODAY)
+    # The copy in the new version is listed, the original in the old version is not; nor the old plan's review.
+    assert worklist.reviews == [copy]
+    assert worklist.overdue_goals == [copy]
+    assert copy.pk != old.pk
+    services.update_goal(
+        actor=caseworker_a,
+        goal=copy,
+        expected_version=copy.version,
+        field_of_action=copy.field_of_action,
+        title=copy.title,
+        due_date=copy.due_date,
+        review_date=copy.review_date,
+        status=GoalStatus.ACHIEVED,
+    )
+    worklist = queries.worklist_for(caseworker_a, TODAY)
+    assert (worklist.reviews, worklist.overdue_goals) == ([], [])
+
+
+def test_it_lists_residence_permits_expiring_within_90_days(case, caseworker_a):
+    head = head_of(case)
+    expiring = residence(caseworker_a, head, datetime.date(2024, 7, 1), valid_until=TODAY + days(60))
+    on_the_last_day = add_member(case, caseworker_a, "Samir")
+    last_day = residence(caseworker_a, on_the_last_day, datetime.date(2024, 7, 1), valid_until=TODAY + days(90))
+    later = add_member(case, caseworker_a, "Rana")
+    residence(caseworker_a, later, datetime.date(2024, 7, 1), valid_until=TODAY + days(91))
+    renewed = add_member(case, caseworker_a, "Yusuf")
+    residence(caseworker_a, renewed, datetime.date(2024, 7, 1), valid_until=TODAY + days(30))
+    residence(caseworker_a, renewed, datetime.date(2025, 6, 1), ResidenceStatus.NIEDERLASSUNGSERLAUBNIS)
+    not_client = add_member(case, caseworker_a, "Fatima", is_client=False)
+    residence(caseworker_a, not_client, datetime.date(2024, 7, 1), valid_until=TODAY + days(10))
+    worklist = queries.worklist_for(caseworker_a, TODAY)
+    assert worklist.expiring_permits == [expiring, last_day]
+    assert [record.case_id for record in worklist.expiring_permits] == [case.pk, case.pk]
+    assert worklist.expiring_permits[0].person == head
+
+
+def test_it_lists_a_permit_that_already_expired(case, caseworker_a):
+    expired = residence(caseworker_a, head_of(case), datetime.date(2024, 1, 1), valid_until=TODAY - days(1))
+    assert queries.worklist_for(caseworker_a, TODAY).expiring_permits == [expired]
+
+
+def test_it_lists_cases_nearing_the_maximum_duration(caseworker_a):
+    three_years_ago = add_years(TODAY, -3)
+    nearing = open_case_for(caseworker_a, start_date=three_years_ago + days(60))
+    first_warning_day = open_case_for(caseworker_a, start_date=three_years_ago + days(90))
+    open_case_for(caseworker_a, start_date=three_years_ago + days(91))
+    open_case_for(caseworker_a, start_date=TODAY - days(365))
+    dormant = open_case_for(caseworker_a, start_date=three_years_ago - days(10))
+    services.change_status(
+        actor=caseworker_a, case=dormant, expected_version=1, to_status=CaseStatus.DORMANT, on=TODAY
+    )
+    closed = open_case_for(caseworker_a, start_date=three_years_ago + days(30))
+    services.change_status(
+        actor=caseworker_a,
+        case=closed,
+        expected_version=1,
+        to_status=CaseStatus.CLOSED,
+        on=TODAY,
+        closing_reason=ClosingReason.HOECHSTDAUER,
+    )
+    worklist = queries.worklist_for(caseworker_a, TODAY)
+    assert worklist.nearing_max_duration == [dormant, nearing, first_warning_day]
+    assert all(case.nears_max_duration(TODAY) for case in worklist.nearing_max_duration)
+    assert not Case.objects.get(start_date=three_years_ago + days(91)).nears_max_duration(TODAY)
+
+
+def fill(case, actor):
+    """Something of every kind due in ``case``."""
+    current = plan(case, actor, review_on=TODAY)
+    goal(current, actor, "Fällig", due_date=TODAY - days(1), review_date=TODAY)
+    services.add_follow_up(actor=actor, case=case, description="Anrufen", due_date=TODAY)
+    residence(actor, head_of(case), datetime.date(2024, 7, 1), valid_until=TODAY + days(10))
+
+
+def test_it_leaves_out_closed_cases(case, caseworker_a):
+    fill(case, caseworker_a)
+    assert queries.worklist_for(caseworker_a, TODAY).total == 5
+    services.change_status(
+        actor=caseworker_a,
+        case=case,
+        expected_version=case.version,
+        to_status=CaseStatus.CLOSED,
+        on=TODAY,
+        closing_reason=ClosingReason.WEGZUG,
+    )
+    assert queries.worklist_for(caseworker_a, TODAY).total == 0
+
+
+def test_it_lists_only_the_users_own_cases(caseworker_a, colleague_a, teamlead_a, caseworker_b, org_b):
+    theirs = open_case_for(colleague_a, start_date=add_years(TODAY, -3) + days(10))
+    fill(theirs, colleague_a)
+    other_org = open_case_for(caseworker_b, start_date=add_years(TODAY, -3) + days(10))
+    fill(other_org, caseworker_b)
+    # A colleague's case shared with another organisation is not the other organisation's work either.
+    services.record_consent(
+        actor=colleague_a,
+        case=theirs,
+        person=head_of(theirs),
+        purpose=ConsentPurpose.SHARING,
+        given_on=TODAY,
+        recipient_organisation=org_b,
+    )
+    mine = queries.worklist_for(caseworker_a, TODAY)
+    assert mine.total == 0
+    assert queries.worklist_for(teamlead_a, TODAY).total == 0
+    colleagues = queries.worklist_for(colleague_a, TODAY)
+    assert colleagues.total == 6
+    assert colleagues.nearing_max_duration == [theirs]
+    assert {f.case for f in colleagues.follow_ups} == {theirs}
+    assert queries.worklist_for(caseworker_b, TODAY).nearing_max_duration == [other_org]
+
+
+def test_it_lists_incoming_handovers_for_the_receiving_organisation(
+    case, caseworker_a, caseworker_b, org_admin_b, org_b
+):
+    services.record_consent(
+        actor=caseworker_a,
+        case=case,
+        person=head_of(case),
+        purpose=ConsentPurpose.SHARING,
+        given_on=TODAY,
+        recipient_organisation=org_b,
+    )
+    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    incoming = queries.worklist_for(caseworker_b, TODAY).incoming_handovers
+    assert incoming == [handover]
+    assert incoming[0].from_organisation == caseworker_a.organisation
+    assert queries.worklist_for(caseworker_a, TODAY).incoming_handovers == []
+    assert queries.worklist_for(org_admin_b, TODAY).incoming_handovers == []
+    services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    worklist = queries.worklist_for(caseworker_b, TODAY)
+    assert worklist.incoming_handovers == []
+    assert queries.worklist_for(caseworker_a, TODAY).total == 0
+
+
+def test_it_builds_the_worklist_in_seven_queries(caseworker_a, django_assert_num_queries):
+    for _ in range(3):
+        fill(open_case_for(caseworker_a, start_date=add_years(TODAY, -3) + days(10)), caseworker_a)
+    with django_assert_num_queries(7):
+        worklist = queries.worklist_for(caseworker_a, TODAY)
+        # The rows carry what the page shows without further queries.
+        for follow_up in worklist.follow_ups:
+            assert follow_up.case.start_date
+        for item in worklist.reviews:
+            assert item.case.start_date if hasattr(item, "case") else item.plan.case.household.pk
+        for record in worklist.expiring_permits:
+            assert record.person.family_name
+    assert (len(worklist.follow_ups), len(worklist.reviews), len(worklist.overdue_goals)) == (3, 6, 3)
+    assert (len(worklist.expiring_permits), len(worklist.nearing_max_duration)) == (3, 3)

@@ -1,0 +1,371 @@
+"""The casework screens: scoping to the organisation, fixed query counts, htmx entry, concurrent edits, PDF."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from lotse.cases import services
+from lotse.cases.models import Case, CaseClient, Contact, Handover
+from lotse.conftest import client_for
+from lotse.core.models import AccessLogEntry
+from lotse.core.tests.factories import MunicipalityFactory
+from lotse.core.tests.test_url_matrix import CASE_URLS, casework_records, url_for
+from lotse.people.models import Person
+
+DAY = datetime.date(2025, 3, 3)
+POST_ONLY = {
+    "cases:client_toggle",
+    "cases:fact_delete",
+    "cases:follow_up_done",
+    "cases:step_done",
+    "cases:handover_withdraw",
+}
+
+
+def open_case(caseworker, family_name="Haddad", given_names="Amina", **head):
+    return services.open_case(
+        actor=caseworker,
+        organisation=caseworker.organisation,
+        municipality=MunicipalityFactory.create(),
+        start_date=DAY,
+        responsible=caseworker,
+        head={"family_name": family_name, "given_names": given_names, **head},
+    )
+
+
+@pytest.mark.django_db
+def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a, caseworker_b):
+    records = casework_records(caseworker_a.organisation)
+    client = client_for(caseworker_b)
+    for name in CASE_URLS:
+        if name in {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"}:
+            continue
+        url = url_for(name, 0, records)
+        response = client.post(url) if name in POST_ONLY else client.get(url)
+        assert response.status_code == 404, (name, response.status_code)
+    case = Case.objects.get(pk=records["pk"])
+    assert case.organisation == caseworker_a.organisation
+    assert CaseClient.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_lists_only_the_cases_of_the_own_organisation(caseworker_a, caseworker_b):
+    open_case(caseworker_a, "Haddad")
+    open_case(caseworker_b, "Karimi")
+    body = client_for(caseworker_b).get(reverse("cases:case_list")).content.decode()
+    assert "Karimi" in body
+    assert "Haddad" not in body
+
+
+@pytest.mark.django_db
+def test_it_shows_a_case_shared_by_consent_read_only_and_cuts_access_on_withdrawal(caseworker_a, caseworker_b):
+    case = open_case(caseworker_a)
+    person = case.clients.get()
+    consent = services.record_consent(
+        actor=caseworker_a,
+        case=case,
+        person=person,
+        purpose="weitergabe",
+        given_on=DAY,
+        recipient_organisation=caseworker_b.organisation,
+    )
+    client = client_for(caseworker_b)
+    page = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert page.status_code == 200
+    assert "quick-contact" not in page.content.decode()
+    assert client.get(reverse("cases:case_edit", args=[case.pk])).status_code == 404
+    response = client.post(
+        reverse("cases:contact_add", args=[case.pk]), {"date": "2025-03-04", "duration_minutes": 30, "form": "buero"}
+    )
+    assert response.status_code == 404
+    assert Contact.objects.filter(case=case).count() == 0
+    services.withdraw_consent(actor=caseworker_a, consent=consent, on=DAY)
+    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_it_runs_a_fixed_number_of_queries_for_the_case_list(caseworker_a):
+    client = client_for(caseworker_a)
+    url = reverse("cases:case_list") + "?q=Haddad&sort=contact"
+    open_case(caseworker_a)
+    few = _count_queries(client, url)
+    for index in range(12):
+        case = open_case(caseworker_a, given_names=f"Kind {index}")
+        services.add_household_member(
+            actor=caseworker_a,
+            case=case,
+            relationship="kind",
+            since=DAY,
+            is_client=True,
+            person_fields={"family_name": "Haddad", "given_names": f"Sami {index}"},
+        )
+        services.record_contact(actor=caseworker_a, case=case, date=DAY, duration_minutes=20, form="telefonisch")
+    many = _count_queries(client, url)
+    assert many == few
+    assert "13 Fälle" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
+    client = client_for(caseworker_a)
+    case = open_case(caseworker_a)
+    url = reverse("cases:case_detail", args=[case.pk])
+    plan = services.create_plan_version(actor=caseworker_a, case=case, agreed_on=DAY)
+    person = case.clients.get()
+
+    def add_records(index):
+        services.add_household_member(
+            actor=caseworker_a,
+            case=case,
+            relationship="kind",
+            since=DAY,
+            is_client=True,
+            person_fields={"family_name": "Haddad", "given_names": f"Kind {index}"},
+        )
+        day = DAY + datetime.timedelta(days=index)
+        services.record_contact(
+            actor=caseworker_a,
+            case=case,
+            date=day,
+            duration_minutes=30,
+            form="buero",
+            fields_of_action=["sprache"],
+            interpreter_kind="professionell",
+            interpreter_language="ar",
+            follow_ups=[(f"Aufgabe {index}", day)],
+        )
+        services.add_referral(
+            actor=caseworker_a, case=case, date=day, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="x"
+        )
+        goal = services.add_goal(actor=caseworker_a, plan=plan, field_of_action="wohnen", title=f"Ziel {index}")
+        services.add_step(actor=caseworker_a, goal=goal, description="Schritt", responsible="klient")
+        services.people_services.add_status_record(
+            actor=caseworker_a, person=person, kind="language", valid_from=day, level="A1", evidence="einschaetzung"
+        )
+        services.record_consent(actor=caseworker_a, case=case, person=person, purpose="datenverarbeitung", given_on=DAY)
+
+    add_records(0)
+    few = _count_queries(client, url)
+    for index in range(1, 9):
+        add_records(index)
+    assert _count_queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_it_records_a_quick_contact_in_place_with_htmx(caseworker_a):
+    case = open_case(caseworker_a)
+    client = client_for(caseworker_a)
+    response = client.post(
+        reverse("cases:contact_add", args=[case.pk]),
+        {
+            "date": "2025-03-10",
+            "duration_minutes": "45",
+            "form": "hausbesuch",
+            "fields_of_action": ["wohnen", "sprache"],
+            "interpreter_kind": "ehrenamtlich",
+            "interpreter_language": "fa",
+            "note": "Mietvertrag besprochen.",
+            "follow_up": "Wohnungsangebot prüfen",
+            "follow_up_due": "2025-03-17",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'hx-swap-oob="true"' in body
+    assert "Mietvertrag besprochen." in body
+    contact = Contact.objects.get(case=case)
+    assert (contact.form, contact.duration_minutes, contact.interpreter_language) == ("hausbesuch", 45, "fa")
+    assert contact.fields_of_action == ["wohnen", "sprache"]
+    assert contact.follow_ups.get().due_date == datetime.date(2025, 3, 17)
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_contact_with_an_interpreter_but_no_language(caseworker_a):
+    case = open_case(caseworker_a)
+    response = client_for(caseworker_a).post(
+        reverse("cases:contact_add", args=[case.pk]),
+        {"date": "2025-03-10", "duration_minutes": "45", "form": "buero", "interpreter_kind": "professionell"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Bitte die Sprache angeben, in die gedolmetscht wurde." in response.content.decode()
+    assert not Contact.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_the_second_of_two_concurrent_edits(caseworker_a, colleague_a):
+    case = open_case(caseworker_a)
+    other = MunicipalityFactory.create(name="Kornwestheim")
+    third = MunicipalityFactory.create(name="Remseck")
+    url = reverse("cases:case_edit", args=[case.pk])
+    form = {"start_date": "2025-03-03", "responsible": caseworker_a.pk, "version": case.version}
+    first = client_for(caseworker_a).post(url, {**form, "municipality": other.pk})
+    assert first.status_code == 302
+    second = client_for(colleague_a).post(url, {**form, "municipality": third.pk})
+    assert second.status_code == 200
+    assert "wurde inzwischen von jemand anderem geändert" in second.content.decode()
+    case.refresh_from_db()
+    assert case.municipality == other
+    assert case.version == 2
+
+
+@pytest.mark.django_db
+def test_it_opens_a_case_with_a_partial_date_of_birth(caseworker_a):
+    municipality = MunicipalityFactory.create()
+    response = client_for(caseworker_a).post(
+        reverse("cases:case_create"),
+        {
+            "municipality": municipality.pk,
+            "start_date": "01.02.2025",
+            "responsible": caseworker_a.pk,
+            "family_name": "Rahimi",
+            "given_names": "Omid",
+            "birth_date": "03.1990",
+            "gender": "m",
+            "nationalities": ["AF"],
+            "languages": ["fa", "ps"],
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(family_name="Rahimi")
+    assert (person.birth_date, person.birth_date_precision) == (datetime.date(1990, 3, 1), "month")
+    case = Case.objects.get(household__memberships__person=person)
+    assert (case.organisation, case.status, case.start_date) == (
+        caseworker_a.organisation,
+        "aktiv",
+        DAY.replace(month=2, day=1),
+    )
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_impossible_date_of_birth_and_creates_nothing(caseworker_a):
+    response = client_for(caseworker_a).post(
+        reverse("cases:case_create"),
+        {
+            "municipality": MunicipalityFactory.create().pk,
+            "start_date": "01.02.2025",
+            "family_name": "Rahimi",
+            "birth_date": "31.02.1990",
+            "gender": "m",
+        },
+    )
+    assert response.status_code == 200
+    assert "„31.02.1990“ ist kein Geburtsdatum" in response.content.decode()
+    assert not Person.objects.exists()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_finds_spelling_variants_in_the_case_list(caseworker_a):
+    open_case(caseworker_a, "Muhammad", "Ali")
+    open_case(caseworker_a, "Schmidt", "Anna")
+    body = client_for(caseworker_a).get(reverse("cases:case_list"), {"q": "Mohammed"}).content.decode()
+    assert "Muhammad" in body
+    assert "Schmidt" not in body
+
+
+@pytest.mark.django_db
+def test_it_closes_a_case_only_with_a_reason(caseworker_a):
+    case = open_case(caseworker_a)
+    client = client_for(caseworker_a)
+    url = reverse("cases:case_status", args=[case.pk])
+    refused = client.post(url, {"to_status": "abgeschlossen", "on": "2025-06-01", "version": case.version})
+    assert refused.status_code == 200
+    assert "Bitte den Grund für den Abschluss des Falls wählen." in refused.content.decode()
+    case.refresh_from_db()
+    assert case.status == "aktiv"
+    closed = client.post(
+        url,
+        {
+            "to_status": "abgeschlossen",
+            "on": "2025-06-01",
+            "closing_reason": "eigener_wohnraum",
+            "version": case.version,
+        },
+    )
+    assert closed.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.end_date, case.closing_reason) == (
+        "abgeschlossen",
+        datetime.date(2025, 6, 1),
+        "eigener_wohnraum",
+    )
+
+
+@pytest.mark.django_db
+def test_it_hands_a_case_over_and_the_sender_loses_access(caseworker_a, caseworker_b):
+    case = open_case(caseworker_a)
+    services.record_consent(
+        actor=caseworker_a,
+        case=case,
+        person=case.clients.get(),
+        purpose="weitergabe",
+        given_on=DAY,
+        recipient_organisation=caseworker_b.organisation,
+    )
+    sender, receiver = client_for(caseworker_a), client_for(caseworker_b)
+    offered = sender.post(
+        reverse("cases:handover_request", args=[case.pk]), {"to_organisation": caseworker_b.organisation.pk}
+    )
+    assert offered.status_code == 302
+    handover = Handover.objects.get(case=case)
+    assert str(case) in receiver.get(reverse("cases:worklist")).content.decode()
+    accepted = receiver.post(
+        reverse("cases:handover_detail", args=[handover.pk]), {"decision": "accept", "responsible": caseworker_b.pk}
+    )
+    assert accepted.status_code == 302
+    case.refresh_from_db()
+    assert (case.organisation, case.responsible) == (caseworker_b.organisation, caseworker_b)
+    assert sender.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
+    assert receiver.get(reverse("cases:case_edit", args=[case.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_prints_the_plan_as_a_pdf_and_logs_the_print(caseworker_a):
+    case = open_case(caseworker_a)
+    plan = services.create_plan_version(actor=caseworker_a, case=case, agreed_on=DAY)
+    goal = services.add_goal(actor=caseworker_a, plan=plan, field_of_action="sprache", title="B1-Zertifikat erreichen")
+    services.add_step(
+        actor=caseworker_a,
+        goal=goal,
+        description="Anmeldung Integrationskurs",
+        responsible="akteur",
+        responsible_name="Volkshochschule",
+    )
+    response = client_for(caseworker_a).get(reverse("cases:plan_pdf", args=[case.pk, plan.number]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in (
+        "Integrationsvereinbarung",
+        "B1-Zertifikat erreichen",
+        "Anmeldung Integrationskurs",
+        "Volkshochschule",
+        "Haddad",
+    ):
+        assert expected in text, expected
+    assert AccessLogEntry.objects.filter(actor=caseworker_a, action="print", record_id=str(plan.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_the_case_history_with_who_did_what(caseworker_a):
+    case = open_case(caseworker_a)
+    services.record_contact(actor=caseworker_a, case=case, date=DAY, duration_minutes=30, form="buero")
+    body = client_for(caseworker_a).get(reverse("cases:case_history", args=[case.pk])).content.decode()
+    assert "Beratungskontakt" in body
+    assert str(caseworker_a) in body
