@@ -45,6 +45,8 @@ def persons_matching(text: str) -> QuerySet[Person]:
 
 def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Cases with a client whose name resembles ``text``, ranked by the best match."""
+    if not plain(text):
+        return cases.none()
     matches = persons_matching(text).filter(client_of__case=OuterRef("pk"))
     best = Subquery(matches.values("name_score")[:1])  # type: ignore[misc]
     return cases.annotate(name_score=best).filter(name_score__isnull=False)

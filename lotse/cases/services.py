@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -140,7 +141,9 @@ def set_client(*, actor: User | None, case: Case, person: Person, is_client: boo
     """Make a member of the case's household a client of the case, or no longer one."""
     check_may_edit(actor, case.organisation_id)
     _check_open(case)
-    in_household = HouseholdMembership.objects.filter(household=case.household, person=person).exists()
+    in_household = HouseholdMembership.objects.filter(
+        household=case.household, person=person, valid_to__isnull=True
+    ).exists()
     if not in_household:
         raise ValidationError(_("Only members of the case's household can be its clients."), code="not_member")
     with transaction.atomic(), audit_context(actor):
@@ -164,6 +167,8 @@ def move_to_new_household(*, actor: User | None, case: Case, person: Person, sin
     They stop being a client of this case; the earlier membership stays in the history.
     """
     check_may_edit(actor, case.organisation_id)
+    if not HouseholdMembership.objects.filter(household=case.household, person=person, valid_to__isnull=True).exists():
+        raise ValidationError(_("The person does not live in the case's household."), code="not_member")
     with transaction.atomic(), audit_context(actor):
         household = people_services.create_household(actor=actor, organisation=case.organisation)
         people_services.join_household(
@@ -194,6 +199,12 @@ def update_case(
     not_in_future(start_date, _("The start of counselling"))
     if case.end_date is not None and start_date > case.end_date:
         raise ValidationError(_("The start of counselling cannot be after its end."), code="start_after_end")
+    first_contact = case.contacts.order_by("date").values_list("date", flat=True).first()
+    if first_contact is not None and start_date > first_contact:
+        raise ValidationError(
+            _("The start of counselling cannot be after the first contact (%(date)s).") % {"date": _d(first_contact)},
+            code="start_after_contact",
+        )
     with transaction.atomic(), audit_context(actor):
         case.responsible, case.municipality, case.start_date = responsible, municipality, start_date
         return save_versioned(case, expected_version, ["responsible", "municipality", "start_date"])
@@ -225,6 +236,12 @@ def change_status(
         raise ValidationError(
             _("The date cannot be before the start of counselling (%(date)s).") % {"date": _d(case.start_date)},
             code="before_start",
+        )
+    last_change = case.status_changes.order_by("-on", "-pk").first()
+    if last_change is not None and on < last_change.on:
+        raise ValidationError(
+            _("The date cannot be before the last status change (%(date)s).") % {"date": _d(last_change.on)},
+            code="before_last_change",
         )
     if to_status == CaseStatus.CLOSED:
         if closing_reason not in ClosingReason.values:
@@ -327,6 +344,12 @@ def update_plan(
 ) -> IntegrationPlan:
     _check_plan_editable(actor, plan)
     not_in_future(agreed_on, _("The date of the agreement"))
+    previous = plan.case.plans.filter(number__lt=plan.number).order_by("-number").first()
+    if previous is not None and agreed_on < previous.agreed_on:
+        raise ValidationError(
+            _("The new version cannot be dated before the previous one (%(date)s).") % {"date": _d(previous.agreed_on)},
+            code="plan_before_previous",
+        )
     with transaction.atomic(), audit_context(actor):
         plan.agreed_on, plan.review_on, plan.notes = agreed_on, review_on, notes
         return save_versioned(plan, expected_version, ["agreed_on", "review_on", "notes"])
@@ -663,11 +686,15 @@ def accept_handover(*, actor: User | None, handover: Handover, responsible: User
         if case.organisation_id != handover.from_organisation_id or case.status == CaseStatus.CLOSED:
             raise ValidationError(_("The case changed since the handover was requested."), code="case_changed")
         receiving = handover.to_organisation_id
-        member_ids = HouseholdMembership.objects.filter(household_id=case.household_id).values("person_id")
+        # The current members and the clients move; someone who moved out stays with their own household.
+        member_ids = HouseholdMembership.objects.filter(household_id=case.household_id, valid_to__isnull=True).values(
+            "person_id"
+        )
         client_ids = CaseClient.objects.filter(case=case).values("person_id")
-        Person.objects.filter(pk__in=member_ids).update(organisation_id=receiving)
-        Person.objects.filter(pk__in=client_ids).update(organisation_id=receiving)
-        Household.objects.filter(pk=case.household_id).update(organisation_id=receiving)
+        Person.objects.filter(Q(pk__in=member_ids) | Q(pk__in=client_ids)).update(
+            organisation_id=receiving, version=F("version") + 1
+        )
+        Household.objects.filter(pk=case.household_id).update(organisation_id=receiving, version=F("version") + 1)
         case.organisation_id, case.responsible = receiving, responsible
         save_versioned(case, case.version, ["organisation", "responsible"])
         handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, actor, timezone.now()

@@ -174,9 +174,13 @@ def head_of(case: Case) -> Person:
     return CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first().person  # type: ignore[union-attr]
 
 
-def events_of(instance: Any) -> Any:
-    """The change history (pghistory events) of one tracked row, oldest first."""
-    return type(instance).pgh_event_model.objects.filter(pgh_obj_id=instance.pk).order_by("pgh_id")
+def events_of(instance: Any, pk: int | None = None) -> Any:
+    """The change history (pghistory events) of one tracked row, oldest first.
+
+    ``instance`` may be the model with the ``pk`` of a deleted row.
+    """
+    model: Any = instance if isinstance(instance, type) else type(instance)
+    return model.pgh_event_model.objects.filter(pgh_obj_id=pk or instance.pk).order_by("pgh_id")
 
 
 def actor_of(event: Any) -> int | None:

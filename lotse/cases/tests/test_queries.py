@@ -62,7 +62,8 @@ def test_it_ranks_the_exact_spelling_first(org_a):
     exact = PersonFactory.create(organisation=org_a, family_name="Nasser", given_names="Mohammed")
     found = list(queries.persons_matching("Mohammed"))
     assert found == [exact, variant]
-    assert found[0].name_score > found[1].name_score >= queries.NAME_MATCH_THRESHOLD
+    scores = [person.name_score for person in found]  # type: ignore[attr-defined]
+    assert scores[0] > scores[1] >= queries.NAME_MATCH_THRESHOLD
 
 
 @pytest.mark.parametrize(
@@ -99,21 +100,14 @@ def test_it_filters_cases_by_the_names_of_their_clients(caseworker_a, caseworker
     open_case_for(caseworker_b, family_name="Haddad", given_names="Mohammed")  # another organisation's
 
     mine = Case.objects.visible_to(caseworker_a)
-    found = list(queries.filter_cases_by_name(mine, "Mohammed").order_by("-name_score", "pk"))
+    found = list(queries.filter_cases_by_name(mine, "Mohammed"))
     assert set(found) == {muhammad, with_child}
-    assert all(case.name_score >= queries.NAME_MATCH_THRESHOLD for case in found)
+    assert all(case.name_score >= queries.NAME_MATCH_THRESHOLD for case in found)  # type: ignore[attr-defined]
     assert list(queries.filter_cases_by_name(mine, "Schmidt")) == [schmidt]
     # A household member who is not a client does not make the case match.
     assert not queries.filter_cases_by_name(mine, "Yusuf").exists()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "filter_cases_by_name raises FieldError for a query without letters: persons_matching returns "
-        "Person.objects.none() without the name_score annotation (cases/queries.py)"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize("query", ["", "--"])
 def test_it_filters_cases_by_an_empty_name_to_none(caseworker_a, query):
     open_case_for(caseworker_a, family_name="Haddad")
@@ -123,8 +117,8 @@ def test_it_filters_cases_by_an_empty_name_to_none(caseworker_a, query):
 def test_it_names_a_case_by_its_first_client(caseworker_a):
     case = open_case_for(caseworker_a, family_name="Haddad", given_names="Amal")
     add_member(case, caseworker_a, "Samir", family_name="Aziz")
-    annotated = Case.objects.annotate(head_name=queries.head_of_household_name()).get(pk=case.pk)
-    assert annotated.head_name == "haddad amal"
+    names = Case.objects.annotate(head_name=queries.head_of_household_name()).values_list("head_name", flat=True)
+    assert names.get(pk=case.pk) == "haddad amal"
 
 
 def test_it_filters_cases_by_the_latest_residence_status_of_a_client(caseworker_a):
@@ -249,7 +243,7 @@ def test_it_lists_residence_permits_expiring_within_90_days(case, caseworker_a):
     residence(caseworker_a, not_client, datetime.date(2024, 7, 1), valid_until=TODAY + days(10))
     worklist = queries.worklist_for(caseworker_a, TODAY)
     assert worklist.expiring_permits == [expiring, last_day]
-    assert [record.case_id for record in worklist.expiring_permits] == [case.pk, case.pk]
+    assert [record.case_id for record in worklist.expiring_permits] == [case.pk, case.pk]  # type: ignore[attr-defined]
     assert worklist.expiring_permits[0].person == head
 
 
@@ -265,9 +259,7 @@ def test_it_lists_cases_nearing_the_maximum_duration(caseworker_a):
     open_case_for(caseworker_a, start_date=three_years_ago + days(91))
     open_case_for(caseworker_a, start_date=TODAY - days(365))
     dormant = open_case_for(caseworker_a, start_date=three_years_ago - days(10))
-    services.change_status(
-        actor=caseworker_a, case=dormant, expected_version=1, to_status=CaseStatus.DORMANT, on=TODAY
-    )
+    services.change_status(actor=caseworker_a, case=dormant, expected_version=1, to_status=CaseStatus.DORMANT, on=TODAY)
     closed = open_case_for(caseworker_a, start_date=three_years_ago + days(30))
     services.change_status(
         actor=caseworker_a,
@@ -346,6 +338,7 @@ def test_it_lists_incoming_handovers_for_the_receiving_organisation(
     assert incoming[0].from_organisation == caseworker_a.organisation
     assert queries.worklist_for(caseworker_a, TODAY).incoming_handovers == []
     assert queries.worklist_for(org_admin_b, TODAY).incoming_handovers == []
+    assert queries.worklist_for(org_admin_b, TODAY).total == 0
     services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
     worklist = queries.worklist_for(caseworker_b, TODAY)
     assert worklist.incoming_handovers == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -452,7 +453,7 @@ def test_it_refuses_two_households_with_one_import_id(caseworker_a):
 
 # Dated status records
 
-RECORD_KINDS = [
+RECORD_KINDS: list[tuple[str, type[Any], dict[str, Any]]] = [
     (
         "residence",
         ResidenceRecord,
@@ -586,7 +587,7 @@ def test_it_deletes_a_wrong_status_record_and_keeps_it_in_the_history(caseworker
     assert WorkRecord.objects.filter(pk=record_id).exists()
     services.delete_status_record(actor=caseworker_a, record=record)
     assert not WorkRecord.objects.exists()
-    events = WorkRecord.pgh_event_model.objects.filter(pgh_obj_id=record_id).order_by("pgh_id")
+    events = events_of(WorkRecord, record_id)
     assert [e.pgh_label for e in events] == ["insert", "delete"]
     assert events.last().situation == "schule"
     assert actor_of(events.last()) == caseworker_a.pk
