@@ -185,7 +185,7 @@ class CaseStatusChange(models.Model):
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -218,7 +218,7 @@ def test_it_refuses_the_second_of_two_concurrent_edits(caseworker_a, colleague_a
     assert first.status_code == 302
     second = client_for(colleague_a).post(url, {**form, "municipality": third.pk})
     assert second.status_code == 200
-    assert "wurde inzwischen von jemand anderem geändert" in second.content.decode()
+    assert "wurde zwischenzeitlich von einer anderen Person geändert" in second.content.decode()
     case.refresh_from_db()
     assert case.municipality == other
     assert case.version == 2

@@ -204,7 +204,7 @@ def fact_add(request: HttpRequest, pk: int, person_pk: int, kind: str) -> HttpRe
         case=case,
         form=form,
         title=_("%(what)s of %(name)s") % {"what": FACT_TITLES[kind], "name": person.full_name},
-        submit=_("Record"),
+        submit=_("Save entry"),
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
         intro=_("A new entry from the given date on; earlier entries stay in the history."),
     )

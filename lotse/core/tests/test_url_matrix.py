@@ -101,7 +101,7 @@ def url_for(name: str, subject_pk: int, records: dict[str, object] | None = None
     if name.startswith("cases:") and converters:
         records = records or {}
         kwargs = {key: records[key] for key in converters}
-        if name.startswith("cases:handover_"):
+        if name in {"cases:handover_detail", "cases:handover_withdraw"}:
             kwargs["pk"] = records["handover_pk"]
         return reverse(name, kwargs=kwargs)
     if "pk" in converters:
