@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, Greatest
 
 from lotse.cases.choices import GOAL_STATUS_PENDING, CaseStatus, HandoverStatus
 from lotse.cases.models import Case, CaseClient, FollowUp, Goal, Handover, IntegrationPlan, add_years
@@ -99,8 +99,10 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     my_cases = Case.objects.visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
     case_ids = my_cases.values("pk")
     latest_plan = IntegrationPlan.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-number").values("pk")[:1]
-    current_goals = Goal.objects.filter(plan__case_id__in=case_ids, plan_id=Subquery(latest_plan)).select_related(
-        "plan__case__household"
+    current_goals = (
+        Goal.objects.filter(plan__case_id__in=case_ids, plan_id=Subquery(latest_plan))
+        .select_related("plan__case")
+        .annotate(case_name=client_name("plan__case_id"))
     )
     horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
     result = Worklist()
@@ -111,6 +113,7 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
             due_date__lte=today + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS),
         )
         .select_related("case")
+        .annotate(case_name=client_name("case_id"))
         .order_by("due_date", "pk")
     )
     latest_plan_of_case = (
@@ -119,6 +122,7 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     plans_due = list(
         IntegrationPlan.objects.filter(case_id__in=case_ids, pk=Subquery(latest_plan_of_case), review_on__lte=horizon)
         .select_related("case")
+        .annotate(case_name=client_name("case_id"))
         .order_by("review_on")
     )
     goals_due = list(
@@ -143,14 +147,30 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     )
     warn_days = settings.LOTSE_CASE_DURATION_WARNING_DAYS
     started_before = add_years(today + datetime.timedelta(days=warn_days), -settings.LOTSE_MAX_CASE_YEARS)
-    result.nearing_max_duration = list(my_cases.filter(start_date__lte=started_before).order_by("start_date", "pk"))
+    result.nearing_max_duration = list(
+        my_cases.filter(start_date__lte=started_before)
+        .annotate(case_name=client_name("pk"))
+        .order_by("start_date", "pk")
+    )
     if casework_organisation_id(user) is not None:
         result.incoming_handovers = list(
             Handover.objects.filter(to_organisation_id=user.organisation_id, status=HandoverStatus.REQUESTED)
             .select_related("case", "from_organisation")
+            .annotate(case_name=client_name("case_id"))
             .order_by("requested_at")
         )
     return result
+
+
+def client_name(case_ref: str) -> Any:
+    """Annotation: "Family, Given" of the first client of the case at ``case_ref``, to name a case in lists."""
+    first = (
+        CaseClient.objects.filter(case_id=OuterRef(case_ref))
+        .order_by("pk")
+        .annotate(name=Concat("person__family_name", Value(", "), "person__given_names"))
+        .values("name")[:1]
+    )
+    return Subquery(first)
 
 
 def head_of_household_name() -> Any:

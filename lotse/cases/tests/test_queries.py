@@ -354,7 +354,7 @@ def test_it_builds_the_worklist_in_seven_queries(caseworker_a, django_assert_num
         for follow_up in worklist.follow_ups:
             assert follow_up.case.start_date
         for item in worklist.reviews:
-            assert item.case.start_date if hasattr(item, "case") else item.plan.case.household.pk
+            assert item.case.start_date if hasattr(item, "case") else item.plan.case.start_date
         for record in worklist.expiring_permits:
             assert record.person.family_name
     assert (len(worklist.follow_ups), len(worklist.reviews), len(worklist.overdue_goals)) == (3, 6, 3)

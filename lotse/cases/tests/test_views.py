@@ -17,6 +17,7 @@ from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
 from lotse.core.tests.factories import MunicipalityFactory
 from lotse.core.tests.test_url_matrix import CASE_URLS, casework_records, url_for
+from lotse.people import services as people_services
 from lotse.people.models import Person
 
 DAY = datetime.date(2025, 3, 3)
@@ -50,7 +51,7 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
         url = url_for(name, 0, records)
         response = client.post(url) if name in POST_ONLY else client.get(url)
         assert response.status_code == 404, (name, response.status_code)
-    case = Case.objects.get(pk=records["pk"])
+    case = Case.objects.get(pk=int(str(records["pk"])))
     assert case.organisation == caseworker_a.organisation
     assert CaseClient.objects.filter(case=case).count() == 1
 
@@ -153,7 +154,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
         )
         goal = services.add_goal(actor=caseworker_a, plan=plan, field_of_action="wohnen", title=f"Ziel {index}")
         services.add_step(actor=caseworker_a, goal=goal, description="Schritt", responsible="klient")
-        services.people_services.add_status_record(
+        people_services.add_status_record(
             actor=caseworker_a, person=person, kind="language", valid_from=day, level="A1", evidence="einschaetzung"
         )
         services.record_consent(actor=caseworker_a, case=case, person=person, purpose="datenverarbeitung", given_on=DAY)

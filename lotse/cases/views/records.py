@@ -151,7 +151,13 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
     clients = Person.objects.filter(client_of__case=case).order_by("family_name", "given_names")
-    form = ConsentForm(request.POST or None, clients=clients, organisation_id=case.organisation_id)
+    first_client = clients.order_by("client_of__pk").first()
+    form = ConsentForm(
+        request.POST or None,
+        clients=clients,
+        organisation_id=case.organisation_id,
+        initial={"person": first_client.pk if first_client else None},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

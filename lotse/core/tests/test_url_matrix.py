@@ -116,6 +116,7 @@ def casework_records(organisation) -> dict[str, object]:
     from lotse.cases import services
     from lotse.cases.models import CaseClient, Step
     from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory
+    from lotse.people import services as people_services
 
     day = datetime.date(2025, 3, 3)
     case = services.open_case(
@@ -127,7 +128,7 @@ def casework_records(organisation) -> dict[str, object]:
         head={"family_name": "Haddad", "given_names": "Amina"},
     )
     person = CaseClient.objects.get(case=case).person
-    record = services.people_services.add_status_record(
+    record = people_services.add_status_record(
         actor=None, person=person, kind="residence", valid_from=day, status="gestattung"
     )
     contact = services.record_contact(
