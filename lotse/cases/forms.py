@@ -95,8 +95,17 @@ class PersonForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationalities"].choices = nationality_choices()  # type: ignore[attr-defined]
-        self.fields["languages"].choices = language_choices()  # type: ignore[attr-defined]
+        # The chosen values come first, so a short list box shows what is selected.
+        for name, choices in (("nationalities", nationality_choices()), ("languages", language_choices())):
+            chosen = set(self._chosen(name))
+            ordered = [c for c in choices if c[0] in chosen] + [c for c in choices if c[0] not in chosen]
+            self.fields[name].choices = ordered  # type: ignore[attr-defined]
+
+    def _chosen(self, name: str) -> list[str]:
+        if not self.is_bound:
+            return list(self.initial.get(name) or [])
+        data = self.data
+        return list(data.getlist(name)) if hasattr(data, "getlist") else list(data.get(name) or [])
 
     def clean_birth_date(self) -> tuple[datetime.date | None, str]:
         return parse_partial_date(self.cleaned_data.get("birth_date") or "")

@@ -41,7 +41,7 @@ from lotse.core.services import ConcurrentEditError, log_access
 from lotse.people.models import HouseholdMembership
 
 PAGE_SIZE = 25
-TIMELINE_LENGTH = 30
+TIMELINE_LENGTH = 15
 
 SORTS: dict[str, list[Any]] = {
     "name": ["head_name", "pk"],
