@@ -33,7 +33,15 @@ from lotse.cases.models import (
     Step,
 )
 from lotse.cases.queries import cases_with_residence_status, filter_cases_by_name, head_of_household_name
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page, readable_case
+from lotse.cases.views.common import (
+    CASEWORK,
+    actor_of,
+    add_errors,
+    editable_case,
+    form_after_conflict,
+    form_page,
+    readable_case,
+)
 from lotse.core.access import roles_required
 from lotse.core.audit import describe_events
 from lotse.core.choices import AccessAction
@@ -253,7 +261,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 start_date=data["start_date"],
             )
         except ConcurrentEditError as error:
-            form = _refresh_version(
+            form = form_after_conflict(
                 CaseEditForm, request, Case.objects.get(pk=case.pk).version, error, organisation_id=case.organisation_id
             )
         except ValidationError as error:
@@ -269,16 +277,6 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Save"),
         back_url=reverse("cases:case_detail", args=[case.pk]),
     )
-
-
-def _refresh_version(form_class: Any, request: HttpRequest, version: int, error: Exception, **kwargs: Any) -> Any:
-    """After a concurrent edit: keep the user's input, check the next save against the current version."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(error))
-    return form
 
 
 @roles_required(*CASEWORK)
@@ -305,7 +303,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ConcurrentEditError as error:
             current = Case.objects.get(pk=case.pk)
-            form = _refresh_version(StatusChangeForm, request, current.version, error, current=current.status)
+            form = form_after_conflict(StatusChangeForm, request, current.version, error, current=current.status)
         except ValidationError as error:
             add_errors(form, error)
         else:

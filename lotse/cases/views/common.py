@@ -65,3 +65,13 @@ def form_page(
         **(extra or {}),
     }
     return render(request, "cases/form_page.html", context, status=status)
+
+
+def form_after_conflict(form_class: Any, request: HttpRequest, version: int, error: Exception, **kwargs: Any) -> Any:
+    """After a concurrent edit: keep the user's input, and check the next save against the current version."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form

@@ -16,7 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import services
 from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm, PersonEditForm
 from lotse.cases.models import Case, CaseClient
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page, readable_case
+from lotse.cases.views.common import (
+    CASEWORK,
+    actor_of,
+    add_errors,
+    editable_case,
+    form_after_conflict,
+    form_page,
+    readable_case,
+)
 from lotse.core.access import get_visible_or_404, roles_required
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
@@ -91,11 +99,8 @@ def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
                     **form.person_fields(),
                 )
             except ConcurrentEditError as error:
-                data = request.POST.copy()
-                data["version"] = str(Person.objects.get(pk=person.pk).version)
-                form = PersonEditForm(data)
-                form.is_valid()
-                form.add_error(None, str(error))
+                version = Person.objects.get(pk=person.pk).version
+                form = form_after_conflict(PersonEditForm, request, version, error)
             except ValidationError as error:
                 add_errors(form, error)
             else:

@@ -19,7 +19,15 @@ from lotse.cases import services
 from lotse.cases.choices import FieldOfAction
 from lotse.cases.forms import GoalForm, PlanForm, StepForm
 from lotse.cases.models import Case, Goal, IntegrationPlan, Step
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page, readable_case
+from lotse.cases.views.common import (
+    CASEWORK,
+    actor_of,
+    add_errors,
+    editable_case,
+    form_after_conflict,
+    form_page,
+    readable_case,
+)
 from lotse.core.access import roles_required
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
@@ -143,7 +151,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=data["notes"],
             )
         except ConcurrentEditError as error:
-            form = _stale(PlanForm, request, IntegrationPlan.objects.get(pk=plan.pk).version, error)
+            form = form_after_conflict(PlanForm, request, IntegrationPlan.objects.get(pk=plan.pk).version, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -157,15 +165,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Save"),
         back_url=reverse("cases:plan_detail", args=[case.pk]),
     )
-
-
-def _stale(form_class: Any, request: HttpRequest, version: int, error: Exception) -> Any:
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data)
-    form.is_valid()
-    form.add_error(None, str(error))
-    return form
 
 
 @roles_required(*CASEWORK)
@@ -221,7 +220,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         try:
             services.update_goal(actor=actor_of(request), goal=goal, expected_version=version, **data)
         except ConcurrentEditError as error:
-            form = _stale(GoalForm, request, Goal.objects.get(pk=goal.pk).version, error)
+            form = form_after_conflict(GoalForm, request, Goal.objects.get(pk=goal.pk).version, error)
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -14,7 +14,7 @@ from lotse.cases import services
 from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
 from lotse.cases.models import Consent, FollowUp, Referral
 from lotse.cases.views.cases import case_page_context
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page
+from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_after_conflict, form_page
 from lotse.core.access import roles_required
 from lotse.core.services import ConcurrentEditError
 from lotse.people.models import Person
@@ -125,11 +125,8 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
                 outcome_note=form.cleaned_data["outcome_note"],
             )
         except ConcurrentEditError as error:
-            data = request.POST.copy()
-            data["version"] = str(Referral.objects.get(pk=referral.pk).version)
-            form = ReferralOutcomeForm(data)
-            form.is_valid()
-            form.add_error(None, str(error))
+            version = Referral.objects.get(pk=referral.pk).version
+            form = form_after_conflict(ReferralOutcomeForm, request, version, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
