@@ -5,17 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
+from lotse.cases.demo import load_demo_cases
 from lotse.core import services
 from lotse.core.demo import data, ludwigsburg
 from lotse.core.models import Organisation, User
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo county (organisations, municipalities, users). Idempotent."
+    help = "Load the fictional demo county (organisations, municipalities, users, casework). Idempotent."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins")
+        parser.add_argument(
+            "--no-cases", action="store_true", help="Only organisations, municipalities and users, no casework"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "LOTSE_ALLOW_DEMO_DATA", False):
@@ -48,10 +53,24 @@ class Command(BaseCommand):
                     email=f"{username}@demo.lotse.invalid",
                 )
                 created_users += 1
+            cases = {} if options["no_cases"] else load_demo_cases(today=timezone.localdate())
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
         )
+        if not options["no_cases"]:
+            if cases.get("cases"):
+                records = sum(
+                    cases[k] for k in ("residence_records", "language_records", "work_records", "housing_records")
+                )
+                self.stdout.write(
+                    f"Demo casework: {cases['cases']} cases ({cases['closed_cases']} closed), "
+                    f"{cases['persons']} persons in {cases['households']} households, "
+                    f"{cases['contacts']} contacts, {cases['plans']} plans with {cases['goals']} goals, "
+                    f"{records} status records created."
+                )
+            else:
+                self.stdout.write("Demo casework: the demo organisations already have cases; nothing created.")
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
             for username, org, roles, *_names in data.USERS:
