@@ -333,6 +333,9 @@ def test_it_hands_a_case_over_and_the_sender_loses_access(caseworker_a, casework
     case.refresh_from_db()
     assert (case.organisation, case.responsible) == (caseworker_b.organisation, caseworker_b)
     assert sender.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
+    record = sender.get(reverse("cases:handover_detail", args=[handover.pk]))
+    assert record.status_code == 200
+    assert "Haddad" not in record.content.decode()
     assert receiver.get(reverse("cases:case_edit", args=[case.pk])).status_code == 200
 
 

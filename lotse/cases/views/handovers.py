@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import services
 from lotse.cases.choices import HandoverStatus
 from lotse.cases.forms import HandoverAcceptForm, HandoverDeclineForm, HandoverRequestForm
-from lotse.cases.models import CaseClient, Handover
+from lotse.cases.models import Case, CaseClient, Handover
 from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page
 from lotse.core.access import roles_required
 
@@ -113,8 +113,15 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:handover_list")
         except ValidationError as error:
             add_errors(accept_form if request.POST.get("decision") == "accept" else decline_form, error)
-    clients = list(
-        CaseClient.objects.filter(case_id=handover.case_id).select_related("person").order_by("person__family_name")
+    # After an accepted handover the sender no longer sees the case: the record of
+    # the handover stays, the persons in it do not.
+    case_visible = Case.objects.visible_to(user).filter(pk=handover.case_id).exists()
+    clients = (
+        list(
+            CaseClient.objects.filter(case_id=handover.case_id).select_related("person").order_by("person__family_name")
+        )
+        if case_visible
+        else []
     )
     return render(
         request,
@@ -123,6 +130,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handover": handover,
             "incoming": incoming,
             "clients": clients,
+            "case_visible": case_visible,
             "accept_form": accept_form,
             "decline_form": decline_form,
         },
