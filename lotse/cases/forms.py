@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from lotse.cases.choices import (
     Responsible,
 )
 from lotse.cases.services import TRANSITIONS
+from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.forms import BootstrapMixin
 from lotse.core.models import Municipality, Organisation, User
 from lotse.people.choices import (
@@ -155,8 +155,6 @@ class PersonEditForm(PersonForm):
 
 
 def caseworkers_of(organisation_id: int) -> QuerySet[User]:
-    from lotse.people.models import CASEWORK_ROLES
-
     return User.objects.filter(
         organisation_id=organisation_id, is_active=True, roles__overlap=list(CASEWORK_ROLES)
     ).order_by("last_name", "first_name", "username")
@@ -456,7 +454,7 @@ class CaseFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, organisation_id: int, user_pk: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         caseworkers = [(str(u.pk), u.get_full_name() or u.username) for u in caseworkers_of(organisation_id)]
         self.fields["responsible"].choices = [  # type: ignore[attr-defined]
@@ -477,7 +475,3 @@ class CaseFilterForm(forms.Form):
         """The valid filters; an invalid one is dropped (the rest still apply)."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-
-
-def first_error(error: ValidationError) -> str:
-    return error.messages[0] if error.messages else str(error)

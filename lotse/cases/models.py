@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
     from lotse.core.models import User
 
-__all__ = ["ConsentPurpose"]
-
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
@@ -55,14 +53,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         organisation_id = casework_organisation_id(user)
         if organisation_id is None:
             return self.none()
-        shared = Exists(
-            Consent.objects.filter(
-                case_id=OuterRef("pk"),
-                purpose=ConsentPurpose.SHARING,
-                recipient_organisation_id=organisation_id,
-                withdrawn_on__isnull=True,
-            )
-        )
+        shared = Exists(Consent.objects.sharing_with(organisation_id).filter(case_id=OuterRef("pk")))
         return self.filter(Q(organisation_id=organisation_id) | shared)
 
     def editable_by(self, user: User | AnonymousUser) -> CaseQuerySet:
@@ -408,6 +399,14 @@ class Referral(VersionedModel):
         return f"{self.to_whom} ({self.date:%d.%m.%Y})"
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def sharing_with(self, organisation_id: int) -> ConsentQuerySet:
+        """Consents in force that share their case with the organisation: the one rule of shared access."""
+        return self.filter(
+            purpose=ConsentPurpose.SHARING, recipient_organisation_id=organisation_id, withdrawn_on__isnull=True
+        )
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Consent(models.Model):
     """A client's consent, in force from ``given_on`` until withdrawn (withdrawal takes effect at once)."""
@@ -437,6 +436,8 @@ class Consent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

@@ -98,9 +98,8 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     """The open cases the user is responsible for, and what in them is due (seven queries)."""
     my_cases = Case.objects.visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
     case_ids = my_cases.values("pk")
-    latest_plan = IntegrationPlan.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-number").values("pk")[:1]
     current_goals = (
-        Goal.objects.filter(plan__case_id__in=case_ids, plan_id=Subquery(latest_plan))
+        Goal.objects.filter(plan__case_id__in=case_ids, plan_id=latest_plan_pk("plan__case_id"))
         .select_related("plan__case")
         .annotate(case_name=client_name("plan__case_id"))
     )
@@ -116,11 +115,8 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
         .annotate(case_name=client_name("case_id"))
         .order_by("due_date", "pk")
     )
-    latest_plan_of_case = (
-        IntegrationPlan.objects.filter(case_id=OuterRef("case_id")).order_by("-number").values("pk")[:1]
-    )
     plans_due = list(
-        IntegrationPlan.objects.filter(case_id__in=case_ids, pk=Subquery(latest_plan_of_case), review_on__lte=horizon)
+        IntegrationPlan.objects.filter(case_id__in=case_ids, pk=latest_plan_pk("case_id"), review_on__lte=horizon)
         .select_related("case")
         .annotate(case_name=client_name("case_id"))
         .order_by("review_on")
@@ -162,18 +158,21 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     return result
 
 
+def _first_client(case_ref: str, value: Any) -> Any:
+    first = CaseClient.objects.filter(case_id=OuterRef(case_ref)).order_by("pk").annotate(value=value)
+    return Subquery(first.values("value")[:1])
+
+
 def client_name(case_ref: str) -> Any:
     """Annotation: "Family, Given" of the first client of the case at ``case_ref``, to name a case in lists."""
-    first = (
-        CaseClient.objects.filter(case_id=OuterRef(case_ref))
-        .order_by("pk")
-        .annotate(name=Concat("person__family_name", Value(", "), "person__given_names"))
-        .values("name")[:1]
-    )
-    return Subquery(first)
+    return _first_client(case_ref, Concat("person__family_name", Value(", "), "person__given_names"))
 
 
 def head_of_household_name() -> Any:
-    """Annotation: the name of the case's first client, for lists and sorting."""
-    first = CaseClient.objects.filter(case_id=OuterRef("pk")).order_by("pk").values("person__search_text")[:1]
-    return Subquery(first)
+    """Annotation: the first client's plain (lower-case) name, for sorting cases by name."""
+    return _first_client("pk", F("person__search_text"))
+
+
+def latest_plan_pk(case_ref: str) -> Any:
+    """The newest plan version of the case at ``case_ref`` (use in a filter)."""
+    return Subquery(IntegrationPlan.objects.filter(case_id=OuterRef(case_ref)).order_by("-number").values("pk")[:1])

@@ -41,12 +41,13 @@ from lotse.cases.models import (
     Referral,
     Step,
 )
+from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.people import services as people_services
 from lotse.people.choices import Relationship
 from lotse.people.dates import not_in_future
-from lotse.people.models import CASEWORK_ROLES, Household, HouseholdMembership, Person
+from lotse.people.models import Household, HouseholdMembership, Person
 from lotse.people.services import check_may_edit
 from lotse.people.vocabulary import LANGUAGE_CODES
 
@@ -615,13 +616,7 @@ def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date 
 
 
 def sharing_consent_for(case: Case, organisation: Organisation) -> Consent | None:
-    return (
-        case.consents.filter(
-            purpose=ConsentPurpose.SHARING, recipient_organisation=organisation, withdrawn_on__isnull=True
-        )
-        .order_by("-given_on")
-        .first()
-    )
+    return case.consents.sharing_with(organisation.pk).order_by("-given_on").first()
 
 
 def request_handover(*, actor: User | None, case: Case, to_organisation: Organisation, note: str = "") -> Handover:

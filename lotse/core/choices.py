@@ -32,3 +32,5 @@ class AccessAction(models.TextChoices):
 AGGREGATE_ONLY_ROLES = frozenset({Role.STATISTIK})
 # Roles that administer users (of their own organisation, or of all).
 ADMIN_ROLES = frozenset({Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION})
+# Roles that work with single persons' case records.
+CASEWORK_ROLES = frozenset({Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG})

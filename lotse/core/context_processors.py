@@ -8,10 +8,8 @@ from django.http import HttpRequest
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import Role
-
-ADMINS = frozenset({Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION})
-CASEWORK = frozenset({Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG})
+from lotse.core.choices import ADMIN_ROLES as ADMINS
+from lotse.core.choices import CASEWORK_ROLES as CASEWORK
 
 # (URL name, label, roles that see it); None means every signed-in user.
 NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import Role
+from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.choices import (
     BirthDatePrecision,
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
     from lotse.core.models import User
 
-# Roles that work with single persons' case records.
-CASEWORK_ROLES = frozenset({Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG})
-
 
 def casework_organisation_id(user: User | AnonymousUser) -> int | None:
     """The organisation whose persons and cases the user may read, or None."""
@@ -54,15 +51,10 @@ def casework_organisation_id(user: User | AnonymousUser) -> int | None:
 
 def _shared_case_exists(organisation_id: int, person_ref: str) -> Exists:
     """A case of the person shared with the organisation by a consent that is not withdrawn."""
-    from lotse.cases.models import CaseClient, ConsentPurpose
+    from lotse.cases.models import Consent
 
     return Exists(
-        CaseClient.objects.filter(
-            person_id=OuterRef(person_ref),
-            case__consents__purpose=ConsentPurpose.SHARING,
-            case__consents__recipient_organisation_id=organisation_id,
-            case__consents__withdrawn_on__isnull=True,
-        )
+        Consent.objects.sharing_with(organisation_id).filter(case__case_clients__person_id=OuterRef(person_ref))
     )
 
 

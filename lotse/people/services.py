@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.people.choices import Relationship
 from lotse.people.dates import check_birth_date, not_in_future
 from lotse.people.models import (
-    CASEWORK_ROLES,
     STATUS_RECORD_MODELS,
     Household,
     HouseholdMembership,

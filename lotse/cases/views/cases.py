@@ -28,11 +28,15 @@ from lotse.cases.models import (
     FollowUp,
     Goal,
     Handover,
-    IntegrationPlan,
     Referral,
     Step,
 )
-from lotse.cases.queries import cases_with_residence_status, filter_cases_by_name, head_of_household_name
+from lotse.cases.queries import (
+    cases_with_residence_status,
+    filter_cases_by_name,
+    head_of_household_name,
+    latest_plan_pk,
+)
 from lotse.cases.views.common import (
     CASEWORK,
     actor_of,
@@ -62,7 +66,7 @@ SORTS: dict[str, list[Any]] = {
 @roles_required(*CASEWORK)
 def case_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
-    form = CaseFilterForm(request.GET or None, organisation_id=user.organisation_id, user_pk=user.pk)
+    form = CaseFilterForm(request.GET or None, organisation_id=user.organisation_id)
     filters = form.values() if request.GET else {}
     last_contact = Contact.objects.filter(case_id=OuterRef("pk")).order_by("-date").values("date")[:1]
     cases: QuerySet[Case] = (
@@ -88,9 +92,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if residence := filters.get("residence"):
         cases = cases_with_residence_status(cases, residence)
     if field := filters.get("field_of_action"):
-        latest_plan = IntegrationPlan.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-number")
         goals = Goal.objects.filter(
-            plan__case_id=OuterRef("pk"), field_of_action=field, plan_id=Subquery(latest_plan.values("pk")[:1])
+            plan__case_id=OuterRef("pk"), field_of_action=field, plan_id=latest_plan_pk("plan__case_id")
         )
         cases = cases.filter(Exists(goals))
     sort = filters.get("sort", "")
@@ -181,7 +184,7 @@ def case_page_context(request: HttpRequest, case: Case, contact_form: ContactEnt
         if m.valid_to is None
     ]
     former = [m for m in memberships if m.valid_to is not None]
-    plan = case.plans.order_by("-number").first()
+    plan = services.current_plan(case)
     goals = (
         list(plan.goals.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))))
         if plan

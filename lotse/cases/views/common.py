@@ -11,10 +11,10 @@ from django.shortcuts import render
 
 from lotse.cases.models import Case, CaseQuerySet
 from lotse.core.access import get_visible_or_404
-from lotse.core.choices import Role
+from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.models import User
 
-CASEWORK = (Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG)
+CASEWORK = tuple(CASEWORK_ROLES)
 
 
 def actor_of(request: HttpRequest) -> User:

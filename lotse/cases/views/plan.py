@@ -34,10 +34,9 @@ from lotse.core.services import ConcurrentEditError, log_access
 
 
 def _plan(case: Case, number: int | None) -> IntegrationPlan | None:
-    plans = case.plans.select_related("created_by")
     if number is None:
-        return plans.order_by("-number").first()
-    return plans.filter(number=number).first()
+        return services.current_plan(case)
+    return case.plans.filter(number=number).first()
 
 
 def _goals(plan: IntegrationPlan) -> list[Goal]:
