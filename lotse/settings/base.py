@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lotse.core",
     "lotse.people",
     "lotse.cases",
+    "lotse.imports",
 ]
 
 MIDDLEWARE = [

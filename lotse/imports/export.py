@@ -1,0 +1,308 @@
+"""Writing an organisation's records as a Lotse workbook, and the blank template.
+
+The export is the import format: importing it into an empty installation
+gives the same records. Records created in Lotse get their import ID
+(P-000123, H-000045, F-000012) when they are first exported, so the IDs in
+an exported workbook stay the keys of a later re-import.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.db.models import Model, OuterRef, Subquery
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
+from lotse.cases.models import Case, Contact
+from lotse.core.choices import AccessAction
+from lotse.core.models import Organisation, User
+from lotse.core.services import audit_context, log_access
+from lotse.imports.cells import format_birth_date
+from lotse.imports.workbook import (
+    CASES,
+    CONTACTS,
+    HOUSING,
+    LANGUAGE,
+    NOTE_SHEETS,
+    PERSONS,
+    RESIDENCE,
+    SHEETS,
+    WORK,
+    SheetSpec,
+)
+from lotse.people.choices import (
+    UNRESOLVED,
+    Gender,
+    HousingSituation,
+    LanguageEvidence,
+    LanguageLevel,
+    ResidenceStatus,
+    WorkSituation,
+)
+from lotse.people.models import (
+    Household,
+    HouseholdMembership,
+    HousingRecord,
+    LanguageRecord,
+    Person,
+    ResidenceRecord,
+    WorkRecord,
+)
+
+DATE_FORMAT = "DD.MM.YYYY"
+CHUNK = 5000
+IMPORT_ID_PREFIXES: tuple[tuple[type[Model], str], ...] = ((Person, "P"), (Household, "H"), (Case, "F"))
+EVIDENCE_LABELS = {LanguageEvidence.CERTIFICATE: "Zertifikat", LanguageEvidence.ESTIMATE: "Einschätzung"}
+
+
+def assign_import_ids(organisation: Organisation) -> int:
+    """Give every record of the organisation without an import ID one made from its number."""
+    assigned = 0
+    with connection.cursor() as cursor:
+        for model, prefix in IMPORT_ID_PREFIXES:
+            table = model._meta.db_table
+            generated = f"'{prefix}-' || lpad(t.id::text, 6, '0')"
+            cursor.execute(
+                f"""UPDATE {table} t SET external_id = {generated}
+                    WHERE t.organisation_id = %s AND t.external_id = ''
+                    AND NOT EXISTS (
+                        SELECT 1 FROM {table} o WHERE o.organisation_id = t.organisation_id
+                        AND o.external_id = {generated}
+                    )""",
+                [organisation.pk],
+            )
+            assigned += cursor.rowcount
+            # The rare record whose generated ID an imported list already uses.
+            for pk in model._default_manager.filter(organisation=organisation, external_id="").values_list(
+                "pk", flat=True
+            ):
+                suffix = 2
+                while model._default_manager.filter(
+                    organisation=organisation, external_id=f"{prefix}-{pk:06d}-{suffix}"
+                ).exists():
+                    suffix += 1
+                model._default_manager.filter(pk=pk).update(external_id=f"{prefix}-{pk:06d}-{suffix}")
+                assigned += 1
+    return assigned
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
+def _write(workbook: Workbook, spec: SheetSpec, rows: Iterable[Iterable[Any]]) -> None:
+    sheet = workbook.create_sheet(spec.name)
+    bold = Font(bold=True)
+    header = []
+    for title in spec.headers:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.freeze_panes = "A2"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+
+
+def _codes(values: Iterable[str]) -> str:
+    return ", ".join("ungeklärt" if value == UNRESOLVED else value for value in values)
+
+
+def _persons(organisation: Organisation) -> Iterator[list[Any]]:
+    household = HouseholdMembership.objects.filter(person=OuterRef("pk"), valid_to__isnull=True).values(
+        "household__external_id"
+    )[:1]
+    rows = (
+        Person.objects.filter(organisation=organisation)
+        .annotate(household_ext=Subquery(household))
+        .order_by("pk")
+        .values_list(
+            "external_id",
+            "household_ext",
+            "family_name",
+            "given_names",
+            "birth_date",
+            "birth_date_precision",
+            "gender",
+            "nationalities",
+            "languages",
+            "municipality__ags",
+        )
+    )
+    for ext, household_ext, family, given, born, precision, gender, nationalities, languages, ags in rows.iterator(
+        CHUNK
+    ):
+        yield [
+            ext,
+            household_ext or "",
+            family,
+            given,
+            format_birth_date(born, precision),
+            gender,
+            _codes(nationalities),
+            _codes(languages),
+            ags or "",
+        ]
+
+
+def _cases(organisation: Organisation) -> Iterator[list[Any]]:
+    rows = (
+        Case.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values_list(
+            "external_id",
+            "household__external_id",
+            "municipality__ags",
+            "start_date",
+            "end_date",
+            "closing_reason",
+            "responsible__username",
+        )
+    )
+    for ext, household_ext, ags, start, end, reason, username in rows.iterator(CHUNK):
+        yield [ext, household_ext, organisation.short_name, ags, start, end, reason, username or ""]
+
+
+def _status(model: type[Model], organisation: Organisation, fields: list[str]) -> Iterator[list[Any]]:
+    rows = (
+        model._default_manager.filter(person__organisation=organisation)
+        .order_by("person_id", "valid_from")
+        .values_list("person__external_id", "valid_from", *fields)
+    )
+    for row in rows.iterator(CHUNK):
+        yield [EVIDENCE_LABELS.get(value, value) if value is not None else "" for value in row]
+
+
+def _contacts(organisation: Organisation) -> Iterator[list[Any]]:
+    rows = (
+        Contact.objects.filter(case__organisation=organisation)
+        .order_by("case_id", "date", "pk")
+        .values_list(
+            "case__external_id",
+            "date",
+            "duration_minutes",
+            "form",
+            "fields_of_action",
+            "interpreter_language",
+            "note",
+        )
+    )
+    for ext, day, minutes, form, fields, language, note in rows.iterator(CHUNK):
+        yield [ext, day, minutes, form, ", ".join(fields), language, note]
+
+
+def export_workbook(organisation: Organisation, actor: User, stream: IO[bytes]) -> None:
+    """Write all of the organisation's records as a Lotse workbook; the export is logged."""
+    with transaction.atomic(), audit_context(actor, export_of=organisation.short_name):
+        assign_import_ids(organisation)
+        log_access(actor=actor, action=AccessAction.EXPORT, record=organisation)
+    workbook = Workbook(write_only=True)
+    with transaction.atomic():  # one snapshot of all sheets
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        _write(workbook, PERSONS, _persons(organisation))
+        _write(workbook, CASES, _cases(organisation))
+        _write(workbook, RESIDENCE, _status(ResidenceRecord, organisation, ["status", "legal_basis", "valid_until"]))
+        _write(workbook, LANGUAGE, _status(LanguageRecord, organisation, ["level", "evidence"]))
+        _write(workbook, WORK, _status(WorkRecord, organisation, ["situation"]))
+        _write(workbook, HOUSING, _status(HousingRecord, organisation, ["situation", "municipality__ags"]))
+        _write(workbook, CONTACTS, _contacts(organisation))
+    workbook.save(stream)
+
+
+# The blank template and its notes
+
+
+def _notes() -> list[list[str]]:
+    """The "Hinweise" sheet: how to fill in each sheet, and the codes."""
+    rows: list[list[str]] = [
+        [_("Lotse workbook: one sheet per kind of record. Headers exactly as given; column order is free.")],
+        [_("Dates as DD.MM.YYYY (or Excel date cells). IDs are your own keys; they stay the same on re-import.")],
+        [],
+        [_("Sheet"), _("Columns")],
+    ]
+    rows += [[spec.name, ", ".join(spec.headers)] for spec in SHEETS]
+    rows += [[], [_("Column"), _("Code"), _("Meaning")]]
+    vocabularies: list[tuple[str, Iterable[tuple[str, Any]]]] = [
+        ("Geschlecht", Gender.choices),
+        ("Abschlussgrund", ClosingReason.choices),
+        ("Aufenthalt: Status", ResidenceStatus.choices),
+        ("Sprachstand: Niveau", LanguageLevel.choices),
+        ("Sprachstand: Nachweis", [("Zertifikat", _("certificate")), ("Einschätzung", _("estimate"))]),
+        ("Erwerb: Situation", WorkSituation.choices),
+        ("Wohnen: Situation", HousingSituation.choices),
+        ("Kontakte: Form", ContactForm.choices),
+        ("Kontakte: Themen", FieldOfAction.choices),
+    ]
+    for column, choices in vocabularies:
+        rows += [[column, str(value), str(label)] for value, label in choices]
+    rows += [
+        ["Staatsangehörigkeit", "DE, SY, UA, …", _("ISO 3166 alpha-2, or staatenlos, ungeklärt; several: comma")],
+        ["Sprachen, Dolmetschung", "ar, uk, fa, …", _("ISO 639-1; several languages: comma")],
+        ["Gemeinde", "08118048", _("official municipality key (AGS), 8 digits")],
+    ]
+    return rows
+
+
+def template_workbook(stream: IO[bytes], examples: dict[str, list[list[Any]]] | None = None) -> None:
+    """The blank workbook users fill in (with ``examples``: the documented example)."""
+    workbook = Workbook(write_only=True)
+    for spec in SHEETS:
+        _write(workbook, spec, (examples or {}).get(spec.name, []))
+    notes = workbook.create_sheet(NOTE_SHEETS[0])
+    for row in _notes():
+        notes.append(row)
+    workbook.save(stream)
+
+
+EXAMPLE: dict[str, list[list[Any]]] = {
+    PERSONS.name: [
+        ["P-1001", "H-100", "Haddad", "Rami", "12.03.1984", "m", "SY", "ar, ku", "08118048"],
+        ["P-1002", "H-100", "Haddad", "Lina", "1987", "w", "SY", "ar", "08118048"],
+        ["P-1003", "H-100", "Haddad", "Omar", "05.2016", "m", "SY", "ar, de", "08118048"],
+        ["P-1004", "H-101", "Kovalenko", "Olha", "24.08.1979", "w", "UA", "uk, ru", "08118046"],
+        ["P-1005", "", "Ahmadi", "Farid", "", "m", "ungeklärt", "fa", "08118079"],
+    ],
+    CASES.name: [
+        ["F-2001", "H-100", "caritas-lb", "08118048", "15.01.2024", "", "", ""],
+        ["F-2002", "H-101", "caritas-lb", "08118046", "01.06.2023", "30.09.2025", "eigener_wohnraum", ""],
+        ["F-2003", "P-1005", "caritas-lb", "08118079", "02.02.2025", "", "", ""],
+    ],
+    RESIDENCE.name: [
+        ["P-1001", "10.11.2023", "aufenthaltserlaubnis", "§ 25 Abs. 2 AufenthG", "09.11.2026"],
+        ["P-1004", "01.04.2022", "aufenthaltserlaubnis", "§ 24 AufenthG", "04.03.2027"],
+        ["P-1005", "20.12.2024", "gestattung", "§ 55 AsylG", ""],
+    ],
+    LANGUAGE.name: [
+        ["P-1001", "15.01.2024", "A1", "Einschätzung"],
+        ["P-1001", "30.06.2025", "B1", "Zertifikat"],
+        ["P-1004", "01.06.2023", "A2", "Zertifikat"],
+    ],
+    WORK.name: [
+        ["P-1001", "15.01.2024", "sprachkurs"],
+        ["P-1001", "01.09.2025", "beschaeftigt_svp"],
+        ["P-1004", "01.02.2024", "ausbildung"],
+    ],
+    HOUSING.name: [
+        ["P-1001", "15.01.2024", "anschlussunterbringung", "08118048"],
+        ["P-1004", "01.06.2023", "anschlussunterbringung", "08118046"],
+        ["P-1004", "15.09.2025", "privater_mietvertrag", "08118046"],
+    ],
+    CONTACTS.name: [
+        ["F-2001", "15.01.2024", 60, "buero", "sprache, aufenthalt", "ar", "Erstgespräch, Integrationsplan vereinbart"],
+        ["F-2001", "12.03.2024", 30, "telefonisch", "arbeit_ausbildung", "", ""],
+        ["F-2002", "01.06.2023", 45, "hausbesuch", "wohnen", "uk", "Wohnungssuche besprochen"],
+    ],
+}

@@ -1,0 +1,287 @@
+"""Checking one data row of a sheet and turning it into a staging row.
+
+Each parser returns the tuple that is copied into the sheet's staging table,
+or records the row's problems (every bad cell, not only the first). A row
+with problems is still staged with its ID and ``bad`` set, so rows that
+refer to it are not reported a second time as referring to nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
+from lotse.core.choices import CASEWORK_ROLES
+from lotse.core.models import Municipality, Organisation, User
+from lotse.imports import cells
+from lotse.imports.cells import CellError
+from lotse.imports.workbook import CASES, CONTACTS, HOUSING, LANGUAGE, PERSONS, RESIDENCE, WORK, Problem, SheetSpec
+from lotse.people.choices import (
+    UNRESOLVED,
+    Gender,
+    HousingSituation,
+    LanguageEvidence,
+    LanguageLevel,
+    ResidenceStatus,
+    WorkSituation,
+)
+from lotse.people.search import search_texts
+from lotse.people.vocabulary import LANGUAGE_CODES, NATIONALITY_CODES
+
+GENDERS = cells.code_table(Gender.values)
+NATIONALITIES = cells.code_table(NATIONALITY_CODES, **{"ungeklärt": UNRESOLVED})
+LANGUAGES = cells.code_table(LANGUAGE_CODES)
+CLOSING_REASONS = cells.code_table(ClosingReason.values)
+RESIDENCE_STATUSES = cells.code_table(ResidenceStatus.values)
+LEVELS = cells.code_table(LanguageLevel.values)
+EVIDENCE = cells.code_table(LanguageEvidence.values)
+WORK_SITUATIONS = cells.code_table(WorkSituation.values)
+HOUSING_SITUATIONS = cells.code_table(HousingSituation.values)
+CONTACT_FORMS = cells.code_table(ContactForm.values)
+FIELDS_OF_ACTION = cells.code_table(FieldOfAction.values)
+
+
+@dataclass
+class Lookups:
+    """What rows are checked against: the importing organisation and the installation's vocabularies."""
+
+    organisation: Organisation
+    today: datetime.date
+    municipalities: dict[str, int] = field(default_factory=dict)
+    caseworkers: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, organisation: Organisation, today: datetime.date) -> Lookups:
+        caseworkers = User.objects.filter(
+            organisation=organisation, is_active=True, roles__overlap=list(CASEWORK_ROLES)
+        ).values_list("username", "pk")
+        return cls(
+            organisation=organisation,
+            today=today,
+            municipalities=dict(Municipality.objects.values_list("ags", "pk")),
+            caseworkers={username.casefold(): pk for username, pk in caseworkers},
+        )
+
+
+class Row:
+    """One data row being checked; problems collect in ``problems``."""
+
+    __slots__ = ("bad_headers", "number", "problems", "sheet", "values")
+
+    def __init__(self, sheet: SheetSpec, number: int, values: dict[str, Any], problems: list[Problem]) -> None:
+        self.sheet = sheet
+        self.number = number
+        self.values = values
+        self.problems = problems
+        self.bad_headers: set[str] = set()
+
+    @property
+    def bad(self) -> bool:
+        return bool(self.bad_headers)
+
+    def problem(self, header: str, message: str) -> None:
+        self.bad_headers.add(header)
+        self.problems.append(
+            Problem(self.sheet.name, self.number, header, cells.display(self.values.get(header)), message)
+        )
+
+    def get(self, header: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return parse(self.values.get(header), *args, **kwargs)
+        except CellError as error:
+            self.problem(header, error.message)
+            return None
+
+    def required(self, header: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        value = self.get(header, parse, *args, **kwargs)
+        if value in (None, "") and not self.bad_cell(header):
+            self.problem(header, _("This cell must not be empty."))
+        return value
+
+    def bad_cell(self, header: str) -> bool:
+        return header in self.bad_headers
+
+    def municipality(self, header: str, lookups: Lookups) -> int | None:
+        if cells.text(self.values.get(header)) == "":
+            return None
+        ags = self.get(header, cells.ags)
+        if ags is None:
+            return None
+        municipality_id = lookups.municipalities.get(ags)
+        if municipality_id is None:
+            self.problem(header, _("No municipality with this key (AGS) is known in Lotse."))
+        return municipality_id
+
+
+def _id(row: Row, header: str) -> str | None:
+    """The row's key; a row without one cannot be staged at all."""
+    value = row.get(header, cells.identifier)
+    if value == "":
+        row.problem(header, _("The ID is missing."))
+        return None
+    return str(value) if value is not None else None
+
+
+def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    ext = _id(row, "Personen-ID")
+    if ext is None:
+        return None
+    household = row.get("Haushalts-ID", cells.identifier) or ext  # alone: a household of one, keyed by the person
+    family_name = row.required("Familienname", cells.bounded_text, 200)
+    given_names = row.get("Vorname", cells.bounded_text, 200) or ""
+    birth_date, precision = row.get("Geburtsdatum", cells.birth_date, today=lookups.today) or (None, "")
+    gender = (
+        row.get("Geschlecht", cells.code, GENDERS, allowed=Gender.values)
+        if cells.text(row.values.get("Geschlecht"))
+        else Gender.UNKNOWN
+    )
+    nationalities = row.get("Staatsangehörigkeit", cells.code_list, NATIONALITIES, what=_("nationality codes"))
+    languages = row.get("Sprachen", cells.code_list, LANGUAGES, what=_("language codes"))
+    municipality_id = row.municipality("Gemeinde", lookups)
+    if row.bad:
+        return (row.number, True, ext, household, *([None] * 10))
+    search_text, search_key = search_texts([family_name, given_names])
+    return (
+        row.number,
+        False,
+        ext,
+        household,
+        family_name,
+        given_names,
+        birth_date,
+        precision,
+        str(gender),
+        nationalities,
+        languages,
+        municipality_id,
+        search_text,
+        search_key,
+    )
+
+
+def parse_case(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    ext = _id(row, "Fall-ID")
+    if ext is None:
+        return None
+    household = row.required("Haushalts-ID", cells.identifier)
+    carrier = cells.text(row.values.get("Träger"))
+    if carrier and cells.fold_code(carrier) != cells.fold_code(lookups.organisation.short_name):
+        row.problem(
+            "Träger",
+            _("Cases can only be imported for the importing organisation “%(short_name)s”.")
+            % {"short_name": lookups.organisation.short_name},
+        )
+    if cells.text(row.values.get("Gemeinde")) == "":
+        row.problem("Gemeinde", _("This cell must not be empty."))
+    municipality_id = row.municipality("Gemeinde", lookups)
+    start = row.required("Beginn", cells.date, today=lookups.today)
+    end = row.get("Ende", cells.date, today=lookups.today)
+    reason = None
+    if cells.text(row.values.get("Abschlussgrund")):
+        reason = row.get("Abschlussgrund", cells.code, CLOSING_REASONS, allowed=ClosingReason.values)
+    if end is not None and start is not None and end < start:
+        row.problem("Ende", _("The end cannot be before the start."))
+    if end is not None and reason is None and not row.bad_cell("Abschlussgrund"):
+        row.problem("Abschlussgrund", _("A case with an end needs a closing reason."))
+    if end is None and reason and not row.bad_cell("Ende"):
+        row.problem("Ende", _("A closing reason is given, but no end."))
+    responsible_id = None
+    username = cells.text(row.values.get("Fallverantwortung"))
+    if username:
+        responsible_id = lookups.caseworkers.get(username.casefold())
+        if responsible_id is None:
+            row.problem(
+                "Fallverantwortung",
+                _("No active caseworker of %(short_name)s has this user name.")
+                % {"short_name": lookups.organisation.short_name},
+            )
+    if row.bad:
+        return (row.number, True, ext, household, *([None] * 5))
+    return (row.number, False, ext, household, municipality_id, start, end, reason or "", responsible_id)
+
+
+def _status_start(row: Row, header: str, lookups: Lookups) -> tuple[str | None, datetime.date | None]:
+    person = row.required("Personen-ID", cells.identifier)
+    valid_from = row.required(header, cells.date, today=lookups.today)
+    return person, valid_from
+
+
+def parse_residence(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    person, valid_from = _status_start(row, "gültig ab", lookups)
+    status = row.required("Status", cells.code, RESIDENCE_STATUSES, allowed=ResidenceStatus.values)
+    legal_basis = row.get("Rechtsgrundlage", cells.bounded_text, 100)
+    valid_until = row.get("gültig bis", cells.date, today=lookups.today, future_allowed=True)
+    if valid_until is not None and valid_from is not None and valid_until < valid_from:
+        row.problem("gültig bis", _("The expiry cannot be before the start."))
+    if not person:
+        return None
+    if row.bad:
+        return (row.number, True, person, None, None, None, None)
+    return (row.number, False, person, valid_from, status, legal_basis or "", valid_until)
+
+
+def parse_language(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    person, valid_from = _status_start(row, "Datum", lookups)
+    level = row.required("Niveau", cells.code, LEVELS, allowed=LanguageLevel.values)
+    evidence = LanguageEvidence.ESTIMATE
+    if cells.text(row.values.get("Nachweis")):
+        evidence = row.get("Nachweis", cells.code, EVIDENCE, allowed=["Zertifikat", "Einschätzung"])
+    if not person:
+        return None
+    if row.bad:
+        return (row.number, True, person, None, None, None)
+    return (row.number, False, person, valid_from, level, str(evidence))
+
+
+def parse_work(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    person, valid_from = _status_start(row, "gültig ab", lookups)
+    situation = row.required("Situation", cells.code, WORK_SITUATIONS, allowed=WorkSituation.values)
+    if not person:
+        return None
+    if row.bad:
+        return (row.number, True, person, None, None)
+    return (row.number, False, person, valid_from, situation)
+
+
+def parse_housing(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    person, valid_from = _status_start(row, "gültig ab", lookups)
+    situation = row.required("Situation", cells.code, HOUSING_SITUATIONS, allowed=HousingSituation.values)
+    municipality_id = row.municipality("Gemeinde", lookups)
+    if not person:
+        return None
+    if row.bad:
+        return (row.number, True, person, None, None, None)
+    return (row.number, False, person, valid_from, situation, municipality_id)
+
+
+def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    case = row.required("Fall-ID", cells.identifier)
+    day = row.required("Datum", cells.date, today=lookups.today)
+    duration = row.required("Dauer (Minuten)", cells.integer, low=1, high=720)
+    form = row.required("Form", cells.code, CONTACT_FORMS, allowed=ContactForm.values)
+    topics = row.get("Themen", cells.code_list, FIELDS_OF_ACTION, what=_("fields of action"))
+    interpreted = row.get("Dolmetschung", cells.code_list, LANGUAGES, what=_("language codes"))
+    if interpreted and len(interpreted) > 1:
+        row.problem("Dolmetschung", _("Name one language."))
+    note = row.get("Notiz", cells.text)
+    if not case:
+        return None
+    if row.bad:
+        return (row.number, True, case, None, None, None, None, None, None)
+    return (row.number, False, case, day, duration, form, topics, interpreted[0] if interpreted else "", note or "")
+
+
+PARSERS: dict[str, Callable[[Row, Lookups], tuple[Any, ...] | None]] = {
+    PERSONS.name: parse_person,
+    CASES.name: parse_case,
+    RESIDENCE.name: parse_residence,
+    LANGUAGE.name: parse_language,
+    WORK.name: parse_work,
+    HOUSING.name: parse_housing,
+    CONTACTS.name: parse_contact,
+}

@@ -1,0 +1,417 @@
+"""The Lotse workbook: its sheets and columns, and reading them from XLSX or CSV.
+
+Reading streams: openpyxl's read-only mode yields one row at a time and CSV
+is decoded as it is read, so a workbook of 100,000 persons never becomes an
+object graph in memory. Everything the user got wrong in the file's shape
+(not an XLSX, an unknown sheet, a missing column) becomes a Problem, never
+an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl.utils.exceptions import InvalidFileException
+
+from lotse.imports.cells import fold_code
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    required: bool = True  # the column must be present (its cells may still be empty)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    columns: tuple[Column, ...]
+    description: Any = ""
+
+    @property
+    def key(self) -> str:
+        """The first column: the header row is the first row that names it."""
+        return self.columns[0].header
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+PERSONS = SheetSpec(
+    "Personen",
+    (
+        Column("Personen-ID"),
+        Column("Haushalts-ID"),
+        Column("Familienname"),
+        Column("Vorname"),
+        Column("Geburtsdatum"),
+        Column("Geschlecht"),
+        Column("Staatsangehörigkeit"),
+        Column("Sprachen"),
+        Column("Gemeinde"),
+    ),
+    gettext_lazy("one row per person"),
+)
+CASES = SheetSpec(
+    "Fälle",
+    (
+        Column("Fall-ID"),
+        Column("Haushalts-ID"),
+        Column("Träger"),
+        Column("Gemeinde"),
+        Column("Beginn"),
+        Column("Ende"),
+        Column("Abschlussgrund"),
+        Column("Fallverantwortung", required=False),
+    ),
+    gettext_lazy("one row per case; every person of the household is a client"),
+)
+RESIDENCE = SheetSpec(
+    "Aufenthalt",
+    (
+        Column("Personen-ID"),
+        Column("gültig ab"),
+        Column("Status"),
+        Column("Rechtsgrundlage"),
+        Column("gültig bis"),
+    ),
+    gettext_lazy("residence status over time"),
+)
+LANGUAGE = SheetSpec(
+    "Sprachstand",
+    (Column("Personen-ID"), Column("Datum"), Column("Niveau"), Column("Nachweis")),
+    gettext_lazy("German language level over time"),
+)
+WORK = SheetSpec(
+    "Erwerb",
+    (Column("Personen-ID"), Column("gültig ab"), Column("Situation")),
+    gettext_lazy("work situation over time"),
+)
+HOUSING = SheetSpec(
+    "Wohnen",
+    (Column("Personen-ID"), Column("gültig ab"), Column("Situation"), Column("Gemeinde")),
+    gettext_lazy("housing situation over time"),
+)
+CONTACTS = SheetSpec(
+    "Kontakte",
+    (
+        Column("Fall-ID"),
+        Column("Datum"),
+        Column("Dauer (Minuten)"),
+        Column("Form"),
+        Column("Themen"),
+        Column("Dolmetschung"),
+        Column("Notiz"),
+    ),
+    gettext_lazy("counselling contacts"),
+)
+
+SHEETS: tuple[SheetSpec, ...] = (PERSONS, CASES, RESIDENCE, LANGUAGE, WORK, HOUSING, CONTACTS)
+# Sheets a workbook may carry for its readers; the import skips them.
+NOTE_SHEETS = ("Hinweise", "Codes")
+_BY_FOLDED_NAME = {fold_code(spec.name): spec for spec in SHEETS}
+_NOTE_NAMES = {fold_code(name) for name in NOTE_SHEETS}
+# The header row is looked for in the first rows only (a title above it is fine).
+HEADER_SEARCH_ROWS = 20
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+# What a damaged file raises while it is read.
+_UNREADABLE = (
+    csv.Error,
+    zipfile.BadZipFile,
+    ParseError,
+    SyntaxError,
+    KeyError,
+    ValueError,
+    OSError,
+    EOFError,
+    UnicodeDecodeError,
+)
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def as_list(self) -> list[Any]:
+        return [self.sheet, self.row, self.column, self.value, self.message]
+
+
+@dataclass
+class SheetRows:
+    """The data rows of one sheet: (row number as the spreadsheet shows it, {header: raw value})."""
+
+    spec: SheetSpec
+    source: str
+    rows: Iterator[tuple[int, dict[str, Any]]]
+
+
+@dataclass
+class Source:
+    """One uploaded file: an XLSX workbook or one CSV file per sheet."""
+
+    name: str
+    stream: IO[bytes]
+
+
+@dataclass
+class ReadResult:
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+
+
+def normalise_header(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
+
+
+def sheet_for(name: str) -> SheetSpec | None:
+    return _BY_FOLDED_NAME.get(fold_code(" ".join(name.split())))
+
+
+def _is_empty(row: tuple[Any, ...] | list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+def _rows_of(
+    spec: SheetSpec, source: str, numbered: Iterator[tuple[int, tuple[Any, ...] | list[Any]]], result: ReadResult
+) -> SheetRows | None:
+    """Find the header row, check the columns, and yield the data rows as dicts."""
+    wanted = {normalise_header(header): header for header in spec.headers}
+    header_row: tuple[Any, ...] | list[Any] | None = None
+    header_number = 0
+    for number, row in numbered:
+        if any(normalise_header(cell) == normalise_header(spec.key) for cell in row):
+            header_row, header_number = row, number
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if header_row is None:
+        result.problems.append(
+            Problem(
+                spec.name,
+                None,
+                spec.key,
+                "",
+                _("The header row was not found: no row names the column “%(column)s”.") % {"column": spec.key},
+            )
+        )
+        return None
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header_row):
+        normalised = normalise_header(cell)
+        if not normalised:
+            continue  # an empty header: the tail of a merged header cell, or an unused column
+        header = wanted.get(normalised)
+        if header is None:
+            result.notices.append(
+                Problem(
+                    spec.name,
+                    header_number,
+                    str(cell).strip(),
+                    str(cell).strip(),
+                    _("Unknown column; it is ignored."),
+                )
+            )
+        elif header in positions:
+            result.problems.append(Problem(spec.name, header_number, header, header, _("This column appears twice.")))
+        else:
+            positions[header] = index
+    missing = [column.header for column in spec.columns if column.required and column.header not in positions]
+    for header in missing:
+        result.problems.append(
+            Problem(spec.name, header_number, header, "", _("The column “%(column)s” is missing.") % {"column": header})
+        )
+    if missing:
+        return None
+
+    def data() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            for number, row in numbered:
+                if _is_empty(row):
+                    continue
+                width = len(row)
+                yield number, {header: (row[index] if index < width else None) for header, index in positions.items()}
+        except _UNREADABLE:
+            result.problems.append(
+                Problem(spec.name, None, "", source, _("The file cannot be read to its end; it is damaged."))
+            )
+
+    return SheetRows(spec, source, data())
+
+
+def _claim(spec: SheetSpec, source: str, seen: dict[str, str], result: ReadResult) -> bool:
+    if spec.name in seen:
+        result.problems.append(
+            Problem(
+                spec.name,
+                None,
+                "",
+                source,
+                _("The sheet “%(sheet)s” is given twice (%(first)s and %(second)s).")
+                % {"sheet": spec.name, "first": seen[spec.name], "second": source},
+            )
+        )
+        return False
+    seen[spec.name] = source
+    return True
+
+
+def _unknown_sheet(name: str, source: str) -> Problem:
+    return Problem(
+        name,
+        None,
+        "",
+        source,
+        _("Unknown sheet “%(name)s”. The sheets are named: %(names)s.")
+        % {"name": name, "names": ", ".join(spec.name for spec in SHEETS)},
+    )
+
+
+def read_sources(sources: list[Source], result: ReadResult) -> Iterator[SheetRows]:
+    """Yield each known sheet of the uploaded files; file-shape problems go into ``result``."""
+    seen: dict[str, str] = {}
+    for source in sources:
+        head = source.stream.read(4)
+        source.stream.seek(0)
+        suffix = PurePath(source.name).suffix.casefold()
+        if head == XLSX_MAGIC:
+            yield from _read_xlsx(source, seen, result)
+        elif head == OLE_MAGIC or suffix == ".xls":
+            result.problems.append(
+                Problem(
+                    "",
+                    None,
+                    "",
+                    source.name,
+                    _("Old Excel files (.xls) cannot be read. Save the file as Excel workbook (.xlsx) or as CSV."),
+                )
+            )
+        elif suffix in {".csv", ".txt"}:
+            yield from _read_csv(source, seen, result)
+        else:
+            result.problems.append(
+                Problem("", None, "", source.name, _("The file is neither an Excel workbook (.xlsx) nor a CSV file."))
+            )
+
+
+def _read_xlsx(source: Source, seen: dict[str, str], result: ReadResult) -> Iterator[SheetRows]:
+    try:
+        workbook = openpyxl.load_workbook(source.stream, read_only=True, data_only=True)
+    except (*_UNREADABLE, InvalidFileException, TypeError):
+        result.problems.append(
+            Problem("", None, "", source.name, _("The file is damaged or not an Excel workbook (.xlsx)."))
+        )
+        return
+    try:
+        for worksheet in workbook.worksheets:
+            title = worksheet.title
+            spec = sheet_for(title)
+            if spec is None:
+                if fold_code(title) in _NOTE_NAMES:
+                    continue
+                worksheet.reset_dimensions()
+                if any(not _is_empty(row) for row in worksheet.iter_rows(values_only=True)):
+                    result.problems.append(_unknown_sheet(title, source.name))
+                continue
+            if not _claim(spec, f"{source.name}: {title}", seen, result):
+                continue
+            # Some writers record a wrong sheet size; reading to the real end is safe.
+            worksheet.reset_dimensions()
+            numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
+            sheet = _rows_of(spec, source.name, numbered, result)
+            if sheet is not None:
+                yield sheet
+    except _UNREADABLE:
+        result.problems.append(
+            Problem("", None, "", source.name, _("The file is damaged or not an Excel workbook (.xlsx)."))
+        )
+    finally:
+        workbook.close()
+
+
+def detect_encoding(stream: IO[bytes]) -> str | None:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    stream.seek(0)
+    try:
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+        except UnicodeDecodeError:
+            return None
+    stream.seek(0)
+    return encoding
+
+
+def _delimiter(first_line: str) -> str:
+    """The German Excel writes semicolons, others commas (or tabs)."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
+    return max(counts, key=lambda delimiter: counts[delimiter]) if any(counts.values()) else ";"
+
+
+def _read_csv(source: Source, seen: dict[str, str], result: ReadResult) -> Iterator[SheetRows]:
+    stem = PurePath(source.name).stem
+    spec = sheet_for(stem)
+    if spec is None:
+        result.problems.append(
+            Problem(
+                stem,
+                None,
+                "",
+                source.name,
+                _("A CSV file is named after its sheet, e.g. “Personen.csv”. Known sheets: %(names)s.")
+                % {"names": ", ".join(spec.name for spec in SHEETS)},
+            )
+        )
+        return
+    encoding = detect_encoding(source.stream)
+    if encoding is None:
+        result.problems.append(
+            Problem(spec.name, None, "", source.name, _("The file is neither UTF-8 nor Windows-1252 encoded text."))
+        )
+        return
+    if not _claim(spec, source.name, seen, result):
+        return
+    text = io.TextIOWrapper(source.stream, encoding=encoding, newline="")
+    try:
+        first_line = text.readline()
+        text.seek(0)
+        reader = csv.reader(text, delimiter=_delimiter(first_line))
+        numbered = ((reader.line_num, row) for row in reader)
+        sheet = _rows_of(spec, source.name, numbered, result)
+        if sheet is not None:
+            yield sheet
+    except csv.Error as error:
+        result.problems.append(
+            Problem(spec.name, None, "", source.name, _("The CSV file cannot be read: %(error)s") % {"error": error})
+        )
+    finally:
+        text.detach()
