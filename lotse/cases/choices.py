@@ -64,6 +64,7 @@ class InterpreterKind(models.TextChoices):
     PROFESSIONAL = "professionell", _("professional interpreter")
     VOLUNTEER = "ehrenamtlich", _("volunteer interpreter")
     RELATIVE = "angehoerige", _("relative or friend")
+    UNSPECIFIED = "ohne_angabe", _("interpreter (kind not recorded)")
 
 
 class ReferralOutcome(models.TextChoices):

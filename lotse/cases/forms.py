@@ -89,6 +89,10 @@ class PersonForm(BootstrapMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
     )
+    # Not named "municipality": the intake form also has the case's municipality.
+    residence_municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.all(), label=_("Municipality of residence"), required=False
+    )
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -127,6 +131,7 @@ class PersonForm(BootstrapMixin, forms.Form):
             "gender": data["gender"],
             "nationalities": data["nationalities"],
             "languages": data["languages"],
+            "municipality": data["residence_municipality"],
             "phone": data["phone"].strip(),
             "email": data["email"],
             "notes": data["notes"].strip(),
@@ -143,6 +148,7 @@ class PersonForm(BootstrapMixin, forms.Form):
             "gender": person.gender,
             "nationalities": person.nationalities,
             "languages": person.languages,
+            "residence_municipality": person.municipality_id,
             "phone": person.phone,
             "email": person.email,
             "notes": person.notes,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -669,6 +669,23 @@ def withdraw_handover(*, actor: User | None, handover: Handover) -> Handover:
         return handover
 
 
+def _move_to_organisation(records: QuerySet[Any], organisation_id: int) -> None:
+    """Give ``records`` (persons or households) to the organisation, with a new version.
+
+    An import key (``external_id``) is unique within one organisation only, so
+    the receiving organisation may already use a moved record's key for one of
+    its own. Such a key is cleared rather than failing the handover: the
+    receiving organisation's export assigns the record a fresh ID.
+    """
+    taken = (
+        records.model._default_manager.filter(organisation_id=organisation_id)
+        .exclude(external_id="")
+        .values("external_id")
+    )
+    records.filter(external_id__in=taken).update(external_id="")
+    records.update(organisation_id=organisation_id, version=F("version") + 1)
+
+
 def accept_handover(*, actor: User | None, handover: Handover, responsible: User | None) -> Case:
     """The receiving organisation takes the case over with its full history; the sender loses access."""
     check_may_edit(actor, handover.to_organisation_id)
@@ -686,12 +703,12 @@ def accept_handover(*, actor: User | None, handover: Handover, responsible: User
             "person_id"
         )
         client_ids = CaseClient.objects.filter(case=case).values("person_id")
-        Person.objects.filter(Q(pk__in=member_ids) | Q(pk__in=client_ids)).update(
-            organisation_id=receiving, version=F("version") + 1
-        )
-        Household.objects.filter(pk=case.household_id).update(organisation_id=receiving, version=F("version") + 1)
+        _move_to_organisation(Person.objects.filter(Q(pk__in=member_ids) | Q(pk__in=client_ids)), receiving)
+        _move_to_organisation(Household.objects.filter(pk=case.household_id), receiving)
+        if case.external_id and Case.objects.filter(organisation_id=receiving, external_id=case.external_id).exists():
+            case.external_id = ""  # see _move_to_organisation
         case.organisation_id, case.responsible = receiving, responsible
-        save_versioned(case, case.version, ["organisation", "responsible"])
+        save_versioned(case, case.version, ["organisation", "responsible", "external_id"])
         handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, actor, timezone.now()
         handover.save(update_fields=["status", "decided_by", "decided_at"])
         return case

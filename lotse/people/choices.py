@@ -30,6 +30,7 @@ class Relationship(models.TextChoices):
     GRANDCHILD = "enkelkind", _("grandchild")
     OTHER_RELATIVE = "verwandt", _("other relative")
     NOT_RELATED = "nicht_verwandt", _("not related")
+    UNKNOWN = "unbekannt", _("not recorded")
 
 
 # Nationalities beyond ISO 3166 alpha-2.

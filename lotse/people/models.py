@@ -129,6 +129,14 @@ class Person(VersionedModel):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     search_text = models.TextField(_("search text"), editable=False, default="")
     search_key = models.TextField(_("folded search text"), editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -36,6 +36,7 @@ PERSON_FIELDS = (
     "phone",
     "email",
     "notes",
+    "municipality",
 )
 
 

@@ -921,6 +921,15 @@ def test_it_records_a_contact_with_follow_ups(case, caseworker_a):
     assert actor_of(event) == caseworker_a.pk
 
 
+def test_it_records_a_contact_with_an_interpreter_of_unrecorded_kind(case, caseworker_a):
+    contact = record(case, caseworker_a, interpreter_kind=InterpreterKind.UNSPECIFIED, interpreter_language="uk")
+    stored = Contact.objects.get(pk=contact.pk)
+    assert (stored.interpreter_kind, stored.interpreter_language) == ("ohne_angabe", "uk")
+    assert InterpreterKind.values[-1] == "ohne_angabe"
+    with translation.override("de"):
+        assert stored.get_interpreter_kind_display() == "Dolmetschung (Art nicht erfasst)"
+
+
 def test_it_drops_the_language_when_there_was_no_interpreter(case, caseworker_a):
     contact = record(case, caseworker_a, interpreter_kind=InterpreterKind.NONE, interpreter_language="ar")
     assert Contact.objects.get(pk=contact.pk).interpreter_language == ""
@@ -935,6 +944,7 @@ def test_it_drops_the_language_when_there_was_no_interpreter(case, caseworker_a)
             "Name the language the interpreter interpreted.",
         ),
         ({"interpreter_kind": InterpreterKind.PROFESSIONAL, "interpreter_language": "xx"}, "Unknown language “xx”."),
+        ({"interpreter_kind": InterpreterKind.UNSPECIFIED}, "Name the language the interpreter interpreted."),
         ({"date": START - days(1)}, "The contact cannot be dated before the start of counselling (01/02/2025)."),
         ({"date": TODAY + days(1)}, "The date of the contact cannot be in the future."),
         ({"fields_of_action": [FieldOfAction.SPRACHE, "zauberei"]}, "Unknown field of action “zauberei”."),
@@ -1220,6 +1230,63 @@ def test_it_hands_a_case_over_with_its_household_persons_and_history(case, casew
     with refused_with(NOT_OWNER):
         record(stored, caseworker_a, date=TODAY)
     assert Contact.objects.filter(case=stored).count() == 2
+
+
+def test_it_clears_import_ids_the_receiving_organisation_already_uses(case, caseworker_a, caseworker_b, org_b):
+    child = add_member(case, caseworker_a, given_names="Samir")
+    head = head_of(case)
+    # The receiving organisation keeps records of its own under some of the same import IDs.
+    theirs = open_case_for(caseworker_b, family_name="Karimi", given_names="Omid")
+    Case.objects.filter(pk=theirs.pk).update(external_id="F-1")
+    Household.objects.filter(pk=theirs.household_id).update(external_id="HH-1")
+    Person.objects.filter(pk=head_of(theirs).pk).update(external_id="P-1")
+    Case.objects.filter(pk=case.pk).update(external_id="F-1")
+    Household.objects.filter(pk=case.household_id).update(external_id="HH-1")
+    Person.objects.filter(pk=head.pk).update(external_id="P-1")
+    Person.objects.filter(pk=child.pk).update(external_id="P-2")
+    share_with(case, caseworker_a, org_b)
+    handover = services.request_handover(actor=caseworker_a, case=reload(case), to_organisation=org_b)
+
+    moved = services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+
+    assert moved.external_id == ""
+    stored = reload(case)
+    assert (stored.organisation, stored.responsible, stored.external_id, stored.version) == (
+        org_b,
+        caseworker_b,
+        "",
+        case.version + 1,
+    )
+    assert Handover.objects.get(pk=handover.pk).status == HandoverStatus.ACCEPTED
+    household = Household.objects.get(pk=case.household_id)
+    assert (household.organisation, household.external_id) == (org_b, "")
+    assert list(
+        Person.objects.filter(pk__in=[head.pk, child.pk])
+        .order_by("given_names")
+        .values_list("given_names", "organisation", "external_id", "version")
+    ) == [("Amal", org_b.pk, "", 2), ("Samir", org_b.pk, "P-2", 2)]
+    # The receiving organisation's own records keep their IDs.
+    assert reload(theirs).external_id == "F-1"
+    assert Household.objects.get(pk=theirs.household_id).external_id == "HH-1"
+    assert Person.objects.get(pk=head_of(theirs).pk).external_id == "P-1"
+    # The history shows the ID was cleared during the handover, by the receiving caseworker.
+    cleared = events_of(head).filter(external_id="").last()
+    assert cleared.pgh_context.metadata == {"user": caseworker_b.pk, "handover": handover.pk}
+
+
+def test_it_keeps_import_ids_that_do_not_collide_on_a_handover(case, caseworker_a, caseworker_b, org_b):
+    theirs = open_case_for(caseworker_b, family_name="Karimi")
+    Case.objects.filter(pk=theirs.pk).update(external_id="F-9")
+    Person.objects.filter(pk=head_of(theirs).pk).update(external_id="P-9")
+    Case.objects.filter(pk=case.pk).update(external_id="F-1")
+    Household.objects.filter(pk=case.household_id).update(external_id="HH-1")
+    Person.objects.filter(pk=head_of(case).pk).update(external_id="P-1")
+    share_with(case, caseworker_a, org_b)
+    handover = services.request_handover(actor=caseworker_a, case=reload(case), to_organisation=org_b)
+    services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    assert (reload(case).organisation, reload(case).external_id) == (org_b, "F-1")
+    assert Household.objects.get(pk=case.household_id).external_id == "HH-1"
+    assert Person.objects.get(pk=head_of(case).pk).external_id == "P-1"
 
 
 def test_it_leaves_a_member_who_moved_out_with_the_sending_organisation(case, caseworker_a, caseworker_b, org_a, org_b):

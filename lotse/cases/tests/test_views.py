@@ -373,3 +373,121 @@ def test_it_shows_the_case_history_with_who_did_what(caseworker_a):
     body = client_for(caseworker_a).get(reverse("cases:case_history", args=[case.pk])).content.decode()
     assert "Beratungskontakt" in body
     assert str(caseworker_a) in body
+
+
+@pytest.mark.django_db
+def test_it_opens_a_case_with_the_municipality_of_residence_of_its_head(caseworker_a):
+    case_municipality = MunicipalityFactory.create(name="Ludwigsburg")
+    residence = MunicipalityFactory.create(name="Kornwestheim")
+    client = client_for(caseworker_a)
+    page = client.get(reverse("cases:case_create")).content.decode()
+    assert 'for="id_residence_municipality">Wohnort (Gemeinde)</label>' in page
+    response = client.post(
+        reverse("cases:case_create"),
+        {
+            "municipality": case_municipality.pk,
+            "start_date": "01.02.2025",
+            "responsible": caseworker_a.pk,
+            "family_name": "Rahimi",
+            "gender": "m",
+            "residence_municipality": residence.pk,
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(family_name="Rahimi")
+    assert person.municipality == residence
+    assert Case.objects.get(household__memberships__person=person).municipality == case_municipality
+
+
+@pytest.mark.django_db
+def test_it_changes_the_municipality_of_residence_on_the_person_page(caseworker_a):
+    first = MunicipalityFactory.create(name="Ludwigsburg")
+    then = MunicipalityFactory.create(name="Remseck am Neckar")
+    case = open_case(caseworker_a, municipality=first)  # the head's municipality of residence
+    person = case.clients.get()
+    url = reverse("cases:person_detail", args=[case.pk, person.pk])
+    client = client_for(caseworker_a)
+    page = client.get(url).content.decode()
+    assert "Wohnort (Gemeinde)" in page
+    assert f'<option value="{first.pk}" selected>Ludwigsburg ({first.ags})</option>' in page
+    response = client.post(
+        url,
+        {
+            "family_name": "Haddad",
+            "given_names": "Amina",
+            "gender": "w",
+            "residence_municipality": then.pk,
+            "version": person.version,
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.municipality, person.version) == (then, 2)
+    client.post(url, {"family_name": "Haddad", "gender": "w", "residence_municipality": "", "version": 2})
+    person.refresh_from_db()
+    assert (person.municipality, person.given_names, person.version) == (None, "", 3)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_municipality_of_residence_on_a_shared_person_page(caseworker_a, caseworker_b):
+    case = open_case(caseworker_a, municipality=MunicipalityFactory.create(name="Freiberg am Neckar"))
+    person = case.clients.get()
+    services.record_consent(
+        actor=caseworker_a,
+        case=case,
+        person=person,
+        purpose="weitergabe",
+        given_on=DAY,
+        recipient_organisation=caseworker_b.organisation,
+    )
+    page = client_for(caseworker_b).get(reverse("cases:person_detail", args=[case.pk, person.pk]))
+    assert page.status_code == 200
+    assert "<dt>Wohnort (Gemeinde)</dt><dd>Freiberg am Neckar</dd>" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_adds_a_household_member_whose_relationship_is_not_recorded(caseworker_a):
+    case = open_case(caseworker_a)
+    response = client_for(caseworker_a).post(
+        reverse("cases:member_add", args=[case.pk]),
+        {"relationship": "unbekannt", "since": "2025-03-03", "is_client": "on", "family_name": "Haddad", "gender": "u"},
+    )
+    assert response.status_code == 302
+    membership = case.household.memberships.get(relationship="unbekannt")
+    assert (membership.person.family_name, membership.valid_from) == ("Haddad", DAY)
+    assert CaseClient.objects.filter(case=case, person=membership.person).exists()
+    page = client_for(caseworker_a).get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "nicht erfasst · <strong>Klient/in</strong>" in page
+
+
+@pytest.mark.django_db
+def test_it_records_a_contact_with_an_interpreter_of_unrecorded_kind(caseworker_a):
+    case = open_case(caseworker_a)
+    response = client_for(caseworker_a).post(
+        reverse("cases:contact_add", args=[case.pk]),
+        {
+            "date": "2025-03-10",
+            "duration_minutes": "30",
+            "form": "telefonisch",
+            "interpreter_kind": "ohne_angabe",
+            "interpreter_language": "uk",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    contact = Contact.objects.get(case=case)
+    assert (contact.interpreter_kind, contact.interpreter_language) == ("ohne_angabe", "uk")
+    assert "Dolmetschung: Dolmetschung (Art nicht erfasst), Ukrainisch" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_interpreter_of_unrecorded_kind_without_a_language(caseworker_a):
+    case = open_case(caseworker_a)
+    response = client_for(caseworker_a).post(
+        reverse("cases:contact_add", args=[case.pk]),
+        {"date": "2025-03-10", "duration_minutes": "30", "form": "buero", "interpreter_kind": "ohne_angabe"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Bitte die Sprache angeben, in die gedolmetscht wurde." in response.content.decode()
+    assert not Contact.objects.filter(case=case).exists()

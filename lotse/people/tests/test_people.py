@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import translation
 
 from lotse.cases.tests.factories import (
@@ -287,6 +288,36 @@ def test_it_refuses_an_update_by_another_organisation(caseworker_a, caseworker_b
     assert (person.family_name, person.version) == ("Haddad", 1)
 
 
+def test_it_records_and_changes_the_municipality_of_residence(caseworker_a, colleague_a):
+    bietigheim = MunicipalityFactory.create(name="Bietigheim-Bissingen")
+    remseck = MunicipalityFactory.create(name="Remseck am Neckar")
+    person = make_person(caseworker_a, municipality=bietigheim)
+    assert Person.objects.get(pk=person.pk).municipality == bietigheim
+
+    services.update_person(actor=colleague_a, person=person, expected_version=1, municipality=remseck)
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.municipality, stored.version, stored.family_name) == (remseck, 2, "Haddad")
+    event = events_of(person).last()
+    assert (event.pgh_label, event.municipality_id) == ("update", remseck.pk)
+    assert actor_of(event) == colleague_a.pk
+
+    services.update_person(actor=colleague_a, person=stored, expected_version=2, municipality=None)
+    assert Person.objects.get(pk=person.pk).municipality is None
+
+
+def test_it_keeps_a_municipality_that_is_somebodys_residence(caseworker_a):
+    municipality = MunicipalityFactory.create()
+    person = make_person(caseworker_a, municipality=municipality)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        municipality.delete()
+    assert Person.objects.get(pk=person.pk).municipality == municipality
+
+
+def test_it_names_the_municipality_of_residence_in_german():
+    with translation.override("de"):
+        assert str(Person._meta.get_field("municipality").verbose_name) == "Wohnort (Gemeinde)"
+
+
 def test_it_refreshes_the_search_texts_on_a_partial_save(org_a):
     person = PersonFactory.create(organisation=org_a, family_name="Haddad", given_names="")
     person.family_name = "Hadad"
@@ -332,6 +363,30 @@ def test_it_moves_a_person_to_another_household_and_keeps_the_old_membership(cas
     assert list(HouseholdMembership.objects.filter(person=person).current()) == [later]
     assert [e.pgh_label for e in events_of(earlier)] == ["insert", "update"]
     assert actor_of(events_of(earlier).last()) == caseworker_a.pk
+
+
+def test_it_records_a_member_whose_relationship_is_not_recorded(caseworker_a):
+    person = make_person(caseworker_a)
+    home = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+    membership = services.join_household(
+        actor=caseworker_a,
+        person=person,
+        household=home,
+        relationship=Relationship.UNKNOWN,
+        since=datetime.date(2024, 1, 1),
+    )
+    stored = HouseholdMembership.objects.get(pk=membership.pk)
+    assert (stored.person, stored.household, stored.relationship) == (person, home, "unbekannt")
+    assert Relationship.values[-1] == "unbekannt"
+    with translation.override("de"):
+        assert stored.get_relationship_display() == "nicht erfasst"
+
+
+def test_it_refuses_an_unknown_relationship_in_the_database(org_a):
+    with pytest.raises(IntegrityError, match="membership_relationship_valid"), transaction.atomic():
+        HouseholdMembershipFactory.create(household=HouseholdFactory.create(organisation=org_a), relationship="boss")
+    HouseholdMembershipFactory.create(household=HouseholdFactory.create(organisation=org_a), relationship="unbekannt")
+    assert HouseholdMembership.objects.get().relationship == Relationship.UNKNOWN
 
 
 def test_it_allows_only_one_open_membership_per_person_in_the_database(org_a):
