@@ -24,6 +24,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("lotse.core.urls")),
     path("", include("lotse.cases.urls")),
+    path("", include("lotse.imports.urls")),
 ]
 
 handler500 = "lotse.core.views.errors.server_error"

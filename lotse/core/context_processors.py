@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("cases:case_list", _("Cases"), CASEWORK),
     ("cases:handover_list", _("Handovers"), CASEWORK),
     ("core:user_list", _("Users"), ADMINS),
+    ("imports:overview", _("Import and export"), ADMINS),
     ("core:history", _("Change history"), ADMINS),
     ("core:access_log", _("Access log"), ADMINS),
 ]

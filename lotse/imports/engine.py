@@ -48,8 +48,10 @@ from lotse.people.models import Person
 
 # Namespace of the advisory lock that lets one import per organisation run at a time.
 IMPORT_LOCK = 4_711
-HOUSEHOLDS = "Haushalte"
-CLIENTS = "Klientinnen und Klienten"
+HOUSEHOLDS = "households"
+CLIENTS = "clients"
+# Lines of the report that count what the sheets imply rather than rows of a sheet.
+SUMMARY_SHEETS = frozenset({HOUSEHOLDS, CLIENTS})
 
 STAGING: dict[str, tuple[str, str]] = {
     PERSONS.name: (
@@ -137,6 +139,9 @@ class ImportReport:
         """The report as plain text (management command)."""
         lines = []
         for sheet, counts in self.counts.items():
+            if sheet in SUMMARY_SHEETS:
+                lines.append(f"{summary_label(sheet)}: {counts['created']}")
+                continue
             lines.append(
                 _("%(sheet)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged")
                 % {"sheet": sheet, **counts}
@@ -157,6 +162,10 @@ class ImportReport:
         if self.problem_count > len(self.problems):
             lines.append(_("… and %(count)s more problems.") % {"count": self.problem_count - len(self.problems)})
         return lines
+
+
+def summary_label(key: str) -> str:
+    return _("New households") if key == HOUSEHOLDS else _("New clients of cases")
 
 
 def fingerprint(streams: Iterable[tuple[str, IO[bytes]]]) -> str:

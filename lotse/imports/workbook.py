@@ -351,7 +351,7 @@ def _read_xlsx(source: Source, seen: dict[str, str], result: ReadResult) -> Iter
 
 def detect_encoding(stream: IO[bytes]) -> str | None:
     """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
     stream.seek(0)
     try:
         while chunk := stream.read(1 << 20):

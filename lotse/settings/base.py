@@ -207,3 +207,6 @@ LOTSE_MAX_CASE_YEARS = env.get_int("LOTSE_MAX_CASE_YEARS", 3, minimum=1)
 LOTSE_CASE_DURATION_WARNING_DAYS = env.get_int("LOTSE_CASE_DURATION_WARNING_DAYS", 90, minimum=0)
 # Residence permits expiring within this many days appear in the worklist.
 LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS", 90, minimum=0)
+
+# Workbook import: the largest upload (all files together), in megabytes.
+LOTSE_IMPORT_MAX_MEGABYTES = env.get_int("LOTSE_IMPORT_MAX_MEGABYTES", 100, minimum=1)

@@ -50,6 +50,15 @@ CASE_URLS = [
     "cases:handover_detail",
     "cases:handover_withdraw",
 ]
+IMPORT_URLS = [
+    "imports:overview",
+    "imports:detail",
+    "imports:commit",
+    "imports:discard",
+    "imports:export",
+    "imports:template",
+    "imports:example",
+]
 
 # URL name -> roles that may use it.
 ACCESS: dict[str, frozenset[str]] = {
@@ -65,6 +74,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "core:history": ADMINS,
     "core:access_log": ADMINS,
     **dict.fromkeys(CASE_URLS, CASEWORK),
+    **dict.fromkeys(IMPORT_URLS, ADMINS),
 }
 # Reachable without signing in: signing in itself, password reset, the language switch.
 AUTH_EXEMPT = {
@@ -104,6 +114,8 @@ def url_for(name: str, subject_pk: int, records: dict[str, object] | None = None
         if name in {"cases:handover_detail", "cases:handover_withdraw"}:
             kwargs["pk"] = records["handover_pk"]
         return reverse(name, kwargs=kwargs)
+    if name.startswith("imports:") and "pk" in converters:
+        return reverse(name, kwargs={"pk": (records or {})["import_pk"]})
     if "pk" in converters:
         return reverse(name, kwargs={"pk": subject_pk})
     return reverse(name)
@@ -116,6 +128,7 @@ def casework_records(organisation) -> dict[str, object]:
     from lotse.cases import services
     from lotse.cases.models import CaseClient, Step
     from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory
+    from lotse.imports.models import ImportRun
     from lotse.people import services as people_services
 
     day = datetime.date(2025, 3, 3)
@@ -162,6 +175,7 @@ def casework_records(organisation) -> dict[str, object]:
         "goal_pk": goal.pk,
         "step_pk": Step.objects.get(goal=goal).pk,
         "handover_pk": handover.pk,
+        "import_pk": ImportRun.objects.create(organisation=organisation, file_names=["a.xlsx"], file_hash="0" * 64).pk,
     }
 
 

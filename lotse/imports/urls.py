@@ -1,0 +1,15 @@
+from django.urls import path
+
+from lotse.imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("imports/", views.overview, name="overview"),
+    path("imports/<int:pk>/", views.detail, name="detail"),
+    path("imports/<int:pk>/commit/", views.commit, name="commit"),
+    path("imports/<int:pk>/discard/", views.discard, name="discard"),
+    path("imports/export/", views.export, name="export"),
+    path("imports/template.xlsx", views.template, name="template"),
+    path("imports/example.xlsx", views.example, name="example"),
+]
