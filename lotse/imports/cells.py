@@ -9,6 +9,7 @@ leading zero Excel dropped; all of that is accepted here.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -167,6 +168,7 @@ def format_birth_date(value: datetime.date | None, precision: str) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+@functools.lru_cache(maxsize=4096)
 def fold_code(raw: str) -> str:
     """Codes compare without case, accents, umlauts or surrounding space: "Ungeklärt" is "ungeklaert"."""
     lowered = raw.strip().casefold()

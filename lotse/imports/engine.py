@@ -17,9 +17,12 @@ failure on the way rolls everything back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
-from collections.abc import Iterable
+import logging
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -46,6 +49,7 @@ from lotse.imports.workbook import (
 )
 from lotse.people.models import Person
 
+logger = logging.getLogger(__name__)
 # Namespace of the advisory lock that lets one import per organisation run at a time.
 IMPORT_LOCK = 4_711
 HOUSEHOLDS = "households"
@@ -183,6 +187,14 @@ def fingerprint(streams: Iterable[tuple[str, IO[bytes]]]) -> str:
     return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
 
 
+@contextlib.contextmanager
+def _traced(sql: str) -> Iterator[None]:
+    """Log each statement's duration (logger lotse.imports at DEBUG), for tuning the import."""
+    started = time.perf_counter()
+    yield
+    logger.debug("%.2f s  %s", time.perf_counter() - started, " ".join(sql.split())[:160])
+
+
 class _Rollback(Exception):
     """Leaves the import's transaction without writing (dry run, or problems found)."""
 
@@ -202,6 +214,11 @@ def import_workbook(
         with transaction.atomic(), audit_context(actor, import_into=organisation.short_name):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, organisation.pk])
+                # Django's foreign keys are deferred: each of the import's rows and
+                # history events would queue a check until commit, and PostgreSQL
+                # rescans that queue after every statement, which makes a large
+                # import quadratic. Checked at once, each costs one index lookup.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             _Importer(report, organisation, actor, today).run(sources)
             if not report.ok or not commit:
                 raise _Rollback
@@ -260,6 +277,7 @@ class _Importer:
                     )
                 ]
             )
+        self._index_staging()
         self._check()
         with connection.cursor() as cursor:
             for table, _columns in STAGING.values():
@@ -289,15 +307,24 @@ class _Importer:
         self.report.rows[sheet] = count
         self.staged.add(sheet)
 
+    def _index_staging(self) -> None:
+        """Temporary tables have no statistics: without them every join below would be a nested loop."""
+        with connection.cursor() as cursor:
+            for table, columns in STAGING.values():
+                names = {column.split()[0] for column in columns.split(", ")}
+                for column in sorted(names & {"ext", "household_ext", "person_ext", "case_ext"}):
+                    cursor.execute(f"CREATE INDEX ON {table} ({column})")
+                cursor.execute(f"ANALYZE {table}")
+
     # 2. Checks across rows
 
     def _fetch(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        with connection.cursor() as cursor:
+        with _traced(sql), connection.cursor() as cursor:
             cursor.execute(sql, {**self.params, **(params or {})})
             return list(cursor.fetchall())
 
     def _execute(self, sql: str, params: dict[str, Any] | None = None) -> int:
-        with connection.cursor() as cursor:
+        with _traced(sql), connection.cursor() as cursor:
             cursor.execute(sql, {**self.params, **(params or {})})
             return cursor.rowcount
 
@@ -393,6 +420,11 @@ class _Importer:
 
     # 3. Merge
 
+    def _analyze(self, *tables: str) -> None:
+        """Fresh statistics after a bulk insert, so the next joins use the indexes instead of nested scans."""
+        for table in tables:
+            self._execute(f"ANALYZE {table}")
+
     def _count(self, sheet: str, created: int, updated: int) -> None:
         staged = self._fetch(f"SELECT count(*) FROM {STAGING[sheet][0]}")[0][0]
         self.report.counts[sheet] = {"created": created, "updated": updated, "unchanged": staged - created - updated}
@@ -445,6 +477,7 @@ class _Importer:
                     SELECT 1 FROM people_person p WHERE p.organisation_id = %(org)s AND p.external_id = s.ext
                 )"""
         )
+        self._analyze("people_household", "people_person")
         # Names changed on a person with aliases: the search text includes them.
         for person in Person.objects.filter(pk__in=updated).exclude(aliases=[], original_script_name=""):
             person.save(update_fields=[])
@@ -491,6 +524,7 @@ class _Importer:
                RETURNING person_id
                ) INSERT INTO imp_joined (person_id) SELECT person_id FROM joined"""
         )
+        self._analyze("people_householdmembership")
         self._count(PERSONS.name, created, len(updated | moved))
         self.report.counts[HOUSEHOLDS] = {"created": households, "updated": 0, "unchanged": 0}
         self._execute("DROP TABLE imp_target")
@@ -551,6 +585,7 @@ class _Importer:
                 )
                 SELECT count(*) FROM created"""
         )[0][0]
+        self._analyze("cases_case")
         self._count(CASES.name, created, updated)
         # A new case gets every person of its household as client; a case
         # already in Lotse gains those who joined its household in this import

@@ -44,6 +44,15 @@ WORK_SITUATIONS = cells.code_table(WorkSituation.values)
 HOUSING_SITUATIONS = cells.code_table(HousingSituation.values)
 CONTACT_FORMS = cells.code_table(ContactForm.values)
 FIELDS_OF_ACTION = cells.code_table(FieldOfAction.values)
+# The codes named in a message; computed once (Django's .values builds a new list per call).
+GENDER_CODES = list(Gender.values)
+CLOSING_REASON_CODES = list(ClosingReason.values)
+RESIDENCE_CODES = list(ResidenceStatus.values)
+LEVEL_CODES = list(LanguageLevel.values)
+EVIDENCE_NAMES = ["Zertifikat", "Einschätzung"]
+WORK_CODES = list(WorkSituation.values)
+HOUSING_CODES = list(HousingSituation.values)
+CONTACT_FORM_CODES = list(ContactForm.values)
 
 
 @dataclass
@@ -136,9 +145,9 @@ def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     given_names = row.get("Vorname", cells.bounded_text, 200) or ""
     birth_date, precision = row.get("Geburtsdatum", cells.birth_date, today=lookups.today) or (None, "")
     gender = (
-        row.get("Geschlecht", cells.code, GENDERS, allowed=Gender.values)
+        row.get("Geschlecht", cells.code, GENDERS, allowed=GENDER_CODES)
         if cells.text(row.values.get("Geschlecht"))
-        else Gender.UNKNOWN
+        else "u"
     )
     nationalities = row.get("Staatsangehörigkeit", cells.code_list, NATIONALITIES, what=_("nationality codes"))
     languages = row.get("Sprachen", cells.code_list, LANGUAGES, what=_("language codes"))
@@ -155,7 +164,7 @@ def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
         given_names,
         birth_date,
         precision,
-        str(gender),
+        gender,
         nationalities,
         languages,
         municipality_id,
@@ -183,7 +192,7 @@ def parse_case(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     end = row.get("Ende", cells.date, today=lookups.today)
     reason = None
     if cells.text(row.values.get("Abschlussgrund")):
-        reason = row.get("Abschlussgrund", cells.code, CLOSING_REASONS, allowed=ClosingReason.values)
+        reason = row.get("Abschlussgrund", cells.code, CLOSING_REASONS, allowed=CLOSING_REASON_CODES)
     if end is not None and start is not None and end < start:
         row.problem("Ende", _("The end cannot be before the start."))
     if end is not None and reason is None and not row.bad_cell("Abschlussgrund"):
@@ -213,7 +222,7 @@ def _status_start(row: Row, header: str, lookups: Lookups) -> tuple[str | None, 
 
 def parse_residence(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "gültig ab", lookups)
-    status = row.required("Status", cells.code, RESIDENCE_STATUSES, allowed=ResidenceStatus.values)
+    status = row.required("Status", cells.code, RESIDENCE_STATUSES, allowed=RESIDENCE_CODES)
     legal_basis = row.get("Rechtsgrundlage", cells.bounded_text, 100)
     valid_until = row.get("gültig bis", cells.date, today=lookups.today, future_allowed=True)
     if valid_until is not None and valid_from is not None and valid_until < valid_from:
@@ -227,20 +236,20 @@ def parse_residence(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_language(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "Datum", lookups)
-    level = row.required("Niveau", cells.code, LEVELS, allowed=LanguageLevel.values)
-    evidence = LanguageEvidence.ESTIMATE
+    level = row.required("Niveau", cells.code, LEVELS, allowed=LEVEL_CODES)
+    evidence: str = LanguageEvidence.ESTIMATE.value
     if cells.text(row.values.get("Nachweis")):
-        evidence = row.get("Nachweis", cells.code, EVIDENCE, allowed=["Zertifikat", "Einschätzung"])
+        evidence = row.get("Nachweis", cells.code, EVIDENCE, allowed=EVIDENCE_NAMES)
     if not person:
         return None
     if row.bad:
         return (row.number, True, person, None, None, None)
-    return (row.number, False, person, valid_from, level, str(evidence))
+    return (row.number, False, person, valid_from, level, evidence)
 
 
 def parse_work(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "gültig ab", lookups)
-    situation = row.required("Situation", cells.code, WORK_SITUATIONS, allowed=WorkSituation.values)
+    situation = row.required("Situation", cells.code, WORK_SITUATIONS, allowed=WORK_CODES)
     if not person:
         return None
     if row.bad:
@@ -250,7 +259,7 @@ def parse_work(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_housing(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "gültig ab", lookups)
-    situation = row.required("Situation", cells.code, HOUSING_SITUATIONS, allowed=HousingSituation.values)
+    situation = row.required("Situation", cells.code, HOUSING_SITUATIONS, allowed=HOUSING_CODES)
     municipality_id = row.municipality("Gemeinde", lookups)
     if not person:
         return None
@@ -263,7 +272,7 @@ def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     case = row.required("Fall-ID", cells.identifier)
     day = row.required("Datum", cells.date, today=lookups.today)
     duration = row.required("Dauer (Minuten)", cells.integer, low=1, high=720)
-    form = row.required("Form", cells.code, CONTACT_FORMS, allowed=ContactForm.values)
+    form = row.required("Form", cells.code, CONTACT_FORMS, allowed=CONTACT_FORM_CODES)
     topics = row.get("Themen", cells.code_list, FIELDS_OF_ACTION, what=_("fields of action"))
     interpreted = row.get("Dolmetschung", cells.code_list, LANGUAGES, what=_("language codes"))
     if interpreted and len(interpreted) > 1:

@@ -1,8 +1,9 @@
 """The Lotse workbook: its sheets and columns, and reading them from XLSX or CSV.
 
-Reading streams: openpyxl's read-only mode yields one row at a time and CSV
-is decoded as it is read, so a workbook of 100,000 persons never becomes an
-object graph in memory. Everything the user got wrong in the file's shape
+Reading streams: workbooks are read with calamine (a Rust reader, about
+fifteen times faster than openpyxl) one sheet at a time, its rows handed to
+Python one by one; CSV is decoded as it is read. A workbook of 100,000
+persons never becomes an object graph in Python. Everything the user got wrong in the file's shape
 (not an XLSX, an unknown sheet, a missing column) becomes a Problem, never
 an exception.
 """
@@ -20,10 +21,9 @@ from pathlib import PurePath
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
+import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils.exceptions import InvalidFileException
 
 from lotse.imports.cells import fold_code
 
@@ -128,9 +128,10 @@ _NOTE_NAMES = {fold_code(name) for name in NOTE_SHEETS}
 HEADER_SEARCH_ROWS = 20
 
 XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format, which calamine reads too
 # What a damaged file raises while it is read.
 _UNREADABLE = (
+    python_calamine.CalamineError,
     csv.Error,
     zipfile.BadZipFile,
     ParseError,
@@ -294,18 +295,8 @@ def read_sources(sources: list[Source], result: ReadResult) -> Iterator[SheetRow
         head = source.stream.read(4)
         source.stream.seek(0)
         suffix = PurePath(source.name).suffix.casefold()
-        if head == XLSX_MAGIC:
-            yield from _read_xlsx(source, seen, result)
-        elif head == OLE_MAGIC or suffix == ".xls":
-            result.problems.append(
-                Problem(
-                    "",
-                    None,
-                    "",
-                    source.name,
-                    _("Old Excel files (.xls) cannot be read. Save the file as Excel workbook (.xlsx) or as CSV."),
-                )
-            )
+        if head in (XLSX_MAGIC, OLE_MAGIC) or suffix in {".xlsx", ".xls", ".ods"}:
+            yield from _read_workbook(source, seen, result)
         elif suffix in {".csv", ".txt"}:
             yield from _read_csv(source, seen, result)
         else:
@@ -314,37 +305,36 @@ def read_sources(sources: list[Source], result: ReadResult) -> Iterator[SheetRow
             )
 
 
-def _read_xlsx(source: Source, seen: dict[str, str], result: ReadResult) -> Iterator[SheetRows]:
+def _read_workbook(source: Source, seen: dict[str, str], result: ReadResult) -> Iterator[SheetRows]:
+    """XLSX (and the old XLS and ODS) through calamine: one sheet at a time, rows handed out one by one."""
     try:
-        workbook = openpyxl.load_workbook(source.stream, read_only=True, data_only=True)
-    except (*_UNREADABLE, InvalidFileException, TypeError):
+        workbook = python_calamine.load_workbook(source.stream)
+    except _UNREADABLE:
         result.problems.append(
             Problem("", None, "", source.name, _("The file is damaged or not an Excel workbook (.xlsx)."))
         )
         return
     try:
-        for worksheet in workbook.worksheets:
-            title = worksheet.title
+        for title in workbook.sheet_names:
             spec = sheet_for(title)
+            try:
+                sheet = workbook.get_sheet_by_name(title)
+            except _UNREADABLE:
+                result.problems.append(
+                    Problem(title, None, "", source.name, _("The sheet is damaged and cannot be read."))
+                )
+                continue
+            first_row = sheet.start[0] + 1 if sheet.start else 1
+            numbered = enumerate(sheet.iter_rows(), start=first_row)
             if spec is None:
-                if fold_code(title) in _NOTE_NAMES:
-                    continue
-                worksheet.reset_dimensions()
-                if any(not _is_empty(row) for row in worksheet.iter_rows(values_only=True)):
+                if fold_code(title) not in _NOTE_NAMES and any(not _is_empty(row) for _number, row in numbered):
                     result.problems.append(_unknown_sheet(title, source.name))
                 continue
             if not _claim(spec, f"{source.name}: {title}", seen, result):
                 continue
-            # Some writers record a wrong sheet size; reading to the real end is safe.
-            worksheet.reset_dimensions()
-            numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
-            sheet = _rows_of(spec, source.name, numbered, result)
-            if sheet is not None:
-                yield sheet
-    except _UNREADABLE:
-        result.problems.append(
-            Problem("", None, "", source.name, _("The file is damaged or not an Excel workbook (.xlsx)."))
-        )
+            rows = _rows_of(spec, source.name, numbered, result)
+            if rows is not None:
+                yield rows
     finally:
         workbook.close()
 

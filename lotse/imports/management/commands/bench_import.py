@@ -1,0 +1,77 @@
+"""manage.py bench_import: time the import of a 100,000-person workbook (part of `make bench`).
+
+Runs in a throw-away database on the same PostgreSQL server (created and
+migrated like a test database, dropped afterwards), so the figures include
+the real commit.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from lotse.core.demo.ludwigsburg import COUNTY, MUNICIPALITIES
+from lotse.core.models import Municipality, Organisation
+from lotse.imports import bench
+from lotse.imports.engine import import_workbook
+from lotse.imports.workbook import Source
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Generate a workbook of --persons persons (cached in var/bench) and time its import."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", type=int, default=100_000)
+        parser.add_argument("--keep-database", action="store_true", help="keep the bench database afterwards")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        persons = options["persons"]
+        folder = Path(settings.VAR_DIR) / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"workbook-{persons}-v{bench.GENERATOR_VERSION}.xlsx"
+        if not path.exists():
+            started = time.perf_counter()
+            counts = bench.generate(path.with_suffix(".tmp"), persons=persons)
+            path.with_suffix(".tmp").rename(path)
+            self.stdout.write(f"generated {path.name} in {time.perf_counter() - started:.1f} s: {counts}")
+        self.stdout.write(f"workbook {path.name}: {path.stat().st_size / 1e6:.1f} MB")
+
+        old_name = connection.settings_dict["NAME"]
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_lotse"
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            Municipality.objects.bulk_create(
+                [Municipality(ags=ags, name=name, county=COUNTY) for ags, name in MUNICIPALITIES]
+            )
+            organisation = Organisation.objects.create(short_name="bench", name="Bench", kind="wohlfahrtsverband")
+            for label, commit in (("dry run", False), ("import", True), ("re-import (unchanged)", True)):
+                before = _peak_mb()
+                started = time.perf_counter()
+                with path.open("rb") as stream:
+                    report = import_workbook(
+                        [Source(path.name, stream)], organisation=organisation, actor=None, commit=commit
+                    )
+                elapsed = time.perf_counter() - started
+                rows = sum(report.rows.values())
+                self.stdout.write(
+                    f"{label}: {elapsed:.1f} s for {rows} rows ({rows / elapsed:,.0f} rows/s), "
+                    f"problems {report.problem_count}, peak memory {_peak_mb():.0f} MB (before {before:.0f} MB)"
+                )
+                for sheet, counts in report.counts.items():
+                    self.stdout.write(f"    {sheet}: {counts}")
+                if report.problem_count:
+                    for problem in report.problems[:10]:
+                        self.stdout.write(f"    {problem}")
+        finally:
+            if not options["keep_database"]:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
