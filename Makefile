@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean
+.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean bench
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@echo "==> Creating the virtual environment in $(VENV) and installing pinned dependencies"
@@ -60,6 +60,11 @@ pytest: migrate
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
 test: lint typecheck deploy-check pytest
+
+# Benchmarks print figures; they are not part of `make test`.
+bench: migrate
+	@echo "==> Import benchmark: a workbook of 100,000 persons (generated once into var/bench), in a throw-away database"
+	@$(MANAGE) bench_import
 
 stop-db: install
 	@$(PY) -c "from pathlib import Path; from lotse.core.embedded_db import stop; print('stopped' if stop(Path('var/postgres')) else 'not running')"

@@ -130,8 +130,12 @@ class ImportReport:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        # jsonb keeps no key order: the sheets come back in the workbook's order.
+        order = [spec.name for spec in SHEETS] + [HOUSEHOLDS, CLIENTS]
+        stored = data.get("counts", {})
+        counts = {key: stored[key] for key in sorted(stored, key=lambda k: order.index(k) if k in order else 99)}
         return cls(
-            counts=data.get("counts", {}),
+            counts=counts,
             rows=data.get("rows", {}),
             problems=[Problem(*item) for item in data.get("problems", [])],
             notices=[Problem(*item) for item in data.get("notices", [])],
@@ -150,7 +154,7 @@ class ImportReport:
                 _("%(sheet)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged")
                 % {"sheet": sheet, **counts}
             )
-        for label, items in ((_("Problem"), self.problems), (_("Note"), self.notices)):
+        for label, items in ((_("Problem"), self.problems), (_("Notice"), self.notices)):
             for item in items:
                 where = ", ".join(
                     part
@@ -284,6 +288,8 @@ class _Importer:
                 cursor.execute(f"DELETE FROM {table} WHERE bad")
                 cursor.execute(f"ANALYZE {table}")
         self._merge()
+        order = {spec.name: index for index, spec in enumerate(SHEETS)}
+        self.report.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
 
     # 1. Staging
 
