@@ -209,9 +209,11 @@ def export_workbook(organisation: Organisation, actor: User, stream: IO[bytes]) 
         assign_import_ids(organisation)
         log_access(actor=actor, action=AccessAction.EXPORT, record=organisation)
     workbook = Workbook(write_only=True)
-    with transaction.atomic():  # one snapshot of all sheets
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:  # one snapshot for all sheets, unless the caller's transaction already runs
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _write(workbook, PERSONS, _persons(organisation))
         _write(workbook, CASES, _cases(organisation))
         _write(workbook, RESIDENCE, _status(ResidenceRecord, organisation, ["status", "legal_basis", "valid_until"]))

@@ -23,7 +23,7 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:  # an empty list is no file: the required check below
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 

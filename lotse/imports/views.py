@@ -44,8 +44,11 @@ def _organisations(user: User) -> QuerySet[Organisation] | None:
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisations = _organisations(user)
-    form = UploadForm(request.POST or None, request.FILES or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None, request.FILES if posted else None, organisations=organisations
+    )
+    if posted and form.is_valid():
         organisation = form.cleaned_data.get("organisation") or user.organisation
         files = [(upload.name or "", upload.read()) for upload in form.cleaned_data["workbook"]]
         try:
