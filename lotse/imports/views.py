@@ -45,9 +45,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisations = _organisations(user)
     posted = request.method == "POST"
-    form = UploadForm(
-        request.POST if posted else None, request.FILES if posted else None, organisations=organisations
-    )
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, organisations=organisations)
     if posted and form.is_valid():
         organisation = form.cleaned_data.get("organisation") or user.organisation
         files = [(upload.name or "", upload.read()) for upload in form.cleaned_data["workbook"]]

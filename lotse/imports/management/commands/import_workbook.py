@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lotse.core.models import Organisation
 from lotse.imports.engine import fingerprint, import_workbook
@@ -58,7 +59,13 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(
-                _("%(count)s problems; nothing was imported.") % {"count": report.problem_count}, returncode=1
+                ngettext(
+                    "%(count)s problem; nothing was imported.",
+                    "%(count)s problems; nothing was imported.",
+                    report.problem_count,
+                )
+                % {"count": report.problem_count},
+                returncode=1,
             )
         if report.committed:
             record_command_import(
