@@ -24,6 +24,7 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Serial numbers Excel can show as a date (1 January 1900 to 31 December 9999).
 EXCEL_SERIAL_RANGE = range(1, 2958466)
 EARLIEST_DATE = datetime.date(1900, 1, 1)
+PLAUSIBLE_SERIAL = 10_000
 
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -66,6 +67,13 @@ def text(value: Any) -> str:
     return display(value)
 
 
+def multiline_text(value: Any) -> str:
+    """A note: its line breaks are kept, only the ends trimmed."""
+    if isinstance(value, str):
+        return value.strip()
+    return text(value)
+
+
 def identifier(value: Any) -> str:
     result = text(value)
     if len(result) > 64:
@@ -81,7 +89,8 @@ def bounded_text(value: Any, max_length: int) -> str:
 
 
 def _from_serial(number: float) -> datetime.date:
-    if int(number) not in EXCEL_SERIAL_RANGE:
+    # Serial numbers below 10000 (before 1927) are far more likely a year or a typo than a date.
+    if int(number) not in EXCEL_SERIAL_RANGE or number < PLAUSIBLE_SERIAL:
         raise CellError(_("This number is not a date."))
     return EXCEL_EPOCH + datetime.timedelta(days=int(number))
 
@@ -171,7 +180,7 @@ def format_birth_date(value: datetime.date | None, precision: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def fold_code(raw: str) -> str:
     """Codes compare without case, accents, umlauts or surrounding space: "Ungeklärt" is "ungeklaert"."""
-    lowered = raw.strip().casefold()
+    lowered = unicodedata.normalize("NFC", raw).strip().casefold()
     for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         lowered = lowered.replace(umlaut, spelled)
     decomposed = unicodedata.normalize("NFKD", lowered)
@@ -197,7 +206,8 @@ def code_list(value: Any, table: Mapping[str, str], *, what: str) -> list[str]:
     """Several codes separated by commas (or semicolons, slashes, line breaks), in their order, once each."""
     result: list[str] = []
     unknown: list[str] = []
-    for part in _LIST_SEPARATORS.split(text(value)):
+    raw = value if isinstance(value, str) else text(value)  # before text() joins the lines of a cell
+    for part in _LIST_SEPARATORS.split(raw):
         if not part.strip():
             continue
         found = table.get(fold_code(part))

@@ -396,7 +396,7 @@ class _Importer:
         found = self._fetch(
             """SELECT row_no, household_ext, NULL FROM imp_case s
                WHERE NOT s.bad
-               AND NOT EXISTS (SELECT 1 FROM imp_person p WHERE p.household_ext = s.household_ext AND NOT p.bad)
+               AND NOT EXISTS (SELECT 1 FROM imp_person p WHERE p.household_ext = s.household_ext)
                AND NOT EXISTS (
                    SELECT 1 FROM people_householdmembership m JOIN people_household h ON h.id = m.household_id
                    WHERE h.organisation_id = %(org)s AND h.external_id = s.household_ext AND m.valid_to IS NULL

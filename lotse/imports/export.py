@@ -60,7 +60,10 @@ from lotse.people.models import (
 DATE_FORMAT = "DD.MM.YYYY"
 CHUNK = 5000
 IMPORT_ID_PREFIXES: tuple[tuple[type[Model], str], ...] = ((Person, "P"), (Household, "H"), (Case, "F"))
-EVIDENCE_LABELS = {LanguageEvidence.CERTIFICATE: "Zertifikat", LanguageEvidence.ESTIMATE: "Einschätzung"}
+EVIDENCE_LABELS: dict[str, str] = {
+    LanguageEvidence.CERTIFICATE: "Zertifikat",
+    LanguageEvidence.ESTIMATE: "Einschätzung",
+}
 
 
 def assign_import_ids(organisation: Organisation) -> int:
@@ -182,7 +185,10 @@ def _status(model: type[Model], organisation: Organisation, fields: list[str]) -
         .values_list("person__external_id", "valid_from", *fields)
     )
     for row in rows.iterator(CHUNK):
-        yield [EVIDENCE_LABELS.get(value, value) if value is not None else "" for value in row]
+        values: list[Any] = ["" if value is None else value for value in row]
+        if model is LanguageRecord:  # the Nachweis column is written as the format names it
+            values[-1] = EVIDENCE_LABELS.get(values[-1], values[-1])
+        yield values
 
 
 def _contacts(organisation: Organisation) -> Iterator[list[Any]]:

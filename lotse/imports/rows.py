@@ -277,7 +277,7 @@ def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     interpreted = row.get("Dolmetschung", cells.code_list, LANGUAGES, what=_("language codes"))
     if interpreted and len(interpreted) > 1:
         row.problem("Dolmetschung", _("Name one language."))
-    note = row.get("Notiz", cells.text)
+    note = row.get("Notiz", cells.multiline_text)
     if not case:
         return None
     if row.bad:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -180,9 +179,10 @@ class ReadResult:
 
 
 def normalise_header(value: Any) -> str:
+    """Headers compare like codes ("gueltig ab" is "gültig ab"), whitespace inside collapsed."""
     if value is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
+    return fold_code(" ".join(str(value).split()))
 
 
 def sheet_for(name: str) -> SheetSpec | None:
@@ -395,7 +395,7 @@ def _read_csv(source: Source, seen: dict[str, str], result: ReadResult) -> Itera
         first_line = text.readline()
         text.seek(0)
         reader = csv.reader(text, delimiter=_delimiter(first_line))
-        numbered = ((reader.line_num, row) for row in reader)
+        numbered = enumerate(reader, start=1)  # records, as Excel numbers its rows (a cell may span lines)
         sheet = _rows_of(spec, source.name, numbered, result)
         if sheet is not None:
             yield sheet

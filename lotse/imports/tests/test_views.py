@@ -162,7 +162,7 @@ def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
     response = client.post(reverse("imports:export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="lotse-org-a-')
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     rows = list(book[PERSONS.name].iter_rows(values_only=True))
     assert rows[0] == tuple(PERSONS.headers)
     assert [row[0] for row in rows[1:]] == ["P-1", "P-2"]
@@ -176,12 +176,12 @@ def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
 
 def test_it_offers_the_blank_template_and_the_example(org_admin_a):
     client = client_for(org_admin_a)
-    template = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(reverse("imports:template")).streaming_content)))
+    template = openpyxl.load_workbook(io.BytesIO(client.get(reverse("imports:template")).getvalue()))
     assert template.sheetnames == [spec.name for spec in SHEETS] + ["Hinweise"]
     for spec in SHEETS:
         assert [cell.value for cell in template[spec.name][1]] == spec.headers
         assert template[spec.name].max_row == 1
-    example = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(reverse("imports:example")).streaming_content)))
+    example = openpyxl.load_workbook(io.BytesIO(client.get(reverse("imports:example")).getvalue()))
     assert [cell.value for cell in example[PERSONS.name][2]] == EXAMPLE[PERSONS.name][0]
 
 
