@@ -16,7 +16,18 @@ from typing import Any
 from openpyxl import Workbook
 
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
-from lotse.imports.workbook import CASES, CONTACTS, HOUSING, LANGUAGE, PERSONS, RESIDENCE, SHEETS, WORK, SheetSpec
+from lotse.imports.workbook import (
+    CASES,
+    CONTACTS,
+    EVIDENCE_NAMES,
+    HOUSING,
+    LANGUAGE,
+    PERSONS,
+    RESIDENCE,
+    SHEETS,
+    WORK,
+    SheetSpec,
+)
 
 GENERATOR_VERSION = 2
 FAMILY_NAMES = ["Haddad", "Nazari", "Kovalenko", "Ahmadi", "Demir", "Yilmaz", "Hussein", "Shevchenko", "Rahimi"]
@@ -91,7 +102,7 @@ def generate(path: Path, *, persons: int = 100_000, organisation: str = "bench",
                 for _index in range(rng.choice([1, 1, 2, 2])):
                     value = rng.choice(values)
                     if spec is LANGUAGE:
-                        emit(spec, [person, day, value, rng.choice(["Zertifikat", "Einschätzung"])])
+                        emit(spec, [person, day, value, rng.choice(list(EVIDENCE_NAMES.values()))])
                     elif spec is HOUSING:
                         emit(spec, [person, day, value, rng.choice(AGS)])
                     else:

@@ -167,16 +167,6 @@ def birth_date(value: Any, *, today: datetime.date) -> tuple[datetime.date | Non
     return day, str(BirthDatePrecision.DAY) if day else ""
 
 
-def format_birth_date(value: datetime.date | None, precision: str) -> str:
-    if value is None:
-        return ""
-    if precision == BirthDatePrecision.YEAR:
-        return f"{value.year}"
-    if precision == BirthDatePrecision.MONTH:
-        return f"{value.month:02d}.{value.year}"
-    return value.strftime("%d.%m.%Y")
-
-
 @functools.lru_cache(maxsize=4096)
 def fold_code(raw: str) -> str:
     """Codes compare without case, accents, umlauts or surrounding space: "Ungeklärt" is "ungeklaert"."""

@@ -44,6 +44,7 @@ from lotse.imports.workbook import (
     WORK,
     Problem,
     ReadResult,
+    SheetSpec,
     Source,
     read_sources,
 )
@@ -265,7 +266,7 @@ class _Importer:
         read = ReadResult()
         lookups = Lookups.load(self.organisation, self.today)
         for sheet in read_sources(sources, read):
-            self._stage(sheet.spec.name, sheet.rows, lookups)
+            self._stage(sheet.spec, sheet.rows, lookups)
         self.report.notices.extend(read.notices)
         self.report.add_problems(read.problems)
         if not self.staged and not read.problems:
@@ -293,11 +294,11 @@ class _Importer:
 
     # 1. Staging
 
-    def _stage(self, sheet: str, rows: Iterable[tuple[int, dict[str, Any]]], lookups: Lookups) -> None:
+    def _stage(self, spec: SheetSpec, rows: Iterable[tuple[int, dict[str, Any]]], lookups: Lookups) -> None:
+        sheet = spec.name
         table, columns = STAGING[sheet]
         names = ", ".join(column.split()[0] for column in columns.split(", "))
         parse = PARSERS[sheet]
-        spec = next(spec for spec in SHEETS if spec.name == sheet)
         problems: list[Problem] = []
         count = 0
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:

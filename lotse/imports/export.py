@@ -25,10 +25,10 @@ from lotse.cases.models import Case, Contact
 from lotse.core.choices import AccessAction
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, log_access
-from lotse.imports.cells import format_birth_date
 from lotse.imports.workbook import (
     CASES,
     CONTACTS,
+    EVIDENCE_NAMES,
     HOUSING,
     LANGUAGE,
     NOTE_SHEETS,
@@ -47,6 +47,7 @@ from lotse.people.choices import (
     ResidenceStatus,
     WorkSituation,
 )
+from lotse.people.dates import format_partial_date
 from lotse.people.models import (
     Household,
     HouseholdMembership,
@@ -60,10 +61,6 @@ from lotse.people.models import (
 DATE_FORMAT = "DD.MM.YYYY"
 CHUNK = 5000
 IMPORT_ID_PREFIXES: tuple[tuple[type[Model], str], ...] = ((Person, "P"), (Household, "H"), (Case, "F"))
-EVIDENCE_LABELS: dict[str, str] = {
-    LanguageEvidence.CERTIFICATE: "Zertifikat",
-    LanguageEvidence.ESTIMATE: "Einschätzung",
-}
 
 
 def assign_import_ids(organisation: Organisation) -> int:
@@ -152,7 +149,7 @@ def _persons(organisation: Organisation) -> Iterator[list[Any]]:
             household_ext or "",
             family,
             given,
-            format_birth_date(born, precision),
+            format_partial_date(born, precision),
             gender,
             _codes(nationalities),
             _codes(languages),
@@ -187,7 +184,7 @@ def _status(model: type[Model], organisation: Organisation, fields: list[str]) -
     for row in rows.iterator(CHUNK):
         values: list[Any] = ["" if value is None else value for value in row]
         if model is LanguageRecord:  # the Nachweis column is written as the format names it
-            values[-1] = EVIDENCE_LABELS.get(values[-1], values[-1])
+            values[-1] = EVIDENCE_NAMES.get(values[-1], values[-1])
         yield values
 
 
@@ -248,7 +245,7 @@ def _notes() -> list[list[str]]:
         ("Abschlussgrund", ClosingReason.choices),
         ("Aufenthalt: Status", ResidenceStatus.choices),
         ("Sprachstand: Niveau", LanguageLevel.choices),
-        ("Sprachstand: Nachweis", [("Zertifikat", _("certificate")), ("Einschätzung", _("estimate"))]),
+        ("Sprachstand: Nachweis", [(EVIDENCE_NAMES[code], label) for code, label in LanguageEvidence.choices]),
         ("Erwerb: Situation", WorkSituation.choices),
         ("Wohnen: Situation", HousingSituation.choices),
         ("Kontakte: Form", ContactForm.choices),

@@ -20,7 +20,18 @@ from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.models import Municipality, Organisation, User
 from lotse.imports import cells
 from lotse.imports.cells import CellError
-from lotse.imports.workbook import CASES, CONTACTS, HOUSING, LANGUAGE, PERSONS, RESIDENCE, WORK, Problem, SheetSpec
+from lotse.imports.workbook import (
+    CASES,
+    CONTACTS,
+    EVIDENCE_NAMES,
+    HOUSING,
+    LANGUAGE,
+    PERSONS,
+    RESIDENCE,
+    WORK,
+    Problem,
+    SheetSpec,
+)
 from lotse.people.choices import (
     UNRESOLVED,
     Gender,
@@ -49,7 +60,6 @@ GENDER_CODES = list(Gender.values)
 CLOSING_REASON_CODES = list(ClosingReason.values)
 RESIDENCE_CODES = list(ResidenceStatus.values)
 LEVEL_CODES = list(LanguageLevel.values)
-EVIDENCE_NAMES = ["Zertifikat", "Einschätzung"]
 WORK_CODES = list(WorkSituation.values)
 HOUSING_CODES = list(HousingSituation.values)
 CONTACT_FORM_CODES = list(ContactForm.values)
@@ -239,7 +249,7 @@ def parse_language(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     level = row.required("Niveau", cells.code, LEVELS, allowed=LEVEL_CODES)
     evidence: str = LanguageEvidence.ESTIMATE.value
     if cells.text(row.values.get("Nachweis")):
-        evidence = row.get("Nachweis", cells.code, EVIDENCE, allowed=EVIDENCE_NAMES)
+        evidence = row.get("Nachweis", cells.code, EVIDENCE, allowed=list(EVIDENCE_NAMES.values()))
     if not person:
         return None
     if row.bad:

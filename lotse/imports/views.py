@@ -18,7 +18,7 @@ from lotse.core.access import get_visible_or_404, roles_required
 from lotse.core.choices import ADMIN_ROLES, Role
 from lotse.core.models import Organisation, User
 from lotse.imports import services
-from lotse.imports.engine import SUMMARY_SHEETS, ImportReport
+from lotse.imports.engine import SUMMARY_SHEETS, ImportReport, summary_label
 from lotse.imports.export import EXAMPLE, export_workbook, template_workbook
 from lotse.imports.forms import ExportForm, UploadForm
 from lotse.imports.models import ImportRun, ImportStatus
@@ -75,7 +75,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = ImportReport.from_json(run.report)
     earlier = services.earlier_commit(run.organisation, run.file_hash)
     counts = [(sheet, counts) for sheet, counts in report.counts.items() if sheet not in SUMMARY_SHEETS]
-    summaries = [(sheet, counts) for sheet, counts in report.counts.items() if sheet in SUMMARY_SHEETS]
+    summaries = [(summary_label(key), counts) for key, counts in report.counts.items() if key in SUMMARY_SHEETS]
     return render(
         request,
         "imports/detail.html",

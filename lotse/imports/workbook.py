@@ -118,6 +118,9 @@ CONTACTS = SheetSpec(
     gettext_lazy("counselling contacts"),
 )
 
+# How the sheet Sprachstand writes the evidence of a language level (code -> name in the format).
+EVIDENCE_NAMES: dict[str, str] = {"zertifikat": "Zertifikat", "einschaetzung": "Einschätzung"}
+
 SHEETS: tuple[SheetSpec, ...] = (PERSONS, CASES, RESIDENCE, LANGUAGE, WORK, HOUSING, CONTACTS)
 # Sheets a workbook may carry for its readers; the import skips them.
 NOTE_SHEETS = ("Hinweise", "Codes")

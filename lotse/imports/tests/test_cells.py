@@ -15,6 +15,7 @@ from lotse.imports import cells
 from lotse.imports.cells import CellError
 from lotse.imports.rows import FIELDS_OF_ACTION, GENDERS, LANGUAGES, NATIONALITIES
 from lotse.people.choices import BirthDatePrecision, Gender
+from lotse.people.dates import format_partial_date
 
 TODAY = datetime.date(2025, 6, 16)
 NEW_YEAR_2024 = datetime.date(2024, 1, 1)
@@ -127,7 +128,7 @@ def test_it_reads_back_every_date_of_birth_it_writes(day: datetime.date, precisi
         BirthDatePrecision.YEAR: day.replace(month=1, day=1),
     }[BirthDatePrecision(precision)]
 
-    written = cells.format_birth_date(first, precision)
+    written = format_partial_date(first, precision)
 
     assert cells.birth_date(written, today=TODAY) == (first, precision)
 

@@ -26,7 +26,6 @@ from lotse.cases.models import Contact
 from lotse.cases.tests.factories import head_of, open_case_for
 from lotse.core.choices import AccessAction, OrganisationKind
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User
-from lotse.imports.cells import format_birth_date
 from lotse.imports.export import export_workbook
 from lotse.imports.tests.builders import (
     TODAY,
@@ -50,6 +49,7 @@ from lotse.people.choices import (
     ResidenceStatus,
     WorkSituation,
 )
+from lotse.people.dates import format_partial_date
 from lotse.people.models import Household, Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -391,7 +391,7 @@ def _person(draw: st.DrawFn, sheets: Sheets, expected: dict[str, list[tuple[Any,
                 household or ext,
                 family,
                 given,
-                format_birth_date(stored, precision),
+                format_partial_date(stored, precision),
                 gender or Gender.UNKNOWN.value,
                 ", ".join("ungeklärt" if code == UNRESOLVED else code for code in nationalities),
                 ", ".join(languages),
