@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("lotse.core.urls")),
     path("", include("lotse.cases.urls")),
     path("", include("lotse.imports.urls")),
+    path("", include("lotse.reports.urls")),
 ]
 
 handler500 = "lotse.core.views.errors.server_error"

@@ -30,6 +30,8 @@ class AccessAction(models.TextChoices):
 
 # Roles that only ever see aggregates, never a single person's record.
 AGGREGATE_ONLY_ROLES = frozenset({Role.STATISTIK})
+# Who sees the key figures (Kennzahlen); team leads only those of their own organisation.
+REPORT_ROLES = frozenset({Role.STATISTIK, Role.TEAMLEITUNG, Role.SYSTEMADMINISTRATION})
 # Roles that administer users (of their own organisation, or of all).
 ADMIN_ROLES = frozenset({Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION})
 # Roles that work with single persons' case records.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import ADMIN_ROLES as ADMINS
 from lotse.core.choices import CASEWORK_ROLES as CASEWORK
+from lotse.core.choices import REPORT_ROLES
 
 # (URL name, label, roles that see it); None means every signed-in user.
 NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
@@ -17,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("cases:worklist", _("My work"), CASEWORK),
     ("cases:case_list", _("Cases"), CASEWORK),
     ("cases:handover_list", _("Handovers"), CASEWORK),
+    ("reports:dashboard", _("Key figures"), REPORT_ROLES),
     ("core:user_list", _("Users"), ADMINS),
     ("imports:overview", _("Import and export"), ADMINS),
     ("core:history", _("Change history"), ADMINS),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lotse.people",
     "lotse.cases",
     "lotse.imports",
+    "lotse.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,342 @@
+"""Key figures (Kennzahlen) of the integration management at a reference date.
+
+Everything is counted by aggregation in PostgreSQL; no person is loaded into
+Python. The definitions are those shown on the dashboard (``definitions.html``)
+and in ``docs/kennzahlen.md``:
+
+- a case is active on D when ``start_date <= D`` and (no end or ``end_date > D``);
+- age on D is counted from the stored date of birth, which for a partial date
+  is already its first possible day (1st of the month, or 1 January);
+- a status (language level, work or housing situation) on D is the latest
+  record with ``valid_from <= D``; no language record means ``keine``;
+- ended cases are those with ``V <= end_date <= D``.
+
+One function computes any set of reference dates, optionally grouped by
+organisation or municipality, in four statements that run in one snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from django.db import connection, transaction
+
+from lotse.cases.choices import ClosingReason
+from lotse.cases.models import Case, CaseClient
+from lotse.core.models import Municipality, Organisation
+from lotse.people.choices import B1_OR_HIGHER, HousingSituation, WorkSituation
+from lotse.people.models import HousingRecord, LanguageRecord, Person, WorkRecord
+
+Grouping = Literal["organisation", "municipality"]
+
+EMPLOYED = (WorkSituation.BESCHAEFTIGT_SVP,)
+IN_TRAINING = (WorkSituation.AUSBILDUNG, WorkSituation.PRAKTIKUM, WorkSituation.STUDIUM)
+OWN_TENANCY = HousingSituation.PRIVATER_MIETVERTRAG
+ADULT_AGE = 18
+
+# The keys of one set of figures, in the order of the definitions (and of the JSON output).
+COUNT_KEYS = (
+    "klienten",
+    "minderjaehrige",
+    "erwachsene",
+    "alter_unbekannt",
+    "erwachsene_b1_plus",
+    "erwachsene_beschaeftigt",
+    "erwachsene_ausbildung",
+)
+SHARE_KEYS = ("anteil_b1_plus", "anteil_beschaeftigt", "anteil_ausbildung")
+CASE_KEYS = ("faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag")
+FIGURE_KEYS = (*COUNT_KEYS, *SHARE_KEYS, *CASE_KEYS, "abschlussgruende")
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """Percent of ``whole`` with one decimal, rounded half up; None without a whole."""
+    if whole == 0:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class KeyFigures:
+    """The figures at one reference date for one scope (everything, or one group)."""
+
+    stichtag: datetime.date
+    von: datetime.date
+    klienten: int = 0
+    minderjaehrige: int = 0
+    erwachsene: int = 0
+    alter_unbekannt: int = 0
+    erwachsene_b1_plus: int = 0
+    erwachsene_beschaeftigt: int = 0
+    erwachsene_ausbildung: int = 0
+    faelle_aktiv: int = 0
+    beendet_personen: int = 0
+    beendet_mit_mietvertrag: int = 0
+    abschlussgruende: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ClosingReason.values, 0))
+
+    @property
+    def anteil_b1_plus(self) -> Decimal | None:
+        return share(self.erwachsene_b1_plus, self.erwachsene)
+
+    @property
+    def anteil_beschaeftigt(self) -> Decimal | None:
+        return share(self.erwachsene_beschaeftigt, self.erwachsene)
+
+    @property
+    def anteil_ausbildung(self) -> Decimal | None:
+        return share(self.erwachsene_ausbildung, self.erwachsene)
+
+    def value(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures as JSON values: counts as ints, shares as numbers with one decimal or None."""
+        result: dict[str, Any] = {}
+        for key in FIGURE_KEYS:
+            value = getattr(self, key)
+            if isinstance(value, Decimal):
+                value = float(value)
+            elif isinstance(value, dict):
+                value = dict(value)
+            result[key] = value
+        return result
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cases count: all of the installation, or those of one organisation and/or municipality."""
+
+    organisation: Organisation | None = None
+    municipality: Municipality | None = None
+
+    def where(self, alias: str) -> tuple[str, list[Any]]:
+        clauses, params = ["TRUE"], []
+        if self.organisation is not None:
+            clauses.append(f"{alias}.organisation_id = %s")
+            params.append(self.organisation.pk)
+        if self.municipality is not None:
+            clauses.append(f"{alias}.municipality_id = %s")
+            params.append(self.municipality.pk)
+        return " AND ".join(clauses), params
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "traeger": self.organisation.short_name if self.organisation else None,
+            "gemeinde": self.municipality.ags if self.municipality else None,
+        }
+
+
+def default_period_start(scope: Scope, fallback: datetime.date) -> datetime.date:
+    """The default V: the earliest start of a case in the scope (``fallback`` when there is none)."""
+    where, params = scope.where("c")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(c.start_date) FROM {Case._meta.db_table} c WHERE {where}", params)
+        (earliest,) = cursor.fetchone()
+    return earliest or fallback
+
+
+def key_figures(day: datetime.date, von: datetime.date | None = None, scope: Scope | None = None) -> KeyFigures:
+    """The figures at one reference date."""
+    scope = scope or Scope()
+    von = von or default_period_start(scope, day)
+    return compute([day], von, scope)[(day, None)]
+
+
+def key_figure_series(
+    days: Sequence[datetime.date], von: datetime.date, scope: Scope | None = None
+) -> list[KeyFigures]:
+    """The figures at each of ``days`` (same V for all), in the order given."""
+    result = compute(days, von, scope or Scope())
+    return [result[(day, None)] for day in days]
+
+
+def key_figures_by(
+    grouping: Grouping, day: datetime.date, von: datetime.date, scope: Scope | None = None
+) -> dict[int, KeyFigures]:
+    """The figures at one date per organisation or municipality of the cases (by primary key).
+
+    A person with cases in two groups counts in both; groups without any case
+    in the scope are left out.
+    """
+    result = compute([day], von, scope or Scope(), grouping)
+    return {group: figures for (_day, group), figures in result.items() if group is not None}
+
+
+def month_ends(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The last day of every month from ``first``'s month to ``last``'s; the final one is ``last`` itself."""
+    days = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        days.append(min(datetime.date(next_year, next_month, 1) - datetime.timedelta(days=1), last))
+        year, month = next_year, next_month
+    return days
+
+
+def compute(
+    days: Iterable[datetime.date], von: datetime.date, scope: Scope, grouping: Grouping | None = None
+) -> dict[tuple[datetime.date, int | None], KeyFigures]:
+    """The figures for every (day, group); with ``grouping`` None the group is None.
+
+    Groups that have no row at a day are absent when grouping; without
+    grouping every day is present (with zeros where nothing counts).
+    """
+    day_list = sorted(set(days))
+    if not day_list:
+        return {}
+    group_column = {None: "NULL::bigint", "organisation": "c.organisation_id", "municipality": "c.municipality_id"}[
+        grouping
+    ]
+    where, where_params = scope.where("c")
+    tables = {
+        "case": Case._meta.db_table,
+        "client": CaseClient._meta.db_table,
+        "person": Person._meta.db_table,
+        "language": LanguageRecord._meta.db_table,
+        "work": WorkRecord._meta.db_table,
+        "housing": HousingRecord._meta.db_table,
+    }
+    scoped_cases = f"""
+        days(d) AS (SELECT unnest(%s::date[])),
+        scoped_cases AS (
+            SELECT c.id, c.start_date, c.end_date, c.closing_reason, {group_column} AS g
+            FROM {tables["case"]} c WHERE {where}
+        )"""
+    scoped_params: list[Any] = [day_list, *where_params]
+
+    result: dict[tuple[datetime.date, int | None], KeyFigures] = {}
+    if grouping is None:
+        for day in day_list:
+            result[(day, None)] = KeyFigures(stichtag=day, von=von)
+
+    def figures(day: datetime.date, group: int | None) -> KeyFigures:
+        key = (day, group)
+        if key not in result:
+            result[key] = KeyFigures(stichtag=day, von=von)
+        return result[key]
+
+    adult = "p.birth_date <= (cd.d - make_interval(years => %s))::date"
+    clients_sql = f"""
+        WITH {scoped_cases},
+        client_days AS (
+            SELECT DISTINCT days.d, sc.g, cc.person_id
+            FROM days
+            JOIN scoped_cases sc ON sc.start_date <= days.d AND (sc.end_date IS NULL OR sc.end_date > days.d)
+            JOIN {tables["client"]} cc ON cc.case_id = sc.id
+        ),
+        language AS (
+            SELECT person_id, level, valid_from,
+                   lead(valid_from) OVER (PARTITION BY person_id ORDER BY valid_from) AS valid_to
+            FROM {tables["language"]}
+            WHERE person_id IN (SELECT person_id FROM client_days)
+        ),
+        work AS (
+            SELECT person_id, situation, valid_from,
+                   lead(valid_from) OVER (PARTITION BY person_id ORDER BY valid_from) AS valid_to
+            FROM {tables["work"]}
+            WHERE person_id IN (SELECT person_id FROM client_days)
+        )
+        SELECT cd.d, cd.g,
+            count(*),
+            count(*) FILTER (WHERE NOT ({adult})),
+            count(*) FILTER (WHERE {adult}),
+            count(*) FILTER (WHERE p.birth_date IS NULL),
+            count(*) FILTER (WHERE {adult} AND l.level = ANY(%s)),
+            count(*) FILTER (WHERE {adult} AND w.situation = ANY(%s)),
+            count(*) FILTER (WHERE {adult} AND w.situation = ANY(%s))
+        FROM client_days cd
+        JOIN {tables["person"]} p ON p.id = cd.person_id
+        LEFT JOIN language l
+            ON l.person_id = cd.person_id AND l.valid_from <= cd.d AND (l.valid_to IS NULL OR l.valid_to > cd.d)
+        LEFT JOIN work w
+            ON w.person_id = cd.person_id AND w.valid_from <= cd.d AND (w.valid_to IS NULL OR w.valid_to > cd.d)
+        GROUP BY cd.d, cd.g
+    """
+    clients_params = [
+        *scoped_params,
+        ADULT_AGE,
+        ADULT_AGE,
+        ADULT_AGE,
+        sorted(B1_OR_HIGHER),
+        ADULT_AGE,
+        list(EMPLOYED),
+        ADULT_AGE,
+        list(IN_TRAINING),
+    ]
+    cases_sql = f"""
+        WITH {scoped_cases}
+        SELECT days.d, sc.g, count(*)
+        FROM days JOIN scoped_cases sc ON sc.start_date <= days.d AND (sc.end_date IS NULL OR sc.end_date > days.d)
+        GROUP BY days.d, sc.g
+    """
+    ended = """
+        ended AS (
+            SELECT sc.id, sc.end_date, sc.closing_reason, sc.g FROM scoped_cases sc
+            WHERE sc.end_date >= %s AND sc.end_date <= %s
+        )"""
+    ended_params = [*scoped_params, von, day_list[-1]]
+    ended_persons_sql = f"""
+        WITH {scoped_cases}, {ended},
+        ended_clients AS (
+            SELECT e.end_date, e.g, cc.person_id,
+                coalesce((
+                    SELECT h.situation = %s FROM {tables["housing"]} h
+                    WHERE h.person_id = cc.person_id AND h.valid_from <= e.end_date
+                    ORDER BY h.valid_from DESC LIMIT 1
+                ), FALSE) AS own_tenancy
+            FROM ended e JOIN {tables["client"]} cc ON cc.case_id = e.id
+        )
+        SELECT days.d, ec.g, count(DISTINCT ec.person_id), count(DISTINCT ec.person_id) FILTER (WHERE ec.own_tenancy)
+        FROM days JOIN ended_clients ec ON ec.end_date <= days.d
+        GROUP BY days.d, ec.g
+    """
+    reasons_sql = f"""
+        WITH {scoped_cases}, {ended}
+        SELECT days.d, e.g, e.closing_reason, count(*)
+        FROM days JOIN ended e ON e.end_date <= days.d
+        GROUP BY days.d, e.g, e.closing_reason
+    """
+    with _snapshot(), connection.cursor() as cursor:
+        cursor.execute(clients_sql, clients_params)
+        for day, group, *counts in cursor.fetchall():
+            target = figures(day, group)
+            for key, count in zip(COUNT_KEYS, counts, strict=True):
+                setattr(target, key, count)
+        cursor.execute(cases_sql, scoped_params)
+        for day, group, count in cursor.fetchall():
+            figures(day, group).faelle_aktiv = count
+        cursor.execute(ended_persons_sql, [*scoped_params, von, day_list[-1], OWN_TENANCY.value])
+        for day, group, persons, own_tenancy in cursor.fetchall():
+            target = figures(day, group)
+            target.beendet_personen, target.beendet_mit_mietvertrag = persons, own_tenancy
+        cursor.execute(reasons_sql, ended_params)
+        reasons: dict[tuple[datetime.date, int | None], dict[str, int]] = defaultdict(dict)
+        for day, group, reason, count in cursor.fetchall():
+            reasons[(day, group)][reason] = count
+    for (day, group), counts in reasons.items():
+        figures(day, group).abschlussgruende.update(counts)
+    return result
+
+
+class _snapshot:
+    """Run the statements of one computation in one snapshot (REPEATABLE READ), read only.
+
+    Inside an outer transaction (tests, a caller's atomic block) the caller's
+    isolation applies.
+    """
+
+    def __enter__(self) -> None:
+        self._own = not connection.in_atomic_block
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        if self._own:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def __exit__(self, *exc: object) -> None:
+        self._atomic.__exit__(*exc)  # type: ignore[arg-type]

@@ -1,0 +1,79 @@
+"""manage.py bench_kennzahlen: time the key figures (part of `make bench`).
+
+`make bench` first imports the 100,000-person workbook into the throw-away
+database ``bench_lotse`` (``bench_import --keep-database``) and then runs this
+command with ``--database-name bench_lotse --drop`` against it. Without options
+it times the figures of the current database (e.g. the demo).
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.utils import timezone
+
+from lotse.cases.models import Case, CaseClient
+from lotse.reports.figures import Scope, default_period_start, key_figure_series, key_figures, month_ends
+from lotse.reports.presentation import build_report, default_series_start
+
+
+def _timed(function: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+class Command(BaseCommand):
+    help = "Time the key figures at one reference date, a 24-month series and the whole dashboard report."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--database-name", help="run against this database on the same server (e.g. bench_lotse)")
+        parser.add_argument("--drop", action="store_true", help="drop that database afterwards")
+        parser.add_argument("--stichtag", type=datetime.date.fromisoformat, help="reference date (default: today)")
+        parser.add_argument("--repeat", type=int, default=5)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        old_name = connection.settings_dict["NAME"]
+        if options["database_name"]:
+            connection.close()
+            connection.settings_dict["NAME"] = options["database_name"]
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = options["database_name"]
+        try:
+            self._run(options["stichtag"] or timezone.localdate(), options["repeat"])
+        finally:
+            if options["database_name"] and options["drop"]:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def _run(self, day: datetime.date, repeat: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(
+            f"key figures on {day.isoformat()}: {Case.objects.count()} cases, "
+            f"{CaseClient.objects.values('person').distinct().count()} clients"
+        )
+        von = default_period_start(Scope(), day)
+        days = month_ends(default_series_start(day), day)
+        for label, function, runs in (
+            ("one reference date", lambda: key_figures(day, von), repeat),
+            (f"series of {len(days)} months", lambda: key_figure_series(days, von), max(1, repeat // 2)),
+            (
+                "dashboard report (date, series, both breakdowns)",
+                lambda: build_report(day, None, None, Scope(), False),
+                1,
+            ),
+        ):
+            times, result = _timed(function, runs)
+            self.stdout.write(
+                f"{label}: median {statistics.median(times):.3f} s, max {max(times):.3f} s over {runs} run(s)"
+            )
+        figures = key_figures(day, von)
+        self.stdout.write(f"    {figures.as_json()}")

@@ -1,0 +1,298 @@
+"""The key figures report as the dashboard shows it: one set of tables for the page, the exports and the PDF.
+
+Small-number suppression happens here, once, so that every output of a
+report shows exactly the same cells.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lotse.cases.choices import ClosingReason
+from lotse.core.models import Municipality, Organisation
+from lotse.reports.figures import (
+    COUNT_KEYS,
+    SHARE_KEYS,
+    KeyFigures,
+    Scope,
+    key_figure_series,
+    key_figures,
+    key_figures_by,
+    month_ends,
+)
+from lotse.reports.labels import FIGURE_LABELS
+
+SUPPRESSION_LIMIT = 3
+SUPPRESSED = "< 3"
+# A share is withheld when the count it is computed from, or the adults it is a share of, is withheld.
+WITHHELD_SHARE = "–"
+SHARE_BASIS = {
+    "anteil_b1_plus": "erwachsene_b1_plus",
+    "anteil_beschaeftigt": "erwachsene_beschaeftigt",
+    "anteil_ausbildung": "erwachsene_ausbildung",
+}
+# The columns of the series and breakdown tables (closing reasons have their own table).
+TABLE_KEYS = (*COUNT_KEYS, *SHARE_KEYS, "faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag")
+
+# The charts of the series: title, unit and the figures drawn.
+CHARTS: list[tuple[str, Promise, Promise, tuple[str, ...]]] = [
+    ("klienten", gettext_lazy("Clients"), gettext_lazy("persons"), COUNT_KEYS[:4]),
+    ("anteile", gettext_lazy("Shares of adults"), gettext_lazy("percent"), SHARE_KEYS),
+    ("erwachsene", gettext_lazy("Adults by language and work"), gettext_lazy("persons"), COUNT_KEYS[4:]),
+    ("faelle", gettext_lazy("Active cases"), gettext_lazy("cases"), ("faelle_aktiv",)),
+    (
+        "beendet",
+        gettext_lazy("Ended counselling since the period start"),
+        gettext_lazy("persons"),
+        ("beendet_personen", "beendet_mit_mietvertrag"),
+    ),
+]
+
+MAX_SERIES_MONTHS = 120
+
+
+def reason_label(code: str) -> str:
+    try:
+        return str(ClosingReason(code).label)
+    except ValueError:
+        return code
+
+
+def format_number(value: int | Decimal | None) -> str:
+    """German notation: 1.234 and 24,5."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        return f"{value:.1f}".replace(".", ",")
+    return f"{value:,}".replace(",", ".")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of the report: its exact value, and what the report may show of it."""
+
+    value: int | Decimal | None
+    suppressed: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.suppressed:
+            return WITHHELD_SHARE if isinstance(self.value, Decimal) or self.value is None else SUPPRESSED
+        return format_number(self.value)
+
+    @property
+    def shown(self) -> int | float | str | None:
+        """The value for a spreadsheet or chart: the number, or the suppression mark."""
+        if self.suppressed:
+            return self.text
+        if isinstance(self.value, Decimal):
+            return float(self.value)
+        return self.value
+
+    @property
+    def chart_value(self) -> int | float | None:
+        shown = self.shown
+        return None if isinstance(shown, str) else shown
+
+
+def cells(figures: KeyFigures, suppress: bool) -> dict[str, Cell]:
+    """The report cells of one set of figures."""
+
+    def small(value: int) -> bool:
+        return suppress and value < SUPPRESSION_LIMIT
+
+    result: dict[str, Cell] = {}
+    for key in TABLE_KEYS:
+        value = figures.value(key)
+        if key in SHARE_KEYS:
+            basis = figures.value(SHARE_BASIS[key])
+            result[key] = Cell(value, suppressed=value is not None and (small(basis) or small(figures.erwachsene)))
+        else:
+            result[key] = Cell(value, suppressed=small(value))
+    return result
+
+
+@dataclass
+class Table:
+    """A table of the report: caption, column headers and rows of cells (the first column is a text label)."""
+
+    key: str
+    caption: str
+    header: list[str]
+    rows: list[tuple[str, list[Cell]]]
+    note: str = ""
+
+
+@dataclass
+class Report:
+    stichtag: datetime.date
+    von: datetime.date
+    series_from: datetime.date
+    scope: Scope
+    suppress: bool
+    figures: KeyFigures
+    series: list[KeyFigures]
+    by_municipality: list[tuple[Municipality, KeyFigures]]
+    by_organisation: list[tuple[Organisation, KeyFigures]]
+    created_at: datetime.datetime | None = None
+    cells: dict[str, Cell] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cells = cells(self.figures, self.suppress)
+
+    @property
+    def filters_text(self) -> str:
+        parts = [
+            _("Organisation: %(name)s")
+            % {"name": self.scope.organisation.name if self.scope.organisation else _("all")},
+            _("Municipality: %(name)s")
+            % {"name": self.scope.municipality.name if self.scope.municipality else _("all")},
+        ]
+        if self.suppress:
+            parts.append(_("numbers under 3 suppressed"))
+        return " · ".join(parts)
+
+    def reasons(self) -> list[tuple[str, str, Cell]]:
+        return [
+            (code, reason_label(code), Cell(count, suppressed=self.suppress and count < SUPPRESSION_LIMIT))
+            for code, count in self.figures.abschlussgruende.items()
+        ]
+
+    def summary_table(self) -> Table:
+        rows = [(str(FIGURE_LABELS[key]), [cell]) for key, cell in self.cells.items()]
+        return Table("kennzahlen", _("Key figures"), [_("Figure"), _("Value")], rows)
+
+    def reasons_table(self) -> Table:
+        return Table(
+            "abschlussgruende",
+            _("Closing reasons of the cases ended within the period"),
+            [_("Closing reason"), _("Cases")],
+            [(label, [cell]) for _code, label, cell in self.reasons()],
+        )
+
+    def series_table(self) -> Table:
+        return Table(
+            "verlauf",
+            _("Month by month"),
+            [_("Reference date"), *(str(FIGURE_LABELS[key]) for key in TABLE_KEYS)],
+            [
+                (date_format(figures.stichtag, "SHORT_DATE_FORMAT"), list(cells(figures, self.suppress).values()))
+                for figures in self.series
+            ],
+            note=_("Each month is counted on its last day; the last point is the reference date."),
+        )
+
+    def _breakdown(self, key: str, caption: str, first: str, groups: list[tuple[Any, KeyFigures]]) -> Table:
+        rows = [(str(name), list(cells(figures, self.suppress).values())) for name, figures in groups]
+        rows.append((_("All (each person once)"), list(self.cells.values())))
+        return Table(
+            key,
+            caption,
+            [first, *(str(FIGURE_LABELS[key]) for key in TABLE_KEYS)],
+            rows,
+            note=_("A person with cases in two groups counts in each, so the groups can add up to more than all."),
+        )
+
+    def municipality_table(self) -> Table:
+        groups = [(municipality.name, figures) for municipality, figures in self.by_municipality]
+        return self._breakdown("gemeinden", _("By municipality of the case"), _("Municipality"), groups)
+
+    def organisation_table(self) -> Table:
+        groups = [(organisation.name, figures) for organisation, figures in self.by_organisation]
+        return self._breakdown("traeger", _("By organisation"), _("Organisation"), groups)
+
+    def tables(self) -> list[Table]:
+        return [
+            self.summary_table(),
+            self.reasons_table(),
+            self.series_table(),
+            self.municipality_table(),
+            self.organisation_table(),
+        ]
+
+    def charts(self) -> list[dict[str, Any]]:
+        """Chart data for the page (drawn by Chart.js); the numbers are also in the tables."""
+        labels = [date_format(figures.stichtag, "M Y") for figures in self.series]
+        series_cells = [cells(figures, self.suppress) for figures in self.series]
+        charts: list[dict[str, Any]] = []
+        for key, title, unit, keys in CHARTS:
+            charts.append(
+                {
+                    "key": key,
+                    "title": str(title),
+                    "unit": str(unit),
+                    "type": "line",
+                    "labels": labels,
+                    "datasets": [
+                        {"label": str(FIGURE_LABELS[k]), "data": [row[k].chart_value for row in series_cells]}
+                        for k in keys
+                    ],
+                    "rows": [
+                        (date_format(figures.stichtag, "SHORT_DATE_FORMAT"), [row[k] for k in keys])
+                        for figures, row in zip(self.series, series_cells, strict=True)
+                    ],
+                    "columns": [str(FIGURE_LABELS[k]) for k in keys],
+                }
+            )
+        reasons = self.reasons()
+        charts.append(
+            {
+                "key": "abschlussgruende",
+                "title": _("Closing reasons"),
+                "unit": _("cases"),
+                "type": "bar",
+                "labels": [label for _code, label, _cell in reasons],
+                "datasets": [{"label": _("Cases"), "data": [cell.chart_value for _c, _l, cell in reasons]}],
+                "rows": [(label, [cell]) for _code, label, cell in reasons],
+                "columns": [_("Cases")],
+            }
+        )
+        for chart in charts:
+            chart["element_id"] = f"chart-{chart['key']}-data"
+            chart["data"] = {name: chart[name] for name in ("type", "unit", "labels", "datasets")}
+        return charts
+
+
+def default_series_start(day: datetime.date, months: int = 24) -> datetime.date:
+    """The first day of the month ``months - 1`` months before ``day``'s month: ``months`` points in all."""
+    index = day.year * 12 + day.month - 1 - (months - 1)
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def build_report(
+    stichtag: datetime.date,
+    von: datetime.date | None,
+    series_from: datetime.date | None,
+    scope: Scope,
+    suppress: bool,
+) -> Report:
+    figures = key_figures(stichtag, von, scope)
+    series_from = series_from or default_series_start(stichtag)
+    series = key_figure_series(month_ends(series_from, stichtag), figures.von, scope)
+    by_municipality = key_figures_by("municipality", stichtag, figures.von, scope)
+    by_organisation = key_figures_by("organisation", stichtag, figures.von, scope)
+    municipalities = Municipality.objects.in_bulk(list(by_municipality))
+    organisations = Organisation.objects.in_bulk(list(by_organisation))
+    return Report(
+        stichtag=stichtag,
+        von=figures.von,
+        series_from=series_from,
+        scope=scope,
+        suppress=suppress,
+        figures=figures,
+        series=series,
+        by_municipality=sorted(
+            ((municipalities[pk], f) for pk, f in by_municipality.items()), key=lambda item: item[0].name
+        ),
+        by_organisation=sorted(
+            ((organisations[pk], f) for pk, f in by_organisation.items()), key=lambda item: item[0].name
+        ),
+    )
