@@ -22,6 +22,23 @@ FIGURE_LABELS: dict[str, Promise] = {
     "abschlussgruende": _("Closing reasons"),
 }
 
+# Column headers of the wide tables (series and breakdowns); the definitions explain them.
+COLUMN_LABELS: dict[str, Promise] = {
+    "klienten": _("Clients"),
+    "minderjaehrige": _("Minors"),
+    "erwachsene": _("Adults"),
+    "alter_unbekannt": _("Age unknown"),
+    "erwachsene_b1_plus": _("B1 or higher"),
+    "erwachsene_beschaeftigt": _("Employed"),
+    "erwachsene_ausbildung": _("Training/studies"),
+    "anteil_b1_plus": _("B1 or higher %"),
+    "anteil_beschaeftigt": _("Employed %"),
+    "anteil_ausbildung": _("Training/studies %"),
+    "faelle_aktiv": _("Active cases"),
+    "beendet_personen": _("Ended"),
+    "beendet_mit_mietvertrag": _("Ended, own tenancy"),
+}
+
 FIGURE_DEFINITIONS: dict[str, Promise] = {
     "klienten": _(
         "Distinct persons who are clients of a case active on the reference date. A case is active when it "

@@ -28,7 +28,7 @@ from lotse.reports.figures import (
     key_figures_by,
     month_ends,
 )
-from lotse.reports.labels import FIGURE_LABELS
+from lotse.reports.labels import COLUMN_LABELS, FIGURE_LABELS
 
 SUPPRESSION_LIMIT = 3
 SUPPRESSED = "< 3"
@@ -87,6 +87,12 @@ class Cell:
         if self.suppressed:
             return WITHHELD_SHARE if isinstance(self.value, Decimal) or self.value is None else SUPPRESSED
         return format_number(self.value)
+
+    @property
+    def percent_text(self) -> str:
+        """A share with its unit: "24,5 %"; suppressed or empty shares stand alone."""
+        text = self.text
+        return text if self.suppressed or self.value is None else f"{text}\u00a0%"
 
     @property
     def shown(self) -> int | float | str | None:
@@ -182,7 +188,7 @@ class Report:
         return Table(
             "verlauf",
             _("Month by month"),
-            [_("Reference date"), *(str(FIGURE_LABELS[key]) for key in TABLE_KEYS)],
+            [_("Reference date"), *(str(COLUMN_LABELS[key]) for key in TABLE_KEYS)],
             [
                 (date_format(figures.stichtag, "SHORT_DATE_FORMAT"), list(cells(figures, self.suppress).values()))
                 for figures in self.series
@@ -196,7 +202,7 @@ class Report:
         return Table(
             key,
             caption,
-            [first, *(str(FIGURE_LABELS[key]) for key in TABLE_KEYS)],
+            [first, *(str(COLUMN_LABELS[key]) for key in TABLE_KEYS)],
             rows,
             note=_("A person with cases in two groups counts in each, so the groups can add up to more than all."),
         )

@@ -59,6 +59,8 @@ IMPORT_URLS = [
     "imports:template",
     "imports:example",
 ]
+REPORT_URLS = ["reports:dashboard", "reports:xlsx", "reports:csv", "reports:pdf"]
+REPORTS = frozenset({Role.STATISTIK, Role.TEAMLEITUNG, Role.SYSTEMADMINISTRATION})
 
 # URL name -> roles that may use it.
 ACCESS: dict[str, frozenset[str]] = {
@@ -75,6 +77,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "core:access_log": ADMINS,
     **dict.fromkeys(CASE_URLS, CASEWORK),
     **dict.fromkeys(IMPORT_URLS, ADMINS),
+    **dict.fromkeys(REPORT_URLS, REPORTS),
 }
 # Reachable without signing in: signing in itself, password reset, the language switch.
 AUTH_EXEMPT = {
