@@ -38,6 +38,8 @@ EMPLOYED = (WorkSituation.BESCHAEFTIGT_SVP,)
 IN_TRAINING = (WorkSituation.AUSBILDUNG, WorkSituation.PRAKTIKUM, WorkSituation.STUDIUM)
 OWN_TENANCY = HousingSituation.PRIVATER_MIETVERTRAG
 ADULT_AGE = 18
+# Memory per hash and sort of one report query (PostgreSQL's default of 4 MB spills a series to disk).
+WORK_MEM = "64MB"
 
 # The keys of one set of figures, in the order of the definitions (and of the JSON output).
 COUNT_KEYS = (
@@ -202,12 +204,14 @@ def compute(
         "housing": HousingRecord._meta.db_table,
     }
     scoped_cases = f"""
-        days(d) AS (SELECT unnest(%s::date[])),
+        days(d, adult_born_by) AS (
+            SELECT d, (d - make_interval(years => %s))::date FROM unnest(%s::date[]) AS d
+        ),
         scoped_cases AS (
             SELECT c.id, c.start_date, c.end_date, c.closing_reason, {group_column} AS g
             FROM {tables["case"]} c WHERE {where}
         )"""
-    scoped_params: list[Any] = [day_list, *where_params]
+    scoped_params: list[Any] = [ADULT_AGE, day_list, *where_params]
 
     result: dict[tuple[datetime.date, int | None], KeyFigures] = {}
     if grouping is None:
@@ -220,42 +224,119 @@ def compute(
             result[key] = KeyFigures(stichtag=day, von=von)
         return result[key]
 
-    adult = "p.birth_date <= (cd.d - make_interval(years => %s))::date"
+    # Clients are counted by sweeping over time instead of joining every client to every date:
+    # 1. the spans in which a person is a client in a group, merged so that overlapping cases count once,
+    #    and clipped to the window of the reference dates;
+    # 2. cut where something counted changes (a language or work record, the 18th birthday), so that
+    #    each segment has one age class, one language level and one work situation;
+    # 3. each segment covers a run of reference dates (found with width_bucket in the sorted dates):
+    #    +1 at the first, -1 after the last, and a running sum gives the count at every date.
     clients_sql = f"""
         WITH {scoped_cases},
-        client_days AS (
-            SELECT DISTINCT days.d, sc.g, cc.person_id
+        window_ AS (
+            SELECT min(d) AS first_day, max(d) + 1 AS after_last, array_agg(d ORDER BY d) AS days, count(*) AS n
             FROM days
-            JOIN scoped_cases sc ON sc.start_date <= days.d AND (sc.end_date IS NULL OR sc.end_date > days.d)
+        ),
+        spans AS (
+            SELECT sc.g, cc.person_id, greatest(sc.start_date, w.first_day) AS s,
+                   least(coalesce(sc.end_date, 'infinity'::date), w.after_last) AS e
+            FROM scoped_cases sc
+            CROSS JOIN window_ w
             JOIN {tables["client"]} cc ON cc.case_id = sc.id
+            WHERE sc.start_date < w.after_last AND (sc.end_date IS NULL OR sc.end_date > w.first_day)
+        ),
+        marked AS (
+            SELECT g, person_id, s, e,
+                CASE WHEN s <= max(e) OVER (
+                    PARTITION BY g, person_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ) THEN 0 ELSE 1 END AS new_island
+            FROM spans
+        ),
+        islands AS (
+            SELECT g, person_id, s, e,
+                sum(new_island) OVER (PARTITION BY g, person_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+            FROM marked
+        ),
+        merged AS (SELECT g, person_id, min(s) AS s, max(e) AS e FROM islands GROUP BY g, person_id, island),
+        changes AS (
+            SELECT person_id, at FROM (
+                SELECT person_id, valid_from AS at FROM {tables["language"]}
+                UNION ALL
+                SELECT person_id, valid_from FROM {tables["work"]}
+                UNION ALL
+                -- the first day on which (day - 18 years) >= birth date; born on 29 February: 1 March
+                SELECT id, CASE WHEN extract(month FROM birth_date) = 2 AND extract(day FROM birth_date) = 29
+                    THEN (birth_date + make_interval(years => %s))::date + 1
+                    ELSE (birth_date + make_interval(years => %s))::date END
+                FROM {tables["person"]} WHERE birth_date IS NOT NULL
+            ) AS all_changes, window_ w
+            WHERE at > w.first_day AND at < w.after_last
+        ),
+        cuts AS (
+            SELECT g, person_id, s AS at, e FROM merged
+            UNION
+            SELECT m.g, m.person_id, c.at, m.e
+            FROM merged m JOIN changes c ON c.person_id = m.person_id AND c.at > m.s AND c.at < m.e
+        ),
+        segments AS (
+            SELECT g, person_id, at AS s, lead(at, 1, e) OVER (PARTITION BY g, person_id, e ORDER BY at) AS e
+            FROM cuts
         ),
         language AS (
             SELECT person_id, level, valid_from,
                    lead(valid_from) OVER (PARTITION BY person_id ORDER BY valid_from) AS valid_to
             FROM {tables["language"]}
-            WHERE person_id IN (SELECT person_id FROM client_days)
         ),
         work AS (
             SELECT person_id, situation, valid_from,
                    lead(valid_from) OVER (PARTITION BY person_id ORDER BY valid_from) AS valid_to
             FROM {tables["work"]}
-            WHERE person_id IN (SELECT person_id FROM client_days)
-        )
-        SELECT cd.d, cd.g,
-            count(*),
-            count(*) FILTER (WHERE NOT ({adult})),
-            count(*) FILTER (WHERE {adult}),
-            count(*) FILTER (WHERE p.birth_date IS NULL),
-            count(*) FILTER (WHERE {adult} AND l.level = ANY(%s)),
-            count(*) FILTER (WHERE {adult} AND w.situation = ANY(%s)),
-            count(*) FILTER (WHERE {adult} AND w.situation = ANY(%s))
-        FROM client_days cd
-        JOIN {tables["person"]} p ON p.id = cd.person_id
-        LEFT JOIN language l
-            ON l.person_id = cd.person_id AND l.valid_from <= cd.d AND (l.valid_to IS NULL OR l.valid_to > cd.d)
-        LEFT JOIN work w
-            ON w.person_id = cd.person_id AND w.valid_from <= cd.d AND (w.valid_to IS NULL OR w.valid_to > cd.d)
-        GROUP BY cd.d, cd.g
+        ),
+        classified AS (
+            SELECT seg.g,
+                CASE WHEN p.birth_date IS NULL THEN 'u'
+                     WHEN p.birth_date <= (seg.s - make_interval(years => %s))::date THEN 'a'
+                     ELSE 'm' END AS age,
+                coalesce(l.level = ANY(%s), FALSE) AS b1,
+                CASE WHEN wr.situation = ANY(%s) THEN 'e' WHEN wr.situation = ANY(%s) THEN 't' ELSE 'o' END AS work,
+                width_bucket(seg.s - 1, w.days) + 1 AS first_index,
+                width_bucket(seg.e - 1, w.days) AS last_index
+            FROM segments seg
+            CROSS JOIN window_ w
+            JOIN {tables["person"]} p ON p.id = seg.person_id
+            LEFT JOIN language l
+                ON l.person_id = seg.person_id AND l.valid_from <= seg.s AND (l.valid_to IS NULL OR l.valid_to > seg.s)
+            LEFT JOIN work wr
+                ON wr.person_id = seg.person_id AND wr.valid_from <= seg.s
+                AND (wr.valid_to IS NULL OR wr.valid_to > seg.s)
+        ),
+        deltas AS (
+            SELECT g, age, b1, work, index, sum(change) AS change FROM (
+                SELECT g, age, b1, work, first_index AS index, 1 AS change FROM classified
+                WHERE first_index <= last_index
+                UNION ALL
+                SELECT g, age, b1, work, last_index + 1, -1 FROM classified WHERE first_index <= last_index
+            ) AS steps
+            GROUP BY g, age, b1, work, index
+        ),
+        running AS (
+            SELECT g, age, b1, work, index,
+                sum(change) OVER (PARTITION BY g, age, b1, work ORDER BY index) AS persons,
+                lead(index, 1, (SELECT n + 1 FROM window_)::int)
+                    OVER (PARTITION BY g, age, b1, work ORDER BY index) AS next_index
+            FROM deltas
+        ),
+        numbered AS (SELECT d, row_number() OVER (ORDER BY d) AS index FROM days)
+        SELECT numbered.d, r.g,
+            sum(r.persons)::bigint,
+            (sum(r.persons) FILTER (WHERE r.age = 'm'))::bigint,
+            (sum(r.persons) FILTER (WHERE r.age = 'a'))::bigint,
+            (sum(r.persons) FILTER (WHERE r.age = 'u'))::bigint,
+            (sum(r.persons) FILTER (WHERE r.age = 'a' AND r.b1))::bigint,
+            (sum(r.persons) FILTER (WHERE r.age = 'a' AND r.work = 'e'))::bigint,
+            (sum(r.persons) FILTER (WHERE r.age = 'a' AND r.work = 't'))::bigint
+        FROM numbered JOIN running r ON r.index <= numbered.index AND numbered.index < r.next_index
+        GROUP BY numbered.d, r.g
     """
     clients_params = [
         *scoped_params,
@@ -263,9 +344,7 @@ def compute(
         ADULT_AGE,
         ADULT_AGE,
         sorted(B1_OR_HIGHER),
-        ADULT_AGE,
         list(EMPLOYED),
-        ADULT_AGE,
         list(IN_TRAINING),
     ]
     cases_sql = f"""
@@ -290,23 +369,35 @@ def compute(
                     ORDER BY h.valid_from DESC LIMIT 1
                 ), FALSE) AS own_tenancy
             FROM ended e JOIN {tables["client"]} cc ON cc.case_id = e.id
+        ),
+        -- A person counts from the first day one of their cases ended (within the period);
+        -- with their own tenancy from the first such case that ended into it.
+        firsts AS (
+            SELECT g, person_id, min(end_date) AS ended_on, min(end_date) FILTER (WHERE own_tenancy) AS leased_on
+            FROM ended_clients GROUP BY g, person_id
+        ),
+        per_date AS (
+            SELECT g, ended_on AS on_date, count(*) AS persons, 0 AS leases FROM firsts GROUP BY g, ended_on
+            UNION ALL
+            SELECT g, leased_on, 0, count(*) FROM firsts WHERE leased_on IS NOT NULL GROUP BY g, leased_on
         )
-        SELECT days.d, ec.g, count(DISTINCT ec.person_id), count(DISTINCT ec.person_id) FILTER (WHERE ec.own_tenancy)
-        FROM days JOIN ended_clients ec ON ec.end_date <= days.d
-        GROUP BY days.d, ec.g
+        SELECT days.d, pd.g, sum(pd.persons)::bigint, sum(pd.leases)::bigint
+        FROM days JOIN per_date pd ON pd.on_date <= days.d
+        GROUP BY days.d, pd.g
     """
     reasons_sql = f"""
-        WITH {scoped_cases}, {ended}
-        SELECT days.d, e.g, e.closing_reason, count(*)
-        FROM days JOIN ended e ON e.end_date <= days.d
-        GROUP BY days.d, e.g, e.closing_reason
+        WITH {scoped_cases}, {ended},
+        per_date AS (SELECT g, end_date, closing_reason, count(*) AS cases FROM ended GROUP BY 1, 2, 3)
+        SELECT days.d, pd.g, pd.closing_reason, sum(pd.cases)::bigint
+        FROM days JOIN per_date pd ON pd.end_date <= days.d
+        GROUP BY days.d, pd.g, pd.closing_reason
     """
     with _snapshot(), connection.cursor() as cursor:
         cursor.execute(clients_sql, clients_params)
         for day, group, *counts in cursor.fetchall():
             target = figures(day, group)
             for key, count in zip(COUNT_KEYS, counts, strict=True):
-                setattr(target, key, count)
+                setattr(target, key, count or 0)
         cursor.execute(cases_sql, scoped_params)
         for day, group, count in cursor.fetchall():
             figures(day, group).faelle_aktiv = count
@@ -334,9 +425,11 @@ class _snapshot:
         self._own = not connection.in_atomic_block
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
-        if self._own:
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if self._own:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            # A series joins a row per client and month; let the hashes stay in memory.
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
 
     def __exit__(self, *exc: object) -> None:
         self._atomic.__exit__(*exc)  # type: ignore[arg-type]

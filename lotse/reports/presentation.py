@@ -23,8 +23,8 @@ from lotse.reports.figures import (
     SHARE_KEYS,
     KeyFigures,
     Scope,
+    default_period_start,
     key_figure_series,
-    key_figures,
     key_figures_by,
     month_ends,
 )
@@ -280,16 +280,18 @@ def build_report(
     scope: Scope,
     suppress: bool,
 ) -> Report:
-    figures = key_figures(stichtag, von, scope)
+    von = von or default_period_start(scope, stichtag)
     series_from = series_from or default_series_start(stichtag)
-    series = key_figure_series(month_ends(series_from, stichtag), figures.von, scope)
-    by_municipality = key_figures_by("municipality", stichtag, figures.von, scope)
-    by_organisation = key_figures_by("organisation", stichtag, figures.von, scope)
+    # The last point of the series is the reference date itself: its figures are the cards'.
+    series = key_figure_series(month_ends(series_from, stichtag), von, scope)
+    figures = series[-1]
+    by_municipality = key_figures_by("municipality", stichtag, von, scope)
+    by_organisation = key_figures_by("organisation", stichtag, von, scope)
     municipalities = Municipality.objects.in_bulk(list(by_municipality))
     organisations = Organisation.objects.in_bulk(list(by_organisation))
     return Report(
         stichtag=stichtag,
-        von=figures.von,
+        von=von,
         series_from=series_from,
         scope=scope,
         suppress=suppress,

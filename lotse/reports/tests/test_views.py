@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -103,8 +104,9 @@ def figures_data(
     return {"family": family, "closed": closed, "other": other}
 
 
-def _figures(response) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return response.context["report"].figures.as_json()  # type: ignore[no-any-return]
+def _figures(response: Any) -> dict[str, Any]:
+    figures: dict[str, Any] = response.context["report"].figures.as_json()
+    return figures
 
 
 @pytest.mark.django_db
@@ -124,7 +126,7 @@ def test_it_shows_the_installation_figures_to_the_statistician(
     assert figures["anteil_b1_plus"] == 50.0
     assert figures["beendet_personen"] == 1
     assert figures["beendet_mit_mietvertrag"] == 1
-    assert figures["abschlussgruende"]["eigener_wohnraum"] == 1  # type: ignore[index]
+    assert figures["abschlussgruende"]["eigener_wohnraum"] == 1
     html = response.content.decode()
     assert "Kennzahlen des Integrationsmanagements" in html
     assert "So zählt Lotse" in html
@@ -142,9 +144,9 @@ def test_it_draws_every_chart_with_its_table(statistician: User, figures_data: d
     canvases = re.findall(r'<canvas data-chart="([^"]+)" role="img"', html)
     assert len(canvases) == 6
     for element_id in canvases:
-        data = json.loads(
-            re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html).group(1)
-        )  # type: ignore[union-attr]
+        match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
+        assert match is not None
+        data = json.loads(match.group(1))
         assert data["labels"]
     assert html.count("Zahlen zum Diagramm") == 6
     report = response.context["report"]
@@ -263,7 +265,7 @@ def test_it_exports_what_the_page_shows_as_xlsx(statistician: User, figures_data
     assert rows["davon minderjährig"] == 1
     assert rows["Anteil der Erwachsenen mit B1 oder höher (%)"] == 50.0
     municipalities = [row for row in workbook["Nach Gemeinde des Falls"].iter_rows(values_only=True) if row[0]]
-    assert ("Ludwigsburg", 3) == municipalities[-3][:2]
+    assert municipalities[-3][:2] == ("Ludwigsburg", 3)
     assert municipalities[-2][0] == "Gesamt (jede Person einmal)"
 
 

@@ -33,6 +33,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", type=int, default=100_000)
         parser.add_argument("--keep-database", action="store_true", help="keep the bench database afterwards")
+        parser.add_argument(
+            "--import-only", action="store_true", help="only the import, no dry run or re-import (to get the data)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         persons = options["persons"]
@@ -54,7 +57,8 @@ class Command(BaseCommand):
                 [Municipality(ags=ags, name=name, county=COUNTY) for ags, name in MUNICIPALITIES]
             )
             organisation = Organisation.objects.create(short_name="bench", name="Bench", kind="wohlfahrtsverband")
-            for label, commit in (("dry run", False), ("import", True), ("re-import (unchanged)", True)):
+            steps = [("dry run", False), ("import", True), ("re-import (unchanged)", True)]
+            for label, commit in steps[1:2] if options["import_only"] else steps:
                 before = _peak_mb()
                 started = time.perf_counter()
                 with path.open("rb") as stream:

@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 1,
             ),
         ):
-            times, result = _timed(function, runs)
+            times, _result = _timed(function, runs)
             self.stdout.write(
                 f"{label}: median {statistics.median(times):.3f} s, max {max(times):.3f} s over {runs} run(s)"
             )
