@@ -122,7 +122,7 @@ def svg_line_chart(chart: dict[str, Any], width: int = 640, height: int = 220) -
 
     Gaps (suppressed values) interrupt a line; the legend names each line.
     """
-    left, right, top, bottom = 48, 12, 12, 40
+    left, right, top, bottom = 48, 28, 12, 40
     values = [v for dataset in chart["datasets"] for v in dataset["data"] if v is not None]
     top_value = max([*values, 1])
     count = len(chart["labels"])
@@ -135,7 +135,7 @@ def svg_line_chart(chart: dict[str, Any], width: int = 640, height: int = 220) -
         return top + (height - top - bottom) * (1 - value / top_value)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 18 * len(chart["datasets"])}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" '
         f'viewBox="0 0 {width} {height + 18 * len(chart["datasets"])}" font-family="DejaVu Sans" font-size="9">',
         f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" stroke="#999"/>',
         f'<text x="{left - 4}" y="{y(top_value) + 3:.1f}" text-anchor="end">{escape(_format_axis(top_value))}</text>',
