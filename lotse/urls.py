@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("lotse.cases.urls")),
     path("", include("lotse.imports.urls")),
     path("", include("lotse.reports.urls")),
+    path("", include("lotse.accommodation.urls")),
 ]
 
 handler500 = "lotse.core.views.errors.server_error"

@@ -60,6 +60,16 @@ class Organisation(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=30, unique=True, validators=[short_name_validator])
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    # The town or municipality whose administration this organisation is (kind "gemeinde"): assignments
+    # of the county to that municipality reach its accommodation staff.
+    municipality = models.ForeignKey(
+        "Municipality",
+        verbose_name=_("administration of the municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()

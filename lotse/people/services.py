@@ -48,7 +48,7 @@ def check_may_edit(actor: User | None, organisation_id: int) -> None:
         raise ValidationError(_("Only the organisation responsible for the case may change it."), code="not_owner")
 
 
-def _clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields {sorted(unknown)}")
@@ -74,7 +74,7 @@ def _clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 def create_person(*, actor: User | None, organisation: Organisation, **fields: Any) -> Person:
     check_may_edit(actor, organisation.pk)
-    cleaned = _clean_person_fields(fields)
+    cleaned = clean_person_fields(fields)
     with transaction.atomic(), audit_context(actor):
         person = Person(organisation=organisation, **cleaned)
         person.full_clean()
@@ -84,7 +84,7 @@ def create_person(*, actor: User | None, organisation: Organisation, **fields: A
 
 def update_person(*, actor: User | None, person: Person, expected_version: int, **fields: Any) -> Person:
     check_may_edit(actor, person.organisation_id)
-    cleaned = _clean_person_fields(fields)
+    cleaned = clean_person_fields(fields)
     with transaction.atomic(), audit_context(actor):
         for name, value in cleaned.items():
             setattr(person, name, value)

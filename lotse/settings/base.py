@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lotse.cases",
     "lotse.imports",
     "lotse.reports",
+    "lotse.accommodation",
 ]
 
 MIDDLEWARE = [

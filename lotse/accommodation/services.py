@@ -1,0 +1,457 @@
+"""Every change to shelters, places, stays and assignments: one transaction, one audit trail.
+
+Bookings lock the shelter row (``select_for_update``) before looking for a
+free place, so two bookings of the last place are serialised: the second
+sees the first one's stay and is refused with a message. The exclusion
+constraints on ``Occupancy`` are the backstop should any code path forget.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lotse.accommodation.choices import (
+    HOUSING_SITUATION_AFTER,
+    HOUSING_SITUATION_OF_KIND,
+    Accessibility,
+    MoveOutReason,
+    ResidenceBasis,
+    ShelterKind,
+)
+from lotse.accommodation.models import (
+    AssignedPerson,
+    Assignment,
+    ExpectedIntake,
+    IntakeObligation,
+    Occupancy,
+    Place,
+    Shelter,
+    Unit,
+)
+from lotse.core.choices import OrganisationKind, Role
+from lotse.core.models import Municipality, Organisation, User
+from lotse.core.services import audit_context, save_versioned
+from lotse.people.dates import not_in_future
+from lotse.people.models import HousingRecord, Person
+from lotse.people.services import clean_person_fields
+
+MAX_PLACES = 2000
+
+SHELTER_FIELDS = (
+    "name",
+    "kind",
+    "municipality",
+    "street",
+    "postal_code",
+    "accessibility",
+    "in_operation_from",
+    "in_operation_to",
+    "notes",
+)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def check_manages(actor: User | None, organisation_id: int) -> None:
+    """Only the accommodation staff of the operating organisation change its shelters (None: a command)."""
+    if actor is None:
+        return
+    if not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation_id != organisation_id:
+        raise ValidationError(
+            _("Only the accommodation staff of the operating organisation may change this shelter."),
+            code="not_operator",
+        )
+
+
+def check_assigns(actor: User | None) -> None:
+    """Assignments and intake obligations are the county's (accommodation staff of a Landratsamt)."""
+    if actor is None:
+        return
+    if not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation.kind != OrganisationKind.LANDRATSAMT:
+        raise ValidationError(
+            _("Only the accommodation staff of the district office assign persons to municipalities."),
+            code="not_county",
+        )
+
+
+def _check_places(places: int) -> None:
+    if places < 0 or places > MAX_PLACES:
+        raise ValidationError(
+            _("The number of places must be between 0 and %(max)s.") % {"max": MAX_PLACES}, code="places_range"
+        )
+
+
+def _check_shelter(shelter: Shelter) -> None:
+    if shelter.kind not in ShelterKind.values:
+        raise ValidationError(_("Unknown kind of accommodation “%(code)s”.") % {"code": shelter.kind}, code="kind")
+    if shelter.accessibility not in Accessibility.values:
+        raise ValidationError(_("Unknown accessibility “%(code)s”.") % {"code": shelter.accessibility}, code="access")
+    if shelter.in_operation_from and shelter.in_operation_to and shelter.in_operation_to < shelter.in_operation_from:
+        raise ValidationError(_("The shelter cannot close before it opened."), code="operation_dates_ordered")
+    duplicate = Shelter.objects.filter(organisation_id=shelter.organisation_id, name=shelter.name).exclude(
+        pk=shelter.pk
+    )
+    if duplicate.exists():
+        raise ValidationError(
+            _("Your organisation already has a shelter named “%(name)s”.") % {"name": shelter.name},
+            code="duplicate_name",
+        )
+    shelter.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _add_places(shelter: Shelter, count: int, available_from: datetime.date, unit: Unit | None) -> list[Place]:
+    first = (Place.objects.filter(shelter=shelter).aggregate(last=Max("number"))["last"] or 0) + 1
+    return Place.objects.bulk_create(
+        Place(shelter=shelter, unit=unit, number=first + i, available_from=available_from) for i in range(count)
+    )
+
+
+def create_shelter(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    places: int,
+    places_from: datetime.date,
+    **fields: Any,
+) -> Shelter:
+    """A shelter with ``places`` places (without a unit), available from ``places_from``."""
+    check_manages(actor, organisation.pk)
+    _check_places(places)
+    unknown = set(fields) - set(SHELTER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown shelter fields {sorted(unknown)}")
+    with transaction.atomic(), audit_context(actor):
+        shelter = Shelter(organisation=organisation, **fields)
+        _check_shelter(shelter)
+        shelter.save()
+        _add_places(shelter, places, places_from, None)
+        return shelter
+
+
+def update_shelter(*, actor: User | None, shelter: Shelter, expected_version: int, **fields: Any) -> Shelter:
+    check_manages(actor, shelter.organisation_id)
+    unknown = set(fields) - set(SHELTER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown shelter fields {sorted(unknown)}")
+    with transaction.atomic(), audit_context(actor):
+        for name, value in fields.items():
+            setattr(shelter, name, value)
+        _check_shelter(shelter)
+        return save_versioned(shelter, expected_version, list(fields))
+
+
+def add_unit(
+    *,
+    actor: User | None,
+    shelter: Shelter,
+    name: str,
+    places: int,
+    places_from: datetime.date,
+    accessible: bool = False,
+    notes: str = "",
+) -> Unit:
+    """A flat or room of the shelter with ``places`` new places of its own."""
+    check_manages(actor, shelter.organisation_id)
+    _check_places(places)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The unit needs a name."), code="unit_name")
+    with transaction.atomic(), audit_context(actor):
+        Shelter.objects.select_for_update().get(pk=shelter.pk)
+        if Unit.objects.filter(shelter=shelter, name=name).exists():
+            raise ValidationError(
+                _("This shelter already has a unit named “%(name)s”.") % {"name": name}, code="duplicate_unit"
+            )
+        unit = Unit.objects.create(shelter=shelter, name=name, accessible=accessible, notes=notes)
+        _add_places(shelter, places, places_from, unit)
+        return unit
+
+
+def change_capacity(
+    *, actor: User | None, shelter: Shelter, places: int, on: datetime.date, unit: Unit | None = None
+) -> int:
+    """Set the number of places (of ``unit``, or those without a unit) from ``on``; returns the change.
+
+    Growing adds places available from ``on``; shrinking gives up free places
+    (the highest numbers first) on ``on``. Occupied places are never given up.
+    """
+    check_manages(actor, shelter.organisation_id)
+    _check_places(places)
+    if unit is not None and unit.shelter_id != shelter.pk:
+        raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
+    with transaction.atomic(), audit_context(actor):
+        Shelter.objects.select_for_update().get(pk=shelter.pk)
+        current = Place.objects.filter(shelter=shelter, unit=unit, available_to__isnull=True)
+        count = current.count()
+        if places > count:
+            _add_places(shelter, places - count, on, unit)
+            return places - count
+        if places == count:
+            return 0
+        free = list(current.free_from(on).filter(available_from__lt=on).order_by("-number")[: count - places])
+        if len(free) < count - places:
+            raise ValidationError(
+                _(
+                    "Only %(free)s of these places are free from %(date)s on, so the capacity cannot be reduced "
+                    "to %(places)s. Move residents out or to another place first."
+                )
+                % {"free": len(free), "date": _day(on), "places": places},
+                code="places_occupied",
+            )
+        Place.objects.filter(pk__in=[p.pk for p in free]).update(available_to=on)
+        return places - count
+
+
+def register_resident(*, actor: User | None, organisation: Organisation, **fields: Any) -> Person:
+    """A person housed by the organisation who is not (yet) a client of a case: kept by that organisation."""
+    if actor is not None and (not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation_id != organisation.pk):
+        raise ValidationError(
+            _("Only accommodation staff register residents of their own organisation."), code="not_operator"
+        )
+    cleaned = clean_person_fields(fields)
+    with transaction.atomic(), audit_context(actor):
+        person = Person(organisation=organisation, **cleaned)
+        person.full_clean()
+        person.save()
+        return person
+
+
+def record_housing(
+    *, actor: User | None, person: Person, on: datetime.date, situation: str, municipality: Municipality | None
+) -> HousingRecord:
+    """The person's housing situation from ``on`` (an entry of that day is corrected, not doubled)."""
+    record, _created = HousingRecord.objects.update_or_create(
+        person=person,
+        valid_from=on,
+        defaults={"situation": situation, "municipality": municipality, "recorded_by": actor},
+    )
+    return record
+
+
+def _current_stay(person: Person) -> Occupancy | None:
+    return (
+        Occupancy.objects.select_for_update()
+        .select_related("place__shelter")
+        .filter(person=person, move_out__isnull=True)
+        .first()
+    )
+
+
+def move_in(
+    *,
+    actor: User | None,
+    shelter: Shelter,
+    person: Person,
+    on: datetime.date,
+    unit: Unit | None = None,
+    basis: str = ResidenceBasis.ZUWEISUNG,
+    notes: str = "",
+) -> Occupancy:
+    """Give the person a free place in ``shelter`` (in ``unit`` if given) from ``on``.
+
+    A current stay elsewhere that began before ``on`` ends that day as a move
+    to another shelter; the person's housing situation is recorded from ``on``.
+    """
+    check_manages(actor, shelter.organisation_id)
+    not_in_future(on, _("The date of moving in"))
+    if basis not in ResidenceBasis.values:
+        raise ValidationError(_("Unknown basis “%(code)s”.") % {"code": basis}, code="basis")
+    if unit is not None and unit.shelter_id != shelter.pk:
+        raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
+    with transaction.atomic(), audit_context(actor):
+        # The lock that serialises bookings of this shelter: whoever comes second sees the first one's stay.
+        locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
+        if (locked.in_operation_from and on < locked.in_operation_from) or (
+            locked.in_operation_to and on > locked.in_operation_to
+        ):
+            raise ValidationError(
+                _("The shelter is not in operation on %(date)s.") % {"date": _day(on)}, code="not_in_operation"
+            )
+        current = _current_stay(person)
+        if current is not None:
+            if current.move_in >= on:
+                raise ValidationError(
+                    _("%(person)s lives in %(shelter)s since %(date)s; a move-in cannot be dated on or before that.")
+                    % {"person": person, "shelter": current.place.shelter, "date": _day(current.move_in)},
+                    code="stay_overlaps",
+                )
+            current.move_out = on
+            current.move_out_reason = MoveOutReason.UMZUG_ANDERE_UNTERKUNFT
+            current.version += 1
+            current.save(update_fields=["move_out", "move_out_reason", "version"])
+        if Occupancy.objects.filter(person=person, move_out__gt=on).exists():
+            raise ValidationError(
+                _("%(person)s already has a stay that overlaps %(date)s.") % {"person": person, "date": _day(on)},
+                code="stay_overlaps",
+            )
+        free = Place.objects.filter(shelter=locked).free_from(on)
+        if unit is not None:
+            free = free.filter(unit=unit)
+        place = free.order_by("unit__name", "number").first()
+        if place is None:
+            where = unit.name if unit is not None else locked.name
+            raise ValidationError(
+                _("No place is free in %(where)s from %(date)s on.") % {"where": where, "date": _day(on)},
+                code="no_free_place",
+            )
+        try:
+            with transaction.atomic():
+                occupancy = Occupancy.objects.create(
+                    person=person, place=place, move_in=on, basis=basis, notes=notes, recorded_by=actor
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("The place was booked by someone else at the same moment. Please try again."),
+                code="booking_conflict",
+            ) from None
+        record_housing(
+            actor=actor,
+            person=person,
+            on=on,
+            situation=HOUSING_SITUATION_OF_KIND[locked.kind],
+            municipality=locked.municipality,
+        )
+        return occupancy
+
+
+def move_out(
+    *,
+    actor: User | None,
+    occupancy: Occupancy,
+    on: datetime.date,
+    reason: str,
+    expected_version: int,
+    new_municipality: Municipality | None = None,
+) -> Occupancy:
+    """End the stay on ``on``; the person's housing situation follows from the reason.
+
+    Moving into an own tenancy records ``privater_mietvertrag`` in
+    ``new_municipality`` (by default the shelter's municipality).
+    """
+    shelter = occupancy.place.shelter
+    check_manages(actor, shelter.organisation_id)
+    not_in_future(on, _("The date of moving out"))
+    if reason not in MoveOutReason.values:
+        raise ValidationError(_("Unknown reason for moving out “%(code)s”.") % {"code": reason}, code="reason")
+    if reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT:
+        raise ValidationError(
+            _("A move to another shelter is recorded as a move-in there; the stay here then ends by itself."),
+            code="use_move_in",
+        )
+    if occupancy.move_out is not None:
+        raise ValidationError(
+            _("This stay already ended on %(date)s.") % {"date": _day(occupancy.move_out)}, code="already_moved_out"
+        )
+    if on <= occupancy.move_in:
+        raise ValidationError(
+            _("The move-out must be after the move-in (%(date)s).") % {"date": _day(occupancy.move_in)},
+            code="move_out_before_move_in",
+        )
+    with transaction.atomic(), audit_context(actor):
+        occupancy.move_out = on
+        occupancy.move_out_reason = reason
+        save_versioned(occupancy, expected_version, ["move_out", "move_out_reason"])
+        situation = HOUSING_SITUATION_AFTER.get(reason)
+        if situation is not None:
+            municipality = None
+            if reason == MoveOutReason.PRIVATER_MIETVERTRAG:
+                municipality = new_municipality or shelter.municipality
+            record_housing(actor=actor, person=occupancy.person, on=on, situation=situation, municipality=municipality)
+        return occupancy
+
+
+def record_assignment(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    municipality: Municipality,
+    date: datetime.date,
+    persons: Iterable[Person],
+    reference: str = "",
+    notes: str = "",
+) -> Assignment:
+    """The county assigns ``persons`` to ``municipality`` on ``date``."""
+    check_assigns(actor)
+    if actor is not None and actor.organisation_id != organisation.pk:
+        raise ValidationError(_("Assignments are recorded for your own organisation."), code="foreign")
+    not_in_future(date, _("The date of assignment"))
+    people = list(dict.fromkeys(persons))
+    if not people:
+        raise ValidationError(_("Choose at least one person to assign."), code="no_persons")
+    with transaction.atomic(), audit_context(actor):
+        earlier = (
+            AssignedPerson.objects.filter(person__in=people, assignment__municipality=municipality)
+            .select_related("person", "assignment")
+            .first()
+        )
+        if earlier is not None:
+            raise ValidationError(
+                _("%(person)s was already assigned to %(municipality)s on %(date)s.")
+                % {
+                    "person": earlier.person,
+                    "municipality": municipality.name,
+                    "date": _day(earlier.assignment.date),
+                },
+                code="already_assigned",
+            )
+        assignment = Assignment.objects.create(
+            organisation=organisation,
+            municipality=municipality,
+            date=date,
+            reference=reference.strip(),
+            notes=notes,
+            created_by=actor,
+        )
+        AssignedPerson.objects.bulk_create(AssignedPerson(assignment=assignment, person=p) for p in people)
+        return assignment
+
+
+def set_intake_obligation(
+    *, actor: User | None, organisation: Organisation, municipality: Municipality, year: int, persons: int
+) -> IntakeObligation:
+    """The persons ``municipality`` is to take in during ``year`` (set or corrected)."""
+    check_assigns(actor)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("The year must be between 2000 and 2100."), code="year")
+    if persons < 0:
+        raise ValidationError(_("The number of persons cannot be negative."), code="persons")
+    with transaction.atomic(), audit_context(actor):
+        obligation, created = IntakeObligation.objects.select_for_update().get_or_create(
+            municipality=municipality, year=year, defaults={"persons": persons, "set_by": organisation}
+        )
+        if not created and (obligation.persons != persons or obligation.set_by_id != organisation.pk):
+            obligation.persons, obligation.set_by = persons, organisation
+            obligation.version += 1
+            obligation.save(update_fields=["persons", "set_by", "version"])
+        return obligation
+
+
+def set_expected_intake(
+    *, actor: User | None, organisation: Organisation, months: Mapping[datetime.date, int]
+) -> list[ExpectedIntake]:
+    """The persons the organisation expects to house per month (first of the month -> persons)."""
+    if actor is not None and (not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation_id != organisation.pk):
+        raise ValidationError(
+            _("Only accommodation staff plan the intake of their own organisation."), code="not_operator"
+        )
+    for month, persons in months.items():
+        if month.day != 1:
+            raise ValueError(f"month must be the first of the month, got {month}")
+        if persons < 0:
+            raise ValidationError(_("The number of persons cannot be negative."), code="persons")
+    with transaction.atomic(), audit_context(actor):
+        ExpectedIntake.objects.filter(organisation=organisation, month__in=list(months)).delete()
+        return ExpectedIntake.objects.bulk_create(
+            ExpectedIntake(organisation=organisation, month=month, persons=persons)
+            for month, persons in sorted(months.items())
+        )
