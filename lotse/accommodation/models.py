@@ -294,7 +294,7 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
             return self.none()
         assert user.is_authenticated
         condition = Q(organisation_id=organisation_id)
-        municipality_id = user.organisation.municipality_id  # type: ignore[union-attr]
+        municipality_id = user.organisation.municipality_id
         if municipality_id is not None:
             condition |= Q(municipality_id=municipality_id)
         return self.filter(condition)
