@@ -96,9 +96,7 @@ def test_it_frees_the_place_on_the_day_of_moving_out(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     residents = [resident(city, f"P{n}") for n in range(4)]
-    first = [
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=p, on=JAN) for p in residents
-    ][0]
+    first = [services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=p, on=JAN) for p in residents][0]
     services.move_out(
         actor=housing_officer, occupancy=first, on=MAR, reason=MoveOutReason.WEGZUG, expected_version=first.version
     )
@@ -107,7 +105,10 @@ def test_it_frees_the_place_on_the_day_of_moving_out(
     assert stay.place == first.place
     with refused_with("No place is free in Oststadt, Fuchshofstraße from 02/28/2025 on."):
         services.move_in(
-            actor=housing_officer, shelter=follow_up_shelter, person=resident(city, "Früh"), on=MAR - datetime.timedelta(1)
+            actor=housing_officer,
+            shelter=follow_up_shelter,
+            person=resident(city, "Früh"),
+            on=MAR - datetime.timedelta(1),
         )
 
 
@@ -123,11 +124,15 @@ def test_it_does_not_book_a_place_backwards_into_a_later_stay(
 
 
 def test_it_books_within_the_chosen_unit(follow_up_shelter: Shelter, housing_officer: User, city: Organisation) -> None:
-    flat = services.add_unit(actor=housing_officer, shelter=follow_up_shelter, name="Wohnung 2", places=1, places_from=JAN)
+    flat = services.add_unit(
+        actor=housing_officer, shelter=follow_up_shelter, name="Wohnung 2", places=1, places_from=JAN
+    )
     stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN, unit=flat)
     assert stay.place.unit == flat
     with refused_with("No place is free in Wohnung 2 from 01/10/2025 on."):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city, "B"), on=JAN, unit=flat)
+        services.move_in(
+            actor=housing_officer, shelter=follow_up_shelter, person=resident(city, "B"), on=JAN, unit=flat
+        )
 
 
 def test_it_refuses_a_move_in_on_a_day_the_shelter_is_closed(
@@ -143,7 +148,9 @@ def test_it_refuses_a_move_in_on_a_day_the_shelter_is_closed(
         services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
 
 
-def test_it_refuses_a_move_in_in_the_future(follow_up_shelter: Shelter, housing_officer: User, city: Organisation) -> None:
+def test_it_refuses_a_move_in_in_the_future(
+    follow_up_shelter: Shelter, housing_officer: User, city: Organisation
+) -> None:
     with refused_with("The date of moving in cannot be in the future."):
         services.move_in(
             actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=TODAY + datetime.timedelta(1)
