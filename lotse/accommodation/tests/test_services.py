@@ -96,7 +96,8 @@ def test_it_frees_the_place_on_the_day_of_moving_out(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     residents = [resident(city, f"P{n}") for n in range(4)]
-    first = [services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=p, on=JAN) for p in residents][0]
+    booked = [services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=p, on=JAN) for p in residents]
+    first = booked[0]
     services.move_out(
         actor=housing_officer, occupancy=first, on=MAR, reason=MoveOutReason.WEGZUG, expected_version=first.version
     )
