@@ -15,8 +15,10 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Greatest
 
+from lotse.accommodation.choices import MoveOutReason
+from lotse.accommodation.models import Occupancy
 from lotse.cases.choices import GOAL_STATUS_PENDING, CaseStatus, HandoverStatus
-from lotse.cases.models import Case, CaseClient, FollowUp, Goal, Handover, IntegrationPlan, add_years
+from lotse.cases.models import Case, CaseClient, Contact, FollowUp, Goal, Handover, IntegrationPlan, add_years
 from lotse.core.models import User
 from lotse.people.models import Person, ResidenceRecord, casework_organisation_id
 from lotse.people.search import fold, plain
@@ -74,6 +76,7 @@ class Worklist:
     expiring_permits: list[ResidenceRecord] = field(default_factory=list)
     nearing_max_duration: list[Case] = field(default_factory=list)
     incoming_handovers: list[Handover] = field(default_factory=list)
+    moved_into_own_tenancy: list[Occupancy] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -86,16 +89,20 @@ class Worklist:
                 self.expiring_permits,
                 self.nearing_max_duration,
                 self.incoming_handovers,
+                self.moved_into_own_tenancy,
             )
         )
 
 
 FOLLOW_UP_HORIZON_DAYS = 7
 REVIEW_HORIZON_DAYS = 14
+# A client's move from a shelter into an own tenancy stays in "Meine Arbeit" this long, unless the case
+# was closed or a contact was recorded since.
+MOVE_OUT_HORIZON_DAYS = 90
 
 
 def worklist_for(user: User, today: datetime.date) -> Worklist:
-    """The open cases the user is responsible for, and what in them is due (seven queries)."""
+    """The open cases the user is responsible for, and what in them is due (eight queries)."""
     my_cases = Case.objects.visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
     case_ids = my_cases.values("pk")
     current_goals = (
@@ -155,6 +162,18 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
             .annotate(case_name=client_name("case_id"))
             .order_by("requested_at")
         )
+    contact_since = Contact.objects.filter(case_id=OuterRef("case_id"), date__gte=OuterRef("move_out"))
+    result.moved_into_own_tenancy = list(
+        Occupancy.objects.filter(
+            move_out_reason=MoveOutReason.PRIVATER_MIETVERTRAG,
+            move_out__gte=today - datetime.timedelta(days=MOVE_OUT_HORIZON_DAYS),
+            person__client_of__case_id__in=case_ids,
+        )
+        .annotate(case_id=F("person__client_of__case_id"))
+        .exclude(Exists(contact_since))
+        .select_related("person", "place__shelter")
+        .order_by("move_out", "pk")
+    )
     return result
 
 

@@ -290,7 +290,13 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusChangeForm(
         request.POST or None,
         current=case.status,
-        initial={"version": case.version, "to_status": request.GET.get("to", "")},
+        # A link may preset the change, e.g. "Meine Arbeit" after a client's move into an own tenancy.
+        initial={
+            "version": case.version,
+            "to_status": request.GET.get("to", ""),
+            "closing_reason": request.GET.get("reason", ""),
+            **({"on": request.GET["on"]} if request.GET.get("on") else {}),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lotse.accommodation.models import Occupancy
 from lotse.cases import services
 from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm, PersonEditForm
 from lotse.cases.models import Case, CaseClient
@@ -113,6 +114,12 @@ def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
         for kind, model in STATUS_RECORD_MODELS.items()
     ]
     memberships = list(person.household_memberships.select_related("household").order_by("-valid_from", "-pk"))
+    stays = list(
+        Occupancy.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("place__shelter__organisation", "place__shelter__municipality", "place__unit")
+        .order_by("-move_in", "-pk")
+    )
     return render(
         request,
         "cases/person_detail.html",
@@ -123,6 +130,7 @@ def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
             "editable": editable,
             "histories": histories,
             "memberships": memberships,
+            "stays": stays,
             "is_client": CaseClient.objects.filter(case=case, person=person).exists(),
         },
     )

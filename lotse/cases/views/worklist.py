@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from lotse.cases.queries import FOLLOW_UP_HORIZON_DAYS, REVIEW_HORIZON_DAYS, worklist_for
+from lotse.cases.queries import FOLLOW_UP_HORIZON_DAYS, MOVE_OUT_HORIZON_DAYS, REVIEW_HORIZON_DAYS, worklist_for
 from lotse.cases.views.common import CASEWORK, actor_of
 from lotse.core.access import roles_required
 
@@ -25,5 +25,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "review_days": REVIEW_HORIZON_DAYS,
             "expiry_days": settings.LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS,
             "max_years": settings.LOTSE_MAX_CASE_YEARS,
+            "move_out_days": MOVE_OUT_HORIZON_DAYS,
         },
     )
