@@ -71,9 +71,17 @@ def save_versioned(instance: V, expected_version: int, fields: Iterable[str]) ->
 
 
 def ensure_organisation(
-    *, short_name: str, name: str, kind: str, actor: User | None = None
+    *,
+    short_name: str,
+    name: str,
+    kind: str,
+    actor: User | None = None,
+    municipality: Municipality | None = None,
 ) -> tuple[Organisation, bool]:
-    """Create the organisation, or update its name and kind: idempotent."""
+    """Create the organisation, or update its name and kind: idempotent.
+
+    ``municipality`` (the town whose administration it is) is set when given and kept otherwise.
+    """
     if kind not in OrganisationKind.values:
         raise ValidationError(
             _("Unknown organisation kind “%(kind)s”. Allowed: %(allowed)s.")
@@ -82,14 +90,15 @@ def ensure_organisation(
     with transaction.atomic(), audit_context(actor):
         organisation = Organisation.objects.select_for_update().filter(short_name=short_name).first()
         if organisation is None:
-            organisation = Organisation(short_name=short_name, name=name, kind=kind)
+            organisation = Organisation(short_name=short_name, name=name, kind=kind, municipality=municipality)
             organisation.full_clean()
             organisation.save()
             return organisation, True
-        if organisation.name != name or organisation.kind != kind:
-            organisation.name, organisation.kind = name, kind
+        wanted = municipality.pk if municipality is not None else organisation.municipality_id
+        if organisation.name != name or organisation.kind != kind or organisation.municipality_id != wanted:
+            organisation.name, organisation.kind, organisation.municipality_id = name, kind, wanted
             organisation.full_clean()
-            save_versioned(organisation, organisation.version, ["name", "kind"])
+            save_versioned(organisation, organisation.version, ["name", "kind", "municipality"])
         return organisation, False
 
 

@@ -35,6 +35,22 @@ def test_it_adds_an_organisation_once():
 
 
 @pytest.mark.django_db
+def test_it_records_the_municipality_a_city_administers_and_keeps_it():
+    run("add_municipality", "--ags", "08118048", "--name", "Ludwigsburg")
+    city = ["add_organisation", "--short-name", "stadt-lb", "--name", "Stadt Ludwigsburg", "--kind", "gemeinde"]
+    assert "Created" in run(*city, "--municipality", "08118048")
+    assert "Up to date" in run(*city)
+    assert Organisation.objects.get().municipality.name == "Ludwigsburg"
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_municipality_of_an_organisation():
+    with pytest.raises(CommandError, match="Unbekannter Gemeindeschlüssel \\(AGS\\) „08118999“"):
+        run("add_organisation", "--short-name", "x", "--name", "X", "--kind", "gemeinde", "--municipality", "08118999")
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_it_refuses_an_unknown_organisation_kind():
     with pytest.raises(CommandError, match="Unbekannte Organisationsart"):
         run("add_organisation", "--short-name", "x", "--name", "X", "--kind", "partei")
