@@ -23,6 +23,9 @@ ORGANISATIONS: list[tuple[str, str, str]] = [
     ("stadt-lb", "Stadt Ludwigsburg", OrganisationKind.GEMEINDE),
 ]
 
+# The municipality whose administration an organisation is (AGS): the county's assignments reach it.
+ORGANISATION_MUNICIPALITIES: dict[str, str] = {"stadt-lb": "08118048"}
+
 # username, organisation, roles, first name, last name
 USERS: list[tuple[str, str, list[str], str, str]] = [
     ("integration", "caritas-lb", [Role.INTEGRATIONSMANAGEMENT], "Miriam", "Haddad"),
@@ -34,6 +37,7 @@ USERS: list[tuple[str, str, list[str], str, str]] = [
     ("integration-drk", "drk-lb", [Role.INTEGRATIONSMANAGEMENT], "Olena", "Kovalenko"),
     ("integration-lra", "lra-lb", [Role.INTEGRATIONSMANAGEMENT], "Samir", "Nazari"),
     ("unterbringung", "stadt-lb", [Role.UNTERBRINGUNG], "Petra", "Vogel"),
+    ("unterbringung-lra", "lra-lb", [Role.UNTERBRINGUNG], "Katrin", "Seibold"),
     ("ehrenamt", "stadt-lb", [Role.EHRENAMTSKOORDINATION], "Lukas", "Maier"),
     ("statistik", "lra-lb", [Role.STATISTIK], "Julia", "Fehrmann"),
     ("sysadmin", "lra-lb", [Role.SYSTEMADMINISTRATION], "Frank", "Wittig"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -7,19 +8,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from lotse.accommodation.demo import load_demo_accommodation
 from lotse.cases.demo import load_demo_cases
 from lotse.core import services
 from lotse.core.demo import data, ludwigsburg
-from lotse.core.models import Organisation, User
+from lotse.core.models import Municipality, Organisation, User
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo county (organisations, municipalities, users, casework). Idempotent."
+    help = "Load the fictional demo county (organisations, municipalities, users, casework, accommodation). Idempotent."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins")
         parser.add_argument(
-            "--no-cases", action="store_true", help="Only organisations, municipalities and users, no casework"
+            "--no-cases",
+            action="store_true",
+            help="Only organisations, municipalities and users, no casework and no accommodation",
+        )
+        parser.add_argument(
+            "--no-accommodation", action="store_true", help="No shelters, stays and assignments (casework still)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,6 +42,14 @@ class Command(BaseCommand):
                 for ags, name in ludwigsburg.MUNICIPALITIES
             )
             organisations = {o.short_name: o for o in Organisation.objects.all()}
+            administered = {
+                m.ags: m for m in Municipality.objects.filter(ags__in=data.ORGANISATION_MUNICIPALITIES.values())
+            }
+            for short, ags in data.ORGANISATION_MUNICIPALITIES.items():
+                organisation = organisations[short]
+                if organisation.municipality_id != administered[ags].pk:
+                    organisation.municipality = administered[ags]
+                    services.save_versioned(organisation, organisation.version, ["municipality"])
             existing = set(
                 User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True)
             )
@@ -53,7 +68,13 @@ class Command(BaseCommand):
                     email=f"{username}@demo.lotse.invalid",
                 )
                 created_users += 1
-            cases = {} if options["no_cases"] else load_demo_cases(today=timezone.localdate())
+            today = timezone.localdate()
+            cases = {} if options["no_cases"] else load_demo_cases(today=today)
+        started = time.perf_counter()
+        housing: dict[str, int] = {}
+        if not options["no_cases"] and not options["no_accommodation"]:
+            housing = load_demo_accommodation(today=today)
+        seconds = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -71,6 +92,16 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("Demo casework: the demo organisations already have cases; nothing created.")
+        if housing.get("shelters"):
+            self.stdout.write(
+                f"Demo accommodation: {housing['shelters']} shelters with {housing['places']} places, "
+                f"{housing['occupancies']} stays ({housing['casework_occupancies']} of casework clients, "
+                f"{housing['casework_unplaced']} without a place), "
+                f"{housing['persons']} residents registered, {housing['assignments']} assignments of "
+                f"{housing['assigned_persons']} persons created ({seconds:.1f} s)."
+            )
+        elif housing:
+            self.stdout.write("Demo accommodation: the demo shelters already exist; nothing created.")
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
             for username, org, roles, *_names in data.USERS:

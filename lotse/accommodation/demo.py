@@ -1,0 +1,1075 @@
+"""Accommodation of the fictional demo county (Landkreis Ludwigsburg), modelled on the city page.
+
+The city page of Ludwigsburg is the yardstick: the county (Landratsamt) runs a
+communal shelter of preliminary accommodation (VU) in the Schlösslesfeld, the
+city runs follow-up accommodation (AU) in the Oststadt, in Pflugfelden and in
+the Weststadt, an emergency shelter, rented and municipal flats and flats of
+the Wohnungsbau Ludwigsburg (WBL). Refugees live some months in VU, are
+assigned by the county to a municipality, move into its AU and on into an own
+tenancy, move away or return; some residents are not counted as assigned
+(children born during the accommodation, family reunification, persons housed
+to prevent homelessness). The figures are scaled to the demo's casework of
+some 320 households: the city's AU is about 85 % occupied, so the capacity
+forecast runs out of places within the year.
+
+``load_demo_accommodation`` first gives the casework clients whose dated
+housing says VU (in a town with a county shelter) or AU in Ludwigsburg the
+matching stays, on the same dates, so caseworkers see their clients' housing.
+It then simulates further residents registered by the county or the city over
+the last four years, deterministically from one ``random.Random``, with every
+date relative to ``today``. Places are booked in memory on per-place interval
+lists, so no place is double-booked and no person has two stays at a time;
+everything is written with ``bulk_create`` in one transaction. Every person,
+name and story is fictional.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.db import connection, transaction
+from django.db.models import Min, Model
+
+from lotse.accommodation.choices import (
+    FOLLOW_UP_KINDS,
+    HOUSING_SITUATION_AFTER,
+    HOUSING_SITUATION_OF_KIND,
+    Accessibility,
+    MoveOutReason,
+    ResidenceBasis,
+    ShelterKind,
+)
+from lotse.accommodation.models import (
+    AssignedPerson,
+    Assignment,
+    ExpectedIntake,
+    IntakeObligation,
+    Occupancy,
+    Place,
+    Shelter,
+    Unit,
+)
+from lotse.cases.demo import ORIGINS, POPULATION
+from lotse.core.models import Municipality, Organisation, User
+from lotse.core.services import audit_context
+from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
+from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
+
+T = TypeVar("T")
+DAY = datetime.timedelta(days=1)
+FAR = datetime.date.max  # the end of an open stay in the interval lists
+
+CITY = "stadt-lb"
+COUNTY = "lra-lb"
+CITY_USER = "unterbringung"
+COUNTY_USER = "unterbringung-lra"
+LUDWIGSBURG_AGS = "08118048"
+YEARS = 4  # the simulated history
+
+COUNT_KEYS = (
+    "shelters",
+    "units",
+    "places",
+    "persons",
+    "households",
+    "occupancies",
+    "casework_occupancies",
+    "casework_unplaced",
+    "assignments",
+    "assigned_persons",
+    "housing_records",
+    "intake_obligations",
+    "expected_intakes",
+)
+
+
+@dataclass(frozen=True)
+class _UnitSpec:
+    name: str
+    places: int
+    accessible: bool = False
+    # Days after today (negative: in the past) from which the unit's places exist; None: the shelter's opening.
+    added: int | None = None
+
+
+@dataclass(frozen=True)
+class _ShelterSpec:
+    organisation: str
+    name: str
+    kind: str
+    town: str
+    street: str
+    postal_code: str
+    opened: datetime.date
+    units: tuple[_UnitSpec, ...] = ()
+    places: int = 0  # places without a unit (small flats)
+    accessibility: str = Accessibility.UNBEKANNT
+    closed: int | None = None  # days after today on which the places were given up (in the past)
+    notes: str = ""
+
+
+def _rooms(house: str, count: int, places: int, *, accessible: int = 0, added: int | None = None) -> list[_UnitSpec]:
+    return [
+        _UnitSpec(f"{house}, Zimmer {i:02d}", places, accessible=i <= accessible, added=added)
+        for i in range(1, count + 1)
+    ]
+
+
+def _flats(house: str, sizes: Sequence[int], *, accessible: int = 0, added: int | None = None) -> list[_UnitSpec]:
+    return [
+        _UnitSpec(f"{house}, Wohnung {i}", size, accessible=i <= accessible, added=added)
+        for i, size in enumerate(sizes, start=1)
+    ]
+
+
+# The county's preliminary accommodation and the city's follow-up accommodation. The Bietigheim
+# shelter and Pflugfelden grew (places added later); the container site in Grünbühl was given up.
+SHELTERS: tuple[_ShelterSpec, ...] = (
+    _ShelterSpec(
+        COUNTY,
+        "GU Schlösslesfeld",
+        ShelterKind.GU_VORLAEUFIG,
+        "Ludwigsburg",
+        "Schlösslesfeldweg 4",
+        "71640",
+        datetime.date(2016, 4, 1),
+        units=(
+            *_rooms("Haus A", 10, 4, accessible=2),
+            *_rooms("Haus B", 10, 4),
+            *_rooms("Haus C", 8, 5),
+        ),
+        accessibility=Accessibility.TEILWEISE,
+        notes="Gemeinschaftsunterkunft in Systembauweise, Sozialbetreuung im Haus A.",
+    ),
+    _ShelterSpec(
+        COUNTY,
+        "GU Bietigheim-Bissingen, Kreuzäcker",
+        ShelterKind.GU_VORLAEUFIG,
+        "Bietigheim-Bissingen",
+        "Kreuzäckerweg 9",
+        "74321",
+        datetime.date(2017, 2, 1),
+        units=(
+            *_rooms("Erdgeschoss", 6, 4, accessible=6),
+            *_rooms("Anbau", 4, 4, added=-(3 * 365 + 90)),
+        ),
+        accessibility=Accessibility.TEILWEISE,
+        notes="Anbau mit vier Zimmern seit dem Anstieg der Zugangszahlen.",
+    ),
+    _ShelterSpec(
+        CITY,
+        "Oststadt, Fuchshofstraße",
+        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+        "Ludwigsburg",
+        "Fuchshofstraße 10",
+        "71638",
+        datetime.date(2016, 9, 1),
+        units=tuple(_flats("Haus 1", (6, 6, 5, 5, 4, 4), accessible=2) + _flats("Haus 2", (6, 5, 5, 4))),
+        accessibility=Accessibility.TEILWEISE,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Pflugfelden, Hirschbergstraße",
+        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+        "Ludwigsburg",
+        "Hirschbergstraße 21",
+        "71636",
+        datetime.date(2017, 3, 1),
+        units=tuple(
+            _flats("Haus A", (6, 6, 5, 5, 4))
+            + _flats("Haus B", (6, 6, 5, 5, 4, 4), accessible=6, added=-(2 * 365 + 60))
+        ),
+        accessibility=Accessibility.BARRIEREFREI,
+        notes="Haus B als Erweiterung in Holzmodulbauweise.",
+    ),
+    _ShelterSpec(
+        CITY,
+        "Weststadt, Fröbelstraße",
+        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+        "Ludwigsburg",
+        "Fröbelstraße 7",
+        "71636",
+        datetime.date(2017, 10, 1),
+        units=tuple(_flats("Haus 1", (5, 5, 5, 5, 4, 4, 4, 4))),
+        accessibility=Accessibility.NICHT_BARRIEREFREI,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Weststadt, Schwieberdinger Straße",
+        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+        "Ludwigsburg",
+        "Schwieberdinger Straße 112",
+        "71636",
+        datetime.date(2018, 5, 1),
+        units=tuple(_flats("Aufgang A", (6, 6, 5, 5, 4, 4, 3)) + _flats("Aufgang B", (6, 5, 4))),
+        accessibility=Accessibility.TEILWEISE,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Grünbühl, Wohncontainer",
+        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+        "Ludwigsburg",
+        "Karlsbader Straße 3",
+        "71640",
+        datetime.date(2016, 10, 1),
+        units=tuple(_flats("Container", (4, 4, 4, 4, 4, 4))),
+        accessibility=Accessibility.NICHT_BARRIEREFREI,
+        closed=-(365 + 300),
+        notes="Containeranlage; nach Ablauf der Baugenehmigung aufgegeben.",
+    ),
+    _ShelterSpec(
+        CITY,
+        "Notunterkunft Hoheneck",
+        ShelterKind.NOTUNTERKUNFT,
+        "Ludwigsburg",
+        "Uferstraße 30",
+        "71642",
+        datetime.date(2018, 1, 1),
+        units=tuple(_rooms("Haus", 6, 2) + _rooms("Familienbereich", 1, 4)),
+        accessibility=Accessibility.TEILWEISE,
+        notes="Zur Vermeidung von Obdachlosigkeit; Aufenthalt nur vorübergehend.",
+    ),
+    _ShelterSpec(
+        CITY,
+        "Angemietete Wohnung Eglosheim, Hirschbergstraße",
+        ShelterKind.ANGEMIETETE_WOHNUNG,
+        "Ludwigsburg",
+        "Hirschbergstraße 58",
+        "71634",
+        datetime.date(2019, 4, 1),
+        places=5,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Angemietete Wohnung Neckarweihingen, Hauptstraße",
+        ShelterKind.ANGEMIETETE_WOHNUNG,
+        "Ludwigsburg",
+        "Hauptstraße 61",
+        "71642",
+        datetime.date(2020, 2, 1),
+        places=4,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Angemietete Wohnung Innenstadt, Asperger Straße",
+        ShelterKind.ANGEMIETETE_WOHNUNG,
+        "Ludwigsburg",
+        "Asperger Straße 40",
+        "71634",
+        datetime.date(2023, 6, 1),
+        places=6,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Städtische Wohnung Oßweil, Schorndorfer Straße",
+        ShelterKind.STAEDTISCHE_WOHNUNG,
+        "Ludwigsburg",
+        "Schorndorfer Straße 86",
+        "71638",
+        datetime.date(2018, 7, 1),
+        places=5,
+    ),
+    _ShelterSpec(
+        CITY,
+        "Städtische Wohnung Poppenweiler, Hauptstraße",
+        ShelterKind.STAEDTISCHE_WOHNUNG,
+        "Ludwigsburg",
+        "Hauptstraße 12",
+        "71642",
+        datetime.date(2019, 9, 1),
+        places=4,
+        accessibility=Accessibility.BARRIEREFREI,
+    ),
+    _ShelterSpec(
+        CITY,
+        "WBL-Wohnungen Grünbühl, Stuttgarter Straße",
+        ShelterKind.WOHNUNGSUNTERNEHMEN,
+        "Ludwigsburg",
+        "Stuttgarter Straße 120",
+        "71638",
+        datetime.date(2017, 5, 1),
+        units=tuple(_flats("Haus 120", (5, 4, 4, 3))),
+        notes="Wohnungen der Wohnungsbau Ludwigsburg aus dem Segment „Abwohnen“, befristet überlassen.",
+    ),
+    _ShelterSpec(
+        CITY,
+        "WBL-Wohnungen Sonnenberg, Schlieffenstraße",
+        ShelterKind.WOHNUNGSUNTERNEHMEN,
+        "Ludwigsburg",
+        "Schlieffenstraße 9",
+        "71636",
+        datetime.date(2021, 3, 1),
+        units=tuple(_flats("Haus 9", (5, 5, 4))),
+        notes="Wohnungen der Wohnungsbau Ludwigsburg aus dem Segment „Abwohnen“, befristet überlassen.",
+    ),
+)
+MARKER = (COUNTY, "GU Schlösslesfeld")
+
+# How much of each kind's capacity is taken, from four years ago (first) to today (second).
+VU_OCCUPANCY = (0.25, 0.76)
+AU_OCCUPANCY = (0.55, 0.86)
+EMERGENCY_OCCUPANCY = (0.45, 0.65)
+# Share of the county's assignments out of each VU shelter that go to Ludwigsburg.
+TO_LUDWIGSBURG = {"Ludwigsburg": 0.5, "Bietigheim-Bissingen": 0.15}
+# The reasons of leaving the city's follow-up accommodation (a move within the city's shelters: "umzug").
+AU_OUTCOMES = {
+    MoveOutReason.PRIVATER_MIETVERTRAG: 58,
+    MoveOutReason.WEGZUG: 18,
+    MoveOutReason.RUECKKEHR: 7,
+    "umzug": 14,
+    MoveOutReason.SONSTIGES: 3,
+}
+EMERGENCY_OUTCOMES = {"umzug": 40, MoveOutReason.PRIVATER_MIETVERTRAG: 30, MoveOutReason.WEGZUG: 20, "sonstiges": 10}
+COMPOSITIONS = {"single": 36, "couple": 8, "family": 38, "single_parent": 13, "siblings": 5}
+
+
+@dataclass
+class _Slot:
+    """One place with its bookings ([move_in, move_out) intervals, FAR for an open stay)."""
+
+    place: Place
+    shelter: _ShelterDraft
+    unit: Unit | None
+    start: datetime.date
+    end: datetime.date | None
+    booked: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
+
+    def free(self, a: datetime.date, b: datetime.date) -> bool:
+        if a < self.start or (self.end is not None and b > self.end):
+            return False
+        return all(b <= x or y <= a for x, y in self.booked)
+
+    def held_on(self, day: datetime.date) -> bool:
+        return any(x <= day < y for x, y in self.booked)
+
+    def available_on(self, day: datetime.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass
+class _ShelterDraft:
+    spec: _ShelterSpec
+    shelter: Shelter
+    slots: list[_Slot] = field(default_factory=list)
+    groups: dict[str, list[_Slot]] = field(default_factory=dict)  # unit name ("" without unit) -> its places
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    def capacity(self, day: datetime.date) -> int:
+        return sum(1 for s in self.slots if s.available_on(day))
+
+    def occupied(self, day: datetime.date) -> int:
+        return sum(1 for s in self.slots if s.held_on(day))
+
+
+@dataclass
+class _Stay:
+    person: Person
+    slot: _Slot
+    move_in: datetime.date
+    move_out: datetime.date | None
+    reason: str = ""
+    basis: str = ResidenceBasis.ZUWEISUNG
+    casework: bool = False
+
+    def shorten(self, on: datetime.date, reason: str) -> None:
+        """End the (open) stay earlier: frees the place from ``on``; never creates an overlap."""
+        old = (self.move_in, self.move_out or FAR)
+        index = self.slot.booked.index(old)
+        self.slot.booked[index] = (self.move_in, on)
+        self.move_out, self.reason = on, reason
+
+
+class _Builder:
+    def __init__(
+        self,
+        *,
+        today: datetime.date,
+        seed: int,
+        organisations: dict[str, Organisation],
+        municipalities: dict[str, Municipality],
+        users: dict[str, User],
+    ) -> None:
+        self.today = today
+        self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        self.organisations = organisations
+        self.municipalities = municipalities
+        self.users = users
+        self.ludwigsburg = municipalities["Ludwigsburg"]
+        self.window = today - datetime.timedelta(days=YEARS * 365)
+        self.shelters: list[_ShelterDraft] = []
+        self.units: list[Unit] = []
+        self.places: list[Place] = []
+        self.stays: list[_Stay] = []
+        self.persons: list[Person] = []
+        self.households: list[Household] = []
+        self.memberships: list[HouseholdMembership] = []
+        self.housing: dict[tuple[int, datetime.date], tuple[Person, str, Municipality | None]] = {}
+        self.assignments: list[tuple[Assignment, list[Person]]] = []
+        self.obligations: list[IntakeObligation] = []
+        self.expected: list[ExpectedIntake] = []
+        self.casework_unplaced = 0
+
+    # Helpers
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def weighted(self, weights: Mapping[T, float]) -> T:
+        keys = list(weights)
+        return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+    def share(self, bounds: tuple[float, float], day: datetime.date) -> float:
+        """The occupancy aimed at on ``day``: rising from the first bound (four years ago) to the second."""
+        elapsed = (day - self.window).days / (self.today - self.window).days
+        return bounds[0] + (bounds[1] - bounds[0]) * min(1.0, max(0.0, elapsed))
+
+    def of(self, kind: str | None = None, organisation: str = CITY) -> list[_ShelterDraft]:
+        return [
+            s
+            for s in self.shelters
+            if s.spec.organisation == organisation
+            and (kind is None or s.kind == kind or (kind == "au" and s.kind in FOLLOW_UP_KINDS))
+        ]
+
+    def city_au(self) -> list[_ShelterDraft]:
+        """The city's follow-up accommodation except the emergency shelter."""
+        return [s for s in self.of("au") if s.kind != ShelterKind.NOTUNTERKUNFT]
+
+    # Step 1: shelters, units and places
+
+    def build_shelters(self) -> None:
+        for spec in SHELTERS:
+            closed = self.today + datetime.timedelta(days=spec.closed) if spec.closed is not None else None
+            shelter = Shelter(
+                organisation=self.organisations[spec.organisation],
+                municipality=self.municipalities[spec.town],
+                name=spec.name,
+                kind=spec.kind,
+                street=spec.street,
+                postal_code=spec.postal_code,
+                accessibility=spec.accessibility,
+                in_operation_from=spec.opened,
+                in_operation_to=closed - DAY if closed is not None else None,
+                notes=spec.notes,
+            )
+            draft = _ShelterDraft(spec, shelter)
+            self.shelters.append(draft)
+            number = 0
+            groups: list[tuple[Unit | None, int, datetime.date]] = []
+            if spec.places:
+                groups.append((None, spec.places, spec.opened))
+            for unit_spec in spec.units:
+                unit: Unit | None = Unit(shelter=shelter, name=unit_spec.name, accessible=unit_spec.accessible)
+                assert unit is not None
+                self.units.append(unit)
+                added = spec.opened
+                if unit_spec.added is not None:
+                    added = self.today + datetime.timedelta(days=unit_spec.added)
+                groups.append((unit, unit_spec.places, added))
+            for unit, count, available_from in groups:
+                for _ in range(count):
+                    number += 1
+                    place = Place(
+                        shelter=shelter, unit=unit, number=number, available_from=available_from, available_to=closed
+                    )
+                    self.places.append(place)
+                    slot = _Slot(place, draft, unit, available_from, closed)
+                    draft.slots.append(slot)
+                    draft.groups.setdefault(unit.name if unit else "", []).append(slot)
+
+    # Booking
+
+    def book(
+        self,
+        candidates: Sequence[_ShelterDraft],
+        persons: Sequence[Person],
+        start: datetime.date,
+        end: datetime.date | None,
+        *,
+        basis: str = ResidenceBasis.ZUWEISUNG,
+        casework: bool = False,
+    ) -> list[_Stay] | None:
+        """Places for all ``persons`` from ``start`` to ``end`` in one of the shelters (a unit of their own
+        if one is free), or None when none has room."""
+        b = end or FAR
+        for draft in candidates:
+            groups = [g for g in draft.groups.values() if g]
+            self.rng.shuffle(groups)
+            # Prefer the smallest unit that takes the whole household, then any free places of the shelter.
+            fitting = []
+            for group in groups:
+                free = [s for s in group if s.free(start, b)]
+                if len(free) >= len(persons):
+                    fitting.append((len(group), free))
+            if fitting:
+                fitting.sort(key=lambda entry: entry[0])
+                chosen = fitting[0][1][: len(persons)]
+            else:
+                free = [s for group in groups for s in group if s.free(start, b)]
+                if len(free) < len(persons):
+                    continue
+                chosen = free[: len(persons)]
+            stays = []
+            for person, slot in zip(persons, chosen, strict=True):
+                slot.booked.append((start, b))
+                stays.append(_Stay(person, slot, start, end, basis=basis, casework=casework))
+            self.stays.extend(stays)
+            return stays
+        return None
+
+    def record(self, person: Person, on: datetime.date, situation: str, town: Municipality | None) -> None:
+        self.housing[(id(person), on)] = (person, situation, town)
+
+    # Step 2: the casework clients' stays, from their dated housing
+
+    def place_casework(self) -> None:
+        towns = {s.spec.town: s for s in self.of(ShelterKind.GU_VORLAEUFIG, COUNTY)}
+        records: dict[int, list[tuple[datetime.date, str, int | None]]] = {}
+        for person_id, valid_from, situation, town_id in HousingRecord.objects.order_by(
+            "person_id", "valid_from"
+        ).values_list("person_id", "valid_from", "situation", "municipality_id"):
+            records.setdefault(person_id, []).append((valid_from, situation, town_id))
+        by_id = {m.pk: m for m in self.municipalities.values()}
+        wanted: dict[tuple[str, datetime.date, datetime.date | None, str], list[int]] = {}
+        for person_id, rows in records.items():
+            for index, (start, situation, town_id) in enumerate(rows):
+                town = by_id.get(town_id) if town_id is not None else None
+                if town is None:
+                    continue
+                target: str | None = None
+                if situation == HousingSituation.VORLAEUFIGE_UNTERBRINGUNG and town.name in towns:
+                    target = "vu:" + town.name
+                elif situation == HousingSituation.ANSCHLUSSUNTERBRINGUNG and town == self.ludwigsburg:
+                    target = "au"
+                if target is None:
+                    continue
+                following = rows[index + 1] if index + 1 < len(rows) else None
+                end = following[0] if following is not None else None
+                if following is None:
+                    reason = ""
+                elif following[1] == HousingSituation.PRIVATER_MIETVERTRAG:
+                    reason = MoveOutReason.PRIVATER_MIETVERTRAG
+                elif following[1] == HousingSituation.SONSTIGES:
+                    reason = MoveOutReason.WEGZUG
+                elif following[1] == HousingSituation.JUGENDHILFE:
+                    reason = MoveOutReason.SONSTIGES
+                else:
+                    reason = MoveOutReason.UMZUG_ANDERE_UNTERKUNFT
+                wanted.setdefault((target, start, end, reason), []).append(person_id)
+        ids = {pk for pks in wanted.values() for pk in pks}
+        ids |= self.casework_assignments(records, by_id)
+        if not ids:
+            return
+        persons = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        households: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = {}
+        for person_id, household_id, valid_from, valid_to in HouseholdMembership.objects.filter(
+            person_id__in=ids
+        ).values_list("person_id", "household_id", "valid_from", "valid_to"):
+            households.setdefault(person_id, []).append((household_id, valid_from, valid_to))
+        household_start: dict[int, datetime.date] = dict(
+            HouseholdMembership.objects.filter(household__memberships__person_id__in=ids)
+            .values("household_id")
+            .annotate(first=Min("valid_from"))
+            .values_list("household_id", "first")
+        )
+
+        def household_of(person_id: int, day: datetime.date) -> int:
+            for household_id, valid_from, valid_to in households.get(person_id, []):
+                if valid_from <= day and (valid_to is None or valid_to > day):
+                    return household_id
+            return -person_id
+
+        # Households together, in the order they moved in.
+        groups: list[tuple[datetime.date, str, datetime.date | None, str, list[Person], list[str]]] = []
+        for (target, start, end, reason), pks in wanted.items():
+            by_household: dict[int, list[int]] = {}
+            for pk in pks:
+                by_household.setdefault(household_of(pk, start), []).append(pk)
+            for household_id, members in sorted(by_household.items()):
+                bases = [
+                    self.casework_basis(
+                        persons[pk], start, records[pk][0][0] == start, household_start.get(household_id, start)
+                    )
+                    if target == "au"
+                    else ResidenceBasis.ZUWEISUNG
+                    for pk in members
+                ]
+                groups.append((start, target, end, reason, [persons[pk] for pk in members], bases))
+        groups.sort(key=lambda g: (g[0], g[1], g[4][0].pk))
+        self.assign_casework(persons, household_of, household_start)
+        for start, target, end, reason, residents, bases in groups:
+            if target == "au":
+                candidates = self.city_au()
+                self.rng.shuffle(candidates)
+            else:
+                candidates = [towns[target[3:]]]
+            # The whole household in one shelter, else one by one.
+            placed = self.book(candidates, residents, start, end, casework=True)
+            if placed is None:
+                placed = []
+                for resident in residents:
+                    placed.extend(self.book(candidates, [resident], start, end, casework=True) or [])
+            placed_persons = {id(s.person) for s in placed}
+            self.casework_unplaced += sum(1 for r in residents if id(r) not in placed_persons)
+            for stay in placed:
+                stay.reason = reason
+                stay.basis = bases[residents.index(stay.person)]
+
+    @staticmethod
+    def casework_basis(person: Person, start: datetime.date, first: bool, household_since: datetime.date) -> str:
+        """Born during the follow-up accommodation, or joined the family there later: not assigned."""
+        if person.birth_date is not None and person.birth_date >= start:
+            return ResidenceBasis.GEBURT
+        if first and household_since < start - datetime.timedelta(days=60):
+            return ResidenceBasis.FAMILIENNACHZUG
+        return ResidenceBasis.ZUWEISUNG
+
+    def casework_assignments(
+        self, records: dict[int, list[tuple[datetime.date, str, int | None]]], by_id: dict[int, Municipality]
+    ) -> set[int]:
+        """Clients who came into a municipality's follow-up accommodation were assigned to it shortly before."""
+        self._to_assign: list[tuple[int, Municipality, datetime.date, datetime.date, bool]] = []
+        for person_id, rows in records.items():
+            seen: set[int] = set()
+            for index, (start, situation, town_id) in enumerate(rows):
+                if situation != HousingSituation.ANSCHLUSSUNTERBRINGUNG or town_id is None or town_id in seen:
+                    continue
+                seen.add(town_id)
+                earliest = rows[index - 1][0] + DAY if index else start - datetime.timedelta(days=28)
+                self._to_assign.append((person_id, by_id[town_id], start, earliest, index == 0))
+        return {entry[0] for entry in self._to_assign}
+
+    def assign_casework(
+        self,
+        persons: dict[int, Person],
+        household_of: Callable[[int, datetime.date], int],
+        household_start: dict[int, datetime.date],
+    ) -> None:
+        groups: dict[tuple[int, int, datetime.date], list[Person]] = {}
+        earliest_of: dict[tuple[int, int, datetime.date], datetime.date] = {}
+        for person_id, town, start, earliest, first in self._to_assign:
+            person = persons[person_id]
+            household_id = household_of(person_id, start)
+            if self.casework_basis(person, start, first, household_start.get(household_id, start)) != "zuweisung":
+                continue
+            key = (household_id, town.pk, start)
+            groups.setdefault(key, []).append(person)
+            earliest_of[key] = max(earliest_of.get(key, earliest), earliest)
+        by_pk = {m.pk: m for m in self.municipalities.values()}
+        for (_household, town_pk, start), members in sorted(groups.items(), key=lambda item: (item[0][2], item[0][0])):
+            earliest = min(earliest_of[(_household, town_pk, start)], start)
+            on = max(earliest, start - datetime.timedelta(days=self.rng.randint(7, 28)))
+            self.assign(members, by_pk[town_pk], min(on, self.today))
+
+    # Step 3: residents registered by the county and the city
+
+    def new_household(self, organisation: str, day: datetime.date, town: Municipality) -> list[Person]:
+        after = day >= datetime.date(2022, 3, 1)
+        origin = self.weighted({o: (o.weight_after if after else o.weight_before) for o in ORIGINS})
+        composition = self.weighted(COMPOSITIONS)
+        organisation_obj = self.organisations[organisation]
+        household = Household(organisation=organisation_obj)
+        self.households.append(household)
+        family = self.rng.choice(origin.family) if origin.family else None
+        members: list[Person] = []
+
+        def person(female: bool, age: int, relationship: str) -> Person:
+            pool = origin.female if female else origin.male
+            given = self.rng.choice(pool)
+            if family is not None:
+                family_name = family.form(female)
+                name, original = family_name.latin, f"{given.original} {family_name.original}".strip()
+            else:
+                father = self.rng.choice(origin.male)
+                name, original = father.latin, f"{given.original} {father.original}".strip()
+            born = day - datetime.timedelta(days=age * 365 + self.rng.randint(0, 364))
+            individual = Person(
+                organisation=organisation_obj,
+                family_name=name,
+                given_names=given.latin,
+                original_script_name=original if given.original else "",
+                aliases=list(given.variants[:1]),
+                birth_date=born,
+                birth_date_precision=BirthDatePrecision.DAY,
+                gender=Gender.FEMALE if female else Gender.MALE,
+                nationalities=[origin.country],
+                languages=[origin.languages[0][0]],
+                municipality=town,
+            )
+            self.persons.append(individual)
+            self.memberships.append(
+                HouseholdMembership(household=household, person=individual, relationship=relationship, valid_from=day)
+            )
+            members.append(individual)
+            return individual
+
+        rng = self.rng
+        if composition == "single":
+            person(not rng.random() < origin.single_male, rng.randint(19, 45), Relationship.HEAD)
+        elif composition == "couple":
+            person(False, rng.randint(22, 60), Relationship.HEAD)
+            person(True, rng.randint(20, 58), Relationship.PARTNER)
+        elif composition == "siblings":
+            person(rng.random() < 0.3, rng.randint(18, 24), Relationship.HEAD)
+            person(rng.random() < 0.5, rng.randint(16, 22), Relationship.SIBLING)
+        else:
+            single_parent = composition == "single_parent"
+            parent_age = rng.randint(25, 46)
+            if single_parent:
+                person(True, parent_age, Relationship.HEAD)
+            else:
+                person(False, parent_age + rng.randint(0, 6), Relationship.HEAD)
+                person(True, parent_age, Relationship.PARTNER)
+            for _ in range(rng.choice((1, 1, 2, 2, 2, 3, 3, 4))):
+                person(rng.random() < 0.5, rng.randint(0, min(17, parent_age - 18)), Relationship.CHILD)
+        return members
+
+    def assign(self, persons: Sequence[Person], town: Municipality, on: datetime.date) -> None:
+        assignment = Assignment(
+            organisation=self.organisations[COUNTY],
+            municipality=town,
+            date=on,
+            reference=f"Zuw-{on:%Y}-{len(self.assignments) + 1:04d}",
+            created_by=self.users.get(COUNTY_USER),
+        )
+        self.assignments.append((assignment, list(persons)))
+
+    def other_town(self) -> Municipality:
+        weights = {name: p for name, p in POPULATION.items() if name != "Ludwigsburg" and name in self.municipalities}
+        return self.municipalities[self.weighted(weights)]
+
+    def simulate_vu(self) -> None:
+        """Households arrive in the county's shelters, stay months, and are assigned to a municipality."""
+        for draft in self.of(ShelterKind.GU_VORLAEUFIG, COUNTY):
+            day = max(self.window, draft.spec.opened)
+            first = True
+            while day <= self.today:
+                target = round(draft.capacity(day) * self.share(VU_OCCUPANCY, day))
+                gap = target - draft.occupied(day)
+                attempts = 0
+                while gap > 0 and attempts < 12:
+                    attempts += 1
+                    if first:  # the residents of four years ago, who arrived before
+                        back = self.rng.randint(0, 400)
+                        arrival = day - datetime.timedelta(days=back)
+                        length = self.rng.randint(max(300, back + 14), max(730, back + 60))
+                    else:
+                        arrival = min(self.today, day + datetime.timedelta(days=self.rng.randint(0, 13)))
+                        length = self.rng.randint(300, 730)
+                    leave: datetime.date | None = arrival + datetime.timedelta(days=length)
+                    if leave is not None and leave > self.today:
+                        leave = None
+                    members = self.new_household(COUNTY, arrival, draft.shelter.municipality)
+                    stays = self.book([draft], members, arrival, leave)
+                    if stays is None:
+                        self.drop(members)
+                        continue
+                    gap -= len(members)
+                    for m in members:
+                        self.record(m, arrival, HousingSituation.VORLAEUFIGE_UNTERBRINGUNG, draft.shelter.municipality)
+                    if leave is not None:
+                        self.leave_vu(draft, stays, leave)
+                first = False
+                day += datetime.timedelta(days=14)
+
+    def drop(self, members: Sequence[Person]) -> None:
+        """Forget a drafted household that found no place."""
+        ids = {id(m) for m in members}
+        self.persons = [p for p in self.persons if id(p) not in ids]
+        dropped = [ms for ms in self.memberships if id(ms.person) in ids]
+        self.memberships = [ms for ms in self.memberships if id(ms.person) not in ids]
+        households = {id(ms.household) for ms in dropped}
+        self.households = [h for h in self.households if id(h) not in households]
+
+    def leave_vu(self, draft: _ShelterDraft, stays: list[_Stay], leave: datetime.date) -> None:
+        members = [s.person for s in stays]
+        assigned_on = max(stays[0].move_in + DAY, leave - datetime.timedelta(days=self.rng.randint(7, 35)))
+        to_city = self.chance(TO_LUDWIGSBURG.get(draft.spec.town, 0.1))
+        if to_city:
+            candidates = self.city_au()
+            self.rng.shuffle(candidates)
+            end = self.au_end(leave)
+            follow = self.book(candidates, members, leave, end)
+            if follow is not None:
+                self.assign(members, self.ludwigsburg, assigned_on)
+                for stay in stays:
+                    stay.reason = MoveOutReason.UMZUG_ANDERE_UNTERKUNFT
+                self.arrive_au(follow, leave)
+                return
+        town = self.other_town()
+        self.assign(members, town, assigned_on)
+        for stay in stays:
+            stay.reason = MoveOutReason.UMZUG_ANDERE_UNTERKUNFT
+            self.record(stay.person, leave, HousingSituation.ANSCHLUSSUNTERBRINGUNG, town)
+            stay.person.municipality = town
+
+    def au_end(self, start: datetime.date, emergency: bool = False, at_least: int = 0) -> datetime.date | None:
+        low, high = (150, 540) if emergency else (240, 1400)
+        days = self.rng.randint(max(low, at_least), max(high, at_least + 60))
+        end = start + datetime.timedelta(days=days)
+        return end if end <= self.today else None
+
+    def arrive_au(self, stays: list[_Stay], on: datetime.date) -> None:
+        """The household lives in the city's shelter from ``on``: housing, a child born, and how it ends."""
+        draft = stays[0].slot.shelter
+        for stay in stays:
+            self.record(stay.person, on, HOUSING_SITUATION_OF_KIND[draft.kind], draft.shelter.municipality)
+            stay.person.municipality = draft.shelter.municipality
+        self.births(stays)
+        end = stays[0].move_out
+        if end is None:
+            return
+        emergency = draft.kind == ShelterKind.NOTUNTERKUNFT
+        outcome = self.weighted(EMERGENCY_OUTCOMES if emergency else AU_OUTCOMES)
+        household = stays  # with a child born meanwhile
+        if outcome == "umzug":
+            candidates = [s for s in self.city_au() if s is not draft]
+            self.rng.shuffle(candidates)
+            follow = self.book(candidates, [s.person for s in household], end, self.au_end(end))
+            if follow is not None:
+                for stay in household:
+                    stay.reason = MoveOutReason.UMZUG_ANDERE_UNTERKUNFT
+                for stay, new in zip(household, follow, strict=True):
+                    new.basis = stay.basis
+                self.arrive_au(follow, end)
+                return
+            outcome = MoveOutReason.PRIVATER_MIETVERTRAG
+        for stay in household:
+            stay.reason = outcome
+            self.moved_out(stay.person, end, outcome)
+
+    def moved_out(self, person: Person, on: datetime.date, reason: str) -> None:
+        situation = HOUSING_SITUATION_AFTER.get(reason)
+        if situation is None:
+            return
+        town: Municipality | None = None
+        if reason == MoveOutReason.PRIVATER_MIETVERTRAG:
+            town = self.ludwigsburg if self.chance(0.85) else self.other_town()
+        self.record(person, on, situation, town)
+        person.municipality = town
+
+    def births(self, stays: list[_Stay]) -> None:
+        """A child born during the accommodation lives there without counting as assigned."""
+        start, end = stays[0].move_in, stays[0].move_out
+        mothers = [
+            s.person
+            for s in stays
+            if s.person.gender == Gender.FEMALE
+            and s.person.birth_date is not None
+            and 20 <= (start - s.person.birth_date).days // 365 <= 40
+        ]
+        last = min(end or self.today, self.today) - datetime.timedelta(days=30)
+        if not mothers or last <= start + datetime.timedelta(days=120) or not self.chance(0.22):
+            return
+        born = start + datetime.timedelta(days=self.rng.randint(120, (last - start).days))
+        mother = mothers[0]
+        membership = next(ms for ms in self.memberships if ms.person is mother)
+        child = Person(
+            organisation=mother.organisation,
+            family_name=mother.family_name,
+            given_names=self.rng.choice(("Amir", "Lina", "Adam", "Mila", "Yusuf", "Sara", "Elias", "Maria", "Noah")),
+            birth_date=born,
+            birth_date_precision=BirthDatePrecision.DAY,
+            gender=self.rng.choice((Gender.FEMALE, Gender.MALE)),
+            nationalities=list(mother.nationalities),
+            languages=list(mother.languages),
+            municipality=mother.municipality,
+        )
+        draft = stays[0].slot.shelter
+        # The child sleeps in the family's unit where a place is free, else elsewhere in the shelter.
+        same_unit = [s for s in draft.slots if s.unit is stays[0].slot.unit and s.free(born, end or FAR)]
+        others = [s for s in draft.slots if s.free(born, end or FAR)]
+        if not (same_unit or others):
+            return
+        slot = (same_unit or others)[0]
+        slot.booked.append((born, end or FAR))
+        stay = _Stay(child, slot, born, end, basis=ResidenceBasis.GEBURT)
+        self.stays.append(stay)
+        stays.append(stay)
+        self.persons.append(child)
+        self.memberships.append(
+            HouseholdMembership(
+                household=membership.household, person=child, relationship=Relationship.CHILD, valid_from=born
+            )
+        )
+        self.record(child, born, HOUSING_SITUATION_OF_KIND[draft.kind], draft.shelter.municipality)
+
+    def simulate_city(self) -> None:
+        """The city's own arrivals: assigned households directly, family reunification, the emergency shelter."""
+        day = self.window
+        while day <= self.today:
+            self.top_up(self.city_au(), AU_OCCUPANCY, day, emergency=False)
+            self.top_up(self.of(ShelterKind.NOTUNTERKUNFT), EMERGENCY_OCCUPANCY, day, emergency=True)
+            day += datetime.timedelta(days=14)
+
+    def top_up(
+        self, drafts: list[_ShelterDraft], bounds: tuple[float, float], day: datetime.date, *, emergency: bool
+    ) -> None:
+        capacity = sum(d.capacity(day) for d in drafts)
+        gap = round(capacity * self.share(bounds, day)) - sum(d.occupied(day) for d in drafts)
+        first = day == self.window
+        attempts = 0
+        while gap > 0 and attempts < (60 if first else 8):
+            attempts += 1
+            end: datetime.date | None
+            if first:  # the residents of four years ago, who moved in before
+                back = self.rng.randint(0, 500 if emergency else 900)
+                arrival = day - datetime.timedelta(days=back)
+                end = self.au_end(arrival, emergency, at_least=back + 14)
+            else:
+                arrival = min(self.today, day + datetime.timedelta(days=self.rng.randint(0, 13)))
+                end = self.au_end(arrival, emergency)
+            members = self.new_household(CITY, arrival, self.ludwigsburg)
+            if emergency and len(members) > 4:
+                self.drop(members)
+                continue
+            basis: str = ResidenceBasis.OBDACHLOSIGKEIT if emergency else ResidenceBasis.ZUWEISUNG
+            if not emergency and len(members) == 1 and self.chance(0.25):
+                basis = ResidenceBasis.FAMILIENNACHZUG  # joins a relative: housed, not assigned
+            candidates = [d for d in drafts if d.capacity(arrival)]
+            self.rng.shuffle(candidates)
+            stays = self.book(candidates, members, arrival, end, basis=basis)
+            if stays is None:
+                self.drop(members)
+                continue
+            gap -= len(members)
+            if basis == ResidenceBasis.ZUWEISUNG:
+                self.assign(members, self.ludwigsburg, arrival - datetime.timedelta(days=self.rng.randint(3, 20)))
+            self.arrive_au(stays, arrival)
+
+    # Step 4: the planning figures
+
+    def plan(self) -> None:
+        county = self.organisations[COUNTY]
+        city = self.organisations[CITY]
+        per_year: dict[int, int] = {}
+        for assignment, persons in self.assignments:
+            if assignment.municipality is self.ludwigsburg:
+                per_year[assignment.date.year] = per_year.get(assignment.date.year, 0) + len(persons)
+        previous = per_year.get(self.today.year - 1, 0)
+        for year, obliged in (
+            (self.today.year - 1, round(previous * 1.08) + 4),
+            (self.today.year, round(previous * 1.2)),
+        ):
+            self.obligations.append(
+                IntakeObligation(municipality=self.ludwigsburg, year=year, persons=obliged, set_by=county)
+            )
+        # The forecast's input: somewhat more than the move-outs of the last 12 months make room for.
+        drafts = self.of("au")
+        year_ago = self.today - datetime.timedelta(days=365)
+        moved_out = sum(
+            1
+            for s in self.stays
+            if s.slot.shelter in drafts and s.move_out is not None and year_ago < s.move_out <= self.today
+        )
+        free = sum(d.capacity(self.today) - d.occupied(self.today) for d in drafts)
+        base = moved_out / 12 + free / 7
+        month = self.today.replace(day=1)
+        for _ in range(13):
+            self.expected.append(
+                ExpectedIntake(organisation=city, month=month, persons=max(0, round(base + self.rng.uniform(-3, 3))))
+            )
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+    def build(self) -> None:
+        self.build_shelters()
+        self.place_casework()
+        self.simulate_vu()
+        self.simulate_city()
+        self.plan()
+
+    # Writing
+
+    def write(self) -> dict[str, int]:
+        def bulk(model: type[Model], rows: Sequence[Model]) -> int:
+            model._default_manager.bulk_create(rows, batch_size=1000)
+            return len(rows)
+
+        counts = dict.fromkeys(COUNT_KEYS, 0)
+        with connection.cursor() as cursor:
+            # Foreign keys are deferred; checked at once, each row costs one index lookup instead of
+            # a rescan of the queue after every statement (see lotse/imports/engine.py).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        counts["shelters"] = bulk(Shelter, [d.shelter for d in self.shelters])
+        counts["units"] = bulk(Unit, self.units)
+        counts["places"] = bulk(Place, self.places)
+        for person in self.persons:
+            person.refresh_search_texts()
+        counts["households"] = bulk(Household, self.households)
+        counts["persons"] = bulk(Person, self.persons)
+        bulk(HouseholdMembership, self.memberships)
+        occupancies = []
+        for stay in sorted(self.stays, key=lambda s: (s.move_in, s.slot.place.shelter.name, s.slot.place.number)):
+            operator = stay.slot.shelter.spec.organisation
+            occupancies.append(
+                Occupancy(
+                    person=stay.person,
+                    place=stay.slot.place,
+                    move_in=stay.move_in,
+                    move_out=stay.move_out,
+                    move_out_reason=stay.reason if stay.move_out is not None else "",
+                    basis=stay.basis,
+                    recorded_by=self.users.get(CITY_USER if operator == CITY else COUNTY_USER),
+                )
+            )
+        counts["occupancies"] = bulk(Occupancy, occupancies)
+        counts["casework_occupancies"] = sum(1 for s in self.stays if s.casework)
+        counts["casework_unplaced"] = self.casework_unplaced
+        counts["assignments"] = bulk(Assignment, [a for a, _persons in self.assignments])
+        counts["assigned_persons"] = bulk(
+            AssignedPerson,
+            [AssignedPerson(assignment=a, person=p) for a, persons in self.assignments for p in persons],
+        )
+        recorder = {CITY: self.users.get(CITY_USER), COUNTY: self.users.get(COUNTY_USER)}
+        counts["housing_records"] = bulk(
+            HousingRecord,
+            [
+                HousingRecord(
+                    person=person,
+                    valid_from=on,
+                    situation=situation,
+                    municipality=town,
+                    recorded_by=recorder.get(person.organisation.short_name),
+                )
+                for (_key, on), (person, situation, town) in sorted(
+                    self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
+                )
+            ],
+        )
+        counts["intake_obligations"] = bulk(IntakeObligation, self.obligations)
+        counts["expected_intakes"] = bulk(ExpectedIntake, self.expected)
+        return counts
+
+
+def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[str, int]:
+    """Fill the demo county with shelters, stays and assignments; does nothing once they exist.
+
+    Runs after the casework (its clients' housing records give their stays).
+    The demo organisations, municipalities and users must exist. Returns how
+    many rows of each kind were created.
+    """
+    organisations = {o.short_name: o for o in Organisation.objects.filter(short_name__in=[CITY, COUNTY])}
+    if len(organisations) < 2:
+        return dict.fromkeys(COUNT_KEYS, 0)
+    if Shelter.objects.filter(organisation=organisations[MARKER[0]], name=MARKER[1]).exists():
+        return dict.fromkeys(COUNT_KEYS, 0)
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    needed = {spec.town for spec in SHELTERS}
+    if not needed <= set(municipalities):
+        return dict.fromkeys(COUNT_KEYS, 0)
+    users = {u.username: u for u in User.objects.filter(username__in=[CITY_USER, COUNTY_USER])}
+    builder = _Builder(today=today, seed=seed, organisations=organisations, municipalities=municipalities, users=users)
+    with transaction.atomic(), audit_context(command="load_demo_data"):
+        builder.build()
+        counts = builder.write()
+    with connection.cursor() as cursor:
+        for model in (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson, Person, HousingRecord):
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    return counts
