@@ -81,15 +81,13 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "overview_labels": [figure_exports.FIGURE_LABELS[key] for key in figure_exports.OVERVIEW_KEYS],
     }
     if computed is None:
-        return render(request, "accommodation/figures.html", context, status=400 if form.is_bound else 200)
+        return render(request, "accommodation/figures.html", context, status=400 if form.errors else 200)
     figures, overview = computed
     query = request.GET.urlencode()
     context.update(
         figures=figures,
         reasons=[(figure_exports.reason_label(code), count) for code, count in figures.auszugsgruende.items()],
-        overview=[
-            (f.municipality, [f.value(key) for key in figure_exports.OVERVIEW_KEYS]) for f in overview
-        ],
+        overview=[(f.municipality, [f.value(key) for key in figure_exports.OVERVIEW_KEYS]) for f in overview],
         xlsx_url=f"{reverse('accommodation:figures_xlsx')}{'?' + query if query else ''}",
     )
     return render(request, "accommodation/figures.html", context)

@@ -176,15 +176,12 @@ def move_in(request: HttpRequest, pk: int) -> HttpResponse:
                 "date": _day(occupancy.move_in),
                 "place": where,
             }
-            if before is not None:
-                previous_shelter = (
-                    before.place.shelter.name
-                    if before.place.shelter.organisation_id == organisation_id
-                    else _("another shelter")
-                )
+            if before is not None and before.place.shelter.organisation_id == organisation_id:
                 text += " " + _("The stay in %(shelter)s ended that day as a move to another shelter.") % {
-                    "shelter": previous_shelter
+                    "shelter": before.place.shelter.name
                 }
+            elif before is not None:
+                text += " " + _("The stay in another shelter ended that day.")
             messages.success(request, text)
             return redirect("accommodation:shelter_detail", pk=shelter.pk)
     status = 400 if request.method == "POST" else 200

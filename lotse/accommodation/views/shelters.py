@@ -126,9 +126,10 @@ def build_overview(user: Any, data: Any) -> tuple[Overview, ShelterFilterForm]:
     """The overview's shelters with their counts on the reference date, filtered (a fixed number of queries)."""
     visible = Shelter.objects.visible_to(user)
     municipalities = Municipality.objects.filter(pk__in=visible.values("municipality_id")).order_by("name")
-    form = ShelterFilterForm(data or None, municipalities=municipalities)
+    today = timezone.localdate()
+    form = ShelterFilterForm(data or None, municipalities=municipalities, initial={"stichtag": today})
     filters = form.values() if data else {}
-    day = filters.get("stichtag") or timezone.localdate()
+    day = filters.get("stichtag") or today
     shelters = visible.select_related("municipality", "organisation")
     texts = []
     if municipality := filters.get("municipality"):
@@ -311,11 +312,11 @@ def _history_rows(shelter: Shelter, places: list[Place]) -> list[dict[str, Any]]
     rows = describe_events(events)
     # A stay is named by its resident rather than by its number.
     occupancy_label = Occupancy._meta.label
-    person_ids = {e.pgh_data.get("person") for e in events if e.pgh_obj_model == occupancy_label and e.pgh_data}
+    person_ids = {e.pgh_data.get("person_id") for e in events if e.pgh_obj_model == occupancy_label and e.pgh_data}
     names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=[pk for pk in person_ids if pk])}
     for event, row in zip(events, rows, strict=True):
         if event.pgh_obj_model == occupancy_label and event.pgh_data:
-            row["record"] = names.get(event.pgh_data.get("person"), row["record"])
+            row["record"] = names.get(event.pgh_data.get("person_id"), row["record"])
         elif event.pgh_obj_model == Place._meta.label and event.pgh_data:
             row["record"] = _("Place %(number)s") % {"number": event.pgh_data.get("number")}
     return rows
