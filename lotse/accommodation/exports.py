@@ -1,0 +1,132 @@
+"""Accommodation lists as XLSX: the same tables as the pages, numbers kept as numbers."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from lotse.accommodation.models import Occupancy
+    from lotse.accommodation.views.shelters import Overview
+
+BOLD = Font(bold=True)
+
+
+def _day(value: datetime.date | None) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _workbook(
+    title: str, heading: Sequence[tuple[str, str]], header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> tuple[Workbook, Any]:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    for label, value in heading:
+        sheet.append([label, value])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append(list(header))
+    for column in range(1, len(header) + 1):
+        sheet.cell(sheet.max_row, column).font = BOLD
+    for row in rows:
+        sheet.append(list(row))
+    sheet.column_dimensions["A"].width = 40
+    for column in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 18
+    return workbook, sheet
+
+
+def _bytes(workbook: Workbook) -> bytes:
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def shelter_overview_xlsx(overview: Overview) -> bytes:
+    """The overview table: one row per shelter, then the totals (all, VU, AU)."""
+    header = [
+        _("Shelter"),
+        _("Municipality"),
+        _("Kind of accommodation"),
+        _("Operator"),
+        _("Places"),
+        _("Occupied"),
+        _("Free"),
+        _("Occupancy rate (%)"),
+    ]
+    rows = [
+        [
+            s.name,
+            s.municipality.name,
+            s.get_kind_display(),
+            s.organisation.name,
+            s.places_count,
+            s.occupied_count,
+            s.free_count,
+            float(s.rate) if s.rate is not None else None,
+        ]
+        for s in overview.shelters
+    ]
+    workbook, sheet = _workbook(
+        _("Shelters"),
+        [
+            (_("Places and occupancy of the shelters"), ""),
+            (_("Reference date"), _day(overview.day)),
+            (_("Filters"), overview.filters_text),
+        ],
+        header,
+        rows,
+    )
+    sheet.append([])
+    for totals in [overview.totals, *overview.by_group]:
+        sheet.append(
+            [
+                totals.label,
+                "",
+                "",
+                "",
+                totals.places,
+                totals.occupied,
+                totals.free,
+                float(totals.rate) if totals.rate is not None else None,
+            ]
+        )
+        sheet.cell(sheet.max_row, 1).font = BOLD
+    for row in sheet.iter_rows(min_row=5, min_col=8, max_col=8):
+        for cell in row:
+            cell.number_format = "0.0"
+    return _bytes(workbook)
+
+
+def residents_xlsx(*, title: str, day: datetime.date, stays: Sequence[Occupancy], with_shelter: bool) -> bytes:
+    """Current residents: name, date of birth, since, shelter (if several), unit, place, counted as."""
+    header = [_("Name"), _("Date of birth"), _("Gender")]
+    if with_shelter:
+        header.append(_("Shelter"))
+    header += [_("Unit"), _("Place"), _("Moved in on"), _("Counted as")]
+    rows = []
+    for stay in stays:
+        person, place = stay.person, stay.place
+        row: list[Any] = [person.full_name, person.birth_date_display, person.get_gender_display()]
+        if with_shelter:
+            row.append(place.shelter.name)
+        row += [place.unit.name if place.unit else "", place.number, stay.move_in, stay.get_basis_display()]
+        rows.append(row)
+    workbook, sheet = _workbook(
+        _("Residents"), [(title, ""), (_("As of"), _day(day)), (_("Persons"), str(len(stays)))], header, rows
+    )
+    moved_in_column = header.index(_("Moved in on")) + 1
+    for row_cells in sheet.iter_rows(min_row=6, min_col=moved_in_column, max_col=moved_in_column):
+        for cell in row_cells:
+            cell.number_format = "DD.MM.YYYY"
+    return _bytes(workbook)

@@ -1,0 +1,259 @@
+"""Labels and definitions of the accommodation figures, and the XLSX exports of figures, forecast and assignments."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lotse.accommodation.choices import MoveOutReason
+from lotse.accommodation.figures import UNKNOWN_REASON, MunicipalityFigures
+from lotse.accommodation.forecast import Forecast
+from lotse.accommodation.models import Assignment
+
+FIGURE_LABELS: dict[str, Promise] = {
+    "gefluechtete_gesamt": gettext_lazy("Refugees living in the municipality"),
+    "vorlaeufige_unterbringung": gettext_lazy("in preliminary accommodation"),
+    "anschlussunterbringung": gettext_lazy("in follow-up accommodation"),
+    "unbegleitete_minderjaehrige": gettext_lazy("unaccompanied minors in youth welfare"),
+    "zugewiesen": gettext_lazy("assigned to the municipality"),
+    "zugewiesen_wohnhaft": gettext_lazy("of them living in the municipality"),
+    "zugewiesen_in_anschlussunterbringung": gettext_lazy("of them in follow-up accommodation"),
+    "privater_wohnraum": gettext_lazy("of them in private housing"),
+    "ausgezogen_oder_zurueckgekehrt": gettext_lazy("moved out or returned"),
+    "auszugsgruende": gettext_lazy("by reason of the last move-out"),
+    "nicht_als_zugewiesen_gezaehlt": gettext_lazy("residents not counted as assigned"),
+    "plaetze_vu": gettext_lazy("places of preliminary accommodation"),
+    "belegt_vu": gettext_lazy("occupied places of preliminary accommodation"),
+    "frei_vu": gettext_lazy("free places of preliminary accommodation"),
+    "plaetze_au": gettext_lazy("places of follow-up accommodation"),
+    "belegt_au": gettext_lazy("occupied places of follow-up accommodation"),
+    "frei_au": gettext_lazy("free places of follow-up accommodation"),
+    "aufnahmeverpflichtung": gettext_lazy("intake obligation of the year"),
+    "zugewiesen_im_jahr": gettext_lazy("assigned this year"),
+    "erfuellung": gettext_lazy("intake obligation fulfilled (percent)"),
+}
+
+FIGURE_DEFINITIONS: dict[str, Promise] = {
+    "gefluechtete_gesamt": gettext_lazy(
+        "Persons in preliminary accommodation, plus assigned persons living in the municipality, "
+        "plus unaccompanied minors."
+    ),
+    "vorlaeufige_unterbringung": gettext_lazy(
+        "Persons with a stay on the reference date in a shelter of preliminary accommodation in the municipality. "
+        "A stay holds from the day of moving in up to, not including, the day of moving out."
+    ),
+    "anschlussunterbringung": gettext_lazy(
+        "Persons with a stay on the reference date in a shelter of follow-up accommodation in the municipality "
+        "(including those not counted as assigned)."
+    ),
+    "unbegleitete_minderjaehrige": gettext_lazy(
+        "Persons whose housing situation on the reference date (the latest entry dated on or before it) is "
+        "youth welfare in the municipality."
+    ),
+    "zugewiesen": gettext_lazy(
+        "Persons assigned to the municipality with a date of assignment from the period start to the reference "
+        "date; each person counts once."
+    ),
+    "zugewiesen_wohnhaft": gettext_lazy(
+        "Of the assigned, those with a stay on the reference date in a shelter in the municipality, or whose "
+        "housing situation on the reference date lies in the municipality."
+    ),
+    "zugewiesen_in_anschlussunterbringung": gettext_lazy(
+        "Of the assigned, those with a stay on the reference date in follow-up accommodation in the municipality."
+    ),
+    "privater_wohnraum": gettext_lazy(
+        "Of the assigned, those without a stay on the reference date whose housing situation is an own tenancy "
+        "in the municipality."
+    ),
+    "ausgezogen_oder_zurueckgekehrt": gettext_lazy(
+        "Assigned minus those living in the municipality. By reason of their latest move-out, on or before the "
+        "reference date, from a shelter in the municipality; “unknown” when there is none."
+    ),
+    "nicht_als_zugewiesen_gezaehlt": gettext_lazy(
+        "Persons with a stay on the reference date in a shelter in the municipality who live there on another "
+        "basis than an assignment, for example children born during the accommodation."
+    ),
+    "plaetze_vu": gettext_lazy(
+        "Places available on the reference date in shelters in operation on that day; a place given up on the "
+        "reference date no longer counts. Occupied: stays on those places; free: places minus occupied."
+    ),
+    "erfuellung": gettext_lazy(
+        "Persons assigned from 1 January of the reference year to the reference date, in percent of the intake "
+        "obligation of that year, with one decimal rounded half up; empty without an obligation."
+    ),
+}
+
+
+def reason_label(code: str) -> str:
+    if code == UNKNOWN_REASON:
+        return _("unknown")
+    return str(MoveOutReason(code).label)
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+def _fit(sheet: Worksheet) -> None:
+    for index, column in enumerate(sheet.iter_cols(), start=1):
+        width = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 80)
+
+
+def _table(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    bold = Font(bold=True)
+    sheet.append(list(header))
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
+
+
+def figure_rows(figures: MunicipalityFigures) -> list[tuple[str, Any]]:
+    """The figures as (label, value) rows; move-out reasons indented below their total."""
+    rows: list[tuple[str, Any]] = []
+    for key, label in FIGURE_LABELS.items():
+        if key == "auszugsgruende":
+            rows.extend((f"  {reason_label(code)}", count) for code, count in figures.auszugsgruende.items())
+        else:
+            rows.append((str(label), figures.value(key)))
+    return rows
+
+
+OVERVIEW_KEYS = (
+    "gefluechtete_gesamt",
+    "vorlaeufige_unterbringung",
+    "zugewiesen",
+    "zugewiesen_wohnhaft",
+    "ausgezogen_oder_zurueckgekehrt",
+    "nicht_als_zugewiesen_gezaehlt",
+    "plaetze_vu",
+    "frei_vu",
+    "plaetze_au",
+    "frei_au",
+)
+
+
+def figures_xlsx(figures: MunicipalityFigures, overview: Sequence[MunicipalityFigures]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Figures")
+    sheet.append([_("Accommodation figures of %(name)s") % {"name": figures.municipality.name}])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([_("Reference date"), _day(figures.stichtag)])
+    sheet.append([_("Assigned from"), _day(figures.von)])
+    sheet.append([])
+    _table(sheet, [_("Figure"), _("Persons")], figure_rows(figures))
+    _fit(sheet)
+    table = workbook.create_sheet(_("Municipalities"))
+    _table(
+        table,
+        [_("Municipality"), *(str(FIGURE_LABELS[key]) for key in OVERVIEW_KEYS)],
+        ([f.municipality.name, *(f.value(key) for key in OVERVIEW_KEYS)] for f in overview),
+    )
+    _fit(table)
+    definitions = workbook.create_sheet(_("Definitions"))
+    _table(
+        definitions, [_("Figure"), _("Definition")], ((FIGURE_LABELS[k], str(v)) for k, v in FIGURE_DEFINITIONS.items())
+    )
+    _fit(definitions)
+    return _save(workbook)
+
+
+def forecast_xlsx(forecast: Forecast, organisation_name: str, basis_text: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Forecast")
+    sheet.append([_("Capacity forecast of %(name)s") % {"name": organisation_name}])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([basis_text])
+    sheet.append([forecast_outcome(forecast)])
+    sheet.append([])
+    _table(
+        sheet,
+        [_("Month"), _("Expected intake"), _("Expected move-outs"), _("Residents"), _("Places"), _("Free places")],
+        (
+            [
+                date_format(row.month, "YEAR_MONTH_FORMAT"),
+                row.expected,
+                row.move_outs,
+                row.residents,
+                row.places,
+                row.free,
+            ]
+            for row in forecast.rows
+        ),
+    )
+    _fit(sheet)
+    return _save(workbook)
+
+
+def forecast_outcome(forecast: Forecast) -> str:
+    if forecast.runs_out is None:
+        return _("The places suffice for the %(months)s months of the forecast.") % {"months": forecast.horizon}
+    return _("Places run out in %(month)s.") % {"month": date_format(forecast.runs_out, "YEAR_MONTH_FORMAT")}
+
+
+def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
+    """One row per assigned person (this export contains names; the view logs it)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Assignments")
+    rows = []
+    for assignment in assignments:
+        for assigned in assignment.assigned_persons.all():
+            rows.append(
+                [
+                    assignment.date,
+                    assignment.municipality.name,
+                    assignment.reference,
+                    assigned.person.family_name,
+                    assigned.person.given_names,
+                    assigned.person.birth_date,
+                ]
+            )
+    _table(
+        sheet,
+        [
+            _("Date of assignment"),
+            _("Municipality"),
+            _("File reference"),
+            _("Family name"),
+            _("Given names"),
+            _("Date of birth"),
+        ],
+        rows,
+    )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in (row[0], row[5]):
+            cell.number_format = "DD.MM.YYYY"
+    _fit(sheet)
+    return _save(workbook)
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
