@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import ADMIN_ROLES as ADMINS
 from lotse.core.choices import CASEWORK_ROLES as CASEWORK
-from lotse.core.choices import REPORT_ROLES
+from lotse.core.choices import REPORT_ROLES, Role
+
+ACCOMMODATION = frozenset({Role.UNTERBRINGUNG})
+ACCOMMODATION_NUMBERS = frozenset({Role.UNTERBRINGUNG, Role.STATISTIK, Role.SYSTEMADMINISTRATION})
 
 # (URL name, label, roles that see it); None means every signed-in user.
 NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
@@ -19,6 +22,11 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("cases:case_list", _("Cases"), CASEWORK),
     ("cases:handover_list", _("Handovers"), CASEWORK),
     ("reports:dashboard", _("Key figures"), REPORT_ROLES),
+    ("accommodation:shelter_list", _("Shelters"), ACCOMMODATION_NUMBERS),
+    ("accommodation:resident_list", _("Residents"), ACCOMMODATION),
+    ("accommodation:assignment_list", _("Assignments"), ACCOMMODATION),
+    ("accommodation:figures", _("Accommodation figures"), ACCOMMODATION_NUMBERS),
+    ("accommodation:forecast", _("Forecast"), ACCOMMODATION),
     ("core:user_list", _("Users"), ADMINS),
     ("imports:overview", _("Import and export"), ADMINS),
     ("core:history", _("Change history"), ADMINS),
@@ -38,12 +46,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for name, label, allowed in NAVIGATION:
         if allowed is None or roles & allowed:
-            url = reverse(name)
-            items.append(
-                {
-                    "url": url,
-                    "label": label,
-                    "active": current == name or (name != "core:start" and request.path_info.startswith(url)),
-                }
-            )
+            items.append({"name": name, "url": reverse(name), "label": label, "active": False})
+    # The current page's own item, else the item whose address is the longest prefix of the page's
+    # ("/unterbringung/zahlen/" is "Unterbringungszahlen", not "Unterkünfte" at "/unterbringung/").
+    exact = [item for item in items if item["name"] == current]
+    prefixes = [item for item in items if item["name"] != "core:start" and request.path_info.startswith(item["url"])]
+    chosen = exact or sorted(prefixes, key=lambda item: len(item["url"]), reverse=True)[:1]
+    for item in chosen:
+        item["active"] = True
     return {"navigation": items}

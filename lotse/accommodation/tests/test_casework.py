@@ -52,7 +52,7 @@ def test_it_lists_a_clients_move_into_an_own_tenancy_in_my_work(
     move_out(stay, housing_officer)
     work = queries.worklist_for(caseworker_a, TODAY)
     assert work.moved_into_own_tenancy == [stay]
-    assert work.moved_into_own_tenancy[0].case_id == case.pk
+    assert work.moved_into_own_tenancy[0].case_id == case.pk  # type: ignore[attr-defined]
     assert work.total == 1
     assert queries.worklist_for(colleague_a, TODAY).moved_into_own_tenancy == []
     page = client_for(caseworker_a).get(reverse("cases:worklist")).content.decode()

@@ -61,6 +61,46 @@ IMPORT_URLS = [
 ]
 REPORT_URLS = ["reports:dashboard", "reports:xlsx", "reports:csv", "reports:pdf"]
 REPORTS = frozenset({Role.STATISTIK, Role.TEAMLEITUNG, Role.SYSTEMADMINISTRATION})
+ACCOMMODATION = frozenset({Role.UNTERBRINGUNG})
+# Places and counts, never residents: accommodation staff, statistics, system administration.
+ACCOMMODATION_NUMBERS = frozenset({Role.UNTERBRINGUNG, Role.STATISTIK, Role.SYSTEMADMINISTRATION})
+ACCOMMODATION_URLS = {
+    "accommodation:shelter_list": ACCOMMODATION_NUMBERS,
+    "accommodation:shelter_list_xlsx": ACCOMMODATION_NUMBERS,
+    "accommodation:shelter_detail": ACCOMMODATION_NUMBERS,
+    "accommodation:figures": ACCOMMODATION_NUMBERS,
+    "accommodation:figures_xlsx": ACCOMMODATION_NUMBERS,
+    **dict.fromkeys(
+        [
+            "accommodation:shelter_create",
+            "accommodation:shelter_edit",
+            "accommodation:shelter_residents_xlsx",
+            "accommodation:unit_add",
+            "accommodation:capacity_change",
+            "accommodation:move_in",
+            "accommodation:move_out",
+            "accommodation:move_out_done",
+            "accommodation:resident_list",
+            "accommodation:resident_list_xlsx",
+            "accommodation:resident_detail",
+            "accommodation:forecast",
+            "accommodation:forecast_xlsx",
+            "accommodation:assignment_list",
+            "accommodation:assignment_list_xlsx",
+            "accommodation:assignment_create",
+            "accommodation:assignment_detail",
+            "accommodation:intake_list",
+        ],
+        ACCOMMODATION,
+    ),
+}
+# Which record of ``casework_records`` an accommodation URL's ``pk`` names.
+ACCOMMODATION_RECORD = {
+    "accommodation:move_out": "open_stay_pk",
+    "accommodation:move_out_done": "ended_stay_pk",
+    "accommodation:resident_detail": "resident_pk",
+    "accommodation:assignment_detail": "assignment_pk",
+}
 
 # URL name -> roles that may use it.
 ACCESS: dict[str, frozenset[str]] = {
@@ -78,6 +118,7 @@ ACCESS: dict[str, frozenset[str]] = {
     **dict.fromkeys(CASE_URLS, CASEWORK),
     **dict.fromkeys(IMPORT_URLS, ADMINS),
     **dict.fromkeys(REPORT_URLS, REPORTS),
+    **ACCOMMODATION_URLS,
 }
 # Reachable without signing in: signing in itself, password reset, the language switch.
 AUTH_EXEMPT = {
@@ -117,6 +158,8 @@ def url_for(name: str, subject_pk: int, records: dict[str, object] | None = None
         if name in {"cases:handover_detail", "cases:handover_withdraw"}:
             kwargs["pk"] = records["handover_pk"]
         return reverse(name, kwargs=kwargs)
+    if name.startswith("accommodation:") and "pk" in converters:
+        return reverse(name, kwargs={"pk": (records or {})[ACCOMMODATION_RECORD.get(name, "shelter_pk")]})
     if name.startswith("imports:") and "pk" in converters:
         return reverse(name, kwargs={"pk": (records or {})["import_pk"]})
     if "pk" in converters:
@@ -128,6 +171,7 @@ def casework_records(organisation) -> dict[str, object]:
     """One case of ``organisation`` with a record of every kind, for the URL parameters."""
     import datetime
 
+    from lotse.accommodation import services as accommodation
     from lotse.cases import services
     from lotse.cases.models import CaseClient, Step
     from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory
@@ -166,6 +210,24 @@ def casework_records(organisation) -> dict[str, object]:
     goal = services.add_goal(actor=None, plan=plan, field_of_action="sprache", title="B1 erreichen")
     services.add_step(actor=None, goal=goal, description="Kurs anmelden", responsible="klient")
     handover = services.request_handover(actor=None, case=case, to_organisation=other)
+    shelter = accommodation.create_shelter(
+        actor=None,
+        organisation=organisation,
+        places=3,
+        places_from=day,
+        name="Unterkunft",
+        kind="anschlussunterbringung",
+        municipality=case.municipality,
+    )
+    resident = accommodation.register_resident(actor=None, organisation=organisation, family_name="Karimi")
+    open_stay = accommodation.move_in(actor=None, shelter=shelter, person=resident, on=day)
+    ended_stay = accommodation.move_in(actor=None, shelter=shelter, person=person, on=day)
+    accommodation.move_out(
+        actor=None, occupancy=ended_stay, on=day + datetime.timedelta(days=30), reason="wegzug", expected_version=1
+    )
+    assignment = accommodation.record_assignment(
+        actor=None, organisation=organisation, municipality=case.municipality, date=day, persons=[resident]
+    )
     return {
         "pk": case.pk,
         "person_pk": person.pk,
@@ -178,6 +240,11 @@ def casework_records(organisation) -> dict[str, object]:
         "goal_pk": goal.pk,
         "step_pk": Step.objects.get(goal=goal).pk,
         "handover_pk": handover.pk,
+        "shelter_pk": shelter.pk,
+        "open_stay_pk": open_stay.pk,
+        "ended_stay_pk": ended_stay.pk,
+        "resident_pk": resident.pk,
+        "assignment_pk": assignment.pk,
         "import_pk": ImportRun.objects.create(organisation=organisation, file_names=["a.xlsx"], file_hash="0" * 64).pk,
     }
 
@@ -222,10 +289,26 @@ def test_it_sends_anonymous_users_from_django_admin_to_its_login():
     assert "/django-admin/login/" in response["Location"]
 
 
+@pytest.fixture
+def county_housing_officer(county):
+    """Accommodation staff of the Landratsamt: shelters, residents, assignments, intake obligations."""
+    from lotse.core.tests.factories import UserFactory
+
+    return UserFactory.create(username="unterbringung-lra", organisation=county, roles=[Role.UNTERBRINGUNG])
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "persona",
-    ["caseworker_a", "teamlead_a", "caseworker_b", "statistician", "org_admin_a", "sysadmin"],
+    [
+        "caseworker_a",
+        "teamlead_a",
+        "caseworker_b",
+        "statistician",
+        "org_admin_a",
+        "sysadmin",
+        "county_housing_officer",
+    ],
 )
 def test_it_gives_each_role_only_what_it_may(request, persona, colleague_a):
     user = request.getfixturevalue(persona)
