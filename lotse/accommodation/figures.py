@@ -276,7 +276,7 @@ def compute(
         LEFT JOIN occupied oc ON oc.m = pe.m
         LEFT JOIN this_year ty ON ty.m = pe.m
         LEFT JOIN {t["obligation"]} ob ON ob.municipality_id = pe.m AND ob.year = extract(year FROM %(day)s::date)
-    """  # noqa: S608 -- only the models' table names are put in; values are parameters
+    """
     params = {
         "ids": ids,
         "von": von,
