@@ -1,6 +1,3 @@
-# TEMPORARY NOTE FOR THE PARALLEL WORK OF THIS SESSION (the lead removes it): before you change anything,
-# read /tmp/helper_common.md: how translations, tests and git are handled while several people edit at once.
-
 """Shelters, their places, occupancy, assignments by the county and the intake to plan for.
 
 A shelter's capacity is its places: one row per place, each available from

@@ -1,6 +1,3 @@
-# TEMPORARY NOTE FOR THE PARALLEL WORK OF THIS SESSION (the lead removes it): before you change anything,
-# read /tmp/helper_common.md: how translations, tests and git are handled while several people edit at once.
-
 """Every change to shelters, places, stays and assignments: one transaction, one audit trail.
 
 Bookings lock the shelter row (``select_for_update``) before looking for a

@@ -47,7 +47,7 @@ from lotse.people.models import Person
 
 # Who sees the overview and the shelter pages (numbers only unless they operate the shelter).
 OVERVIEW_ROLES = (Role.UNTERBRINGUNG, Role.STATISTIK, Role.SYSTEMADMINISTRATION)
-HISTORY_LENGTH = 200
+HISTORY_LENGTH = 30
 FORMER_RESIDENTS_SHOWN = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
