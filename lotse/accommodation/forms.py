@@ -14,7 +14,7 @@ from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceB
 from lotse.accommodation.models import Shelter, Unit
 from lotse.accommodation.services import MAX_PLACES
 from lotse.cases.forms import DateField, VersionedForm
-from lotse.core.forms import BootstrapMixin
+from lotse.core.forms import BootstrapMixin, FilterForm
 from lotse.core.models import Municipality
 from lotse.people.choices import Gender
 from lotse.people.dates import parse_partial_date
@@ -34,7 +34,7 @@ def _places_field(label: Any, help_text: Any = "") -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, max_value=MAX_PLACES, help_text=help_text)
 
 
-class ShelterFilterForm(forms.Form):
+class ShelterFilterForm(FilterForm):
     """The overview's reference date and filters (GET); invalid values are ignored, never an error page."""
 
     stichtag = DateField(label=_("Reference date"), required=False)
@@ -53,18 +53,7 @@ class ShelterFilterForm(forms.Form):
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
-
-    def values(self) -> dict[str, Any]:
-        """The valid filters; an invalid one is dropped (the rest still apply)."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        self.style_small()
 
 
 class ShelterForm(VersionedForm):

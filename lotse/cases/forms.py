@@ -23,7 +23,7 @@ from lotse.cases.choices import (
 )
 from lotse.cases.services import TRANSITIONS
 from lotse.core.choices import CASEWORK_ROLES
-from lotse.core.forms import BootstrapMixin
+from lotse.core.forms import BootstrapMixin, FilterForm
 from lotse.core.models import Municipality, Organisation, User
 from lotse.people.choices import (
     Gender,
@@ -433,7 +433,7 @@ class HandoverDeclineForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
     """The case list's search and filters (GET); invalid values are ignored, never an error page."""
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
@@ -469,15 +469,4 @@ class CaseFilterForm(forms.Form):
             ("none", _("without caseworker")),
             *caseworkers,
         ]
-        for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
-
-    def values(self) -> dict[str, Any]:
-        """The valid filters; an invalid one is dropped (the rest still apply)."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        self.style_small()

@@ -162,3 +162,21 @@ class SetPasswordForm(BootstrapMixin, forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FilterForm(forms.Form):
+    """A compact GET filter above a list: small widgets, and only the valid filters are applied."""
+
+    def style_small(self) -> None:
+        for field in self.fields.values():
+            small = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = small
+
+    def values(self) -> dict[str, Any]:
+        """The valid filters; an invalid one is dropped (the rest still apply)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
