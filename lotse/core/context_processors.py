@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.core.choices import ADMIN_ROLES as ADMINS
 from lotse.core.choices import CASEWORK_ROLES as CASEWORK
@@ -23,7 +24,7 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("cases:handover_list", _("Handovers"), CASEWORK),
     ("reports:dashboard", _("Key figures"), REPORT_ROLES),
     ("accommodation:shelter_list", _("Shelters"), ACCOMMODATION_NUMBERS),
-    ("accommodation:resident_list", _("Residents"), ACCOMMODATION),
+    ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), ACCOMMODATION),
     ("accommodation:assignment_list", _("Assignments"), ACCOMMODATION),
     ("accommodation:figures", _("Accommodation figures"), ACCOMMODATION_NUMBERS),
     ("accommodation:forecast", _("Forecast"), ACCOMMODATION),
