@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -27,6 +27,7 @@ from lotse.accommodation.models import AssignedPerson, Assignment, IntakeObligat
 from lotse.core.models import Municipality
 from lotse.people.choices import HousingSituation
 from lotse.people.models import HousingRecord
+from lotse.reports.figures import share
 
 UNKNOWN_REASON = "unbekannt"
 REASON_KEYS = (*MoveOutReason.values, UNKNOWN_REASON)
@@ -54,13 +55,6 @@ FIGURE_KEYS = (
     "zugewiesen_im_jahr",
     "erfuellung",
 )
-
-
-def percent(part: int, whole: int | None) -> Decimal | None:
-    """Percent of ``whole`` with one decimal, rounded half up; None without a whole (or a whole of 0)."""
-    if not whole:
-        return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -102,7 +96,7 @@ class MunicipalityFigures:
 
     @property
     def erfuellung(self) -> Decimal | None:
-        return percent(self.zugewiesen_im_jahr, self.aufnahmeverpflichtung)
+        return share(self.zugewiesen_im_jahr, self.aufnahmeverpflichtung)
 
     def value(self, key: str) -> Any:
         return getattr(self, key)

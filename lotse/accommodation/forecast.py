@@ -25,9 +25,7 @@ from fractions import Fraction
 from typing import Literal
 
 from django.db import connection
-from django.db.models import Q
 
-from lotse.accommodation.choices import FOLLOW_UP_KINDS, PRELIMINARY_KINDS
 from lotse.accommodation.models import ExpectedIntake, Occupancy, Place, Shelter
 from lotse.core.models import Organisation
 
@@ -90,7 +88,7 @@ def round_half_up(value: Fraction) -> int:
 def move_out_rate(move_outs: int, month_end_residents: Sequence[int]) -> Fraction:
     """Move-outs per month divided by the average month-end residents; 0 without any residents."""
     total = sum(month_end_residents)
-    if total == 0 or not month_end_residents:
+    if total == 0:
         return Fraction(0)
     # (move_outs / n) / (total / n) over n months
     return Fraction(move_outs, total)
@@ -133,10 +131,8 @@ def next_months(today: datetime.date, count: int) -> list[datetime.date]:
 
 def shelters_of(organisation: Organisation, group: Group | None = None) -> list[int]:
     shelters = Shelter.objects.filter(organisation=organisation)
-    if group == "vu":
-        shelters = shelters.filter(kind__in=PRELIMINARY_KINDS)
-    elif group == "au":
-        shelters = shelters.filter(kind__in=FOLLOW_UP_KINDS)
+    if group is not None:
+        shelters = shelters.in_group(group)
     return list(shelters.values_list("pk", flat=True))
 
 
@@ -178,7 +174,7 @@ def load_forecast(
     months = next_months(today, horizon)
     days = [today, *basis_days, *(month_end(m) for m in months)]
     places, residents = _counts_on(ids, days)
-    move_outs = Occupancy.objects.filter(Q(place__shelter_id__in=ids), move_out__gte=start, move_out__lt=end).count()
+    move_outs = Occupancy.objects.filter(place__shelter_id__in=ids, move_out__gte=start, move_out__lt=end).count()
     expected_by_month = dict(
         ExpectedIntake.objects.filter(organisation=organisation, month__in=months).values_list("month", "persons")
     )

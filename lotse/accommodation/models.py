@@ -22,6 +22,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accommodation.choices import (
+    FOLLOW_UP_KINDS,
     PRELIMINARY_KINDS,
     Accessibility,
     MoveOutReason,
@@ -84,6 +85,11 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         if organisation_id is None:
             return self.none()
         return self.filter(organisation_id=organisation_id)
+
+    def in_group(self, group: str) -> ShelterQuerySet:
+        """Preliminary accommodation (``"vu"``) or follow-up accommodation (``"au"``)."""
+        kinds = {"vu": PRELIMINARY_KINDS, "au": FOLLOW_UP_KINDS}[group]
+        return self.filter(kind__in=kinds)
 
     def in_operation_on(self, day: datetime.date) -> ShelterQuerySet:
         return self.filter(

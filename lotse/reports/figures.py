@@ -56,9 +56,9 @@ CASE_KEYS = ("faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag")
 FIGURE_KEYS = (*COUNT_KEYS, *SHARE_KEYS, *CASE_KEYS, "abschlussgruende")
 
 
-def share(part: int, whole: int) -> Decimal | None:
-    """Percent of ``whole`` with one decimal, rounded half up; None without a whole."""
-    if whole == 0:
+def share(part: int, whole: int | None) -> Decimal | None:
+    """Percent of ``whole`` with one decimal, rounded half up; None without a whole (None or 0)."""
+    if not whole:
         return None
     return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 

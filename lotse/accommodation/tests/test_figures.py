@@ -9,11 +9,12 @@ import pytest
 
 from lotse.accommodation import services
 from lotse.accommodation.choices import MoveOutReason, ResidenceBasis, ShelterKind
-from lotse.accommodation.figures import REASON_KEYS, figures_overview, municipality_figures, percent
+from lotse.accommodation.figures import REASON_KEYS, figures_overview, municipality_figures
 from lotse.accommodation.models import Shelter
 from lotse.core.models import Municipality, Organisation
 from lotse.people.choices import HousingSituation
 from lotse.people.models import Person
+from lotse.reports.figures import share as percent
 
 D = datetime.date(2024, 6, 15)
 BEFORE = datetime.date(2024, 3, 1)

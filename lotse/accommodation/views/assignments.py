@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lotse.accommodation import figure_exports, services
-from lotse.accommodation.figures import percent
 from lotse.accommodation.models import Assignment, IntakeObligation, Occupancy, Shelter, residents_visible_to
 from lotse.accommodation.planning_forms import (
     AssignmentFilterForm,
@@ -33,6 +32,7 @@ from lotse.core.choices import AccessAction, Role
 from lotse.core.models import Municipality, User
 from lotse.core.services import log_access
 from lotse.people.models import Person
+from lotse.reports.figures import share
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SEARCH_RESULTS = 50
@@ -234,7 +234,7 @@ def intake_rows(year: int) -> list[dict[str, Any]]:
                 "municipality": municipality,
                 "obligation": obligation,
                 "assigned": municipality.assigned,  # type: ignore[attr-defined]
-                "percent": percent(municipality.assigned, obligation),  # type: ignore[attr-defined]
+                "percent": share(municipality.assigned, obligation),  # type: ignore[attr-defined]
             }
         )
     return rows

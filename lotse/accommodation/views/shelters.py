@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from pghistory.models import Events
 
 from lotse.accommodation import exports, services
-from lotse.accommodation.choices import FOLLOW_UP_KINDS, PRELIMINARY_KINDS, ShelterKind
+from lotse.accommodation.choices import PRELIMINARY_KINDS, ShelterKind
 from lotse.accommodation.forms import (
     KIND_GROUP_AU,
     KIND_GROUP_VU,
@@ -36,7 +36,14 @@ from lotse.accommodation.forms import (
     ShelterForm,
     UnitForm,
 )
-from lotse.accommodation.models import Occupancy, Place, Shelter, Unit, accommodation_organisation_id
+from lotse.accommodation.models import (
+    Occupancy,
+    Place,
+    Shelter,
+    ShelterQuerySet,
+    Unit,
+    accommodation_organisation_id,
+)
 from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
 from lotse.core.access import get_visible_or_404, roles_required
 from lotse.core.audit import describe_events, tracked_event_models
@@ -44,6 +51,7 @@ from lotse.core.choices import AccessAction, Role
 from lotse.core.models import Municipality
 from lotse.core.services import ConcurrentEditError, log_access
 from lotse.people.models import Person
+from lotse.reports.figures import share
 
 # Who sees the overview and the shelter pages (numbers only unless they operate the shelter).
 OVERVIEW_ROLES = (Role.UNTERBRINGUNG, Role.STATISTIK, Role.SYSTEMADMINISTRATION)
@@ -71,13 +79,6 @@ def occupied_on(day: datetime.date, ref: str = "shelter") -> Coalesce:
     return _count(Occupancy.objects.filter(**{f"place__{ref}": OuterRef("pk")}).on(day), f"place__{ref}")
 
 
-def occupancy_rate(occupied: int, places: int) -> Decimal | None:
-    """Occupied places in per cent with one decimal; None without places."""
-    if places <= 0:
-        return None
-    return (Decimal(occupied * 100) / Decimal(places)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 @dataclass
 class Totals:
     label: str
@@ -91,7 +92,7 @@ class Totals:
 
     @property
     def rate(self) -> Decimal | None:
-        return occupancy_rate(self.occupied, self.places)
+        return share(self.occupied, self.places)
 
     def add(self, shelter: Any) -> None:
         self.shelters += 1
@@ -113,7 +114,7 @@ class Overview:
         follow_up = Totals(_("of them follow-up accommodation (AU)"))
         for shelter in self.shelters:
             shelter.free_count = shelter.places_count - shelter.occupied_count
-            shelter.rate = occupancy_rate(shelter.occupied_count, shelter.places_count)
+            shelter.rate = share(shelter.occupied_count, shelter.places_count)
             shelter.in_operation = (shelter.in_operation_from is None or shelter.in_operation_from <= self.day) and (
                 shelter.in_operation_to is None or shelter.in_operation_to >= self.day
             )
@@ -136,10 +137,8 @@ def build_overview(user: Any, data: Any) -> tuple[Overview, ShelterFilterForm]:
         shelters = shelters.filter(municipality=municipality)
         texts.append(municipality.name)
     kind = filters.get("kind", "")
-    if kind == KIND_GROUP_VU:
-        shelters = shelters.filter(kind__in=PRELIMINARY_KINDS)
-    elif kind == KIND_GROUP_AU:
-        shelters = shelters.filter(kind__in=FOLLOW_UP_KINDS)
+    if kind in (KIND_GROUP_VU, KIND_GROUP_AU):
+        shelters = shelters.in_group(kind)
     elif kind:
         shelters = shelters.filter(kind=kind)
     if kind:
@@ -183,7 +182,7 @@ def download(content: bytes, filename: str) -> HttpResponse:
 # --- fetching in scope -----------------------------------------------------------------------------------
 
 
-def _shelters() -> QuerySet[Shelter]:
+def _shelters() -> ShelterQuerySet:
     return Shelter.objects.select_related("municipality", "organisation")
 
 
@@ -195,7 +194,7 @@ def visible_shelter(request: HttpRequest, pk: int) -> Shelter:
 def managed_shelter(request: HttpRequest, pk: int) -> Shelter:
     """The shelter if the user's organisation operates it and the user manages its places; else 404."""
     user = actor_of(request)
-    return get_visible_or_404(_shelters().filter(pk__in=Shelter.objects.managed_by(user)), user, pk=pk)
+    return get_visible_or_404(_shelters().managed_by(user), user, pk=pk)
 
 
 def manages(user: Any, shelter: Shelter) -> bool:
@@ -346,7 +345,7 @@ def shelter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "places": totals["p"],
         "occupied": totals["o"],
         "free": totals["p"] - totals["o"],
-        "rate": occupancy_rate(totals["o"], totals["p"]),
+        "rate": share(totals["o"], totals["p"]),
         "units": units,
         "without_unit": without_unit,
         "managed": manages(user, shelter),
