@@ -27,6 +27,8 @@ from lotse.accommodation.planning_forms import (
     IntakeObligationForm,
     name_filter,
 )
+from lotse.accommodation.views.shelters import download
+from lotse.cases.views.common import actor_of
 from lotse.core.access import get_visible_or_404, roles_required
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import Municipality, User
@@ -34,14 +36,7 @@ from lotse.core.services import log_access
 from lotse.people.models import Person
 from lotse.reports.figures import share
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SEARCH_RESULTS = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def may_assign(user: User) -> bool:
@@ -55,7 +50,7 @@ def may_assign(user: User) -> bool:
 def _assignments(request: HttpRequest) -> tuple[AssignmentFilterForm, QuerySet[Assignment]]:
     form = AssignmentFilterForm(request.GET or None)
     assignments = (
-        Assignment.objects.visible_to(_user(request))
+        Assignment.objects.visible_to(actor_of(request))
         .select_related("municipality", "organisation")
         .annotate(person_count=Count("assigned_persons"))
     )
@@ -73,7 +68,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "assignments": list(assignments),
-            "may_assign": may_assign(_user(request)),
+            "may_assign": may_assign(actor_of(request)),
             "xlsx_url": f"{reverse('accommodation:assignment_list_xlsx')}{'?' + query if query else ''}",
         },
     )
@@ -82,14 +77,12 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.UNTERBRINGUNG)
 @require_GET
 def assignment_list_xlsx(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     _form, assignments = _assignments(request)
     chosen = list(assignments.prefetch_related("assigned_persons__person"))
     for assignment in chosen:
         log_access(actor=user, action=AccessAction.EXPORT, record=assignment, request=request)
-    response = HttpResponse(figure_exports.assignments_xlsx(chosen), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="zuweisungen-{timezone.localdate().isoformat()}.xlsx"'
-    return response
+    return download(figure_exports.assignments_xlsx(chosen), f"zuweisungen-{timezone.localdate().isoformat()}.xlsx")
 
 
 def _candidate_groups(user: User, chosen: set[int], query: str) -> list[tuple[str, list[tuple[Person, bool]]]]:
@@ -117,7 +110,7 @@ def _candidate_groups(user: User, chosen: set[int], query: str) -> list[tuple[st
 @roles_required(Role.UNTERBRINGUNG)
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     if not may_assign(user):
         raise Http404
     candidates = residents_visible_to(user)
@@ -158,7 +151,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.UNTERBRINGUNG)
 @require_GET
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     assignment = get_visible_or_404(
         Assignment.objects.select_related("municipality", "organisation", "created_by"), user, pk=pk
     )
@@ -179,7 +172,7 @@ def _year(request: HttpRequest) -> int:
 @roles_required(Role.UNTERBRINGUNG)
 @require_http_methods(["GET", "POST"])
 def intake_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     year = _year(request)
     allowed = may_assign(user)
     if request.method == "POST" and not allowed:

@@ -22,19 +22,14 @@ from lotse.accommodation.figures import MunicipalityFigures, figures_overview, m
 from lotse.accommodation.forecast import MAX_HORIZON, Forecast, Group, basis_window, load_forecast, next_months
 from lotse.accommodation.models import ExpectedIntake
 from lotse.accommodation.planning_forms import ExpectedIntakeForm, FiguresForm, figure_municipalities
+from lotse.accommodation.views.shelters import download
+from lotse.cases.views.common import actor_of
 from lotse.core.access import roles_required
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, User
 
 FIGURE_ROLES = (Role.UNTERBRINGUNG, Role.STATISTIK, Role.SYSTEMADMINISTRATION)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUPS: dict[str, Group] = {"vu": "vu", "au": "au"}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _default_municipality(user: User) -> Municipality | None:
@@ -48,16 +43,10 @@ def _figures_form(request: HttpRequest) -> FiguresForm:
     if not data.get("stichtag"):
         data["stichtag"] = timezone.localdate().isoformat()
     if not data.get("gemeinde"):
-        default = _default_municipality(_user(request))
+        default = _default_municipality(actor_of(request))
         if default is not None:
             data["gemeinde"] = default.ags
     return FiguresForm(data)
-
-
-def _download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _computed(form: FiguresForm) -> tuple[MunicipalityFigures, list[MunicipalityFigures]] | None:
@@ -102,7 +91,7 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
         return render(request, "accommodation/figures.html", {"form": form}, status=400)
     figures, overview = computed
     content = figure_exports.figures_xlsx(figures, overview)
-    return _download(content, f"unterbringung-{figures.municipality.ags}-{figures.stichtag.isoformat()}.xlsx")
+    return download(content, f"unterbringung-{figures.municipality.ags}-{figures.stichtag.isoformat()}.xlsx")
 
 
 def _forecast_request(request: HttpRequest) -> tuple[Group | None, int]:
@@ -145,7 +134,7 @@ def _chart(forecast: Forecast) -> dict[str, Any]:
 @roles_required(Role.UNTERBRINGUNG)
 @require_http_methods(["GET", "POST"])
 def forecast_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     today = timezone.localdate()
     group, horizon = _forecast_request(request)
     months = next_months(today, horizon)
@@ -188,12 +177,12 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.UNTERBRINGUNG)
 @require_GET
 def forecast_xlsx(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     today = timezone.localdate()
     group, horizon = _forecast_request(request)
     forecast = load_forecast(user.organisation, today, group, horizon)
     content = figure_exports.forecast_xlsx(forecast, user.organisation.name, basis_text(forecast))
-    return _download(content, f"kapazitaetsprognose-{user.organisation.short_name}-{today.isoformat()}.xlsx")
+    return download(content, f"kapazitaetsprognose-{user.organisation.short_name}-{today.isoformat()}.xlsx")
 
 
 urlpatterns: list[URLPattern] = [
