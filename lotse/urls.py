@@ -8,8 +8,8 @@ from django.views.i18n import set_language
 from lotse.core.views import auth
 
 # Views reachable without signing in beyond login, password reset and the
-# language switch. Empty for now: the public city map will be the first.
-PUBLIC_ALLOWLIST: list[str] = []
+# language switch: the public city map of the network and its actors' pages.
+PUBLIC_ALLOWLIST: list[str] = ["public:start", "public:map", "public:actor"]
 
 urlpatterns = [
     path("login/", auth.login_view, name="login"),
@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("lotse.imports.urls")),
     path("", include("lotse.reports.urls")),
     path("", include("lotse.accommodation.urls")),
+    path("netzwerk/", include("lotse.network.urls")),
+    path("stadtkarte/", include("lotse.network.public_urls")),
 ]
 
 handler500 = "lotse.core.views.errors.server_error"

@@ -370,6 +370,16 @@ class Referral(VersionedModel):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="referrals")
     date = models.DateField(_("date"))
     to_whom = models.CharField(_("referred to"), max_length=300)
+    # The actor of the network directory referred to, when it is listed there (``to_whom`` then holds its name
+    # as it was at the referral, so the record stays readable if the actor is renamed or removed).
+    actor = models.ForeignKey(
+        "network.Actor",
+        verbose_name=_("actor of the network"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
     field_of_action = models.CharField(_("field of action"), max_length=20, choices=FieldOfAction.choices)
     topic = models.CharField(_("topic"), max_length=300)
     outcome = models.CharField(

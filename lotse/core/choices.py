@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     STATISTIK = "statistik", _("Social planning / statistics")
     ORGANISATIONSADMINISTRATION = "organisationsadministration", _("Organisation administration")
     SYSTEMADMINISTRATION = "systemadministration", _("System administration")
+    # Keeps the network directory and the info sheets (besides volunteer coordination and system administration).
+    NETZWERKPFLEGE = "netzwerkpflege", _("Network directory editing")
 
 
 class AccessAction(models.TextChoices):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lotse.imports",
     "lotse.reports",
     "lotse.accommodation",
+    "lotse.network",
 ]
 
 MIDDLEWARE = [
