@@ -243,6 +243,21 @@ class InfoSheet(VersionedModel):
         return str(self.municipality.name)
 
 
+# Which actors a sheet lists is kept in the history, too (who added or removed whom, and when):
+# pghistory tracks a many-to-many table through a proxy of it.
+@pghistory.track(
+    pghistory.InsertEvent("actor.add"),
+    pghistory.DeleteEvent("actor.remove"),
+    obj_field=pghistory.ObjForeignKey(related_name="+", related_query_name="+"),
+    model_name="InfoSheetActorEvent",
+)
+class InfoSheetActor(InfoSheet.actors.through):  # type: ignore[name-defined]
+    class Meta:
+        proxy = True
+        verbose_name = _("actor listed on an info sheet")
+        verbose_name_plural = _("actors listed on info sheets")
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class InfoSheetBlock(VersionedModel):
     """One text block of a sheet (a welcome, emergency numbers, ...); its texts are per language."""
