@@ -25,6 +25,7 @@ from lotse.cases.services import TRANSITIONS
 from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.forms import BootstrapMixin, FilterForm
 from lotse.core.models import Municipality, Organisation, User
+from lotse.network.models import Actor
 from lotse.people.choices import (
     Gender,
     HousingSituation,
@@ -312,11 +313,50 @@ class ContactEntryForm(BootstrapMixin, forms.Form):
         return cleaned
 
 
+class NetworkActorField(forms.ModelChoiceField["Actor"]):
+    """An actor of the network directory, grouped by category, named with its municipality."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.municipality.name})"
+
+
 class ReferralForm(BootstrapMixin, forms.Form):
     date = DateField(label=_("Date"), initial=_today)
-    to_whom = forms.CharField(label=_("Referred to"), max_length=300, help_text=_("Service, office or person."))
+    network_actor = NetworkActorField(
+        queryset=Actor.objects.none(),
+        label=_("Actor of the network"),
+        required=False,
+        empty_label=_("– not in the directory –"),
+        help_text=_("Choose the service from the network directory, or name it below."),
+    )
+    to_whom = forms.CharField(
+        label=_("Referred to"),
+        max_length=300,
+        required=False,
+        help_text=_("Service, office or person; filled in from the directory when an actor is chosen."),
+    )
     field_of_action = forms.ChoiceField(label=_("Field of action"), choices=FieldOfAction.choices)
     topic = forms.CharField(label=_("Topic"), max_length=300)
+
+    def __init__(self, *args: Any, actors: QuerySet[Actor], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["network_actor"]
+        assert isinstance(field, NetworkActorField)
+        field.queryset = actors.select_related("category", "municipality").order_by("category__position", "name")
+        # One group per category, as in the directory.
+        groups: dict[str, list[tuple[Any, str]]] = {}
+        for actor in field.queryset:
+            groups.setdefault(actor.category.name, []).append((actor.pk, field.label_from_instance(actor)))
+        field.choices = [("", field.empty_label or ""), *groups.items()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        actor = cleaned.get("network_actor")
+        if actor is not None and not cleaned.get("to_whom", "").strip():
+            cleaned["to_whom"] = actor.name
+        if actor is None and not cleaned.get("to_whom", "").strip() and not self.has_error("network_actor"):
+            self.add_error("to_whom", _("Choose an actor of the network or name whom the client was referred to."))
+        return cleaned
 
 
 class ReferralOutcomeForm(VersionedForm):

@@ -44,6 +44,7 @@ from lotse.cases.models import (
 from lotse.core.choices import CASEWORK_ROLES
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
+from lotse.network.models import Actor
 from lotse.people import services as people_services
 from lotse.people.choices import Relationship
 from lotse.people.dates import not_in_future
@@ -525,13 +526,22 @@ def add_referral(
     to_whom: str,
     field_of_action: str,
     topic: str,
+    network_actor: Actor | None = None,
 ) -> Referral:
+    """Record a referral; ``network_actor`` names the service in the network directory (``to_whom`` keeps its name)."""
     check_may_edit(actor, case.organisation_id)
     _check_open(case)
     not_in_future(date, _("The date of the referral"))
+    to_whom = to_whom.strip() or (network_actor.name if network_actor is not None else "")
     with transaction.atomic(), audit_context(actor):
         referral = Referral(
-            case=case, date=date, to_whom=to_whom, field_of_action=field_of_action, topic=topic, created_by=actor
+            case=case,
+            date=date,
+            to_whom=to_whom,
+            actor=network_actor,
+            field_of_action=field_of_action,
+            topic=topic,
+            created_by=actor,
         )
         referral.full_clean()
         referral.save()

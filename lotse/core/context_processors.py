@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("accommodation:assignment_list", _("Assignments"), ACCOMMODATION),
     ("accommodation:figures", _("Accommodation figures"), ACCOMMODATION_NUMBERS),
     ("accommodation:forecast", _("Forecast"), ACCOMMODATION),
+    ("network:actor_list", _("Network"), None),
     ("core:user_list", _("Users"), ADMINS),
     ("imports:overview", _("Import and export"), ADMINS),
     ("core:history", _("Change history"), ADMINS),

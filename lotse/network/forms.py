@@ -11,9 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lotse.cases.forms import VersionedForm
-from lotse.core.forms import FilterForm
+from lotse.core.forms import FilterForm, _style
 from lotse.core.models import Municipality
-from lotse.network.choices import Accessibility, OrganisationType, TargetGroup
+from lotse.network.choices import (
+    MASTER_LANGUAGE,
+    PUBLIC_LANGUAGES,
+    RTL_LANGUAGES,
+    Accessibility,
+    OrganisationType,
+    TargetGroup,
+)
 from lotse.network.models import ActorCategory
 from lotse.people.vocabulary import language_choices
 
@@ -154,3 +161,62 @@ class ActorFilterForm(FilterForm):
         if "municipality" in values:
             actors = actors.filter(municipality=values["municipality"])
         return actors
+
+
+class CategoryForm(VersionedForm):
+    """A category of the directory, named in German and in the other public languages."""
+
+    name = forms.CharField(label=_("Name (German)"), max_length=100)
+    slug = forms.RegexField(
+        label=_("Code"),
+        regex=r"^[a-z0-9][a-z0-9_-]{0,39}$",
+        max_length=40,
+        help_text=_("Used in the address of the city map's filter, e.g. “sprache-bildung”."),
+        error_messages={
+            "invalid": _(
+                "The code may contain lower-case letters, digits, hyphens and underscores (at most 40 characters)."
+            )
+        },
+    )
+    position = forms.IntegerField(label=_("Position in lists"), min_value=0, max_value=1000, initial=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, name, _rtl in PUBLIC_LANGUAGES:
+            if code == MASTER_LANGUAGE:
+                continue
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name in %(language)s") % {"language": name},
+                max_length=100,
+                required=False,
+                widget=forms.TextInput(attrs={"lang": code, "dir": "rtl" if code in RTL_LANGUAGES else "ltr"}),
+            )
+        for code, _name, _rtl in PUBLIC_LANGUAGES:
+            if code != MASTER_LANGUAGE:
+                _style(self.fields[f"name_{code}"])
+
+    def category_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        translations = {
+            code: data[f"name_{code}"].strip()
+            for code, _name, _rtl in PUBLIC_LANGUAGES
+            if code != MASTER_LANGUAGE and data.get(f"name_{code}", "").strip()
+        }
+        return {
+            "name": data["name"].strip(),
+            "slug": data["slug"],
+            "position": data["position"],
+            "translations": translations,
+        }
+
+    @staticmethod
+    def initial_for(category: ActorCategory) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "name": category.name,
+            "slug": category.slug,
+            "position": category.position,
+            "version": category.version,
+        }
+        for code, text in (category.translations or {}).items():
+            initial[f"name_{code}"] = text
+        return initial

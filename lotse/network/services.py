@@ -127,3 +127,10 @@ def update_category(
             setattr(category, name, value)
         category.full_clean(validate_unique=True)
         return save_versioned(category, expected_version, list(fields))
+
+
+def delete_category(*, actor: User | None, category: ActorCategory) -> None:
+    """Remove a category without actors (ProtectedError while actors are still in it)."""
+    check_edits_network(actor)
+    with transaction.atomic(), audit_context(actor):
+        category.delete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -1031,7 +1032,7 @@ def test_it_records_a_referral_and_its_outcome(case, caseworker_a):
 
 
 def test_it_refuses_a_referral_in_the_future_or_in_a_closed_case(case, caseworker_a):
-    kwargs = {"to_whom": "Jobcenter", "field_of_action": FieldOfAction.ARBEIT, "topic": "Vermittlung"}
+    kwargs: dict[str, Any] = {"to_whom": "Jobcenter", "field_of_action": FieldOfAction.ARBEIT, "topic": "Vermittlung"}
     with refused_with("The date of the referral cannot be in the future."):
         services.add_referral(actor=caseworker_a, case=case, date=TODAY + days(1), **kwargs)
     close(case, caseworker_a)

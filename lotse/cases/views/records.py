@@ -17,6 +17,7 @@ from lotse.cases.views.cases import case_page_context
 from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_after_conflict, form_page
 from lotse.core.access import roles_required
 from lotse.core.services import ConcurrentEditError
+from lotse.network.models import Actor
 from lotse.people.models import Person
 
 
@@ -87,10 +88,11 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
-    form = ReferralForm(request.POST or None)
+    user = actor_of(request)
+    form = ReferralForm(request.POST or None, actors=Actor.objects.visible_to(user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_referral(actor=actor_of(request), case=case, **form.cleaned_data)
+            services.add_referral(actor=user, case=case, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
