@@ -25,6 +25,17 @@ from lotse.network.models import ActorCategory
 from lotse.people.vocabulary import language_choices
 
 
+class CoordinateField(forms.DecimalField):
+    """Degrees as pasted from a map (48.8975) or typed the German way (48,8975)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class ActorForm(VersionedForm):
     """Create or edit an actor. The import checks each row of a list with this form, too."""
 
@@ -54,7 +65,7 @@ class ActorForm(VersionedForm):
     )
     town = forms.CharField(label=_("Town"), max_length=100, required=False)
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"))
-    latitude = forms.DecimalField(
+    latitude = CoordinateField(
         label=_("Latitude"),
         required=False,
         max_digits=8,
@@ -62,7 +73,7 @@ class ActorForm(VersionedForm):
         min_value=Decimal(-90),
         max_value=Decimal(90),
     )
-    longitude = forms.DecimalField(
+    longitude = CoordinateField(
         label=_("Longitude"),
         required=False,
         max_digits=9,

@@ -1,0 +1,273 @@
+"""The network directory inside Lotse: who sees and edits actors, search and filters, history, referrals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lotse.cases.models import Referral
+from lotse.cases.tests.factories import actor_of, events_of, frozen_today, open_case_for, refused_with
+from lotse.conftest import client_for
+from lotse.core.services import ConcurrentEditError
+from lotse.network import services
+from lotse.network.models import Actor, ActorCategory
+
+pytestmark = pytest.mark.django_db
+
+
+def actor_post(actor: Actor | None = None, **changes: Any) -> dict[str, Any]:
+    data = {
+        "name": "Migrationsberatung Weststadt",
+        "category": ActorCategory.objects.get(slug="beratung").pk,
+        "organisation_type": "wohlfahrtsverband",
+        "services": "Beratung zu Aufenthalt, Familiennachzug und Behördenpost",
+        "target_groups": ["gefluechtete", "familien"],
+        "languages": ["ar", "de", "fa"],
+        "street": "Solitudestraße 12",
+        "postcode": "71638",
+        "town": "Ludwigsburg",
+        "municipality": "",
+        "latitude": "48,8931",
+        "longitude": "9,1791",
+        "opening_hours": "Mo-Do 9-12 Uhr",
+        "contact_person": "Frau R. Haddad",
+        "phone": "07141 555-0123",
+        "email": "mbe@example.org",
+        "website": "example.org/mbe",
+        "accessibility": "barrierefrei",
+        "appointment_needed": "on",
+        "is_public": "on",
+        "version": actor.version if actor else "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_it_lets_the_volunteer_coordination_add_an_actor_with_every_field(network_editor, municipality_lb):
+    response = client_for(network_editor).post(
+        reverse("network:actor_create"), actor_post(municipality=municipality_lb.pk)
+    )
+    actor = Actor.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("network:actor_detail", args=[actor.pk])
+    assert (actor.name, actor.category.slug, actor.organisation_type) == (
+        "Migrationsberatung Weststadt",
+        "beratung",
+        "wohlfahrtsverband",
+    )
+    assert actor.target_groups == ["gefluechtete", "familien"]
+    assert actor.languages == ["ar", "de", "fa"]
+    assert (actor.latitude, actor.longitude) == (Decimal("48.893100"), Decimal("9.179100"))
+    assert actor.website == "https://example.org/mbe"
+    assert actor.appointment_needed and actor.is_public
+    assert actor.municipality == municipality_lb
+    assert actor_of(events_of(actor).get()) == network_editor.pk
+
+
+def test_it_lets_the_network_editor_role_and_system_administration_edit(network_keeper, sysadmin, actor_factory):
+    actor = actor_factory(name="Sprachcafé")
+    for user in (network_keeper, sysadmin):
+        actor.refresh_from_db()
+        response = client_for(user).post(
+            reverse("network:actor_edit", args=[actor.pk]),
+            actor_post(actor, name=f"Sprachcafé {user.username}", municipality=actor.municipality_id),
+        )
+        assert response.status_code == 302, user.username
+    actor.refresh_from_db()
+    assert actor.name == "Sprachcafé sysadmin"
+    assert actor.version == 3
+    assert [actor_of(e) for e in events_of(actor)][1:] == [network_keeper.pk, sysadmin.pk]
+
+
+def test_it_refuses_editing_to_caseworkers_and_lets_them_read_the_whole_directory(caseworker_a, actor_factory):
+    public = actor_factory(name="Jobcenter")
+    internal = actor_factory(name="Schutzwohnung", is_public=False)
+    client = client_for(caseworker_a)
+    assert client.get(reverse("network:actor_edit", args=[public.pk])).status_code == 403
+    assert (
+        client.post(reverse("network:actor_create"), actor_post(municipality=public.municipality_id)).status_code == 403
+    )
+    assert client.post(reverse("network:actor_delete", args=[public.pk])).status_code == 403
+    assert Actor.objects.count() == 2
+    page = client.get(reverse("network:actor_list")).content.decode()
+    assert "Jobcenter" in page and "Schutzwohnung" in page
+    detail = client.get(reverse("network:actor_detail", args=[internal.pk])).content.decode()
+    assert "Schutzwohnung" in detail
+    # Only editors see the change history and the remove button.
+    assert "Change history" not in detail and reverse("network:actor_delete", args=[internal.pk]) not in detail
+
+
+def test_it_refuses_bad_input_with_a_message_and_changes_nothing(network_editor, municipality_lb):
+    client = client_for(network_editor)
+    cases = {
+        "postcode": ("7163", "A postal code has five digits."),
+        "email": ("mbe-at-example", "Enter a valid email address."),
+        "latitude": ("95.5", "Ensure this value is less than or equal to 90."),
+    }
+    for field, (value, message) in cases.items():
+        response = client.post(
+            reverse("network:actor_create"),
+            actor_post(municipality=municipality_lb.pk, **{field: value}),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 200, field
+        assert response.context["form"].errors[field] == [message], field
+    response = client.post(
+        reverse("network:actor_create"),
+        actor_post(municipality=municipality_lb.pk, longitude=""),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.context["form"].errors["longitude"] == ["Give both latitude and longitude, or neither."]
+    assert not Actor.objects.exists()
+
+
+def test_it_refuses_a_second_actor_of_the_same_name_in_a_municipality(network_editor, actor_factory):
+    existing = actor_factory(name="Stadtbibliothek")
+    with refused_with("The directory already lists “Stadtbibliothek” in this municipality."):
+        services.create_actor(
+            actor=network_editor, name="Stadtbibliothek", category=existing.category, municipality=existing.municipality
+        )
+    assert Actor.objects.count() == 1
+
+
+def test_it_detects_a_concurrent_edit_and_keeps_the_first(network_editor, network_keeper, actor_factory):
+    actor = actor_factory(name="Tafelladen")
+    stale = actor.version
+    services.update_actor(actor=network_keeper, record=actor, expected_version=stale, phone="07141 555-0999")
+    with pytest.raises(ConcurrentEditError):
+        services.update_actor(actor=network_editor, record=actor, expected_version=stale, phone="07141 555-0000")
+    response = client_for(network_editor).post(
+        reverse("network:actor_edit", args=[actor.pk]),
+        actor_post(actor, name="Tafelladen", version=stale, phone="0000", municipality=actor.municipality_id),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    actor.refresh_from_db()
+    assert actor.phone == "07141 555-0999"
+
+
+def test_it_searches_with_german_stemming_and_filters(caseworker_a, actor_factory, municipality_other):
+    beratung = actor_factory(name="Frauenberatung", services="Beratungen für Frauen", languages=["de", "tr"])
+    kurs = actor_factory(
+        name="Volkshochschule",
+        category=ActorCategory.objects.get(slug="sprache-bildung"),
+        services="Integrationskurse und Sprachkurse",
+        languages=["de", "uk"],
+        municipality=municipality_other,
+    )
+    client = client_for(caseworker_a)
+
+    def names(**query) -> list[str]:
+        response = client.get(reverse("network:actor_list"), query)
+        return [a.name for a in response.context["page"]]
+
+    assert names(q="Beratung") == ["Frauenberatung"]
+    assert names(q="sprachkurs") == ["Volkshochschule"]
+    assert names(q="volkshoch") == ["Volkshochschule"]
+    assert names(category="sprache-bildung") == ["Volkshochschule"]
+    assert names(language="tr") == ["Frauenberatung"]
+    assert names(municipality=municipality_other.ags) == ["Volkshochschule"]
+    # An invalid filter is ignored, the others still apply.
+    assert names(category="gibt-es-nicht", language="uk") == ["Volkshochschule"]
+    assert sorted(names()) == sorted([beratung.name, kurs.name])
+
+
+def test_it_lists_the_directory_in_a_fixed_number_of_queries(caseworker_a, actor_factory):
+    actor_factory()
+    client = client_for(caseworker_a)
+    client.get(reverse("network:actor_list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("network:actor_list"))
+    for _ in range(30):
+        actor_factory()
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("network:actor_list"), {"q": "Beratung"})
+    assert len(many) == len(one)
+
+
+def test_it_keeps_the_history_of_an_actor_and_removes_it_keeping_referrals(network_editor, caseworker_a, actor_factory):
+    actor = actor_factory(name="Schuldnerberatung")
+    case = open_case_for(caseworker_a)
+    with frozen_today():
+        client_for(caseworker_a).post(
+            reverse("cases:referral_add", args=[case.pk]),
+            {
+                "date": "2025-03-01",
+                "network_actor": actor.pk,
+                "to_whom": "",
+                "field_of_action": "finanzen",
+                "topic": "Schulden",
+            },
+        )
+    referral = Referral.objects.get()
+    assert (referral.actor, referral.to_whom) == (actor, "Schuldnerberatung")
+    detail = client_for(network_editor).get(reverse("network:actor_detail", args=[actor.pk]))
+    assert detail.context["referral_count"] == 1
+    response = client_for(network_editor).post(reverse("network:actor_delete", args=[actor.pk]))
+    assert response.status_code == 302
+    assert not Actor.objects.exists()
+    referral.refresh_from_db()
+    assert (referral.actor, referral.to_whom) == (None, "Schuldnerberatung")
+    assert [e.pgh_label for e in events_of(Actor, actor.pk)] == ["insert", "delete"]
+
+
+def test_it_records_a_referral_by_free_text_or_refuses_one_without_either(caseworker_a):
+    case = open_case_for(caseworker_a)
+    client = client_for(caseworker_a)
+    url = reverse("cases:referral_add", args=[case.pk])
+    base = {"date": "2025-03-01", "field_of_action": "arbeit_ausbildung", "topic": "Bewerbung"}
+    with frozen_today():
+        response = client.post(url, {**base, "network_actor": "", "to_whom": ""}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.context["form"].errors["to_whom"] == [
+            "Choose an actor of the network or name whom the client was referred to."
+        ]
+        assert not Referral.objects.exists()
+        client.post(url, {**base, "network_actor": "", "to_whom": "Bäckerei Maier"})
+    referral = Referral.objects.get()
+    assert (referral.actor, referral.to_whom) == (None, "Bäckerei Maier")
+
+
+def test_it_shows_the_linked_actor_on_the_case(caseworker_a, actor_factory):
+    actor = actor_factory(name="Jugendmigrationsdienst")
+    case = open_case_for(caseworker_a)
+    with frozen_today():
+        response = client_for(caseworker_a).get(reverse("cases:referral_add", args=[case.pk]))
+        assert "Jugendmigrationsdienst (Ludwigsburg)" in response.content.decode()
+        client_for(caseworker_a).post(
+            reverse("cases:referral_add", args=[case.pk]),
+            {"date": "2025-03-01", "network_actor": actor.pk, "field_of_action": "bildung", "topic": "Schule"},
+        )
+        page = client_for(caseworker_a).get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert reverse("network:actor_detail", args=[actor.pk]) in page
+
+
+def test_it_lets_system_administration_add_a_category_named_in_every_language(sysadmin, network_editor):
+    data = {
+        "name": "Gesundheit",
+        "slug": "gesundheit",
+        "position": "70",
+        "name_en": "Health",
+        "name_ar": "الصحة",
+        "version": "",
+    }
+    assert client_for(network_editor).post(reverse("network:category_create"), data).status_code == 403
+    response = client_for(sysadmin).post(reverse("network:category_create"), data)
+    assert response.status_code == 302
+    category = ActorCategory.objects.get(slug="gesundheit")
+    assert category.translations == {"en": "Health", "ar": "الصحة"}
+    assert (category.label("ar"), category.label("tr"), category.label("de")) == ("الصحة", "Gesundheit", "Gesundheit")
+    response = client_for(sysadmin).post(reverse("network:category_create"), {**data, "name": "Gesundheit 2"})
+    assert response.status_code == 200
+    assert ActorCategory.objects.filter(slug="gesundheit").count() == 1
+
+
+def test_it_keeps_a_category_with_actors(sysadmin, actor_factory):
+    actor = actor_factory()
+    response = client_for(sysadmin).post(reverse("network:category_delete", args=[actor.category_id]))
+    assert response.status_code == 302
+    assert ActorCategory.objects.filter(pk=actor.category_id).exists()
