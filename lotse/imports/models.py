@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import Role
 from lotse.core.models import Organisation
+from lotse.network.models import is_network_editor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -24,21 +25,41 @@ class ImportStatus(models.TextChoices):
     DISCARDED = "verworfen", _("discarded")
 
 
+class ImportKind(models.TextChoices):
+    """What was uploaded: a Lotse workbook of casework, or a list of actors for the network directory."""
+
+    WORKBOOK = "arbeitsmappe", _("casework workbook")
+    ACTORS = "akteure", _("list of actors")
+
+
 class ImportRunQuerySet(models.QuerySet["ImportRun"]):
     def visible_to(self, user: User | AnonymousUser) -> ImportRunQuerySet:
-        """Organisation administrators see their organisation's imports, system administrators all."""
+        """System administrators see every import. Organisation administrators see their organisation's
+        workbooks, network editors the actor lists uploaded in their organisation."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.has_role(Role.SYSTEMADMINISTRATION):
             return self.all()
+        kinds: list[str] = []
         if user.has_role(Role.ORGANISATIONSADMINISTRATION):
-            return self.filter(organisation_id=user.organisation_id)
-        return self.none()
+            kinds.append(ImportKind.WORKBOOK)
+        if is_network_editor(user):
+            kinds.append(ImportKind.ACTORS)
+        if not kinds:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id, kind__in=kinds)
+
+    def workbooks(self) -> ImportRunQuerySet:
+        return self.filter(kind=ImportKind.WORKBOOK)
+
+    def actor_lists(self) -> ImportRunQuerySet:
+        return self.filter(kind=ImportKind.ACTORS)
 
 
 class ImportRun(models.Model):
     """One upload. Its file is kept only until it is committed or discarded (it holds personal data)."""
 
+    kind = models.CharField(_("kind"), max_length=15, choices=ImportKind.choices, default=ImportKind.WORKBOOK)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="import_runs"
     )
@@ -74,6 +95,7 @@ class ImportRun(models.Model):
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="import_kind_valid"),
             # A file is kept only while it waits to be committed.
             models.CheckConstraint(
                 condition=Q(status=ImportStatus.CHECKED) | Q(content__isnull=True), name="import_content_only_pending"

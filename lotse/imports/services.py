@@ -41,7 +41,8 @@ def _unpack(content: bytes) -> list[Source]:
 def earlier_commit(organisation: Organisation, file_hash: str) -> ImportRun | None:
     """The last committed import of exactly this file into the organisation."""
     return (
-        ImportRun.objects.filter(organisation=organisation, file_hash=file_hash, status=ImportStatus.COMMITTED)
+        ImportRun.objects.workbooks()
+        .filter(organisation=organisation, file_hash=file_hash, status=ImportStatus.COMMITTED)
         .select_related("committed_by")
         .order_by("-committed_at")
         .first()
@@ -72,7 +73,7 @@ def commit_run(*, actor: User, run: ImportRun) -> ImportReport:
     if not may_import_into(actor, run.organisation):
         raise PermissionDenied
     with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        locked = ImportRun.objects.workbooks().select_for_update().get(pk=run.pk)
         if locked.status != ImportStatus.CHECKED or locked.content is None:
             raise ValidationError(_("This import has already been committed or discarded."))
         report = import_workbook(
@@ -93,7 +94,7 @@ def discard_run(*, actor: User, run: ImportRun) -> None:
     if not may_import_into(actor, run.organisation):
         raise PermissionDenied
     with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        locked = ImportRun.objects.workbooks().select_for_update().get(pk=run.pk)
         if locked.status != ImportStatus.CHECKED:
             raise ValidationError(_("This import has already been committed or discarded."))
         locked.status = ImportStatus.DISCARDED

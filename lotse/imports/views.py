@@ -55,7 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("imports:detail", pk=run.pk)
-    runs = ImportRun.objects.visible_to(user).select_related("organisation", "uploaded_by", "committed_by")
+    runs = ImportRun.objects.workbooks().visible_to(user).select_related("organisation", "uploaded_by", "committed_by")
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -71,7 +71,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*ADMINS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_visible_or_404(ImportRun.objects.select_related("organisation", "uploaded_by"), request.user, pk=pk)
+    run = get_visible_or_404(
+        ImportRun.objects.workbooks().select_related("organisation", "uploaded_by"), request.user, pk=pk
+    )
     report = ImportReport.from_json(run.report)
     earlier = services.earlier_commit(run.organisation, run.file_hash)
     counts = [(sheet, counts) for sheet, counts in report.counts.items() if sheet not in SUMMARY_SHEETS]
@@ -94,7 +96,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*ADMINS)
 @require_POST
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_visible_or_404(ImportRun.objects.select_related("organisation"), request.user, pk=pk)
+    run = get_visible_or_404(ImportRun.objects.workbooks().select_related("organisation"), request.user, pk=pk)
     try:
         report = services.commit_run(actor=_user(request), run=run)
     except ValidationError as error:
@@ -112,7 +114,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*ADMINS)
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_visible_or_404(ImportRun.objects.select_related("organisation"), request.user, pk=pk)
+    run = get_visible_or_404(ImportRun.objects.workbooks().select_related("organisation"), request.user, pk=pk)
     try:
         services.discard_run(actor=_user(request), run=run)
     except ValidationError as error:

@@ -1,0 +1,939 @@
+"""The actor import: the list of institutions a city keeps today (CSV or XLSX) into the directory.
+
+1. Read: the first sheet of a workbook (or the one named "Akteure"), or a CSV
+   file (UTF-8 with or without BOM, or Windows-1252 as Excel writes it; ``;``
+   or ``,``). The header row names the columns in German, with the synonyms
+   lists use ("Einrichtung" for "Name", "AGS" for "Gemeinde", ...).
+2. Map: each cell as people type it (a category's name, "Ja"/"x", a decimal
+   comma, a language's German name, a municipality's name or AGS) becomes the
+   input of :class:`~lotse.network.forms.ActorForm`, which checks the row with
+   the messages of the form.
+3. Plan: an actor is known by its name and municipality. A row names a new
+   actor (created), one in the directory (updated: only the cells that differ,
+   and only the columns the list has), or changes nothing (unchanged), so
+   importing the same list twice changes nothing.
+4. Commit: every row in one transaction through the directory's services,
+   with the importing user in the change history; any problem leaves the
+   directory as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gettext as gettext_module
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import IO, Any
+
+import pycountry
+import python_calamine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from lotse.core.models import Municipality, User
+from lotse.core.services import ConcurrentEditError, audit_context
+from lotse.imports.cells import CellError, code, code_list, display, fold_code, multiline_text, text
+from lotse.imports.cells import ags as parse_ags
+from lotse.imports.engine import ImportReport
+from lotse.imports.export import _write as write_sheet
+from lotse.imports.models import ImportKind, ImportRun, ImportStatus
+from lotse.imports.workbook import (
+    _UNREADABLE,
+    HEADER_SEARCH_ROWS,
+    OLE_MAGIC,
+    XLSX_MAGIC,
+    Column,
+    Problem,
+    SheetSpec,
+    detect_encoding,
+    normalise_header,
+)
+from lotse.network import services
+from lotse.network.choices import Accessibility, OrganisationType, TargetGroup
+from lotse.network.forms import ActorForm
+from lotse.network.models import Actor, ActorCategory
+from lotse.network.services import ACTOR_FIELDS, check_edits_network
+
+SHEET_NAME = "Akteure"
+NOTES_SHEET = "Hinweise"
+# A directory has some hundred actors; a longer list is most likely the wrong file.
+MAX_ROWS = 5000
+# Where a list separates several values in one cell (as the workbook import does).
+_SEPARATORS = re.compile(r"[,;/|\n]")
+_COORDINATE_PLACES = Decimal("0.000001")
+YES = "Ja"
+NO = "Nein"
+_YES_WORDS = frozenset({"ja", "j", "x", "yes", "y", "1", "wahr", "true", "✓", "✔"})
+_NO_WORDS = frozenset({"", "nein", "n", "no", "0", "falsch", "false", "-"})
+# Languages lists name that ISO 639-1 has no code of their own for.
+LANGUAGE_ALIASES = {"Farsi": "fa", "Dari": "fa", "Griechisch": "el", "Kastilisch": "es"}
+TARGET_GROUP_ALIASES = {
+    "Kinder": TargetGroup.KINDER_JUGENDLICHE,
+    "Jugendliche": TargetGroup.KINDER_JUGENDLICHE,
+    "Kinder und Jugendliche": TargetGroup.KINDER_JUGENDLICHE,
+    "Seniorinnen und Senioren": TargetGroup.SENIOREN,
+    "Geflüchtete Menschen": TargetGroup.GEFLUECHTETE,
+    "Flüchtlinge": TargetGroup.GEFLUECHTETE,
+    "Migranten": TargetGroup.NEUZUGEWANDERTE,
+}
+ACCESSIBILITY_ALIASES = {
+    "ja": Accessibility.BARRIEREFREI,
+    "x": Accessibility.BARRIEREFREI,
+    "nein": Accessibility.NICHT,
+    "teilweise barrierefrei": Accessibility.TEILWEISE,
+    "nicht barrierefrei": Accessibility.NICHT,
+}
+
+
+@dataclass(frozen=True)
+class ActorColumn:
+    """One column of the list: its German header (as the template writes it), the synonyms lists use."""
+
+    header: str
+    field: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+
+COLUMNS: tuple[ActorColumn, ...] = (
+    ActorColumn("Name", "name", ("Einrichtung", "Akteur", "Bezeichnung", "Name der Einrichtung"), required=True),
+    ActorColumn("Kategorie", "category", ("Kategorien", "Bereich", "Rubrik"), required=True),
+    ActorColumn(
+        "Art der Organisation",
+        "organisation_type",
+        ("Träger-Typ", "Trägertyp", "Trägerart", "Art des Trägers", "Organisationsart", "Organisationstyp", "Typ"),
+    ),
+    ActorColumn("Angebote", "services", ("Leistungen", "Angebot", "Beratungsangebote", "Beratungsangebot")),
+    ActorColumn("Zielgruppen", "target_groups", ("Zielgruppe",)),
+    ActorColumn("Sprachen", "languages", ("Sprache", "Beratungssprachen", "Beratungssprache")),
+    ActorColumn("Straße", "street", ("Straße und Hausnummer", "Straße, Hausnummer", "Adresse", "Anschrift")),
+    ActorColumn("PLZ", "postcode", ("Postleitzahl",)),
+    ActorColumn("Ort", "town", ("Wohnort", "Ortsteil")),
+    ActorColumn("Gemeinde", "municipality", ("AGS", "Gemeindeschlüssel", "Kommune"), required=True),
+    ActorColumn("Breitengrad", "latitude", ("Lat", "Latitude", "Breite", "geografische Breite")),
+    ActorColumn("Längengrad", "longitude", ("Lon", "Lng", "Long", "Longitude", "Länge", "geografische Länge")),
+    ActorColumn("Öffnungszeiten", "opening_hours", ("Sprechzeiten", "Öffnungs- und Sprechzeiten")),
+    ActorColumn(
+        "Ansprechperson",
+        "contact_person",
+        ("Kontaktperson", "Ansprechpartner", "Ansprechpartnerin", "Ansprechpartner/in"),
+    ),
+    ActorColumn("Telefon", "phone", ("Tel", "Tel.", "Telefonnummer")),
+    ActorColumn("E-Mail", "email", ("Email", "Mail", "E-Mail-Adresse")),
+    ActorColumn("Website", "website", ("Internet", "Internetseite", "Webseite", "Homepage", "URL")),
+    ActorColumn("Barrierefreiheit", "accessibility", ("barrierefrei", "Zugang")),
+    ActorColumn(
+        "Termin nötig", "appointment_needed", ("Terminvereinbarung", "Termin", "Termin erforderlich", "nur mit Termin")
+    ),
+    ActorColumn("Öffentlich", "is_public", ("Veröffentlichen", "veröffentlicht", "öffentlich sichtbar")),
+)
+BY_FIELD = {column.field: column for column in COLUMNS}
+# The sheet as the template and the export write it (header row in bold, through the workbook export).
+ACTOR_SHEET = SheetSpec(SHEET_NAME, tuple(Column(column.header, column.required) for column in COLUMNS))
+EXAMPLE_ROW: dict[str, Any] = {
+    "name": "Migrationsberatung für erwachsene Zugewanderte (MBE)",
+    "category": "Beratung",
+    "organisation_type": "Wohlfahrtsverband",
+    "services": "Beratung zu Aufenthalt, Sprachkursen, Arbeit und Wohnen",
+    "target_groups": "Neuzugewanderte, Familien",
+    "languages": "Deutsch, Arabisch, Englisch",
+    "street": "Marktplatz 1",
+    "postcode": "71634",
+    "town": "Ludwigsburg",
+    "municipality": "08118048",
+    "latitude": "48,8975",
+    "longitude": "9,1919",
+    "opening_hours": "Mo–Fr 9–12 Uhr, Do 14–17 Uhr",
+    "contact_person": "Frau Beispiel",
+    "phone": "07141 123456",
+    "email": "mbe@beispiel.de",
+    "website": "www.beispiel.de",
+    "accessibility": "barrierefrei",
+    "appointment_needed": YES,
+    "is_public": YES,
+}
+
+
+def _header_key(value: Any) -> str:
+    """Headers compare without case, umlauts, surrounding space, a trailing colon or a required-star."""
+    return normalise_header(value).rstrip(":* ").strip()
+
+
+_HEADERS: dict[str, ActorColumn] = {
+    _header_key(name): column for column in COLUMNS for name in (column.header, column.field, *column.synonyms)
+}
+
+
+# The report
+
+
+@dataclass
+class Outcome:
+    """What a row does to the directory: ``created``, ``updated`` (with its changes) or ``unchanged``."""
+
+    row: int
+    name: str
+    municipality: str
+    action: str
+    # (column as in the list, value in the directory, value in the list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def as_list(self) -> list[Any]:
+        return [self.row, self.name, self.municipality, self.action, [list(change) for change in self.changes]]
+
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class ActorReport(ImportReport):
+    """The workbook import's report (counts, problems, notices) and, per row, what it does."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def outcomes_of(self, action: str) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.action == action]
+
+    def count(self, action: str) -> int:
+        return int(self.counts.get(SHEET_NAME, {}).get(action, 0))
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "outcomes": [outcome.as_list() for outcome in self.outcomes]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ActorReport:
+        report = super().from_json(data)
+        assert isinstance(report, ActorReport)
+        report.outcomes = [
+            Outcome(row, name, municipality, action, [(str(a), str(b), str(c)) for a, b, c in changes])
+            for row, name, municipality, action, changes in data.get("outcomes", [])
+        ]
+        return report
+
+    def problem(self, row: int | None, column: str, value: Any, message: str) -> None:
+        self.add_problems([Problem(self.sheet_name, row, column, display(value), message)])
+
+    @property
+    def sheet_name(self) -> str:
+        return next(iter(self.counts), SHEET_NAME)
+
+    def text_lines(self) -> list[str]:
+        lines = super().text_lines()
+        for outcome in self.outcomes_of(UPDATED):
+            changed = "; ".join(f"{column}: „{old}“ → „{new}“" for column, old, new in outcome.changes)
+            lines.append(
+                _("Row %(row)s, %(name)s: %(changes)s") % {"row": outcome.row, "name": outcome.name, "changes": changed}
+            )
+        return lines
+
+
+# Reading the file
+
+
+@dataclass
+class ActorList:
+    """The rows of the list: (row number as the spreadsheet shows it, {field: raw value})."""
+
+    sheet: str
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list
+    header_row: int = 0
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def _is_empty(row: Iterable[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+def _table_rows(name: str, content: bytes, report: ActorReport) -> tuple[str, Iterator[tuple[int, list[Any]]]] | None:
+    """(sheet name, numbered rows) of the file, or None with a problem when it cannot be read."""
+    if not content:
+        report.problem(None, "", name, _("The file is empty."))
+        return None
+    suffix = PurePath(name).suffix.casefold()
+    if content[:4] in (XLSX_MAGIC, OLE_MAGIC) or suffix in {".xlsx", ".xls", ".ods"}:
+        return _workbook_rows(name, content, report)
+    if suffix in {".csv", ".txt"}:
+        return _csv_rows(name, content, report)
+    report.problem(None, "", name, _("The file is neither an Excel workbook (.xlsx) nor a CSV file."))
+    return None
+
+
+def _workbook_rows(
+    name: str, content: bytes, report: ActorReport
+) -> tuple[str, Iterator[tuple[int, list[Any]]]] | None:
+    try:
+        workbook = python_calamine.load_workbook(io.BytesIO(content))
+        titles = list(workbook.sheet_names)
+        title = next((t for t in titles if fold_code(t) == fold_code(SHEET_NAME)), titles[0] if titles else None)
+        if title is None:
+            raise ValueError("no sheet")
+        sheet = workbook.get_sheet_by_name(title)
+        first_row = sheet.start[0] + 1 if sheet.start else 1
+        rows = list(enumerate(sheet.iter_rows(), start=first_row))
+    except _UNREADABLE:
+        report.problem(None, "", name, _("The file is damaged or not an Excel workbook (.xlsx)."))
+        return None
+    return title, iter(rows)
+
+
+def _delimiter(sample: str) -> str:
+    """German Excel writes semicolons, others commas (or tabs); quoted cells may hold either."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        counts = {delimiter: sample.count(delimiter) for delimiter in (";", ",", "\t")}
+        return max(counts, key=lambda delimiter: counts[delimiter])
+
+
+def _csv_rows(name: str, content: bytes, report: ActorReport) -> tuple[str, Iterator[tuple[int, list[Any]]]] | None:
+    encoding = detect_encoding(io.BytesIO(content))
+    if encoding is None:
+        report.problem(None, "", name, _("The file is neither UTF-8 nor Windows-1252 encoded text."))
+        return None
+    decoded = content.decode(encoding)
+    sample = "\n".join(decoded.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        # Records, numbered as Excel numbers its rows (a quoted cell may span lines).
+        rows = list(enumerate(csv.reader(io.StringIO(decoded, newline=""), delimiter=_delimiter(sample)), start=1))
+    except csv.Error as error:
+        report.problem(None, "", name, _("The CSV file cannot be read: %(error)s") % {"error": error})
+        return None
+    return name, iter(rows)
+
+
+def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList | None:
+    """The list's rows by field; what is wrong with the file's shape goes into ``report``."""
+    table = _table_rows(name, content, report)
+    if table is None:
+        return None
+    sheet, numbered = table
+    report.counts = {sheet: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
+    header: list[Any] | None = None
+    header_number = 0
+    required = {_header_key(n) for c in COLUMNS if c.required for n in (c.header, c.field, *c.synonyms)}
+    seen_content = False
+    for number, row in numbered:
+        seen_content = seen_content or not _is_empty(row)
+        if any(_header_key(cell) in required for cell in row):
+            header, header_number = list(row), number
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        if seen_content:
+            report.problem(
+                None,
+                "Name",
+                "",
+                _("The header row was not found: no row names the column “%(column)s”.") % {"column": "Name"},
+            )
+        else:
+            report.problem(None, "", name, _("The file is empty."))
+        return None
+    result = ActorList(sheet, header_row=header_number)
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = _header_key(cell)
+        if not key:
+            continue
+        label = str(cell).strip()
+        column = _HEADERS.get(key)
+        if column is None:
+            report.notices.append(Problem(sheet, header_number, label, label, _("Unknown column; it is ignored.")))
+        elif column.field in positions:
+            first = result.headers[column.field]
+            message = (
+                _("This column appears twice.")
+                if _header_key(first) == key
+                else _("The columns “%(first)s” and “%(second)s” mean the same; keep one of them.")
+                % {"first": first, "second": label}
+            )
+            report.problem(header_number, label, label, message)
+        else:
+            positions[column.field] = index
+            result.headers[column.field] = label
+    for column in COLUMNS:
+        if column.required and column.field not in positions:
+            report.problem(
+                header_number, column.header, "", _("The column “%(column)s” is missing.") % {"column": column.header}
+            )
+    if not report.ok:
+        return None
+    try:
+        for number, row in numbered:
+            if _is_empty(row):
+                continue
+            width = len(row)
+            result.rows.append(
+                (number, {name: (row[index] if index < width else None) for name, index in positions.items()})
+            )
+            if len(result.rows) > MAX_ROWS:
+                report.problem(
+                    None,
+                    "",
+                    "",
+                    _("The list has more than %(count)s rows; split it into smaller lists.") % {"count": MAX_ROWS},
+                )
+                return None
+    except _UNREADABLE:
+        report.problem(None, "", name, _("The file cannot be read to its end; it is damaged."))
+        return None
+    if not result.rows:
+        report.problem(None, "", "", _("The list has no rows below its header row."))
+        return None
+    return result
+
+
+# Vocabularies as lists write them
+
+
+def _german(label: Any) -> str:
+    with translation.override("de"):
+        return str(label)
+
+
+def _choice_table(choices: Iterable[tuple[str, Any]], aliases: Mapping[str, str]) -> dict[str, str]:
+    """Folded spelling -> code: the code, the German and the English label, and the aliases."""
+    table: dict[str, str] = {fold_code(alias): value for alias, value in aliases.items()}
+    for value, label in choices:
+        for language in ("en", "de"):
+            with translation.override(language):
+                table[fold_code(str(label))] = value
+        table[fold_code(value)] = value
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _language_names() -> tuple[tuple[str, str, str], ...]:
+    """(code, German name, English name) of every ISO 639-1 language."""
+    german = gettext_module.translation("iso639-3", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+    return tuple(
+        (lang.alpha_2, german.gettext(lang.name), lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def language_table() -> dict[str, str]:
+    """Folded spelling -> ISO 639-1 code: "Arabisch", "arabic", "ar", "Neugriechisch", "Farsi", ..."""
+    table: dict[str, str] = {}
+
+    def add(name: str, code_: str) -> None:
+        for part in re.split(r"[;,]", name):  # "Paschtu; Afghanisch"
+            table[fold_code(part)] = code_
+            table[fold_code(re.sub(r"\s*\(.*\)\s*", "", part))] = code_  # "Neugriechisch (ab 1453)"
+
+    names = _language_names()
+    for code_, _german_name, english in names:
+        add(english, code_)
+    for code_, german, _english in names:  # the German names win where they collide with English ones
+        add(german, code_)
+    table.update({fold_code(alias): value for alias, value in LANGUAGE_ALIASES.items()})
+    table.update({fold_code(code_): code_ for code_, _german_name, _english in names})
+    return table
+
+
+def _language_label(code_: str) -> str:
+    """The German name a list writes, or the code where the name holds a separator."""
+    name = next((german for c, german, _english in _language_names() if c == code_), code_)
+    return code_ if _SEPARATORS.search(name) else name
+
+
+def _label(value: str, choices: Any) -> str:
+    label = _german(choices(value).label)
+    return value if _SEPARATORS.search(label) else label
+
+
+@dataclass
+class Lookups:
+    """The directory's categories and municipalities, and the vocabularies, loaded once per import."""
+
+    categories: dict[str, int]
+    category_names: list[str]
+    municipality_by_ags: dict[str, int]
+    municipality_by_name: dict[str, list[int]]
+    municipality_names: dict[int, str]
+    organisation_types: dict[str, str]
+    target_groups: dict[str, str]
+    accessibility: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Lookups:
+        categories: dict[str, int] = {}
+        names: list[str] = []
+        for pk, slug, name in ActorCategory.objects.order_by("position", "name").values_list("pk", "slug", "name"):
+            categories[fold_code(slug)] = pk
+            categories[fold_code(name)] = pk
+            names.append(name)
+        by_ags: dict[str, int] = {}
+        by_name: dict[str, list[int]] = {}
+        municipality_names: dict[int, str] = {}
+        for pk, ags_, name in Municipality.objects.values_list("pk", "ags", "name"):
+            by_ags[ags_] = pk
+            by_name.setdefault(fold_code(name), []).append(pk)
+            municipality_names[pk] = name
+        return cls(
+            categories=categories,
+            category_names=names,
+            municipality_by_ags=by_ags,
+            municipality_by_name=by_name,
+            municipality_names=municipality_names,
+            organisation_types=_choice_table(OrganisationType.choices, {}),
+            target_groups=_choice_table(TargetGroup.choices, TARGET_GROUP_ALIASES),
+            accessibility=_choice_table(Accessibility.choices, ACCESSIBILITY_ALIASES),
+        )
+
+    def category(self, value: Any) -> int | str:
+        raw = text(value)
+        if not raw:
+            return ""  # the form says it is required
+        found = self.categories.get(fold_code(raw))
+        if found is None:
+            raise CellError(
+                _("Unknown category. The categories are: %(names)s.") % {"names": ", ".join(self.category_names)}
+            )
+        return found
+
+    def municipality(self, value: Any) -> int | str:
+        raw = text(value)
+        if not raw:
+            return ""
+        by_key = re.fullmatch(r".*\((\d{7,8})\)", raw)  # "Ludwigsburg (08118048)", as Lotse names it
+        if by_key or raw.replace(" ", "").isdigit() or isinstance(value, int | float):
+            key = parse_ags(by_key.group(1) if by_key else value)
+            if key not in self.municipality_by_ags:
+                raise CellError(_("No municipality with this official key (AGS) is known in Lotse."))
+            return self.municipality_by_ags[key]
+        found = self.municipality_by_name.get(fold_code(raw), [])
+        if not found:
+            raise CellError(_("Unknown municipality. Give its official key (AGS) or its name as Lotse knows it."))
+        if len(found) > 1:
+            raise CellError(_("Several municipalities have this name; give the official key (AGS)."))
+        return found[0]
+
+
+def _choice(value: Any, table: dict[str, str], choices: Any, default: str) -> str:
+    if not text(value):
+        return default
+    return code(value, table, allowed=[_german(label) for _value, label in choices.choices])
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = fold_code(text(value))
+    if word in _YES_WORDS:
+        return True
+    if word in _NO_WORDS:
+        return False
+    raise CellError(_("Write “Ja” or “Nein” (or “x” for yes, an empty cell for no)."))
+
+
+def _coordinate(value: Any) -> str:
+    """A number with a decimal point or comma, rounded to six places (ten centimetres)."""
+    if value is None or isinstance(value, bool):
+        return ""
+    raw = str(value) if isinstance(value, int | float) else text(value).replace(",", ".").rstrip("°").strip()
+    if not raw:
+        return ""
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        return raw  # the form says it is not a number
+    if not number.is_finite():
+        return raw
+    return str(number.quantize(_COORDINATE_PLACES, rounding=ROUND_HALF_UP).normalize())
+
+
+def _postcode(value: Any) -> str:
+    # Excel drops the leading zero of a postcode typed as a number (01067 Dresden).
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return str(int(value)).zfill(5)
+    return text(value)
+
+
+def form_value(name: str, value: Any, lookups: Lookups) -> Any:
+    """The form input of one cell; CellError when the cell names nothing Lotse knows."""
+    if name == "category":
+        return lookups.category(value)
+    if name == "municipality":
+        return lookups.municipality(value)
+    if name == "organisation_type":
+        return _choice(value, lookups.organisation_types, OrganisationType, OrganisationType.SONSTIGE)
+    if name == "accessibility":
+        return _choice(value, lookups.accessibility, Accessibility, Accessibility.UNBEKANNT)
+    if name == "target_groups":
+        return code_list(value, lookups.target_groups, what=_("target group"))
+    if name == "languages":
+        return code_list(value, language_table(), what=_("language"))
+    if name in {"latitude", "longitude"}:
+        return _coordinate(value)
+    if name in {"appointment_needed", "is_public"}:
+        return _boolean(value)
+    if name == "postcode":
+        return _postcode(value)
+    if name in {"services", "opening_hours"}:
+        return multiline_text(value)
+    return text(value)
+
+
+def _form_data(actor: Actor | None) -> dict[str, Any]:
+    """The form input that keeps an actor as it is (the defaults for a new one)."""
+    if actor is None:
+        return {
+            "organisation_type": OrganisationType.SONSTIGE,
+            "accessibility": Accessibility.UNBEKANNT,
+            "target_groups": [],
+            "languages": [],
+            "appointment_needed": False,
+            "is_public": False,
+        }
+    data: dict[str, Any] = {name: getattr(actor, name) for name in ACTOR_FIELDS}
+    data["category"] = actor.category_id
+    data["municipality"] = actor.municipality_id
+    for name in ("latitude", "longitude"):
+        data[name] = "" if data[name] is None else str(data[name])
+    return data
+
+
+# Values as the list writes them (export, and the changes of the report)
+
+
+def cell_value(name: str, value: Any, lookups: Lookups | None = None) -> Any:
+    """A field's value as the list writes it; importing it gives the value back."""
+    if name == "category":
+        return value.name if isinstance(value, ActorCategory) else str(value)
+    if name == "municipality":
+        return value.ags if isinstance(value, Municipality) else str(value)
+    if name == "organisation_type":
+        return _label(value, OrganisationType)
+    if name == "accessibility":
+        return _label(value, Accessibility)
+    if name == "target_groups":
+        return ", ".join(_label(item, TargetGroup) for item in value)
+    if name == "languages":
+        return ", ".join(_language_label(item) for item in value)
+    if name in {"appointment_needed", "is_public"}:
+        return YES if value else NO
+    if name in {"latitude", "longitude"}:
+        return value if value is None else Decimal(value)
+    return value or ""
+
+
+def _shown(name: str, value: Any, lookups: Lookups) -> str:
+    if name == "municipality":
+        pk = value.pk if isinstance(value, Municipality) else value
+        return lookups.municipality_names.get(pk, str(pk))
+    shown = cell_value(name, value)
+    if isinstance(shown, Decimal):
+        return str(shown.normalize())
+    return "" if shown is None else str(shown)
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    if name in {"languages", "target_groups"}:  # the order of the codes means nothing
+        return set(old) == set(new)
+    if name in {"category", "municipality"}:
+        return bool(getattr(old, "pk", old) == getattr(new, "pk", new))
+    if name in {"latitude", "longitude"}:
+        return (old is None and new is None) or (old is not None and new is not None and Decimal(old) == Decimal(new))
+    return bool(old == new)
+
+
+# Checking and planning
+
+
+@dataclass
+class Planned:
+    """A checked row: the actor's fields, the record it updates (None: created) and the fields that change."""
+
+    row: int
+    fields: dict[str, Any]
+    record: Actor | None
+    changed: list[str]
+
+
+def check_actor_list(name: str, content: bytes) -> tuple[ActorReport, list[Planned]]:
+    """Read and check the list against the directory as it is now; nothing is written."""
+    report = ActorReport()
+    actors = read_actor_list(name, content, report)
+    if actors is None:
+        return report, []
+    lookups = Lookups.load()
+    report.rows = {actors.sheet: len(actors.rows)}
+    existing = {
+        (record.name, record.municipality_id): record
+        for record in Actor.objects.select_related("category", "municipality")
+    }
+    first_row: dict[tuple[str, int], int] = {}
+    planned: list[Planned] = []
+    for number, cells in actors.rows:
+        item = _check_row(number, cells, actors, lookups, existing, first_row, report)
+        if item is not None:
+            planned.append(item)
+    if not report.ok:
+        return report, []
+    counts = report.counts[actors.sheet]
+    for item in planned:
+        action = CREATED if item.record is None else UPDATED if item.changed else UNCHANGED
+        counts[action] += 1
+        changes = (
+            [
+                (
+                    actors.headers.get(field_name, BY_FIELD[field_name].header),
+                    _shown(field_name, getattr(item.record, field_name), lookups),
+                    _shown(field_name, item.fields[field_name], lookups),
+                )
+                for field_name in item.changed
+            ]
+            if item.record is not None
+            else []
+        )
+        report.outcomes.append(
+            Outcome(
+                item.row,
+                item.fields["name"],
+                _shown("municipality", item.fields["municipality"], lookups),
+                action,
+                changes,
+            )
+        )
+    return report, planned
+
+
+def _check_row(
+    number: int,
+    cells: dict[str, Any],
+    actors: ActorList,
+    lookups: Lookups,
+    existing: dict[tuple[str, int], Actor],
+    first_row: dict[tuple[str, int], int],
+    report: ActorReport,
+) -> Planned | None:
+    values: dict[str, Any] = {}
+    bad: set[str] = set()
+    for name, value in cells.items():
+        try:
+            values[name] = form_value(name, value, lookups)
+        except CellError as error:
+            report.problem(number, actors.headers[name], value, error.message)
+            bad.add(name)
+    key = (values.get("name", ""), values.get("municipality", ""))
+    record = existing.get(key) if key[0] and isinstance(key[1], int) else None
+    data = _form_data(record)
+    data.update(values)
+    for name in bad:
+        data[name] = "" if name in {"category", "municipality"} else data.get(name, "")
+    form = ActorForm(data=data)
+    form.is_valid()
+    for name, messages in form.errors.items():
+        if name in bad:
+            continue  # already reported, in the import's words
+        column = actors.headers.get(name, BY_FIELD[name].header if name in BY_FIELD else "")
+        for message in messages:
+            report.problem(number, column, cells.get(name), str(message))
+    if bad or form.errors:
+        return None
+    fields = form.actor_fields()
+    key = (fields["name"], fields["municipality"].pk)
+    if key in first_row:
+        report.problem(
+            number,
+            actors.headers["name"],
+            fields["name"],
+            _("The list names this actor in this municipality twice (also in row %(row)s).") % {"row": first_row[key]},
+        )
+        return None
+    first_row[key] = number
+    changed = [] if record is None else [n for n in ACTOR_FIELDS if not _same(n, getattr(record, n), fields[n])]
+    return Planned(number, fields, record, changed)
+
+
+def _apply(planned: list[Planned], actor: User | None) -> None:
+    for item in planned:
+        if item.record is None:
+            services.create_actor(actor=actor, **item.fields)
+        elif item.changed:
+            services.update_actor(
+                actor=actor,
+                record=item.record,
+                expected_version=item.record.version,
+                **{name: item.fields[name] for name in item.changed},
+            )
+
+
+def import_actor_list(name: str, content: bytes, *, actor: User | None, commit: bool) -> ActorReport:
+    """Check the list and, with ``commit`` and no problem, take it into the directory: all rows or none."""
+    check_edits_network(actor)
+    with transaction.atomic(), audit_context(actor, import_file=name):
+        report, planned = check_actor_list(name, content)
+        if not commit or not report.ok:
+            return report
+        try:
+            with transaction.atomic():
+                _apply(planned, actor)
+        except (ValidationError, ConcurrentEditError, IntegrityError) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in messages:
+                report.problem(
+                    None,
+                    "",
+                    "",
+                    _("The directory changed while importing: %(message)s Nothing was imported.")
+                    % {"message": message},
+                )
+            return report
+        report.committed = True
+    return report
+
+
+# Upload, commit, discard (the file is kept in an ImportRun until then)
+
+
+def may_import_actors(user: User) -> bool:
+    try:
+        check_edits_network(user)
+    except ValidationError:
+        return False
+    return True
+
+
+def check_upload(*, actor: User, name: str, content: bytes) -> ImportRun:
+    """Dry-run the list and keep it, with the report, until it is committed or discarded."""
+    if not may_import_actors(actor):
+        raise PermissionDenied
+    report = import_actor_list(name, content, actor=actor, commit=False)
+    return ImportRun.objects.create(
+        kind=ImportKind.ACTORS,
+        organisation=actor.organisation,
+        uploaded_by=actor,
+        file_names=[name],
+        file_hash=hashlib.sha256(content).hexdigest(),
+        content=content,
+        report=report.as_json(),
+    )
+
+
+def _locked(actor: User, run: ImportRun) -> ImportRun:
+    if not may_import_actors(actor):
+        raise PermissionDenied
+    locked = ImportRun.objects.actor_lists().visible_to(actor).select_for_update().filter(pk=run.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    if locked.status != ImportStatus.CHECKED or locked.content is None:
+        raise ValidationError(_("This import has already been committed or discarded."))
+    return locked
+
+
+def commit_upload(*, actor: User, run: ImportRun) -> ActorReport:
+    """Take the checked list into the directory; its file is deleted once it is in."""
+    with transaction.atomic():
+        locked = _locked(actor, run)
+        report = import_actor_list(locked.file_names[0], bytes(locked.content or b""), actor=actor, commit=True)
+        locked.report = report.as_json()
+        if report.committed:
+            locked.status = ImportStatus.COMMITTED
+            locked.content = None
+            locked.committed_by = actor
+            locked.committed_at = timezone.now()
+        locked.save(update_fields=["report", "status", "content", "committed_by", "committed_at"])
+    run.refresh_from_db()
+    return report
+
+
+def discard_upload(*, actor: User, run: ImportRun) -> None:
+    with transaction.atomic():
+        locked = _locked(actor, run)
+        locked.status = ImportStatus.DISCARDED
+        locked.content = None
+        locked.save(update_fields=["status", "content"])
+    run.refresh_from_db()
+
+
+def record_command_import(*, actor: User, name: str, content: bytes, report: ActorReport) -> ImportRun:
+    """A list committed from the command line is remembered like one from the app."""
+    return ImportRun.objects.create(
+        kind=ImportKind.ACTORS,
+        organisation=actor.organisation,
+        uploaded_by=actor,
+        file_names=[name],
+        file_hash=hashlib.sha256(content).hexdigest(),
+        status=ImportStatus.COMMITTED,
+        report=report.as_json(),
+        committed_by=actor,
+        committed_at=timezone.now(),
+    )
+
+
+def earlier_commit(run: ImportRun) -> ImportRun | None:
+    """The last commit of exactly this file (the directory is one for the whole installation)."""
+    return (
+        ImportRun.objects.actor_lists()
+        .filter(file_hash=run.file_hash, status=ImportStatus.COMMITTED)
+        .exclude(pk=run.pk)
+        .select_related("committed_by")
+        .order_by("-committed_at")
+        .first()
+    )
+
+
+# Template and export
+
+
+def _notes(lookups: Lookups) -> list[list[str]]:
+    with translation.override("de"):
+        rows: list[list[str]] = [
+            [_("List of actors: one row per actor. Column order is free; unknown columns are ignored.")],
+            [_("An actor already in the directory (same name and municipality) is updated, the others are created.")],
+            [],
+            [_("Column"), _("Also named"), _("Content")],
+        ]
+        contents = {
+            "name": _("required"),
+            "category": _("required: %(names)s") % {"names": ", ".join(lookups.category_names)},
+            "organisation_type": ", ".join(str(label) for _v, label in OrganisationType.choices),
+            "target_groups": _("several separated by commas: %(names)s")
+            % {"names": ", ".join(str(label) for _v, label in TargetGroup.choices)},
+            "languages": _("German names or ISO 639-1 codes (ar, fa, uk), separated by commas"),
+            "municipality": _("required: official municipality key (AGS, 8 digits) or the name"),
+            "latitude": _("decimal number, e.g. 48,8975"),
+            "longitude": _("decimal number, e.g. 9,1919"),
+            "accessibility": ", ".join(str(label) for _v, label in Accessibility.choices),
+            "appointment_needed": _("Ja or Nein (x for yes, empty for no)"),
+            "is_public": _("Ja or Nein: shown on the public city map and info sheets"),
+            "website": _("with or without https://"),
+        }
+        rows += [[c.header, ", ".join(c.synonyms), contents.get(c.field, "")] for c in COLUMNS]
+    return rows
+
+
+def template_workbook(stream: IO[bytes]) -> None:
+    """The list's header row with one example row, and a sheet of notes."""
+    workbook = Workbook(write_only=True)
+    write_sheet(workbook, ACTOR_SHEET, [[EXAMPLE_ROW[column.field] for column in COLUMNS]])
+    notes = workbook.create_sheet(NOTES_SHEET)
+    for row in _notes(Lookups.load()):
+        notes.append(row)
+    workbook.save(stream)
+
+
+def export_workbook(stream: IO[bytes]) -> None:
+    """The whole directory in the columns of the list: importing it changes nothing."""
+    actors = Actor.objects.select_related("category", "municipality").order_by("name", "municipality__name", "pk")
+    workbook = Workbook(write_only=True)
+    with translation.override("de"):
+        rows = [[cell_value(column.field, getattr(record, column.field)) for column in COLUMNS] for record in actors]
+    write_sheet(workbook, ACTOR_SHEET, rows)
+    workbook.save(stream)
+
+
+def export_name() -> str:
+    return f"akteure-{timezone.localdate():%Y-%m-%d}.xlsx"
