@@ -20,7 +20,7 @@ from lotse.network.models import Actor, ActorCategory
 pytestmark = pytest.mark.django_db
 
 
-def actor_post(actor: Actor | None = None, **changes: Any) -> dict[str, Any]:
+def actor_post(actor: Actor | None = None, /, **changes: Any) -> dict[str, Any]:
     data = {
         "name": "Migrationsberatung Weststadt",
         "category": ActorCategory.objects.get(slug="beratung").pk,
@@ -112,7 +112,7 @@ def test_it_refuses_bad_input_with_a_message_and_changes_nothing(network_editor,
     for field, (value, message) in cases.items():
         response = client.post(
             reverse("network:actor_create"),
-            actor_post(municipality=municipality_lb.pk, **{field: value}),
+            actor_post(None, municipality=municipality_lb.pk, **{field: value}),
             HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 200, field
