@@ -213,3 +213,12 @@ LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNIN
 
 # Workbook import: the largest upload (all files together), in megabytes.
 LOTSE_IMPORT_MAX_MEGABYTES = env.get_int("LOTSE_IMPORT_MAX_MEGABYTES", 100, minimum=1)
+
+# The public city map: tiles from this URL template (empty: no map, the list of actors alone), with the
+# attribution its licence asks for (HTML). The tile host is admitted to the Content-Security-Policy.
+LOTSE_MAP_TILE_URL = env.get_tile_url("LOTSE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+LOTSE_MAP_ATTRIBUTION = env.get_str(
+    "LOTSE_MAP_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+if LOTSE_MAP_TILE_URL:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(env.tile_source(LOTSE_MAP_TILE_URL))

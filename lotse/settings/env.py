@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -96,3 +97,31 @@ def get_email(name: str, default: str) -> dict[str, Any]:
     except Exception as exc:
         raise ImproperlyConfigured(f"The environment variable {name} is not a valid e-mail URL: {exc}") from None
     return config
+
+
+def get_tile_url(name: str, default: str) -> str:
+    """A map tile URL template such as https://tile.example.org/{z}/{x}/{y}.png; empty disables the map."""
+    value = get_str(name, default).strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"https", "http"}
+        or not parts.hostname
+        or "@" in parts.netloc
+        or any(placeholder not in value for placeholder in ("{z}", "{x}", "{y}"))
+        or "{" in parts.netloc.removeprefix("{s}.")
+    ):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a tile URL template such as "
+            f"https://tile.example.org/{{z}}/{{x}}/{{y}}.png ({{s}}. may start the host name), "
+            f"or empty to switch the map off, got {value!r}."
+        )
+    return value
+
+
+def tile_source(template: str) -> str:
+    """The Content-Security-Policy source that admits a tile URL template's images: scheme and host."""
+    parts = urlsplit(template)
+    host = parts.netloc.replace("{s}.", "*.", 1) if parts.netloc.startswith("{s}.") else parts.netloc
+    return f"{parts.scheme}://{host}"
