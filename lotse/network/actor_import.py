@@ -316,7 +316,7 @@ def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList
     if table is None:
         return None
     sheet, numbered = table
-    report.counts = {sheet: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
+    report.counts = {SHEET_NAME: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
     header: list[Any] | None = None
     header_number = 0
     required = {_header_key(n) for c in COLUMNS if c.required for n in (c.header, c.field, *c.synonyms)}
@@ -348,7 +348,9 @@ def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList
         label = str(cell).strip()
         column = _HEADERS.get(key)
         if column is None:
-            report.notices.append(Problem(sheet, header_number, label, label, _("Unknown column; it is ignored.")))
+            report.notices.append(
+                Problem(report.sheet_name, header_number, label, label, _("Unknown column; it is ignored."))
+            )
         elif column.field in positions:
             first = result.headers[column.field]
             message = (
@@ -668,7 +670,7 @@ def check_actor_list(name: str, content: bytes) -> tuple[ActorReport, list[Plann
     if actors is None:
         return report, []
     lookups = Lookups.load()
-    report.rows = {actors.sheet: len(actors.rows)}
+    report.rows = {SHEET_NAME: len(actors.rows)}
     existing = {
         (record.name, record.municipality_id): record
         for record in Actor.objects.select_related("category", "municipality")
@@ -681,7 +683,7 @@ def check_actor_list(name: str, content: bytes) -> tuple[ActorReport, list[Plann
             planned.append(item)
     if not report.ok:
         return report, []
-    counts = report.counts[actors.sheet]
+    counts = report.counts[SHEET_NAME]
     for item in planned:
         action = CREATED if item.record is None else UPDATED if item.changed else UNCHANGED
         counts[action] += 1
