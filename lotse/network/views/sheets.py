@@ -1,0 +1,505 @@
+"""Info sheets "Ansprechpartner und Beratungsangebote": the list, the editor, the PDF, printing from a case.
+
+Every signed-in user sees the list and prints a sheet (accommodation staff hand
+it out at each assignment); the network editors write the blocks and choose the
+actors; caseworkers print it from a case in the client's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lotse.cases.models import Case, CaseClient
+from lotse.cases.views.common import CASEWORK, actor_of, add_errors
+from lotse.core.access import any_role, get_visible_or_404, roles_required
+from lotse.core.choices import AccessAction
+from lotse.core.models import Municipality
+from lotse.core.services import ConcurrentEditError, log_access
+from lotse.network import pdf, sheet_services
+from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES, SheetLanguage
+from lotse.network.models import (
+    NETWORK_EDITOR_ROLES,
+    Actor,
+    InfoSheet,
+    InfoSheetBlock,
+    InfoSheetText,
+    is_network_editor,
+)
+from lotse.network.sheet_forms import SheetActorsForm, SheetCreateForm, TextForm, TranslationForm
+
+EDITORS = tuple(NETWORK_EDITOR_ROLES)
+LANGUAGE_LABELS = dict(SheetLanguage.choices)
+
+
+# --- fetching --------------------------------------------------------------------------------------------
+
+
+def _sheet(request: HttpRequest, pk: int) -> InfoSheet:
+    return get_visible_or_404(InfoSheet.objects.select_related("municipality"), actor_of(request), pk=pk)
+
+
+def _block(sheet: InfoSheet, block_pk: int) -> InfoSheetBlock:
+    block = InfoSheetBlock.objects.filter(sheet=sheet, pk=block_pk).first()
+    if block is None:
+        raise Http404
+    block.sheet = sheet
+    return block
+
+
+def _language(code: str) -> str:
+    if code not in SheetLanguage.values:
+        raise Http404
+    return code
+
+
+def language_options() -> list[dict[str, str]]:
+    """The sheet languages, named in the user's language and in their own."""
+    return [
+        {"code": code, "label": str(label), "native": pdf.NATIVE_NAMES.get(code, ""), "dir": pdf.direction(code)}
+        for code, label in SheetLanguage.choices
+    ]
+
+
+def _block_state(block: InfoSheetBlock) -> sheet_services.BlockState:
+    texts = InfoSheetText.objects.filter(block=block).select_related("written_by")
+    return sheet_services.block_states([block], texts)[0]
+
+
+def _states(sheet: InfoSheet) -> list[sheet_services.BlockState]:
+    blocks = list(InfoSheetBlock.objects.filter(sheet=sheet).order_by("position", "pk"))
+    texts = InfoSheetText.objects.filter(block__sheet=sheet).select_related("written_by")
+    return sheet_services.block_states(blocks, texts)
+
+
+# --- the list --------------------------------------------------------------------------------------------
+
+
+@any_role
+def sheet_list(request: HttpRequest) -> HttpResponse:
+    user = actor_of(request)
+    sheets = list(
+        InfoSheet.objects.visible_to(user)
+        .select_related("municipality")
+        .annotate(
+            listed_count=Count("actors"),
+            printed_count=Count("actors", filter=Q(actors__is_public=True)),
+        )
+        .order_by("municipality__name", "pk")
+    )
+    statuses = sheet_services.sheet_statuses(sheets)
+    editor = is_network_editor(user)
+    rows = [
+        {
+            "sheet": sheet,
+            "statuses": statuses[sheet.pk],
+            "blocks": statuses[sheet.pk][0].blocks,
+            "unpublished": sheet.listed_count - sheet.printed_count,  # type: ignore[attr-defined]
+        }
+        for sheet in sheets
+    ]
+    without_sheet = Municipality.objects.filter(info_sheet__isnull=True).order_by("name") if editor else None
+    return render(
+        request,
+        "network/sheets/sheet_list.html",
+        {
+            "rows": rows,
+            "languages": language_options(),
+            "editor": editor,
+            "may_create": editor and without_sheet is not None and without_sheet.exists(),
+        },
+    )
+
+
+@roles_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def sheet_create(request: HttpRequest) -> HttpResponse:
+    municipalities = Municipality.objects.filter(info_sheet__isnull=True).order_by("name")
+    form = SheetCreateForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet = sheet_services.create_sheet(actor=actor_of(request), municipality=form.cleaned_data["municipality"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The info sheet of %(municipality)s was created. Add its text blocks and choose its actors.")
+                % {"municipality": sheet.municipality.name},
+            )
+            return redirect("network:sheet_detail", pk=sheet.pk)
+    return form_page(
+        request,
+        sheet=None,
+        form=form,
+        title=_("New info sheet"),
+        submit=_("Create info sheet"),
+        back_url=reverse("network:sheet_list"),
+        intro=_("Each municipality has one info sheet “Contacts and counselling services”, printed in every language."),
+    )
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    sheet: InfoSheet | None,
+    form: Any,
+    title: str,
+    submit: str,
+    back_url: str,
+    intro: str = "",
+    template: str = "network/sheets/form_page.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    status = 400 if request.method == "POST" and form.errors else 200
+    context = {
+        "sheet": sheet,
+        "form": form,
+        "title": title,
+        "submit": submit,
+        "back_url": back_url,
+        "intro": intro,
+        **(extra or {}),
+    }
+    return render(request, template, context, status=status)
+
+
+# --- the editor ------------------------------------------------------------------------------------------
+
+
+def _listed_actors(sheet: InfoSheet) -> list[dict[str, Any]]:
+    """The sheet's actors by category, published or not (the editor flags the unpublished ones)."""
+    groups: dict[int, dict[str, Any]] = {}
+    actors = (
+        Actor.objects.filter(info_sheets=sheet)
+        .select_related("category", "municipality")
+        .order_by("category__position", "category__name", "name", "pk")
+    )
+    for actor in actors:
+        groups.setdefault(actor.category_id, {"category": actor.category, "actors": []})["actors"].append(actor)
+    return list(groups.values())
+
+
+@roles_required(*EDITORS)
+def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk)
+    states = _states(sheet)
+    groups = _listed_actors(sheet)
+    unpublished = [actor for group in groups for actor in group["actors"] if not actor.is_public]
+    return render(
+        request,
+        "network/sheets/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "states": states,
+            "statuses": sheet_services.language_statuses(states),
+            "groups": groups,
+            "unpublished": unpublished,
+            "languages": language_options(),
+        },
+    )
+
+
+@roles_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk)
+    listed = set(sheet.actors.values_list("pk", flat=True))
+    choosable = (
+        Actor.objects.filter(Q(is_public=True) | Q(pk__in=listed))
+        .select_related("category", "municipality")
+        .order_by("category__position", "category__name", "name", "pk")
+    )
+    initial = {"actors": sorted(listed), "version": sheet.version}
+    form = SheetActorsForm(request.POST or None, initial=initial, choosable=choosable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet_services.set_actors(
+                actor=actor_of(request),
+                sheet=sheet,
+                actors=form.cleaned_data["actors"],
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except ConcurrentEditError as error:
+            current = InfoSheet.objects.get(pk=sheet.pk)
+            listed = set(current.actors.values_list("pk", flat=True))
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = SheetActorsForm(data, choosable=choosable)
+            form.is_valid()
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The actors of the info sheet were saved."))
+            return redirect("network:sheet_detail", pk=sheet.pk)
+    chosen = {str(value) for value in (form["actors"].value() or [])}
+    groups: dict[int, dict[str, Any]] = {}
+    for actor in choosable:
+        group = groups.setdefault(actor.category_id, {"category": actor.category, "actors": []})
+        group["actors"].append({"actor": actor, "checked": str(actor.pk) in chosen, "listed": actor.pk in listed})
+    return form_page(
+        request,
+        sheet=sheet,
+        form=form,
+        title=_("Actors on the info sheet"),
+        submit=_("Save actors"),
+        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
+        intro=_(
+            "The sheet is handed to the public: only published actors can be chosen. They are printed by category "
+            "with their address, phone, e-mail, website, opening hours and languages of counselling."
+        ),
+        template="network/sheets/sheet_actors.html",
+        extra={"groups": list(groups.values())},
+    )
+
+
+@roles_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def block_add(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk)
+    form = TextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sheet_services.add_block(actor=actor_of(request), sheet=sheet, heading=data["heading"], body=data["body"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The text block was added. Its translations can be written now."))
+            return redirect("network:sheet_detail", pk=sheet.pk)
+    return form_page(
+        request,
+        sheet=sheet,
+        form=form,
+        title=_("New text block"),
+        submit=_("Add text block"),
+        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
+        intro=_("Write the block in German first: the German text is the original of every translation."),
+    )
+
+
+@roles_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    """The block's German text (the master) and the state of its translations."""
+    sheet = _sheet(request, pk)
+    block = _block(sheet, block_pk)
+    state = _block_state(block)
+    master = state.master
+    initial = {"heading": master.heading, "body": master.body, "version": master.version} if master else {}
+    form = TextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = sheet_services.write_text(
+                actor=actor_of(request),
+                block=block,
+                language=MASTER_LANGUAGE,
+                heading=data["heading"],
+                body=data["body"],
+                expected_version=data["version"] if master is not None else None,
+            )
+        except ConcurrentEditError as error:
+            form = _after_conflict(request, TextForm, block, MASTER_LANGUAGE, error)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            translated = [row.label for row in state.rows if row.code != MASTER_LANGUAGE and row.text is not None]
+            if master is not None and saved.version == master.version:
+                messages.info(request, _("The German text was not changed."))
+            elif translated:
+                messages.warning(
+                    request,
+                    _("The German text was saved. Its translations (%(languages)s) are marked outdated until checked.")
+                    % {"languages": ", ".join(translated)},
+                )
+            else:
+                messages.success(request, _("The German text was saved."))
+            return redirect("network:sheet_detail", pk=sheet.pk)
+    return form_page(
+        request,
+        sheet=sheet,
+        form=form,
+        title=_("Text block: German original"),
+        submit=_("Save German text"),
+        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
+        intro=_("A change of the German text marks every translation of the block outdated until it is checked."),
+        template="network/sheets/block_edit.html",
+        extra={"state": state},
+    )
+
+
+def _after_conflict(
+    request: HttpRequest, form_class: Any, block: InfoSheetBlock, language: str, error: Exception, **kwargs: Any
+) -> Any:
+    """Keep the user's input; the next save is checked against the text as it is now."""
+    current = InfoSheetText.objects.filter(block=block, language=language).first()
+    data = request.POST.copy()
+    data["version"] = str(current.version) if current else ""
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form
+
+
+@roles_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> HttpResponse:
+    """A translation of the block, written beside the current German text."""
+    sheet = _sheet(request, pk)
+    block = _block(sheet, block_pk)
+    language = _language(language)
+    if language == MASTER_LANGUAGE:
+        return redirect("network:block_edit", pk=sheet.pk, block_pk=block.pk)
+    state = _block_state(block)
+    row = state.row(language)
+    master, text = state.master, row.text
+    if master is None:
+        messages.error(request, _("Write the German text of the block first: it is the original of every translation."))
+        return redirect("network:block_edit", pk=sheet.pk, block_pk=block.pk)
+    initial: dict[str, Any] = {"master_version": master.version}
+    if text is not None:
+        initial.update(heading=text.heading, body=text.body, version=text.version)
+    kwargs: dict[str, Any] = {"language": language, "outdated": row.outdated}
+    form = TranslationForm(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = sheet_services.write_text(
+                actor=actor_of(request),
+                block=block,
+                language=language,
+                heading=data["heading"],
+                body=data["body"],
+                expected_version=data["version"] if text is not None else None,
+                master_version=data["master_version"],
+                confirmed=bool(data.get("confirmed")),
+            )
+        except ConcurrentEditError as error:
+            form = _after_conflict(request, TranslationForm, block, language, error, **kwargs)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "master_changed":
+                # The German text beside the form is the current one now; the next save is checked against it.
+                data = request.POST.copy()
+                data["master_version"] = str(InfoSheetText.objects.get(pk=master.pk).version)
+                form = TranslationForm(data, **kwargs)
+                form.is_valid()
+                master.refresh_from_db()
+            add_errors(form, error)
+        else:
+            label = LANGUAGE_LABELS[language]
+            if text is not None and saved.version == text.version:
+                messages.info(request, _("The translation (%(language)s) was not changed.") % {"language": label})
+            else:
+                messages.success(request, _("The translation (%(language)s) was saved.") % {"language": label})
+            return redirect("network:sheet_detail", pk=sheet.pk)
+    return form_page(
+        request,
+        sheet=sheet,
+        form=form,
+        title=_("Translation: %(language)s") % {"language": LANGUAGE_LABELS[language]},
+        submit=_("Save translation"),
+        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
+        template="network/sheets/text_edit.html",
+        extra={
+            "master": master,
+            "text": text,
+            "row": row,
+            "language": language,
+            "direction": pdf.direction(language),
+        },
+    )
+
+
+@roles_required(*EDITORS)
+@require_POST
+def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk)
+    block = _block(sheet, block_pk)
+    directions = {"up": sheet_services.UP, "down": sheet_services.DOWN}
+    direction = directions.get(request.POST.get("direction", ""))
+    if direction is None:
+        messages.error(request, _("Move the block up or down."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
+    try:
+        sheet_services.move_block(actor=actor_of(request), block=block, direction=direction)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(reverse("network:sheet_detail", args=[sheet.pk]) + f"#block-{block.pk}")
+
+
+@roles_required(*EDITORS)
+@require_http_methods(["GET", "POST"])
+def block_delete(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+    sheet = _sheet(request, pk)
+    block = _block(sheet, block_pk)
+    if request.method == "POST":
+        try:
+            sheet_services.delete_block(actor=actor_of(request), block=block)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The text block was deleted in every language."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
+    state = sheet_services.block_states([block], InfoSheetText.objects.filter(block=block))[0]
+    return render(request, "network/sheets/block_delete.html", {"sheet": sheet, "state": state})
+
+
+# --- printing --------------------------------------------------------------------------------------------
+
+
+def pdf_response(sheet: InfoSheet, language: str) -> HttpResponse:
+    response = HttpResponse(pdf.sheet_pdf(sheet, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(sheet, language)}"'
+    return response
+
+
+@any_role
+def sheet_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    sheet = _sheet(request, pk)
+    language = _language(language)
+    response = pdf_response(sheet, language)
+    log_access(actor=actor_of(request), action=AccessAction.PRINT, record=sheet, request=request)
+    return response
+
+
+def client_language(case: Case) -> str:
+    """The first language of the case's main client that the sheet is printed in; else German."""
+    first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
+    spoken = first.person.languages if first is not None else []
+    return next((code for code in spoken if code in PUBLIC_LANGUAGE_CODES), MASTER_LANGUAGE)
+
+
+@roles_required(*CASEWORK)
+def case_info_sheet(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The info sheet of the case's municipality in the client's language (``?sprache=`` chooses another)."""
+    user = actor_of(request)
+    case = get_visible_or_404(Case.objects.select_related("municipality"), user, pk=case_pk)
+    requested = request.GET.get("sprache", "").strip()
+    if requested and requested not in SheetLanguage.values:
+        return render(
+            request,
+            "network/sheets/case_no_sheet.html",
+            {"case": case, "message": _("There is no info sheet in the language “%(code)s”.") % {"code": requested}},
+            status=400,
+        )
+    sheet = InfoSheet.objects.select_related("municipality").filter(municipality_id=case.municipality_id).first()
+    if sheet is None:
+        message = _("There is no info sheet for %(municipality)s yet. The network editors write it.") % {
+            "municipality": case.municipality.name
+        }
+        return render(request, "network/sheets/case_no_sheet.html", {"case": case, "message": message})
+    response = pdf_response(sheet, requested or client_language(case))
+    log_access(actor=user, action=AccessAction.PRINT, record=case, request=request)
+    return response
