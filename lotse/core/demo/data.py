@@ -39,6 +39,8 @@ USERS: list[tuple[str, str, list[str], str, str]] = [
     ("unterbringung", "stadt-lb", [Role.UNTERBRINGUNG], "Petra", "Vogel"),
     ("unterbringung-lra", "lra-lb", [Role.UNTERBRINGUNG], "Katrin", "Seibold"),
     ("ehrenamt", "stadt-lb", [Role.EHRENAMTSKOORDINATION], "Lukas", "Maier"),
+    # Keeps the network directory and the info sheets (the editor group an administrator names).
+    ("netzwerk", "stadt-lb", [Role.NETZWERKPFLEGE], "Selin", "Hartmann"),
     ("statistik", "lra-lb", [Role.STATISTIK], "Julia", "Fehrmann"),
     ("sysadmin", "lra-lb", [Role.SYSTEMADMINISTRATION], "Frank", "Wittig"),
 ]

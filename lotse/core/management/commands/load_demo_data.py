@@ -13,20 +13,27 @@ from lotse.cases.demo import load_demo_cases
 from lotse.core import services
 from lotse.core.demo import data, ludwigsburg
 from lotse.core.models import Municipality, Organisation, User
+from lotse.network.demo import load_demo_network
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo county (organisations, municipalities, users, casework, accommodation). Idempotent."
+    help = (
+        "Load the fictional demo county (organisations, municipalities, users, casework, accommodation, "
+        "network of actors). Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins")
         parser.add_argument(
             "--no-cases",
             action="store_true",
-            help="Only organisations, municipalities and users, no casework and no accommodation",
+            help="Only organisations, municipalities and users, no casework, accommodation or network",
         )
         parser.add_argument(
             "--no-accommodation", action="store_true", help="No shelters, stays and assignments (casework still)"
+        )
+        parser.add_argument(
+            "--no-network", action="store_true", help="No actors of the network directory and no info sheets"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -75,6 +82,11 @@ class Command(BaseCommand):
         if not options["no_cases"] and not options["no_accommodation"]:
             housing = load_demo_accommodation(today=today)
         seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        network: dict[str, int] = {}
+        if not options["no_cases"] and not options["no_network"]:
+            network = load_demo_network()
+        network_seconds = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -102,6 +114,14 @@ class Command(BaseCommand):
             )
         elif housing:
             self.stdout.write("Demo accommodation: the demo shelters already exist; nothing created.")
+        if network.get("actors") or network.get("sheets") or network.get("referrals"):
+            self.stdout.write(
+                f"Demo network: {network['actors']} actors ({network['published']} shown publicly), "
+                f"{network['sheets']} info sheets with {network['blocks']} text blocks in {network['texts']} texts, "
+                f"{network['referrals']} referrals linked to their actor ({network_seconds:.1f} s)."
+            )
+        elif network:
+            self.stdout.write("Demo network: the demo actors and info sheets already exist; nothing created.")
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
             for username, org, roles, *_names in data.USERS:
