@@ -39,6 +39,13 @@ from lotse.people.vocabulary import language_name
 # Actors per page of the list (and markers on the map): the Ludwigsburg network has about a hundred.
 PAGE_SIZE = 50
 LANGUAGE_NAMES = {code: name for code, name, _rtl in PUBLIC_LANGUAGES}
+# Arabic script separates the items of a list with its own comma.
+LIST_SEPARATORS = {"ar": "، ", "fa": "، "}
+
+
+def listing(items: Iterable[Any], language: str) -> str:
+    """Names joined as the language writes a list, in its alphabetical order."""
+    return LIST_SEPARATORS.get(language, ", ").join(sorted((str(item) for item in items), key=str.casefold))
 
 
 def best_language(accept_language: str) -> str:
@@ -84,7 +91,7 @@ def published_actors() -> QuerySet[Actor]:
 @dataclass(frozen=True)
 class ListedActor:
     actor: Actor
-    languages: list[str]
+    languages: str
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,10 @@ def grouped(actors: Iterable[Actor], language: str) -> list[CategoryGroup]:
     return [
         CategoryGroup(
             label=category.label(language),
-            entries=[ListedActor(actor, [language_name(code) for code in actor.languages]) for actor in members],
+            entries=[
+                ListedActor(actor, listing((language_name(code) for code in actor.languages), language))
+                for actor in members
+            ],
         )
         for category, members in groupby(actors, key=lambda actor: actor.category)
     ]
@@ -248,8 +258,8 @@ def actor_page(request: HttpRequest, lang: str, pk: int) -> HttpResponse:
             {
                 "actor": actor,
                 "category": actor.category.label(language),
-                "target_groups": [TargetGroup(code).label for code in actor.target_groups],
-                "languages": [language_name(code) for code in actor.languages],
+                "target_groups": listing((TargetGroup(code).label for code in actor.target_groups), language),
+                "languages": listing((language_name(code) for code in actor.languages), language),
                 # Only web addresses become links (an imported value might be anything).
                 "website_url": actor.website if actor.website.startswith(("https://", "http://")) else "",
                 "map": map_config([actor], language, link=False),

@@ -5,7 +5,7 @@
 
   function popupContent(marker, config) {
     var box = document.createElement("div");
-    box.dir = "auto";
+    box.dir = config.rtl ? "rtl" : "ltr";
     var name = document.createElement("strong");
     name.textContent = marker.name;
     name.lang = "de";
@@ -19,9 +19,6 @@
       link.href = marker.url;
       link.textContent = config.details;
       box.appendChild(link);
-    }
-    if (config.rtl) {
-      box.dir = "rtl";
     }
     return box;
   }
