@@ -721,40 +721,37 @@ def _check_row(
     report: ActorReport,
 ) -> Planned | None:
     values: dict[str, Any] = {}
-    bad: set[str] = set()
+    found: list[tuple[str, Any, str]] = []  # (field, cell, message)
     for name, value in cells.items():
         try:
             values[name] = form_value(name, value, lookups)
         except CellError as error:
-            report.problem(number, actors.headers[name], value, error.message)
-            bad.add(name)
+            found.append((name, value, error.message))
+    bad = {name for name, _value, _message in found}
     key = (values.get("name", ""), values.get("municipality", ""))
-    record = existing.get(key) if key[0] and isinstance(key[1], int) else None
+    known = bool(key[0]) and isinstance(key[1], int)
+    if known and key in first_row:
+        message = _("The list names this actor in this municipality twice (also in row %(row)s).")
+        found.append(("name", cells["name"], message % {"row": first_row[key]}))
+    elif known:
+        first_row[key] = number
+    record = existing.get(key) if known else None
     data = _form_data(record)
     data.update(values)
-    for name in bad:
-        data[name] = "" if name in {"category", "municipality"} else data.get(name, "")
+    for name in bad & {"category", "municipality"}:
+        data[name] = ""
     form = ActorForm(data=data)
     form.is_valid()
     for name, messages in form.errors.items():
-        if name in bad:
-            continue  # already reported, in the import's words
-        column = actors.headers.get(name, BY_FIELD[name].header if name in BY_FIELD else "")
-        for message in messages:
-            report.problem(number, column, cells.get(name), str(message))
-    if bad or form.errors:
+        if name not in bad:  # a cell the import could not read is reported once, in the import's words
+            found.extend((name, cells.get(name), str(message)) for message in messages)
+    if found:
+        order = {name: index for index, name in enumerate(actors.headers)}
+        for name, value, message in sorted(found, key=lambda item: order.get(item[0], len(order))):
+            column = actors.headers.get(name, BY_FIELD[name].header if name in BY_FIELD else "")
+            report.problem(number, column, value, message)
         return None
     fields = form.actor_fields()
-    key = (fields["name"], fields["municipality"].pk)
-    if key in first_row:
-        report.problem(
-            number,
-            actors.headers["name"],
-            fields["name"],
-            _("The list names this actor in this municipality twice (also in row %(row)s).") % {"row": first_row[key]},
-        )
-        return None
-    first_row[key] = number
     changed = [] if record is None else [n for n in ACTOR_FIELDS if not _same(n, getattr(record, n), fields[n])]
     return Planned(number, fields, record, changed)
 

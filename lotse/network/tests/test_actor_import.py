@@ -133,6 +133,19 @@ def test_it_reports_every_bad_cell_with_its_row_column_value_and_the_forms_messa
     assert Actor.objects.count() == 0
 
 
+def test_it_reports_a_rows_problems_in_the_order_of_the_columns_and_a_duplicate_of_a_bad_row():
+    rows = [
+        ["Name", "PLZ", "Kategorie", "Gemeinde"],
+        ["Tafel", "7163", "Sport", "08118048"],
+        ["Tafel", "", "Beratung", "08118048"],
+    ]
+    assert problems(check(csv_bytes(rows))) == [
+        (2, "PLZ", "7163", "A postal code has five digits."),
+        (2, "Kategorie", "Sport", f"Unknown category. The categories are: {CATEGORIES}."),
+        (3, "Name", "Tafel", "The list names this actor in this municipality twice (also in row 2)."),
+    ]
+
+
 def test_it_reports_values_people_type_wrongly_in_the_vocabulary_columns():
     rows = [
         ["Name", "Kategorie", "Gemeinde", "Öffentlich", "Barrierefreiheit", "Zielgruppen"],
