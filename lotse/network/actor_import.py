@@ -70,6 +70,8 @@ MAX_ROWS = 5000
 # Where a list separates several values in one cell (as the workbook import does).
 _SEPARATORS = re.compile(r"[,;/|\n]")
 _COORDINATE_PLACES = Decimal("0.000001")
+# The qualifier of an ISO language name, "(ab 1453)" in "Neugriechisch (ab 1453)".
+_QUALIFIER = re.compile(r"\s*\(.*\)\s*")
 YES = "Ja"
 NO = "Nein"
 _YES_WORDS = frozenset({"ja", "j", "x", "yes", "y", "1", "wahr", "true", "✓", "✔"})
@@ -220,11 +222,7 @@ class ActorReport(ImportReport):
         return report
 
     def problem(self, row: int | None, column: str, value: Any, message: str) -> None:
-        self.add_problems([Problem(self.sheet_name, row, column, display(value), message)])
-
-    @property
-    def sheet_name(self) -> str:
-        return next(iter(self.counts), SHEET_NAME)
+        self.add_problems([Problem(SHEET_NAME, row, column, display(value), message)])
 
     def text_lines(self) -> list[str]:
         lines = super().text_lines()
@@ -243,9 +241,7 @@ class ActorReport(ImportReport):
 class ActorList:
     """The rows of the list: (row number as the spreadsheet shows it, {field: raw value})."""
 
-    sheet: str
-    headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list
-    header_row: int = 0
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list, in its order
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
@@ -253,8 +249,8 @@ def _is_empty(row: Iterable[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
 
 
-def _table_rows(name: str, content: bytes, report: ActorReport) -> tuple[str, Iterator[tuple[int, list[Any]]]] | None:
-    """(sheet name, numbered rows) of the file, or None with a problem when it cannot be read."""
+def _table_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tuple[int, list[Any]]] | None:
+    """The numbered rows of the file (of its sheet "Akteure", or its first), or None when it cannot be read."""
     if not content:
         report.problem(None, "", name, _("The file is empty."))
         return None
@@ -267,9 +263,7 @@ def _table_rows(name: str, content: bytes, report: ActorReport) -> tuple[str, It
     return None
 
 
-def _workbook_rows(
-    name: str, content: bytes, report: ActorReport
-) -> tuple[str, Iterator[tuple[int, list[Any]]]] | None:
+def _workbook_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tuple[int, list[Any]]] | None:
     try:
         workbook = python_calamine.load_workbook(io.BytesIO(content))
         titles = list(workbook.sheet_names)
@@ -282,7 +276,7 @@ def _workbook_rows(
     except _UNREADABLE:
         report.problem(None, "", name, _("The file is damaged or not an Excel workbook (.xlsx)."))
         return None
-    return title, iter(rows)
+    return iter(rows)
 
 
 def _delimiter(sample: str) -> str:
@@ -294,7 +288,7 @@ def _delimiter(sample: str) -> str:
         return max(counts, key=lambda delimiter: counts[delimiter])
 
 
-def _csv_rows(name: str, content: bytes, report: ActorReport) -> tuple[str, Iterator[tuple[int, list[Any]]]] | None:
+def _csv_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tuple[int, list[Any]]] | None:
     encoding = detect_encoding(io.BytesIO(content))
     if encoding is None:
         report.problem(None, "", name, _("The file is neither UTF-8 nor Windows-1252 encoded text."))
@@ -307,15 +301,14 @@ def _csv_rows(name: str, content: bytes, report: ActorReport) -> tuple[str, Iter
     except csv.Error as error:
         report.problem(None, "", name, _("The CSV file cannot be read: %(error)s") % {"error": error})
         return None
-    return name, iter(rows)
+    return iter(rows)
 
 
 def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList | None:
     """The list's rows by field; what is wrong with the file's shape goes into ``report``."""
-    table = _table_rows(name, content, report)
-    if table is None:
+    numbered = _table_rows(name, content, report)
+    if numbered is None:
         return None
-    sheet, numbered = table
     report.counts = {SHEET_NAME: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
     header: list[Any] | None = None
     header_number = 0
@@ -339,7 +332,7 @@ def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList
         else:
             report.problem(None, "", name, _("The file is empty."))
         return None
-    result = ActorList(sheet, header_row=header_number)
+    result = ActorList()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = _header_key(cell)
@@ -348,9 +341,7 @@ def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList
         label = str(cell).strip()
         column = _HEADERS.get(key)
         if column is None:
-            report.notices.append(
-                Problem(report.sheet_name, header_number, label, label, _("Unknown column; it is ignored."))
-            )
+            report.notices.append(Problem(SHEET_NAME, header_number, label, label, _("Unknown column; it is ignored.")))
         elif column.field in positions:
             first = result.headers[column.field]
             message = (
@@ -431,7 +422,7 @@ def language_table() -> dict[str, str]:
     def add(name: str, code_: str) -> None:
         for part in re.split(r"[;,]", name):  # "Paschtu; Afghanisch"
             table[fold_code(part)] = code_
-            table[fold_code(re.sub(r"\s*\(.*\)\s*", "", part))] = code_  # "Neugriechisch (ab 1453)"
+            table[fold_code(re.sub(_QUALIFIER, "", part))] = code_  # "Neugriechisch (ab 1453)"
 
     names = _language_names()
     for code_, _german_name, english in names:
@@ -444,8 +435,9 @@ def language_table() -> dict[str, str]:
 
 
 def _language_label(code_: str) -> str:
-    """The German name a list writes, or the code where the name holds a separator."""
+    """The German name a list writes ("Neugriechisch"), or the code where the name holds a separator."""
     name = next((german for c, german, _english in _language_names() if c == code_), code_)
+    name = re.sub(_QUALIFIER, "", name)
     return code_ if _SEPARATORS.search(name) else name
 
 
@@ -609,7 +601,7 @@ def _form_data(actor: Actor | None) -> dict[str, Any]:
 # Values as the list writes them (export, and the changes of the report)
 
 
-def cell_value(name: str, value: Any, lookups: Lookups | None = None) -> Any:
+def cell_value(name: str, value: Any) -> Any:
     """A field's value as the list writes it; importing it gives the value back."""
     if name == "category":
         return value.name if isinstance(value, ActorCategory) else str(value)
