@@ -414,6 +414,20 @@ def test_it_gives_the_map_accessible_names_and_loads_it_from_static_files_only(d
     assert "/static/network/map.js" in html
 
 
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_it_has_a_skip_link_landmarks_and_labelled_fields(directory, lang):
+    from lotse.core.tests.test_layout import _assert_inputs_labelled
+
+    html = page(map_url(lang))
+
+    assert re.search(r'<a class="visually-hidden-focusable skip-link" href="#main">', html)
+    assert '<main id="main"' in html and "<header" in html and "<footer" in html
+    assert re.search(r'<nav aria-label="[^"]+">', html)
+    assert re.search(r'<form method="get" action="" [^>]*role="search" aria-label="[^"]+">', html)
+    assert 'method="post"' not in html and "csrfmiddlewaretoken" not in html
+    _assert_inputs_labelled(html)
+
+
 def test_it_admits_the_tile_server_in_the_content_security_policy(directory):
     response = Client().get(map_url("de"))
 
