@@ -119,7 +119,7 @@ COLUMNS: tuple[ActorColumn, ...] = (
     ActorColumn("Sprachen", "languages", ("Sprache", "Beratungssprachen", "Beratungssprache")),
     ActorColumn("Straße", "street", ("Straße und Hausnummer", "Straße, Hausnummer", "Adresse", "Anschrift")),
     ActorColumn("PLZ", "postcode", ("Postleitzahl",)),
-    ActorColumn("Ort", "town", ("Wohnort", "Ortsteil")),
+    ActorColumn("Ort", "town", ("Stadt", "Ortschaft")),
     ActorColumn("Gemeinde", "municipality", ("AGS", "Gemeindeschlüssel", "Kommune"), required=True),
     ActorColumn("Breitengrad", "latitude", ("Lat", "Latitude", "Breite", "geografische Breite")),
     ActorColumn("Längengrad", "longitude", ("Lon", "Lng", "Long", "Longitude", "Länge", "geografische Länge")),
@@ -902,7 +902,7 @@ def _notes(lookups: Lookups) -> list[list[str]]:
             "is_public": _("Ja or Nein: shown on the public city map and info sheets"),
             "website": _("with or without https://"),
         }
-        rows += [[c.header, ", ".join(c.synonyms), contents.get(c.field, "")] for c in COLUMNS]
+        rows += [[c.header, "; ".join(c.synonyms), contents.get(c.field, "")] for c in COLUMNS]
     return rows
 
 
