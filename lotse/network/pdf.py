@@ -8,12 +8,15 @@ to left. DejaVu Sans covers Latin, Cyrillic, Arabic and Persian script.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGES, RTL_LANGUAGES, SheetLanguage
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText
@@ -34,6 +37,10 @@ class PrintedBlock:
     def direction(self) -> str:
         return direction(self.language)
 
+    @property
+    def body_html(self) -> SafeString:
+        return text_html(self.body, self.language)
+
 
 @dataclass
 class PrintedActor:
@@ -49,6 +56,21 @@ class ActorGroup:
 
 def direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+# Phone numbers and other runs of digits with spaces, hyphens or slashes ("116 117", "07141 555-0100").
+NUMBER_RUN = re.compile(r"\+?\d[\d /-]*\d")
+
+
+def text_html(text: str, language: str) -> SafeString:
+    """The text with its line breaks; in right-to-left text a phone number keeps its left-to-right order.
+
+    The bidirectional algorithm would show "116 117" as "117 116" in Arabic text.
+    """
+    html = str(escape(text))
+    if language in RTL_LANGUAGES:
+        html = NUMBER_RUN.sub(lambda match: f'<span class="ltr">{match.group(0)}</span>', html)
+    return mark_safe("<br>".join(html.splitlines()))  # noqa: S308 - the text is escaped above
 
 
 def printed_blocks(sheet: InfoSheet, language: str) -> list[PrintedBlock]:

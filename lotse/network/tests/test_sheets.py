@@ -561,7 +561,8 @@ def test_it_adds_moves_and_deletes_blocks_through_the_pages(network_editor, shee
     client = client_for(network_editor)
     response = client.post(reverse("network:block_add", args=[sheet.pk]), {"heading": "Notruf", "body": "110"})
     assert response.status_code == 302
-    second = InfoSheetBlock.objects.filter(sheet=sheet).last()
+    second = InfoSheetBlock.objects.filter(sheet=sheet).order_by("pk").last()
+    assert second is not None
     assert text(second, "de").body == "110"
     assert (
         client.post(reverse("network:block_add", args=[sheet.pk]), {"heading": "Leer", "body": ""}).status_code == 400
