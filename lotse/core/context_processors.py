@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("accommodation:figures", _("Accommodation figures"), ACCOMMODATION_NUMBERS),
     ("accommodation:forecast", _("Forecast"), ACCOMMODATION),
     ("network:actor_list", _("Network"), None),
+    ("network:sheet_list", _("Info sheets"), None),
     ("core:user_list", _("Users"), ADMINS),
     ("imports:overview", _("Import and export"), ADMINS),
     ("core:history", _("Change history"), ADMINS),
