@@ -102,6 +102,43 @@ ACCOMMODATION_RECORD = {
     "accommodation:assignment_detail": "assignment_pk",
 }
 
+NETWORK_EDITORS = frozenset({Role.SYSTEMADMINISTRATION, Role.EHRENAMTSKOORDINATION, Role.NETZWERKPFLEGE})
+NETWORK_URLS = {
+    # The directory and the info sheets are read and printed by everyone signed in.
+    **dict.fromkeys(["network:actor_list", "network:actor_detail", "network:sheet_list", "network:sheet_pdf"], ALL),
+    **dict.fromkeys(
+        [
+            "network:actor_create",
+            "network:actor_edit",
+            "network:actor_delete",
+            "network:actor_import",
+            "network:actor_import_detail",
+            "network:actor_import_commit",
+            "network:actor_import_discard",
+            "network:actor_import_template",
+            "network:actor_export",
+            "network:sheet_create",
+            "network:sheet_detail",
+            "network:sheet_actors",
+            "network:block_add",
+            "network:block_edit",
+            "network:block_move",
+            "network:block_delete",
+            "network:text_edit",
+        ],
+        NETWORK_EDITORS,
+    ),
+    **dict.fromkeys(
+        ["network:category_list", "network:category_create", "network:category_edit", "network:category_delete"],
+        frozenset({Role.SYSTEMADMINISTRATION}),
+    ),
+    "network:case_info_sheet": CASEWORK,
+}
+# Which record of ``casework_records`` a network URL's ``pk`` names (by the URL name's part).
+NETWORK_RECORD = {"category": "category_pk", "actor_import": "actor_import_pk", "actor": "actor_pk"}
+# The city map and its actors' pages: public, the only pages besides signing in.
+PUBLIC_URLS = {"public:start", "public:map", "public:actor"}
+
 # URL name -> roles that may use it.
 ACCESS: dict[str, frozenset[str]] = {
     "core:start": ALL,
@@ -119,9 +156,10 @@ ACCESS: dict[str, frozenset[str]] = {
     **dict.fromkeys(IMPORT_URLS, ADMINS),
     **dict.fromkeys(REPORT_URLS, REPORTS),
     **ACCOMMODATION_URLS,
+    **NETWORK_URLS,
 }
-# Reachable without signing in: signing in itself, password reset, the language switch.
-AUTH_EXEMPT = {
+# Reachable without signing in: signing in itself, password reset, the language switch, the city map.
+AUTH_EXEMPT = PUBLIC_URLS | {
     "login",
     "password_reset",
     "password_reset_done",
@@ -162,9 +200,24 @@ def url_for(name: str, subject_pk: int, records: dict[str, object] | None = None
         return reverse(name, kwargs={"pk": (records or {})[ACCOMMODATION_RECORD.get(name, "shelter_pk")]})
     if name.startswith("imports:") and "pk" in converters:
         return reverse(name, kwargs={"pk": (records or {})["import_pk"]})
+    if name.startswith(("network:", "public:")) and converters:
+        return reverse(name, kwargs={key: _network_argument(name, key, records or {}) for key in converters})
     if "pk" in converters:
         return reverse(name, kwargs={"pk": subject_pk})
     return reverse(name)
+
+
+def _network_argument(name: str, key: str, records: dict[str, object]) -> object:
+    if key in ("lang", "language"):
+        # The German text of a block is edited on the block's page; text_edit is for its translations.
+        return "en" if name == "network:text_edit" else "de"
+    if key != "pk":
+        return records[key]
+    part = name.split(":")[1]
+    for prefix, record in NETWORK_RECORD.items():
+        if part.startswith(prefix):
+            return records[record]
+    return records["sheet_pk"]
 
 
 def casework_records(organisation) -> dict[str, object]:
@@ -175,7 +228,10 @@ def casework_records(organisation) -> dict[str, object]:
     from lotse.cases import services
     from lotse.cases.models import CaseClient, Step
     from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory
-    from lotse.imports.models import ImportRun
+    from lotse.imports.models import ImportKind, ImportRun
+    from lotse.network import services as network
+    from lotse.network import sheet_services as sheets
+    from lotse.network.models import ActorCategory
     from lotse.people import services as people_services
 
     day = datetime.date(2025, 3, 3)
@@ -228,7 +284,21 @@ def casework_records(organisation) -> dict[str, object]:
     assignment = accommodation.record_assignment(
         actor=None, organisation=organisation, municipality=case.municipality, date=day, persons=[resident]
     )
+    category = ActorCategory.objects.create(slug=f"test-{organisation.pk}", name=f"Testkategorie {organisation.pk}")
+    actor = network.create_actor(
+        actor=None, name="Jobcenter", category=category, municipality=case.municipality, is_public=True
+    )
+    sheet = sheets.create_sheet(actor=None, municipality=case.municipality)
+    block = sheets.add_block(actor=None, sheet=sheet, heading="Willkommen", body="Hier finden Sie Hilfe.")
     return {
+        "actor_pk": actor.pk,
+        "category_pk": category.pk,
+        "sheet_pk": sheet.pk,
+        "block_pk": block.pk,
+        "case_pk": case.pk,
+        "actor_import_pk": ImportRun.objects.create(
+            organisation=organisation, kind=ImportKind.ACTORS, file_names=["akteure.csv"], file_hash="1" * 64
+        ).pk,
         "pk": case.pk,
         "person_pk": person.pk,
         "kind": "residence",
@@ -253,7 +323,7 @@ def test_it_has_a_row_for_every_url():
     names = all_url_names()
     assert names - set(ACCESS) - AUTH_EXEMPT == set(), "URL without an access decision"
     assert set(ACCESS) - names == set()
-    assert PUBLIC_ALLOWLIST == []
+    assert set(PUBLIC_ALLOWLIST) == PUBLIC_URLS
 
 
 def test_it_marks_exactly_the_exempt_views_as_public():
@@ -275,11 +345,13 @@ def test_it_sends_anonymous_users_to_login_everywhere(caseworker_a):
 
 
 @pytest.mark.django_db
-def test_it_serves_the_exempt_pages_to_anonymous_users():
+def test_it_serves_the_exempt_pages_to_anonymous_users(org_a):
     client = Client()
+    records = casework_records(org_a)
     for name in sorted(AUTH_EXEMPT - {"set_language"}):
-        response = client.get(url_for(name, 1))
-        assert response.status_code == 200, name
+        response = client.get(url_for(name, 1, records))
+        # The city map's start sends the visitor to the map in their language.
+        assert response.status_code == (302 if name == "public:start" else 200), name
 
 
 @pytest.mark.django_db
@@ -297,6 +369,22 @@ def county_housing_officer(county):
     return UserFactory.create(username="unterbringung-lra", organisation=county, roles=[Role.UNTERBRINGUNG])
 
 
+@pytest.fixture
+def network_coordinator(org_a):
+    """Volunteer coordination: keeps the network directory and the info sheets."""
+    from lotse.core.tests.factories import UserFactory
+
+    return UserFactory.create(username="ehrenamt-a", organisation=org_a, roles=[Role.EHRENAMTSKOORDINATION])
+
+
+@pytest.fixture
+def network_keeper(org_a):
+    """A user given the role Netzwerkpflege by an administrator."""
+    from lotse.core.tests.factories import UserFactory
+
+    return UserFactory.create(username="netzwerk-a", organisation=org_a, roles=[Role.NETZWERKPFLEGE])
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "persona",
@@ -308,6 +396,8 @@ def county_housing_officer(county):
         "org_admin_a",
         "sysadmin",
         "county_housing_officer",
+        "network_coordinator",
+        "network_keeper",
     ],
 )
 def test_it_gives_each_role_only_what_it_may(request, persona, colleague_a):
