@@ -160,7 +160,9 @@ def test_it_reports_values_people_type_wrongly_in_the_vocabulary_columns():
             3,
             "Barrierefreiheit",
             "rollstuhlgerecht",
-            "Unknown code. Allowed: Accessibility not known, Step-free access, Partly accessible, Not accessible.",
+            # The list is German: the allowed values are named as people write them in it.
+            "Unknown code. Allowed: Barrierefreiheit unbekannt, Stufenloser Zugang, Teilweise barrierefrei, "
+            "Nicht barrierefrei.",
         ),
         (4, "Zielgruppen", "Familien; Hunde", "Unknown target group: „Hunde“."),
     ]
