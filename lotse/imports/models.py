@@ -9,9 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import Role
+from lotse.core.choices import NETWORK_EDITOR_ROLES, Role
 from lotse.core.models import Organisation
-from lotse.network.models import is_network_editor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -43,7 +42,7 @@ class ImportRunQuerySet(models.QuerySet["ImportRun"]):
         kinds: list[str] = []
         if user.has_role(Role.ORGANISATIONSADMINISTRATION):
             kinds.append(ImportKind.WORKBOOK)
-        if is_network_editor(user):
+        if set(user.roles) & NETWORK_EDITOR_ROLES:
             kinds.append(ImportKind.ACTORS)
         if not kinds:
             return self.none()

@@ -864,10 +864,11 @@ def record_command_import(*, actor: User, name: str, content: bytes, report: Act
     )
 
 
-def earlier_commit(run: ImportRun) -> ImportRun | None:
-    """The last commit of exactly this file (the directory is one for the whole installation)."""
+def earlier_commit(run: ImportRun, user: Any) -> ImportRun | None:
+    """The last commit of exactly this file that ``user`` may see (the directory is one for the installation)."""
     return (
-        ImportRun.objects.actor_lists()
+        ImportRun.objects.visible_to(user)
+        .actor_lists()
         .filter(file_hash=run.file_hash, status=ImportStatus.COMMITTED)
         .exclude(pk=run.pk)
         .select_related("committed_by")

@@ -21,8 +21,11 @@ from lotse.network.choices import (
     OrganisationType,
     TargetGroup,
 )
-from lotse.network.models import ActorCategory
+from lotse.network.models import ActorCategory, slug_validator
 from lotse.people.vocabulary import language_choices
+
+# Long enough for any description of an actor; the full-text index refuses texts of a megabyte.
+TEXT_MAX_LENGTH = 5000
 
 
 class CoordinateField(forms.DecimalField):
@@ -44,7 +47,12 @@ class ActorForm(VersionedForm):
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"), choices=OrganisationType.choices, initial=OrganisationType.SONSTIGE
     )
-    services = forms.CharField(label=_("Services offered"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    services = forms.CharField(
+        label=_("Services offered"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"), choices=TargetGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -81,7 +89,9 @@ class ActorForm(VersionedForm):
         min_value=Decimal(-180),
         max_value=Decimal(180),
     )
-    opening_hours = forms.CharField(label=_("Opening hours"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    opening_hours = forms.CharField(
+        label=_("Opening hours"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     contact_person = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -178,16 +188,11 @@ class CategoryForm(VersionedForm):
     """A category of the directory, named in German and in the other public languages."""
 
     name = forms.CharField(label=_("Name (German)"), max_length=100)
-    slug = forms.RegexField(
+    slug = forms.CharField(
         label=_("Code"),
-        regex=r"^[a-z0-9][a-z0-9_-]{0,39}$",
+        validators=[slug_validator],
         max_length=40,
         help_text=_("Used in the address of the city map's filter, e.g. “sprache-bildung”."),
-        error_messages={
-            "invalid": _(
-                "The code may contain lower-case letters, digits, hyphens and underscores (at most 40 characters)."
-            )
-        },
     )
     position = forms.IntegerField(label=_("Position in lists"), min_value=0, max_value=1000, initial=100)
 

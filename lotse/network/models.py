@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import Role
+from lotse.core.choices import NETWORK_EDITOR_ROLES
 from lotse.core.models import Municipality, VersionedModel
 from lotse.network.choices import MASTER_LANGUAGE, Accessibility, OrganisationType, SheetLanguage, TargetGroup
 
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 
     from lotse.core.models import User
 
-# Who keeps the directory and the info sheets: system administrators, volunteer coordinators and
-# the network editors an administrator names (role "Netzwerkpflege").
-NETWORK_EDITOR_ROLES = frozenset({Role.SYSTEMADMINISTRATION, Role.EHRENAMTSKOORDINATION, Role.NETZWERKPFLEGE})
 
 slug_validator = RegexValidator(
     regex=r"^[a-z0-9][a-z0-9_-]{0,39}$",
@@ -130,7 +127,7 @@ class Actor(VersionedModel):
         _("postcode"),
         max_length=5,
         blank=True,
-        validators=[RegexValidator(r"^\d{5}$", _("A German postcode has five digits."), "invalid_postcode")],
+        validators=[RegexValidator(r"^\d{5}$", _("A postal code has five digits."), "invalid_postcode")],
     )
     town = models.CharField(_("town"), max_length=100, blank=True)
     municipality = models.ForeignKey(

@@ -32,6 +32,8 @@ class PrintedBlock:
     # The language the text is printed in: the sheet's, or German where the translation is missing.
     language: str
     fallback: bool
+    # A translation written before the last change of its German original: printed with a note.
+    outdated: bool = False
 
     @property
     def direction(self) -> str:
@@ -67,10 +69,16 @@ def text_html(text: str, language: str) -> SafeString:
 
     The bidirectional algorithm would show "116 117" as "117 116" in Arabic text.
     """
-    html = str(escape(text))
     if language in RTL_LANGUAGES:
-        html = NUMBER_RUN.sub(lambda match: f'<span class="ltr">{match.group(0)}</span>', html)
-    return mark_safe("<br>".join(html.splitlines()))  # noqa: S308 - the text is escaped above
+        # Split the raw text, then escape each piece: the digits of an escaped character ("&#x27;") are no number.
+        pieces, start = [], 0
+        for match in NUMBER_RUN.finditer(text):
+            pieces += [str(escape(text[start : match.start()])), f'<span class="ltr">{escape(match.group(0))}</span>']
+            start = match.end()
+        html = "".join([*pieces, str(escape(text[start:]))])
+    else:
+        html = str(escape(text))
+    return mark_safe("<br>".join(html.splitlines()))  # noqa: S308 - every piece is escaped above
 
 
 def printed_blocks(sheet: InfoSheet, language: str) -> list[PrintedBlock]:
@@ -81,12 +89,17 @@ def printed_blocks(sheet: InfoSheet, language: str) -> list[PrintedBlock]:
     result = []
     for block in InfoSheetBlock.objects.filter(sheet=sheet).prefetch_related(texts).order_by("position", "pk"):
         by_language = {text.language: text for text in block.printed}
-        text = by_language.get(language) or by_language.get(MASTER_LANGUAGE)
+        original = by_language.get(MASTER_LANGUAGE)
+        text = by_language.get(language) or original
         if text is None:
             continue
         result.append(
             PrintedBlock(
-                heading=text.heading, body=text.body, language=text.language, fallback=text.language != language
+                heading=text.heading,
+                body=text.body,
+                language=text.language,
+                fallback=text.language != language,
+                outdated=text.is_outdated(original),
             )
         )
     return result

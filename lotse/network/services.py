@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lotse.core.services import audit_context, save_versioned
@@ -65,10 +65,25 @@ def _check_actor(actor: Actor) -> None:
         raise ValidationError(_("Give both latitude and longitude, or neither."), code="coordinates_pair")
     duplicate = Actor.objects.filter(name=actor.name, municipality_id=actor.municipality_id).exclude(pk=actor.pk)
     if duplicate.exists():
-        raise ValidationError(
-            _("The directory already lists “%(name)s” in this municipality.") % {"name": actor.name},
-            code="duplicate_actor",
-        )
+        raise _duplicate(actor)
+
+
+def _duplicate(actor: Actor) -> ValidationError:
+    return ValidationError(
+        _("The directory already lists “%(name)s” in this municipality.") % {"name": actor.name},
+        code="duplicate_actor",
+    )
+
+
+def _save_unique(actor: Actor, save: Any) -> Any:
+    """Run ``save``; a concurrent save of the same name in the same municipality is the duplicate message."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError as error:
+        if "actor_unique_name_per_municipality" in str(error):
+            raise _duplicate(actor) from error
+        raise
 
 
 def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -83,7 +98,7 @@ def create_actor(*, actor: User | None, **fields: Any) -> Actor:
     with transaction.atomic(), audit_context(actor):
         record = Actor(**fields)
         _check_actor(record)
-        record.save()
+        _save_unique(record, record.save)
         return record
 
 
@@ -97,7 +112,7 @@ def update_actor(*, actor: User | None, record: Actor, expected_version: int, **
         _check_actor(record)
         # ``updated_at`` is auto_now: save_versioned updates only the fields named.
         record.updated_at = record._meta.get_field("updated_at").pre_save(record, add=False)
-        return save_versioned(record, expected_version, [*fields, "updated_at"])
+        return _save_unique(record, lambda: save_versioned(record, expected_version, [*fields, "updated_at"]))
 
 
 def delete_actor(*, actor: User | None, record: Actor) -> None:

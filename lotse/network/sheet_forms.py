@@ -12,6 +12,7 @@ from lotse.cases.forms import VersionedForm
 from lotse.core.forms import BootstrapMixin
 from lotse.core.models import Municipality
 from lotse.network.choices import RTL_LANGUAGES
+from lotse.network.forms import TEXT_MAX_LENGTH
 from lotse.network.models import Actor
 from lotse.network.sheet_services import HEADING_MAX_LENGTH
 
@@ -49,6 +50,7 @@ class TextForm(VersionedForm):
     heading = forms.CharField(label=_("Heading"), max_length=HEADING_MAX_LENGTH, required=False)
     body = forms.CharField(
         label=_("Text"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Enter the text of the block.")},
     )

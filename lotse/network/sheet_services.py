@@ -108,7 +108,10 @@ def set_actors(*, actor: User | None, sheet: InfoSheet, actors: Iterable[Actor],
         if not added and not removed:
             return locked
         locked.actors.remove(*removed)
-        locked.actors.add(*added)
+        # Rows in the order of the actors' ids, so the history lists the additions in a stable order
+        # (``actors.add`` inserts in the order of a Python set).
+        link = InfoSheet.actors.through
+        link.objects.bulk_create([link(infosheet_id=locked.pk, actor_id=pk) for pk in sorted(added)])
         locked.updated_at = timezone.now()
         save_versioned(locked, expected_version, ["updated_at"])
         sheet.version, sheet.updated_at = locked.version, locked.updated_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lotse.cases import services as case_services
 from lotse.cases.models import Referral
 from lotse.cases.tests.factories import actor_of, events_of, frozen_today, open_case_for, refused_with
 from lotse.conftest import client_for
@@ -271,3 +273,31 @@ def test_it_keeps_a_category_with_actors(sysadmin, actor_factory):
     response = client_for(sysadmin).post(reverse("network:category_delete", args=[actor.category_id]))
     assert response.status_code == 302
     assert ActorCategory.objects.filter(pk=actor.category_id).exists()
+
+
+def test_it_never_shows_other_organisations_referrals_in_the_history_of_an_actor(
+    network_keeper, caseworker_b, actor_factory
+):
+    actor = actor_factory(name="Schuldnerberatung")
+    case = open_case_for(caseworker_b)
+    with frozen_today():
+        referral = case_services.add_referral(
+            actor=caseworker_b,
+            case=case,
+            date=datetime.date(2025, 3, 1),
+            to_whom="",
+            network_actor=actor,
+            field_of_action="finanzen",
+            topic="Schulden",
+        )
+    case_services.set_referral_outcome(
+        actor=caseworker_b,
+        referral=referral,
+        expected_version=referral.version,
+        outcome="wahrgenommen",
+        outcome_note="Insolvenz beantragt",
+    )
+    response = client_for(network_keeper).get(reverse("network:actor_detail", args=[actor.pk]))
+    page = response.content.decode()
+    assert "Insolvenz beantragt" not in page and "Schulden" not in page
+    assert [row["label"] for row in response.context["history"]] == ["insert"]

@@ -200,3 +200,29 @@ def test_it_keeps_phone_numbers_in_order_in_right_to_left_text(network_editor, s
     assert expected in html
     assert "116 117" in text_of(pdf.sheet_pdf(sheet, "ar"))
     assert "Bereitschaftsdienst 116 117</p>" in pdf.sheet_html(sheet, "de")
+
+
+def test_it_escapes_quotes_in_right_to_left_text_without_breaking_the_entity():
+    html = str(pdf.text_html("Caritas' Beratung: 116 117 & mehr", "ar"))
+    assert html == 'Caritas&#x27; Beratung: <span class="ltr">116 117</span> &amp; mehr'
+
+
+@pytest.mark.django_db
+def test_it_prints_an_outdated_translation_with_a_note(network_editor, sheet):
+    block = sheet.blocks.get()
+    original = block.texts.get(language="de")
+    with frozen_today(datetime.date.today() + datetime.timedelta(days=1)):
+        sheet_services.write_text(
+            actor=network_editor,
+            block=block,
+            language="de",
+            heading="Willkommen",
+            body="Willkommen in Ludwigsburg! Neu: Beratung auch samstags.",
+            expected_version=original.version,
+        )
+    printed = text_of(pdf.sheet_pdf(sheet, "tr"))
+    assert "Ludwigsburg'a hoş geldiniz!" in printed
+    assert "Bu metnin Almanca aslı çevirisinden sonra değiştirildi" in printed
+    german = text_of(pdf.sheet_pdf(sheet, "de"))
+    assert "Neu: Beratung auch samstags." in german
+    assert "Originaltext" not in german

@@ -660,6 +660,18 @@ def test_it_prints_another_language_when_asked(teamlead_a, caseworker_a, municip
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("spoken", "printed"),
+    [(["de", "en", "fa"], "fa"), (["en", "ru", "uk"], "ru"), (["de", "en"], "en"), (["de", "ku"], "de"), ([], "de")],
+)
+def test_it_prefers_a_language_other_than_german_and_english(caseworker_a, municipality_lb, spoken, printed):
+    from lotse.network.views.sheets import client_language
+
+    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=spoken)
+    assert client_language(case) == printed
+
+
+@pytest.mark.django_db
 def test_it_prints_german_when_the_client_speaks_no_sheet_language(caseworker_a, municipality_lb, sheet, block):
     case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ku", "ti"])
     response = client_for(caseworker_a).get(reverse("network:case_info_sheet", args=[case.pk]))

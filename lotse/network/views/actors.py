@@ -14,19 +14,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from pghistory.models import Events
 
 from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
 from lotse.core.access import any_role, get_visible_or_404, roles_required
 from lotse.core.audit import describe_events
-from lotse.core.choices import Role
+from lotse.core.choices import NETWORK_EDITOR_ROLES, Role
 from lotse.core.models import Municipality
 from lotse.core.services import ConcurrentEditError
 from lotse.network import services
 from lotse.network.choices import TargetGroup
 from lotse.network.forms import ActorFilterForm, ActorForm, CategoryForm
-from lotse.network.models import NETWORK_EDITOR_ROLES, Actor, ActorCategory, is_network_editor
+from lotse.network.models import Actor, ActorCategory, InfoSheetActor, is_network_editor
 from lotse.people.vocabulary import language_choices, language_name
 
 PAGE_SIZE = 50
@@ -49,6 +49,7 @@ def directory_filter(data: Any, actors: Any) -> tuple[ActorFilterForm, Any]:
 
 
 @any_role
+@require_safe
 def actor_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     form, actors = directory_filter(request.GET, Actor.objects.visible_to(user))
@@ -71,11 +72,18 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 
 
 def _history(actor: Actor) -> list[dict[str, Any]]:
-    events = list(Events.objects.references(actor).order_by("-pgh_created_at", "-pgh_id")[:HISTORY_LENGTH])
-    return describe_events(events)
+    """The actor's own changes and its listing on info sheets.
+
+    Only these event models: referrals reference the actor too, but they are casework of
+    other organisations and never shown here.
+    """
+    models = [Actor.pgh_event_model, InfoSheetActor.pgh_event_model]  # type: ignore[attr-defined]
+    events = Events.objects.across(*models).references(actor).order_by("-pgh_created_at", "-pgh_id")
+    return describe_events(list(events[:HISTORY_LENGTH]))
 
 
 @any_role
+@require_safe
 def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     actor = get_visible_or_404(_actors(), user, pk=pk)
@@ -139,7 +147,8 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, record=actor, expected_version=form.cleaned_data["version"] or 0, **form.actor_fields()
             )
         except ConcurrentEditError as error:
-            form = form_after_conflict(ActorForm, request, Actor.objects.get(pk=actor.pk).version, error)
+            current = get_visible_or_404(Actor, user, pk=actor.pk)
+            form = form_after_conflict(ActorForm, request, current.version, error)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -173,6 +182,7 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.SYSTEMADMINISTRATION)
+@require_safe
 def category_list(request: HttpRequest) -> HttpResponse:
     categories = ActorCategory.objects.annotate(actor_count=Count("actors")).order_by("position", "name")
     return render(request, "network/category_list.html", {"categories": categories})
@@ -214,7 +224,8 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.category_fields(),
             )
         except ConcurrentEditError as error:
-            form = form_after_conflict(CategoryForm, request, ActorCategory.objects.get(pk=category.pk).version, error)
+            current = get_visible_or_404(ActorCategory, user, pk=category.pk)
+            form = form_after_conflict(CategoryForm, request, current.version, error)
         except ValidationError as error:
             add_errors(form, error)
         else:

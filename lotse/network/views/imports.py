@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,14 +17,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lotse.cases.views.common import actor_of
 from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.choices import NETWORK_EDITOR_ROLES
 from lotse.imports.models import ImportRun, ImportRunQuerySet, ImportStatus
 from lotse.network import actor_import as importer
 from lotse.network.actor_import import CREATED, UNCHANGED, UPDATED, ActorReport
-from lotse.network.models import NETWORK_EDITOR_ROLES
 
 EDITORS = tuple(NETWORK_EDITOR_ROLES)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 20
+
+
+# A directory of a few hundred actors is a few hundred kilobytes; the casework workbook's limit is far too big.
+ACTOR_LIST_MAX_MEGABYTES = 10
 
 
 class ActorListForm(forms.Form):
@@ -37,7 +40,7 @@ class ActorListForm(forms.Form):
 
     def clean_actor_list(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["actor_list"]
-        limit = settings.LOTSE_IMPORT_MAX_MEGABYTES
+        limit = ACTOR_LIST_MAX_MEGABYTES
         if (upload.size or 0) > limit * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
         return upload
@@ -86,7 +89,7 @@ def actor_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": _counts(report),
             "pending": run.status == ImportStatus.CHECKED,
             "committed": run.status == ImportStatus.COMMITTED,
-            "earlier": importer.earlier_commit(run),
+            "earlier": importer.earlier_commit(run, actor_of(request)),
             "more_problems": report.problem_count - len(report.problems),
         },
     )

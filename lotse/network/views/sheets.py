@@ -16,18 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.cases.models import Case, CaseClient
 from lotse.cases.views.common import CASEWORK, actor_of, add_errors
 from lotse.core.access import any_role, get_visible_or_404, roles_required
-from lotse.core.choices import AccessAction
+from lotse.core.choices import NETWORK_EDITOR_ROLES, AccessAction
 from lotse.core.models import Municipality
 from lotse.core.services import ConcurrentEditError, log_access
 from lotse.network import pdf, sheet_services
 from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES, SheetLanguage
 from lotse.network.models import (
-    NETWORK_EDITOR_ROLES,
     Actor,
     InfoSheet,
     InfoSheetBlock,
@@ -84,6 +83,7 @@ def _states(sheet: InfoSheet) -> list[sheet_services.BlockState]:
 
 
 @any_role
+@require_safe
 def sheet_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     sheets = list(
@@ -189,6 +189,7 @@ def _listed_actors(sheet: InfoSheet) -> list[dict[str, Any]]:
 
 
 @roles_required(*EDITORS)
+@require_safe
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     states = _states(sheet)
@@ -466,6 +467,7 @@ def pdf_response(sheet: InfoSheet, language: str) -> HttpResponse:
 
 
 @any_role
+@require_safe
 def sheet_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     sheet = _sheet(request, pk)
     language = _language(language)
@@ -474,14 +476,24 @@ def sheet_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     return response
 
 
+# German and English are most often the client's second or third language: a sheet language among the
+# others (Arabic, Farsi, Ukrainian, Russian, Turkish) is likelier their first. Spoken languages are
+# stored unordered, so this is the only preference there is.
+SECOND_LANGUAGES = ("en", MASTER_LANGUAGE)
+
+
 def client_language(case: Case) -> str:
-    """The first language of the case's main client that the sheet is printed in; else German."""
+    """The sheet language the case's main client most likely reads best; German if they speak none."""
     first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
-    spoken = first.person.languages if first is not None else []
-    return next((code for code in spoken if code in PUBLIC_LANGUAGE_CODES), MASTER_LANGUAGE)
+    spoken = [code for code in (first.person.languages if first is not None else []) if code in PUBLIC_LANGUAGE_CODES]
+    own = [code for code in spoken if code not in SECOND_LANGUAGES]
+    if own:
+        return own[0]
+    return next((code for code in SECOND_LANGUAGES if code in spoken), MASTER_LANGUAGE)
 
 
 @roles_required(*CASEWORK)
+@require_safe
 def case_info_sheet(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The info sheet of the case's municipality in the client's language (``?sprache=`` chooses another)."""
     user = actor_of(request)
