@@ -21,8 +21,20 @@ PUBLIC_LANGUAGES: list[tuple[str, str, bool]] = [
 ]
 PUBLIC_LANGUAGE_CODES = [code for code, _name, _rtl in PUBLIC_LANGUAGES]
 RTL_LANGUAGES = frozenset(code for code, _name, rtl in PUBLIC_LANGUAGES if rtl)
+# Each public language named in itself ("العربية"), for language switchers and choices.
+NATIVE_NAMES = {code: name for code, name, _rtl in PUBLIC_LANGUAGES}
 # The master language of every text written in Lotse: translations are checked against it.
 MASTER_LANGUAGE = "de"
+
+
+def direction(language: str) -> str:
+    """The value of the ``dir`` attribute for text in ``language``."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def list_separator(language: str) -> str:
+    """What separates the items of a list: Arabic script has its own comma."""
+    return "، " if language in RTL_LANGUAGES else ", "
 
 
 class SheetLanguage(models.TextChoices):

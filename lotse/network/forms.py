@@ -16,13 +16,13 @@ from lotse.core.models import Municipality
 from lotse.network.choices import (
     MASTER_LANGUAGE,
     PUBLIC_LANGUAGES,
-    RTL_LANGUAGES,
     Accessibility,
     OrganisationType,
     TargetGroup,
+    direction,
 )
 from lotse.network.models import ActorCategory, slug_validator
-from lotse.people.vocabulary import language_choices
+from lotse.people.vocabulary import language_choices, language_name
 
 # Long enough for any description of an actor; the full-text index refuses texts of a megabyte.
 TEXT_MAX_LENGTH = 5000
@@ -162,6 +162,15 @@ class ActorFilterForm(FilterForm):
         empty_label=pgettext_lazy("public", "all municipalities"),
     )
 
+    @classmethod
+    def for_actors(cls, data: Any, actors: Any, **kwargs: Any) -> Any:
+        """The form over ``actors``: it offers only the municipalities and languages they have."""
+        municipalities = Municipality.objects.filter(pk__in=actors.values("municipality_id")).order_by("name")
+        languages = sorted(
+            ((code, language_name(code)) for code in actors.languages_in_use()), key=lambda pair: pair[1].casefold()
+        )
+        return cls(data, municipalities=municipalities, languages=languages, **kwargs)
+
     def __init__(
         self, *args: Any, municipalities: QuerySet[Municipality], languages: list[tuple[str, str]], **kwargs: Any
     ) -> None:
@@ -205,7 +214,7 @@ class CategoryForm(VersionedForm):
                 label=_("Name in %(language)s") % {"language": name},
                 max_length=100,
                 required=False,
-                widget=forms.TextInput(attrs={"lang": code, "dir": "rtl" if code in RTL_LANGUAGES else "ltr"}),
+                widget=forms.TextInput(attrs={"lang": code, "dir": direction(code)}),
             )
         for code, _name, _rtl in PUBLIC_LANGUAGES:
             if code != MASTER_LANGUAGE:

@@ -8,7 +8,7 @@ map only the published ones. Only the network editors change them.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +99,11 @@ class ActorQuerySet(models.QuerySet["Actor"]):
 
     def speaking(self, language: str) -> ActorQuerySet:
         return self.filter(languages__contains=[language])
+
+    def languages_in_use(self) -> list[str]:
+        """The codes of the languages some of these actors counsel in (one query)."""
+        codes = self.order_by().annotate(code=Func(F("languages"), function="unnest")).values_list("code", flat=True)
+        return list(codes.distinct())
 
 
 # The search document is derived from the other fields; the history need not keep it.
@@ -312,9 +317,3 @@ class InfoSheetText(VersionedModel):
         if self.language == MASTER_LANGUAGE or original is None:
             return False
         return self.written_at < original.written_at
-
-
-def coordinates(actor: Any) -> tuple[float, float] | None:
-    if actor.latitude is None or actor.longitude is None:
-        return None
-    return float(actor.latitude), float(actor.longitude)

@@ -18,11 +18,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGES, RTL_LANGUAGES, SheetLanguage
+from lotse.network.choices import MASTER_LANGUAGE, RTL_LANGUAGES, SheetLanguage, direction, list_separator
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText
 from lotse.people.vocabulary import language_name
-
-NATIVE_NAMES = {code: name for code, name, _rtl in PUBLIC_LANGUAGES}
 
 
 @dataclass
@@ -54,10 +52,6 @@ class PrintedActor:
 class ActorGroup:
     label: str
     actors: list[PrintedActor] = field(default_factory=list)
-
-
-def direction(language: str) -> str:
-    return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
 # Phone numbers and other runs of digits with spaces, hyphens or slashes ("116 117", "07141 555-0100").
@@ -113,7 +107,7 @@ def printed_actors(sheet: InfoSheet, language: str) -> list[ActorGroup]:
         .select_related("category")
         .order_by("category__position", "category__name", "name", "pk")
     )
-    separator = "، " if language in RTL_LANGUAGES else ", "
+    separator = list_separator(language)
     groups: dict[int, ActorGroup] = {}
     with translation.override(language):
         for actor in actors:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.cases.forms import VersionedForm
 from lotse.core.forms import BootstrapMixin
 from lotse.core.models import Municipality
-from lotse.network.choices import RTL_LANGUAGES
+from lotse.network.choices import direction
 from lotse.network.forms import TEXT_MAX_LENGTH
 from lotse.network.models import Actor
 from lotse.network.sheet_services import HEADING_MAX_LENGTH
@@ -72,4 +72,4 @@ class TranslationForm(TextForm):
             del self.fields["confirmed"]
         # Typed in the translation's own script and direction.
         for name in ("heading", "body"):
-            self.fields[name].widget.attrs.update(lang=language, dir="rtl" if language in RTL_LANGUAGES else "ltr")
+            self.fields[name].widget.attrs.update(lang=language, dir=direction(language))

@@ -21,13 +21,12 @@ from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
 from lotse.core.access import any_role, get_visible_or_404, roles_required
 from lotse.core.audit import describe_events
 from lotse.core.choices import NETWORK_EDITOR_ROLES, Role
-from lotse.core.models import Municipality
 from lotse.core.services import ConcurrentEditError
 from lotse.network import services
 from lotse.network.choices import TargetGroup
 from lotse.network.forms import ActorFilterForm, ActorForm, CategoryForm
 from lotse.network.models import Actor, ActorCategory, InfoSheetActor, is_network_editor
-from lotse.people.vocabulary import language_choices, language_name
+from lotse.people.vocabulary import language_name
 
 PAGE_SIZE = 50
 HISTORY_LENGTH = 30
@@ -39,12 +38,8 @@ def _actors() -> Any:
 
 
 def directory_filter(data: Any, actors: Any) -> tuple[ActorFilterForm, Any]:
-    """The filter form over ``actors`` and the actors it lets through (municipalities and languages in use)."""
-    municipalities = Municipality.objects.filter(pk__in=actors.values("municipality_id")).order_by("name")
-    used = sorted({code for codes in actors.values_list("languages", flat=True) for code in codes})
-    names = dict(language_choices())
-    languages = sorted(((code, names.get(code, code)) for code in used), key=lambda pair: pair[1].casefold())
-    form = ActorFilterForm(data or None, municipalities=municipalities, languages=languages)
+    """The filter form over ``actors`` and the actors it lets through."""
+    form = ActorFilterForm.for_actors(data or None, actors)
     return form, form.apply(actors) if data else actors
 
 

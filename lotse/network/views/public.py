@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Func, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -30,35 +30,39 @@ from django.utils.translation import pgettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 
-from lotse.core.models import Municipality
-from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGES, RTL_LANGUAGES, TargetGroup
+from lotse.network.choices import (
+    MASTER_LANGUAGE,
+    NATIVE_NAMES,
+    PUBLIC_LANGUAGES,
+    RTL_LANGUAGES,
+    TargetGroup,
+    direction,
+    list_separator,
+)
 from lotse.network.forms import ActorFilterForm
 from lotse.network.models import Actor
 from lotse.people.vocabulary import language_name
 
 # Actors per page of the list (and markers on the map): the Ludwigsburg network has about a hundred.
 PAGE_SIZE = 50
-LANGUAGE_NAMES = {code: name for code, name, _rtl in PUBLIC_LANGUAGES}
-# Arabic script separates the items of a list with its own comma.
-LIST_SEPARATORS = {"ar": "، ", "fa": "، "}
 
 
 def listing(items: Iterable[Any], language: str) -> str:
     """Names joined as the language writes a list, in its alphabetical order."""
-    return LIST_SEPARATORS.get(language, ", ").join(sorted((str(item) for item in items), key=str.casefold))
+    return list_separator(language).join(sorted((str(item) for item in items), key=str.casefold))
 
 
 def best_language(accept_language: str) -> str:
     """The visitor's most preferred public language (``fa-IR`` counts as ``fa``); German if none fits."""
     for code, _quality in parse_accept_lang_header(accept_language):
         base = code.split("-")[0]
-        if base in LANGUAGE_NAMES:
+        if base in NATIVE_NAMES:
             return base
     return MASTER_LANGUAGE
 
 
 def public_language(lang: str) -> str:
-    if lang not in LANGUAGE_NAMES:
+    if lang not in NATIVE_NAMES:
         raise Http404
     return lang
 
@@ -70,18 +74,6 @@ class PublicActorFilterForm(ActorFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].label_from_instance = lambda category: category.label(language)  # type: ignore[attr-defined]
         self.fields["municipality"].label_from_instance = lambda municipality: municipality.name  # type: ignore[attr-defined]
-
-
-def counselling_languages() -> list[tuple[str, str]]:
-    """The languages some published actor counsels in, named and sorted in the active language."""
-    codes = (
-        Actor.objects.published()
-        .order_by()
-        .annotate(code=Func(F("languages"), function="unnest"))
-        .values_list("code", flat=True)
-        .distinct()
-    )
-    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1].casefold())
 
 
 def published_actors() -> QuerySet[Actor]:
@@ -159,13 +151,13 @@ def language_links(request: HttpRequest, language: str, url_name: str, **kwargs:
     """The same page in every public language (the current one marked), keeping the query string."""
     query = request.GET.urlencode()
     links = []
-    for code, name, rtl in PUBLIC_LANGUAGES:
+    for code, name, _rtl in PUBLIC_LANGUAGES:
         url = reverse(url_name, kwargs={"lang": code, **kwargs})
         links.append(
             {
                 "code": code,
                 "name": name,
-                "dir": "rtl" if rtl else "ltr",
+                "dir": direction(code),
                 "url": f"{url}?{query}" if query else url,
                 "current": code == language,
             }
@@ -189,7 +181,7 @@ def page_links(request: HttpRequest, page: Page[Actor]) -> dict[str, str]:
 def render_public(request: HttpRequest, template: str, language: str, context: dict[str, Any]) -> HttpResponse:
     context.update(
         page_language=language,
-        page_dir="rtl" if language in RTL_LANGUAGES else "ltr",
+        page_dir=direction(language),
         is_master_language=language == MASTER_LANGUAGE,
     )
     response = render(request, template, context)
@@ -216,10 +208,7 @@ def map_page(request: HttpRequest, lang: str) -> HttpResponse:
     """The published actors: search and filters, the list grouped by category, and the map."""
     language = public_language(lang)
     with translation.override(language):
-        municipalities = Municipality.objects.filter(actors__is_public=True).distinct().order_by("name")
-        form = PublicActorFilterForm(
-            request.GET, municipalities=municipalities, languages=counselling_languages(), language=language
-        )
+        form = PublicActorFilterForm.for_actors(request.GET, Actor.objects.published(), language=language)
         actors = form.apply(published_actors()).order_by("category__position", "category__name", "name", "pk")
         page = Paginator(actors, PAGE_SIZE).get_page(request.GET.get("page"))
         listed = list(page.object_list)

@@ -25,7 +25,7 @@ from lotse.core.choices import NETWORK_EDITOR_ROLES, AccessAction
 from lotse.core.models import Municipality
 from lotse.core.services import ConcurrentEditError, log_access
 from lotse.network import pdf, sheet_services
-from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES, SheetLanguage
+from lotse.network.choices import MASTER_LANGUAGE, NATIVE_NAMES, PUBLIC_LANGUAGE_CODES, SheetLanguage, direction
 from lotse.network.models import (
     Actor,
     InfoSheet,
@@ -63,7 +63,7 @@ def _language(code: str) -> str:
 def language_options() -> list[dict[str, str]]:
     """The sheet languages, named in the user's language and in their own."""
     return [
-        {"code": code, "label": str(label), "native": pdf.NATIVE_NAMES.get(code, ""), "dir": pdf.direction(code)}
+        {"code": code, "label": str(label), "native": NATIVE_NAMES.get(code, ""), "dir": direction(code)}
         for code, label in SheetLanguage.choices
     ]
 
@@ -416,7 +416,7 @@ def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> Ht
             "text": text,
             "row": row,
             "language": language,
-            "direction": pdf.direction(language),
+            "direction": direction(language),
         },
     )
 
