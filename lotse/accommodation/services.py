@@ -62,22 +62,22 @@ def _day(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def check_manages(actor: User | None, organisation_id: int) -> None:
+def check_manages(acting_user: User | None, organisation_id: int) -> None:
     """Only the accommodation staff of the operating organisation change its shelters (None: a command)."""
-    if actor is None:
+    if acting_user is None:
         return
-    if not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation_id != organisation_id:
+    if not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation_id != organisation_id:
         raise ValidationError(
             _("Only the accommodation staff of the operating organisation may change this shelter."),
             code="not_operator",
         )
 
 
-def check_assigns(actor: User | None) -> None:
+def check_assigns(acting_user: User | None) -> None:
     """Assignments and intake obligations are the county's (accommodation staff of a Landratsamt)."""
-    if actor is None:
+    if acting_user is None:
         return
-    if not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation.kind != OrganisationKind.LANDRATSAMT:
+    if not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation.kind != OrganisationKind.LANDRATSAMT:
         raise ValidationError(
             _("Only the accommodation staff of the district office assign persons to municipalities."),
             code="not_county",
@@ -118,19 +118,19 @@ def _add_places(shelter: Shelter, count: int, available_from: datetime.date, uni
 
 def create_shelter(
     *,
-    actor: User | None,
+    acting_user: User | None,
     organisation: Organisation,
     places: int,
     places_from: datetime.date,
     **fields: Any,
 ) -> Shelter:
     """A shelter with ``places`` places (without a unit), available from ``places_from``."""
-    check_manages(actor, organisation.pk)
+    check_manages(acting_user, organisation.pk)
     _check_places(places)
     unknown = set(fields) - set(SHELTER_FIELDS)
     if unknown:
         raise TypeError(f"unknown shelter fields {sorted(unknown)}")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         shelter = Shelter(organisation=organisation, **fields)
         _check_shelter(shelter)
         shelter.save()
@@ -138,12 +138,12 @@ def create_shelter(
         return shelter
 
 
-def update_shelter(*, actor: User | None, shelter: Shelter, expected_version: int, **fields: Any) -> Shelter:
-    check_manages(actor, shelter.organisation_id)
+def update_shelter(*, acting_user: User | None, shelter: Shelter, expected_version: int, **fields: Any) -> Shelter:
+    check_manages(acting_user, shelter.organisation_id)
     unknown = set(fields) - set(SHELTER_FIELDS)
     if unknown:
         raise TypeError(f"unknown shelter fields {sorted(unknown)}")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         for name, value in fields.items():
             setattr(shelter, name, value)
         _check_shelter(shelter)
@@ -152,7 +152,7 @@ def update_shelter(*, actor: User | None, shelter: Shelter, expected_version: in
 
 def add_unit(
     *,
-    actor: User | None,
+    acting_user: User | None,
     shelter: Shelter,
     name: str,
     places: int,
@@ -161,12 +161,12 @@ def add_unit(
     notes: str = "",
 ) -> Unit:
     """A flat or room of the shelter with ``places`` new places of its own."""
-    check_manages(actor, shelter.organisation_id)
+    check_manages(acting_user, shelter.organisation_id)
     _check_places(places)
     name = name.strip()
     if not name:
         raise ValidationError(_("The unit needs a name."), code="unit_name")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         Shelter.objects.select_for_update().get(pk=shelter.pk)
         if Unit.objects.filter(shelter=shelter, name=name).exists():
             raise ValidationError(
@@ -178,18 +178,18 @@ def add_unit(
 
 
 def change_capacity(
-    *, actor: User | None, shelter: Shelter, places: int, on: datetime.date, unit: Unit | None = None
+    *, acting_user: User | None, shelter: Shelter, places: int, on: datetime.date, unit: Unit | None = None
 ) -> int:
     """Set the number of places (of ``unit``, or those without a unit) from ``on``; returns the change.
 
     Growing adds places available from ``on``; shrinking gives up free places
     (the highest numbers first) on ``on``. Occupied places are never given up.
     """
-    check_manages(actor, shelter.organisation_id)
+    check_manages(acting_user, shelter.organisation_id)
     _check_places(places)
     if unit is not None and unit.shelter_id != shelter.pk:
         raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         Shelter.objects.select_for_update().get(pk=shelter.pk)
         current = Place.objects.filter(shelter=shelter, unit=unit, available_to__isnull=True)
         count = current.count()
@@ -212,14 +212,16 @@ def change_capacity(
         return places - count
 
 
-def register_resident(*, actor: User | None, organisation: Organisation, **fields: Any) -> Person:
+def register_resident(*, acting_user: User | None, organisation: Organisation, **fields: Any) -> Person:
     """A person housed by the organisation who is not (yet) a client of a case: kept by that organisation."""
-    if actor is not None and (not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation_id != organisation.pk):
+    if acting_user is not None and (
+        not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation_id != organisation.pk
+    ):
         raise ValidationError(
             _("Only accommodation staff register residents of their own organisation."), code="not_operator"
         )
     cleaned = clean_person_fields(fields)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
         person.full_clean()
         person.save()
@@ -227,13 +229,13 @@ def register_resident(*, actor: User | None, organisation: Organisation, **field
 
 
 def record_housing(
-    *, actor: User | None, person: Person, on: datetime.date, situation: str, municipality: Municipality | None
+    *, acting_user: User | None, person: Person, on: datetime.date, situation: str, municipality: Municipality | None
 ) -> HousingRecord:
     """The person's housing situation from ``on`` (an entry of that day is corrected, not doubled)."""
     record, _created = HousingRecord.objects.update_or_create(
         person=person,
         valid_from=on,
-        defaults={"situation": situation, "municipality": municipality, "recorded_by": actor},
+        defaults={"situation": situation, "municipality": municipality, "recorded_by": acting_user},
     )
     return record
 
@@ -249,7 +251,7 @@ def _current_stay(person: Person) -> Occupancy | None:
 
 def move_in(
     *,
-    actor: User | None,
+    acting_user: User | None,
     shelter: Shelter,
     person: Person,
     on: datetime.date,
@@ -262,13 +264,13 @@ def move_in(
     A current stay elsewhere that began before ``on`` ends that day as a move
     to another shelter; the person's housing situation is recorded from ``on``.
     """
-    check_manages(actor, shelter.organisation_id)
+    check_manages(acting_user, shelter.organisation_id)
     not_in_future(on, _("The date of moving in"))
     if basis not in ResidenceBasis.values:
         raise ValidationError(_("Unknown basis “%(code)s”.") % {"code": basis}, code="basis")
     if unit is not None and unit.shelter_id != shelter.pk:
         raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         # The lock that serialises bookings of this shelter: whoever comes second sees the first one's stay.
         locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
         if (locked.in_operation_from and on < locked.in_operation_from) or (
@@ -307,7 +309,7 @@ def move_in(
         try:
             with transaction.atomic():
                 occupancy = Occupancy.objects.create(
-                    person=person, place=place, move_in=on, basis=basis, notes=notes, recorded_by=actor
+                    person=person, place=place, move_in=on, basis=basis, notes=notes, recorded_by=acting_user
                 )
         except IntegrityError:
             raise ValidationError(
@@ -315,7 +317,7 @@ def move_in(
                 code="booking_conflict",
             ) from None
         record_housing(
-            actor=actor,
+            acting_user=acting_user,
             person=person,
             on=on,
             situation=HOUSING_SITUATION_OF_KIND[locked.kind],
@@ -326,7 +328,7 @@ def move_in(
 
 def move_out(
     *,
-    actor: User | None,
+    acting_user: User | None,
     occupancy: Occupancy,
     on: datetime.date,
     reason: str,
@@ -339,7 +341,7 @@ def move_out(
     ``new_municipality`` (by default the shelter's municipality).
     """
     shelter = occupancy.place.shelter
-    check_manages(actor, shelter.organisation_id)
+    check_manages(acting_user, shelter.organisation_id)
     not_in_future(on, _("The date of moving out"))
     if reason not in MoveOutReason.values:
         raise ValidationError(_("Unknown reason for moving out “%(code)s”.") % {"code": reason}, code="reason")
@@ -357,7 +359,7 @@ def move_out(
             _("The move-out must be after the move-in (%(date)s).") % {"date": _day(occupancy.move_in)},
             code="move_out_before_move_in",
         )
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         occupancy.move_out = on
         occupancy.move_out_reason = reason
         save_versioned(occupancy, expected_version, ["move_out", "move_out_reason"])
@@ -366,13 +368,15 @@ def move_out(
             municipality = None
             if reason == MoveOutReason.PRIVATER_MIETVERTRAG:
                 municipality = new_municipality or shelter.municipality
-            record_housing(actor=actor, person=occupancy.person, on=on, situation=situation, municipality=municipality)
+            record_housing(
+                acting_user=acting_user, person=occupancy.person, on=on, situation=situation, municipality=municipality
+            )
         return occupancy
 
 
 def record_assignment(
     *,
-    actor: User | None,
+    acting_user: User | None,
     organisation: Organisation,
     municipality: Municipality,
     date: datetime.date,
@@ -381,14 +385,14 @@ def record_assignment(
     notes: str = "",
 ) -> Assignment:
     """The county assigns ``persons`` to ``municipality`` on ``date``."""
-    check_assigns(actor)
-    if actor is not None and actor.organisation_id != organisation.pk:
+    check_assigns(acting_user)
+    if acting_user is not None and acting_user.organisation_id != organisation.pk:
         raise ValidationError(_("Assignments are recorded for your own organisation."), code="foreign")
     not_in_future(date, _("The date of assignment"))
     people = list(dict.fromkeys(persons))
     if not people:
         raise ValidationError(_("Choose at least one person to assign."), code="no_persons")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         earlier = (
             AssignedPerson.objects.filter(person__in=people, assignment__municipality=municipality)
             .select_related("person", "assignment")
@@ -410,22 +414,22 @@ def record_assignment(
             date=date,
             reference=reference.strip(),
             notes=notes,
-            created_by=actor,
+            created_by=acting_user,
         )
         AssignedPerson.objects.bulk_create(AssignedPerson(assignment=assignment, person=p) for p in people)
         return assignment
 
 
 def set_intake_obligation(
-    *, actor: User | None, organisation: Organisation, municipality: Municipality, year: int, persons: int
+    *, acting_user: User | None, organisation: Organisation, municipality: Municipality, year: int, persons: int
 ) -> IntakeObligation:
     """The persons ``municipality`` is to take in during ``year`` (set or corrected)."""
-    check_assigns(actor)
+    check_assigns(acting_user)
     if not 2000 <= year <= 2100:
         raise ValidationError(_("The year must be between 2000 and 2100."), code="year")
     if persons < 0:
         raise ValidationError(_("The number of persons cannot be negative."), code="persons")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         obligation, created = IntakeObligation.objects.select_for_update().get_or_create(
             municipality=municipality, year=year, defaults={"persons": persons, "set_by": organisation}
         )
@@ -437,10 +441,12 @@ def set_intake_obligation(
 
 
 def set_expected_intake(
-    *, actor: User | None, organisation: Organisation, months: Mapping[datetime.date, int]
+    *, acting_user: User | None, organisation: Organisation, months: Mapping[datetime.date, int]
 ) -> list[ExpectedIntake]:
     """The persons the organisation expects to house per month (first of the month -> persons)."""
-    if actor is not None and (not actor.has_role(Role.UNTERBRINGUNG) or actor.organisation_id != organisation.pk):
+    if acting_user is not None and (
+        not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation_id != organisation.pk
+    ):
         raise ValidationError(
             _("Only accommodation staff plan the intake of their own organisation."), code="not_operator"
         )
@@ -449,7 +455,7 @@ def set_expected_intake(
             raise ValueError(f"month must be the first of the month, got {month}")
         if persons < 0:
             raise ValidationError(_("The number of persons cannot be negative."), code="persons")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         ExpectedIntake.objects.filter(organisation=organisation, month__in=list(months)).delete()
         return ExpectedIntake.objects.bulk_create(
             ExpectedIntake(organisation=organisation, month=month, persons=persons)

@@ -3392,7 +3392,7 @@ class _Builder:
                 on=on,
                 closing_reason=reason,
                 note=note,
-                actor=d.user_at(on),
+                by=d.user_at(on),
             )
             for d in self.drafts
             for from_status, to_status, on, reason, note in d.changes

@@ -174,7 +174,7 @@ class CaseStatusChange(models.Model):
     on = models.DateField(_("date"))
     closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    actor = models.ForeignKey(
+    by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
         null=True,
@@ -372,7 +372,7 @@ class Referral(VersionedModel):
     to_whom = models.CharField(_("referred to"), max_length=300)
     # The actor of the network directory referred to, when it is listed there (``to_whom`` then holds its name
     # as it was at the referral, so the record stays readable if the actor is renamed or removed).
-    actor = models.ForeignKey(
+    network_actor = models.ForeignKey(
         "network.Actor",
         verbose_name=_("actor of the network"),
         null=True,

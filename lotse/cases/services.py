@@ -86,7 +86,7 @@ def _check_caseworker(responsible: User | None, organisation_id: int) -> None:
 
 def open_case(
     *,
-    actor: User | None,
+    acting_user: User | None,
     organisation: Organisation,
     municipality: Municipality,
     start_date: datetime.date,
@@ -95,12 +95,12 @@ def open_case(
     external_id: str = "",
 ) -> Case:
     """Intake: a new household with its head as the first client, and an active case."""
-    check_may_edit(actor, organisation.pk)
+    check_may_edit(acting_user, organisation.pk)
     _check_caseworker(responsible, organisation.pk)
     not_in_future(start_date, _("The start of counselling"))
-    with transaction.atomic(), audit_context(actor):
-        household = people_services.create_household(actor=actor, organisation=organisation)
-        person = people_services.create_person(actor=actor, organisation=organisation, **head)
+    with transaction.atomic(), audit_context(acting_user):
+        household = people_services.create_household(acting_user=acting_user, organisation=organisation)
+        person = people_services.create_person(acting_user=acting_user, organisation=organisation, **head)
         HouseholdMembership.objects.create(
             household=household, person=person, relationship=Relationship.HEAD, valid_from=start_date
         )
@@ -113,13 +113,13 @@ def open_case(
             external_id=external_id,
         )
         CaseClient.objects.create(case=case, person=person)
-        CaseStatusChange.objects.create(case=case, to_status=CaseStatus.ACTIVE, on=start_date, actor=actor)
+        CaseStatusChange.objects.create(case=case, to_status=CaseStatus.ACTIVE, on=start_date, by=acting_user)
         return case
 
 
 def add_household_member(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     relationship: str,
     since: datetime.date,
@@ -127,28 +127,28 @@ def add_household_member(
     person_fields: dict[str, Any],
 ) -> Person:
     """A new person joins the case's household (and, usually, becomes a client of the case)."""
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
-    with transaction.atomic(), audit_context(actor):
-        person = people_services.create_person(actor=actor, organisation=case.organisation, **person_fields)
+    with transaction.atomic(), audit_context(acting_user):
+        person = people_services.create_person(acting_user=acting_user, organisation=case.organisation, **person_fields)
         people_services.join_household(
-            actor=actor, person=person, household=case.household, relationship=relationship, since=since
+            acting_user=acting_user, person=person, household=case.household, relationship=relationship, since=since
         )
         if is_client:
             CaseClient.objects.create(case=case, person=person)
         return person
 
 
-def set_client(*, actor: User | None, case: Case, person: Person, is_client: bool) -> None:
+def set_client(*, acting_user: User | None, case: Case, person: Person, is_client: bool) -> None:
     """Make a member of the case's household a client of the case, or no longer one."""
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
     in_household = HouseholdMembership.objects.filter(
         household=case.household, person=person, valid_to__isnull=True
     ).exists()
     if not in_household:
         raise ValidationError(_("Only members of the case's household can be its clients."), code="not_member")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         link = CaseClient.objects.select_for_update().filter(case=case, person=person).first()
         if is_client and link is None:
             CaseClient.objects.create(case=case, person=person)
@@ -163,18 +163,18 @@ def set_client(*, actor: User | None, case: Case, person: Person, is_client: boo
             link.delete()
 
 
-def move_to_new_household(*, actor: User | None, case: Case, person: Person, since: datetime.date) -> Household:
+def move_to_new_household(*, acting_user: User | None, case: Case, person: Person, since: datetime.date) -> Household:
     """The person leaves the case's household and founds their own (e.g. an adult child moving out).
 
     They stop being a client of this case; the earlier membership stays in the history.
     """
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     if not HouseholdMembership.objects.filter(household=case.household, person=person, valid_to__isnull=True).exists():
         raise ValidationError(_("The person does not live in the case's household."), code="not_member")
-    with transaction.atomic(), audit_context(actor):
-        household = people_services.create_household(actor=actor, organisation=case.organisation)
+    with transaction.atomic(), audit_context(acting_user):
+        household = people_services.create_household(acting_user=acting_user, organisation=case.organisation)
         people_services.join_household(
-            actor=actor, person=person, household=household, relationship=Relationship.HEAD, since=since
+            acting_user=acting_user, person=person, household=household, relationship=Relationship.HEAD, since=since
         )
         link = CaseClient.objects.filter(case=case, person=person).first()
         if link is not None:
@@ -189,14 +189,14 @@ def move_to_new_household(*, actor: User | None, case: Case, person: Person, sin
 
 def update_case(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     expected_version: int,
     responsible: User | None,
     municipality: Municipality,
     start_date: datetime.date,
 ) -> Case:
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_caseworker(responsible, case.organisation_id)
     not_in_future(start_date, _("The start of counselling"))
     if case.end_date is not None and start_date > case.end_date:
@@ -207,14 +207,14 @@ def update_case(
             _("The start of counselling cannot be after the first contact (%(date)s).") % {"date": _d(first_contact)},
             code="start_after_contact",
         )
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         case.responsible, case.municipality, case.start_date = responsible, municipality, start_date
         return save_versioned(case, expected_version, ["responsible", "municipality", "start_date"])
 
 
 def change_status(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     expected_version: int,
     to_status: str,
@@ -223,7 +223,7 @@ def change_status(
     note: str = "",
 ) -> Case:
     """Move the case along its status machine: pause, resume, close with a reason, reopen."""
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     if to_status not in TRANSITIONS.get(case.status, frozenset()):
         raise ValidationError(
             _("A case that is “%(from)s” cannot become “%(to)s”.")
@@ -255,7 +255,7 @@ def change_status(
             )
     elif closing_reason:
         raise ValidationError(_("Only closing a case takes a closing reason."), code="closing_reason")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         from_status = case.status
         case.status = to_status
         if to_status == CaseStatus.CLOSED:
@@ -270,7 +270,7 @@ def change_status(
             on=on,
             closing_reason=closing_reason,
             note=note,
-            actor=actor,
+            by=acting_user,
         )
         return case
 
@@ -282,8 +282,8 @@ def current_plan(case: Case) -> IntegrationPlan | None:
     return case.plans.order_by("-number").first()
 
 
-def _check_plan_editable(actor: User | None, plan: IntegrationPlan) -> None:
-    check_may_edit(actor, plan.case.organisation_id)
+def _check_plan_editable(acting_user: User | None, plan: IntegrationPlan) -> None:
+    check_may_edit(acting_user, plan.case.organisation_id)
     _check_open(plan.case)
     latest = current_plan(plan.case)
     if latest is None or latest.pk != plan.pk:
@@ -295,17 +295,17 @@ def _check_plan_editable(actor: User | None, plan: IntegrationPlan) -> None:
 
 def create_plan_version(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     agreed_on: datetime.date,
     review_on: datetime.date | None = None,
     notes: str = "",
 ) -> IntegrationPlan:
     """A new dated version of the plan; it starts with the goals and steps of the previous one."""
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
     not_in_future(agreed_on, _("The date of the agreement"))
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         Case.objects.select_for_update().filter(pk=case.pk).first()  # serialise version numbering
         previous = current_plan(case)
         if previous is not None and agreed_on < previous.agreed_on:
@@ -320,7 +320,7 @@ def create_plan_version(
             agreed_on=agreed_on,
             review_on=review_on,
             notes=notes if notes or previous is None else previous.notes,
-            created_by=actor,
+            created_by=acting_user,
         )
         if previous is not None:
             for goal in previous.goals.prefetch_related("steps"):
@@ -337,14 +337,14 @@ def create_plan_version(
 
 def update_plan(
     *,
-    actor: User | None,
+    acting_user: User | None,
     plan: IntegrationPlan,
     expected_version: int,
     agreed_on: datetime.date,
     review_on: datetime.date | None,
     notes: str,
 ) -> IntegrationPlan:
-    _check_plan_editable(actor, plan)
+    _check_plan_editable(acting_user, plan)
     not_in_future(agreed_on, _("The date of the agreement"))
     previous = plan.case.plans.filter(number__lt=plan.number).order_by("-number").first()
     if previous is not None and agreed_on < previous.agreed_on:
@@ -352,7 +352,7 @@ def update_plan(
             _("The new version cannot be dated before the previous one (%(date)s).") % {"date": _d(previous.agreed_on)},
             code="plan_before_previous",
         )
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         plan.agreed_on, plan.review_on, plan.notes = agreed_on, review_on, notes
         return save_versioned(plan, expected_version, ["agreed_on", "review_on", "notes"])
 
@@ -366,7 +366,7 @@ def _check_goal_values(field_of_action: str, status: str) -> None:
 
 def add_goal(
     *,
-    actor: User | None,
+    acting_user: User | None,
     plan: IntegrationPlan,
     field_of_action: str,
     title: str,
@@ -374,9 +374,9 @@ def add_goal(
     review_date: datetime.date | None = None,
     status: str = GoalStatus.OPEN,
 ) -> Goal:
-    _check_plan_editable(actor, plan)
+    _check_plan_editable(acting_user, plan)
     _check_goal_values(field_of_action, status)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         position = plan.goals.count()
         return Goal.objects.create(
             plan=plan,
@@ -391,7 +391,7 @@ def add_goal(
 
 def update_goal(
     *,
-    actor: User | None,
+    acting_user: User | None,
     goal: Goal,
     expected_version: int,
     field_of_action: str,
@@ -400,9 +400,9 @@ def update_goal(
     review_date: datetime.date | None,
     status: str,
 ) -> Goal:
-    _check_plan_editable(actor, goal.plan)
+    _check_plan_editable(acting_user, goal.plan)
     _check_goal_values(field_of_action, status)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         goal.field_of_action, goal.title, goal.due_date = field_of_action, title, due_date
         goal.review_date, goal.status = review_date, status
         return save_versioned(goal, expected_version, ["field_of_action", "title", "due_date", "review_date", "status"])
@@ -410,19 +410,19 @@ def update_goal(
 
 def add_step(
     *,
-    actor: User | None,
+    acting_user: User | None,
     goal: Goal,
     description: str,
     responsible: str,
     responsible_name: str = "",
     due_date: datetime.date | None = None,
 ) -> Step:
-    _check_plan_editable(actor, goal.plan)
+    _check_plan_editable(acting_user, goal.plan)
     if responsible not in Responsible.values:
         raise ValidationError(_("Choose who is responsible for the step."), code="responsible")
     if responsible == Responsible.ACTOR and not responsible_name.strip():
         raise ValidationError(_("Name the actor who is responsible for the step."), code="responsible_name")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         return Step.objects.create(
             goal=goal,
             description=description,
@@ -433,17 +433,17 @@ def add_step(
         )
 
 
-def set_step_done(*, actor: User | None, step: Step, done: bool) -> Step:
-    _check_plan_editable(actor, step.goal.plan)
-    with transaction.atomic(), audit_context(actor):
+def set_step_done(*, acting_user: User | None, step: Step, done: bool) -> Step:
+    _check_plan_editable(acting_user, step.goal.plan)
+    with transaction.atomic(), audit_context(acting_user):
         step.done = done
         step.save(update_fields=["done"])
         return step
 
 
-def delete_step(*, actor: User | None, step: Step) -> None:
-    _check_plan_editable(actor, step.goal.plan)
-    with transaction.atomic(), audit_context(actor):
+def delete_step(*, acting_user: User | None, step: Step) -> None:
+    _check_plan_editable(acting_user, step.goal.plan)
+    with transaction.atomic(), audit_context(acting_user):
         step.delete()
 
 
@@ -452,7 +452,7 @@ def delete_step(*, actor: User | None, step: Step) -> None:
 
 def record_contact(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     date: datetime.date,
     duration_minutes: int,
@@ -463,7 +463,7 @@ def record_contact(
     note: str = "",
     follow_ups: Sequence[tuple[str, datetime.date]] = (),
 ) -> Contact:
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
     not_in_future(date, _("The date of the contact"))
     if date < case.start_date:
@@ -481,7 +481,7 @@ def record_contact(
         raise ValidationError(_("Name the language the interpreter interpreted."), code="interpreter_language")
     elif interpreter_language not in LANGUAGE_CODES:
         raise ValidationError(_("Unknown language “%(code)s”.") % {"code": interpreter_language}, code="language")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         contact = Contact(
             case=case,
             date=date,
@@ -491,7 +491,7 @@ def record_contact(
             interpreter_kind=interpreter_kind,
             interpreter_language=interpreter_language,
             note=note,
-            created_by=actor,
+            created_by=acting_user,
         )
         contact.full_clean()
         contact.save()
@@ -500,16 +500,16 @@ def record_contact(
         return contact
 
 
-def add_follow_up(*, actor: User | None, case: Case, description: str, due_date: datetime.date) -> FollowUp:
-    check_may_edit(actor, case.organisation_id)
+def add_follow_up(*, acting_user: User | None, case: Case, description: str, due_date: datetime.date) -> FollowUp:
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         return FollowUp.objects.create(case=case, description=description, due_date=due_date)
 
 
-def complete_follow_up(*, actor: User | None, follow_up: FollowUp, on: datetime.date | None = None) -> FollowUp:
-    check_may_edit(actor, follow_up.case.organisation_id)
-    with transaction.atomic(), audit_context(actor):
+def complete_follow_up(*, acting_user: User | None, follow_up: FollowUp, on: datetime.date | None = None) -> FollowUp:
+    check_may_edit(acting_user, follow_up.case.organisation_id)
+    with transaction.atomic(), audit_context(acting_user):
         follow_up.done_on = on or timezone.localdate()
         follow_up.save(update_fields=["done_on"])
         return follow_up
@@ -520,7 +520,7 @@ def complete_follow_up(*, actor: User | None, follow_up: FollowUp, on: datetime.
 
 def add_referral(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     date: datetime.date,
     to_whom: str,
@@ -529,19 +529,19 @@ def add_referral(
     network_actor: Actor | None = None,
 ) -> Referral:
     """Record a referral; ``network_actor`` names the service in the network directory (``to_whom`` keeps its name)."""
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
     not_in_future(date, _("The date of the referral"))
     to_whom = to_whom.strip() or (network_actor.name if network_actor is not None else "")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         referral = Referral(
             case=case,
             date=date,
             to_whom=to_whom,
-            actor=network_actor,
+            network_actor=network_actor,
             field_of_action=field_of_action,
             topic=topic,
-            created_by=actor,
+            created_by=acting_user,
         )
         referral.full_clean()
         referral.save()
@@ -549,12 +549,12 @@ def add_referral(
 
 
 def set_referral_outcome(
-    *, actor: User | None, referral: Referral, expected_version: int, outcome: str, outcome_note: str = ""
+    *, acting_user: User | None, referral: Referral, expected_version: int, outcome: str, outcome_note: str = ""
 ) -> Referral:
-    check_may_edit(actor, referral.case.organisation_id)
+    check_may_edit(acting_user, referral.case.organisation_id)
     if outcome not in ReferralOutcome.values:
         raise ValidationError(_("Choose the outcome of the referral."), code="outcome")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         referral.outcome, referral.outcome_note = outcome, outcome_note
         return save_versioned(referral, expected_version, ["outcome", "outcome_note"])
 
@@ -564,7 +564,7 @@ def set_referral_outcome(
 
 def record_consent(
     *,
-    actor: User | None,
+    acting_user: User | None,
     case: Case,
     person: Person,
     purpose: str,
@@ -573,7 +573,7 @@ def record_consent(
     recipient_name: str = "",
     note: str = "",
 ) -> Consent:
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     if not CaseClient.objects.filter(case=case, person=person).exists():
         raise ValidationError(_("Consent is given by a client of the case."), code="not_client")
     not_in_future(given_on, _("The date of the consent"))
@@ -588,7 +588,7 @@ def record_consent(
         )
     if recipient_organisation is not None and recipient_organisation.pk == case.organisation_id:
         raise ValidationError(_("Consent to share is given for another organisation than your own."), code="own_org")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         return Consent.objects.create(
             case=case,
             person=person,
@@ -597,26 +597,26 @@ def record_consent(
             recipient_name=recipient_name.strip(),
             given_on=given_on,
             note=note,
-            recorded_by=actor,
+            recorded_by=acting_user,
         )
 
 
-def withdraw_consent(*, actor: User | None, consent: Consent, on: datetime.date | None = None) -> Consent:
+def withdraw_consent(*, acting_user: User | None, consent: Consent, on: datetime.date | None = None) -> Consent:
     """Withdrawal takes effect at once: sharing ends, and a handover waiting on this consent is withdrawn."""
-    check_may_edit(actor, consent.case.organisation_id)
+    check_may_edit(acting_user, consent.case.organisation_id)
     on = on or timezone.localdate()
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."), code="already_withdrawn")
     not_in_future(on, _("The date of withdrawal"))
     if on < consent.given_on:
         raise ValidationError(_("A consent cannot be withdrawn before it was given."), code="before_given")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         consent.withdrawn_on = on
         consent.save(update_fields=["withdrawn_on"])
         Handover.objects.filter(consent=consent, status=HandoverStatus.REQUESTED).update(
             status=HandoverStatus.WITHDRAWN,
             decided_at=timezone.now(),
-            decided_by=actor,
+            decided_by=acting_user,
             decision_note=_("The consent was withdrawn."),
         )
         return consent
@@ -629,13 +629,15 @@ def sharing_consent_for(case: Case, organisation: Organisation) -> Consent | Non
     return case.consents.sharing_with(organisation.pk).order_by("-given_on").first()
 
 
-def request_handover(*, actor: User | None, case: Case, to_organisation: Organisation, note: str = "") -> Handover:
+def request_handover(
+    *, acting_user: User | None, case: Case, to_organisation: Organisation, note: str = ""
+) -> Handover:
     """Offer the case to another organisation; it needs the client's consent to share with that organisation."""
-    check_may_edit(actor, case.organisation_id)
+    check_may_edit(acting_user, case.organisation_id)
     _check_open(case)
     if to_organisation.pk == case.organisation_id:
         raise ValidationError(_("Choose another organisation than your own."), code="own_org")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         Case.objects.select_for_update().filter(pk=case.pk).first()
         if case.handovers.filter(status=HandoverStatus.REQUESTED).exists():
             raise ValidationError(_("A handover of this case is already waiting for an answer."), code="pending")
@@ -655,7 +657,7 @@ def request_handover(*, actor: User | None, case: Case, to_organisation: Organis
             to_organisation=to_organisation,
             consent=consent,
             note=note,
-            requested_by=actor,
+            requested_by=acting_user,
         )
 
 
@@ -670,11 +672,15 @@ def _lock_open_handover(handover: Handover) -> Handover:
     return locked
 
 
-def withdraw_handover(*, actor: User | None, handover: Handover) -> Handover:
-    check_may_edit(actor, handover.from_organisation_id)
-    with transaction.atomic(), audit_context(actor):
+def withdraw_handover(*, acting_user: User | None, handover: Handover) -> Handover:
+    check_may_edit(acting_user, handover.from_organisation_id)
+    with transaction.atomic(), audit_context(acting_user):
         handover = _lock_open_handover(handover)
-        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.WITHDRAWN, actor, timezone.now()
+        handover.status, handover.decided_by, handover.decided_at = (
+            HandoverStatus.WITHDRAWN,
+            acting_user,
+            timezone.now(),
+        )
         handover.save(update_fields=["status", "decided_by", "decided_at"])
         return handover
 
@@ -696,11 +702,11 @@ def _move_to_organisation(records: QuerySet[Any], organisation_id: int) -> None:
     records.update(organisation_id=organisation_id, version=F("version") + 1)
 
 
-def accept_handover(*, actor: User | None, handover: Handover, responsible: User | None) -> Case:
+def accept_handover(*, acting_user: User | None, handover: Handover, responsible: User | None) -> Case:
     """The receiving organisation takes the case over with its full history; the sender loses access."""
-    check_may_edit(actor, handover.to_organisation_id)
+    check_may_edit(acting_user, handover.to_organisation_id)
     _check_caseworker(responsible, handover.to_organisation_id)
-    with transaction.atomic(), audit_context(actor, handover=handover.pk):
+    with transaction.atomic(), audit_context(acting_user, handover=handover.pk):
         handover = _lock_open_handover(handover)
         if handover.consent.withdrawn_on is not None:
             raise ValidationError(_("The client withdrew the consent this handover relies on."), code="no_consent")
@@ -719,18 +725,18 @@ def accept_handover(*, actor: User | None, handover: Handover, responsible: User
             case.external_id = ""  # see _move_to_organisation
         case.organisation_id, case.responsible = receiving, responsible
         save_versioned(case, case.version, ["organisation", "responsible", "external_id"])
-        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, actor, timezone.now()
+        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, acting_user, timezone.now()
         handover.save(update_fields=["status", "decided_by", "decided_at"])
         return case
 
 
-def decline_handover(*, actor: User | None, handover: Handover, reason: str) -> Handover:
-    check_may_edit(actor, handover.to_organisation_id)
+def decline_handover(*, acting_user: User | None, handover: Handover, reason: str) -> Handover:
+    check_may_edit(acting_user, handover.to_organisation_id)
     if not reason.strip():
         raise ValidationError(_("Give a reason so the sending organisation knows how to go on."), code="reason")
-    with transaction.atomic(), audit_context(actor, handover=handover.pk):
+    with transaction.atomic(), audit_context(acting_user, handover=handover.pk):
         handover = _lock_open_handover(handover)
-        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.DECLINED, actor, timezone.now()
+        handover.status, handover.decided_by, handover.decided_at = HandoverStatus.DECLINED, acting_user, timezone.now()
         handover.decision_note = reason.strip()
         handover.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         return handover

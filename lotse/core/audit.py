@@ -46,8 +46,8 @@ def history_for(user: User) -> QuerySet[Any]:
 
 
 def describe_events(events: list[Any]) -> list[dict[str, Any]]:
-    actor_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
-    actors: dict[Any, User] = {u.pk: u for u in User.objects.filter(pk__in=[a for a in actor_ids if a])}
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+    users: dict[Any, User] = {u.pk: u for u in User.objects.filter(pk__in=[a for a in user_ids if a])}
     rows = []
     for event in events:
         context = event.pgh_context or {}
@@ -65,7 +65,7 @@ def describe_events(events: list[Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "at": event.pgh_created_at,
-                "actor": actors.get(context.get("user")),
+                "by": users.get(context.get("user")),
                 "command": context.get("command") if not context.get("user") else None,
                 "url": context.get("url"),
                 "label": event.pgh_label,

@@ -231,9 +231,7 @@ class AccessLogEntry(models.Model):
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
@@ -254,4 +252,4 @@ class AccessLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}#{self.record_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.by_id} {self.action} {self.record_type}#{self.record_id}"

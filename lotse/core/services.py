@@ -39,11 +39,11 @@ class ConcurrentEditError(Exception):
 
 
 @contextmanager
-def audit_context(actor: User | None = None, **extra: Any) -> Iterator[None]:
+def audit_context(acting_user: User | None = None, **extra: Any) -> Iterator[None]:
     """Name the actor of the changes made inside (merged with the request's context)."""
     context: dict[str, Any] = dict(extra)
-    if actor is not None:
-        context["user"] = actor.pk
+    if acting_user is not None:
+        context["user"] = acting_user.pk
     with pghistory.context(**context):
         yield
 
@@ -75,7 +75,7 @@ def ensure_organisation(
     short_name: str,
     name: str,
     kind: str,
-    actor: User | None = None,
+    acting_user: User | None = None,
     municipality: Municipality | None = None,
 ) -> tuple[Organisation, bool]:
     """Create the organisation, or update its name and kind: idempotent.
@@ -87,7 +87,7 @@ def ensure_organisation(
             _("Unknown organisation kind “%(kind)s”. Allowed: %(allowed)s.")
             % {"kind": kind, "allowed": ", ".join(OrganisationKind.values)}
         )
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         organisation = Organisation.objects.select_for_update().filter(short_name=short_name).first()
         if organisation is None:
             organisation = Organisation(short_name=short_name, name=name, kind=kind, municipality=municipality)
@@ -103,9 +103,9 @@ def ensure_organisation(
 
 
 def ensure_municipality(
-    *, ags: str, name: str, county: str = "", actor: User | None = None
+    *, ags: str, name: str, county: str = "", acting_user: User | None = None
 ) -> tuple[Municipality, bool]:
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         municipality = Municipality.objects.select_for_update().filter(ags=ags).first()
         if municipality is None:
             municipality = Municipality(ags=ags, name=name, county=county)
@@ -138,15 +138,15 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
 
 
 def _check_may_administer(
-    actor: User | None, organisation: Organisation, roles: Iterable[str], subject: User | None = None
+    acting_user: User | None, organisation: Organisation, roles: Iterable[str], subject: User | None = None
 ) -> None:
     """Organisation admins manage their own organisation only; system administration stays with sysadmins.
 
     They can neither hand out the role nor change a user (``subject``) who holds it.
     """
-    if actor is None or actor.has_role(Role.SYSTEMADMINISTRATION):
+    if acting_user is None or acting_user.has_role(Role.SYSTEMADMINISTRATION):
         return
-    if not actor.has_role(Role.ORGANISATIONSADMINISTRATION) or actor.organisation_id != organisation.pk:
+    if not acting_user.has_role(Role.ORGANISATIONSADMINISTRATION) or acting_user.organisation_id != organisation.pk:
         raise ValidationError(_("You may only manage users of your own organisation."), code="foreign_org")
     if subject is not None and subject.has_role(Role.SYSTEMADMINISTRATION):
         raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
@@ -158,7 +158,7 @@ def _check_may_administer(
 
 def create_user(
     *,
-    actor: User | None,
+    acting_user: User | None,
     organisation: Organisation,
     username: str,
     roles: Iterable[str],
@@ -168,8 +168,8 @@ def create_user(
     email: str = "",
 ) -> User:
     chosen = _validate_roles(roles)
-    _check_may_administer(actor, organisation, chosen)
-    with transaction.atomic(), audit_context(actor):
+    _check_may_administer(acting_user, organisation, chosen)
+    with transaction.atomic(), audit_context(acting_user):
         user = User(
             organisation=organisation,
             username=username,
@@ -192,7 +192,7 @@ def create_user(
 
 def update_user(
     *,
-    actor: User | None,
+    acting_user: User | None,
     user: User,
     expected_version: int,
     roles: Iterable[str],
@@ -201,19 +201,19 @@ def update_user(
     email: str,
 ) -> User:
     chosen = _validate_roles(roles)
-    _check_may_administer(actor, user.organisation, chosen, subject=user)
+    _check_may_administer(acting_user, user.organisation, chosen, subject=user)
     if (
-        actor is not None
-        and actor.pk == user.pk
+        acting_user is not None
+        and acting_user.pk == user.pk
         and not set(chosen)
         & {
             Role.ORGANISATIONSADMINISTRATION,
             Role.SYSTEMADMINISTRATION,
         }
-        and actor.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
+        and acting_user.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
     ):
         raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         user.roles = chosen
         user.first_name, user.last_name, user.email = first_name, last_name, email
         user.is_staff = user.is_superuser = Role.SYSTEMADMINISTRATION in chosen
@@ -224,12 +224,12 @@ def update_user(
         return user
 
 
-def set_user_active(*, actor: User | None, user: User, active: bool, expected_version: int) -> User:
+def set_user_active(*, acting_user: User | None, user: User, active: bool, expected_version: int) -> User:
     """Activate or deactivate a user; deactivation ends all of their sessions at once."""
-    _check_may_administer(actor, user.organisation, [], subject=user)
-    if actor is not None and actor.pk == user.pk and not active:
+    _check_may_administer(acting_user, user.organisation, [], subject=user)
+    if acting_user is not None and acting_user.pk == user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."), code="self_deactivate")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         user.is_active = active
         save_versioned(user, expected_version, ["is_active"])
         if not active:
@@ -237,10 +237,10 @@ def set_user_active(*, actor: User | None, user: User, active: bool, expected_ve
         return user
 
 
-def set_user_password(*, actor: User | None, user: User, password: str) -> User:
-    _check_may_administer(actor, user.organisation, [], subject=user)
+def set_user_password(*, acting_user: User | None, user: User, password: str) -> User:
+    _check_may_administer(acting_user, user.organisation, [], subject=user)
     validate_password(password, user)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         user.set_password(password)
         user.save(update_fields=["password"])
         # A new password ends every session that was signed in with the old one.
@@ -251,13 +251,15 @@ def set_user_password(*, actor: User | None, user: User, password: str) -> User:
 # Access log
 
 
-def log_access(*, actor: User, action: str, record: models.Model, request: HttpRequest | None = None) -> AccessLogEntry:
-    """Record that ``actor`` viewed, printed or exported ``record``."""
+def log_access(
+    *, acting_user: User, action: str, record: models.Model, request: HttpRequest | None = None
+) -> AccessLogEntry:
+    """Record that ``acting_user`` viewed, printed or exported ``record``."""
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")
     return AccessLogEntry.objects.create(
-        actor=actor,
-        organisation_id=actor.organisation_id,
+        by=acting_user,
+        organisation_id=acting_user.organisation_id,
         action=action,
         record_type=record._meta.label_lower,
         record_id=str(record.pk),

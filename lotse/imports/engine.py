@@ -208,7 +208,7 @@ def import_workbook(
     sources: list[Source],
     *,
     organisation: Organisation,
-    actor: User | None,
+    acting_user: User | None,
     commit: bool,
     today: datetime.date | None = None,
 ) -> ImportReport:
@@ -216,7 +216,7 @@ def import_workbook(
     report = ImportReport()
     today = today or timezone.localdate()
     try:
-        with transaction.atomic(), audit_context(actor, import_into=organisation.short_name):
+        with transaction.atomic(), audit_context(acting_user, import_into=organisation.short_name):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, organisation.pk])
                 # Django's foreign keys are deferred: each of the import's rows and
@@ -224,7 +224,7 @@ def import_workbook(
                 # rescans that queue after every statement, which makes a large
                 # import quadratic. Checked at once, each costs one index lookup.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            _Importer(report, organisation, actor, today).run(sources)
+            _Importer(report, organisation, acting_user, today).run(sources)
             if not report.ok or not commit:
                 raise _Rollback
             report.committed = True
@@ -242,14 +242,16 @@ def import_workbook(
 
 
 class _Importer:
-    def __init__(self, report: ImportReport, organisation: Organisation, actor: User | None, today: datetime.date):
+    def __init__(
+        self, report: ImportReport, organisation: Organisation, acting_user: User | None, today: datetime.date
+    ):
         self.report = report
         self.organisation = organisation
-        self.actor = actor
+        self.acting_user = acting_user
         self.today = today
         self.params: dict[str, Any] = {
             "org": organisation.pk,
-            "actor": actor.pk if actor else None,
+            "by": acting_user.pk if acting_user else None,
             "today": today,
             "note": _("Imported from a workbook"),
         }
@@ -545,7 +547,7 @@ class _Importer:
                LEFT JOIN cases_case c ON c.organisation_id = %(org)s AND c.external_id = s.ext"""
         )
         log = """INSERT INTO cases_casestatuschange (case_id, from_status, to_status, "on", closing_reason, note,
-                     actor_id, at)"""
+                     by_id, at)"""
         updated = self._fetch(
             f"""WITH changed AS (
                     UPDATE cases_case c SET
@@ -565,7 +567,7 @@ class _Importer:
                     {log}
                     SELECT id, old_status, status,
                         CASE WHEN status = 'abgeschlossen' THEN end_date ELSE GREATEST(%(today)s, start_date) END,
-                        closing_reason, %(note)s, %(actor)s, now()
+                        closing_reason, %(note)s, %(by)s, now()
                     FROM changed WHERE old_status <> status
                     RETURNING 1
                 )
@@ -582,11 +584,11 @@ class _Importer:
                     RETURNING id, status, start_date, end_date, closing_reason
                 ), opened AS (
                     {log}
-                    SELECT id, '', 'aktiv', start_date, '', %(note)s, %(actor)s, now() FROM created
+                    SELECT id, '', 'aktiv', start_date, '', %(note)s, %(by)s, now() FROM created
                     RETURNING 1
                 ), closed AS (
                     {log}
-                    SELECT id, 'aktiv', 'abgeschlossen', end_date, closing_reason, %(note)s, %(actor)s, now()
+                    SELECT id, 'aktiv', 'abgeschlossen', end_date, closing_reason, %(note)s, %(by)s, now()
                     FROM created WHERE status = 'abgeschlossen'
                     RETURNING 1
                 )
@@ -616,7 +618,7 @@ class _Importer:
         inserted, updated = self._fetch(
             f"""WITH merged AS (
                     INSERT INTO {target} (person_id, valid_from, recorded_by_id, created_at, {extra_insert}{names})
-                    SELECT p.id, s.valid_from, %(actor)s, now(), {extra_values}{", ".join(f"s.{c}" for c in columns)}
+                    SELECT p.id, s.valid_from, %(by)s, now(), {extra_values}{", ".join(f"s.{c}" for c in columns)}
                     FROM {staging} s
                     JOIN people_person p ON p.organisation_id = %(org)s AND p.external_id = s.person_ext
                     ON CONFLICT (person_id, valid_from) DO UPDATE SET ({names}, recorded_by_id)
@@ -663,7 +665,7 @@ class _Importer:
                    interpreter_language, note, created_by_id, created_at)
                SELECT r.case_id, r.date, r.duration, r.form, r.fields::varchar(20)[],
                    CASE WHEN r.interpreter_language = '' THEN 'keine' ELSE 'ohne_angabe' END,
-                   r.interpreter_language, r.note, %(actor)s, now()
+                   r.interpreter_language, r.note, %(by)s, now()
                FROM imp_contact_resolved r
                WHERE NOT EXISTS (
                    SELECT 1 FROM imp_contact_existing e WHERE e.case_id = r.case_id AND e.date = r.date AND e.n = r.n

@@ -206,11 +206,11 @@ def _contacts(organisation: Organisation) -> Iterator[list[Any]]:
         yield [ext, day, minutes, form, ", ".join(fields), language, note]
 
 
-def export_workbook(organisation: Organisation, actor: User, stream: IO[bytes]) -> None:
+def export_workbook(organisation: Organisation, acting_user: User, stream: IO[bytes]) -> None:
     """Write all of the organisation's records as a Lotse workbook; the export is logged."""
-    with transaction.atomic(), audit_context(actor, export_of=organisation.short_name):
+    with transaction.atomic(), audit_context(acting_user, export_of=organisation.short_name):
         assign_import_ids(organisation)
-        log_access(actor=actor, action=AccessAction.EXPORT, record=organisation)
+        log_access(acting_user=acting_user, action=AccessAction.EXPORT, record=organisation)
     workbook = Workbook(write_only=True)
     outermost = not connection.in_atomic_block
     with transaction.atomic():

@@ -18,11 +18,11 @@ from lotse.imports.models import ImportRun, ImportStatus
 from lotse.imports.workbook import Source
 
 
-def may_import_into(actor: User, organisation: Organisation) -> bool:
+def may_import_into(acting_user: User, organisation: Organisation) -> bool:
     """Organisation administrators import into their own organisation, system administrators into any."""
-    if actor.has_role(Role.SYSTEMADMINISTRATION):
+    if acting_user.has_role(Role.SYSTEMADMINISTRATION):
         return True
-    return actor.has_role(Role.ORGANISATIONSADMINISTRATION) and actor.organisation_id == organisation.pk
+    return acting_user.has_role(Role.ORGANISATIONSADMINISTRATION) and acting_user.organisation_id == organisation.pk
 
 
 def _pack(files: Iterable[tuple[str, bytes]]) -> bytes:
@@ -49,18 +49,18 @@ def earlier_commit(organisation: Organisation, file_hash: str) -> ImportRun | No
     )
 
 
-def check_upload(*, actor: User, organisation: Organisation, files: list[tuple[str, bytes]]) -> ImportRun:
+def check_upload(*, acting_user: User, organisation: Organisation, files: list[tuple[str, bytes]]) -> ImportRun:
     """Dry-run the uploaded files and keep them, with the report, until they are committed or discarded."""
-    if not may_import_into(actor, organisation):
+    if not may_import_into(acting_user, organisation):
         raise PermissionDenied
     if not files:
         raise ValidationError(_("Choose a file."))
     sources = [Source(name, io.BytesIO(content)) for name, content in files]
     file_hash = fingerprint((source.name, source.stream) for source in sources)
-    report = import_workbook(sources, organisation=organisation, actor=actor, commit=False)
+    report = import_workbook(sources, organisation=organisation, acting_user=acting_user, commit=False)
     return ImportRun.objects.create(
         organisation=organisation,
-        uploaded_by=actor,
+        uploaded_by=acting_user,
         file_names=[name for name, _content in files],
         file_hash=file_hash,
         content=_pack(files),
@@ -68,30 +68,30 @@ def check_upload(*, actor: User, organisation: Organisation, files: list[tuple[s
     )
 
 
-def commit_run(*, actor: User, run: ImportRun) -> ImportReport:
+def commit_run(*, acting_user: User, run: ImportRun) -> ImportReport:
     """Import the checked files for good; the files are deleted once they are in."""
-    if not may_import_into(actor, run.organisation):
+    if not may_import_into(acting_user, run.organisation):
         raise PermissionDenied
     with transaction.atomic():
         locked = ImportRun.objects.workbooks().select_for_update().get(pk=run.pk)
         if locked.status != ImportStatus.CHECKED or locked.content is None:
             raise ValidationError(_("This import has already been committed or discarded."))
         report = import_workbook(
-            _unpack(bytes(locked.content)), organisation=locked.organisation, actor=actor, commit=True
+            _unpack(bytes(locked.content)), organisation=locked.organisation, acting_user=acting_user, commit=True
         )
         locked.report = report.as_json()
         if report.committed:
             locked.status = ImportStatus.COMMITTED
             locked.content = None
-            locked.committed_by = actor
+            locked.committed_by = acting_user
             locked.committed_at = timezone.now()
         locked.save(update_fields=["report", "status", "content", "committed_by", "committed_at"])
     run.refresh_from_db()
     return report
 
 
-def discard_run(*, actor: User, run: ImportRun) -> None:
-    if not may_import_into(actor, run.organisation):
+def discard_run(*, acting_user: User, run: ImportRun) -> None:
+    if not may_import_into(acting_user, run.organisation):
         raise PermissionDenied
     with transaction.atomic():
         locked = ImportRun.objects.workbooks().select_for_update().get(pk=run.pk)

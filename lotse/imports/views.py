@@ -50,7 +50,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         organisation = form.cleaned_data.get("organisation") or user.organisation
         files = [(upload.name or "", upload.read()) for upload in form.cleaned_data["workbook"]]
         try:
-            run = services.check_upload(actor=user, organisation=organisation, files=files)
+            run = services.check_upload(acting_user=user, organisation=organisation, files=files)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -98,7 +98,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_visible_or_404(ImportRun.objects.workbooks().select_related("organisation"), request.user, pk=pk)
     try:
-        report = services.commit_run(actor=_user(request), run=run)
+        report = services.commit_run(acting_user=_user(request), run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -116,7 +116,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_visible_or_404(ImportRun.objects.workbooks().select_related("organisation"), request.user, pk=pk)
     try:
-        services.discard_run(actor=_user(request), run=run)
+        services.discard_run(acting_user=_user(request), run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

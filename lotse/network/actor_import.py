@@ -748,29 +748,29 @@ def _check_row(
     return Planned(number, fields, record, changed)
 
 
-def _apply(planned: list[Planned], actor: User | None) -> None:
+def _apply(planned: list[Planned], acting_user: User | None) -> None:
     for item in planned:
         if item.record is None:
-            services.create_actor(actor=actor, **item.fields)
+            services.create_actor(acting_user=acting_user, **item.fields)
         elif item.changed:
             services.update_actor(
-                actor=actor,
+                acting_user=acting_user,
                 record=item.record,
                 expected_version=item.record.version,
                 **{name: item.fields[name] for name in item.changed},
             )
 
 
-def import_actor_list(name: str, content: bytes, *, actor: User | None, commit: bool) -> ActorReport:
+def import_actor_list(name: str, content: bytes, *, acting_user: User | None, commit: bool) -> ActorReport:
     """Check the list and, with ``commit`` and no problem, take it into the directory: all rows or none."""
-    check_edits_network(actor)
-    with transaction.atomic(), audit_context(actor, import_file=name):
+    check_edits_network(acting_user)
+    with transaction.atomic(), audit_context(acting_user, import_file=name):
         report, planned = check_actor_list(name, content)
         if not commit or not report.ok:
             return report
         try:
             with transaction.atomic():
-                _apply(planned, actor)
+                _apply(planned, acting_user)
         except (ValidationError, ConcurrentEditError, IntegrityError) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             for message in messages:
@@ -797,15 +797,15 @@ def may_import_actors(user: User) -> bool:
     return True
 
 
-def check_upload(*, actor: User, name: str, content: bytes) -> ImportRun:
+def check_upload(*, acting_user: User, name: str, content: bytes) -> ImportRun:
     """Dry-run the list and keep it, with the report, until it is committed or discarded."""
-    if not may_import_actors(actor):
+    if not may_import_actors(acting_user):
         raise PermissionDenied
-    report = import_actor_list(name, content, actor=actor, commit=False)
+    report = import_actor_list(name, content, acting_user=acting_user, commit=False)
     return ImportRun.objects.create(
         kind=ImportKind.ACTORS,
-        organisation=actor.organisation,
-        uploaded_by=actor,
+        organisation=acting_user.organisation,
+        uploaded_by=acting_user,
         file_names=[name],
         file_hash=hashlib.sha256(content).hexdigest(),
         content=content,
@@ -813,10 +813,10 @@ def check_upload(*, actor: User, name: str, content: bytes) -> ImportRun:
     )
 
 
-def _locked(actor: User, run: ImportRun) -> ImportRun:
-    if not may_import_actors(actor):
+def _locked(acting_user: User, run: ImportRun) -> ImportRun:
+    if not may_import_actors(acting_user):
         raise PermissionDenied
-    locked = ImportRun.objects.actor_lists().visible_to(actor).select_for_update().filter(pk=run.pk).first()
+    locked = ImportRun.objects.actor_lists().visible_to(acting_user).select_for_update().filter(pk=run.pk).first()
     if locked is None:
         raise PermissionDenied
     if locked.status != ImportStatus.CHECKED or locked.content is None:
@@ -824,42 +824,44 @@ def _locked(actor: User, run: ImportRun) -> ImportRun:
     return locked
 
 
-def commit_upload(*, actor: User, run: ImportRun) -> ActorReport:
+def commit_upload(*, acting_user: User, run: ImportRun) -> ActorReport:
     """Take the checked list into the directory; its file is deleted once it is in."""
     with transaction.atomic():
-        locked = _locked(actor, run)
-        report = import_actor_list(locked.file_names[0], bytes(locked.content or b""), actor=actor, commit=True)
+        locked = _locked(acting_user, run)
+        report = import_actor_list(
+            locked.file_names[0], bytes(locked.content or b""), acting_user=acting_user, commit=True
+        )
         locked.report = report.as_json()
         if report.committed:
             locked.status = ImportStatus.COMMITTED
             locked.content = None
-            locked.committed_by = actor
+            locked.committed_by = acting_user
             locked.committed_at = timezone.now()
         locked.save(update_fields=["report", "status", "content", "committed_by", "committed_at"])
     run.refresh_from_db()
     return report
 
 
-def discard_upload(*, actor: User, run: ImportRun) -> None:
+def discard_upload(*, acting_user: User, run: ImportRun) -> None:
     with transaction.atomic():
-        locked = _locked(actor, run)
+        locked = _locked(acting_user, run)
         locked.status = ImportStatus.DISCARDED
         locked.content = None
         locked.save(update_fields=["status", "content"])
     run.refresh_from_db()
 
 
-def record_command_import(*, actor: User, name: str, content: bytes, report: ActorReport) -> ImportRun:
+def record_command_import(*, acting_user: User, name: str, content: bytes, report: ActorReport) -> ImportRun:
     """A list committed from the command line is remembered like one from the app."""
     return ImportRun.objects.create(
         kind=ImportKind.ACTORS,
-        organisation=actor.organisation,
-        uploaded_by=actor,
+        organisation=acting_user.organisation,
+        uploaded_by=acting_user,
         file_names=[name],
         file_hash=hashlib.sha256(content).hexdigest(),
         status=ImportStatus.COMMITTED,
         report=report.as_json(),
-        committed_by=actor,
+        committed_by=acting_user,
         committed_at=timezone.now(),
     )
 

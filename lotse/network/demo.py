@@ -2103,7 +2103,7 @@ def _create_actors(
         if (spec.name, spec.town) in existing or spec.category not in categories:
             continue
         create_actor(
-            actor=None,
+            acting_user=None,
             name=spec.name,
             category=categories[spec.category],
             organisation_type=spec.kind,
@@ -2168,7 +2168,7 @@ def _link_referrals(municipalities: dict[str, Municipality]) -> int:
     home = municipalities[LB].pk
     demo_organisations = [short for short, _name, _kind in data.ORGANISATIONS]
     referrals = Referral.objects.filter(
-        actor__isnull=True, to_whom__in=list(by_name), case__organisation__short_name__in=demo_organisations
+        network_actor__isnull=True, to_whom__in=list(by_name), case__organisation__short_name__in=demo_organisations
     ).values_list("pk", "to_whom", "case__municipality_id")
     targets: dict[int, list[int]] = defaultdict(list)
     for pk, to_whom, municipality_id in referrals:
@@ -2179,7 +2179,7 @@ def _link_referrals(municipalities: dict[str, Municipality]) -> int:
         if actor_id is not None:
             targets[actor_id].append(pk)
     for actor_id, pks in targets.items():
-        Referral.objects.filter(pk__in=pks).update(actor_id=actor_id, version=F("version") + 1)
+        Referral.objects.filter(pk__in=pks).update(network_actor_id=actor_id, version=F("version") + 1)
     return sum(len(pks) for pks in targets.values())
 
 

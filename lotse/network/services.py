@@ -40,9 +40,9 @@ ACTOR_FIELDS = (
 CATEGORY_FIELDS = ("slug", "name", "translations", "position")
 
 
-def check_edits_network(actor: User | None) -> None:
+def check_edits_network(acting_user: User | None) -> None:
     """Only network editors change actors, categories and info sheets (None: a management command)."""
-    if actor is not None and not is_network_editor(actor):
+    if acting_user is not None and not is_network_editor(acting_user):
         raise ValidationError(
             _("Only system administration, volunteer coordination and network editors may change the directory."),
             code="not_network_editor",
@@ -92,21 +92,21 @@ def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
         raise TypeError(f"unknown fields {sorted(unknown)}")
 
 
-def create_actor(*, actor: User | None, **fields: Any) -> Actor:
-    check_edits_network(actor)
+def create_actor(*, acting_user: User | None, **fields: Any) -> Actor:
+    check_edits_network(acting_user)
     _unknown(fields, ACTOR_FIELDS)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         record = Actor(**fields)
         _check_actor(record)
         _save_unique(record, record.save)
         return record
 
 
-def update_actor(*, actor: User | None, record: Actor, expected_version: int, **fields: Any) -> Actor:
+def update_actor(*, acting_user: User | None, record: Actor, expected_version: int, **fields: Any) -> Actor:
     """Change ``fields`` of ``record``; ConcurrentEditError when someone saved it since ``expected_version``."""
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     _unknown(fields, ACTOR_FIELDS)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         for name, value in fields.items():
             setattr(record, name, value)
         _check_actor(record)
@@ -115,17 +115,17 @@ def update_actor(*, actor: User | None, record: Actor, expected_version: int, **
         return _save_unique(record, lambda: save_versioned(record, expected_version, [*fields, "updated_at"]))
 
 
-def delete_actor(*, actor: User | None, record: Actor) -> None:
+def delete_actor(*, acting_user: User | None, record: Actor) -> None:
     """Remove an actor from the directory; referrals to it keep the name they recorded."""
-    check_edits_network(actor)
-    with transaction.atomic(), audit_context(actor):
+    check_edits_network(acting_user)
+    with transaction.atomic(), audit_context(acting_user):
         record.delete()
 
 
-def create_category(*, actor: User | None, **fields: Any) -> ActorCategory:
-    check_edits_network(actor)
+def create_category(*, acting_user: User | None, **fields: Any) -> ActorCategory:
+    check_edits_network(acting_user)
     _unknown(fields, CATEGORY_FIELDS)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         category = ActorCategory(**fields)
         category.full_clean()
         category.save()
@@ -133,19 +133,19 @@ def create_category(*, actor: User | None, **fields: Any) -> ActorCategory:
 
 
 def update_category(
-    *, actor: User | None, category: ActorCategory, expected_version: int, **fields: Any
+    *, acting_user: User | None, category: ActorCategory, expected_version: int, **fields: Any
 ) -> ActorCategory:
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     _unknown(fields, CATEGORY_FIELDS)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         for name, value in fields.items():
             setattr(category, name, value)
         category.full_clean(validate_unique=True)
         return save_versioned(category, expected_version, list(fields))
 
 
-def delete_category(*, actor: User | None, category: ActorCategory) -> None:
+def delete_category(*, acting_user: User | None, category: ActorCategory) -> None:
     """Remove a category without actors (ProtectedError while actors are still in it)."""
-    check_edits_network(actor)
-    with transaction.atomic(), audit_context(actor):
+    check_edits_network(acting_user)
+    with transaction.atomic(), audit_context(acting_user):
         category.delete()

@@ -59,13 +59,13 @@ def _touch(sheet: InfoSheet) -> None:
 # --- sheets and their actors -----------------------------------------------------------------------------
 
 
-def create_sheet(*, actor: User | None, municipality: Municipality) -> InfoSheet:
+def create_sheet(*, acting_user: User | None, municipality: Municipality) -> InfoSheet:
     """The (empty) sheet of a municipality; each municipality has at most one."""
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     refused = ValidationError(
         _("%(municipality)s already has an info sheet.") % {"municipality": municipality.name}, code="sheet_exists"
     )
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         if InfoSheet.objects.filter(municipality=municipality).exists():
             raise refused
         try:
@@ -76,15 +76,17 @@ def create_sheet(*, actor: User | None, municipality: Municipality) -> InfoSheet
             raise refused from None
 
 
-def set_actors(*, actor: User | None, sheet: InfoSheet, actors: Iterable[Actor], expected_version: int) -> InfoSheet:
+def set_actors(
+    *, acting_user: User | None, sheet: InfoSheet, actors: Iterable[Actor], expected_version: int
+) -> InfoSheet:
     """List exactly ``actors`` on the sheet.
 
     The sheet is handed to the public, so only published actors may be added. An actor that was
     listed and has been unpublished since may stay listed (it is not printed and the editor flags it).
     """
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     wanted = {a.pk: a for a in actors}
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         locked = _locked_sheet(sheet)
         if locked.version != expected_version:
             raise ConcurrentEditError
@@ -121,12 +123,12 @@ def set_actors(*, actor: User | None, sheet: InfoSheet, actors: Iterable[Actor],
 # --- blocks ----------------------------------------------------------------------------------------------
 
 
-def add_block(*, actor: User | None, sheet: InfoSheet, heading: str, body: str) -> InfoSheetBlock:
+def add_block(*, acting_user: User | None, sheet: InfoSheet, heading: str, body: str) -> InfoSheetBlock:
     """A new block at the end of the sheet, with its German text (every translation starts from it)."""
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     heading, body = heading.strip(), body.strip()
     _check_text(heading, body)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         locked = _locked_sheet(sheet)
         last = InfoSheetBlock.objects.filter(sheet=locked).aggregate(last=Max("position"))["last"]
         block = InfoSheetBlock.objects.create(sheet=locked, position=0 if last is None else last + 1)
@@ -136,18 +138,18 @@ def add_block(*, actor: User | None, sheet: InfoSheet, heading: str, body: str) 
             heading=heading,
             body=body,
             written_at=timezone.now(),
-            written_by=actor,
+            written_by=acting_user,
         )
         _touch(locked)
         return block
 
 
-def move_block(*, actor: User | None, block: InfoSheetBlock, direction: int) -> bool:
+def move_block(*, acting_user: User | None, block: InfoSheetBlock, direction: int) -> bool:
     """Swap the block with its neighbour above (``UP``) or below (``DOWN``); False when it is already at that end."""
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     if direction not in (UP, DOWN):
         raise ValueError(f"direction must be UP or DOWN, got {direction!r}")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         locked = _locked_sheet(block.sheet)
         blocks = list(InfoSheetBlock.objects.filter(sheet=locked).order_by("position", "pk"))
         index = next((i for i, b in enumerate(blocks) if b.pk == block.pk), None)
@@ -167,10 +169,10 @@ def move_block(*, actor: User | None, block: InfoSheetBlock, direction: int) -> 
         return True
 
 
-def delete_block(*, actor: User | None, block: InfoSheetBlock) -> None:
+def delete_block(*, acting_user: User | None, block: InfoSheetBlock) -> None:
     """Remove a block with its texts in every language."""
-    check_edits_network(actor)
-    with transaction.atomic(), audit_context(actor):
+    check_edits_network(acting_user)
+    with transaction.atomic(), audit_context(acting_user):
         locked = _locked_sheet(block.sheet)
         deleted, _counts = InfoSheetBlock.objects.filter(pk=block.pk, sheet=locked).delete()
         if not deleted:
@@ -204,7 +206,7 @@ def _check_master(master: InfoSheetText | None, master_version: int | None) -> I
 
 def write_text(
     *,
-    actor: User | None,
+    acting_user: User | None,
     block: InfoSheetBlock,
     language: str,
     heading: str,
@@ -220,11 +222,11 @@ def write_text(
     A change stamps ``written_at`` and ``written_by``. An unchanged German text changes nothing (its
     translations stay current); an unchanged outdated translation becomes current only ``confirmed``.
     """
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     _check_language(language)
     heading, body = heading.strip(), body.strip()
     _check_text(heading, body)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         # The block's row is locked, so two first translations into one language cannot both be created.
         locked = InfoSheetBlock.objects.select_for_update().filter(pk=block.pk).first()
         if locked is None:
@@ -237,7 +239,7 @@ def write_text(
         now = timezone.now()
         if existing is None:
             return InfoSheetText.objects.create(
-                block=locked, language=language, heading=heading, body=body, written_at=now, written_by=actor
+                block=locked, language=language, heading=heading, body=body, written_at=now, written_by=acting_user
             )
         if existing.version != expected_version:
             raise ConcurrentEditError
@@ -254,21 +256,21 @@ def write_text(
                     code="confirm_needed",
                 )
         existing.heading, existing.body = heading, body
-        existing.written_at, existing.written_by = now, actor
+        existing.written_at, existing.written_by = now, acting_user
         assert expected_version is not None
         return save_versioned(existing, expected_version, ["heading", "body", "written_at", "written_by"])
 
 
 def confirm_translation(
-    *, actor: User | None, text: InfoSheetText, expected_version: int, master_version: int | None = None
+    *, acting_user: User | None, text: InfoSheetText, expected_version: int, master_version: int | None = None
 ) -> InfoSheetText:
     """The translator checked the translation against the current German text: it is current again, unchanged."""
-    check_edits_network(actor)
+    check_edits_network(acting_user)
     if text.language == MASTER_LANGUAGE:
         raise ValidationError(_("The German text is the original: there is nothing to confirm."), code="is_master")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         _check_master(_master_of(text.block), master_version)
-        text.written_at, text.written_by = timezone.now(), actor
+        text.written_at, text.written_by = timezone.now(), acting_user
         return save_versioned(text, expected_version, ["written_at", "written_by"])
 
 

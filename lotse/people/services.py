@@ -40,11 +40,11 @@ PERSON_FIELDS = (
 )
 
 
-def check_may_edit(actor: User | None, organisation_id: int) -> None:
+def check_may_edit(acting_user: User | None, organisation_id: int) -> None:
     """Only caseworkers of the owning organisation change its persons and cases (None: a management command)."""
-    if actor is None:
+    if acting_user is None:
         return
-    if not actor.has_role(*CASEWORK_ROLES) or actor.organisation_id != organisation_id:
+    if not acting_user.has_role(*CASEWORK_ROLES) or acting_user.organisation_id != organisation_id:
         raise ValidationError(_("Only the organisation responsible for the case may change it."), code="not_owner")
 
 
@@ -72,20 +72,20 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def create_person(*, actor: User | None, organisation: Organisation, **fields: Any) -> Person:
-    check_may_edit(actor, organisation.pk)
+def create_person(*, acting_user: User | None, organisation: Organisation, **fields: Any) -> Person:
+    check_may_edit(acting_user, organisation.pk)
     cleaned = clean_person_fields(fields)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
         person.full_clean()
         person.save()
         return person
 
 
-def update_person(*, actor: User | None, person: Person, expected_version: int, **fields: Any) -> Person:
-    check_may_edit(actor, person.organisation_id)
+def update_person(*, acting_user: User | None, person: Person, expected_version: int, **fields: Any) -> Person:
+    check_may_edit(acting_user, person.organisation_id)
     cleaned = clean_person_fields(fields)
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         for name, value in cleaned.items():
             setattr(person, name, value)
         person.full_clean()
@@ -93,26 +93,26 @@ def update_person(*, actor: User | None, person: Person, expected_version: int, 
         return save_versioned(person, expected_version, [*cleaned, "search_text", "search_key"])
 
 
-def create_household(*, actor: User | None, organisation: Organisation, external_id: str = "") -> Household:
-    check_may_edit(actor, organisation.pk)
-    with transaction.atomic(), audit_context(actor):
+def create_household(*, acting_user: User | None, organisation: Organisation, external_id: str = "") -> Household:
+    check_may_edit(acting_user, organisation.pk)
+    with transaction.atomic(), audit_context(acting_user):
         return Household.objects.create(organisation=organisation, external_id=external_id)
 
 
 def join_household(
-    *, actor: User | None, person: Person, household: Household, relationship: str, since: datetime.date
+    *, acting_user: User | None, person: Person, household: Household, relationship: str, since: datetime.date
 ) -> HouseholdMembership:
     """Move the person into ``household`` from ``since``; the previous membership ends that day.
 
     A person belongs to one household at a time; earlier memberships are kept.
     """
-    check_may_edit(actor, household.organisation_id)
+    check_may_edit(acting_user, household.organisation_id)
     if person.organisation_id != household.organisation_id:
         raise ValidationError(_("The person and the household belong to different organisations."), code="foreign")
     if relationship not in Relationship.values:
         raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
     not_in_future(since, _("The date of moving in"))
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         current = HouseholdMembership.objects.select_for_update().filter(person=person, valid_to__isnull=True).first()
         if current is not None:
             if current.household_id == household.pk:
@@ -130,23 +130,23 @@ def join_household(
         )
 
 
-def set_relationship(*, actor: User | None, membership: HouseholdMembership, relationship: str) -> None:
-    check_may_edit(actor, membership.household.organisation_id)
+def set_relationship(*, acting_user: User | None, membership: HouseholdMembership, relationship: str) -> None:
+    check_may_edit(acting_user, membership.household.organisation_id)
     if relationship not in Relationship.values:
         raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
-    with transaction.atomic(), audit_context(actor):
+    with transaction.atomic(), audit_context(acting_user):
         membership.relationship = relationship
         membership.save(update_fields=["relationship"])
 
 
-def add_status_record(*, actor: User | None, person: Person, kind: str, **fields: Any) -> StatusRecord:
+def add_status_record(*, acting_user: User | None, person: Person, kind: str, **fields: Any) -> StatusRecord:
     """Record a dated fact (residence, language, work, housing) about the person."""
-    check_may_edit(actor, person.organisation_id)
+    check_may_edit(acting_user, person.organisation_id)
     model = STATUS_RECORD_MODELS[kind]
     valid_from = fields["valid_from"]
     not_in_future(valid_from, _("The date from which it holds"))
-    with transaction.atomic(), audit_context(actor):
-        record = model(person=person, recorded_by=actor, **fields)
+    with transaction.atomic(), audit_context(acting_user):
+        record = model(person=person, recorded_by=acting_user, **fields)
         record.full_clean(validate_unique=False, validate_constraints=False)
         if model._default_manager.filter(person=person, valid_from=valid_from).exists():
             raise ValidationError(
@@ -164,8 +164,8 @@ def add_status_record(*, actor: User | None, person: Person, kind: str, **fields
         return record
 
 
-def delete_status_record(*, actor: User | None, record: StatusRecord) -> None:
+def delete_status_record(*, acting_user: User | None, record: StatusRecord) -> None:
     """Remove a wrongly recorded fact; the change history keeps what it said."""
-    check_may_edit(actor, record.person.organisation_id)
-    with transaction.atomic(), audit_context(actor):
+    check_may_edit(acting_user, record.person.organisation_id)
+    with transaction.atomic(), audit_context(acting_user):
         record.delete()

@@ -71,7 +71,7 @@ def county_housing_officer(county: Organisation) -> User:
 def follow_up_shelter(city: Organisation, ludwigsburg: Municipality) -> Shelter:
     """A follow-up accommodation of the city with 4 places."""
     return services.create_shelter(
-        actor=None,
+        acting_user=None,
         organisation=city,
         places=4,
         places_from=OPENED,
@@ -87,7 +87,7 @@ def follow_up_shelter(city: Organisation, ludwigsburg: Municipality) -> Shelter:
 def county_shelter(county: Organisation, ludwigsburg: Municipality) -> Shelter:
     """The county's communal shelter of preliminary accommodation, 10 places."""
     return services.create_shelter(
-        actor=None,
+        acting_user=None,
         organisation=county,
         places=10,
         places_from=OPENED,

@@ -22,13 +22,13 @@ DAY = datetime.date(2024, 3, 1)
 
 def resident(county: Organisation, shelter: Shelter, name: str) -> Person:
     person = Person.objects.create(organisation=county, family_name=name, given_names="Test")
-    services.move_in(actor=None, shelter=shelter, person=person, on=datetime.date(2024, 1, 10))
+    services.move_in(acting_user=None, shelter=shelter, person=person, on=datetime.date(2024, 1, 10))
     return person
 
 
 def assignment_to(county: Organisation, municipality: Municipality, *persons: Person) -> Assignment:
     return services.record_assignment(
-        actor=None, organisation=county, municipality=municipality, date=DAY, persons=persons, reference="AZ 1"
+        acting_user=None, organisation=county, municipality=municipality, date=DAY, persons=persons, reference="AZ 1"
     )
 
 
@@ -157,7 +157,7 @@ def test_it_exports_the_assignment_list_and_logs_it(
     assert rows[1][1:5] == ("Ludwigsburg", "AZ 1", "Haddad", "Test")
     assert rows[1][0].date() == DAY
     log = AccessLogEntry.objects.get(action=AccessAction.EXPORT)
-    assert (log.actor, log.record_id) == (county_housing_officer, str(assignment.pk))
+    assert (log.by, log.record_id) == (county_housing_officer, str(assignment.pk))
 
 
 def test_it_sets_an_intake_obligation_and_shows_the_progress(

@@ -39,11 +39,15 @@ def case(caseworker_a: User) -> Case:
 
 @pytest.fixture
 def stay(case: Case, follow_up_shelter: Shelter, housing_officer: User) -> Occupancy:
-    return services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=case.clients.get(), on=MOVED_IN)
+    return services.move_in(
+        acting_user=housing_officer, shelter=follow_up_shelter, person=case.clients.get(), on=MOVED_IN
+    )
 
 
-def move_out(stay: Occupancy, actor: User, on: datetime.date = MOVED_OUT, reason: str = "privater_mietvertrag") -> None:
-    services.move_out(actor=actor, occupancy=stay, on=on, reason=reason, expected_version=stay.version)
+def move_out(
+    stay: Occupancy, acting_user: User, on: datetime.date = MOVED_OUT, reason: str = "privater_mietvertrag"
+) -> None:
+    services.move_out(acting_user=acting_user, occupancy=stay, on=on, reason=reason, expected_version=stay.version)
 
 
 def test_it_lists_a_clients_move_into_an_own_tenancy_in_my_work(
@@ -80,17 +84,17 @@ def test_it_lists_no_other_move_out(stay: Occupancy, housing_officer: User, case
 def test_a_contact_since_the_move_out_settles_it(case: Case, stay: Occupancy, housing_officer, caseworker_a) -> None:
     move_out(stay, housing_officer)
     case_services.record_contact(
-        actor=caseworker_a, case=case, date=MOVED_OUT - datetime.timedelta(1), duration_minutes=30, form="buero"
+        acting_user=caseworker_a, case=case, date=MOVED_OUT - datetime.timedelta(1), duration_minutes=30, form="buero"
     )
     assert queries.worklist_for(caseworker_a, TODAY).moved_into_own_tenancy == [stay]
-    case_services.record_contact(actor=caseworker_a, case=case, date=MOVED_OUT, duration_minutes=30, form="buero")
+    case_services.record_contact(acting_user=caseworker_a, case=case, date=MOVED_OUT, duration_minutes=30, form="buero")
     assert queries.worklist_for(caseworker_a, TODAY).moved_into_own_tenancy == []
 
 
 def test_closing_the_case_settles_it(case: Case, stay: Occupancy, housing_officer, caseworker_a) -> None:
     move_out(stay, housing_officer)
     case_services.change_status(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         expected_version=case.version,
         to_status=CaseStatus.CLOSED,

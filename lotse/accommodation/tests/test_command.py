@@ -25,12 +25,14 @@ def test_it_prints_exactly_the_figures_as_json(
     county: Organisation, ludwigsburg: Municipality, county_shelter: Shelter, follow_up_shelter: Shelter
 ) -> None:
     people = [Person.objects.create(organisation=county, family_name=f"P{i}") for i in range(2)]
-    services.move_in(actor=None, shelter=county_shelter, person=people[0], on=datetime.date(2024, 2, 1))
+    services.move_in(acting_user=None, shelter=county_shelter, person=people[0], on=datetime.date(2024, 2, 1))
     services.record_assignment(
-        actor=None, organisation=county, municipality=ludwigsburg, date=datetime.date(2024, 3, 1), persons=people
+        acting_user=None, organisation=county, municipality=ludwigsburg, date=datetime.date(2024, 3, 1), persons=people
     )
-    services.move_in(actor=None, shelter=follow_up_shelter, person=people[1], on=datetime.date(2024, 3, 1))
-    services.set_intake_obligation(actor=None, organisation=county, municipality=ludwigsburg, year=2024, persons=3)
+    services.move_in(acting_user=None, shelter=follow_up_shelter, person=people[1], on=datetime.date(2024, 3, 1))
+    services.set_intake_obligation(
+        acting_user=None, organisation=county, municipality=ludwigsburg, year=2024, persons=3
+    )
 
     result = json.loads(run("--stichtag", "2024-06-15", "--gemeinde", "08118048"))
 

@@ -46,11 +46,11 @@ def in_thread(target: Callable[[], Any], results: dict[str, Any], key: str) -> t
 
 def fill_but_one(shelter: Shelter, city: Organisation) -> tuple[Person, Person]:
     for n in range(3):
-        person = services.register_resident(actor=None, organisation=city, family_name=f"Bewohner {n}")
-        services.move_in(actor=None, shelter=shelter, person=person, on=DAY)
+        person = services.register_resident(acting_user=None, organisation=city, family_name=f"Bewohner {n}")
+        services.move_in(acting_user=None, shelter=shelter, person=person, on=DAY)
     return (
-        services.register_resident(actor=None, organisation=city, family_name="Erste"),
-        services.register_resident(actor=None, organisation=city, family_name="Zweite"),
+        services.register_resident(acting_user=None, organisation=city, family_name="Erste"),
+        services.register_resident(acting_user=None, organisation=city, family_name="Zweite"),
     )
 
 
@@ -63,7 +63,7 @@ def test_the_second_booking_of_the_last_place_waits_for_the_first_and_is_refused
 
     def book_and_hold() -> Occupancy:
         with transaction.atomic():
-            stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=first, on=DAY)
+            stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=first, on=DAY)
             booked.set()
             # The first transaction holds its lock until the second is certainly waiting for it.
             assert release.wait(10)
@@ -72,7 +72,9 @@ def test_the_second_booking_of_the_last_place_waits_for_the_first_and_is_refused
     holder = in_thread(book_and_hold, results, "first")
     assert booked.wait(10)
     contender = in_thread(
-        lambda: services.move_in(actor=colleague_housing_officer, shelter=follow_up_shelter, person=second, on=DAY),
+        lambda: services.move_in(
+            acting_user=colleague_housing_officer, shelter=follow_up_shelter, person=second, on=DAY
+        ),
         results,
         "second",
     )
@@ -96,10 +98,10 @@ def test_of_two_simultaneous_bookings_of_the_last_place_exactly_one_succeeds(
     start = threading.Barrier(2)
     results: dict[str, Any] = {}
 
-    def book(actor: User, person: Person) -> Callable[[], Occupancy]:
+    def book(acting_user: User, person: Person) -> Callable[[], Occupancy]:
         def run() -> Occupancy:
             start.wait(10)
-            return services.move_in(actor=actor, shelter=follow_up_shelter, person=person, on=DAY)
+            return services.move_in(acting_user=acting_user, shelter=follow_up_shelter, person=person, on=DAY)
 
         return run
 

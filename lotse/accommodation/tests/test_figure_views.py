@@ -28,9 +28,13 @@ def _figures_url(**params: str) -> str:
 
 def _setup(county: Organisation, ludwigsburg: Municipality, county_shelter: Shelter) -> Person:
     person = Person.objects.create(organisation=county, family_name="Haddad", given_names="Samira")
-    services.move_in(actor=None, shelter=county_shelter, person=person, on=datetime.date(2024, 2, 1))
+    services.move_in(acting_user=None, shelter=county_shelter, person=person, on=datetime.date(2024, 2, 1))
     services.record_assignment(
-        actor=None, organisation=county, municipality=ludwigsburg, date=datetime.date(2024, 3, 1), persons=[person]
+        acting_user=None,
+        organisation=county,
+        municipality=ludwigsburg,
+        date=datetime.date(2024, 3, 1),
+        persons=[person],
     )
     return person
 
@@ -93,7 +97,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_figures_page(
     few = count()
     _setup(county, ludwigsburg, county_shelter)
     services.record_assignment(
-        actor=None,
+        acting_user=None,
         organisation=county,
         municipality=asperg,
         date=datetime.date(2024, 3, 1),

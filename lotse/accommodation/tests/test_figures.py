@@ -25,16 +25,20 @@ def person(organisation: Organisation, name: str) -> Person:
 
 
 def assign(county: Organisation, municipality: Municipality, on: datetime.date, *people: Person) -> None:
-    services.record_assignment(actor=None, organisation=county, municipality=municipality, date=on, persons=people)
+    services.record_assignment(
+        acting_user=None, organisation=county, municipality=municipality, date=on, persons=people
+    )
 
 
 def test_it_counts_a_move_in_on_the_reference_date_but_not_a_move_out_on_it(
     county: Organisation, ludwigsburg: Municipality, county_shelter: Shelter, follow_up_shelter: Shelter
 ) -> None:
     arriving, leaving = person(county, "Arriving"), person(county, "Leaving")
-    services.move_in(actor=None, shelter=county_shelter, person=arriving, on=D)
-    stay = services.move_in(actor=None, shelter=follow_up_shelter, person=leaving, on=BEFORE)
-    services.move_out(actor=None, occupancy=stay, on=D, reason=MoveOutReason.WEGZUG, expected_version=stay.version)
+    services.move_in(acting_user=None, shelter=county_shelter, person=arriving, on=D)
+    stay = services.move_in(acting_user=None, shelter=follow_up_shelter, person=leaving, on=BEFORE)
+    services.move_out(
+        acting_user=None, occupancy=stay, on=D, reason=MoveOutReason.WEGZUG, expected_version=stay.version
+    )
 
     figures = municipality_figures(ludwigsburg, D)
 
@@ -49,9 +53,9 @@ def test_it_counts_an_assignment_on_the_reference_date_and_follows_a_person_from
     county: Organisation, ludwigsburg: Municipality, county_shelter: Shelter, follow_up_shelter: Shelter
 ) -> None:
     moving = person(county, "Moving")
-    services.move_in(actor=None, shelter=county_shelter, person=moving, on=BEFORE)
+    services.move_in(acting_user=None, shelter=county_shelter, person=moving, on=BEFORE)
     assign(county, ludwigsburg, D, moving)
-    services.move_in(actor=None, shelter=follow_up_shelter, person=moving, on=D)
+    services.move_in(acting_user=None, shelter=follow_up_shelter, person=moving, on=D)
 
     figures = municipality_figures(ludwigsburg, D)
     day_before = municipality_figures(ludwigsburg, D - datetime.timedelta(days=1), von=D)
@@ -73,12 +77,12 @@ def test_it_counts_a_stay_not_counted_as_assigned_and_unaccompanied_minors(
     follow_up_shelter: Shelter,
 ) -> None:
     baby, minor, elsewhere = person(city, "Baby"), person(county, "Minor"), person(county, "Elsewhere")
-    services.move_in(actor=None, shelter=follow_up_shelter, person=baby, on=BEFORE, basis=ResidenceBasis.GEBURT)
+    services.move_in(acting_user=None, shelter=follow_up_shelter, person=baby, on=BEFORE, basis=ResidenceBasis.GEBURT)
     services.record_housing(
-        actor=None, person=minor, on=BEFORE, situation=HousingSituation.JUGENDHILFE, municipality=ludwigsburg
+        acting_user=None, person=minor, on=BEFORE, situation=HousingSituation.JUGENDHILFE, municipality=ludwigsburg
     )
     services.record_housing(
-        actor=None, person=elsewhere, on=BEFORE, situation=HousingSituation.JUGENDHILFE, municipality=asperg
+        acting_user=None, person=elsewhere, on=BEFORE, situation=HousingSituation.JUGENDHILFE, municipality=asperg
     )
 
     figures = municipality_figures(ludwigsburg, D)
@@ -96,10 +100,10 @@ def test_it_does_not_count_an_own_tenancy_in_another_municipality_as_living_here
     here, away, returned, lost = (person(county, n) for n in ("Here", "Away", "Returned", "Lost"))
     assign(county, ludwigsburg, datetime.date(2024, 1, 10), here, away, returned, lost)
     for resident in (here, away, returned):
-        stay = services.move_in(actor=None, shelter=follow_up_shelter, person=resident, on=BEFORE)
+        stay = services.move_in(acting_user=None, shelter=follow_up_shelter, person=resident, on=BEFORE)
         reason = MoveOutReason.RUECKKEHR if resident is returned else MoveOutReason.PRIVATER_MIETVERTRAG
         services.move_out(
-            actor=None,
+            acting_user=None,
             occupancy=stay,
             on=datetime.date(2024, 5, 1),
             reason=reason,
@@ -123,7 +127,7 @@ def test_it_does_not_count_an_own_tenancy_in_another_municipality_as_living_here
 def test_it_counts_places_given_up_on_the_reference_date_no_longer(
     city: Organisation, ludwigsburg: Municipality, follow_up_shelter: Shelter
 ) -> None:
-    services.change_capacity(actor=None, shelter=follow_up_shelter, places=3, on=D)
+    services.change_capacity(acting_user=None, shelter=follow_up_shelter, places=3, on=D)
 
     assert municipality_figures(ludwigsburg, D).plaetze_au == 3
     assert municipality_figures(ludwigsburg, D - datetime.timedelta(days=1)).plaetze_au == 4
@@ -131,7 +135,7 @@ def test_it_counts_places_given_up_on_the_reference_date_no_longer(
 
 def test_it_leaves_out_shelters_not_in_operation(city: Organisation, ludwigsburg: Municipality) -> None:
     services.create_shelter(
-        actor=None,
+        acting_user=None,
         organisation=city,
         places=5,
         places_from=datetime.date(2020, 1, 1),
@@ -151,7 +155,9 @@ def test_it_measures_the_intake_against_the_obligation(
     people = [person(county, f"P{i}") for i in range(3)]
     assign(county, ludwigsburg, datetime.date(2023, 12, 31), people[0])
     assign(county, ludwigsburg, datetime.date(2024, 1, 1), people[1], people[2])
-    services.set_intake_obligation(actor=None, organisation=county, municipality=ludwigsburg, year=2024, persons=6)
+    services.set_intake_obligation(
+        acting_user=None, organisation=county, municipality=ludwigsburg, year=2024, persons=6
+    )
 
     figures = municipality_figures(ludwigsburg, D)
 

@@ -66,14 +66,14 @@ def test_it_counts_months_across_years() -> None:
 def test_it_loads_the_forecast_of_an_operator(city: Organisation, follow_up_shelter: Shelter) -> None:
     staying = Person.objects.create(organisation=city, family_name="Staying")
     leaving = Person.objects.create(organisation=city, family_name="Leaving")
-    services.move_in(actor=None, shelter=follow_up_shelter, person=staying, on=datetime.date(2023, 1, 1))
-    stay = services.move_in(actor=None, shelter=follow_up_shelter, person=leaving, on=datetime.date(2024, 1, 1))
+    services.move_in(acting_user=None, shelter=follow_up_shelter, person=staying, on=datetime.date(2023, 1, 1))
+    stay = services.move_in(acting_user=None, shelter=follow_up_shelter, person=leaving, on=datetime.date(2024, 1, 1))
     services.move_out(
-        actor=None, occupancy=stay, on=datetime.date(2024, 4, 1), reason=MoveOutReason.WEGZUG, expected_version=1
+        acting_user=None, occupancy=stay, on=datetime.date(2024, 4, 1), reason=MoveOutReason.WEGZUG, expected_version=1
     )
-    services.change_capacity(actor=None, shelter=follow_up_shelter, places=3, on=datetime.date(2024, 9, 15))
+    services.change_capacity(acting_user=None, shelter=follow_up_shelter, places=3, on=datetime.date(2024, 9, 15))
     services.set_expected_intake(
-        actor=None, organisation=city, months={datetime.date(2024, 8, 1): 3, datetime.date(2024, 9, 1): 1}
+        acting_user=None, organisation=city, months={datetime.date(2024, 8, 1): 3, datetime.date(2024, 9, 1): 1}
     )
 
     forecast = load_forecast(city, datetime.date(2024, 7, 10), horizon=3)

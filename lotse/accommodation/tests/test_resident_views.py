@@ -36,12 +36,12 @@ def resident(organisation, family_name="Haddad", given_names="Amina") -> Person:
 
 
 def housed(shelter: Shelter, person: Person, on: datetime.date = DAY) -> Occupancy:
-    return services.move_in(actor=None, shelter=shelter, person=person, on=on)
+    return services.move_in(acting_user=None, shelter=shelter, person=person, on=on)
 
 
 def second_shelter(city, ludwigsburg, name="Weststadt", places=2) -> Shelter:
     return services.create_shelter(
-        actor=None,
+        acting_user=None,
         organisation=city,
         places=places,
         places_from=OPENED,
@@ -67,7 +67,7 @@ def records(follow_up_shelter, city):
     current = housed(follow_up_shelter, amina)
     deniz = resident(city, "Yilmaz", "Deniz")
     ended = housed(follow_up_shelter, deniz)
-    services.move_out(actor=None, occupancy=ended, on=LATER, reason="wegzug", expected_version=ended.version)
+    services.move_out(acting_user=None, occupancy=ended, on=LATER, reason="wegzug", expected_version=ended.version)
     return {"shelter": follow_up_shelter, "current": current, "ended": ended, "person": amina}
 
 
@@ -217,7 +217,7 @@ def test_it_refuses_a_move_in_on_or_before_the_current_stay(housing_officer, fol
 def test_it_refuses_a_move_in_into_an_earlier_stay(housing_officer, follow_up_shelter, city, ludwigsburg):
     amina = resident(city)
     stay = housed(follow_up_shelter, amina, on=DAY)
-    services.move_out(actor=None, occupancy=stay, on=LATER, reason="wegzug", expected_version=stay.version)
+    services.move_out(acting_user=None, occupancy=stay, on=LATER, reason="wegzug", expected_version=stay.version)
     other = second_shelter(city, ludwigsburg)
     response = client_for(housing_officer).post(
         reverse("accommodation:move_in", args=[other.pk]), move_in_data(person=amina.pk, on="2024-04-01")
@@ -236,7 +236,7 @@ def test_it_moves_a_person_from_the_county_shelter_and_ends_that_stay(
     person = resident(county, "Karimi", "Sara")
     earlier = housed(county_shelter, person, on=DAY)
     services.record_assignment(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, date=DAY, persons=[person]
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, date=DAY, persons=[person]
     )
     client = client_for(housing_officer)
     page = client.get(reverse("accommodation:move_in", args=[follow_up_shelter.pk]), {"q": "karimi"})
@@ -331,7 +331,7 @@ def test_it_links_the_open_case_after_a_move_into_an_own_tenancy(city, follow_up
         username="beides", organisation=city, roles=[Role.UNTERBRINGUNG, Role.INTEGRATIONSMANAGEMENT]
     )
     case = case_services.open_case(
-        actor=both,
+        acting_user=both,
         organisation=city,
         municipality=ludwigsburg,
         start_date=DAY,
@@ -368,7 +368,7 @@ def test_it_shows_stays_elsewhere_only_as_another_shelter_and_logs_the_view(
     person = resident(county, "Karimi", "Sara")
     housed(county_shelter, person, on=DAY)
     services.record_assignment(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, date=DAY, persons=[person]
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, date=DAY, persons=[person]
     )
     housed(follow_up_shelter, person, on=LATER)
     response = client_for(housing_officer).get(reverse("accommodation:resident_detail", args=[person.pk]))
@@ -384,7 +384,7 @@ def test_it_shows_stays_elsewhere_only_as_another_shelter_and_logs_the_view(
         HousingSituation.VORLAEUFIGE_UNTERBRINGUNG,
     ]
     entry = AccessLogEntry.objects.get()
-    assert (entry.actor, entry.action, entry.record_type, entry.record_id) == (
+    assert (entry.by, entry.action, entry.record_type, entry.record_id) == (
         housing_officer,
         AccessAction.VIEW,
         "people.person",
@@ -398,7 +398,7 @@ def test_it_lists_and_searches_the_current_residents(housing_officer, follow_up_
     housed(follow_up_shelter, amina)
     housed(second_shelter(city, ludwigsburg), omar)
     moved = housed(follow_up_shelter, resident(city, "Weg", "Ist"))
-    services.move_out(actor=None, occupancy=moved, on=LATER, reason="wegzug", expected_version=moved.version)
+    services.move_out(acting_user=None, occupancy=moved, on=LATER, reason="wegzug", expected_version=moved.version)
     client = client_for(housing_officer)
     listed = client.get(reverse("accommodation:resident_list")).context["page"].object_list
     assert [s.person for s in listed] == [amina, omar]
@@ -420,9 +420,9 @@ def test_it_runs_a_fixed_number_of_queries_for_the_resident_list(housing_officer
     def add(start: int, count: int) -> None:
         for i in range(start, start + count):
             shelter = second_shelter(city, ludwigsburg, name=f"Unterkunft {i}")
-            services.add_unit(actor=None, shelter=shelter, name="Haus A", places=1, places_from=OPENED)
+            services.add_unit(acting_user=None, shelter=shelter, name="Haus A", places=1, places_from=OPENED)
             services.move_in(
-                actor=None, shelter=shelter, person=resident(city, f"Kind{i}"), on=DAY, unit=shelter.units.get()
+                acting_user=None, shelter=shelter, person=resident(city, f"Kind{i}"), on=DAY, unit=shelter.units.get()
             )
             housed(shelter, resident(city, f"Person{i}"))
 
@@ -455,7 +455,7 @@ def test_it_exports_the_resident_list_and_logs_the_export(housing_officer, follo
     assert rows[5][3] == "Oststadt, Fuchshofstraße"
     assert len(rows) == 6
     entry = AccessLogEntry.objects.get()
-    assert (entry.actor, entry.action, entry.record_type, entry.record_id) == (
+    assert (entry.by, entry.action, entry.record_type, entry.record_id) == (
         housing_officer,
         AccessAction.EXPORT,
         "core.organisation",

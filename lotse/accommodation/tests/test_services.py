@@ -38,7 +38,7 @@ def _today():
 
 
 def resident(organisation: Organisation, family_name: str = "Haddad", **fields) -> Person:
-    return services.register_resident(actor=None, organisation=organisation, family_name=family_name, **fields)
+    return services.register_resident(acting_user=None, organisation=organisation, family_name=family_name, **fields)
 
 
 def housing(person: Person) -> list[tuple]:
@@ -64,7 +64,7 @@ def test_it_books_a_free_place_and_records_the_housing_situation(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     person = resident(city)
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
     assert stay.place.shelter == follow_up_shelter
     assert stay.basis == ResidenceBasis.ZUWEISUNG
     assert stay.recorded_by == housing_officer
@@ -76,7 +76,7 @@ def test_it_records_preliminary_accommodation_for_a_county_shelter(
     county_shelter: Shelter, county_housing_officer: User, county: Organisation
 ) -> None:
     person = resident(county)
-    services.move_in(actor=county_housing_officer, shelter=county_shelter, person=person, on=JAN)
+    services.move_in(acting_user=county_housing_officer, shelter=county_shelter, person=person, on=JAN)
     assert housing(person) == [(JAN, "vorlaeufige_unterbringung", "Ludwigsburg")]
 
 
@@ -84,10 +84,10 @@ def test_it_refuses_a_booking_when_every_place_is_taken(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     for n in range(4):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
     late = resident(city, "Spät")
     with refused_with("No place is free in Oststadt, Fuchshofstraße from 01/10/2025 on."):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=late, on=JAN)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=late, on=JAN)
     assert stays(late) == []
     assert housing(late) == []
 
@@ -96,17 +96,23 @@ def test_it_frees_the_place_on_the_day_of_moving_out(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     residents = [resident(city, f"P{n}") for n in range(4)]
-    booked = [services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=p, on=JAN) for p in residents]
+    booked = [
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=p, on=JAN) for p in residents
+    ]
     first = booked[0]
     services.move_out(
-        actor=housing_officer, occupancy=first, on=MAR, reason=MoveOutReason.WEGZUG, expected_version=first.version
+        acting_user=housing_officer,
+        occupancy=first,
+        on=MAR,
+        reason=MoveOutReason.WEGZUG,
+        expected_version=first.version,
     )
     newcomer = resident(city, "Neu")
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=newcomer, on=MAR)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=newcomer, on=MAR)
     assert stay.place == first.place
     with refused_with("No place is free in Oststadt, Fuchshofstraße from 02/28/2025 on."):
         services.move_in(
-            actor=housing_officer,
+            acting_user=housing_officer,
             shelter=follow_up_shelter,
             person=resident(city, "Früh"),
             on=MAR - datetime.timedelta(1),
@@ -118,21 +124,23 @@ def test_it_does_not_book_a_place_backwards_into_a_later_stay(
 ) -> None:
     """A place free today but taken from March on is not free from January on."""
     for n in range(3):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
-    services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city, "März"), on=MAR)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
+    services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, "März"), on=MAR)
     with refused_with("No place is free in Oststadt, Fuchshofstraße from 01/10/2025 on."):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city, "Jan"), on=JAN)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, "Jan"), on=JAN)
 
 
 def test_it_books_within_the_chosen_unit(follow_up_shelter: Shelter, housing_officer: User, city: Organisation) -> None:
     flat = services.add_unit(
-        actor=housing_officer, shelter=follow_up_shelter, name="Wohnung 2", places=1, places_from=JAN
+        acting_user=housing_officer, shelter=follow_up_shelter, name="Wohnung 2", places=1, places_from=JAN
     )
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN, unit=flat)
+    stay = services.move_in(
+        acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN, unit=flat
+    )
     assert stay.place.unit == flat
     with refused_with("No place is free in Wohnung 2 from 01/10/2025 on."):
         services.move_in(
-            actor=housing_officer, shelter=follow_up_shelter, person=resident(city, "B"), on=JAN, unit=flat
+            acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, "B"), on=JAN, unit=flat
         )
 
 
@@ -140,13 +148,13 @@ def test_it_refuses_a_move_in_on_a_day_the_shelter_is_closed(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     services.update_shelter(
-        actor=housing_officer,
+        acting_user=housing_officer,
         shelter=follow_up_shelter,
         expected_version=follow_up_shelter.version,
         in_operation_from=MAR,
     )
     with refused_with("The shelter is not in operation on 01/10/2025."):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
 
 
 def test_it_refuses_a_move_in_in_the_future(
@@ -154,7 +162,10 @@ def test_it_refuses_a_move_in_in_the_future(
 ) -> None:
     with refused_with("The date of moving in cannot be in the future."):
         services.move_in(
-            actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=TODAY + datetime.timedelta(1)
+            acting_user=housing_officer,
+            shelter=follow_up_shelter,
+            person=resident(city),
+            on=TODAY + datetime.timedelta(1),
         )
 
 
@@ -169,8 +180,8 @@ def test_it_ends_the_stay_in_preliminary_accommodation_when_the_person_moves_int
     county: Organisation,
 ) -> None:
     person = resident(county)
-    services.move_in(actor=county_housing_officer, shelter=county_shelter, person=person, on=JAN)
-    services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=MAY)
+    services.move_in(acting_user=county_housing_officer, shelter=county_shelter, person=person, on=JAN)
+    services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=MAY)
     assert stays(person) == [
         ("GU Schlösslesfeld", JAN, MAY, MoveOutReason.UMZUG_ANDERE_UNTERKUNFT),
         ("Oststadt, Fuchshofstraße", MAY, None, ""),
@@ -185,11 +196,11 @@ def test_it_refuses_a_move_in_dated_before_the_current_stay_began(
     county_shelter: Shelter, follow_up_shelter: Shelter, housing_officer: User, county: Organisation
 ) -> None:
     person = resident(county, "Karimi", given_names="Reza")
-    services.move_in(actor=None, shelter=county_shelter, person=person, on=MAR)
+    services.move_in(acting_user=None, shelter=county_shelter, person=person, on=MAR)
     with refused_with(
         "Karimi, Reza lives in GU Schlösslesfeld since 03/01/2025; a move-in cannot be dated on or before that."
     ):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
     assert stays(person) == [("GU Schlösslesfeld", MAR, None, "")]
 
 
@@ -197,10 +208,12 @@ def test_it_refuses_a_move_in_into_a_period_of_an_earlier_stay(
     county_shelter: Shelter, follow_up_shelter: Shelter, housing_officer: User, county: Organisation
 ) -> None:
     person = resident(county)
-    stay = services.move_in(actor=None, shelter=county_shelter, person=person, on=JAN)
-    services.move_out(actor=None, occupancy=stay, on=MAY, reason=MoveOutReason.SONSTIGES, expected_version=stay.version)
+    stay = services.move_in(acting_user=None, shelter=county_shelter, person=person, on=JAN)
+    services.move_out(
+        acting_user=None, occupancy=stay, on=MAY, reason=MoveOutReason.SONSTIGES, expected_version=stay.version
+    )
     with refused_with("Haddad already has a stay that overlaps 03/01/2025."):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=MAR)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=MAR)
 
 
 def test_the_database_refuses_double_booking_and_overlapping_stays_whatever_the_code_does(
@@ -225,9 +238,9 @@ def test_it_records_an_own_tenancy_in_the_new_municipality(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation, asperg: Municipality
 ) -> None:
     person = resident(city)
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
     services.move_out(
-        actor=housing_officer,
+        acting_user=housing_officer,
         occupancy=stay,
         on=MAY,
         reason=MoveOutReason.PRIVATER_MIETVERTRAG,
@@ -245,9 +258,13 @@ def test_it_writes_no_housing_situation_for_a_person_who_died(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:
     person = resident(city)
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
     services.move_out(
-        actor=housing_officer, occupancy=stay, on=MAY, reason=MoveOutReason.VERSTORBEN, expected_version=stay.version
+        acting_user=housing_officer,
+        occupancy=stay,
+        on=MAY,
+        reason=MoveOutReason.VERSTORBEN,
+        expected_version=stay.version,
     )
     assert housing(person) == [(JAN, "anschlussunterbringung", "Ludwigsburg")]
 
@@ -269,18 +286,24 @@ def test_it_refuses_a_bad_move_out_and_changes_nothing(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation, on, reason, message
 ) -> None:
     person = resident(city)
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=JAN)
     with refused_with(message):
-        services.move_out(actor=housing_officer, occupancy=stay, on=on, reason=reason, expected_version=stay.version)
+        services.move_out(
+            acting_user=housing_officer, occupancy=stay, on=on, reason=reason, expected_version=stay.version
+        )
     assert stays(person) == [("Oststadt, Fuchshofstraße", JAN, None, "")]
     assert len(housing(person)) == 1
 
 
 def test_it_refuses_a_second_move_out(follow_up_shelter: Shelter, housing_officer: User, city: Organisation) -> None:
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
-    services.move_out(actor=housing_officer, occupancy=stay, on=MAR, reason="wegzug", expected_version=stay.version)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
+    services.move_out(
+        acting_user=housing_officer, occupancy=stay, on=MAR, reason="wegzug", expected_version=stay.version
+    )
     with refused_with("This stay already ended on 03/01/2025."):
-        services.move_out(actor=housing_officer, occupancy=stay, on=MAY, reason="wegzug", expected_version=stay.version)
+        services.move_out(
+            acting_user=housing_officer, occupancy=stay, on=MAY, reason="wegzug", expected_version=stay.version
+        )
 
 
 def test_it_detects_a_move_out_recorded_by_a_colleague_meanwhile(
@@ -288,13 +311,17 @@ def test_it_detects_a_move_out_recorded_by_a_colleague_meanwhile(
 ) -> None:
     from lotse.core.services import ConcurrentEditError
 
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city), on=JAN)
     loaded_version = stay.version
     stale = Occupancy.objects.get(pk=stay.pk)
     Occupancy.objects.filter(pk=stay.pk).update(notes="Schlüssel abgegeben", version=loaded_version + 1)
     with pytest.raises(ConcurrentEditError):
         services.move_out(
-            actor=colleague_housing_officer, occupancy=stale, on=MAR, reason="wegzug", expected_version=loaded_version
+            acting_user=colleague_housing_officer,
+            occupancy=stale,
+            on=MAR,
+            reason="wegzug",
+            expected_version=loaded_version,
         )
     assert Occupancy.objects.get(pk=stay.pk).move_out is None
 
@@ -311,7 +338,7 @@ def test_it_lets_only_the_operators_accommodation_staff_book(
 ) -> None:
     for outsider in (other_housing_officer, county_housing_officer, caseworker_a):
         with refused_with(NOT_OPERATOR):
-            services.move_in(actor=outsider, shelter=follow_up_shelter, person=resident(city), on=JAN)
+            services.move_in(acting_user=outsider, shelter=follow_up_shelter, person=resident(city), on=JAN)
     assert not Occupancy.objects.exists()
 
 
@@ -321,10 +348,10 @@ def test_it_lets_only_the_county_assign(
     person = resident(county)
     with refused_with("Only the accommodation staff of the district office assign persons to municipalities."):
         services.record_assignment(
-            actor=housing_officer, organisation=city, municipality=ludwigsburg, date=MAR, persons=[person]
+            acting_user=housing_officer, organisation=city, municipality=ludwigsburg, date=MAR, persons=[person]
         )
     assignment = services.record_assignment(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, date=MAR, persons=[person]
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, date=MAR, persons=[person]
     )
     assert list(assignment.persons.all()) == [person]
     assert assignment.created_by == county_housing_officer
@@ -335,11 +362,11 @@ def test_it_refuses_to_assign_a_person_twice_to_the_same_municipality(
 ) -> None:
     person = resident(county, "Karimi", given_names="Reza")
     services.record_assignment(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, date=JAN, persons=[person]
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, date=JAN, persons=[person]
     )
     with refused_with("Karimi, Reza was already assigned to Ludwigsburg on 01/10/2025."):
         services.record_assignment(
-            actor=county_housing_officer,
+            acting_user=county_housing_officer,
             organisation=county,
             municipality=ludwigsburg,
             date=MAR,
@@ -353,7 +380,7 @@ def test_it_refuses_an_assignment_without_persons(
 ) -> None:
     with refused_with("Choose at least one person to assign."):
         services.record_assignment(
-            actor=county_housing_officer, organisation=county, municipality=ludwigsburg, date=MAR, persons=[]
+            acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, date=MAR, persons=[]
         )
 
 
@@ -361,18 +388,18 @@ def test_it_sets_and_corrects_the_intake_obligation(
     county_housing_officer: User, county: Organisation, ludwigsburg: Municipality
 ) -> None:
     services.set_intake_obligation(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, year=2025, persons=120
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, year=2025, persons=120
     )
     services.set_intake_obligation(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, year=2025, persons=140
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, year=2025, persons=140
     )
     assert list(IntakeObligation.objects.values_list("year", "persons", "version")) == [(2025, 140, 2)]
 
 
 def test_it_replaces_the_expected_intake_of_the_months_given(housing_officer: User, city: Organisation) -> None:
     july, august = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)
-    services.set_expected_intake(actor=housing_officer, organisation=city, months={july: 5, august: 3})
-    services.set_expected_intake(actor=housing_officer, organisation=city, months={august: 8})
+    services.set_expected_intake(acting_user=housing_officer, organisation=city, months={july: 5, august: 3})
+    services.set_expected_intake(acting_user=housing_officer, organisation=city, months={august: 8})
     assert list(ExpectedIntake.objects.values_list("month", "persons")) == [(july, 5), (august, 8)]
 
 
@@ -381,17 +408,17 @@ def test_it_replaces_the_expected_intake_of_the_months_given(housing_officer: Us
 
 def test_it_gives_up_free_places_only(follow_up_shelter: Shelter, housing_officer: User, city: Organisation) -> None:
     for n in range(3):
-        services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
     with refused_with(
         "Only 1 of these places are free from 03/01/2025 on, so the capacity cannot be reduced to 2. "
         "Move residents out or to another place first."
     ):
-        services.change_capacity(actor=housing_officer, shelter=follow_up_shelter, places=2, on=MAR)
-    assert services.change_capacity(actor=housing_officer, shelter=follow_up_shelter, places=3, on=MAR) == -1
+        services.change_capacity(acting_user=housing_officer, shelter=follow_up_shelter, places=2, on=MAR)
+    assert services.change_capacity(acting_user=housing_officer, shelter=follow_up_shelter, places=3, on=MAR) == -1
     places = Place.objects.filter(shelter=follow_up_shelter)
     assert places.available_on(MAR - datetime.timedelta(1)).count() == 4
     assert places.available_on(MAR).count() == 3
-    assert services.change_capacity(actor=housing_officer, shelter=follow_up_shelter, places=5, on=MAY) == 2
+    assert services.change_capacity(acting_user=housing_officer, shelter=follow_up_shelter, places=5, on=MAY) == 2
     assert places.available_on(MAY).count() == 5
 
 
@@ -400,7 +427,7 @@ def test_it_refuses_a_second_shelter_of_the_same_name(
 ) -> None:
     with refused_with("Your organisation already has a shelter named “Oststadt, Fuchshofstraße”."):
         services.create_shelter(
-            actor=housing_officer,
+            acting_user=housing_officer,
             organisation=city,
             places=2,
             places_from=JAN,
@@ -419,7 +446,7 @@ def test_caseworkers_see_the_stays_of_their_own_clients_only(
 ) -> None:
     case = open_case_for(caseworker_a, family_name="Haddad", given_names="Amal")
     client = case.clients.get()
-    stay = services.move_in(actor=housing_officer, shelter=follow_up_shelter, person=client, on=JAN)
+    stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=client, on=JAN)
     assert list(Occupancy.objects.visible_to(caseworker_a)) == [stay]
     assert list(Occupancy.objects.visible_to(caseworker_b)) == []
 
@@ -434,10 +461,10 @@ def test_accommodation_staff_see_residents_of_their_shelters_and_persons_assigne
     ludwigsburg: Municipality,
 ) -> None:
     in_vu, assigned, elsewhere = resident(county, "VU"), resident(county, "Zugewiesen"), resident(county, "Sonst")
-    services.move_in(actor=county_housing_officer, shelter=county_shelter, person=in_vu, on=JAN)
-    services.move_in(actor=county_housing_officer, shelter=county_shelter, person=assigned, on=JAN)
+    services.move_in(acting_user=county_housing_officer, shelter=county_shelter, person=in_vu, on=JAN)
+    services.move_in(acting_user=county_housing_officer, shelter=county_shelter, person=assigned, on=JAN)
     services.record_assignment(
-        actor=county_housing_officer, organisation=county, municipality=ludwigsburg, date=MAR, persons=[assigned]
+        acting_user=county_housing_officer, organisation=county, municipality=ludwigsburg, date=MAR, persons=[assigned]
     )
     assert set(residents_visible_to(county_housing_officer)) == {in_vu, assigned, elsewhere}
     assert set(residents_visible_to(housing_officer)) == {assigned}

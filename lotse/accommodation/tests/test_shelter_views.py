@@ -33,7 +33,7 @@ def resident(organisation, family_name="Haddad", given_names="Amina") -> Person:
 
 
 def housed(shelter: Shelter, person: Person, on: datetime.date = DAY) -> Occupancy:
-    return services.move_in(actor=None, shelter=shelter, person=person, on=on)
+    return services.move_in(acting_user=None, shelter=shelter, person=person, on=on)
 
 
 # --- who may use which URL ------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_it_shows_places_occupied_free_and_rate_per_shelter_and_in_total(
 def test_it_counts_on_the_reference_date_not_today(housing_officer, follow_up_shelter, city):
     stay = housed(follow_up_shelter, resident(city), on=DAY)
     services.move_out(
-        actor=None, occupancy=stay, on=datetime.date(2024, 6, 1), reason="wegzug", expected_version=stay.version
+        acting_user=None, occupancy=stay, on=datetime.date(2024, 6, 1), reason="wegzug", expected_version=stay.version
     )
     client = client_for(housing_officer)
     before = client.get(reverse("accommodation:shelter_list"), {"stichtag": "2024-02-29"}).context["overview"]
@@ -139,7 +139,7 @@ def test_it_filters_by_municipality_and_kind_group_and_exact_kind(
     statistician, follow_up_shelter, county_shelter, county, asperg
 ):
     services.create_shelter(
-        actor=None,
+        acting_user=None,
         organisation=county,
         places=2,
         places_from=OPENED,
@@ -193,7 +193,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_overview(statistician, county
     def add_shelters(start: int, count: int) -> None:
         for i in range(start, start + count):
             shelter = services.create_shelter(
-                actor=None,
+                acting_user=None,
                 organisation=county,
                 places=3,
                 places_from=OPENED,
@@ -262,7 +262,7 @@ def test_it_shows_the_operator_residents_former_residents_and_history_and_logs_t
     stay = housed(follow_up_shelter, amina, on=DAY)
     former = housed(follow_up_shelter, resident(city, "Yilmaz", "Deniz"), on=DAY)
     services.move_out(
-        actor=housing_officer,
+        acting_user=housing_officer,
         occupancy=former,
         on=datetime.date(2024, 5, 1),
         reason="privater_mietvertrag",
@@ -279,7 +279,7 @@ def test_it_shows_the_operator_residents_former_residents_and_history_and_logs_t
     records = {row["record"] for row in response.context["history"]}
     assert {"Oststadt, Fuchshofstraße", "Haddad, Amina", "Yilmaz, Deniz"} <= records
     entry = AccessLogEntry.objects.get()
-    assert (entry.actor, entry.action, entry.record_type, entry.record_id) == (
+    assert (entry.by, entry.action, entry.record_type, entry.record_id) == (
         housing_officer,
         AccessAction.VIEW,
         "accommodation.shelter",
@@ -303,8 +303,8 @@ def test_it_shows_others_only_the_numbers_of_a_shelter(county_housing_officer, s
 
 @pytest.mark.django_db
 def test_it_shows_units_with_their_places(housing_officer, follow_up_shelter, city):
-    unit = services.add_unit(actor=None, shelter=follow_up_shelter, name="Haus B", places=2, places_from=OPENED)
-    services.move_in(actor=None, shelter=follow_up_shelter, person=resident(city), on=DAY, unit=unit)
+    unit = services.add_unit(acting_user=None, shelter=follow_up_shelter, name="Haus B", places=2, places_from=OPENED)
+    services.move_in(acting_user=None, shelter=follow_up_shelter, person=resident(city), on=DAY, unit=unit)
     response = client_for(housing_officer).get(reverse("accommodation:shelter_detail", args=[follow_up_shelter.pk]))
     [shown] = response.context["units"]
     assert (shown.name, shown.places_count, shown.occupied_count, shown.free_count) == ("Haus B", 2, 1, 1)

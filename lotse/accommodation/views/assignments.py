@@ -81,7 +81,7 @@ def assignment_list_xlsx(request: HttpRequest) -> HttpResponse:
     _form, assignments = _assignments(request)
     chosen = list(assignments.prefetch_related("assigned_persons__person"))
     for assignment in chosen:
-        log_access(actor=user, action=AccessAction.EXPORT, record=assignment, request=request)
+        log_access(acting_user=user, action=AccessAction.EXPORT, record=assignment, request=request)
     return download(figure_exports.assignments_xlsx(chosen), f"zuweisungen-{timezone.localdate().isoformat()}.xlsx")
 
 
@@ -121,7 +121,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 assignment = services.record_assignment(
-                    actor=user,
+                    acting_user=user,
                     organisation=user.organisation,
                     municipality=data["gemeinde"],
                     date=data["date"],
@@ -158,7 +158,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assigned = list(
         assignment.assigned_persons.select_related("person").order_by("person__family_name", "person__given_names")
     )
-    log_access(actor=user, action=AccessAction.VIEW, record=assignment, request=request)
+    log_access(acting_user=user, action=AccessAction.VIEW, record=assignment, request=request)
     return render(request, "accommodation/assignment_detail.html", {"assignment": assignment, "assigned": assigned})
 
 
@@ -184,7 +184,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.set_intake_obligation(
-                    actor=user,
+                    acting_user=user,
                     organisation=user.organisation,
                     municipality=data["gemeinde"],
                     year=data["year"],

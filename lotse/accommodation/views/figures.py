@@ -147,7 +147,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.set_expected_intake(actor=user, organisation=user.organisation, months=form.expected())
+                services.set_expected_intake(acting_user=user, organisation=user.organisation, months=form.expected())
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)

@@ -151,14 +151,14 @@ def move_in(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 person = data["person"] or services.register_resident(
-                    actor=user, organisation=user.organisation, **form.new_person_fields()
+                    acting_user=user, organisation=user.organisation, **form.new_person_fields()
                 )
                 previous = Occupancy.objects.filter(person=person, move_out__isnull=True).select_related(
                     "place__shelter"
                 )
                 before = previous.first()
                 occupancy = services.move_in(
-                    actor=user,
+                    acting_user=user,
                     shelter=shelter,
                     person=person,
                     on=data["on"],
@@ -205,7 +205,7 @@ def move_out(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.move_out(
-                actor=user,
+                acting_user=user,
                 occupancy=occupancy,
                 on=data["on"],
                 reason=data["reason"],
@@ -289,7 +289,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .distinct()
     )
     housing = list(HousingRecord.objects.filter(person=person).select_related("municipality"))
-    log_access(actor=user, action=AccessAction.VIEW, record=person, request=request)
+    log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
     return render(
         request,
         "accommodation/resident_detail.html",
@@ -339,7 +339,7 @@ def resident_list_xlsx(request: HttpRequest) -> HttpResponse:
         stays=stays,
         with_shelter=True,
     )
-    log_access(actor=user, action=AccessAction.EXPORT, record=user.organisation, request=request)
+    log_access(acting_user=user, action=AccessAction.EXPORT, record=user.organisation, request=request)
     return download(content, f"bewohner-{today.isoformat()}.xlsx")
 
 

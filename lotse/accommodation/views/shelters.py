@@ -232,7 +232,7 @@ def shelter_create(request: HttpRequest) -> HttpResponse:
         fields = form.shelter_fields()
         try:
             shelter = services.create_shelter(
-                actor=user,
+                acting_user=user,
                 organisation=user.organisation,
                 places=form.cleaned_data["places"],
                 places_from=fields["in_operation_from"] or timezone.localdate(),
@@ -264,7 +264,10 @@ def shelter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_shelter(
-                actor=user, shelter=shelter, expected_version=form.cleaned_data["version"] or 0, **form.shelter_fields()
+                acting_user=user,
+                shelter=shelter,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.shelter_fields(),
             )
         except ConcurrentEditError as error:
             form = form_after_conflict(ShelterForm, request, Shelter.objects.get(pk=shelter.pk).version, error)
@@ -359,7 +362,7 @@ def shelter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             former_count=former.count(),
             history=_history_rows(shelter, list(Place.objects.filter(shelter=shelter).only("pk"))),
         )
-        log_access(actor=user, action=AccessAction.VIEW, record=shelter, request=request)
+        log_access(acting_user=user, action=AccessAction.VIEW, record=shelter, request=request)
     return render(request, "accommodation/shelter_detail.html", context)
 
 
@@ -379,7 +382,7 @@ def shelter_residents_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         stays=stays,
         with_shelter=False,
     )
-    log_access(actor=user, action=AccessAction.EXPORT, record=shelter, request=request)
+    log_access(acting_user=user, action=AccessAction.EXPORT, record=shelter, request=request)
     return download(content, f"bewohner-{shelter.pk}-{today.isoformat()}.xlsx")
 
 
@@ -395,7 +398,7 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             unit = services.add_unit(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 shelter=shelter,
                 name=data["name"],
                 places=data["places"],
@@ -432,7 +435,7 @@ def capacity_change(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             change = services.change_capacity(
-                actor=actor_of(request), shelter=shelter, places=data["places"], on=data["on"], unit=data["unit"]
+                acting_user=actor_of(request), shelter=shelter, places=data["places"], on=data["on"], unit=data["unit"]
             )
         except ValidationError as error:
             add_errors(form, error)

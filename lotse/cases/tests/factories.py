@@ -160,7 +160,7 @@ def open_case_for(
     head.setdefault("family_name", "Haddad")
     head.setdefault("given_names", "Amal")
     return services.open_case(
-        actor=caseworker,
+        acting_user=caseworker,
         organisation=caseworker.organisation,
         municipality=municipality or MunicipalityFactory.create(),
         start_date=start_date,

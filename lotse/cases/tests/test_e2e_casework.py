@@ -31,16 +31,16 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
     receiving = User.objects.get(username="integration-awo").organisation
     start = datetime.date.today() - datetime.timedelta(days=200)
     case = services.open_case(
-        actor=caseworker,
+        acting_user=caseworker,
         organisation=caseworker.organisation,
         municipality=Municipality.objects.get(name="Ludwigsburg"),
         start_date=start,
         responsible=caseworker,
         head={"family_name": "Abdulkadir", "given_names": "Hawa", "languages": ["so"], "nationalities": ["SO"]},
     )
-    services.create_plan_version(actor=caseworker, case=case, agreed_on=start)
+    services.create_plan_version(acting_user=caseworker, case=case, agreed_on=start)
     to_close = services.open_case(
-        actor=caseworker,
+        acting_user=caseworker,
         organisation=caseworker.organisation,
         municipality=Municipality.objects.get(name="Ludwigsburg"),
         start_date=start,

@@ -29,9 +29,9 @@ def _today():
         yield
 
 
-def add_member(case, actor, given_names, family_name="Haddad", *, is_client=True):
+def add_member(case, acting_user, given_names, family_name="Haddad", *, is_client=True):
     return services.add_household_member(
-        actor=actor,
+        acting_user=acting_user,
         case=case,
         relationship=Relationship.CHILD,
         since=case.start_date,
@@ -40,9 +40,14 @@ def add_member(case, actor, given_names, family_name="Haddad", *, is_client=True
     )
 
 
-def residence(actor, person, valid_from, status=ResidenceStatus.AUFENTHALTSERLAUBNIS, valid_until=None):
+def residence(acting_user, person, valid_from, status=ResidenceStatus.AUFENTHALTSERLAUBNIS, valid_until=None):
     return people_services.add_status_record(
-        actor=actor, person=person, kind="residence", valid_from=valid_from, status=status, valid_until=valid_until
+        acting_user=acting_user,
+        person=person,
+        kind="residence",
+        valid_from=valid_from,
+        status=status,
+        valid_until=valid_until,
     )
 
 
@@ -80,7 +85,7 @@ def test_it_ranks_the_exact_spelling_first(org_a):
     ],
 )
 def test_it_finds_a_person_by_aliases_typos_and_other_scripts(caseworker_a, person, query):
-    found = people_services.create_person(actor=caseworker_a, organisation=caseworker_a.organisation, **person)
+    found = people_services.create_person(acting_user=caseworker_a, organisation=caseworker_a.organisation, **person)
     PersonFactory.create(organisation=caseworker_a.organisation, family_name="Schmidt", given_names="Peter")
     assert list(queries.persons_matching(query)) == [found]
 
@@ -153,25 +158,25 @@ def case(caseworker_a) -> Case:
     return open_case_for(caseworker_a, family_name="Haddad")
 
 
-def plan(case, actor, agreed_on=datetime.date(2025, 2, 1), review_on=None):
-    return services.create_plan_version(actor=actor, case=case, agreed_on=agreed_on, review_on=review_on)
+def plan(case, acting_user, agreed_on=datetime.date(2025, 2, 1), review_on=None):
+    return services.create_plan_version(acting_user=acting_user, case=case, agreed_on=agreed_on, review_on=review_on)
 
 
-def goal(plan, actor, title, **kwargs):
+def goal(plan, acting_user, title, **kwargs):
     kwargs.setdefault("field_of_action", FieldOfAction.SPRACHE)
-    return services.add_goal(actor=actor, plan=plan, title=title, **kwargs)
+    return services.add_goal(acting_user=acting_user, plan=plan, title=title, **kwargs)
 
 
 def test_it_lists_follow_ups_due_within_a_week(case, caseworker_a):
     def follow_up(description, due):
-        return services.add_follow_up(actor=caseworker_a, case=case, description=description, due_date=due)
+        return services.add_follow_up(acting_user=caseworker_a, case=case, description=description, due_date=due)
 
     overdue = follow_up("Überfällig", TODAY - days(2))
     soon = follow_up("In drei Tagen", TODAY + days(3))
     last_day = follow_up("In sieben Tagen", TODAY + days(7))
     follow_up("In acht Tagen", TODAY + days(8))
     done = follow_up("Erledigt", TODAY + days(1))
-    services.complete_follow_up(actor=caseworker_a, follow_up=done)
+    services.complete_follow_up(acting_user=caseworker_a, follow_up=done)
     worklist = queries.worklist_for(caseworker_a, TODAY)
     assert worklist.follow_ups == [overdue, soon, last_day]
     assert worklist.follow_ups[0].case == case
@@ -216,7 +221,7 @@ def test_it_lists_only_the_goals_of_the_current_plan(case, caseworker_a):
     assert worklist.overdue_goals == [copy]
     assert copy.pk != old.pk
     services.update_goal(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=copy,
         expected_version=copy.version,
         field_of_action=copy.field_of_action,
@@ -259,10 +264,12 @@ def test_it_lists_cases_nearing_the_maximum_duration(caseworker_a):
     open_case_for(caseworker_a, start_date=three_years_ago + days(91))
     open_case_for(caseworker_a, start_date=TODAY - days(365))
     dormant = open_case_for(caseworker_a, start_date=three_years_ago - days(10))
-    services.change_status(actor=caseworker_a, case=dormant, expected_version=1, to_status=CaseStatus.DORMANT, on=TODAY)
+    services.change_status(
+        acting_user=caseworker_a, case=dormant, expected_version=1, to_status=CaseStatus.DORMANT, on=TODAY
+    )
     closed = open_case_for(caseworker_a, start_date=three_years_ago + days(30))
     services.change_status(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=closed,
         expected_version=1,
         to_status=CaseStatus.CLOSED,
@@ -275,19 +282,19 @@ def test_it_lists_cases_nearing_the_maximum_duration(caseworker_a):
     assert not Case.objects.get(start_date=three_years_ago + days(91)).nears_max_duration(TODAY)
 
 
-def fill(case, actor):
+def fill(case, acting_user):
     """Something of every kind due in ``case``."""
-    current = plan(case, actor, review_on=TODAY)
-    goal(current, actor, "Fällig", due_date=TODAY - days(1), review_date=TODAY)
-    services.add_follow_up(actor=actor, case=case, description="Anrufen", due_date=TODAY)
-    residence(actor, head_of(case), datetime.date(2024, 7, 1), valid_until=TODAY + days(10))
+    current = plan(case, acting_user, review_on=TODAY)
+    goal(current, acting_user, "Fällig", due_date=TODAY - days(1), review_date=TODAY)
+    services.add_follow_up(acting_user=acting_user, case=case, description="Anrufen", due_date=TODAY)
+    residence(acting_user, head_of(case), datetime.date(2024, 7, 1), valid_until=TODAY + days(10))
 
 
 def test_it_leaves_out_closed_cases(case, caseworker_a):
     fill(case, caseworker_a)
     assert queries.worklist_for(caseworker_a, TODAY).total == 5
     services.change_status(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         expected_version=case.version,
         to_status=CaseStatus.CLOSED,
@@ -304,7 +311,7 @@ def test_it_lists_only_the_users_own_cases(caseworker_a, colleague_a, teamlead_a
     fill(other_org, caseworker_b)
     # A colleague's case shared with another organisation is not the other organisation's work either.
     services.record_consent(
-        actor=colleague_a,
+        acting_user=colleague_a,
         case=theirs,
         person=head_of(theirs),
         purpose=ConsentPurpose.SHARING,
@@ -325,21 +332,21 @@ def test_it_lists_incoming_handovers_for_the_receiving_organisation(
     case, caseworker_a, caseworker_b, org_admin_b, org_b
 ):
     services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=head_of(case),
         purpose=ConsentPurpose.SHARING,
         given_on=TODAY,
         recipient_organisation=org_b,
     )
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     incoming = queries.worklist_for(caseworker_b, TODAY).incoming_handovers
     assert incoming == [handover]
     assert incoming[0].from_organisation == caseworker_a.organisation
     assert queries.worklist_for(caseworker_a, TODAY).incoming_handovers == []
     assert queries.worklist_for(org_admin_b, TODAY).incoming_handovers == []
     assert queries.worklist_for(org_admin_b, TODAY).total == 0
-    services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     worklist = queries.worklist_for(caseworker_b, TODAY)
     assert worklist.incoming_handovers == []
     assert queries.worklist_for(caseworker_a, TODAY).total == 0

@@ -44,9 +44,9 @@ def case_b(caseworker_b) -> Case:
     return open_case_for(caseworker_b, family_name="Nasser")
 
 
-def share(case: Case, actor, organisation, purpose=ConsentPurpose.SHARING) -> Consent:
+def share(case: Case, acting_user, organisation, purpose=ConsentPurpose.SHARING) -> Consent:
     return services.record_consent(
-        actor=actor,
+        acting_user=acting_user,
         case=case,
         person=head_of(case),
         purpose=purpose,
@@ -97,7 +97,7 @@ def test_it_shows_a_sysadmin_with_a_casework_role_the_cases_of_their_organisatio
 
 def test_it_shows_closed_cases_to_their_organisation(case_a, caseworker_a):
     services.change_status(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case_a,
         expected_version=case_a.version,
         to_status=CaseStatus.CLOSED,
@@ -112,7 +112,7 @@ def test_it_shares_a_case_read_only_with_the_organisation_named_in_a_consent(
     case_a, case_b, caseworker_a, caseworker_b, org_b
 ):
     member = services.add_household_member(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case_a,
         relationship=Relationship.CHILD,
         since=case_a.start_date,
@@ -120,7 +120,7 @@ def test_it_shares_a_case_read_only_with_the_organisation_named_in_a_consent(
         person_fields={"family_name": "Haddad", "given_names": "Samir"},
     )
     record = people_services.add_status_record(
-        actor=caseworker_a, person=head_of(case_a), kind="work", valid_from=TODAY, situation="schule"
+        acting_user=caseworker_a, person=head_of(case_a), kind="work", valid_from=TODAY, situation="schule"
     )
     share(case_a, caseworker_a, org_b)
 
@@ -137,7 +137,7 @@ def test_it_cuts_shared_access_when_the_consent_is_withdrawn(case_a, caseworker_
     consent = share(case_a, caseworker_a, org_b)
     assert case_a in Case.objects.visible_to(caseworker_b)
     assert head_of(case_a) in Person.objects.visible_to(caseworker_b)
-    services.withdraw_consent(actor=caseworker_a, consent=consent)
+    services.withdraw_consent(acting_user=caseworker_a, consent=consent)
     assert case_a not in Case.objects.visible_to(caseworker_b)
     assert head_of(case_a) not in Person.objects.visible_to(caseworker_b)
     assert case_a in Case.objects.visible_to(caseworker_a)
@@ -146,7 +146,7 @@ def test_it_cuts_shared_access_when_the_consent_is_withdrawn(case_a, caseworker_
 def test_it_keeps_sharing_while_another_consent_is_in_force(case_a, caseworker_a, caseworker_b, org_b):
     first = share(case_a, caseworker_a, org_b)
     share(case_a, caseworker_a, org_b)
-    services.withdraw_consent(actor=caseworker_a, consent=first)
+    services.withdraw_consent(acting_user=caseworker_a, consent=first)
     assert list(Case.objects.visible_to(caseworker_b)) == [case_a]
     assert list(Person.objects.visible_to(caseworker_b)) == [head_of(case_a)]
 
@@ -174,10 +174,10 @@ def test_it_does_not_share_with_a_third_organisation(case_a, caseworker_a, org_b
 
 def test_it_scopes_status_records_like_their_persons(case_a, case_b, caseworker_a, caseworker_b, statistician):
     mine = people_services.add_status_record(
-        actor=caseworker_a, person=head_of(case_a), kind="residence", valid_from=TODAY, status="duldung"
+        acting_user=caseworker_a, person=head_of(case_a), kind="residence", valid_from=TODAY, status="duldung"
     )
     theirs = people_services.add_status_record(
-        actor=caseworker_b, person=head_of(case_b), kind="residence", valid_from=TODAY, status="duldung"
+        acting_user=caseworker_b, person=head_of(case_b), kind="residence", valid_from=TODAY, status="duldung"
     )
     assert list(ResidenceRecord.objects.visible_to(caseworker_a)) == [mine]
     assert list(ResidenceRecord.objects.visible_to(caseworker_b)) == [theirs]
@@ -187,12 +187,12 @@ def test_it_scopes_status_records_like_their_persons(case_a, case_b, caseworker_
 # Changes: only the owning organisation's caseworkers
 
 
-def _change_attempts(case: Case, actor):
+def _change_attempts(case: Case, acting_user):
     """Each entry changes the case or its persons in one way (as a view would)."""
     head = head_of(case)
     return {
         "update_case": lambda: services.update_case(
-            actor=actor,
+            acting_user=acting_user,
             case=case,
             expected_version=case.version,
             responsible=None,
@@ -200,42 +200,46 @@ def _change_attempts(case: Case, actor):
             start_date=case.start_date,
         ),
         "change_status": lambda: services.change_status(
-            actor=actor, case=case, expected_version=case.version, to_status=CaseStatus.DORMANT, on=TODAY
+            acting_user=acting_user, case=case, expected_version=case.version, to_status=CaseStatus.DORMANT, on=TODAY
         ),
         "add_household_member": lambda: services.add_household_member(
-            actor=actor,
+            acting_user=acting_user,
             case=case,
             relationship=Relationship.CHILD,
             since=TODAY,
             is_client=True,
             person_fields={"family_name": "Fremd"},
         ),
-        "set_client": lambda: services.set_client(actor=actor, case=case, person=head, is_client=False),
+        "set_client": lambda: services.set_client(acting_user=acting_user, case=case, person=head, is_client=False),
         "move_to_new_household": lambda: services.move_to_new_household(
-            actor=actor, case=case, person=head, since=TODAY
+            acting_user=acting_user, case=case, person=head, since=TODAY
         ),
-        "create_plan_version": lambda: services.create_plan_version(actor=actor, case=case, agreed_on=TODAY),
+        "create_plan_version": lambda: services.create_plan_version(
+            acting_user=acting_user, case=case, agreed_on=TODAY
+        ),
         "record_contact": lambda: services.record_contact(
-            actor=actor, case=case, date=TODAY, duration_minutes=30, form=ContactForm.PHONE
+            acting_user=acting_user, case=case, date=TODAY, duration_minutes=30, form=ContactForm.PHONE
         ),
-        "add_follow_up": lambda: services.add_follow_up(actor=actor, case=case, description="X", due_date=TODAY),
+        "add_follow_up": lambda: services.add_follow_up(
+            acting_user=acting_user, case=case, description="X", due_date=TODAY
+        ),
         "add_referral": lambda: services.add_referral(
-            actor=actor, case=case, date=TODAY, to_whom="X", field_of_action=FieldOfAction.ARBEIT, topic="X"
+            acting_user=acting_user, case=case, date=TODAY, to_whom="X", field_of_action=FieldOfAction.ARBEIT, topic="X"
         ),
         "record_consent": lambda: services.record_consent(
-            actor=actor, case=case, person=head, purpose=ConsentPurpose.PROCESSING, given_on=TODAY
+            acting_user=acting_user, case=case, person=head, purpose=ConsentPurpose.PROCESSING, given_on=TODAY
         ),
         "request_handover": lambda: services.request_handover(
-            actor=actor, case=case, to_organisation=actor.organisation
+            acting_user=acting_user, case=case, to_organisation=acting_user.organisation
         ),
         "update_person": lambda: people_services.update_person(
-            actor=actor, person=head, expected_version=head.version, family_name="Fremd"
+            acting_user=acting_user, person=head, expected_version=head.version, family_name="Fremd"
         ),
         "add_status_record": lambda: people_services.add_status_record(
-            actor=actor, person=head, kind="work", valid_from=TODAY, situation="schule"
+            acting_user=acting_user, person=head, kind="work", valid_from=TODAY, situation="schule"
         ),
         "join_household": lambda: people_services.join_household(
-            actor=actor, person=head, household=case.household, relationship=Relationship.HEAD, since=TODAY
+            acting_user=acting_user, person=head, household=case.household, relationship=Relationship.HEAD, since=TODAY
         ),
     }
 

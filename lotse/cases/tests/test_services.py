@@ -75,19 +75,19 @@ def reload(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def change_status(case, actor, to_status, on=datetime.date(2025, 3, 1), **kwargs) -> Case:
+def change_status(case, acting_user, to_status, on=datetime.date(2025, 3, 1), **kwargs) -> Case:
     return services.change_status(
-        actor=actor, case=case, expected_version=case.version, to_status=to_status, on=on, **kwargs
+        acting_user=acting_user, case=case, expected_version=case.version, to_status=to_status, on=on, **kwargs
     )
 
 
-def close(case, actor, on=datetime.date(2025, 5, 1), reason=ClosingReason.ZIELE_ERREICHT) -> Case:
-    return change_status(case, actor, CaseStatus.CLOSED, on=on, closing_reason=reason)
+def close(case, acting_user, on=datetime.date(2025, 5, 1), reason=ClosingReason.ZIELE_ERREICHT) -> Case:
+    return change_status(case, acting_user, CaseStatus.CLOSED, on=on, closing_reason=reason)
 
 
-def add_member(case, actor, family_name="Haddad", given_names="Samir", *, is_client=True) -> Person:
+def add_member(case, acting_user, family_name="Haddad", given_names="Samir", *, is_client=True) -> Person:
     return services.add_household_member(
-        actor=actor,
+        acting_user=acting_user,
         case=case,
         relationship=Relationship.CHILD,
         since=START,
@@ -96,9 +96,9 @@ def add_member(case, actor, family_name="Haddad", given_names="Samir", *, is_cli
     )
 
 
-def share_with(case, actor, organisation, given_on=datetime.date(2025, 2, 1)) -> Consent:
+def share_with(case, acting_user, organisation, given_on=datetime.date(2025, 2, 1)) -> Consent:
     return services.record_consent(
-        actor=actor,
+        acting_user=acting_user,
         case=case,
         person=head_of(case),
         purpose=ConsentPurpose.SHARING,
@@ -111,7 +111,7 @@ def status_history(case) -> list[tuple]:
     return list(
         CaseStatusChange.objects.filter(case=case)
         .order_by("pk")
-        .values_list("from_status", "to_status", "on", "closing_reason", "actor_id")
+        .values_list("from_status", "to_status", "on", "closing_reason", "by_id")
     )
 
 
@@ -121,7 +121,7 @@ def status_history(case) -> list[tuple]:
 def test_it_opens_a_case_with_a_household_and_its_head_as_client(caseworker_a):
     municipality = MunicipalityFactory.create(name="Gemeinde Bietigheim")
     case = services.open_case(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         organisation=caseworker_a.organisation,
         municipality=municipality,
         start_date=START,
@@ -203,7 +203,7 @@ def test_it_refuses_to_open_a_case_starting_in_the_future(caseworker_a):
 def test_it_refuses_to_open_a_case_for_another_organisation(caseworker_b, org_a):
     with refused_with(NOT_OWNER):
         services.open_case(
-            actor=caseworker_b,
+            acting_user=caseworker_b,
             organisation=org_a,
             municipality=MunicipalityFactory.create(),
             start_date=START,
@@ -238,36 +238,36 @@ def test_it_adds_household_members_as_clients_or_not(case, caseworker_a):
 
 def test_it_makes_a_member_a_client_and_no_longer_one(case, caseworker_a):
     member = add_member(case, caseworker_a, is_client=False)
-    services.set_client(actor=caseworker_a, case=case, person=member, is_client=True)
+    services.set_client(acting_user=caseworker_a, case=case, person=member, is_client=True)
     assert CaseClient.objects.filter(case=case, person=member).exists()
-    services.set_client(actor=caseworker_a, case=case, person=member, is_client=True)  # idempotent
+    services.set_client(acting_user=caseworker_a, case=case, person=member, is_client=True)  # idempotent
     assert CaseClient.objects.filter(case=case).count() == 2
-    services.set_client(actor=caseworker_a, case=case, person=member, is_client=False)
+    services.set_client(acting_user=caseworker_a, case=case, person=member, is_client=False)
     assert list(case.clients.all()) == [head_of(case)]
 
 
 def test_it_keeps_at_least_one_client_and_those_who_consented(case, caseworker_a, org_b):
     head = head_of(case)
     with refused_with("A case needs at least one client."):
-        services.set_client(actor=caseworker_a, case=case, person=head, is_client=False)
+        services.set_client(acting_user=caseworker_a, case=case, person=head, is_client=False)
     add_member(case, caseworker_a)
     share_with(case, caseworker_a, org_b)
     with refused_with("This client gave consents recorded in the case, so they stay a client of it."):
-        services.set_client(actor=caseworker_a, case=case, person=head, is_client=False)
+        services.set_client(acting_user=caseworker_a, case=case, person=head, is_client=False)
     assert CaseClient.objects.filter(case=case, person=head).exists()
 
 
 def test_it_refuses_a_client_from_outside_the_household(case, caseworker_a):
     other = head_of(open_case_for(caseworker_a, family_name="Schmidt"))
     with refused_with("Only members of the case's household can be its clients."):
-        services.set_client(actor=caseworker_a, case=case, person=other, is_client=True)
+        services.set_client(acting_user=caseworker_a, case=case, person=other, is_client=True)
     assert not CaseClient.objects.filter(case=case, person=other).exists()
 
 
 def test_it_moves_a_member_into_a_new_household(case, caseworker_a):
     child = add_member(case, caseworker_a)
     new_home = services.move_to_new_household(
-        actor=caseworker_a, case=case, person=child, since=datetime.date(2025, 4, 1)
+        acting_user=caseworker_a, case=case, person=child, since=datetime.date(2025, 4, 1)
     )
     old = HouseholdMembership.objects.get(person=child, household=case.household)
     assert old.valid_to == datetime.date(2025, 4, 1)
@@ -279,9 +279,9 @@ def test_it_moves_a_member_into_a_new_household(case, caseworker_a):
 
 def test_it_refuses_a_former_member_as_client(case, caseworker_a):
     child = add_member(case, caseworker_a)
-    services.move_to_new_household(actor=caseworker_a, case=case, person=child, since=datetime.date(2025, 4, 1))
+    services.move_to_new_household(acting_user=caseworker_a, case=case, person=child, since=datetime.date(2025, 4, 1))
     with refused_with("Only members of the case's household can be its clients."):
-        services.set_client(actor=caseworker_a, case=case, person=child, is_client=True)
+        services.set_client(acting_user=caseworker_a, case=case, person=child, is_client=True)
     assert list(case.clients.all()) == [head_of(case)]
 
 
@@ -290,14 +290,18 @@ def test_it_refuses_to_move_out_a_person_of_another_household(case, caseworker_a
     add_member(other_case, caseworker_a, family_name="Schmidt")
     stranger = head_of(other_case)
     with pytest.raises(ValidationError):
-        services.move_to_new_household(actor=caseworker_a, case=case, person=stranger, since=datetime.date(2025, 4, 1))
+        services.move_to_new_household(
+            acting_user=caseworker_a, case=case, person=stranger, since=datetime.date(2025, 4, 1)
+        )
     assert HouseholdMembership.objects.get(person=stranger, valid_to__isnull=True).household == other_case.household
 
 
 def test_it_refuses_to_move_the_only_client_out(case, caseworker_a):
     head = head_of(case)
     with refused_with("The case's only client cannot move out of its household; close the case instead."):
-        services.move_to_new_household(actor=caseworker_a, case=case, person=head, since=datetime.date(2025, 4, 1))
+        services.move_to_new_household(
+            acting_user=caseworker_a, case=case, person=head, since=datetime.date(2025, 4, 1)
+        )
     assert Household.objects.count() == 1
     assert HouseholdMembership.objects.get(person=head).valid_to is None
     assert list(case.clients.all()) == [head]
@@ -306,7 +310,7 @@ def test_it_refuses_to_move_the_only_client_out(case, caseworker_a):
 def test_it_creates_no_member_when_the_move_in_is_refused(case, caseworker_a):
     with refused_with("The date of moving in cannot be in the future."):
         services.add_household_member(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             relationship=Relationship.CHILD,
             since=TODAY + days(1),
@@ -330,7 +334,7 @@ def test_it_refuses_new_members_of_a_closed_case(case, caseworker_a):
 def test_it_updates_a_case(case, caseworker_a, colleague_a):
     municipality = MunicipalityFactory.create()
     services.update_case(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         expected_version=1,
         responsible=colleague_a,
@@ -350,7 +354,7 @@ def test_it_updates_a_case(case, caseworker_a, colleague_a):
 
 def test_it_refuses_an_update_of_a_case_with_a_stale_version(case, caseworker_a, colleague_a):
     services.update_case(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         expected_version=1,
         responsible=colleague_a,
@@ -359,7 +363,7 @@ def test_it_refuses_an_update_of_a_case_with_a_stale_version(case, caseworker_a,
     )
     with pytest.raises(ConcurrentEditError):
         services.update_case(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             expected_version=1,
             responsible=caseworker_a,
@@ -373,7 +377,7 @@ def test_it_refuses_a_start_after_the_end_of_a_closed_case(case, caseworker_a):
     close(case, caseworker_a, on=datetime.date(2025, 3, 1))
     with refused_with("The start of counselling cannot be after its end."):
         services.update_case(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             expected_version=case.version,
             responsible=caseworker_a,
@@ -437,12 +441,12 @@ def test_it_pauses_resumes_closes_and_reopens_a_case(case, caseworker_a, colleag
     ]
 
 
-def walk_to(case, actor, status) -> Case:
+def walk_to(case, acting_user, status) -> Case:
     """Bring a fresh case into ``status`` through the status machine."""
     if status == CaseStatus.DORMANT:
-        change_status(case, actor, CaseStatus.DORMANT, on=datetime.date(2025, 2, 1))
+        change_status(case, acting_user, CaseStatus.DORMANT, on=datetime.date(2025, 2, 1))
     elif status == CaseStatus.CLOSED:
-        close(case, actor, on=datetime.date(2025, 2, 1))
+        close(case, acting_user, on=datetime.date(2025, 2, 1))
     return reload(case)
 
 
@@ -533,7 +537,7 @@ def test_it_refuses_a_status_change_in_the_future(case, caseworker_a):
 
 def test_it_refuses_to_close_a_case_with_a_pending_handover(case, caseworker_a, org_b):
     share_with(case, caseworker_a, org_b)
-    services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     with refused_with("A handover of this case is waiting for an answer. Withdraw it before closing the case."):
         close(case, caseworker_a)
     assert reload(case).status == CaseStatus.ACTIVE
@@ -574,19 +578,19 @@ def test_it_adds_years_to_29_february():
 # The integration plan
 
 
-def plan_with_goal(case, actor) -> tuple[IntegrationPlan, Goal, Step]:
+def plan_with_goal(case, acting_user) -> tuple[IntegrationPlan, Goal, Step]:
     plan = services.create_plan_version(
-        actor=actor, case=case, agreed_on=datetime.date(2025, 2, 1), notes="Erstgespräch"
+        acting_user=acting_user, case=case, agreed_on=datetime.date(2025, 2, 1), notes="Erstgespräch"
     )
     goal = services.add_goal(
-        actor=actor,
+        acting_user=acting_user,
         plan=plan,
         field_of_action=FieldOfAction.SPRACHE,
         title="B1-Zertifikat",
         due_date=datetime.date(2025, 12, 31),
     )
     step = services.add_step(
-        actor=actor, goal=goal, description="Integrationskurs anmelden", responsible=Responsible.CLIENT
+        acting_user=acting_user, goal=goal, description="Integrationskurs anmelden", responsible=Responsible.CLIENT
     )
     return plan, goal, step
 
@@ -594,18 +598,18 @@ def plan_with_goal(case, actor) -> tuple[IntegrationPlan, Goal, Step]:
 def test_it_numbers_plan_versions_and_copies_goals_and_steps(case, caseworker_a):
     first, goal, step = plan_with_goal(case, caseworker_a)
     second_goal = services.add_goal(
-        actor=caseworker_a, plan=first, field_of_action=FieldOfAction.WOHNEN, title="Eigene Wohnung"
+        acting_user=caseworker_a, plan=first, field_of_action=FieldOfAction.WOHNEN, title="Eigene Wohnung"
     )
     services.add_step(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=second_goal,
         description="WBS beantragen",
         responsible=Responsible.ACTOR,
         responsible_name="Wohnungsamt",
     )
-    services.set_step_done(actor=caseworker_a, step=step, done=True)
+    services.set_step_done(acting_user=caseworker_a, step=step, done=True)
     services.update_goal(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=goal,
         expected_version=1,
         field_of_action=FieldOfAction.SPRACHE,
@@ -617,9 +621,9 @@ def test_it_numbers_plan_versions_and_copies_goals_and_steps(case, caseworker_a)
     old_goal_ids = set(first.goals.values_list("pk", flat=True))
     old_step_ids = set(Step.objects.filter(goal__plan=first).values_list("pk", flat=True))
 
-    second = services.create_plan_version(actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
+    second = services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
     third = services.create_plan_version(
-        actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 5, 1), notes="Folgegespräch"
+        acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 5, 1), notes="Folgegespräch"
     )
 
     assert [p.number for p in case.plans.order_by("number")] == [1, 2, 3]
@@ -650,12 +654,12 @@ def test_it_numbers_plan_versions_and_copies_goals_and_steps(case, caseworker_a)
 
 def test_it_refuses_to_change_an_earlier_plan_version(case, caseworker_a):
     first, goal, step = plan_with_goal(case, caseworker_a)
-    services.create_plan_version(actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
+    services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
     with refused_with(OLD_PLAN):
-        services.add_goal(actor=caseworker_a, plan=first, field_of_action=FieldOfAction.ARBEIT, title="Job")
+        services.add_goal(acting_user=caseworker_a, plan=first, field_of_action=FieldOfAction.ARBEIT, title="Job")
     with refused_with(OLD_PLAN):
         services.update_goal(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             goal=goal,
             expected_version=1,
             field_of_action=FieldOfAction.SPRACHE,
@@ -665,14 +669,14 @@ def test_it_refuses_to_change_an_earlier_plan_version(case, caseworker_a):
             status=GoalStatus.ACHIEVED,
         )
     with refused_with(OLD_PLAN):
-        services.add_step(actor=caseworker_a, goal=goal, description="Neu", responsible=Responsible.CLIENT)
+        services.add_step(acting_user=caseworker_a, goal=goal, description="Neu", responsible=Responsible.CLIENT)
     with refused_with(OLD_PLAN):
-        services.set_step_done(actor=caseworker_a, step=step, done=True)
+        services.set_step_done(acting_user=caseworker_a, step=step, done=True)
     with refused_with(OLD_PLAN):
-        services.delete_step(actor=caseworker_a, step=step)
+        services.delete_step(acting_user=caseworker_a, step=step)
     with refused_with(OLD_PLAN):
         services.update_plan(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             plan=first,
             expected_version=1,
             agreed_on=datetime.date(2025, 2, 1),
@@ -690,18 +694,18 @@ def test_it_refuses_to_change_an_earlier_plan_version(case, caseworker_a):
 
 
 def test_it_refuses_a_plan_version_dated_before_the_previous_one(case, caseworker_a):
-    services.create_plan_version(actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 3, 1))
+    services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 3, 1))
     with refused_with("The new version cannot be dated before the previous one (03/01/2025)."):
-        services.create_plan_version(actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 2, 28))
+        services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 2, 28))
     assert case.plans.count() == 1
 
 
 def test_it_refuses_to_redate_a_plan_version_before_the_previous_one(case, caseworker_a):
-    services.create_plan_version(actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 3, 1))
-    second = services.create_plan_version(actor=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
+    services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 3, 1))
+    second = services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
     with pytest.raises(ValidationError):
         services.update_plan(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             plan=second,
             expected_version=1,
             agreed_on=datetime.date(2025, 2, 1),
@@ -714,7 +718,7 @@ def test_it_refuses_to_redate_a_plan_version_before_the_previous_one(case, casew
 
 def test_it_refuses_a_plan_agreed_in_the_future(case, caseworker_a):
     with refused_with("The date of the agreement cannot be in the future."):
-        services.create_plan_version(actor=caseworker_a, case=case, agreed_on=TODAY + days(1))
+        services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=TODAY + days(1))
     assert not case.plans.exists()
 
 
@@ -722,13 +726,13 @@ def test_it_refuses_plan_changes_in_a_closed_case(case, caseworker_a):
     plan, goal, step = plan_with_goal(case, caseworker_a)
     close(case, caseworker_a)
     with refused_with(CLOSED):
-        services.create_plan_version(actor=caseworker_a, case=case, agreed_on=TODAY)
+        services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=TODAY)
     with refused_with(CLOSED):
-        services.add_goal(actor=caseworker_a, plan=plan, field_of_action=FieldOfAction.ARBEIT, title="Job")
+        services.add_goal(acting_user=caseworker_a, plan=plan, field_of_action=FieldOfAction.ARBEIT, title="Job")
     with refused_with(CLOSED):
-        services.add_step(actor=caseworker_a, goal=goal, description="Neu", responsible=Responsible.CLIENT)
+        services.add_step(acting_user=caseworker_a, goal=goal, description="Neu", responsible=Responsible.CLIENT)
     with refused_with(CLOSED):
-        services.set_step_done(actor=caseworker_a, step=step, done=True)
+        services.set_step_done(acting_user=caseworker_a, step=step, done=True)
     assert (case.plans.count(), Goal.objects.count(), Step.objects.count()) == (1, 1, 1)
     assert Step.objects.get(pk=step.pk).done is False
 
@@ -736,7 +740,7 @@ def test_it_refuses_plan_changes_in_a_closed_case(case, caseworker_a):
 def test_it_updates_the_current_plan(case, caseworker_a):
     plan, _goal, _step = plan_with_goal(case, caseworker_a)
     services.update_plan(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         plan=plan,
         expected_version=1,
         agreed_on=datetime.date(2025, 2, 3),
@@ -752,7 +756,7 @@ def test_it_updates_the_current_plan(case, caseworker_a):
     )
     with pytest.raises(ConcurrentEditError):
         services.update_plan(
-            actor=caseworker_a, plan=plan, expected_version=1, agreed_on=TODAY, review_on=None, notes="Alt"
+            acting_user=caseworker_a, plan=plan, expected_version=1, agreed_on=TODAY, review_on=None, notes="Alt"
         )
     plan.refresh_from_db()
     assert plan.notes == "Korrigiert"
@@ -761,7 +765,7 @@ def test_it_updates_the_current_plan(case, caseworker_a):
 def test_it_adds_and_updates_goals(case, caseworker_a):
     plan, goal, _step = plan_with_goal(case, caseworker_a)
     second = services.add_goal(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         plan=plan,
         field_of_action=FieldOfAction.ARBEIT,
         title="Ausbildungsplatz",
@@ -771,7 +775,7 @@ def test_it_adds_and_updates_goals(case, caseworker_a):
     assert [(g.title, g.position) for g in plan.goals.all()] == [("B1-Zertifikat", 0), ("Ausbildungsplatz", 1)]
     assert (second.review_date, second.status) == (datetime.date(2025, 7, 1), GoalStatus.IN_PROGRESS)
     services.update_goal(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=goal,
         expected_version=1,
         field_of_action=FieldOfAction.SPRACHE,
@@ -792,7 +796,7 @@ def test_it_adds_and_updates_goals(case, caseworker_a):
     assert (event.pgh_label, event.title, actor_of(event)) == ("update", "B2-Zertifikat", caseworker_a.pk)
     with pytest.raises(ConcurrentEditError):
         services.update_goal(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             goal=goal,
             expected_version=1,
             field_of_action=FieldOfAction.SPRACHE,
@@ -815,10 +819,12 @@ def test_it_adds_and_updates_goals(case, caseworker_a):
 def test_it_refuses_unknown_goal_values(case, caseworker_a, field_of_action, status, message):
     plan, goal, _step = plan_with_goal(case, caseworker_a)
     with refused_with(message):
-        services.add_goal(actor=caseworker_a, plan=plan, field_of_action=field_of_action, title="X", status=status)
+        services.add_goal(
+            acting_user=caseworker_a, plan=plan, field_of_action=field_of_action, title="X", status=status
+        )
     with refused_with(message):
         services.update_goal(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             goal=goal,
             expected_version=1,
             field_of_action=field_of_action,
@@ -833,7 +839,7 @@ def test_it_refuses_unknown_goal_values(case, caseworker_a, field_of_action, sta
 def test_it_adds_steps_and_marks_them_done(case, caseworker_a):
     _plan, goal, first = plan_with_goal(case, caseworker_a)
     second = services.add_step(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=goal,
         description="Kursplatz suchen",
         responsible=Responsible.ACTOR,
@@ -841,7 +847,7 @@ def test_it_adds_steps_and_marks_them_done(case, caseworker_a):
         due_date=datetime.date(2025, 7, 1),
     )
     third = services.add_step(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=goal,
         description="Kinderbetreuung klären",
         responsible=Responsible.CASEWORKER,
@@ -854,11 +860,11 @@ def test_it_adds_steps_and_marks_them_done(case, caseworker_a):
     ]
     assert Step.objects.get(pk=second.pk).responsible_name == "Migrationsberatung"
     assert Step.objects.get(pk=third.pk).responsible_name == ""
-    services.set_step_done(actor=caseworker_a, step=first, done=True)
+    services.set_step_done(acting_user=caseworker_a, step=first, done=True)
     assert Step.objects.get(pk=first.pk).done is True
-    services.set_step_done(actor=caseworker_a, step=first, done=False)
+    services.set_step_done(acting_user=caseworker_a, step=first, done=False)
     assert Step.objects.get(pk=first.pk).done is False
-    services.delete_step(actor=caseworker_a, step=third)
+    services.delete_step(acting_user=caseworker_a, step=third)
     assert goal.steps.count() == 2
     assert [e.pgh_label for e in events_of(first)] == [
         "insert",
@@ -879,7 +885,7 @@ def test_it_refuses_a_step_without_a_clear_responsible(case, caseworker_a, respo
     _plan, goal, _step = plan_with_goal(case, caseworker_a)
     with refused_with(message):
         services.add_step(
-            actor=caseworker_a, goal=goal, description="Termin", responsible=responsible, responsible_name=name
+            acting_user=caseworker_a, goal=goal, description="Termin", responsible=responsible, responsible_name=name
         )
     assert goal.steps.count() == 1
 
@@ -887,11 +893,11 @@ def test_it_refuses_a_step_without_a_clear_responsible(case, caseworker_a, respo
 # Contacts and follow-ups
 
 
-def record(case, actor, **kwargs) -> Contact:
+def record(case, acting_user, **kwargs) -> Contact:
     kwargs.setdefault("date", datetime.date(2025, 3, 1))
     kwargs.setdefault("duration_minutes", 45)
     kwargs.setdefault("form", ContactForm.OFFICE)
-    return services.record_contact(actor=actor, case=case, **kwargs)
+    return services.record_contact(acting_user=acting_user, case=case, **kwargs)
 
 
 def test_it_records_a_contact_with_follow_ups(case, caseworker_a):
@@ -976,23 +982,23 @@ def test_it_refuses_contacts_and_follow_ups_in_a_closed_case(case, caseworker_a)
     with refused_with(CLOSED):
         record(case, caseworker_a)
     with refused_with(CLOSED):
-        services.add_follow_up(actor=caseworker_a, case=case, description="Anrufen", due_date=TODAY)
+        services.add_follow_up(acting_user=caseworker_a, case=case, description="Anrufen", due_date=TODAY)
     assert not Contact.objects.exists()
     assert not FollowUp.objects.exists()
 
 
 def test_it_adds_and_completes_follow_ups(case, caseworker_a, caseworker_b):
     follow_up = services.add_follow_up(
-        actor=caseworker_a, case=case, description="Jobcenter anrufen", due_date=TODAY + days(2)
+        acting_user=caseworker_a, case=case, description="Jobcenter anrufen", due_date=TODAY + days(2)
     )
     assert (follow_up.contact, follow_up.done_on) == (None, None)
     with refused_with(NOT_OWNER):
-        services.complete_follow_up(actor=caseworker_b, follow_up=follow_up)
+        services.complete_follow_up(acting_user=caseworker_b, follow_up=follow_up)
     assert FollowUp.objects.get(pk=follow_up.pk).done_on is None
-    services.complete_follow_up(actor=caseworker_a, follow_up=follow_up)
+    services.complete_follow_up(acting_user=caseworker_a, follow_up=follow_up)
     assert FollowUp.objects.get(pk=follow_up.pk).done_on == TODAY
-    other = services.add_follow_up(actor=caseworker_a, case=case, description="Brief", due_date=TODAY)
-    services.complete_follow_up(actor=caseworker_a, follow_up=other, on=datetime.date(2025, 6, 1))
+    other = services.add_follow_up(acting_user=caseworker_a, case=case, description="Brief", due_date=TODAY)
+    services.complete_follow_up(acting_user=caseworker_a, follow_up=other, on=datetime.date(2025, 6, 1))
     assert FollowUp.objects.get(pk=other.pk).done_on == datetime.date(2025, 6, 1)
 
 
@@ -1001,7 +1007,7 @@ def test_it_adds_and_completes_follow_ups(case, caseworker_a, caseworker_b):
 
 def test_it_records_a_referral_and_its_outcome(case, caseworker_a):
     referral = services.add_referral(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         date=datetime.date(2025, 3, 1),
         to_whom="Schuldnerberatung",
@@ -1009,7 +1015,7 @@ def test_it_records_a_referral_and_its_outcome(case, caseworker_a):
         topic="Mietschulden",
     )
     services.set_referral_outcome(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         referral=referral,
         expected_version=1,
         outcome=ReferralOutcome.ATTENDED,
@@ -1023,10 +1029,10 @@ def test_it_records_a_referral_and_its_outcome(case, caseworker_a):
         caseworker_a,
     )
     with refused_with("Choose the outcome of the referral."):
-        services.set_referral_outcome(actor=caseworker_a, referral=referral, expected_version=2, outcome="egal")
+        services.set_referral_outcome(acting_user=caseworker_a, referral=referral, expected_version=2, outcome="egal")
     with pytest.raises(ConcurrentEditError):
         services.set_referral_outcome(
-            actor=caseworker_a, referral=referral, expected_version=1, outcome=ReferralOutcome.DECLINED
+            acting_user=caseworker_a, referral=referral, expected_version=1, outcome=ReferralOutcome.DECLINED
         )
     assert Referral.objects.get(pk=referral.pk).outcome == ReferralOutcome.ATTENDED
 
@@ -1034,10 +1040,10 @@ def test_it_records_a_referral_and_its_outcome(case, caseworker_a):
 def test_it_refuses_a_referral_in_the_future_or_in_a_closed_case(case, caseworker_a):
     kwargs: dict[str, Any] = {"to_whom": "Jobcenter", "field_of_action": FieldOfAction.ARBEIT, "topic": "Vermittlung"}
     with refused_with("The date of the referral cannot be in the future."):
-        services.add_referral(actor=caseworker_a, case=case, date=TODAY + days(1), **kwargs)
+        services.add_referral(acting_user=caseworker_a, case=case, date=TODAY + days(1), **kwargs)
     close(case, caseworker_a)
     with refused_with(CLOSED):
-        services.add_referral(actor=caseworker_a, case=case, date=TODAY, **kwargs)
+        services.add_referral(acting_user=caseworker_a, case=case, date=TODAY, **kwargs)
     assert not Referral.objects.exists()
 
 
@@ -1048,7 +1054,7 @@ def test_it_records_consents(case, caseworker_a, org_b):
     head = head_of(case)
     sharing = share_with(case, caseworker_a, org_b)
     processing = services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=head,
         purpose=ConsentPurpose.PROCESSING,
@@ -1057,7 +1063,7 @@ def test_it_records_consents(case, caseworker_a, org_b):
         recipient_name="wird verworfen",
     )
     release = services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=head,
         purpose=ConsentPurpose.CONFIDENTIALITY,
@@ -1106,22 +1112,22 @@ def test_it_refuses_an_incomplete_consent(case, caseworker_a, kwargs, message):
     kwargs.setdefault("person", head_of(case))
     kwargs.setdefault("given_on", START)
     with refused_with(message):
-        services.record_consent(actor=caseworker_a, case=case, **kwargs)
+        services.record_consent(acting_user=caseworker_a, case=case, **kwargs)
     assert not Consent.objects.exists()
 
 
 def test_it_withdraws_a_consent_once(case, caseworker_a, org_b):
     consent = share_with(case, caseworker_a, org_b, given_on=datetime.date(2025, 2, 1))
     with refused_with("A consent cannot be withdrawn before it was given."):
-        services.withdraw_consent(actor=caseworker_a, consent=consent, on=datetime.date(2025, 1, 31))
+        services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=datetime.date(2025, 1, 31))
     with refused_with("The date of withdrawal cannot be in the future."):
-        services.withdraw_consent(actor=caseworker_a, consent=consent, on=TODAY + days(1))
+        services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=TODAY + days(1))
     assert Consent.objects.get(pk=consent.pk).withdrawn_on is None
-    services.withdraw_consent(actor=caseworker_a, consent=consent)
+    services.withdraw_consent(acting_user=caseworker_a, consent=consent)
     consent = Consent.objects.get(pk=consent.pk)
     assert (consent.withdrawn_on, consent.in_force) == (TODAY, False)
     with refused_with("This consent was already withdrawn."):
-        services.withdraw_consent(actor=caseworker_a, consent=consent, on=TODAY)
+        services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=TODAY)
     assert actor_of(events_of(consent).last()) == caseworker_a.pk
 
 
@@ -1133,11 +1139,11 @@ def test_it_refuses_a_handover_without_consent(case, caseworker_a, org_b, county
         "A handover to AWO Testkreis needs the client's consent to share their data with it. Record the consent first."
     )
     with refused_with(message):
-        services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+        services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     # A consent for another organisation, or one not about sharing, does not count.
     share_with(case, caseworker_a, county)
     services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=head_of(case),
         purpose=ConsentPurpose.CONFIDENTIALITY,
@@ -1145,18 +1151,18 @@ def test_it_refuses_a_handover_without_consent(case, caseworker_a, org_b, county
         recipient_organisation=org_b,
     )
     with refused_with(message):
-        services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+        services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     # Nor does a withdrawn one.
     withdrawn = share_with(case, caseworker_a, org_b)
-    services.withdraw_consent(actor=caseworker_a, consent=withdrawn)
+    services.withdraw_consent(acting_user=caseworker_a, consent=withdrawn)
     with refused_with(message):
-        services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+        services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     assert not Handover.objects.exists()
 
 
 def test_it_requests_a_handover_with_the_clients_consent(case, caseworker_a, org_a, org_b):
     consent = share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b, note="Umzug")
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b, note="Umzug")
     handover = Handover.objects.get(pk=handover.pk)
     assert (handover.case, handover.from_organisation, handover.to_organisation, handover.consent) == (
         case,
@@ -1173,7 +1179,7 @@ def test_it_requests_a_handover_with_the_clients_consent(case, caseworker_a, org
     (event,) = events_of(handover)
     assert actor_of(event) == caseworker_a.pk
     with refused_with("A handover of this case is already waiting for an answer."):
-        services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+        services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     assert Handover.objects.count() == 1
     # The case stays with its organisation until the handover is accepted.
     assert reload(case).organisation == org_a
@@ -1181,11 +1187,11 @@ def test_it_requests_a_handover_with_the_clients_consent(case, caseworker_a, org
 
 def test_it_refuses_a_handover_to_the_own_organisation_or_of_a_closed_case(case, caseworker_a, org_a, org_b):
     with refused_with("Choose another organisation than your own."):
-        services.request_handover(actor=caseworker_a, case=case, to_organisation=org_a)
+        services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_a)
     share_with(case, caseworker_a, org_b)
     close(case, caseworker_a)
     with refused_with(CLOSED):
-        services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+        services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     assert not Handover.objects.exists()
 
 
@@ -1195,10 +1201,10 @@ def test_it_hands_a_case_over_with_its_household_persons_and_history(case, casew
     plan, goal, _step = plan_with_goal(case, caseworker_a)
     contact = record(case, caseworker_a, follow_ups=[("Anrufen", TODAY)])
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     assert not Case.objects.visible_to(caseworker_b).filter(organisation=org_b).exists()
 
-    services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
 
     stored = reload(case)
     assert (stored.organisation, stored.responsible, stored.status, stored.version) == (
@@ -1246,9 +1252,9 @@ def test_it_clears_import_ids_the_receiving_organisation_already_uses(case, case
     Person.objects.filter(pk=head.pk).update(external_id="P-1")
     Person.objects.filter(pk=child.pk).update(external_id="P-2")
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=reload(case), to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=reload(case), to_organisation=org_b)
 
-    moved = services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    moved = services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
 
     assert moved.external_id == ""
     stored = reload(case)
@@ -1283,8 +1289,8 @@ def test_it_keeps_import_ids_that_do_not_collide_on_a_handover(case, caseworker_
     Household.objects.filter(pk=case.household_id).update(external_id="HH-1")
     Person.objects.filter(pk=head_of(case).pk).update(external_id="P-1")
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=reload(case), to_organisation=org_b)
-    services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=reload(case), to_organisation=org_b)
+    services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     assert (reload(case).organisation, reload(case).external_id) == (org_b, "F-1")
     assert Household.objects.get(pk=case.household_id).external_id == "HH-1"
     assert Person.objects.get(pk=head_of(case).pk).external_id == "P-1"
@@ -1293,11 +1299,11 @@ def test_it_keeps_import_ids_that_do_not_collide_on_a_handover(case, caseworker_
 def test_it_leaves_a_member_who_moved_out_with_the_sending_organisation(case, caseworker_a, caseworker_b, org_a, org_b):
     child = add_member(case, caseworker_a, given_names="Samir")
     own_home = services.move_to_new_household(
-        actor=caseworker_a, case=case, person=child, since=datetime.date(2025, 4, 1)
+        acting_user=caseworker_a, case=case, person=child, since=datetime.date(2025, 4, 1)
     )
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
-    services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
+    services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     assert Household.objects.get(pk=own_home.pk).organisation == org_a
     assert Person.objects.get(pk=child.pk).organisation == org_a
     assert Person.objects.visible_to(caseworker_a).filter(pk=child.pk).exists()
@@ -1306,11 +1312,11 @@ def test_it_leaves_a_member_who_moved_out_with_the_sending_organisation(case, ca
 
 def test_it_lets_only_the_receiving_organisation_answer_a_handover(case, caseworker_a, colleague_a, org_b):
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     with refused_with(NOT_OWNER):
-        services.accept_handover(actor=caseworker_a, handover=handover, responsible=colleague_a)
+        services.accept_handover(acting_user=caseworker_a, handover=handover, responsible=colleague_a)
     with refused_with(NOT_OWNER):
-        services.decline_handover(actor=caseworker_a, handover=handover, reason="Kein Platz")
+        services.decline_handover(acting_user=caseworker_a, handover=handover, reason="Kein Platz")
     handover.refresh_from_db()
     assert handover.status == HandoverStatus.REQUESTED
     assert reload(case).organisation == caseworker_a.organisation
@@ -1318,32 +1324,32 @@ def test_it_lets_only_the_receiving_organisation_answer_a_handover(case, casewor
 
 def test_it_refuses_a_responsible_of_another_organisation_on_accepting(case, caseworker_a, caseworker_b, org_b):
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     with refused_with("The responsible caseworker must work in integration management at the case's organisation."):
-        services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_a)
+        services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_a)
     assert reload(case).organisation == caseworker_a.organisation
     assert Handover.objects.get(pk=handover.pk).status == HandoverStatus.REQUESTED
 
 
 def test_it_answers_a_handover_only_once(case, caseworker_a, caseworker_b, org_b):
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
-    services.accept_handover(actor=caseworker_b, handover=handover, responsible=None)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
+    services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=None)
     with refused_with("This handover was already answered or withdrawn (accepted)."):
-        services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+        services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     with refused_with("This handover was already answered or withdrawn (accepted)."):
-        services.decline_handover(actor=caseworker_b, handover=handover, reason="Doch nicht")
+        services.decline_handover(acting_user=caseworker_b, handover=handover, reason="Doch nicht")
     stored = reload(case)
     assert (stored.responsible, stored.version) == (None, 2)
 
 
 def test_it_declines_a_handover_only_with_a_reason(case, caseworker_a, caseworker_b, org_a, org_b):
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     with refused_with("Give a reason so the sending organisation knows how to go on."):
-        services.decline_handover(actor=caseworker_b, handover=handover, reason="   ")
+        services.decline_handover(acting_user=caseworker_b, handover=handover, reason="   ")
     assert Handover.objects.get(pk=handover.pk).status == HandoverStatus.REQUESTED
-    services.decline_handover(actor=caseworker_b, handover=handover, reason=" Keine Kapazität ")
+    services.decline_handover(acting_user=caseworker_b, handover=handover, reason=" Keine Kapazität ")
     handover.refresh_from_db()
     assert (handover.status, handover.decision_note, handover.decided_by) == (
         HandoverStatus.DECLINED,
@@ -1353,20 +1359,20 @@ def test_it_declines_a_handover_only_with_a_reason(case, caseworker_a, caseworke
     assert reload(case).organisation == org_a
     assert Person.objects.get(pk=head_of(case).pk).organisation == org_a
     # After the answer the case can be offered again (or closed).
-    services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     assert Handover.objects.filter(status=HandoverStatus.REQUESTED).count() == 1
 
 
 def test_it_withdraws_a_handover_request(case, caseworker_a, caseworker_b, org_b):
     share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     with refused_with(NOT_OWNER):
-        services.withdraw_handover(actor=caseworker_b, handover=handover)
-    services.withdraw_handover(actor=caseworker_a, handover=handover)
+        services.withdraw_handover(acting_user=caseworker_b, handover=handover)
+    services.withdraw_handover(acting_user=caseworker_a, handover=handover)
     handover.refresh_from_db()
     assert (handover.status, handover.decided_by) == (HandoverStatus.WITHDRAWN, caseworker_a)
     with refused_with("This handover was already answered or withdrawn (withdrawn)."):
-        services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+        services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     assert reload(case).organisation == caseworker_a.organisation
     close(case, caseworker_a)
     assert reload(case).status == CaseStatus.CLOSED
@@ -1374,9 +1380,9 @@ def test_it_withdraws_a_handover_request(case, caseworker_a, caseworker_b, org_b
 
 def test_it_withdraws_a_pending_handover_with_the_consent(case, caseworker_a, caseworker_b, org_a, org_b):
     consent = share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     with translation.override("en"):
-        services.withdraw_consent(actor=caseworker_a, consent=consent)
+        services.withdraw_consent(acting_user=caseworker_a, consent=consent)
     handover.refresh_from_db()
     assert (handover.status, handover.decided_by, handover.decision_note) == (
         HandoverStatus.WITHDRAWN,
@@ -1386,24 +1392,24 @@ def test_it_withdraws_a_pending_handover_with_the_consent(case, caseworker_a, ca
     assert handover.decided_at is not None
     assert actor_of(events_of(handover).last()) == caseworker_a.pk
     with refused_with("This handover was already answered or withdrawn (withdrawn)."):
-        services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+        services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     assert reload(case).organisation == org_a
 
 
 def test_it_refuses_to_accept_when_the_consent_was_withdrawn_meanwhile(case, caseworker_a, caseworker_b, org_b):
     consent = share_with(case, caseworker_a, org_b)
-    handover = services.request_handover(actor=caseworker_a, case=case, to_organisation=org_b)
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     # A withdrawal that bypassed the service leaves the request open; accepting still checks the consent.
     Consent.objects.filter(pk=consent.pk).update(withdrawn_on=TODAY)
     with refused_with("The client withdrew the consent this handover relies on."):
-        services.accept_handover(actor=caseworker_b, handover=handover, responsible=caseworker_b)
+        services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     assert reload(case).organisation == caseworker_a.organisation
 
 
 def test_it_refuses_a_status_change_dated_before_the_previous_one(caseworker_a):
     case = open_case_for(caseworker_a, start_date=datetime.date(2025, 1, 2))
     services.change_status(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         expected_version=case.version,
         to_status=CaseStatus.CLOSED,
@@ -1412,7 +1418,7 @@ def test_it_refuses_a_status_change_dated_before_the_previous_one(caseworker_a):
     )
     with refused_with("The date cannot be before the last status change (05/01/2025)."):
         services.change_status(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             expected_version=case.version,
             to_status=CaseStatus.ACTIVE,
@@ -1425,11 +1431,11 @@ def test_it_refuses_a_status_change_dated_before_the_previous_one(caseworker_a):
 def test_it_refuses_to_move_the_start_of_a_case_past_its_first_contact(caseworker_a):
     case = open_case_for(caseworker_a, start_date=datetime.date(2025, 1, 2))
     services.record_contact(
-        actor=caseworker_a, case=case, date=datetime.date(2025, 2, 1), duration_minutes=30, form="buero"
+        acting_user=caseworker_a, case=case, date=datetime.date(2025, 2, 1), duration_minutes=30, form="buero"
     )
     with refused_with("The start of counselling cannot be after the first contact (02/01/2025)."):
         services.update_case(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             expected_version=case.version,
             responsible=caseworker_a,

@@ -32,7 +32,7 @@ POST_ONLY = {
 
 def open_case(caseworker, family_name="Haddad", given_names="Amina", **head):
     return services.open_case(
-        actor=caseworker,
+        acting_user=caseworker,
         organisation=caseworker.organisation,
         municipality=MunicipalityFactory.create(),
         start_date=DAY,
@@ -70,7 +70,7 @@ def test_it_shows_a_case_shared_by_consent_read_only_and_cuts_access_on_withdraw
     case = open_case(caseworker_a)
     person = case.clients.get()
     consent = services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=person,
         purpose="weitergabe",
@@ -87,7 +87,7 @@ def test_it_shows_a_case_shared_by_consent_read_only_and_cuts_access_on_withdraw
     )
     assert response.status_code == 404
     assert Contact.objects.filter(case=case).count() == 0
-    services.withdraw_consent(actor=caseworker_a, consent=consent, on=DAY)
+    services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=DAY)
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
 
 
@@ -107,14 +107,14 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_list(caseworker_a):
     for index in range(12):
         case = open_case(caseworker_a, given_names=f"Kind {index}")
         services.add_household_member(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             relationship="kind",
             since=DAY,
             is_client=True,
             person_fields={"family_name": "Haddad", "given_names": f"Sami {index}"},
         )
-        services.record_contact(actor=caseworker_a, case=case, date=DAY, duration_minutes=20, form="telefonisch")
+        services.record_contact(acting_user=caseworker_a, case=case, date=DAY, duration_minutes=20, form="telefonisch")
     many = _count_queries(client, url)
     assert many == few
     assert "13 Fälle" in client.get(url).content.decode()
@@ -125,12 +125,12 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
     client = client_for(caseworker_a)
     case = open_case(caseworker_a)
     url = reverse("cases:case_detail", args=[case.pk])
-    plan = services.create_plan_version(actor=caseworker_a, case=case, agreed_on=DAY)
+    plan = services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=DAY)
     person = case.clients.get()
 
     def add_records(index):
         services.add_household_member(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             relationship="kind",
             since=DAY,
@@ -139,7 +139,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
         )
         day = DAY + datetime.timedelta(days=index)
         services.record_contact(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             case=case,
             date=day,
             duration_minutes=30,
@@ -150,14 +150,26 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
             follow_ups=[(f"Aufgabe {index}", day)],
         )
         services.add_referral(
-            actor=caseworker_a, case=case, date=day, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="x"
+            acting_user=caseworker_a,
+            case=case,
+            date=day,
+            to_whom="Jobcenter",
+            field_of_action="arbeit_ausbildung",
+            topic="x",
         )
-        goal = services.add_goal(actor=caseworker_a, plan=plan, field_of_action="wohnen", title=f"Ziel {index}")
-        services.add_step(actor=caseworker_a, goal=goal, description="Schritt", responsible="klient")
+        goal = services.add_goal(acting_user=caseworker_a, plan=plan, field_of_action="wohnen", title=f"Ziel {index}")
+        services.add_step(acting_user=caseworker_a, goal=goal, description="Schritt", responsible="klient")
         people_services.add_status_record(
-            actor=caseworker_a, person=person, kind="language", valid_from=day, level="A1", evidence="einschaetzung"
+            acting_user=caseworker_a,
+            person=person,
+            kind="language",
+            valid_from=day,
+            level="A1",
+            evidence="einschaetzung",
         )
-        services.record_consent(actor=caseworker_a, case=case, person=person, purpose="datenverarbeitung", given_on=DAY)
+        services.record_consent(
+            acting_user=caseworker_a, case=case, person=person, purpose="datenverarbeitung", given_on=DAY
+        )
 
     add_records(0)
     few = _count_queries(client, url)
@@ -312,7 +324,7 @@ def test_it_closes_a_case_only_with_a_reason(caseworker_a):
 def test_it_hands_a_case_over_and_the_sender_loses_access(caseworker_a, caseworker_b):
     case = open_case(caseworker_a)
     services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=case.clients.get(),
         purpose="weitergabe",
@@ -342,10 +354,12 @@ def test_it_hands_a_case_over_and_the_sender_loses_access(caseworker_a, casework
 @pytest.mark.django_db
 def test_it_prints_the_plan_as_a_pdf_and_logs_the_print(caseworker_a):
     case = open_case(caseworker_a)
-    plan = services.create_plan_version(actor=caseworker_a, case=case, agreed_on=DAY)
-    goal = services.add_goal(actor=caseworker_a, plan=plan, field_of_action="sprache", title="B1-Zertifikat erreichen")
+    plan = services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=DAY)
+    goal = services.add_goal(
+        acting_user=caseworker_a, plan=plan, field_of_action="sprache", title="B1-Zertifikat erreichen"
+    )
     services.add_step(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         goal=goal,
         description="Anmeldung Integrationskurs",
         responsible="akteur",
@@ -363,13 +377,13 @@ def test_it_prints_the_plan_as_a_pdf_and_logs_the_print(caseworker_a):
         "Haddad",
     ):
         assert expected in text, expected
-    assert AccessLogEntry.objects.filter(actor=caseworker_a, action="print", record_id=str(plan.pk)).exists()
+    assert AccessLogEntry.objects.filter(by=caseworker_a, action="print", record_id=str(plan.pk)).exists()
 
 
 @pytest.mark.django_db
 def test_it_shows_the_case_history_with_who_did_what(caseworker_a):
     case = open_case(caseworker_a)
-    services.record_contact(actor=caseworker_a, case=case, date=DAY, duration_minutes=30, form="buero")
+    services.record_contact(acting_user=caseworker_a, case=case, date=DAY, duration_minutes=30, form="buero")
     body = client_for(caseworker_a).get(reverse("cases:case_history", args=[case.pk])).content.decode()
     assert "Beratungskontakt" in body
     assert str(caseworker_a) in body
@@ -433,7 +447,7 @@ def test_it_shows_the_municipality_of_residence_on_a_shared_person_page(casework
     case = open_case(caseworker_a, municipality=MunicipalityFactory.create(name="Freiberg am Neckar"))
     person = case.clients.get()
     services.record_consent(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=case,
         person=person,
         purpose="weitergabe",

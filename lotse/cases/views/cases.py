@@ -126,7 +126,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             case = services.open_case(
-                actor=user,
+                acting_user=user,
                 organisation=user.organisation,
                 municipality=data["municipality"],
                 start_date=data["start_date"],
@@ -201,7 +201,7 @@ def case_page_context(request: HttpRequest, case: Case, contact_form: ContactEnt
     contact_count = len(contacts) if show_all or len(contacts) < TIMELINE_LENGTH else contacts_qs.count()
     more_contacts = contact_count > len(contacts)
     referrals = list(Referral.objects.filter(case=case).order_by("-date", "-pk"))
-    changes = list(CaseStatusChange.objects.filter(case=case).select_related("actor").order_by("-on", "-pk"))
+    changes = list(CaseStatusChange.objects.filter(case=case).select_related("by").order_by("-on", "-pk"))
     timeline = sorted(
         [("contact", c.date, c) for c in contacts]
         + [("referral", r.date, r) for r in referrals]
@@ -236,7 +236,7 @@ def case_page_context(request: HttpRequest, case: Case, contact_form: ContactEnt
 @roles_required(*CASEWORK)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = readable_case(request, pk)
-    log_access(actor=actor_of(request), action=AccessAction.VIEW, record=case, request=request)
+    log_access(acting_user=actor_of(request), action=AccessAction.VIEW, record=case, request=request)
     return render(request, "cases/case_detail.html", case_page_context(request, case))
 
 
@@ -256,7 +256,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.update_case(
-                actor=user,
+                acting_user=user,
                 case=case,
                 expected_version=data["version"] or 0,
                 responsible=data["responsible"],
@@ -302,7 +302,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.change_status(
-                actor=user,
+                acting_user=user,
                 case=case,
                 expected_version=data["version"] or 0,
                 to_status=data["to_status"],

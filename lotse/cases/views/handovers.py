@@ -27,7 +27,7 @@ def handover_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             handover = services.request_handover(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 case=case,
                 to_organisation=form.cleaned_data["to_organisation"],
                 note=form.cleaned_data["note"],
@@ -103,12 +103,14 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("decision") == "accept" and accept_form.is_valid():
                 case = services.accept_handover(
-                    actor=user, handover=handover, responsible=accept_form.cleaned_data["responsible"]
+                    acting_user=user, handover=handover, responsible=accept_form.cleaned_data["responsible"]
                 )
                 messages.success(request, _("You took over the case. It is now one of your organisation's cases."))
                 return redirect("cases:case_detail", pk=case.pk)
             if request.POST.get("decision") == "decline" and decline_form.is_valid():
-                services.decline_handover(actor=user, handover=handover, reason=decline_form.cleaned_data["reason"])
+                services.decline_handover(
+                    acting_user=user, handover=handover, reason=decline_form.cleaned_data["reason"]
+                )
                 messages.success(request, _("The handover was declined; the sending organisation keeps the case."))
                 return redirect("cases:handover_list")
         except ValidationError as error:
@@ -145,7 +147,7 @@ def handover_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if handover.from_organisation_id != user.organisation_id:
         raise Http404
     try:
-        services.withdraw_handover(actor=user, handover=handover)
+        services.withdraw_handover(acting_user=user, handover=handover)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

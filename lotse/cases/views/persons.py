@@ -58,7 +58,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.add_household_member(
-                actor=user,
+                acting_user=user,
                 case=case,
                 relationship=data["relationship"],
                 since=data["since"],
@@ -94,7 +94,7 @@ def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
         if form.is_valid():
             try:
                 people_services.update_person(
-                    actor=user,
+                    acting_user=user,
                     person=person,
                     expected_version=form.cleaned_data["version"] or 0,
                     **form.person_fields(),
@@ -108,7 +108,7 @@ def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
                 messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
                 return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
     else:
-        log_access(actor=user, action=AccessAction.VIEW, record=person, request=request)
+        log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
     histories = [
         {"kind": kind, "title": FACT_TITLES[kind], "records": list(model._default_manager.filter(person=person))}
         for kind, model in STATUS_RECORD_MODELS.items()
@@ -143,7 +143,7 @@ def client_toggle(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
     person = _person_of_case(request, case, person_pk)
     make_client = request.POST.get("client") == "1"
     try:
-        services.set_client(actor=actor_of(request), case=case, person=person, is_client=make_client)
+        services.set_client(acting_user=actor_of(request), case=case, person=person, is_client=make_client)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -167,7 +167,7 @@ def person_move_out(request: HttpRequest, pk: int, person_pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             services.move_to_new_household(
-                actor=actor_of(request), case=case, person=person, since=form.cleaned_data["since"]
+                acting_user=actor_of(request), case=case, person=person, since=form.cleaned_data["since"]
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -206,7 +206,7 @@ def fact_add(request: HttpRequest, pk: int, person_pk: int, kind: str) -> HttpRe
     if request.method == "POST" and form.is_valid():
         fields: dict[str, Any] = {name: value for name, value in form.cleaned_data.items()}
         try:
-            people_services.add_status_record(actor=actor_of(request), person=person, kind=kind, **fields)
+            people_services.add_status_record(acting_user=actor_of(request), person=person, kind=kind, **fields)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -233,7 +233,7 @@ def fact_delete(request: HttpRequest, pk: int, person_pk: int, kind: str, record
     if record is None:
         raise Http404
     try:
-        people_services.delete_status_record(actor=actor_of(request), record=record)
+        people_services.delete_status_record(acting_user=actor_of(request), record=record)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

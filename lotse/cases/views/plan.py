@@ -96,7 +96,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.create_plan_version(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 case=case,
                 agreed_on=data["agreed_on"],
                 review_on=data["review_on"],
@@ -142,7 +142,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.update_plan(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 plan=plan,
                 expected_version=data["version"] or 0,
                 agreed_on=data["agreed_on"],
@@ -176,7 +176,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         data.pop("version", None)
         try:
-            services.add_goal(actor=actor_of(request), plan=plan, **data)
+            services.add_goal(acting_user=actor_of(request), plan=plan, **data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -217,7 +217,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         data = form.cleaned_data
         version = data.pop("version") or 0
         try:
-            services.update_goal(actor=actor_of(request), goal=goal, expected_version=version, **data)
+            services.update_goal(acting_user=actor_of(request), goal=goal, expected_version=version, **data)
         except ConcurrentEditError as error:
             form = form_after_conflict(GoalForm, request, Goal.objects.get(pk=goal.pk).version, error)
         except ValidationError as error:
@@ -243,7 +243,7 @@ def step_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     form = StepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_step(actor=actor_of(request), goal=goal, **form.cleaned_data)
+            services.add_step(acting_user=actor_of(request), goal=goal, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -267,7 +267,7 @@ def step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     if step is None:
         raise Http404
     try:
-        services.set_step_done(actor=actor_of(request), step=step, done=request.POST.get("done") == "1")
+        services.set_step_done(acting_user=actor_of(request), step=step, done=request.POST.get("done") == "1")
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -296,7 +296,7 @@ def plan_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request=request,
     )
     pdf = HTML(string=html).write_pdf()
-    log_access(actor=actor_of(request), action=AccessAction.PRINT, record=plan, request=request)
+    log_access(acting_user=actor_of(request), action=AccessAction.PRINT, record=plan, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="integrationsvereinbarung-{case.number}-v{plan.number}.pdf"'
     return response

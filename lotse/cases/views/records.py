@@ -37,7 +37,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         follow_ups = [(data["follow_up"], data["follow_up_due"])] if data["follow_up"] else []
         try:
             services.record_contact(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 case=case,
                 date=data["date"],
                 duration_minutes=data["duration_minutes"],
@@ -76,7 +76,7 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
     follow_up = FollowUp.objects.filter(case=case, pk=follow_up_pk, done_on__isnull=True).first()
     if follow_up is None:
         raise Http404
-    services.complete_follow_up(actor=actor_of(request), follow_up=follow_up)
+    services.complete_follow_up(acting_user=actor_of(request), follow_up=follow_up)
     messages.success(request, _("“%(task)s” is done.") % {"task": follow_up.description})
     return redirect(
         (request.POST.get("next") == "work" and reverse("cases:worklist"))
@@ -92,7 +92,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST or None, actors=Actor.objects.visible_to(user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_referral(actor=user, case=case, **form.cleaned_data)
+            services.add_referral(acting_user=user, case=case, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -120,7 +120,7 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.set_referral_outcome(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 referral=referral,
                 expected_version=form.cleaned_data["version"] or 0,
                 outcome=form.cleaned_data["outcome"],
@@ -161,7 +161,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.record_consent(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 case=case,
                 person=data["person"],
                 purpose=data["purpose"],
@@ -196,7 +196,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(actor=actor_of(request), consent=consent, on=form.cleaned_data["on"])
+            services.withdraw_consent(acting_user=actor_of(request), consent=consent, on=form.cleaned_data["on"])
         except ValidationError as error:
             add_errors(form, error)
         else:

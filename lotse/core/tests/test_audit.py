@@ -21,7 +21,7 @@ def events_of(user: User):
 @pytest.mark.django_db
 def test_it_records_who_changed_a_user(org_admin_a, colleague_a):
     services.update_user(
-        actor=org_admin_a,
+        acting_user=org_admin_a,
         user=colleague_a,
         expected_version=colleague_a.version,
         roles=[Role.TEAMLEITUNG],
@@ -47,7 +47,7 @@ def test_it_catches_bulk_updates_in_the_history(caseworker_a, colleague_a):
 @pytest.mark.django_db
 def test_it_keeps_passwords_out_of_the_history(caseworker_a):
     before = events_of(caseworker_a).count()
-    services.set_user_password(actor=None, user=caseworker_a, password="Ein-ganz-neues-Passwort-7")
+    services.set_user_password(acting_user=None, user=caseworker_a, password="Ein-ganz-neues-Passwort-7")
     assert events_of(caseworker_a).count() == before
     assert not hasattr(events_of(caseworker_a).last(), "password")
 
@@ -65,14 +65,14 @@ def test_it_refuses_to_change_or_delete_the_history(caseworker_a):
 def test_it_logs_who_viewed_a_user_record(org_admin_a, colleague_a):
     client_for(org_admin_a).get(reverse("core:user_detail", args=[colleague_a.pk]))
     entry = AccessLogEntry.objects.get()
-    assert (entry.actor, entry.organisation, entry.action) == (org_admin_a, org_admin_a.organisation, AccessAction.VIEW)
+    assert (entry.by, entry.organisation, entry.action) == (org_admin_a, org_admin_a.organisation, AccessAction.VIEW)
     assert (entry.record_type, entry.record_id) == ("core.user", str(colleague_a.pk))
     assert entry.path == reverse("core:user_detail", args=[colleague_a.pk])
 
 
 @pytest.mark.django_db
 def test_it_refuses_to_change_or_delete_the_access_log(org_admin_a, colleague_a):
-    entry = services.log_access(actor=org_admin_a, action=AccessAction.EXPORT, record=colleague_a)
+    entry = services.log_access(acting_user=org_admin_a, action=AccessAction.EXPORT, record=colleague_a)
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         AccessLogEntry.objects.filter(pk=entry.pk).update(action=AccessAction.VIEW)
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
@@ -86,8 +86,8 @@ def test_it_refuses_to_change_or_delete_the_access_log(org_admin_a, colleague_a)
 def test_it_shows_an_org_admin_the_access_log_of_their_organisation_only(
     org_admin_a, org_admin_b, colleague_a, caseworker_b
 ):
-    mine = services.log_access(actor=org_admin_a, action=AccessAction.VIEW, record=colleague_a)
-    theirs = services.log_access(actor=org_admin_b, action=AccessAction.VIEW, record=caseworker_b)
+    mine = services.log_access(acting_user=org_admin_a, action=AccessAction.VIEW, record=colleague_a)
+    theirs = services.log_access(acting_user=org_admin_b, action=AccessAction.VIEW, record=caseworker_b)
     assert list(AccessLogEntry.objects.visible_to(org_admin_a)) == [mine]
     response = client_for(org_admin_a).get(reverse("core:access_log"))
     entries = list(response.context["page"].object_list)
@@ -99,7 +99,7 @@ def test_it_shows_an_org_admin_the_access_log_of_their_organisation_only(
 def test_it_shows_an_org_admin_the_history_of_their_organisation_only(org_admin_a, colleague_a, caseworker_b):
     old_name = colleague_a.last_name
     services.update_user(
-        actor=org_admin_a,
+        acting_user=org_admin_a,
         user=colleague_a,
         expected_version=colleague_a.version,
         roles=[Role.INTEGRATIONSMANAGEMENT],
@@ -115,7 +115,7 @@ def test_it_shows_an_org_admin_the_history_of_their_organisation_only(org_admin_
     assert "Unsichtbar" not in body
     assert "caseworker-b" not in body
     row = next(r for r in response.context["rows"] if r["record"] == "colleague-a" and r["label"] == "update")
-    assert row["actor"] == org_admin_a
+    assert row["by"] == org_admin_a
     assert {"field": "Nachname", "before": old_name, "after": "Sichtbar"} in [
         {**c, "field": str(c["field"])} for c in row["changes"]
     ]
@@ -139,10 +139,10 @@ def test_it_runs_a_fixed_number_of_queries_for_the_audit_lists(
 
     from lotse.core.tests.factories import UserFactory
 
-    def record_work(actor, subject):
-        services.log_access(actor=actor, action=AccessAction.VIEW, record=subject)
+    def record_work(acting_user, subject):
+        services.log_access(acting_user=acting_user, action=AccessAction.VIEW, record=subject)
         services.update_user(
-            actor=actor,
+            acting_user=acting_user,
             user=subject,
             expected_version=subject.version,
             roles=subject.roles,

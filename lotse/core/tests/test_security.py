@@ -40,7 +40,7 @@ def test_it_hashes_passwords_with_argon2_in_every_real_configuration():
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_it_stores_an_argon2_hash_for_a_new_user(org_a):
     user = services.create_user(
-        actor=None, organisation=org_a, username="neu", roles=[Role.INTEGRATIONSMANAGEMENT], password=PASSWORD
+        acting_user=None, organisation=org_a, username="neu", roles=[Role.INTEGRATIONSMANAGEMENT], password=PASSWORD
     )
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "argon2"
@@ -57,7 +57,7 @@ def test_it_stores_an_argon2_hash_for_a_new_user(org_a):
 def test_it_refuses_short_and_common_passwords(org_a, password, message):
     with pytest.raises(ValidationError) as error:
         services.create_user(
-            actor=None, organisation=org_a, username="neu", roles=[Role.INTEGRATIONSMANAGEMENT], password=password
+            acting_user=None, organisation=org_a, username="neu", roles=[Role.INTEGRATIONSMANAGEMENT], password=password
         )
     assert message in error.value.messages
     assert not User.objects.filter(username="neu").exists()
@@ -184,7 +184,9 @@ def test_it_ends_all_sessions_when_a_user_is_deactivated(caseworker_a, org_admin
     login(laptop, "caseworker-a", PASSWORD)
     login(tablet, "caseworker-a", PASSWORD)
     assert UserSession.objects.filter(user=caseworker_a).count() == 2
-    services.set_user_active(actor=org_admin_a, user=caseworker_a, active=False, expected_version=caseworker_a.version)
+    services.set_user_active(
+        acting_user=org_admin_a, user=caseworker_a, active=False, expected_version=caseworker_a.version
+    )
     assert UserSession.objects.filter(user=caseworker_a).count() == 0
     assert laptop.get(reverse("core:start")).status_code == 302
     assert tablet.get(reverse("core:start")).status_code == 302
@@ -313,7 +315,7 @@ def test_it_sends_a_reset_link_that_sets_a_new_password(caseworker_a, mailoutbox
 @pytest.mark.django_db
 def test_it_invites_a_user_created_without_a_password(org_a, mailoutbox):
     user = services.create_user(
-        actor=None,
+        acting_user=None,
         organisation=org_a,
         username="eingeladen",
         roles=[Role.STATISTIK],

@@ -236,7 +236,7 @@ def casework_records(organisation) -> dict[str, object]:
 
     day = datetime.date(2025, 3, 3)
     case = services.open_case(
-        actor=None,
+        acting_user=None,
         organisation=organisation,
         municipality=MunicipalityFactory.create(),
         start_date=day,
@@ -245,10 +245,10 @@ def casework_records(organisation) -> dict[str, object]:
     )
     person = CaseClient.objects.get(case=case).person
     record = people_services.add_status_record(
-        actor=None, person=person, kind="residence", valid_from=day, status="gestattung"
+        acting_user=None, person=person, kind="residence", valid_from=day, status="gestattung"
     )
     contact = services.record_contact(
-        actor=None,
+        acting_user=None,
         case=case,
         date=day,
         duration_minutes=30,
@@ -256,18 +256,18 @@ def casework_records(organisation) -> dict[str, object]:
         follow_ups=[("Bescheid kopieren", day)],
     )
     referral = services.add_referral(
-        actor=None, case=case, date=day, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="Termin"
+        acting_user=None, case=case, date=day, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="Termin"
     )
     other = OrganisationFactory.create(short_name=f"other-{organisation.pk}")
     consent = services.record_consent(
-        actor=None, case=case, person=person, purpose="weitergabe", given_on=day, recipient_organisation=other
+        acting_user=None, case=case, person=person, purpose="weitergabe", given_on=day, recipient_organisation=other
     )
-    plan = services.create_plan_version(actor=None, case=case, agreed_on=day)
-    goal = services.add_goal(actor=None, plan=plan, field_of_action="sprache", title="B1 erreichen")
-    services.add_step(actor=None, goal=goal, description="Kurs anmelden", responsible="klient")
-    handover = services.request_handover(actor=None, case=case, to_organisation=other)
+    plan = services.create_plan_version(acting_user=None, case=case, agreed_on=day)
+    goal = services.add_goal(acting_user=None, plan=plan, field_of_action="sprache", title="B1 erreichen")
+    services.add_step(acting_user=None, goal=goal, description="Kurs anmelden", responsible="klient")
+    handover = services.request_handover(acting_user=None, case=case, to_organisation=other)
     shelter = accommodation.create_shelter(
-        actor=None,
+        acting_user=None,
         organisation=organisation,
         places=3,
         places_from=day,
@@ -275,21 +275,25 @@ def casework_records(organisation) -> dict[str, object]:
         kind="anschlussunterbringung",
         municipality=case.municipality,
     )
-    resident = accommodation.register_resident(actor=None, organisation=organisation, family_name="Karimi")
-    open_stay = accommodation.move_in(actor=None, shelter=shelter, person=resident, on=day)
-    ended_stay = accommodation.move_in(actor=None, shelter=shelter, person=person, on=day)
+    resident = accommodation.register_resident(acting_user=None, organisation=organisation, family_name="Karimi")
+    open_stay = accommodation.move_in(acting_user=None, shelter=shelter, person=resident, on=day)
+    ended_stay = accommodation.move_in(acting_user=None, shelter=shelter, person=person, on=day)
     accommodation.move_out(
-        actor=None, occupancy=ended_stay, on=day + datetime.timedelta(days=30), reason="wegzug", expected_version=1
+        acting_user=None,
+        occupancy=ended_stay,
+        on=day + datetime.timedelta(days=30),
+        reason="wegzug",
+        expected_version=1,
     )
     assignment = accommodation.record_assignment(
-        actor=None, organisation=organisation, municipality=case.municipality, date=day, persons=[resident]
+        acting_user=None, organisation=organisation, municipality=case.municipality, date=day, persons=[resident]
     )
     category = ActorCategory.objects.create(slug=f"test-{organisation.pk}", name=f"Testkategorie {organisation.pk}")
     actor = network.create_actor(
-        actor=None, name="Jobcenter", category=category, municipality=case.municipality, is_public=True
+        acting_user=None, name="Jobcenter", category=category, municipality=case.municipality, is_public=True
     )
-    sheet = sheets.create_sheet(actor=None, municipality=case.municipality)
-    block = sheets.add_block(actor=None, sheet=sheet, heading="Willkommen", body="Hier finden Sie Hilfe.")
+    sheet = sheets.create_sheet(acting_user=None, municipality=case.municipality)
+    block = sheets.add_block(acting_user=None, sheet=sheet, heading="Willkommen", body="Hier finden Sie Hilfe.")
     return {
         "actor_pk": actor.pk,
         "category_pk": category.pk,

@@ -26,7 +26,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*ADMINS)
 def access_log(request: HttpRequest) -> HttpResponse:
-    entries = AccessLogEntry.objects.visible_to(request.user).select_related("actor", "organisation")
+    entries = AccessLogEntry.objects.visible_to(request.user).select_related("by", "organisation")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page.object_list:
         try:

@@ -75,7 +75,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             organisation = data["organisation"]
         try:
             user = services.create_user(
-                actor=actor,
+                acting_user=actor,
                 organisation=organisation,
                 username=data["username"],
                 roles=data["roles"],
@@ -107,7 +107,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.update_user(
-                    actor=actor,
+                    acting_user=actor,
                     user=user,
                     expected_version=data["version"] or 0,
                     roles=data["roles"],
@@ -131,7 +131,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Changes to “%(username)s” were saved.") % {"username": user.username})
                 return redirect("core:user_detail", pk=user.pk)
     else:
-        services.log_access(actor=actor, action=AccessAction.VIEW, record=user, request=request)
+        services.log_access(acting_user=actor, action=AccessAction.VIEW, record=user, request=request)
     return render(
         request,
         "core/user_detail.html",
@@ -151,7 +151,9 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The request was incomplete. Please try again."))
         return redirect("core:user_detail", pk=user.pk)
     try:
-        services.set_user_active(actor=actor, user=user, active=activate, expected_version=form.cleaned_data["version"])
+        services.set_user_active(
+            acting_user=actor, user=user, active=activate, expected_version=form.cleaned_data["version"]
+        )
     except services.ConcurrentEditError as error:
         messages.error(request, str(error))
     except ValidationError as error:
@@ -177,7 +179,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = SetPasswordForm(user, request.POST)
     if form.is_valid():
         try:
-            services.set_user_password(actor=actor, user=user, password=form.cleaned_data["password1"])
+            services.set_user_password(acting_user=actor, user=user, password=form.cleaned_data["password1"])
         except ValidationError as error:
             _add_errors(form, error)
         else:

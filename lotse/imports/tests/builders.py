@@ -152,13 +152,13 @@ def sheet_part(data: bytes, title: str) -> str:
 
 def run(
     organisation: Organisation,
-    actor: User | None,
+    acting_user: User | None,
     *files: tuple[str, bytes],
     commit: bool = True,
     today: datetime.date = TODAY,
 ) -> ImportReport:
     sources = [Source(name, io.BytesIO(data)) for name, data in files]
-    return import_workbook(sources, organisation=organisation, actor=actor, commit=commit, today=today)
+    return import_workbook(sources, organisation=organisation, acting_user=acting_user, commit=commit, today=today)
 
 
 def problems(report: ImportReport) -> list[tuple[str, int | None, str, str, str]]:

@@ -1289,7 +1289,7 @@ def test_it_closes_the_case_whose_end_and_reason_were_filled_in(org_a, org_admin
     )
     change = CaseStatusChange.objects.filter(case=closed).order_by("-pk").first()
     assert change is not None
-    assert (change.from_status, change.to_status, change.on, change.closing_reason, change.actor) == (
+    assert (change.from_status, change.to_status, change.on, change.closing_reason, change.by) == (
         CaseStatus.ACTIVE,
         CaseStatus.CLOSED,
         datetime.date(2025, 5, 31),

@@ -63,9 +63,9 @@ def _places(municipalities):
     return municipalities
 
 
-def export(organisation: Organisation, actor: User) -> bytes:
+def export(organisation: Organisation, acting_user: User) -> bytes:
     buffer = io.BytesIO()
-    export_workbook(organisation, actor, buffer)
+    export_workbook(organisation, acting_user, buffer)
     return buffer.getvalue()
 
 
@@ -88,7 +88,7 @@ def test_it_logs_every_export(org_a, org_admin_a):
     export(org_a, org_admin_a)
     export(org_a, org_admin_a)
 
-    entries = AccessLogEntry.objects.filter(actor=org_admin_a, action=AccessAction.EXPORT)
+    entries = AccessLogEntry.objects.filter(by=org_admin_a, action=AccessAction.EXPORT)
     assert (
         list(entries.values_list("organisation_id", "record_type", "record_id"))
         == [(org_a.pk, "core.organisation", str(org_a.pk))] * 2
@@ -101,7 +101,7 @@ def test_it_gives_records_created_in_lotse_an_id_when_exported(org_a, org_admin_
     opened = open_case_for(caseworker_a, municipality=ludwigsburg, family_name="Yilmaz", given_names="Ayşe")
     head = head_of(opened)
     services.record_contact(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         case=opened,
         date=datetime.date(2025, 1, 10),
         duration_minutes=40,

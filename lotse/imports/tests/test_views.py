@@ -167,7 +167,7 @@ def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
     assert rows[0] == tuple(PERSONS.headers)
     assert [row[0] for row in rows[1:]] == ["P-1", "P-2"]
     entry = AccessLogEntry.objects.get(action="export")
-    assert (entry.actor, entry.record_type, entry.record_id) == (
+    assert (entry.by, entry.record_type, entry.record_id) == (
         org_admin_a,
         "core.organisation",
         str(org_admin_a.organisation_id),

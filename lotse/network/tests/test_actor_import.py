@@ -76,7 +76,9 @@ def xlsx_bytes(rows: list[list[Any]], *, title: str = "Akteure", before: str | N
 def check(content: bytes, name: str = "akteure.csv", **kwargs: Any) -> ActorReport:
     """The dry run's report, its messages in English (the source texts)."""
     with translation.override("en"):
-        return import_actor_list(name, content, actor=kwargs.get("actor"), commit=kwargs.get("commit", False))
+        return import_actor_list(
+            name, content, acting_user=kwargs.get("acting_user"), commit=kwargs.get("commit", False)
+        )
 
 
 def problems(report: ActorReport) -> list[tuple[Any, str, str, str]]:
@@ -276,7 +278,7 @@ def test_it_reads_a_windows_csv_with_semicolons_decimal_commas_and_german_words(
     ]
     content = csv_bytes(rows, encoding="cp1252")
     assert content.startswith(b"Akteure f\xfcr")  # really Windows-1252
-    report = check(content, actor=editor_a, commit=True)
+    report = check(content, acting_user=editor_a, commit=True)
     assert problems(report) == [] and report.committed
     actor = Actor.objects.get()
     assert (actor.name, actor.category.slug, actor.organisation_type) == (
@@ -319,7 +321,7 @@ def test_it_reads_the_sheet_akteure_of_a_workbook_with_numbers_as_excel_keeps_th
         ],
         before="Hinweise",
     )
-    report = check(content, "akteure.xlsx", actor=editor_a, commit=True)
+    report = check(content, "akteure.xlsx", acting_user=editor_a, commit=True)
     assert problems(report) == [] and report.committed
     actor = Actor.objects.get()
     assert (actor.category.slug, actor.municipality.ags, actor.postcode) == ("blaulicht", "08118048", "01067")
@@ -358,7 +360,7 @@ def test_it_updates_an_actor_in_the_directory_only_where_a_cell_differs(editor_a
     ]
     assert Actor.objects.get().phone == "07141 1"  # the dry run wrote nothing
 
-    assert check(content, actor=editor_a, commit=True).committed
+    assert check(content, acting_user=editor_a, commit=True).committed
     actor.refresh_from_db()
     assert (actor.phone, actor.version) == ("07141 2", version + 1)
     assert actor.is_public  # the list has no column Öffentlich: left as it was
@@ -368,7 +370,7 @@ def test_it_updates_an_actor_in_the_directory_only_where_a_cell_differs(editor_a
     assert actor_of(events[-1]) == editor_a.pk
     assert events[-1].pgh_context.metadata["import_file"] == "akteure.csv"
 
-    again = check(content, actor=editor_a, commit=True)  # the same list again changes nothing
+    again = check(content, acting_user=editor_a, commit=True)  # the same list again changes nothing
     assert again.committed and counts(again) == (0, 0, 1)
     actor.refresh_from_db()
     assert actor.version == version + 1
@@ -382,9 +384,9 @@ def test_it_imports_a_list_twice_without_changing_anything_the_second_time(edito
         ["Tafel", "Engagement", "08118010", "", "", "", "", ""],
     ]
     content = csv_bytes(rows)
-    assert counts(check(content, actor=editor_a, commit=True)) == (2, 0, 0)
+    assert counts(check(content, acting_user=editor_a, commit=True)) == (2, 0, 0)
     versions = sorted(Actor.objects.values_list("pk", "version"))
-    second = check(content, actor=editor_a, commit=True)
+    second = check(content, acting_user=editor_a, commit=True)
     assert counts(second) == (0, 0, 2) and second.committed
     assert sorted(Actor.objects.values_list("pk", "version")) == versions
 
@@ -396,14 +398,14 @@ def test_it_leaves_the_directory_unchanged_when_a_row_fails_in_the_middle_of_the
     content = csv_bytes(
         [HEADER, ["Neu eins", "Beratung", "08118048", ""], ["Tafelladen", "Beratung", "08118048", "07141 2"]]
     )
-    run = actor_import.check_upload(actor=editor_a, name="akteure.csv", content=content)
+    run = actor_import.check_upload(acting_user=editor_a, name="akteure.csv", content=content)
 
     def fail(**kwargs: Any) -> Actor:
         raise ValidationError("Die Datenbank ist voll.")
 
     monkeypatch.setattr(services, "update_actor", fail)
     with translation.override("en"):
-        report = actor_import.commit_upload(actor=editor_a, run=run)
+        report = actor_import.commit_upload(acting_user=editor_a, run=run)
     assert not report.committed
     assert problems(report) == [
         (None, "", "", "The directory changed while importing: Die Datenbank ist voll. Nothing was imported.")
@@ -415,7 +417,7 @@ def test_it_leaves_the_directory_unchanged_when_a_row_fails_in_the_middle_of_the
 
 def test_it_rolls_everything_back_when_the_commit_breaks(editor_a, monkeypatch):
     content = csv_bytes([HEADER, ["Neu eins", "Beratung", "08118048", ""], ["Neu zwei", "Beratung", "08118048", ""]])
-    run = actor_import.check_upload(actor=editor_a, name="akteure.csv", content=content)
+    run = actor_import.check_upload(acting_user=editor_a, name="akteure.csv", content=content)
     created = services.create_actor
     calls = iter(range(3))
 
@@ -426,7 +428,7 @@ def test_it_rolls_everything_back_when_the_commit_breaks(editor_a, monkeypatch):
 
     monkeypatch.setattr(services, "create_actor", second_fails)
     with pytest.raises(RuntimeError):
-        actor_import.commit_upload(actor=editor_a, run=run)
+        actor_import.commit_upload(acting_user=editor_a, run=run)
     assert Actor.objects.count() == 0
     run.refresh_from_db()
     assert run.status == ImportStatus.CHECKED
@@ -494,7 +496,7 @@ def test_it_discards_an_upload_and_deletes_its_file(editor_a):
 
 def test_it_shows_actor_imports_to_the_uploaders_organisation_only(editor_a, editor_b, org_admin_a, sysadmin):
     run = actor_import.check_upload(
-        actor=editor_a, name="akteure.csv", content=csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]])
+        acting_user=editor_a, name="akteure.csv", content=csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]])
     )
     detail = reverse("network:actor_import_detail", args=[run.pk])
     other = client_for(editor_b)
@@ -531,10 +533,10 @@ def test_it_lists_recent_imports_in_a_fixed_number_of_queries(editor_a):
             assert client.get(reverse("network:actor_import")).status_code == 200
         return len(captured)
 
-    actor_import.check_upload(actor=editor_a, name="eins.csv", content=content)
+    actor_import.check_upload(acting_user=editor_a, name="eins.csv", content=content)
     one = queries()
     for number in range(6):
-        actor_import.check_upload(actor=editor_a, name=f"liste-{number}.csv", content=content)
+        actor_import.check_upload(acting_user=editor_a, name=f"liste-{number}.csv", content=content)
     assert queries() == one
 
 
@@ -578,7 +580,7 @@ def test_it_exports_the_directory_so_that_importing_the_export_changes_nothing(e
     assert sheet is not None and sheet.title == "Akteure"
     assert [cell.value for cell in sheet[1]][:3] == ["Name", "Kategorie", "Art der Organisation"]
 
-    report = check(content, "akteure.xlsx", actor=editor_a, commit=True)
+    report = check(content, "akteure.xlsx", acting_user=editor_a, commit=True)
     assert problems(report) == []
     assert counts(report) == (0, 0, 2)
     assert set(Actor.objects.values_list("version", flat=True)) == {1}

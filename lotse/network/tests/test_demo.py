@@ -49,7 +49,7 @@ def counts() -> dict[str, int]:
         "sheets": InfoSheet.objects.count(),
         "blocks": InfoSheetBlock.objects.count(),
         "texts": InfoSheetText.objects.count(),
-        "linked": Referral.objects.filter(actor__isnull=False).count(),
+        "linked": Referral.objects.filter(network_actor__isnull=False).count(),
         "actor_events": apps.get_model("network", "ActorEvent").objects.count(),
         "referral_events": apps.get_model("cases", "ReferralEvent").objects.count(),
     }
@@ -176,37 +176,41 @@ def test_it_shows_the_turkish_emergency_text_of_ludwigsburg_as_outdated(demo: st
 
 
 def test_it_links_the_casework_referrals_to_the_actor_they_name(demo: str) -> None:
-    linked = Referral.objects.filter(actor__isnull=False)
+    linked = Referral.objects.filter(network_actor__isnull=False)
     assert linked.count() >= 200
-    assert not linked.exclude(to_whom=F("actor__name")).exists()
+    assert not linked.exclude(to_whom=F("network_actor__name")).exists()
     jobcenter = Actor.objects.get(name="Jobcenter Ludwigsburg")
-    assert Referral.objects.filter(to_whom="Jobcenter Ludwigsburg").exclude(actor=jobcenter).count() == 0
+    assert Referral.objects.filter(to_whom="Jobcenter Ludwigsburg").exclude(network_actor=jobcenter).count() == 0
     # A local service is linked in the client's own town only.
     for name in LOCAL_SERVICES:
         assert (
-            not Referral.objects.filter(to_whom=name, actor__isnull=False)
-            .exclude(actor__municipality=F("case__municipality"))
+            not Referral.objects.filter(to_whom=name, network_actor__isnull=False)
+            .exclude(network_actor__municipality=F("case__municipality"))
             .exists()
         )
-    assert Referral.objects.filter(to_whom="Freundeskreis Asyl", actor__isnull=True).exists()
+    assert Referral.objects.filter(to_whom="Freundeskreis Asyl", network_actor__isnull=True).exists()
     assert Referral.objects.filter(
-        to_whom="Freundeskreis Asyl", actor__municipality__name="Bietigheim-Bissingen"
+        to_whom="Freundeskreis Asyl", network_actor__municipality__name="Bietigheim-Bissingen"
     ).exists()
     # County-wide services fall back to Ludwigsburg's; counselling with an office in the client's town goes there.
-    mbe = Referral.objects.filter(to_whom="Migrationsberatung für Erwachsene (MBE)", actor__isnull=False)
+    mbe = Referral.objects.filter(to_whom="Migrationsberatung für Erwachsene (MBE)", network_actor__isnull=False)
     assert (
-        mbe.filter(actor__municipality__ags=LUDWIGSBURG_AGS).exclude(case__municipality__ags=LUDWIGSBURG_AGS).exists()
+        mbe.filter(network_actor__municipality__ags=LUDWIGSBURG_AGS)
+        .exclude(case__municipality__ags=LUDWIGSBURG_AGS)
+        .exists()
     )
     assert mbe.filter(
-        case__municipality__name="Vaihingen an der Enz", actor__municipality__name="Vaihingen an der Enz"
+        case__municipality__name="Vaihingen an der Enz", network_actor__municipality__name="Vaihingen an der Enz"
     ).exists()
     # Free text that names no actor stays as it is.
-    assert not Referral.objects.filter(to_whom="Rechtsanwältin für Migrationsrecht", actor__isnull=False).exists()
+    assert not Referral.objects.filter(
+        to_whom="Rechtsanwältin für Migrationsrecht", network_actor__isnull=False
+    ).exists()
     # The change history records the link, made by the command.
     referral = linked.first()
     assert referral is not None and referral.version == 2
     event = events_of(referral).last()
-    assert event.pgh_label == "update" and event.actor_id == referral.actor_id
+    assert event.pgh_label == "update" and event.network_actor_id == referral.network_actor_id
     assert event.pgh_context.metadata["command"] == "load_demo_data"
 
 

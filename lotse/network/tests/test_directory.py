@@ -132,7 +132,10 @@ def test_it_refuses_a_second_actor_of_the_same_name_in_a_municipality(network_ed
     existing = actor_factory(name="Stadtbibliothek")
     with refused_with("The directory already lists “Stadtbibliothek” in this municipality."):
         services.create_actor(
-            actor=network_editor, name="Stadtbibliothek", category=existing.category, municipality=existing.municipality
+            acting_user=network_editor,
+            name="Stadtbibliothek",
+            category=existing.category,
+            municipality=existing.municipality,
         )
     assert Actor.objects.count() == 1
 
@@ -140,9 +143,9 @@ def test_it_refuses_a_second_actor_of_the_same_name_in_a_municipality(network_ed
 def test_it_detects_a_concurrent_edit_and_keeps_the_first(network_editor, network_keeper, actor_factory):
     actor = actor_factory(name="Tafelladen")
     stale = actor.version
-    services.update_actor(actor=network_keeper, record=actor, expected_version=stale, phone="07141 555-0999")
+    services.update_actor(acting_user=network_keeper, record=actor, expected_version=stale, phone="07141 555-0999")
     with pytest.raises(ConcurrentEditError):
-        services.update_actor(actor=network_editor, record=actor, expected_version=stale, phone="07141 555-0000")
+        services.update_actor(acting_user=network_editor, record=actor, expected_version=stale, phone="07141 555-0000")
     response = client_for(network_editor).post(
         reverse("network:actor_edit", args=[actor.pk]),
         actor_post(actor, name="Tafelladen", version=stale, phone="0000", municipality=actor.municipality_id),
@@ -207,14 +210,14 @@ def test_it_keeps_the_history_of_an_actor_and_removes_it_keeping_referrals(netwo
             },
         )
     referral = Referral.objects.get()
-    assert (referral.actor, referral.to_whom) == (actor, "Schuldnerberatung")
+    assert (referral.network_actor, referral.to_whom) == (actor, "Schuldnerberatung")
     detail = client_for(network_editor).get(reverse("network:actor_detail", args=[actor.pk]))
     assert detail.context["referral_count"] == 1
     response = client_for(network_editor).post(reverse("network:actor_delete", args=[actor.pk]))
     assert response.status_code == 302
     assert not Actor.objects.exists()
     referral.refresh_from_db()
-    assert (referral.actor, referral.to_whom) == (None, "Schuldnerberatung")
+    assert (referral.network_actor, referral.to_whom) == (None, "Schuldnerberatung")
     assert [e.pgh_label for e in events_of(Actor, actor.pk)] == ["insert", "delete"]
 
 
@@ -231,7 +234,7 @@ def test_it_records_a_referral_by_free_text_or_refuses_one_without_either(casewo
         assert not Referral.objects.exists()
         client.post(url, {**base, "network_actor": "", "to_whom": "Bäckerei Maier"})
     referral = Referral.objects.get()
-    assert (referral.actor, referral.to_whom) == (None, "Bäckerei Maier")
+    assert (referral.network_actor, referral.to_whom) == (None, "Bäckerei Maier")
 
 
 def test_it_shows_the_linked_actor_on_the_case(caseworker_a, actor_factory):
@@ -282,7 +285,7 @@ def test_it_never_shows_other_organisations_referrals_in_the_history_of_an_actor
     case = open_case_for(caseworker_b)
     with frozen_today():
         referral = case_services.add_referral(
-            actor=caseworker_b,
+            acting_user=caseworker_b,
             case=case,
             date=datetime.date(2025, 3, 1),
             to_whom="",
@@ -291,7 +294,7 @@ def test_it_never_shows_other_organisations_referrals_in_the_history_of_an_actor
             topic="Schulden",
         )
     case_services.set_referral_outcome(
-        actor=caseworker_b,
+        acting_user=caseworker_b,
         referral=referral,
         expected_version=referral.version,
         outcome="wahrgenommen",

@@ -41,13 +41,18 @@ TITLES = {
 
 @pytest.fixture
 def sheet(network_editor, municipality_lb) -> InfoSheet:
-    sheet = sheet_services.create_sheet(actor=network_editor, municipality=municipality_lb)
+    sheet = sheet_services.create_sheet(acting_user=network_editor, municipality=municipality_lb)
     heading, body = TEXTS["de"]
-    block = sheet_services.add_block(actor=network_editor, sheet=sheet, heading=heading, body=body)
+    block = sheet_services.add_block(acting_user=network_editor, sheet=sheet, heading=heading, body=body)
     for language, (heading, body) in TEXTS.items():
         if language != "de":
             sheet_services.write_text(
-                actor=network_editor, block=block, language=language, heading=heading, body=body, expected_version=None
+                acting_user=network_editor,
+                block=block,
+                language=language,
+                heading=heading,
+                body=body,
+                expected_version=None,
             )
     return sheet
 
@@ -94,7 +99,9 @@ def test_it_sets_language_and_direction_of_the_page(sheet, language, direction):
 
 @pytest.mark.django_db
 def test_it_prints_german_with_a_note_where_a_translation_is_missing(network_editor, sheet):
-    sheet_services.add_block(actor=network_editor, sheet=sheet, heading="Notruf", body="Polizei 110, Feuerwehr 112")
+    sheet_services.add_block(
+        acting_user=network_editor, sheet=sheet, heading="Notruf", body="Polizei 110, Feuerwehr 112"
+    )
     printed = text_of(pdf.sheet_pdf(sheet, "uk"))
     assert "Ласкаво просимо" in printed
     assert "Цей текст ще не перекладено вашою мовою." in printed
@@ -122,7 +129,10 @@ def test_it_prints_only_the_published_actors_by_category_with_their_contact(netw
     job_centre = actor_factory(name="Jobcenter Landkreis", category=work, languages=[], appointment_needed=False)
     hidden = actor_factory(name="Geheimtreff am Bahnhof")
     sheet_services.set_actors(
-        actor=network_editor, sheet=sheet, actors=[counselling, job_centre, hidden], expected_version=sheet.version
+        acting_user=network_editor,
+        sheet=sheet,
+        actors=[counselling, job_centre, hidden],
+        expected_version=sheet.version,
     )
     hidden.is_public = False
     hidden.save()
@@ -172,7 +182,7 @@ def test_it_logs_each_print_of_a_sheet(caseworker_a, sheet):
     response = client.get(reverse("network:sheet_pdf", args=[sheet.pk, "fa"]))
     assert TITLES["fa"] in text_of(response.content)
     client.get(reverse("network:sheet_pdf", args=[sheet.pk, "ru"]))
-    entries = AccessLogEntry.objects.filter(actor=caseworker_a).order_by("pk")
+    entries = AccessLogEntry.objects.filter(by=caseworker_a).order_by("pk")
     assert [(e.action, e.record_type, e.record_id, e.path) for e in entries] == [
         (AccessAction.PRINT, "network.infosheet", str(sheet.pk), reverse("network:sheet_pdf", args=[sheet.pk, "fa"])),
         (AccessAction.PRINT, "network.infosheet", str(sheet.pk), reverse("network:sheet_pdf", args=[sheet.pk, "ru"])),
@@ -182,10 +192,10 @@ def test_it_logs_each_print_of_a_sheet(caseworker_a, sheet):
 @pytest.mark.django_db
 def test_it_keeps_phone_numbers_in_order_in_right_to_left_text(network_editor, sheet):
     block = sheet_services.add_block(
-        actor=network_editor, sheet=sheet, heading="Notruf", body="Bereitschaftsdienst 116 117"
+        acting_user=network_editor, sheet=sheet, heading="Notruf", body="Bereitschaftsdienst 116 117"
     )
     sheet_services.write_text(
-        actor=network_editor,
+        acting_user=network_editor,
         block=block,
         language="ar",
         heading="الطوارئ",
@@ -213,7 +223,7 @@ def test_it_prints_an_outdated_translation_with_a_note(network_editor, sheet):
     original = block.texts.get(language="de")
     with frozen_today(datetime.date.today() + datetime.timedelta(days=1)):
         sheet_services.write_text(
-            actor=network_editor,
+            acting_user=network_editor,
             block=block,
             language="de",
             heading="Willkommen",

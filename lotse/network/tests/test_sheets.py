@@ -49,12 +49,12 @@ def at(minutes: int) -> Iterator[None]:
 
 @pytest.fixture
 def sheet(network_editor, municipality_lb) -> InfoSheet:
-    return sheet_services.create_sheet(actor=network_editor, municipality=municipality_lb)
+    return sheet_services.create_sheet(acting_user=network_editor, municipality=municipality_lb)
 
 
 def add_block(editor, sheet, heading="Willkommen", body="Willkommen in Ludwigsburg!", minute=0) -> InfoSheetBlock:
     with at(minute):
-        return sheet_services.add_block(actor=editor, sheet=sheet, heading=heading, body=body)
+        return sheet_services.add_block(acting_user=editor, sheet=sheet, heading=heading, body=body)
 
 
 def text(block, language) -> InfoSheetText:
@@ -65,7 +65,7 @@ def translate(editor, block, language, heading, body, minute, **kwargs) -> InfoS
     existing = InfoSheetText.objects.filter(block=block, language=language).first()
     with at(minute):
         return sheet_services.write_text(
-            actor=editor,
+            acting_user=editor,
             block=block,
             language=language,
             heading=heading,
@@ -141,7 +141,7 @@ def test_it_lets_every_signed_in_user_see_the_list_and_print_a_sheet(request, pe
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="infoblatt-ludwigsburg-ar.pdf"'
-    entry = AccessLogEntry.objects.get(actor=user)
+    entry = AccessLogEntry.objects.get(by=user)
     assert (entry.action, entry.record_type, entry.record_id) == (
         AccessAction.PRINT,
         "network.infosheet",
@@ -173,7 +173,9 @@ def test_it_answers_an_unknown_sheet_or_language_with_404(network_editor, sheet,
     assert client.get(reverse("network:sheet_pdf", args=[sheet.pk + 1, "de"])).status_code == 404
     url = reverse("network:text_edit", kwargs={"pk": sheet.pk, "block_pk": block.pk, "language": "xx"})
     assert client.get(url).status_code == 404
-    other = sheet_services.create_sheet(actor=network_editor, municipality=MunicipalityFactory.create(name="Asperg"))
+    other = sheet_services.create_sheet(
+        acting_user=network_editor, municipality=MunicipalityFactory.create(name="Asperg")
+    )
     assert client.get(reverse("network:block_edit", kwargs={"pk": other.pk, "block_pk": block.pk})).status_code == 404
 
 
@@ -181,21 +183,21 @@ def test_it_answers_an_unknown_sheet_or_language_with_404(network_editor, sheet,
 def test_it_refuses_every_change_by_users_who_are_not_network_editors(caseworker_a, municipality_lb, sheet, block):
     ar = text(block, "ar")
     with refused_with(NOT_EDITOR):
-        sheet_services.create_sheet(actor=caseworker_a, municipality=municipality_lb)
+        sheet_services.create_sheet(acting_user=caseworker_a, municipality=municipality_lb)
     with refused_with(NOT_EDITOR):
-        sheet_services.add_block(actor=caseworker_a, sheet=sheet, heading="", body="Text")
+        sheet_services.add_block(acting_user=caseworker_a, sheet=sheet, heading="", body="Text")
     with refused_with(NOT_EDITOR):
         sheet_services.write_text(
-            actor=caseworker_a, block=block, language="ar", heading="", body="نص", expected_version=ar.version
+            acting_user=caseworker_a, block=block, language="ar", heading="", body="نص", expected_version=ar.version
         )
     with refused_with(NOT_EDITOR):
-        sheet_services.confirm_translation(actor=caseworker_a, text=ar, expected_version=ar.version)
+        sheet_services.confirm_translation(acting_user=caseworker_a, text=ar, expected_version=ar.version)
     with refused_with(NOT_EDITOR):
-        sheet_services.set_actors(actor=caseworker_a, sheet=sheet, actors=[], expected_version=sheet.version)
+        sheet_services.set_actors(acting_user=caseworker_a, sheet=sheet, actors=[], expected_version=sheet.version)
     with refused_with(NOT_EDITOR):
-        sheet_services.move_block(actor=caseworker_a, block=block, direction=sheet_services.DOWN)
+        sheet_services.move_block(acting_user=caseworker_a, block=block, direction=sheet_services.DOWN)
     with refused_with(NOT_EDITOR):
-        sheet_services.delete_block(actor=caseworker_a, block=block)
+        sheet_services.delete_block(acting_user=caseworker_a, block=block)
     assert text(block, "ar").version == ar.version
     assert InfoSheetBlock.objects.filter(sheet=sheet).count() == 1
 
@@ -208,7 +210,7 @@ def test_it_creates_one_sheet_per_municipality(network_editor, municipality_lb, 
     assert events_of(sheet).count() == 1
     assert actor_of(events_of(sheet).get()) == network_editor.pk
     with refused_with("Ludwigsburg already has an info sheet."):
-        sheet_services.create_sheet(actor=network_editor, municipality=municipality_lb)
+        sheet_services.create_sheet(acting_user=network_editor, municipality=municipality_lb)
     assert InfoSheet.objects.count() == 1
 
 
@@ -226,7 +228,7 @@ def test_it_adds_blocks_at_the_end_with_their_german_text(network_editor, networ
     assert german.written_at == START
     assert actor_of(events_of(german).get()) == network_keeper.pk
     with refused_with("Enter the text of the block."):
-        sheet_services.add_block(actor=network_editor, sheet=sheet, heading="Leer", body="   ")
+        sheet_services.add_block(acting_user=network_editor, sheet=sheet, heading="Leer", body="   ")
     assert InfoSheetBlock.objects.filter(sheet=sheet).count() == 2
 
 
@@ -237,12 +239,12 @@ def test_it_moves_blocks_up_and_down(network_editor, sheet):
     def order() -> list[int]:
         return list(InfoSheetBlock.objects.filter(sheet=sheet).values_list("pk", flat=True))
 
-    assert sheet_services.move_block(actor=network_editor, block=c, direction=sheet_services.UP) is True
+    assert sheet_services.move_block(acting_user=network_editor, block=c, direction=sheet_services.UP) is True
     assert order() == [a.pk, c.pk, b.pk]
-    assert sheet_services.move_block(actor=network_editor, block=a, direction=sheet_services.DOWN) is True
+    assert sheet_services.move_block(acting_user=network_editor, block=a, direction=sheet_services.DOWN) is True
     assert order() == [c.pk, a.pk, b.pk]
-    assert sheet_services.move_block(actor=network_editor, block=c, direction=sheet_services.UP) is False
-    assert sheet_services.move_block(actor=network_editor, block=b, direction=sheet_services.DOWN) is False
+    assert sheet_services.move_block(acting_user=network_editor, block=c, direction=sheet_services.UP) is False
+    assert sheet_services.move_block(acting_user=network_editor, block=b, direction=sheet_services.DOWN) is False
     assert order() == [c.pk, a.pk, b.pk]
     assert list(InfoSheetBlock.objects.filter(sheet=sheet).values_list("position", flat=True)) == [0, 1, 2]
     assert actor_of(events_of(InfoSheetBlock.objects.get(pk=a.pk)).last()) == network_editor.pk
@@ -251,14 +253,14 @@ def test_it_moves_blocks_up_and_down(network_editor, sheet):
 @pytest.mark.django_db
 def test_it_deletes_a_block_with_its_texts_in_every_language(network_editor, sheet, block):
     texts = list(InfoSheetText.objects.filter(block=block).values_list("pk", flat=True))
-    sheet_services.delete_block(actor=network_editor, block=block)
+    sheet_services.delete_block(acting_user=network_editor, block=block)
     assert not InfoSheetBlock.objects.filter(pk=block.pk).exists()
     assert not InfoSheetText.objects.filter(pk__in=texts).exists()
     for pk in texts:
         removed = events_of(InfoSheetText, pk).last()
         assert (removed.pgh_label, actor_of(removed)) == ("delete", network_editor.pk)
     with refused_with("The text block was deleted in the meantime."):
-        sheet_services.delete_block(actor=network_editor, block=block)
+        sheet_services.delete_block(acting_user=network_editor, block=block)
 
 
 # --- German first, outdated translations -----------------------------------------------------------------
@@ -269,12 +271,17 @@ def test_it_refuses_a_translation_before_the_german_text(network_editor, sheet):
     bare = InfoSheetBlock.objects.create(sheet=sheet, position=0)
     with refused_with("Write the German text of the block first: it is the original of every translation."):
         sheet_services.write_text(
-            actor=network_editor, block=bare, language="tr", heading="", body="Hoş geldiniz", expected_version=None
+            acting_user=network_editor,
+            block=bare,
+            language="tr",
+            heading="",
+            body="Hoş geldiniz",
+            expected_version=None,
         )
     assert not InfoSheetText.objects.filter(block=bare).exists()
     with refused_with("Info sheets are not written in the language “xx”."):
         sheet_services.write_text(
-            actor=network_editor, block=bare, language="xx", heading="", body="?", expected_version=None
+            acting_user=network_editor, block=bare, language="xx", heading="", body="?", expected_version=None
         )
 
 
@@ -330,14 +337,14 @@ def test_it_confirms_a_translation_as_still_correct(network_editor, network_keep
     loaded = arabic.version
     with at(30):
         sheet_services.confirm_translation(
-            actor=network_keeper, text=arabic, expected_version=loaded, master_version=text(block, "de").version
+            acting_user=network_keeper, text=arabic, expected_version=loaded, master_version=text(block, "de").version
         )
     confirmed = text(block, "ar")
     assert not outdated(block, "ar")
     assert (confirmed.body, confirmed.written_by, confirmed.version) == (arabic.body, network_keeper, loaded + 1)
     assert confirmed.written_at == START + datetime.timedelta(minutes=30)
     with refused_with("The German text is the original: there is nothing to confirm."):
-        sheet_services.confirm_translation(actor=network_keeper, text=text(block, "de"), expected_version=1)
+        sheet_services.confirm_translation(acting_user=network_keeper, text=text(block, "de"), expected_version=1)
 
 
 @pytest.mark.django_db
@@ -358,18 +365,18 @@ def test_it_refuses_the_second_of_two_concurrent_edits_of_a_text(network_editor,
     for user, body in ((network_editor, "أولاً"), (network_keeper, "ثانياً")):
         try:
             sheet_services.write_text(
-                actor=user, block=block, language="ar", heading="", body=body, expected_version=loaded
+                acting_user=user, block=block, language="ar", heading="", body=body, expected_version=loaded
             )
         except ConcurrentEditError:
             assert user == network_keeper
     assert text(block, "ar").body == "أولاً"
     # Two first translations into one language: the later one finds the earlier one.
     sheet_services.write_text(
-        actor=network_editor, block=block, language="fa", heading="", body="یک", expected_version=None
+        acting_user=network_editor, block=block, language="fa", heading="", body="یک", expected_version=None
     )
     with pytest.raises(ConcurrentEditError):
         sheet_services.write_text(
-            actor=network_keeper, block=block, language="fa", heading="", body="دو", expected_version=None
+            acting_user=network_keeper, block=block, language="fa", heading="", body="دو", expected_version=None
         )
     assert text(block, "fa").body == "یک"
 
@@ -399,28 +406,32 @@ def test_it_lists_only_published_actors(network_editor, sheet, actor_factory):
         "Not published: Geheimtreff."
     ):
         sheet_services.set_actors(
-            actor=network_editor, sheet=sheet, actors=[public, hidden], expected_version=sheet.version
+            acting_user=network_editor, sheet=sheet, actors=[public, hidden], expected_version=sheet.version
         )
     assert not sheet.actors.exists()
-    sheet_services.set_actors(actor=network_editor, sheet=sheet, actors=[public], expected_version=sheet.version)
+    sheet_services.set_actors(acting_user=network_editor, sheet=sheet, actors=[public], expected_version=sheet.version)
     assert list(sheet.actors.all()) == [public]
 
 
 @pytest.mark.django_db
 def test_it_keeps_an_actor_listed_that_was_unpublished_later(network_editor, sheet, actor_factory):
     first, second = actor_factory(), actor_factory()
-    sheet_services.set_actors(actor=network_editor, sheet=sheet, actors=[first, second], expected_version=sheet.version)
+    sheet_services.set_actors(
+        acting_user=network_editor, sheet=sheet, actors=[first, second], expected_version=sheet.version
+    )
     first.is_public = False
     first.save()
-    sheet_services.set_actors(actor=network_editor, sheet=sheet, actors=[first], expected_version=sheet.version)
+    sheet_services.set_actors(acting_user=network_editor, sheet=sheet, actors=[first], expected_version=sheet.version)
     assert list(sheet.actors.all()) == [first]
 
 
 @pytest.mark.django_db
 def test_it_records_who_added_and_removed_actors(network_editor, network_keeper, sheet, actor_factory):
     first, second = actor_factory(), actor_factory()
-    sheet_services.set_actors(actor=network_editor, sheet=sheet, actors=[first, second], expected_version=sheet.version)
-    sheet_services.set_actors(actor=network_keeper, sheet=sheet, actors=[second], expected_version=sheet.version)
+    sheet_services.set_actors(
+        acting_user=network_editor, sheet=sheet, actors=[first, second], expected_version=sheet.version
+    )
+    sheet_services.set_actors(acting_user=network_keeper, sheet=sheet, actors=[second], expected_version=sheet.version)
     events = InfoSheetActor.pgh_event_model.objects.filter(infosheet_id=sheet.pk).order_by("pgh_id")
     assert [(e.pgh_label, e.actor_id, actor_of(e)) for e in events] == [
         ("actor.add", first.pk, network_editor.pk),
@@ -434,9 +445,9 @@ def test_it_records_who_added_and_removed_actors(network_editor, network_keeper,
 def test_it_refuses_a_stale_choice_of_actors(network_editor, network_keeper, sheet, actor_factory):
     first, second = actor_factory(), actor_factory()
     loaded = sheet.version
-    sheet_services.set_actors(actor=network_editor, sheet=sheet, actors=[first], expected_version=loaded)
+    sheet_services.set_actors(acting_user=network_editor, sheet=sheet, actors=[first], expected_version=loaded)
     with pytest.raises(ConcurrentEditError):
-        sheet_services.set_actors(actor=network_keeper, sheet=sheet, actors=[second], expected_version=loaded)
+        sheet_services.set_actors(acting_user=network_keeper, sheet=sheet, actors=[second], expected_version=loaded)
     assert list(InfoSheet.objects.get(pk=sheet.pk).actors.all()) == [first]
 
 
@@ -596,7 +607,7 @@ def test_it_refuses_an_unpublished_actor_in_the_actor_form(network_editor, sheet
 @pytest.mark.django_db
 def test_it_flags_listed_actors_that_are_no_longer_published(network_editor, sheet, actor_factory):
     listed = actor_factory(name="Café International")
-    sheet_services.set_actors(actor=network_editor, sheet=sheet, actors=[listed], expected_version=sheet.version)
+    sheet_services.set_actors(acting_user=network_editor, sheet=sheet, actors=[listed], expected_version=sheet.version)
     listed.is_public = False
     listed.save()
     client = client_for(network_editor)
@@ -608,7 +619,7 @@ def test_it_flags_listed_actors_that_are_no_longer_published(network_editor, she
 
 def make_sheets(editor, actor_factory, municipalities) -> None:
     for municipality in municipalities:
-        sheet = sheet_services.create_sheet(actor=editor, municipality=municipality)
+        sheet = sheet_services.create_sheet(acting_user=editor, municipality=municipality)
         block = add_block(editor, sheet)
         translate(editor, block, "uk", "Ласкаво просимо", "Ласкаво просимо!", minute=3)
         actors = [actor_factory(municipality=municipality), actor_factory(municipality=municipality, is_public=False)]
@@ -644,7 +655,7 @@ def test_it_prints_the_sheet_in_the_clients_language_from_a_case(caseworker_a, m
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert ARABIC_TITLE in pdf_text(response)
-    entry = AccessLogEntry.objects.get(actor=caseworker_a)
+    entry = AccessLogEntry.objects.get(by=caseworker_a)
     assert (entry.action, entry.record_type, entry.record_id) == (AccessAction.PRINT, "cases.case", str(case.pk))
 
 
@@ -656,7 +667,7 @@ def test_it_prints_another_language_when_asked(teamlead_a, caseworker_a, municip
     response = client_for(teamlead_a).get(reverse("network:case_info_sheet", args=[case.pk]) + "?sprache=xx")
     assert response.status_code == 400
     assert "Das Infoblatt gibt es nicht in der Sprache „xx“." in response.content.decode()
-    assert AccessLogEntry.objects.filter(actor=teamlead_a).count() == 1
+    assert AccessLogEntry.objects.filter(by=teamlead_a).count() == 1
 
 
 @pytest.mark.django_db
@@ -682,7 +693,7 @@ def test_it_prints_german_when_the_client_speaks_no_sheet_language(caseworker_a,
 def test_it_hides_the_case_of_another_organisation(caseworker_a, caseworker_b, municipality_lb, sheet, block):
     case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ar"])
     assert client_for(caseworker_b).get(reverse("network:case_info_sheet", args=[case.pk])).status_code == 404
-    assert not AccessLogEntry.objects.filter(actor=caseworker_b).exists()
+    assert not AccessLogEntry.objects.filter(by=caseworker_b).exists()
 
 
 @pytest.mark.django_db
@@ -697,7 +708,7 @@ def test_it_explains_when_the_municipality_has_no_sheet(caseworker_a, municipali
     response = client_for(caseworker_a).get(reverse("network:case_info_sheet", args=[case.pk]))
     assert response.status_code == 200
     assert "Für Besigheim gibt es noch kein Infoblatt." in response.content.decode()
-    assert not AccessLogEntry.objects.filter(actor=caseworker_a, action=AccessAction.PRINT).exists()
+    assert not AccessLogEntry.objects.filter(by=caseworker_a, action=AccessAction.PRINT).exists()
 
 
 @pytest.mark.django_db

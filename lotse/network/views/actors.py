@@ -115,7 +115,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
     form = ActorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actor = services.create_actor(actor=actor_of(request), **form.actor_fields())
+            actor = services.create_actor(acting_user=actor_of(request), **form.actor_fields())
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -139,7 +139,10 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_actor(
-                actor=user, record=actor, expected_version=form.cleaned_data["version"] or 0, **form.actor_fields()
+                acting_user=user,
+                record=actor,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.actor_fields(),
             )
         except ConcurrentEditError as error:
             current = get_visible_or_404(Actor, user, pk=actor.pk)
@@ -155,7 +158,7 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Edit “%(name)s”") % {"name": actor.name},
         submit=_("Save"),
         back_url=reverse("network:actor_detail", args=[actor.pk]),
-        actor=actor,
+        acting_user=actor,
     )
 
 
@@ -165,7 +168,7 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     actor = get_visible_or_404(_actors().editable_by(user), user, pk=pk)
     name = actor.name
-    services.delete_actor(actor=user, record=actor)
+    services.delete_actor(acting_user=user, record=actor)
     messages.success(
         request,
         _("“%(name)s” was removed from the directory. Referrals to it keep the name they recorded.") % {"name": name},
@@ -189,7 +192,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            category = services.create_category(actor=actor_of(request), **form.category_fields())
+            category = services.create_category(acting_user=actor_of(request), **form.category_fields())
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -213,7 +216,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_category(
-                actor=user,
+                acting_user=user,
                 category=category,
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.category_fields(),
@@ -241,7 +244,7 @@ def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     category = get_visible_or_404(ActorCategory, user, pk=pk)
     try:
-        services.delete_category(actor=user, category=category)
+        services.delete_category(acting_user=user, category=category)
     except ProtectedError:
         messages.error(
             request,

@@ -63,7 +63,7 @@ def actor_import(request: HttpRequest) -> HttpResponse:
     form = ActorListForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         upload = form.cleaned_data["actor_list"]
-        run = importer.check_upload(actor=user, name=upload.name or "", content=upload.read())
+        run = importer.check_upload(acting_user=user, name=upload.name or "", content=upload.read())
         return redirect("network:actor_import_detail", pk=run.pk)
     page = Paginator(_runs().visible_to(user), PAGE_SIZE).get_page(request.GET.get("page"))
     runs = [(run, _counts(ActorReport.from_json(run.report))) for run in page.object_list]
@@ -100,7 +100,7 @@ def actor_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def actor_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     try:
-        report = importer.commit_upload(actor=actor_of(request), run=run)
+        report = importer.commit_upload(acting_user=actor_of(request), run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -118,7 +118,7 @@ def actor_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def actor_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     try:
-        importer.discard_upload(actor=actor_of(request), run=run)
+        importer.discard_upload(acting_user=actor_of(request), run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("network:actor_import_detail", pk=run.pk)

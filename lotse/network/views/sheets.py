@@ -126,7 +126,9 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
     form = SheetCreateForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         try:
-            sheet = sheet_services.create_sheet(actor=actor_of(request), municipality=form.cleaned_data["municipality"])
+            sheet = sheet_services.create_sheet(
+                acting_user=actor_of(request), municipality=form.cleaned_data["municipality"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -224,7 +226,7 @@ def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sheet_services.set_actors(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 sheet=sheet,
                 actors=form.cleaned_data["actors"],
                 expected_version=form.cleaned_data["version"] or 0,
@@ -271,7 +273,9 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sheet_services.add_block(actor=actor_of(request), sheet=sheet, heading=data["heading"], body=data["body"])
+            sheet_services.add_block(
+                acting_user=actor_of(request), sheet=sheet, heading=data["heading"], body=data["body"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -302,7 +306,7 @@ def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             saved = sheet_services.write_text(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 block=block,
                 language=MASTER_LANGUAGE,
                 heading=data["heading"],
@@ -376,7 +380,7 @@ def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> Ht
         data = form.cleaned_data
         try:
             saved = sheet_services.write_text(
-                actor=actor_of(request),
+                acting_user=actor_of(request),
                 block=block,
                 language=language,
                 heading=data["heading"],
@@ -432,7 +436,7 @@ def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
         messages.error(request, _("Move the block up or down."))
         return redirect("network:sheet_detail", pk=sheet.pk)
     try:
-        sheet_services.move_block(actor=actor_of(request), block=block, direction=direction)
+        sheet_services.move_block(acting_user=actor_of(request), block=block, direction=direction)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -446,7 +450,7 @@ def block_delete(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     block = _block(sheet, block_pk)
     if request.method == "POST":
         try:
-            sheet_services.delete_block(actor=actor_of(request), block=block)
+            sheet_services.delete_block(acting_user=actor_of(request), block=block)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -472,7 +476,7 @@ def sheet_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     sheet = _sheet(request, pk)
     language = _language(language)
     response = pdf_response(sheet, language)
-    log_access(actor=actor_of(request), action=AccessAction.PRINT, record=sheet, request=request)
+    log_access(acting_user=actor_of(request), action=AccessAction.PRINT, record=sheet, request=request)
     return response
 
 
@@ -513,5 +517,5 @@ def case_info_sheet(request: HttpRequest, case_pk: int) -> HttpResponse:
         }
         return render(request, "network/sheets/case_no_sheet.html", {"case": case, "message": message})
     response = pdf_response(sheet, requested or client_language(case))
-    log_access(actor=user, action=AccessAction.PRINT, record=case, request=request)
+    log_access(acting_user=user, action=AccessAction.PRINT, record=case, request=request)
     return response

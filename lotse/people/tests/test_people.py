@@ -59,9 +59,9 @@ def _today():
         yield
 
 
-def make_person(actor, **fields) -> Person:
+def make_person(acting_user, **fields) -> Person:
     fields.setdefault("family_name", "Haddad")
-    return services.create_person(actor=actor, organisation=actor.organisation, **fields)
+    return services.create_person(acting_user=acting_user, organisation=acting_user.organisation, **fields)
 
 
 # Partial dates of birth
@@ -228,7 +228,7 @@ def test_it_refuses_unknown_person_fields(caseworker_a):
 
 def test_it_refuses_to_create_a_person_for_another_organisation(caseworker_b, org_a):
     with refused_with(NOT_OWNER):
-        services.create_person(actor=caseworker_b, organisation=org_a, family_name="Haddad")
+        services.create_person(acting_user=caseworker_b, organisation=org_a, family_name="Haddad")
     assert not Person.objects.exists()
 
 
@@ -241,7 +241,7 @@ def test_it_refuses_a_person_from_a_user_without_a_casework_role(org_admin_a):
 def test_it_updates_a_person_and_refreshes_the_search_texts(caseworker_a, colleague_a):
     person = make_person(caseworker_a, family_name="Haddad", given_names="Amal")
     services.update_person(
-        actor=colleague_a,
+        acting_user=colleague_a,
         person=person,
         expected_version=1,
         family_name="Yousef",
@@ -261,11 +261,11 @@ def test_it_updates_a_person_and_refreshes_the_search_texts(caseworker_a, collea
 
 def test_it_refuses_an_update_with_a_stale_version_and_changes_nothing(caseworker_a, colleague_a):
     person = make_person(caseworker_a, family_name="Haddad")
-    services.update_person(actor=colleague_a, person=person, expected_version=1, given_names="Amal")
+    services.update_person(acting_user=colleague_a, person=person, expected_version=1, given_names="Amal")
     stale = Person.objects.get(pk=person.pk)
     stale.version = 1
     with pytest.raises(ConcurrentEditError):
-        services.update_person(actor=caseworker_a, person=stale, expected_version=1, family_name="Schmidt")
+        services.update_person(acting_user=caseworker_a, person=stale, expected_version=1, family_name="Schmidt")
     person.refresh_from_db()
     assert (person.family_name, person.given_names, person.version) == ("Haddad", "Amal", 2)
     assert person.search_text == "haddad amal"
@@ -275,7 +275,7 @@ def test_it_refuses_an_update_with_a_stale_version_and_changes_nothing(caseworke
 def test_it_refuses_an_update_with_an_unknown_code_and_changes_nothing(caseworker_a):
     person = make_person(caseworker_a, nationalities=["SY"])
     with refused_with("Unknown nationality “ZZ”: use a two-letter ISO 3166 code, “staatenlos” or “ungeklaert”."):
-        services.update_person(actor=caseworker_a, person=person, expected_version=1, nationalities=["ZZ"])
+        services.update_person(acting_user=caseworker_a, person=person, expected_version=1, nationalities=["ZZ"])
     person.refresh_from_db()
     assert (person.nationalities, person.version) == (["SY"], 1)
 
@@ -283,7 +283,7 @@ def test_it_refuses_an_update_with_an_unknown_code_and_changes_nothing(caseworke
 def test_it_refuses_an_update_by_another_organisation(caseworker_a, caseworker_b):
     person = make_person(caseworker_a)
     with refused_with(NOT_OWNER):
-        services.update_person(actor=caseworker_b, person=person, expected_version=1, family_name="Fremd")
+        services.update_person(acting_user=caseworker_b, person=person, expected_version=1, family_name="Fremd")
     person.refresh_from_db()
     assert (person.family_name, person.version) == ("Haddad", 1)
 
@@ -294,14 +294,14 @@ def test_it_records_and_changes_the_municipality_of_residence(caseworker_a, coll
     person = make_person(caseworker_a, municipality=bietigheim)
     assert Person.objects.get(pk=person.pk).municipality == bietigheim
 
-    services.update_person(actor=colleague_a, person=person, expected_version=1, municipality=remseck)
+    services.update_person(acting_user=colleague_a, person=person, expected_version=1, municipality=remseck)
     stored = Person.objects.get(pk=person.pk)
     assert (stored.municipality, stored.version, stored.family_name) == (remseck, 2, "Haddad")
     event = events_of(person).last()
     assert (event.pgh_label, event.municipality_id) == ("update", remseck.pk)
     assert actor_of(event) == colleague_a.pk
 
-    services.update_person(actor=colleague_a, person=stored, expected_version=2, municipality=None)
+    services.update_person(acting_user=colleague_a, person=stored, expected_version=2, municipality=None)
     assert Person.objects.get(pk=person.pk).municipality is None
 
 
@@ -331,17 +331,17 @@ def test_it_refreshes_the_search_texts_on_a_partial_save(org_a):
 
 def test_it_moves_a_person_to_another_household_and_keeps_the_old_membership(caseworker_a):
     person = make_person(caseworker_a)
-    first = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
-    second = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+    first = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
+    second = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
     earlier = services.join_household(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         person=person,
         household=first,
         relationship=Relationship.CHILD,
         since=datetime.date(2024, 1, 1),
     )
     later = services.join_household(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         person=person,
         household=second,
         relationship=Relationship.HEAD,
@@ -367,9 +367,9 @@ def test_it_moves_a_person_to_another_household_and_keeps_the_old_membership(cas
 
 def test_it_records_a_member_whose_relationship_is_not_recorded(caseworker_a):
     person = make_person(caseworker_a)
-    home = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+    home = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
     membership = services.join_household(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         person=person,
         household=home,
         relationship=Relationship.UNKNOWN,
@@ -416,25 +416,29 @@ def test_it_refuses_a_membership_ending_before_it_began_in_the_database(org_a):
 
 def test_it_refuses_a_move_dated_before_joining_the_current_household(caseworker_a):
     person = make_person(caseworker_a)
-    first = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
-    second = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+    first = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
+    second = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
     services.join_household(
-        actor=caseworker_a, person=person, household=first, relationship="kind", since=datetime.date(2024, 1, 1)
+        acting_user=caseworker_a, person=person, household=first, relationship="kind", since=datetime.date(2024, 1, 1)
     )
     current = services.join_household(
-        actor=caseworker_a, person=person, household=second, relationship="kind", since=datetime.date(2025, 3, 1)
+        acting_user=caseworker_a, person=person, household=second, relationship="kind", since=datetime.date(2025, 3, 1)
     )
     message = "The move cannot be dated before the person joined the current household (01.03.2025)."
     with refused_with(message):
         services.join_household(
-            actor=caseworker_a, person=person, household=first, relationship="kind", since=datetime.date(2025, 2, 1)
+            acting_user=caseworker_a,
+            person=person,
+            household=first,
+            relationship="kind",
+            since=datetime.date(2025, 2, 1),
         )
     current.refresh_from_db()
     assert current.valid_to is None
     assert HouseholdMembership.objects.filter(person=person).count() == 2
     # Moving back on or after that day works.
     back = services.join_household(
-        actor=caseworker_a, person=person, household=first, relationship="kind", since=datetime.date(2025, 3, 1)
+        acting_user=caseworker_a, person=person, household=first, relationship="kind", since=datetime.date(2025, 3, 1)
     )
     assert list(HouseholdMembership.objects.filter(person=person).current()) == [back]
 
@@ -450,9 +454,9 @@ def test_it_refuses_a_move_dated_before_joining_the_current_household(caseworker
 )
 def test_it_refuses_impossible_moves(caseworker_a, org_b, change, message):
     person = make_person(caseworker_a)
-    home = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+    home = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
     services.join_household(
-        actor=caseworker_a, person=person, household=home, relationship="kind", since=datetime.date(2024, 1, 1)
+        acting_user=caseworker_a, person=person, household=home, relationship="kind", since=datetime.date(2024, 1, 1)
     )
     if change.get("same"):
         target = home
@@ -460,10 +464,10 @@ def test_it_refuses_impossible_moves(caseworker_a, org_b, change, message):
         target = HouseholdFactory.create(organisation=caseworker_a.organisation)
         person = PersonFactory.create(organisation=org_b)
     else:
-        target = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+        target = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
     with refused_with(message):
         services.join_household(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             person=person,
             household=target,
             relationship=change.get("relationship", Relationship.CHILD),
@@ -475,35 +479,39 @@ def test_it_refuses_impossible_moves(caseworker_a, org_b, change, message):
 
 def test_it_refuses_a_move_into_a_household_of_another_organisation(caseworker_a, caseworker_b):
     person = make_person(caseworker_a)
-    theirs = services.create_household(actor=caseworker_b, organisation=caseworker_b.organisation)
+    theirs = services.create_household(acting_user=caseworker_b, organisation=caseworker_b.organisation)
     with refused_with(NOT_OWNER):
         services.join_household(
-            actor=caseworker_a, person=person, household=theirs, relationship="kind", since=datetime.date(2025, 1, 1)
+            acting_user=caseworker_a,
+            person=person,
+            household=theirs,
+            relationship="kind",
+            since=datetime.date(2025, 1, 1),
         )
     assert not HouseholdMembership.objects.exists()
 
 
 def test_it_changes_the_relationship_of_a_membership(caseworker_a, caseworker_b):
     person = make_person(caseworker_a)
-    home = services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation)
+    home = services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation)
     membership = services.join_household(
-        actor=caseworker_a, person=person, household=home, relationship="kind", since=datetime.date(2024, 1, 1)
+        acting_user=caseworker_a, person=person, household=home, relationship="kind", since=datetime.date(2024, 1, 1)
     )
-    services.set_relationship(actor=caseworker_a, membership=membership, relationship=Relationship.PARTNER)
+    services.set_relationship(acting_user=caseworker_a, membership=membership, relationship=Relationship.PARTNER)
     membership.refresh_from_db()
     assert membership.relationship == Relationship.PARTNER
     with refused_with("Unknown relationship “boss”."):
-        services.set_relationship(actor=caseworker_a, membership=membership, relationship="boss")
+        services.set_relationship(acting_user=caseworker_a, membership=membership, relationship="boss")
     with refused_with(NOT_OWNER):
-        services.set_relationship(actor=caseworker_b, membership=membership, relationship=Relationship.CHILD)
+        services.set_relationship(acting_user=caseworker_b, membership=membership, relationship=Relationship.CHILD)
     membership.refresh_from_db()
     assert membership.relationship == Relationship.PARTNER
 
 
 def test_it_refuses_two_households_with_one_import_id(caseworker_a):
-    services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation, external_id="HH-1")
+    services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation, external_id="HH-1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.create_household(actor=caseworker_a, organisation=caseworker_a.organisation, external_id="HH-1")
+        services.create_household(acting_user=caseworker_a, organisation=caseworker_a.organisation, external_id="HH-1")
 
 
 # Dated status records
@@ -536,7 +544,7 @@ RECORD_KINDS: list[tuple[str, type[Any], dict[str, Any]]] = [
 def test_it_adds_a_status_record_of_each_kind(caseworker_a, kind, model, fields):
     person = make_person(caseworker_a)
     record = services.add_status_record(
-        actor=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
+        acting_user=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
     )
     stored = model.objects.get()
     assert stored == record
@@ -552,7 +560,7 @@ def test_it_records_the_municipality_of_a_housing_situation(caseworker_a):
     person = make_person(caseworker_a)
     municipality = MunicipalityFactory.create()
     record = services.add_status_record(
-        actor=caseworker_a,
+        acting_user=caseworker_a,
         person=person,
         kind="housing",
         valid_from=datetime.date(2025, 3, 1),
@@ -566,12 +574,12 @@ def test_it_records_the_municipality_of_a_housing_situation(caseworker_a):
 def test_it_refuses_a_second_record_of_a_kind_on_the_same_day(caseworker_a, kind, model, fields):
     person = make_person(caseworker_a)
     services.add_status_record(
-        actor=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
+        acting_user=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
     )
     message = "There is already an entry from 01.03.2025. Correct that entry instead of adding a second one."
     with refused_with(message):
         services.add_status_record(
-            actor=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
+            acting_user=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
         )
     assert model.objects.count() == 1
 
@@ -580,7 +588,7 @@ def test_it_allows_records_of_different_kinds_on_the_same_day(caseworker_a):
     person = make_person(caseworker_a)
     for kind, _model, fields in RECORD_KINDS:
         services.add_status_record(
-            actor=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
+            acting_user=caseworker_a, person=person, kind=kind, valid_from=datetime.date(2025, 3, 1), **fields
         )
     assert [model.objects.filter(person=person).count() for _kind, model, _fields in RECORD_KINDS] == [1, 1, 1, 1]
 
@@ -589,13 +597,17 @@ def test_it_allows_records_of_different_kinds_on_the_same_day(caseworker_a):
 def test_it_refuses_a_status_record_from_the_future(caseworker_a, kind, model, fields):
     person = make_person(caseworker_a)
     with refused_with("The date from which it holds cannot be in the future."):
-        services.add_status_record(actor=caseworker_a, person=person, kind=kind, valid_from=TODAY + days(1), **fields)
+        services.add_status_record(
+            acting_user=caseworker_a, person=person, kind=kind, valid_from=TODAY + days(1), **fields
+        )
     assert not model.objects.exists()
 
 
 def test_it_accepts_a_status_record_from_today(caseworker_a):
     person = make_person(caseworker_a)
-    services.add_status_record(actor=caseworker_a, person=person, kind="work", valid_from=TODAY, situation="schule")
+    services.add_status_record(
+        acting_user=caseworker_a, person=person, kind="work", valid_from=TODAY, situation="schule"
+    )
     assert WorkRecord.objects.get().valid_from == TODAY
 
 
@@ -604,7 +616,7 @@ def test_it_refuses_an_unknown_value_of_a_status_record(caseworker_a):
     with translation.override("en"):
         with pytest.raises(ValidationError) as info:
             services.add_status_record(
-                actor=caseworker_a, person=person, kind="residence", valid_from=TODAY, status="gefuehlt"
+                acting_user=caseworker_a, person=person, kind="residence", valid_from=TODAY, status="gefuehlt"
             )
         assert info.value.message_dict == {"status": ["Value 'gefuehlt' is not a valid choice."]}
     assert not ResidenceRecord.objects.exists()
@@ -614,7 +626,7 @@ def test_it_refuses_a_permit_expiring_before_it_holds(caseworker_a):
     person = make_person(caseworker_a)
     with refused_with("The entry contradicts the stored data and was not saved."):
         services.add_status_record(
-            actor=caseworker_a,
+            acting_user=caseworker_a,
             person=person,
             kind="residence",
             valid_from=datetime.date(2025, 3, 1),
@@ -627,20 +639,22 @@ def test_it_refuses_a_permit_expiring_before_it_holds(caseworker_a):
 def test_it_refuses_a_status_record_from_another_organisation(caseworker_a, caseworker_b):
     person = make_person(caseworker_a)
     with refused_with(NOT_OWNER):
-        services.add_status_record(actor=caseworker_b, person=person, kind="work", valid_from=TODAY, situation="schule")
+        services.add_status_record(
+            acting_user=caseworker_b, person=person, kind="work", valid_from=TODAY, situation="schule"
+        )
     assert not WorkRecord.objects.exists()
 
 
 def test_it_deletes_a_wrong_status_record_and_keeps_it_in_the_history(caseworker_a, caseworker_b):
     person = make_person(caseworker_a)
     record = services.add_status_record(
-        actor=caseworker_a, person=person, kind="work", valid_from=TODAY, situation="schule"
+        acting_user=caseworker_a, person=person, kind="work", valid_from=TODAY, situation="schule"
     )
     record_id = record.pk
     with refused_with(NOT_OWNER):
-        services.delete_status_record(actor=caseworker_b, record=record)
+        services.delete_status_record(acting_user=caseworker_b, record=record)
     assert WorkRecord.objects.filter(pk=record_id).exists()
-    services.delete_status_record(actor=caseworker_a, record=record)
+    services.delete_status_record(acting_user=caseworker_a, record=record)
     assert not WorkRecord.objects.exists()
     events = events_of(WorkRecord, record_id)
     assert [e.pgh_label for e in events] == ["insert", "delete"]
@@ -658,7 +672,7 @@ def test_it_finds_the_record_holding_on_a_day_per_person(caseworker_a):
         (third, datetime.date(2025, 6, 10), ResidenceStatus.GESTATTUNG),
     ]:
         services.add_status_record(
-            actor=caseworker_a, person=person, kind="residence", valid_from=valid_from, status=status
+            acting_user=caseworker_a, person=person, kind="residence", valid_from=valid_from, status=status
         )
 
     def holding_on(day):

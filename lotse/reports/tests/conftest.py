@@ -22,7 +22,7 @@ def make_case(
     born: datetime.date,
 ) -> Case:
     return services.open_case(
-        actor=None,
+        acting_user=None,
         organisation=organisation,
         municipality=municipality,
         start_date=start,
@@ -52,7 +52,7 @@ def figures_data(
     ludwigsburg, asperg = places
     family = make_case(org_a, ludwigsburg, datetime.date(2024, 1, 10), "Haddad", datetime.date(1990, 5, 1))
     services.add_household_member(
-        actor=None,
+        acting_user=None,
         case=family,
         relationship="kind",
         since=datetime.date(2024, 1, 10),
@@ -66,21 +66,21 @@ def figures_data(
     )
     head = family.clients.get(given_names="Test")
     people_services.add_status_record(
-        actor=None, person=head, kind="language", valid_from=datetime.date(2024, 6, 1), level="B1"
+        acting_user=None, person=head, kind="language", valid_from=datetime.date(2024, 6, 1), level="B1"
     )
     people_services.add_status_record(
-        actor=None, person=head, kind="work", valid_from=datetime.date(2025, 1, 1), situation="beschaeftigt_svp"
+        acting_user=None, person=head, kind="work", valid_from=datetime.date(2025, 1, 1), situation="beschaeftigt_svp"
     )
     closed = make_case(org_a, asperg, datetime.date(2024, 2, 1), "Rahimi", datetime.date(1985, 7, 7))
     people_services.add_status_record(
-        actor=None,
+        acting_user=None,
         person=_head(closed),
         kind="housing",
         valid_from=datetime.date(2025, 3, 15),
         situation="privater_mietvertrag",
     )
     closed = services.change_status(
-        actor=None,
+        acting_user=None,
         case=closed,
         expected_version=closed.version,
         to_status="abgeschlossen",

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 user = User.objects.filter(username=username).first()
                 if user is None:
                     user = services.create_user(
-                        actor=None,
+                        acting_user=None,
                         organisation=organisation,
                         username=username,
                         roles=options["role"],
@@ -68,7 +68,7 @@ class Command(BaseCommand):
                         % {"username": username, "short": user.organisation.short_name}
                     )
                 services.update_user(
-                    actor=None,
+                    acting_user=None,
                     user=user,
                     expected_version=user.version,
                     roles=options["role"],
@@ -77,7 +77,7 @@ class Command(BaseCommand):
                     email=options["email"] or user.email,
                 )
                 if password and not user.check_password(password):
-                    services.set_user_password(actor=None, user=user, password=password)
+                    services.set_user_password(acting_user=None, user=user, password=password)
         except ValidationError as error:
             raise CommandError(error_text(error, User)) from None
         self.stdout.write(f"Up to date: user {user.username} ({organisation.short_name}, {', '.join(user.roles)})")

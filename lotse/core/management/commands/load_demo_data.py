@@ -65,7 +65,7 @@ class Command(BaseCommand):
                 if username in existing:
                     continue
                 services.create_user(
-                    actor=None,
+                    acting_user=None,
                     organisation=organisations[org],
                     username=username,
                     roles=roles,

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 with path.open("rb") as stream:
                     report = import_workbook(
-                        [Source(path.name, stream)], organisation=organisation, actor=None, commit=commit
+                        [Source(path.name, stream)], organisation=organisation, acting_user=None, commit=commit
                     )
                 elapsed = time.perf_counter() - started
                 rows = sum(report.rows.values())

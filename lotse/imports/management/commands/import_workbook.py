@@ -51,7 +51,9 @@ class Command(BaseCommand):
                         "when": date_format(localtime(earlier.committed_at), "SHORT_DATETIME_FORMAT"),
                     }
                 )
-            report = import_workbook(sources, organisation=organisation, actor=None, commit=not options["dry_run"])
+            report = import_workbook(
+                sources, organisation=organisation, acting_user=None, commit=not options["dry_run"]
+            )
         finally:
             for stream in streams:
                 stream.close()

@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 raise CommandError(_("Unknown user “%(name)s”.") % {"name": options["user"]})
         content = path.read_bytes()
         try:
-            report = import_actor_list(path.name, content, actor=user, commit=options["commit"])
+            report = import_actor_list(path.name, content, acting_user=user, commit=options["commit"])
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         for line in report.text_lines():
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             )
         if report.committed:
             if user is not None:
-                record_command_import(actor=user, name=path.name, content=content, report=report)
+                record_command_import(acting_user=user, name=path.name, content=content, report=report)
             self.stdout.write(self.style.SUCCESS(_("Import committed.")))
         else:
             self.stdout.write(_("Dry run: nothing was written."))
