@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceBasis, ShelterKind
 from lotse.accommodation.models import Shelter, Unit
 from lotse.accommodation.services import MAX_PLACES
-from lotse.cases.forms import DateField, VersionedForm
-from lotse.core.forms import BootstrapMixin, FilterForm
+from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm
 from lotse.core.models import Municipality
 from lotse.people.choices import Gender
 from lotse.people.dates import parse_partial_date

@@ -11,8 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accommodation.models import Assignment, Shelter
-from lotse.cases.forms import DateField
-from lotse.core.forms import BootstrapMixin
+from lotse.core.forms import BootstrapMixin, DateField
 from lotse.core.models import Municipality
 from lotse.people.models import Person
 from lotse.people.search import plain

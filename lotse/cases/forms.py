@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.cases.choices import (
@@ -23,11 +21,10 @@ from lotse.cases.choices import (
 )
 from lotse.cases.services import TRANSITIONS
 from lotse.core.choices import CASEWORK_ROLES
-from lotse.core.forms import BootstrapMixin, FilterForm
+from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality, Organisation, User
 from lotse.network.models import Actor
 from lotse.people.choices import (
-    Gender,
     HousingSituation,
     LanguageCourse,
     LanguageEvidence,
@@ -36,129 +33,9 @@ from lotse.people.choices import (
     ResidenceStatus,
     WorkSituation,
 )
-from lotse.people.dates import format_partial_date, parse_partial_date
+from lotse.people.forms import PersonForm
 from lotse.people.models import Person
-from lotse.people.vocabulary import language_choices, nationality_choices
-
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-
-
-class DateField(forms.DateField):
-    """A date picker that also accepts German typed dates."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("error_messages", {"invalid": _("Enter a date such as 24.12.2026.")})
-        super().__init__(**kwargs)
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
-class VersionedForm(BootstrapMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class PersonForm(BootstrapMixin, forms.Form):
-    family_name = forms.CharField(label=_("Family name"), max_length=200)
-    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
-    original_script_name = forms.CharField(label=_("Name in original script"), max_length=200, required=False)
-    aliases = forms.CharField(
-        label=_("Spelling variants and aliases"),
-        required=False,
-        help_text=_("Other spellings of the name in documents, separated by commas."),
-    )
-    birth_date = forms.CharField(
-        label=_("Date of birth"),
-        required=False,
-        max_length=10,
-        help_text=_("DD.MM.YYYY, or MM.YYYY or only the year when the exact date is not known."),
-    )
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    nationalities = forms.MultipleChoiceField(
-        label=_("Nationalities"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
-    )
-    languages = forms.MultipleChoiceField(
-        label=_("Spoken languages"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
-    )
-    # Not named "municipality": the intake form also has the case's municipality.
-    residence_municipality = forms.ModelChoiceField(
-        queryset=Municipality.objects.all(), label=_("Municipality of residence"), required=False
-    )
-    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The chosen values come first, so a short list box shows what is selected.
-        for name, choices in (("nationalities", nationality_choices()), ("languages", language_choices())):
-            chosen = set(self._chosen(name))
-            ordered = [c for c in choices if c[0] in chosen] + [c for c in choices if c[0] not in chosen]
-            self.fields[name].choices = ordered  # type: ignore[attr-defined]
-
-    def _chosen(self, name: str) -> list[str]:
-        if not self.is_bound:
-            return list(self.initial.get(name) or [])
-        data = self.data
-        return list(data.getlist(name)) if hasattr(data, "getlist") else list(data.get(name) or [])
-
-    def clean_birth_date(self) -> tuple[datetime.date | None, str]:
-        return parse_partial_date(self.cleaned_data.get("birth_date") or "")
-
-    def clean_aliases(self) -> list[str]:
-        text = self.cleaned_data.get("aliases") or ""
-        return [alias.strip() for alias in text.replace(";", ",").split(",") if alias.strip()]
-
-    def person_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        birth_date, precision = data["birth_date"]
-        return {
-            "family_name": data["family_name"].strip(),
-            "given_names": data["given_names"].strip(),
-            "original_script_name": data["original_script_name"].strip(),
-            "aliases": data["aliases"],
-            "birth_date": birth_date,
-            "birth_date_precision": precision,
-            "gender": data["gender"],
-            "nationalities": data["nationalities"],
-            "languages": data["languages"],
-            "municipality": data["residence_municipality"],
-            "phone": data["phone"].strip(),
-            "email": data["email"],
-            "notes": data["notes"].strip(),
-        }
-
-    @staticmethod
-    def initial_for(person: Person) -> dict[str, Any]:
-        return {
-            "family_name": person.family_name,
-            "given_names": person.given_names,
-            "original_script_name": person.original_script_name,
-            "aliases": ", ".join(person.aliases),
-            "birth_date": format_partial_date(person.birth_date, person.birth_date_precision),
-            "gender": person.gender,
-            "nationalities": person.nationalities,
-            "languages": person.languages,
-            "residence_municipality": person.municipality_id,
-            "phone": person.phone,
-            "email": person.email,
-            "notes": person.notes,
-            "version": person.version,
-        }
-
-
-class PersonEditForm(PersonForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+from lotse.people.vocabulary import language_choices
 
 
 def caseworkers_of(organisation_id: int) -> QuerySet[User]:
@@ -194,7 +71,7 @@ class CaseEditForm(CaseFieldsMixin, VersionedForm):
 
 class StatusChangeForm(VersionedForm):
     to_status = forms.ChoiceField(label=_("New status"))
-    on = DateField(label=_("As of"), initial=_today)
+    on = DateField(label=_("As of"), initial=today)
     closing_reason = forms.ChoiceField(
         label=_("Closing reason"),
         required=False,
@@ -222,17 +99,17 @@ class MemberForm(PersonForm):
         label=_("Relationship to the head of household"),
         choices=[(c, label) for c, label in Relationship.choices if c != Relationship.HEAD],
     )
-    since = DateField(label=_("Member of the household since"), initial=_today)
+    since = DateField(label=_("Member of the household since"), initial=today)
     is_client = forms.BooleanField(label=_("Client of this case"), required=False, initial=True)
     field_order = ["relationship", "since", "is_client"]
 
 
 class MoveOutForm(BootstrapMixin, forms.Form):
-    since = DateField(label=_("Moved out on"), initial=_today)
+    since = DateField(label=_("Moved out on"), initial=today)
 
 
 class ResidenceForm(BootstrapMixin, forms.Form):
-    valid_from = DateField(label=_("Valid from"), initial=_today)
+    valid_from = DateField(label=_("Valid from"), initial=today)
     status = forms.ChoiceField(label=_("Residence status"), choices=ResidenceStatus.choices)
     legal_basis = forms.CharField(
         label=_("Legal basis"), max_length=100, required=False, help_text=_("For example “§ 25 Abs. 2 AufenthG”.")
@@ -248,19 +125,19 @@ class ResidenceForm(BootstrapMixin, forms.Form):
 
 
 class LanguageForm(BootstrapMixin, forms.Form):
-    valid_from = DateField(label=_("Date"), initial=_today)
+    valid_from = DateField(label=_("Date"), initial=today)
     level = forms.ChoiceField(label=_("German language level"), choices=LanguageLevel.choices)
     evidence = forms.ChoiceField(label=_("Evidence"), choices=LanguageEvidence.choices)
     course = forms.ChoiceField(label=_("Course"), choices=LanguageCourse.choices, required=False)
 
 
 class WorkForm(BootstrapMixin, forms.Form):
-    valid_from = DateField(label=_("Valid from"), initial=_today)
+    valid_from = DateField(label=_("Valid from"), initial=today)
     situation = forms.ChoiceField(label=_("Work situation"), choices=WorkSituation.choices)
 
 
 class HousingForm(BootstrapMixin, forms.Form):
-    valid_from = DateField(label=_("Valid from"), initial=_today)
+    valid_from = DateField(label=_("Valid from"), initial=today)
     situation = forms.ChoiceField(label=_("Housing situation"), choices=HousingSituation.choices)
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"), required=False)
 
@@ -274,7 +151,7 @@ FACT_FORMS: dict[str, type[forms.Form]] = {
 
 
 class ContactEntryForm(BootstrapMixin, forms.Form):
-    date = DateField(label=_("Date"), initial=_today)
+    date = DateField(label=_("Date"), initial=today)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
         min_value=1,
@@ -321,7 +198,7 @@ class NetworkActorField(forms.ModelChoiceField["Actor"]):
 
 
 class ReferralForm(BootstrapMixin, forms.Form):
-    date = DateField(label=_("Date"), initial=_today)
+    date = DateField(label=_("Date"), initial=today)
     network_actor = NetworkActorField(
         queryset=Actor.objects.none(),
         label=_("Actor of the network"),
@@ -379,7 +256,7 @@ class ConsentForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("An office or service outside Lotse, e.g. the Jobcenter."),
     )
-    given_on = DateField(label=_("Given on"), initial=_today)
+    given_on = DateField(label=_("Given on"), initial=today)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, clients: QuerySet[Person], organisation_id: int, **kwargs: Any) -> None:
@@ -406,11 +283,11 @@ class ConsentForm(BootstrapMixin, forms.Form):
 
 
 class WithdrawForm(BootstrapMixin, forms.Form):
-    on = DateField(label=_("Withdrawn on"), initial=_today)
+    on = DateField(label=_("Withdrawn on"), initial=today)
 
 
 class PlanForm(VersionedForm):
-    agreed_on = DateField(label=_("Agreed on"), initial=_today)
+    agreed_on = DateField(label=_("Agreed on"), initial=today)
     review_on = DateField(label=_("Next joint review"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -1,43 +1,168 @@
-"""Authorisation: which roles may use a view, and fetching records scoped to the user.
+"""Authorisation: capabilities held by roles, and fetching records scoped to the user.
 
-Deny by default: every view that is not explicitly public must declare the
-roles that may use it with ``@roles_required`` (or ``@any_role``); the
-RoleRequiredMiddleware refuses views without such a declaration, and a test
+One table (``CAPABILITIES``) says which roles hold which capability. Views
+declare the capability they need (``@capability_required``), services guard
+with ``require``, the navigation and the URL-matrix test read the same
+table. A new role or capability is one row here (a new role also needs its
+code in ``Role`` and the migration of the user's role constraint).
+
+Deny by default: every view that is not explicitly public must declare a
+capability; the CapabilityMiddleware refuses views without one, and a test
 walks every URL pattern to prove the declaration is there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import Role
 
-ANY_ROLE = frozenset(Role.values)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lotse.core.models import User
+
+
+class Capability(StrEnum):
+    SIGNED_IN = "signed_in"
+    CASEWORK = "casework"
+    KEY_FIGURES = "key_figures"
+    KEY_FIGURES_OF_ALL = "key_figures_of_all"
+    SHELTER_NUMBERS = "shelter_numbers"
+    MANAGE_SHELTERS = "manage_shelters"
+    ASSIGN = "assign"
+    EDIT_NETWORK = "edit_network"
+    KEEP_CATEGORIES = "keep_categories"
+    ADMINISTER_USERS = "administer_users"
+    ADMINISTER_INSTALLATION = "administer_installation"
+    IMPORT_WORKBOOKS = "import_workbooks"
+    READ_AUDIT = "read_audit"
+
+
+@dataclass(frozen=True)
+class CapabilityRow:
+    roles: frozenset[str]
+    # What a service answers a user who lacks the capability (German via gettext).
+    refusal: Promise
+
+
+R = Role
+CAPABILITIES: dict[Capability, CapabilityRow] = {
+    Capability.SIGNED_IN: CapabilityRow(frozenset(Role.values), _("Please sign in.")),
+    Capability.CASEWORK: CapabilityRow(
+        frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG}),
+        _("Only the organisation responsible for the case may change it."),
+    ),
+    Capability.KEY_FIGURES: CapabilityRow(
+        frozenset({R.STATISTIK, R.TEAMLEITUNG, R.SYSTEMADMINISTRATION}), _("You may not read the key figures.")
+    ),
+    # Key figures of every organisation, not only of one's own.
+    Capability.KEY_FIGURES_OF_ALL: CapabilityRow(
+        frozenset({R.STATISTIK, R.SYSTEMADMINISTRATION}), _("You may not read the key figures of every organisation.")
+    ),
+    # Places and occupancy counts, which are no personal data.
+    Capability.SHELTER_NUMBERS: CapabilityRow(
+        frozenset({R.UNTERBRINGUNG, R.STATISTIK, R.SYSTEMADMINISTRATION}), _("You may not see the shelters.")
+    ),
+    Capability.MANAGE_SHELTERS: CapabilityRow(
+        frozenset({R.UNTERBRINGUNG}),
+        _("Only the accommodation staff of the operating organisation may change this shelter."),
+    ),
+    # Assignments and intake obligations; the services also require the organisation to be a Landratsamt.
+    Capability.ASSIGN: CapabilityRow(
+        frozenset({R.UNTERBRINGUNG}),
+        _("Only the accommodation staff of the district office assign persons to municipalities."),
+    ),
+    Capability.EDIT_NETWORK: CapabilityRow(
+        frozenset({R.SYSTEMADMINISTRATION, R.EHRENAMTSKOORDINATION, R.NETZWERKPFLEGE}),
+        _("Only the editors of the network directory may change it."),
+    ),
+    Capability.KEEP_CATEGORIES: CapabilityRow(
+        frozenset({R.SYSTEMADMINISTRATION}), _("Only system administrators keep the categories of the network.")
+    ),
+    Capability.ADMINISTER_USERS: CapabilityRow(
+        frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),
+        _("You may only manage users of your own organisation."),
+    ),
+    # Everything of every organisation (users, imports, history, access log, system administrators).
+    Capability.ADMINISTER_INSTALLATION: CapabilityRow(
+        frozenset({R.SYSTEMADMINISTRATION}), _("Only system administrators may do this.")
+    ),
+    Capability.IMPORT_WORKBOOKS: CapabilityRow(
+        frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),
+        _("Only the administrators of the organisation may import into it."),
+    ),
+    Capability.READ_AUDIT: CapabilityRow(
+        frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),
+        _("Only administrators read the change history and the access log."),
+    ),
+}
+
+
+def roles_holding(capability: Capability) -> frozenset[str]:
+    return CAPABILITIES[capability].roles
+
+
+def holds(roles: Iterable[str], capability: Capability) -> bool:
+    return bool(set(roles) & CAPABILITIES[capability].roles)
+
+
+def can(user: User | AnonymousUser | None, capability: Capability) -> bool:
+    """Whether a signed-in, active user holds the capability through one of their roles."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return holds(getattr(user, "roles", ()), capability)
+
+
+def require(
+    user: User | None,
+    capability: Capability,
+    *,
+    organisation_id: int | None = None,
+    message: Promise | str | None = None,
+    code: str = "not_allowed",
+) -> None:
+    """Guard of a service: the acting user holds the capability (and works in the organisation, if one is named).
+
+    ``None`` is a management command or the demo loader, which act for the
+    installation. The refusal is a ValidationError with a German message,
+    shown to the user like any other refusal of a service.
+    """
+    if user is None:
+        return
+    if not can(user, capability) or (organisation_id is not None and user.organisation_id != organisation_id):
+        raise ValidationError(str(message or CAPABILITIES[capability].refusal), code=code)
+
 
 V = TypeVar("V", bound=Callable[..., Any])
 
 
-def roles_required(*roles: str) -> Callable[[V], V]:
-    unknown = set(roles) - set(Role.values)
-    if unknown or not roles:
-        raise ValueError(f"roles_required needs known role codes, got {roles!r}")
+def capability_required(capability: Capability) -> Callable[[V], V]:
+    """Declare the capability a view needs; the CapabilityMiddleware refuses everyone else with a 403."""
+    if capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}")
 
     def decorate(view: V) -> V:
-        view.lotse_roles = frozenset(roles)  # type: ignore[attr-defined]
+        view.lotse_capability = capability  # type: ignore[attr-defined]
         return view
 
     return decorate
 
 
-def any_role(view: V) -> V:
-    """Open to every signed-in user, whatever their role (start page, own profile)."""
-    view.lotse_roles = ANY_ROLE  # type: ignore[attr-defined]
-    return view
+signed_in = capability_required(Capability.SIGNED_IN)
+
+
+def declared_capability(view: Any) -> Capability | None:
+    return getattr(view, "lotse_capability", None)
 
 
 M = TypeVar("M", bound=Model)

@@ -1,4 +1,4 @@
-"""Navigation: only what the signed-in user's roles allow."""
+"""Navigation: only what the signed-in user's capabilities allow."""
 
 from __future__ import annotations
 
@@ -9,31 +9,27 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lotse.core.choices import ADMIN_ROLES as ADMINS
-from lotse.core.choices import CASEWORK_ROLES as CASEWORK
-from lotse.core.choices import REPORT_ROLES, Role
+from lotse.core.access import Capability, can
 
-ACCOMMODATION = frozenset({Role.UNTERBRINGUNG})
-ACCOMMODATION_NUMBERS = frozenset({Role.UNTERBRINGUNG, Role.STATISTIK, Role.SYSTEMADMINISTRATION})
-
-# (URL name, label, roles that see it); None means every signed-in user.
-NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
-    ("core:start", _("Start"), None),
-    ("cases:worklist", _("My work"), CASEWORK),
-    ("cases:case_list", _("Cases"), CASEWORK),
-    ("cases:handover_list", _("Handovers"), CASEWORK),
-    ("reports:dashboard", _("Key figures"), REPORT_ROLES),
-    ("accommodation:shelter_list", _("Shelters"), ACCOMMODATION_NUMBERS),
-    ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), ACCOMMODATION),
-    ("accommodation:assignment_list", _("Assignments"), ACCOMMODATION),
-    ("accommodation:figures", _("Accommodation figures"), ACCOMMODATION_NUMBERS),
-    ("accommodation:forecast", _("Forecast"), ACCOMMODATION),
-    ("network:actor_list", _("Network"), None),
-    ("network:sheet_list", _("Info sheets"), None),
-    ("core:user_list", _("Users"), ADMINS),
-    ("imports:overview", _("Import and export"), ADMINS),
-    ("core:history", _("Change history"), ADMINS),
-    ("core:access_log", _("Access log"), ADMINS),
+C = Capability
+# (URL name, label, capability that shows it), from the same table as the views' own declarations.
+NAVIGATION: list[tuple[str, Any, Capability]] = [
+    ("core:start", _("Start"), C.SIGNED_IN),
+    ("cases:worklist", _("My work"), C.CASEWORK),
+    ("cases:case_list", _("Cases"), C.CASEWORK),
+    ("cases:handover_list", _("Handovers"), C.CASEWORK),
+    ("reports:dashboard", _("Key figures"), C.KEY_FIGURES),
+    ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS),
+    ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), C.MANAGE_SHELTERS),
+    ("accommodation:assignment_list", _("Assignments"), C.MANAGE_SHELTERS),
+    ("accommodation:figures", _("Accommodation figures"), C.SHELTER_NUMBERS),
+    ("accommodation:forecast", _("Forecast"), C.MANAGE_SHELTERS),
+    ("network:actor_list", _("Network"), C.SIGNED_IN),
+    ("network:sheet_list", _("Info sheets"), C.SIGNED_IN),
+    ("core:user_list", _("Users"), C.ADMINISTER_USERS),
+    ("imports:overview", _("Import and export"), C.IMPORT_WORKBOOKS),
+    ("core:history", _("Change history"), C.READ_AUDIT),
+    ("core:access_log", _("Access log"), C.READ_AUDIT),
 ]
 
 
@@ -41,14 +37,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    roles = set(getattr(user, "roles", []))
     try:
         current = resolve(request.path_info).view_name
     except Exception:
         current = ""
     items = []
-    for name, label, allowed in NAVIGATION:
-        if allowed is None or roles & allowed:
+    for name, label, capability in NAVIGATION:
+        if can(user, capability):
             items.append({"name": name, "url": reverse(name), "label": label, "active": False})
     # The current page's own item, else the item whose address is the longest prefix of the page's
     # ("/unterbringung/zahlen/" is "Unterbringungszahlen", not "Unterkünfte" at "/unterbringung/").

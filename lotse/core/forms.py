@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import Role
@@ -34,6 +36,39 @@ def _style(field: forms.Field) -> None:
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+class DateField(forms.DateField):
+    """A date picker that also accepts German typed dates."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a date such as 24.12.2026.")})
+        super().__init__(**kwargs)
+
+
+def today() -> datetime.date:
+    """The initial value of date fields that default to today (a callable, so it is today at every request)."""
+    return timezone.localdate()
+
+
+class VersionedForm(BootstrapMixin, forms.Form):
+    """The edit form of a versioned record: the version it was loaded at travels in a hidden field.
+
+    The service compares it with the stored version, so of two concurrent
+    edits the second is refused (``lotse.core.services.save_versioned``);
+    the view then answers with ``lotse.core.web.form_after_conflict``.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def loaded_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -71,13 +106,12 @@ class RoleChoiceField(forms.MultipleChoiceField):
         )
 
 
-class UserForm(BootstrapMixin, forms.Form):
+class UserForm(VersionedForm):
     """Name, e-mail and roles of a user; ``version`` detects concurrent edits."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, allow_sysadmin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,10 +192,6 @@ class SetPasswordForm(BootstrapMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class FilterForm(forms.Form):

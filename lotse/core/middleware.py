@@ -1,4 +1,4 @@
-"""Request-level guards: role checks, session lifetime and cache headers."""
+"""Request-level guards: capability checks, session lifetime and cache headers."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from lotse.core.access import can, declared_capability
 from lotse.core.signals import LOGIN_AT_KEY
 
 View = Callable[..., HttpResponse]
@@ -31,8 +32,8 @@ def is_django_admin(view_func: Any) -> bool:
     return module.startswith("django.contrib.admin") or getattr(view_func, "admin_site", None) is not None
 
 
-class RoleRequiredMiddleware:
-    """Deny by default: a view must declare which roles may use it."""
+class CapabilityMiddleware:
+    """Deny by default: a view must declare the capability it needs (lotse.core.access)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -43,11 +44,10 @@ class RoleRequiredMiddleware:
     def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
         if is_public(view_func) or is_django_admin(view_func):
             return None
-        allowed: frozenset[str] | None = getattr(view_func, "lotse_roles", None)
-        if allowed is None:
-            raise PermissionDenied("view declares no roles")
-        user = request.user
-        if not user.is_authenticated or not set(getattr(user, "roles", [])) & allowed:
+        capability = declared_capability(view_func)
+        if capability is None:
+            raise PermissionDenied("view declares no capability")
+        if not can(request.user, capability):
             raise PermissionDenied
         return None
 

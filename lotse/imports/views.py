@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.choices import ADMIN_ROLES, Role
 from lotse.core.models import Organisation, User
 from lotse.imports import services
@@ -39,7 +39,7 @@ def _organisations(user: User) -> QuerySet[Organisation] | None:
     return None
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 @require_http_methods(["GET", "POST"])
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -69,7 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_visible_or_404(
         ImportRun.objects.workbooks().select_related("organisation", "uploaded_by"), request.user, pk=pk
@@ -93,7 +93,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 @require_POST
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_visible_or_404(ImportRun.objects.workbooks().select_related("organisation"), request.user, pk=pk)
@@ -111,7 +111,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=run.pk)
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_visible_or_404(ImportRun.objects.workbooks().select_related("organisation"), request.user, pk=pk)
@@ -124,7 +124,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:overview")
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 @require_POST
 def export(request: HttpRequest) -> HttpResponseBase:
     """All records of the organisation as a workbook (written to the access log)."""
@@ -144,7 +144,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 def template(request: HttpRequest) -> HttpResponseBase:
     buffer = io.BytesIO()
     template_workbook(buffer)
@@ -152,7 +152,7 @@ def template(request: HttpRequest) -> HttpResponseBase:
     return FileResponse(buffer, as_attachment=True, filename="lotse-vorlage.xlsx", content_type=XLSX)
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.IMPORT_WORKBOOKS)
 def example(request: HttpRequest) -> HttpResponseBase:
     buffer = io.BytesIO()
     template_workbook(buffer, EXAMPLE)

@@ -10,8 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lotse.cases.forms import VersionedForm
-from lotse.core.forms import FilterForm, _style
+from lotse.core.forms import FilterForm, VersionedForm, _style
 from lotse.core.models import Municipality
 from lotse.network.choices import (
     MASTER_LANGUAGE,

@@ -8,8 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lotse.cases.forms import VersionedForm
-from lotse.core.forms import BootstrapMixin
+from lotse.core.forms import BootstrapMixin, VersionedForm
 from lotse.core.models import Municipality
 from lotse.network.choices import direction
 from lotse.network.forms import TEXT_MAX_LENGTH

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lotse.cases.forms import DateField
+from lotse.core.forms import DateField
 from lotse.core.models import Municipality, Organisation
 from lotse.reports.figures import Scope
 from lotse.reports.presentation import MAX_SERIES_MONTHS

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from lotse.core.access import roles_required
-from lotse.core.choices import REPORT_ROLES, Role
+from lotse.core.access import Capability, capability_required
+from lotse.core.choices import Role
 from lotse.core.models import User
 from lotse.reports import exports
 from lotse.reports.forms import ReportForm
@@ -61,7 +61,7 @@ def _context(request: HttpRequest, form: ReportForm, report: Report | None) -> d
     }
 
 
-@roles_required(*REPORT_ROLES)
+@capability_required(Capability.KEY_FIGURES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     report = _report(form)
@@ -76,7 +76,7 @@ def _download(content: bytes, content_type: str, filename: str, inline: bool = F
     return response
 
 
-@roles_required(*REPORT_ROLES)
+@capability_required(Capability.KEY_FIGURES)
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     report = _report(form)
@@ -85,7 +85,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(exports.to_xlsx(report), XLSX, f"{exports.file_stem(report)}.xlsx")
 
 
-@roles_required(*REPORT_ROLES)
+@capability_required(Capability.KEY_FIGURES)
 def export_csv(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     report = _report(form)
@@ -94,7 +94,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return _download(exports.to_csv(report), "text/csv; charset=utf-8", f"{exports.file_stem(report)}.csv")
 
 
-@roles_required(*REPORT_ROLES)
+@capability_required(Capability.KEY_FIGURES)
 def report_pdf(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     report = _report(form)

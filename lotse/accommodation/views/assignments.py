@@ -29,8 +29,8 @@ from lotse.accommodation.planning_forms import (
 )
 from lotse.accommodation.views.shelters import download
 from lotse.cases.views.common import actor_of
-from lotse.core.access import get_visible_or_404, roles_required
-from lotse.core.choices import AccessAction, Role
+from lotse.core.access import Capability, capability_required, get_visible_or_404
+from lotse.core.choices import AccessAction
 from lotse.core.models import Municipality, User
 from lotse.core.services import log_access
 from lotse.people.models import Person
@@ -57,7 +57,7 @@ def _assignments(request: HttpRequest) -> tuple[AssignmentFilterForm, QuerySet[A
     return form, form.apply(assignments)
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_GET
 def assignment_list(request: HttpRequest) -> HttpResponse:
     form, assignments = _assignments(request)
@@ -74,7 +74,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_GET
 def assignment_list_xlsx(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -107,7 +107,7 @@ def _candidate_groups(user: User, chosen: set[int], query: str) -> list[tuple[st
     return result
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -148,7 +148,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_GET
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -169,7 +169,7 @@ def _year(request: HttpRequest) -> int:
     return timezone.localdate().year
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def intake_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)

@@ -24,7 +24,7 @@ from lotse.accommodation.models import ExpectedIntake
 from lotse.accommodation.planning_forms import ExpectedIntakeForm, FiguresForm, figure_municipalities
 from lotse.accommodation.views.shelters import download
 from lotse.cases.views.common import actor_of
-from lotse.core.access import roles_required
+from lotse.core.access import Capability, capability_required
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, User
 
@@ -57,7 +57,7 @@ def _computed(form: FiguresForm) -> tuple[MunicipalityFigures, list[Municipality
     return figures, figures_overview(data["stichtag"], data.get("von"))
 
 
-@roles_required(*FIGURE_ROLES)
+@capability_required(Capability.SHELTER_NUMBERS)
 @require_GET
 def figures_page(request: HttpRequest) -> HttpResponse:
     form = _figures_form(request)
@@ -82,7 +82,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     return render(request, "accommodation/figures.html", context)
 
 
-@roles_required(*FIGURE_ROLES)
+@capability_required(Capability.SHELTER_NUMBERS)
 @require_GET
 def figures_xlsx(request: HttpRequest) -> HttpResponse:
     form = _figures_form(request)
@@ -131,7 +131,7 @@ def _chart(forecast: Forecast) -> dict[str, Any]:
     }
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def forecast_page(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -174,7 +174,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_GET
 def forecast_xlsx(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)

@@ -36,8 +36,8 @@ from lotse.accommodation.views.shelters import (
 )
 from lotse.cases.models import Case
 from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
-from lotse.core.access import roles_required
-from lotse.core.choices import AccessAction, Role
+from lotse.core.access import Capability, capability_required
+from lotse.core.choices import AccessAction
 from lotse.core.models import User
 from lotse.core.services import ConcurrentEditError, log_access
 from lotse.people.models import HousingRecord, Person
@@ -120,7 +120,7 @@ def _hit_label(person: Any) -> str:
     return " · ".join(parts)
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def move_in(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -193,7 +193,7 @@ def move_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def move_out(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -236,7 +236,7 @@ def move_out(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 def move_out_done(request: HttpRequest, pk: int) -> HttpResponse:
     """After a move-out: what was recorded, and for an own tenancy the way to the person's case."""
     user = actor_of(request)
@@ -269,7 +269,7 @@ def move_out_done(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     person = visible_resident(request, pk)
@@ -314,7 +314,7 @@ def _current_residents(user: User, query: str) -> QuerySet[Occupancy]:
     return stays.order_by("person__family_name", "person__given_names", "person_id")
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 def resident_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     search = ResidentSearchForm(request.GET)
@@ -327,7 +327,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 def resident_list_xlsx(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     search = ResidentSearchForm(request.GET)

@@ -45,7 +45,7 @@ from lotse.accommodation.models import (
     accommodation_organisation_id,
 )
 from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
-from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.audit import describe_events, tracked_event_models
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import Municipality
@@ -150,7 +150,7 @@ def build_overview(user: Any, data: Any) -> tuple[Overview, ShelterFilterForm]:
     return overview, form
 
 
-@roles_required(*OVERVIEW_ROLES)
+@capability_required(Capability.SHELTER_NUMBERS)
 def shelter_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     overview, form = build_overview(user, request.GET)
@@ -167,7 +167,7 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*OVERVIEW_ROLES)
+@capability_required(Capability.SHELTER_NUMBERS)
 def shelter_list_xlsx(request: HttpRequest) -> HttpResponse:
     overview, _form = build_overview(actor_of(request), request.GET)
     return download(exports.shelter_overview_xlsx(overview), f"unterkuenfte-{overview.day.isoformat()}.xlsx")
@@ -222,7 +222,7 @@ def shelter_form_page(
 # --- create and edit -------------------------------------------------------------------------------------
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def shelter_create(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -255,7 +255,7 @@ def shelter_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def shelter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -324,7 +324,7 @@ def _history_rows(shelter: Shelter, places: list[Place]) -> list[dict[str, Any]]
     return rows
 
 
-@roles_required(*OVERVIEW_ROLES)
+@capability_required(Capability.SHELTER_NUMBERS)
 def shelter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     shelter = visible_shelter(request, pk)
@@ -366,7 +366,7 @@ def shelter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accommodation/shelter_detail.html", context)
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 def shelter_residents_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     shelter = managed_shelter(request, pk)
@@ -389,7 +389,7 @@ def shelter_residents_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 # --- units and capacity ----------------------------------------------------------------------------------
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request, pk)
@@ -426,7 +426,7 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.UNTERBRINGUNG)
+@capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def capacity_change(request: HttpRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request, pk)

@@ -38,7 +38,6 @@ from lotse.cases.queries import (
     latest_plan_pk,
 )
 from lotse.cases.views.common import (
-    CASEWORK,
     actor_of,
     add_errors,
     editable_case,
@@ -46,7 +45,7 @@ from lotse.cases.views.common import (
     form_page,
     readable_case,
 )
-from lotse.core.access import roles_required
+from lotse.core.access import Capability, capability_required
 from lotse.core.audit import describe_events
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
@@ -63,7 +62,7 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def case_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     form = CaseFilterForm(request.GET or None, organisation_id=user.organisation_id)
@@ -113,7 +112,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -233,14 +232,14 @@ def case_page_context(request: HttpRequest, case: Case, contact_form: ContactEnt
     }
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = readable_case(request, pk)
     log_access(acting_user=actor_of(request), action=AccessAction.VIEW, record=case, request=request)
     return render(request, "cases/case_detail.html", case_page_context(request, case))
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -282,7 +281,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -330,7 +329,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = readable_case(request, pk)
     rows = describe_events(case_events(case))

@@ -15,11 +15,11 @@ from lotse.cases import services
 from lotse.cases.choices import HandoverStatus
 from lotse.cases.forms import HandoverAcceptForm, HandoverDeclineForm, HandoverRequestForm
 from lotse.cases.models import Case, CaseClient, Handover
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_page
-from lotse.core.access import roles_required
+from lotse.cases.views.common import actor_of, add_errors, editable_case, form_page
+from lotse.core.access import Capability, capability_required
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def handover_request(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -63,7 +63,7 @@ def _handovers_of(request: HttpRequest) -> QuerySet[Handover]:
     ).select_related("case", "from_organisation", "to_organisation", "requested_by", "decided_by")
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def handover_list(request: HttpRequest) -> HttpResponse:
     organisation_id = actor_of(request).organisation_id
     handovers = list(_handovers_of(request).order_by("-requested_at")[:200])
@@ -84,7 +84,7 @@ def _handover_for(request: HttpRequest, pk: int) -> Handover:
     return handover
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The receiving organisation sees what is offered and accepts (naming the caseworker) or declines."""
@@ -139,7 +139,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_POST
 def handover_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lotse.accommodation.models import Occupancy
 from lotse.cases import services
-from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm, PersonEditForm
+from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm
 from lotse.cases.models import Case, CaseClient
 from lotse.cases.views.common import (
-    CASEWORK,
     actor_of,
     add_errors,
     editable_case,
@@ -26,10 +25,11 @@ from lotse.cases.views.common import (
     form_page,
     readable_case,
 )
-from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
 from lotse.people import services as people_services
+from lotse.people.forms import PersonEditForm
 from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Person
 
 FACT_TITLES = {
@@ -48,7 +48,7 @@ def _person_of_case(request: HttpRequest, case: Case, person_pk: int) -> Person:
     return get_visible_or_404(persons.distinct(), actor_of(request), pk=person_pk)
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -80,7 +80,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -136,7 +136,7 @@ def person_detail(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_POST
 def client_toggle(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -155,7 +155,7 @@ def client_toggle(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
     return redirect("cases:case_detail", pk=case.pk)
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def person_move_out(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -196,7 +196,7 @@ def _fact_kind(kind: str) -> str:
     return kind
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def fact_add(request: HttpRequest, pk: int, person_pk: int, kind: str) -> HttpResponse:
     kind = _fact_kind(kind)
@@ -223,7 +223,7 @@ def fact_add(request: HttpRequest, pk: int, person_pk: int, kind: str) -> HttpRe
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_POST
 def fact_delete(request: HttpRequest, pk: int, person_pk: int, kind: str, record_pk: int) -> HttpResponse:
     kind = _fact_kind(kind)

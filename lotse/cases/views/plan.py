@@ -20,7 +20,6 @@ from lotse.cases.choices import FieldOfAction
 from lotse.cases.forms import GoalForm, PlanForm, StepForm
 from lotse.cases.models import Case, Goal, IntegrationPlan, Step
 from lotse.cases.views.common import (
-    CASEWORK,
     actor_of,
     add_errors,
     editable_case,
@@ -28,7 +27,7 @@ from lotse.cases.views.common import (
     form_page,
     readable_case,
 )
-from lotse.core.access import roles_required
+from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
 
@@ -54,7 +53,7 @@ def _grouped(goals: list[Goal]) -> list[dict[str, Any]]:
     ]
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = readable_case(request, pk)
     number = request.GET.get("version")
@@ -86,7 +85,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -131,7 +130,7 @@ def _latest_plan_or_404(case: Case) -> IntegrationPlan:
     return plan
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -166,7 +165,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -199,7 +198,7 @@ def _goal_of(case: Case, goal_pk: int) -> Goal:
     return goal
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -235,7 +234,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def step_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -259,7 +258,7 @@ def step_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_POST
 def step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -274,7 +273,7 @@ def step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     return redirect("cases:plan_detail", pk=case.pk)
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def plan_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The plan as a PDF to print and sign together with the client."""
     from weasyprint import HTML

@@ -14,8 +14,8 @@ from lotse.cases import services
 from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
 from lotse.cases.models import Consent, FollowUp, Referral
 from lotse.cases.views.cases import case_page_context
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors, editable_case, form_after_conflict, form_page
-from lotse.core.access import roles_required
+from lotse.cases.views.common import actor_of, add_errors, editable_case, form_after_conflict, form_page
+from lotse.core.access import Capability, capability_required
 from lotse.core.services import ConcurrentEditError
 from lotse.network.models import Actor
 from lotse.people.models import Person
@@ -25,7 +25,7 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a counselling contact; from the case page this runs in place (htmx), without leaving it."""
@@ -69,7 +69,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -84,7 +84,7 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -108,7 +108,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -145,7 +145,7 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = editable_case(request, pk)
@@ -186,7 +186,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = editable_case(request, pk)

@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from lotse.cases.queries import FOLLOW_UP_HORIZON_DAYS, MOVE_OUT_HORIZON_DAYS, REVIEW_HORIZON_DAYS, worklist_for
-from lotse.cases.views.common import CASEWORK, actor_of
-from lotse.core.access import roles_required
+from lotse.cases.views.common import actor_of
+from lotse.core.access import Capability, capability_required
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 def worklist(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(

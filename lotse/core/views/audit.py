@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lotse.core.access import roles_required
+from lotse.core.access import Capability, capability_required
 from lotse.core.audit import describe_events, history_for
 from lotse.core.choices import Role
 from lotse.core.models import AccessLogEntry, User
@@ -15,7 +15,7 @@ from lotse.core.models import AccessLogEntry, User
 ADMINS = (Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.READ_AUDIT)
 def history(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     events = history_for(request.user)
@@ -24,7 +24,7 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "core/history.html", {"page": page, "rows": rows})
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.READ_AUDIT)
 def access_log(request: HttpRequest) -> HttpResponse:
     entries = AccessLogEntry.objects.visible_to(request.user).select_related("by", "organisation")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

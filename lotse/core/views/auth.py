@@ -12,7 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from lotse.core.access import any_role
+from lotse.core.access import signed_in
 from lotse.core.forms import InvitingPasswordResetForm, LoginForm
 
 
@@ -33,7 +33,7 @@ def lockout(request: HttpRequest, original_response: Any = None, credentials: An
 
 
 login_view = login_not_required(LoginView.as_view())
-logout_view = any_role(auth_views.LogoutView.as_view())
+logout_view = signed_in(auth_views.LogoutView.as_view())
 
 password_reset = login_not_required(
     auth_views.PasswordResetView.as_view(
@@ -48,5 +48,5 @@ password_reset_confirm = login_not_required(
     auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete"))
 )
 password_reset_complete = login_not_required(auth_views.PasswordResetCompleteView.as_view())
-password_change = any_role(auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")))
-password_change_done = any_role(auth_views.PasswordChangeDoneView.as_view())
+password_change = signed_in(auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")))
+password_change_done = signed_in(auth_views.PasswordChangeDoneView.as_view())

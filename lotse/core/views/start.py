@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lotse.core.access import any_role
+from lotse.core.access import signed_in
 
 
-@any_role
+@signed_in
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "core/start.html")

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lotse.core import services
-from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.choices import AccessAction, Role
-from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionForm
+from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionedForm
 from lotse.core.models import Organisation, User
 
 ADMINS = (Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
@@ -38,7 +38,7 @@ def _add_errors(form: object, error: ValidationError) -> None:
         form.add_error(None, message)  # type: ignore[attr-defined]
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.ADMINISTER_USERS)
 def user_list(request: HttpRequest) -> HttpResponse:
     users = (
         User.objects.visible_to(request.user)
@@ -56,7 +56,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/user_list.html", {"page": page, "query": query, "show_org": _is_sysadmin(request)})
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.ADMINISTER_USERS)
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
@@ -92,7 +92,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "core/user_form.html", {"form": form, "creating": True})
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.ADMINISTER_USERS)
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
@@ -139,15 +139,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.ADMINISTER_USERS)
 @require_POST
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     assert isinstance(actor, User)
     user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
-    form = VersionForm(request.POST)
+    form = VersionedForm(request.POST)
     activate = request.POST.get("active") == "1"
-    if not form.is_valid():
+    if not form.is_valid() or form.cleaned_data["version"] is None:
         messages.error(request, _("The request was incomplete. Please try again."))
         return redirect("core:user_detail", pk=user.pk)
     try:
@@ -170,7 +170,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("core:user_detail", pk=user.pk)
 
 
-@roles_required(*ADMINS)
+@capability_required(Capability.ADMINISTER_USERS)
 @require_POST
 def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user

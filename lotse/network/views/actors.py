@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from pghistory.models import Events
 
 from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
-from lotse.core.access import any_role, get_visible_or_404, roles_required
+from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
 from lotse.core.audit import describe_events
 from lotse.core.choices import NETWORK_EDITOR_ROLES, Role
 from lotse.core.services import ConcurrentEditError
@@ -43,7 +43,7 @@ def directory_filter(data: Any, actors: Any) -> tuple[ActorFilterForm, Any]:
     return form, form.apply(actors) if data else actors
 
 
-@any_role
+@signed_in
 @require_safe
 def actor_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -77,7 +77,7 @@ def _history(actor: Actor) -> list[dict[str, Any]]:
     return describe_events(list(events[:HISTORY_LENGTH]))
 
 
-@any_role
+@signed_in
 @require_safe
 def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -109,7 +109,7 @@ def _form_page(
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
     form = ActorForm(request.POST or None)
@@ -130,7 +130,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -162,7 +162,7 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_POST
 def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -179,14 +179,14 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- categories (system administration) -------------------------------------------------------------------
 
 
-@roles_required(Role.SYSTEMADMINISTRATION)
+@capability_required(Capability.KEEP_CATEGORIES)
 @require_safe
 def category_list(request: HttpRequest) -> HttpResponse:
     categories = ActorCategory.objects.annotate(actor_count=Count("actors")).order_by("position", "name")
     return render(request, "network/category_list.html", {"categories": categories})
 
 
-@roles_required(Role.SYSTEMADMINISTRATION)
+@capability_required(Capability.KEEP_CATEGORIES)
 @require_http_methods(["GET", "POST"])
 def category_create(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None)
@@ -207,7 +207,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.SYSTEMADMINISTRATION)
+@capability_required(Capability.KEEP_CATEGORIES)
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
@@ -238,7 +238,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.SYSTEMADMINISTRATION)
+@capability_required(Capability.KEEP_CATEGORIES)
 @require_POST
 def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)

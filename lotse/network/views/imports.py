@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lotse.cases.views.common import actor_of
-from lotse.core.access import get_visible_or_404, roles_required
+from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.choices import NETWORK_EDITOR_ROLES
 from lotse.imports.models import ImportRun, ImportRunQuerySet, ImportStatus
 from lotse.network import actor_import as importer
@@ -54,7 +54,7 @@ def _run(request: HttpRequest, pk: int) -> ImportRun:
     return get_visible_or_404(_runs(), actor_of(request), pk=pk)
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def actor_import(request: HttpRequest) -> HttpResponse:
     """The upload form and the recent actor imports the user may see."""
@@ -74,7 +74,7 @@ def _counts(report: ActorReport) -> dict[str, int]:
     return {action: report.count(action) for action in (CREATED, UPDATED, UNCHANGED)}
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 def actor_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     report = ActorReport.from_json(run.report)
@@ -95,7 +95,7 @@ def actor_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_POST
 def actor_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
@@ -113,7 +113,7 @@ def actor_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("network:actor_import_detail", pk=run.pk)
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_POST
 def actor_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
@@ -131,14 +131,14 @@ def _xlsx(content: io.BytesIO, name: str) -> FileResponse:
     return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX)
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 def actor_import_template(request: HttpRequest) -> HttpResponseBase:
     buffer = io.BytesIO()
     importer.template_workbook(buffer)
     return _xlsx(buffer, "akteure-vorlage.xlsx")
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 def actor_export(request: HttpRequest) -> HttpResponseBase:
     """The whole directory in the columns of the import."""
     buffer = io.BytesIO()

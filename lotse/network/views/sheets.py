@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.cases.models import Case, CaseClient
-from lotse.cases.views.common import CASEWORK, actor_of, add_errors
-from lotse.core.access import any_role, get_visible_or_404, roles_required
+from lotse.cases.views.common import actor_of, add_errors
+from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
 from lotse.core.choices import NETWORK_EDITOR_ROLES, AccessAction
 from lotse.core.models import Municipality
 from lotse.core.services import ConcurrentEditError, log_access
@@ -82,7 +82,7 @@ def _states(sheet: InfoSheet) -> list[sheet_services.BlockState]:
 # --- the list --------------------------------------------------------------------------------------------
 
 
-@any_role
+@signed_in
 @require_safe
 def sheet_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
@@ -119,7 +119,7 @@ def sheet_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def sheet_create(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.filter(info_sheet__isnull=True).order_by("name")
@@ -190,7 +190,7 @@ def _listed_actors(sheet: InfoSheet) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_safe
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -211,7 +211,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -265,7 +265,7 @@ def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -292,7 +292,7 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     """The block's German text (the master) and the state of its translations."""
@@ -356,7 +356,7 @@ def _after_conflict(
     return form
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> HttpResponse:
     """A translation of the block, written beside the current German text."""
@@ -425,7 +425,7 @@ def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> Ht
     )
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_POST
 def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -443,7 +443,7 @@ def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     return redirect(reverse("network:sheet_detail", args=[sheet.pk]) + f"#block-{block.pk}")
 
 
-@roles_required(*EDITORS)
+@capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def block_delete(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -470,7 +470,7 @@ def pdf_response(sheet: InfoSheet, language: str) -> HttpResponse:
     return response
 
 
-@any_role
+@signed_in
 @require_safe
 def sheet_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -496,7 +496,7 @@ def client_language(case: Case) -> str:
     return next((code for code in SECOND_LANGUAGES if code in spoken), MASTER_LANGUAGE)
 
 
-@roles_required(*CASEWORK)
+@capability_required(Capability.CASEWORK)
 @require_safe
 def case_info_sheet(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The info sheet of the case's municipality in the client's language (``?sprache=`` chooses another)."""
