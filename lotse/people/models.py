@@ -44,7 +44,8 @@ def casework_organisation_id(user: User | AnonymousUser) -> int | None:
     """The organisation whose persons and cases the user may read, or None."""
     if not can(user, Capability.CASEWORK):
         return None
-    return user.organisation_id
+    organisation_id: int | None = getattr(user, "organisation_id", None)  # an anonymous user holds no capability
+    return organisation_id
 
 
 def _shared_case_exists(organisation_id: int, person_ref: str) -> Exists:

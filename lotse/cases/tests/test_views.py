@@ -6,8 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,6 +13,7 @@ from lotse.cases import services
 from lotse.cases.models import Case, CaseClient, Contact, Handover
 from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory
 from lotse.core.tests.test_url_matrix import CASE_URLS, casework_records, url_for
 from lotse.people import services as people_services
@@ -91,19 +90,12 @@ def test_it_shows_a_case_shared_by_consent_read_only_and_cuts_access_on_withdraw
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.django_db
 def test_it_runs_a_fixed_number_of_queries_for_the_case_list(caseworker_a):
     client = client_for(caseworker_a)
     url = reverse("cases:case_list") + "?q=Haddad&sort=contact"
     open_case(caseworker_a)
-    few = _count_queries(client, url)
+    few = queries_of(client, url)
     for index in range(12):
         case = open_case(caseworker_a, given_names=f"Kind {index}")
         services.add_household_member(
@@ -115,8 +107,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_list(caseworker_a):
             person_fields={"family_name": "Haddad", "given_names": f"Sami {index}"},
         )
         services.record_contact(acting_user=caseworker_a, case=case, date=DAY, duration_minutes=20, form="telefonisch")
-    many = _count_queries(client, url)
-    assert many == few
+    assert_same_queries(few, queries_of(client, url))
     assert "13 Fälle" in client.get(url).content.decode()
 
 
@@ -172,10 +163,10 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
         )
 
     add_records(0)
-    few = _count_queries(client, url)
+    few = queries_of(client, url)
     for index in range(1, 9):
         add_records(index)
-    assert _count_queries(client, url) == few
+    assert_same_queries(few, queries_of(client, url))
 
 
 @pytest.mark.django_db
@@ -230,7 +221,7 @@ def test_it_refuses_the_second_of_two_concurrent_edits(caseworker_a, colleague_a
     first = client_for(caseworker_a).post(url, {**form, "municipality": other.pk})
     assert first.status_code == 302
     second = client_for(colleague_a).post(url, {**form, "municipality": third.pk})
-    assert second.status_code == 200
+    assert second.status_code == 400
     assert "wurde zwischenzeitlich von einer anderen Person geändert" in second.content.decode()
     case.refresh_from_db()
     assert case.municipality == other
@@ -277,7 +268,7 @@ def test_it_refuses_an_impossible_date_of_birth_and_creates_nothing(caseworker_a
             "gender": "m",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "„31.02.1990“ ist kein Geburtsdatum" in response.content.decode()
     assert not Person.objects.exists()
     assert not Case.objects.exists()
@@ -298,7 +289,7 @@ def test_it_closes_a_case_only_with_a_reason(caseworker_a):
     client = client_for(caseworker_a)
     url = reverse("cases:case_status", args=[case.pk])
     refused = client.post(url, {"to_status": "abgeschlossen", "on": "2025-06-01", "version": case.version})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "Bitte den Grund für den Abschluss des Falls wählen." in refused.content.decode()
     case.refresh_from_db()
     assert case.status == "aktiv"
