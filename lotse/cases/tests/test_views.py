@@ -55,6 +55,28 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
     assert CaseClient.objects.filter(case=case).count() == 1
 
 
+READ_ONLY = {
+    "cases:worklist",
+    "cases:case_list",
+    "cases:case_detail",
+    "cases:case_history",
+    "cases:plan_detail",
+    "cases:plan_pdf",
+    "cases:handover_list",
+}
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_post_to_a_read_only_page_and_logs_no_access(caseworker_a):
+    records = casework_records(caseworker_a.organisation)
+    client = client_for(caseworker_a)
+    logged = AccessLogEntry.objects.count()
+    for name in READ_ONLY:
+        response = client.post(url_for(name, 0, records))
+        assert response.status_code == 405, (name, response.status_code)
+    assert AccessLogEntry.objects.count() == logged
+
+
 @pytest.mark.django_db
 def test_it_lists_only_the_cases_of_the_own_organisation(caseworker_a, caseworker_b):
     open_case(caseworker_a, "Haddad")
@@ -359,6 +381,7 @@ def test_it_prints_the_plan_as_a_pdf_and_logs_the_print(caseworker_a):
     response = client_for(caseworker_a).get(reverse("cases:plan_pdf", args=[case.pk, plan.number]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="integrationsvereinbarung-{case.number}-v1.pdf"'
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in (
         "Integrationsvereinbarung",
