@@ -351,6 +351,10 @@ def test_it_hands_a_case_over_and_the_sender_loses_access(caseworker_a, casework
     assert offered.status_code == 302
     handover = Handover.objects.get(case=case)
     assert str(case) in receiver.get(reverse("cases:worklist")).content.decode()
+    unexplained = receiver.post(reverse("cases:handover_detail", args=[handover.pk]), {"decision": "decline"})
+    assert unexplained.status_code == 400
+    handover.refresh_from_db()
+    assert handover.status == "angefragt"
     accepted = receiver.post(
         reverse("cases:handover_detail", args=[handover.pk]), {"decision": "accept", "responsible": caseworker_b.pk}
     )
@@ -454,6 +458,10 @@ def test_it_changes_the_municipality_of_residence_on_the_person_page(caseworker_
     client.post(url, {"family_name": "Haddad", "gender": "w", "residence_municipality": "", "version": 2})
     person.refresh_from_db()
     assert (person.municipality, person.given_names, person.version) == (None, "", 3)
+    refused = client.post(url, {"family_name": "", "gender": "w", "version": 3})
+    assert refused.status_code == 400
+    person.refresh_from_db()
+    assert (person.family_name, person.version) == ("Haddad", 3)
 
 
 @pytest.mark.django_db
