@@ -20,7 +20,7 @@ from lotse.cases.choices import (
     Responsible,
 )
 from lotse.cases.services import TRANSITIONS
-from lotse.core.choices import CASEWORK_ROLES
+from lotse.core.access import Capability, roles_holding
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality, Organisation, User
 from lotse.network.models import Actor
@@ -40,7 +40,7 @@ from lotse.people.vocabulary import language_choices
 
 def caseworkers_of(organisation_id: int) -> QuerySet[User]:
     return User.objects.filter(
-        organisation_id=organisation_id, is_active=True, roles__overlap=list(CASEWORK_ROLES)
+        organisation_id=organisation_id, is_active=True, roles__overlap=list(roles_holding(Capability.CASEWORK))
     ).order_by("last_name", "first_name", "username")
 
 

@@ -1,7 +1,8 @@
-"""Read-side queries of casework: name search, current facts, the worklist.
+"""Read-side queries of casework: name search, current facts, the worklist, and the data of every case page.
 
 Each runs a fixed number of SQL queries whatever the number of records, so
-lists stay fast as an organisation's caseload grows.
+lists stay fast as an organisation's caseload grows. Views fetch the record
+(``lotse.cases.views.fetch``), ask here for the page data, and render.
 """
 
 from __future__ import annotations
@@ -12,15 +13,38 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Greatest
+from django.utils.translation import gettext_lazy
 
 from lotse.accommodation.choices import MoveOutReason
 from lotse.accommodation.models import Occupancy
-from lotse.cases.choices import GOAL_STATUS_PENDING, CaseStatus, HandoverStatus
-from lotse.cases.models import Case, CaseClient, Contact, FollowUp, Goal, Handover, IntegrationPlan, add_years
+from lotse.cases.choices import GOAL_STATUS_PENDING, CaseStatus, FieldOfAction, HandoverStatus
+from lotse.cases.history import case_events
+from lotse.cases.models import (
+    Case,
+    CaseClient,
+    CaseStatusChange,
+    Consent,
+    Contact,
+    FollowUp,
+    Goal,
+    Handover,
+    IntegrationPlan,
+    Referral,
+    Step,
+    add_years,
+)
+from lotse.cases.services import current_plan
+from lotse.core.audit import describe_events
 from lotse.core.models import User
-from lotse.people.models import Person, ResidenceRecord, casework_organisation_id
+from lotse.people.models import (
+    STATUS_RECORD_MODELS,
+    HouseholdMembership,
+    Person,
+    ResidenceRecord,
+    casework_organisation_id,
+)
 from lotse.people.search import fold, plain
 
 # Trigram word similarity above which a name counts as a match. Transliteration
@@ -195,3 +219,283 @@ def head_of_household_name() -> Any:
 def latest_plan_pk(case_ref: str) -> Any:
     """The newest plan version of the case at ``case_ref`` (use in a filter)."""
     return Subquery(IntegrationPlan.objects.filter(case_id=OuterRef(case_ref)).order_by("-number").values("pk")[:1])
+
+
+# The case list
+
+PAGE_SIZE = 25
+
+SORTS: dict[str, list[Any]] = {
+    "name": ["head_name", "pk"],
+    "start": ["start_date", "pk"],
+    "contact": [F("last_contact").desc(nulls_last=True), "-pk"],
+    "municipality": ["municipality__name", "head_name", "pk"],
+}
+
+
+def case_list_for(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
+    """The cases the user sees, filtered and sorted as the case list's filter form asks (open cases by default)."""
+    last_contact = Contact.objects.filter(case_id=OuterRef("pk")).order_by("-date").values("date")[:1]
+    cases: QuerySet[Case] = (
+        Case.objects.visible_to(user)
+        .select_related("municipality", "responsible", "organisation")
+        .annotate(head_name=head_of_household_name(), last_contact=Subquery(last_contact))
+        .prefetch_related(Prefetch("case_clients", queryset=CaseClient.objects.select_related("person").order_by("pk")))
+    )
+    status = filters.get("status", "")
+    if not status:
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    elif status != "all":
+        cases = cases.filter(status=status)
+    if municipality := filters.get("municipality"):
+        cases = cases.filter(municipality=municipality)
+    responsible = filters.get("responsible", "")
+    if responsible == "me":
+        cases = cases.filter(responsible=user)
+    elif responsible == "none":
+        cases = cases.filter(responsible__isnull=True)
+    elif responsible:
+        cases = cases.filter(responsible_id=responsible)
+    if residence := filters.get("residence"):
+        cases = cases_with_residence_status(cases, residence)
+    if field_of_action := filters.get("field_of_action"):
+        goals = Goal.objects.filter(
+            plan__case_id=OuterRef("pk"), field_of_action=field_of_action, plan_id=latest_plan_pk("plan__case_id")
+        )
+        cases = cases.filter(Exists(goals))
+    sort = filters.get("sort", "")
+    if query := filters.get("q", "").strip():
+        cases = filter_cases_by_name(cases, query)
+        ordering: list[Any] = SORTS.get(sort, [F("name_score").desc(), "-start_date", "-pk"])
+    else:
+        ordering = SORTS.get(sort, ["-start_date", "-pk"])
+    return cases.order_by(*ordering)
+
+
+# The case page
+
+TIMELINE_LENGTH = 15
+
+
+def _facts(person: Person) -> dict[str, Any]:
+    """The current facts of a person from the prefetched histories (newest first)."""
+    return {
+        "residence": next(iter(person.residencerecords.all()), None),
+        "language": next(iter(person.languagerecords.all()), None),
+        "work": next(iter(person.workrecords.all()), None),
+        "housing": next(iter(person.housingrecords.all()), None),
+    }
+
+
+def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = False) -> dict[str, Any]:
+    """The case page: household with the clients' current facts, plan, timeline, follow-ups, consents, handovers.
+
+    The timeline shows the newest ``TIMELINE_LENGTH`` contacts unless ``show_all``.
+    """
+    memberships = list(
+        HouseholdMembership.objects.filter(household_id=case.household_id)
+        .select_related("person")
+        .prefetch_related(
+            "person__residencerecords", "person__languagerecords", "person__workrecords", "person__housingrecords"
+        )
+        .order_by("valid_to", "valid_from", "pk")
+    )
+    client_ids = set(CaseClient.objects.filter(case=case).values_list("person_id", flat=True))
+    members = [
+        {
+            "membership": m,
+            "person": m.person,
+            "is_client": m.person_id in client_ids,
+            "age": m.person.age_on(today),
+            "facts": _facts(m.person),
+        }
+        for m in memberships
+        if m.valid_to is None
+    ]
+    plan = current_plan(case)
+    goals = (
+        list(plan.goals.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))))
+        if plan
+        else []
+    )
+    contacts_qs = (
+        Contact.objects.filter(case=case)
+        .select_related("created_by")
+        .prefetch_related("follow_ups")
+        .order_by("-date", "-pk")
+    )
+    contacts = list(contacts_qs if show_all else contacts_qs[:TIMELINE_LENGTH])
+    contact_count = len(contacts) if show_all or len(contacts) < TIMELINE_LENGTH else contacts_qs.count()
+    referrals = list(Referral.objects.filter(case=case).order_by("-date", "-pk"))
+    changes = list(CaseStatusChange.objects.filter(case=case).select_related("by").order_by("-on", "-pk"))
+    timeline = sorted(
+        [("contact", c.date, c) for c in contacts]
+        + [("referral", r.date, r) for r in referrals]
+        + [("status", s.on, s) for s in changes],
+        key=lambda entry: (entry[1], entry[2].pk),
+        reverse=True,
+    )
+    return {
+        "case": case,
+        "editable": case.organisation_id == user.organisation_id,
+        "today": today,
+        "members": members,
+        "former_members": [m for m in memberships if m.valid_to is not None],
+        "plan": plan,
+        "goals": goals,
+        "timeline": timeline,
+        "contact_count": contact_count,
+        "more_contacts": contact_count > len(contacts),
+        "show_all": show_all,
+        "open_follow_ups": list(FollowUp.objects.filter(case=case, done_on__isnull=True).order_by("due_date", "pk")),
+        "consents": list(
+            Consent.objects.filter(case=case).select_related("person", "recipient_organisation").order_by("-given_on")
+        ),
+        "handovers": list(
+            Handover.objects.filter(case=case).select_related("from_organisation", "to_organisation", "requested_by")
+        ),
+        "nears_max_duration": case.nears_max_duration(today),
+    }
+
+
+def case_history(case: Case) -> dict[str, Any]:
+    """The change history of the case, described for reading."""
+    return {"case": case, "rows": describe_events(case_events(case))}
+
+
+# The person page
+
+FACT_TITLES = {
+    "residence": gettext_lazy("Residence status"),
+    "language": gettext_lazy("German language level"),
+    "work": gettext_lazy("Work situation"),
+    "housing": gettext_lazy("Housing situation"),
+}
+
+
+def person_page(user: User, case: Case, person: Person) -> dict[str, Any]:
+    """A person of the case: the histories of their dated facts, households, shelter stays, and whether a client."""
+    histories = [
+        {"kind": kind, "title": FACT_TITLES[kind], "records": list(model._default_manager.filter(person=person))}
+        for kind, model in STATUS_RECORD_MODELS.items()
+    ]
+    return {
+        "case": case,
+        "person": person,
+        "editable": may_edit_person(user, case, person),
+        "histories": histories,
+        "memberships": list(person.household_memberships.select_related("household").order_by("-valid_from", "-pk")),
+        "stays": list(
+            Occupancy.objects.visible_to(user)
+            .filter(person=person)
+            .select_related("place__shelter__organisation", "place__shelter__municipality", "place__unit")
+            .order_by("-move_in", "-pk")
+        ),
+        "is_client": CaseClient.objects.filter(case=case, person=person).exists(),
+    }
+
+
+def may_edit_person(user: User, case: Case, person: Person) -> bool:
+    """Whether the user's organisation owns both the case and the person (a shared case is read-only)."""
+    return case.organisation_id == user.organisation_id and person.organisation_id == user.organisation_id
+
+
+# The integration plan
+
+
+def plan_of(case: Case, number: int | None) -> IntegrationPlan | None:
+    """Version ``number`` of the case's plan, or the newest one if ``number`` is None."""
+    if number is None:
+        return current_plan(case)
+    return case.plans.filter(number=number).first()
+
+
+def goals_of(plan: IntegrationPlan) -> list[Goal]:
+    steps = Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))
+    return list(plan.goals.prefetch_related(steps).order_by("position", "pk"))
+
+
+def grouped_goals(goals: list[Goal]) -> list[dict[str, Any]]:
+    """Goals by field of action, in the fixed order of the fields."""
+    labels = dict(FieldOfAction.choices)
+    return [
+        {"field": labels[code], "code": code, "goals": [g for g in goals if g.field_of_action == code]}
+        for code in FieldOfAction.values
+        if any(g.field_of_action == code for g in goals)
+    ]
+
+
+def plan_page(user: User, case: Case, plan: IntegrationPlan | None, latest: IntegrationPlan | None) -> dict[str, Any]:
+    """A version of the plan with its goals by field of action; only the newest version of an open case is edited."""
+    own_case = case.organisation_id == user.organisation_id
+    return {
+        "case": case,
+        "plan": plan,
+        "latest": latest,
+        "groups": grouped_goals(goals_of(plan)) if plan else [],
+        "versions": list(case.plans.order_by("-number").values("number", "agreed_on")),
+        "editable": (
+            plan is not None
+            and latest is not None
+            and plan.pk == latest.pk
+            and own_case
+            and case.status != CaseStatus.CLOSED
+        ),
+        "can_edit_case": own_case,
+    }
+
+
+def plan_print(case: Case, plan: IntegrationPlan) -> dict[str, Any]:
+    """The plan as printed to be signed with the clients."""
+    return {
+        "case": case,
+        "plan": plan,
+        "groups": grouped_goals(goals_of(plan)),
+        "clients": list(case.clients.order_by("family_name", "given_names")),
+    }
+
+
+# Handovers
+
+
+def handovers_of(user: User) -> QuerySet[Handover]:
+    """The handovers the user's organisation sent or received."""
+    organisation_id = user.organisation_id
+    return Handover.objects.filter(
+        Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
+    ).select_related("case", "from_organisation", "to_organisation", "requested_by", "decided_by")
+
+
+HANDOVER_LIST_LENGTH = 200
+
+
+def handover_lists(user: User) -> dict[str, Any]:
+    """The newest handovers of the user's organisation, incoming and outgoing."""
+    organisation_id = user.organisation_id
+    handovers = list(handovers_of(user).order_by("-requested_at")[:HANDOVER_LIST_LENGTH])
+    return {
+        "incoming": [h for h in handovers if h.to_organisation_id == organisation_id],
+        "outgoing": [h for h in handovers if h.from_organisation_id == organisation_id],
+    }
+
+
+def handover_page(user: User, handover: Handover) -> dict[str, Any]:
+    """One handover; its clients only while the user still sees the case.
+
+    After an accepted handover the sender no longer sees the case: the record
+    of the handover stays, the persons in it do not.
+    """
+    case_visible = Case.objects.visible_to(user).filter(pk=handover.case_id).exists()
+    clients = (
+        list(
+            CaseClient.objects.filter(case_id=handover.case_id).select_related("person").order_by("person__family_name")
+        )
+        if case_visible
+        else []
+    )
+    return {
+        "handover": handover,
+        "incoming": handover.to_organisation_id == user.organisation_id,
+        "clients": clients,
+        "case_visible": case_visible,
+    }

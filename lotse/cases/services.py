@@ -1,7 +1,8 @@
 """Every change to a case and what is recorded in it: one transaction, one audit trail.
 
-Views call these functions; each checks that the actor's organisation owns the
-case, runs in one transaction, and names the actor in the change history.
+Views call these functions; each requires the acting user to do casework in the
+organisation that owns the case, runs in one transaction, and names the acting
+user in the change history.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from lotse.cases.models import (
     Referral,
     Step,
 )
-from lotse.core.choices import CASEWORK_ROLES
+from lotse.core.access import Capability, holds, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.network.models import Actor
@@ -49,7 +50,6 @@ from lotse.people import services as people_services
 from lotse.people.choices import Relationship
 from lotse.people.dates import not_in_future
 from lotse.people.models import Household, HouseholdMembership, Person
-from lotse.people.services import check_may_edit
 from lotse.people.vocabulary import LANGUAGE_CODES
 
 # The status machine: which status may follow which.
@@ -72,7 +72,7 @@ def _check_open(case: Case) -> None:
 def _check_caseworker(responsible: User | None, organisation_id: int) -> None:
     if responsible is None:
         return
-    if responsible.organisation_id != organisation_id or not responsible.has_role(*CASEWORK_ROLES):
+    if responsible.organisation_id != organisation_id or not holds(responsible.roles, Capability.CASEWORK):
         raise ValidationError(
             _("The responsible caseworker must work in integration management at the case's organisation."),
             code="responsible_foreign",
@@ -95,7 +95,7 @@ def open_case(
     external_id: str = "",
 ) -> Case:
     """Intake: a new household with its head as the first client, and an active case."""
-    check_may_edit(acting_user, organisation.pk)
+    require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
     _check_caseworker(responsible, organisation.pk)
     not_in_future(start_date, _("The start of counselling"))
     with transaction.atomic(), audit_context(acting_user):
@@ -127,7 +127,7 @@ def add_household_member(
     person_fields: dict[str, Any],
 ) -> Person:
     """A new person joins the case's household (and, usually, becomes a client of the case)."""
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     with transaction.atomic(), audit_context(acting_user):
         person = people_services.create_person(acting_user=acting_user, organisation=case.organisation, **person_fields)
@@ -141,7 +141,7 @@ def add_household_member(
 
 def set_client(*, acting_user: User | None, case: Case, person: Person, is_client: bool) -> None:
     """Make a member of the case's household a client of the case, or no longer one."""
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     in_household = HouseholdMembership.objects.filter(
         household=case.household, person=person, valid_to__isnull=True
@@ -168,7 +168,7 @@ def move_to_new_household(*, acting_user: User | None, case: Case, person: Perso
 
     They stop being a client of this case; the earlier membership stays in the history.
     """
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     if not HouseholdMembership.objects.filter(household=case.household, person=person, valid_to__isnull=True).exists():
         raise ValidationError(_("The person does not live in the case's household."), code="not_member")
     with transaction.atomic(), audit_context(acting_user):
@@ -196,7 +196,7 @@ def update_case(
     municipality: Municipality,
     start_date: datetime.date,
 ) -> Case:
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_caseworker(responsible, case.organisation_id)
     not_in_future(start_date, _("The start of counselling"))
     if case.end_date is not None and start_date > case.end_date:
@@ -223,7 +223,7 @@ def change_status(
     note: str = "",
 ) -> Case:
     """Move the case along its status machine: pause, resume, close with a reason, reopen."""
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     if to_status not in TRANSITIONS.get(case.status, frozenset()):
         raise ValidationError(
             _("A case that is “%(from)s” cannot become “%(to)s”.")
@@ -283,7 +283,7 @@ def current_plan(case: Case) -> IntegrationPlan | None:
 
 
 def _check_plan_editable(acting_user: User | None, plan: IntegrationPlan) -> None:
-    check_may_edit(acting_user, plan.case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=plan.case.organisation_id, code="not_owner")
     _check_open(plan.case)
     latest = current_plan(plan.case)
     if latest is None or latest.pk != plan.pk:
@@ -302,7 +302,7 @@ def create_plan_version(
     notes: str = "",
 ) -> IntegrationPlan:
     """A new dated version of the plan; it starts with the goals and steps of the previous one."""
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     not_in_future(agreed_on, _("The date of the agreement"))
     with transaction.atomic(), audit_context(acting_user):
@@ -463,7 +463,7 @@ def record_contact(
     note: str = "",
     follow_ups: Sequence[tuple[str, datetime.date]] = (),
 ) -> Contact:
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     not_in_future(date, _("The date of the contact"))
     if date < case.start_date:
@@ -501,14 +501,14 @@ def record_contact(
 
 
 def add_follow_up(*, acting_user: User | None, case: Case, description: str, due_date: datetime.date) -> FollowUp:
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     with transaction.atomic(), audit_context(acting_user):
         return FollowUp.objects.create(case=case, description=description, due_date=due_date)
 
 
 def complete_follow_up(*, acting_user: User | None, follow_up: FollowUp, on: datetime.date | None = None) -> FollowUp:
-    check_may_edit(acting_user, follow_up.case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=follow_up.case.organisation_id, code="not_owner")
     with transaction.atomic(), audit_context(acting_user):
         follow_up.done_on = on or timezone.localdate()
         follow_up.save(update_fields=["done_on"])
@@ -529,7 +529,7 @@ def add_referral(
     network_actor: Actor | None = None,
 ) -> Referral:
     """Record a referral; ``network_actor`` names the service in the network directory (``to_whom`` keeps its name)."""
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     not_in_future(date, _("The date of the referral"))
     to_whom = to_whom.strip() or (network_actor.name if network_actor is not None else "")
@@ -551,7 +551,7 @@ def add_referral(
 def set_referral_outcome(
     *, acting_user: User | None, referral: Referral, expected_version: int, outcome: str, outcome_note: str = ""
 ) -> Referral:
-    check_may_edit(acting_user, referral.case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=referral.case.organisation_id, code="not_owner")
     if outcome not in ReferralOutcome.values:
         raise ValidationError(_("Choose the outcome of the referral."), code="outcome")
     with transaction.atomic(), audit_context(acting_user):
@@ -573,7 +573,7 @@ def record_consent(
     recipient_name: str = "",
     note: str = "",
 ) -> Consent:
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     if not CaseClient.objects.filter(case=case, person=person).exists():
         raise ValidationError(_("Consent is given by a client of the case."), code="not_client")
     not_in_future(given_on, _("The date of the consent"))
@@ -603,7 +603,7 @@ def record_consent(
 
 def withdraw_consent(*, acting_user: User | None, consent: Consent, on: datetime.date | None = None) -> Consent:
     """Withdrawal takes effect at once: sharing ends, and a handover waiting on this consent is withdrawn."""
-    check_may_edit(acting_user, consent.case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=consent.case.organisation_id, code="not_owner")
     on = on or timezone.localdate()
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."), code="already_withdrawn")
@@ -633,7 +633,7 @@ def request_handover(
     *, acting_user: User | None, case: Case, to_organisation: Organisation, note: str = ""
 ) -> Handover:
     """Offer the case to another organisation; it needs the client's consent to share with that organisation."""
-    check_may_edit(acting_user, case.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     if to_organisation.pk == case.organisation_id:
         raise ValidationError(_("Choose another organisation than your own."), code="own_org")
@@ -673,7 +673,7 @@ def _lock_open_handover(handover: Handover) -> Handover:
 
 
 def withdraw_handover(*, acting_user: User | None, handover: Handover) -> Handover:
-    check_may_edit(acting_user, handover.from_organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=handover.from_organisation_id, code="not_owner")
     with transaction.atomic(), audit_context(acting_user):
         handover = _lock_open_handover(handover)
         handover.status, handover.decided_by, handover.decided_at = (
@@ -704,7 +704,7 @@ def _move_to_organisation(records: QuerySet[Any], organisation_id: int) -> None:
 
 def accept_handover(*, acting_user: User | None, handover: Handover, responsible: User | None) -> Case:
     """The receiving organisation takes the case over with its full history; the sender loses access."""
-    check_may_edit(acting_user, handover.to_organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=handover.to_organisation_id, code="not_owner")
     _check_caseworker(responsible, handover.to_organisation_id)
     with transaction.atomic(), audit_context(acting_user, handover=handover.pk):
         handover = _lock_open_handover(handover)
@@ -731,7 +731,7 @@ def accept_handover(*, acting_user: User | None, handover: Handover, responsible
 
 
 def decline_handover(*, acting_user: User | None, handover: Handover, reason: str) -> Handover:
-    check_may_edit(acting_user, handover.to_organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=handover.to_organisation_id, code="not_owner")
     if not reason.strip():
         raise ValidationError(_("Give a reason so the sending organisation knows how to go on."), code="reason")
     with transaction.atomic(), audit_context(acting_user, handover=handover.pk):

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import CASEWORK_ROLES
+from lotse.core.access import Capability, can
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.choices import (
     BirthDatePrecision,
@@ -42,11 +42,10 @@ if TYPE_CHECKING:
 
 def casework_organisation_id(user: User | AnonymousUser) -> int | None:
     """The organisation whose persons and cases the user may read, or None."""
-    if not user.is_authenticated or not user.is_active:
+    if not can(user, Capability.CASEWORK):
         return None
-    if not user.has_role(*CASEWORK_ROLES):
-        return None
-    return user.organisation_id
+    organisation_id: int | None = getattr(user, "organisation_id", None)  # an anonymous user holds no capability
+    return organisation_id
 
 
 def _shared_case_exists(organisation_id: int, person_ref: str) -> Exists:

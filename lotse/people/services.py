@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from lotse.core.choices import CASEWORK_ROLES
+from lotse.core.access import Capability, require
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.people.choices import Relationship
@@ -40,14 +40,6 @@ PERSON_FIELDS = (
 )
 
 
-def check_may_edit(acting_user: User | None, organisation_id: int) -> None:
-    """Only caseworkers of the owning organisation change its persons and cases (None: a management command)."""
-    if acting_user is None:
-        return
-    if not acting_user.has_role(*CASEWORK_ROLES) or acting_user.organisation_id != organisation_id:
-        raise ValidationError(_("Only the organisation responsible for the case may change it."), code="not_owner")
-
-
 def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -73,7 +65,7 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_person(*, acting_user: User | None, organisation: Organisation, **fields: Any) -> Person:
-    check_may_edit(acting_user, organisation.pk)
+    require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
     cleaned = clean_person_fields(fields)
     with transaction.atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
@@ -83,7 +75,7 @@ def create_person(*, acting_user: User | None, organisation: Organisation, **fie
 
 
 def update_person(*, acting_user: User | None, person: Person, expected_version: int, **fields: Any) -> Person:
-    check_may_edit(acting_user, person.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=person.organisation_id, code="not_owner")
     cleaned = clean_person_fields(fields)
     with transaction.atomic(), audit_context(acting_user):
         for name, value in cleaned.items():
@@ -94,7 +86,7 @@ def update_person(*, acting_user: User | None, person: Person, expected_version:
 
 
 def create_household(*, acting_user: User | None, organisation: Organisation, external_id: str = "") -> Household:
-    check_may_edit(acting_user, organisation.pk)
+    require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
     with transaction.atomic(), audit_context(acting_user):
         return Household.objects.create(organisation=organisation, external_id=external_id)
 
@@ -106,7 +98,7 @@ def join_household(
 
     A person belongs to one household at a time; earlier memberships are kept.
     """
-    check_may_edit(acting_user, household.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=household.organisation_id, code="not_owner")
     if person.organisation_id != household.organisation_id:
         raise ValidationError(_("The person and the household belong to different organisations."), code="foreign")
     if relationship not in Relationship.values:
@@ -131,7 +123,7 @@ def join_household(
 
 
 def set_relationship(*, acting_user: User | None, membership: HouseholdMembership, relationship: str) -> None:
-    check_may_edit(acting_user, membership.household.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=membership.household.organisation_id, code="not_owner")
     if relationship not in Relationship.values:
         raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
     with transaction.atomic(), audit_context(acting_user):
@@ -141,7 +133,7 @@ def set_relationship(*, acting_user: User | None, membership: HouseholdMembershi
 
 def add_status_record(*, acting_user: User | None, person: Person, kind: str, **fields: Any) -> StatusRecord:
     """Record a dated fact (residence, language, work, housing) about the person."""
-    check_may_edit(acting_user, person.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=person.organisation_id, code="not_owner")
     model = STATUS_RECORD_MODELS[kind]
     valid_from = fields["valid_from"]
     not_in_future(valid_from, _("The date from which it holds"))
@@ -166,6 +158,6 @@ def add_status_record(*, acting_user: User | None, person: Person, kind: str, **
 
 def delete_status_record(*, acting_user: User | None, record: StatusRecord) -> None:
     """Remove a wrongly recorded fact; the change history keeps what it said."""
-    check_may_edit(acting_user, record.person.organisation_id)
+    require(acting_user, Capability.CASEWORK, organisation_id=record.person.organisation_id, code="not_owner")
     with transaction.atomic(), audit_context(acting_user):
         record.delete()

@@ -38,7 +38,7 @@ from lotse.cases.models import (
 )
 from lotse.cases.tests.factories import (
     TODAY,
-    actor_of,
+    acting_user_of,
     days,
     events_of,
     frozen_today,
@@ -158,7 +158,7 @@ def test_it_opens_a_case_with_a_household_and_its_head_as_client(caseworker_a):
     for row in (case, person, household, membership):
         (event,) = events_of(row)
         assert event.pgh_label == "insert"
-        assert actor_of(event) == caseworker_a.pk
+        assert acting_user_of(event) == caseworker_a.pk
 
 
 def test_it_numbers_a_case_without_an_import_id(case):
@@ -349,7 +349,7 @@ def test_it_updates_a_case(case, caseworker_a, colleague_a):
         2,
     )
     event = events_of(case).last()
-    assert (event.pgh_label, event.responsible_id, actor_of(event)) == ("update", colleague_a.pk, caseworker_a.pk)
+    assert (event.pgh_label, event.responsible_id, acting_user_of(event)) == ("update", colleague_a.pk, caseworker_a.pk)
 
 
 def test_it_refuses_an_update_of_a_case_with_a_stale_version(case, caseworker_a, colleague_a):
@@ -432,7 +432,7 @@ def test_it_pauses_resumes_closes_and_reopens_a_case(case, caseworker_a, colleag
     assert CaseStatusChange.objects.filter(case=case, note="Kur").count() == 1
     events = list(events_of(case))
     assert [e.status for e in events] == ["aktiv", "ruhend", "aktiv", "abgeschlossen", "aktiv"]
-    assert [actor_of(e) for e in events] == [
+    assert [acting_user_of(e) for e in events] == [
         caseworker_a.pk,
         caseworker_a.pk,
         caseworker_a.pk,
@@ -793,7 +793,7 @@ def test_it_adds_and_updates_goals(case, caseworker_a):
         2,
     )
     event = events_of(goal).last()
-    assert (event.pgh_label, event.title, actor_of(event)) == ("update", "B2-Zertifikat", caseworker_a.pk)
+    assert (event.pgh_label, event.title, acting_user_of(event)) == ("update", "B2-Zertifikat", caseworker_a.pk)
     with pytest.raises(ConcurrentEditError):
         services.update_goal(
             acting_user=caseworker_a,
@@ -925,7 +925,7 @@ def test_it_records_a_contact_with_follow_ups(case, caseworker_a):
         ("Unterlagen prüfen", TODAY + days(3), case, None),
     ]
     (event,) = events_of(contact)
-    assert actor_of(event) == caseworker_a.pk
+    assert acting_user_of(event) == caseworker_a.pk
 
 
 def test_it_records_a_contact_with_an_interpreter_of_unrecorded_kind(case, caseworker_a):
@@ -1079,7 +1079,7 @@ def test_it_records_consents(case, caseworker_a, org_b):
         ConsentPurpose.CONFIDENTIALITY,
     )
     (event,) = events_of(sharing)
-    assert actor_of(event) == caseworker_a.pk
+    assert acting_user_of(event) == caseworker_a.pk
 
 
 NO_RECIPIENT = "Name the organisation the data may be shared with, or the office released from confidentiality."
@@ -1128,7 +1128,7 @@ def test_it_withdraws_a_consent_once(case, caseworker_a, org_b):
     assert (consent.withdrawn_on, consent.in_force) == (TODAY, False)
     with refused_with("This consent was already withdrawn."):
         services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=TODAY)
-    assert actor_of(events_of(consent).last()) == caseworker_a.pk
+    assert acting_user_of(events_of(consent).last()) == caseworker_a.pk
 
 
 # Handover
@@ -1177,7 +1177,7 @@ def test_it_requests_a_handover_with_the_clients_consent(case, caseworker_a, org
         None,
     )
     (event,) = events_of(handover)
-    assert actor_of(event) == caseworker_a.pk
+    assert acting_user_of(event) == caseworker_a.pk
     with refused_with("A handover of this case is already waiting for an answer."):
         services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
     assert Handover.objects.count() == 1
@@ -1390,7 +1390,7 @@ def test_it_withdraws_a_pending_handover_with_the_consent(case, caseworker_a, ca
         "The consent was withdrawn.",
     )
     assert handover.decided_at is not None
-    assert actor_of(events_of(handover).last()) == caseworker_a.pk
+    assert acting_user_of(events_of(handover).last()) == caseworker_a.pk
     with refused_with("This handover was already answered or withdrawn (withdrawn)."):
         services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
     assert reload(case).organisation == org_a

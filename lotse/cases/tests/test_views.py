@@ -6,8 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,6 +13,7 @@ from lotse.cases import services
 from lotse.cases.models import Case, CaseClient, Contact, Handover
 from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory
 from lotse.core.tests.test_url_matrix import CASE_URLS, casework_records, url_for
 from lotse.people import services as people_services
@@ -56,6 +55,28 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
     assert CaseClient.objects.filter(case=case).count() == 1
 
 
+READ_ONLY = {
+    "cases:worklist",
+    "cases:case_list",
+    "cases:case_detail",
+    "cases:case_history",
+    "cases:plan_detail",
+    "cases:plan_pdf",
+    "cases:handover_list",
+}
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_post_to_a_read_only_page_and_logs_no_access(caseworker_a):
+    records = casework_records(caseworker_a.organisation)
+    client = client_for(caseworker_a)
+    logged = AccessLogEntry.objects.count()
+    for name in READ_ONLY:
+        response = client.post(url_for(name, 0, records))
+        assert response.status_code == 405, (name, response.status_code)
+    assert AccessLogEntry.objects.count() == logged
+
+
 @pytest.mark.django_db
 def test_it_lists_only_the_cases_of_the_own_organisation(caseworker_a, caseworker_b):
     open_case(caseworker_a, "Haddad")
@@ -91,19 +112,12 @@ def test_it_shows_a_case_shared_by_consent_read_only_and_cuts_access_on_withdraw
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.django_db
 def test_it_runs_a_fixed_number_of_queries_for_the_case_list(caseworker_a):
     client = client_for(caseworker_a)
     url = reverse("cases:case_list") + "?q=Haddad&sort=contact"
     open_case(caseworker_a)
-    few = _count_queries(client, url)
+    few = queries_of(client, url)
     for index in range(12):
         case = open_case(caseworker_a, given_names=f"Kind {index}")
         services.add_household_member(
@@ -115,8 +129,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_list(caseworker_a):
             person_fields={"family_name": "Haddad", "given_names": f"Sami {index}"},
         )
         services.record_contact(acting_user=caseworker_a, case=case, date=DAY, duration_minutes=20, form="telefonisch")
-    many = _count_queries(client, url)
-    assert many == few
+    assert_same_queries(few, queries_of(client, url))
     assert "13 Fälle" in client.get(url).content.decode()
 
 
@@ -172,10 +185,10 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
         )
 
     add_records(0)
-    few = _count_queries(client, url)
+    few = queries_of(client, url)
     for index in range(1, 9):
         add_records(index)
-    assert _count_queries(client, url) == few
+    assert_same_queries(few, queries_of(client, url))
 
 
 @pytest.mark.django_db
@@ -230,7 +243,7 @@ def test_it_refuses_the_second_of_two_concurrent_edits(caseworker_a, colleague_a
     first = client_for(caseworker_a).post(url, {**form, "municipality": other.pk})
     assert first.status_code == 302
     second = client_for(colleague_a).post(url, {**form, "municipality": third.pk})
-    assert second.status_code == 200
+    assert second.status_code == 400
     assert "wurde zwischenzeitlich von einer anderen Person geändert" in second.content.decode()
     case.refresh_from_db()
     assert case.municipality == other
@@ -277,7 +290,7 @@ def test_it_refuses_an_impossible_date_of_birth_and_creates_nothing(caseworker_a
             "gender": "m",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "„31.02.1990“ ist kein Geburtsdatum" in response.content.decode()
     assert not Person.objects.exists()
     assert not Case.objects.exists()
@@ -298,7 +311,7 @@ def test_it_closes_a_case_only_with_a_reason(caseworker_a):
     client = client_for(caseworker_a)
     url = reverse("cases:case_status", args=[case.pk])
     refused = client.post(url, {"to_status": "abgeschlossen", "on": "2025-06-01", "version": case.version})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "Bitte den Grund für den Abschluss des Falls wählen." in refused.content.decode()
     case.refresh_from_db()
     assert case.status == "aktiv"
@@ -338,6 +351,10 @@ def test_it_hands_a_case_over_and_the_sender_loses_access(caseworker_a, casework
     assert offered.status_code == 302
     handover = Handover.objects.get(case=case)
     assert str(case) in receiver.get(reverse("cases:worklist")).content.decode()
+    unexplained = receiver.post(reverse("cases:handover_detail", args=[handover.pk]), {"decision": "decline"})
+    assert unexplained.status_code == 400
+    handover.refresh_from_db()
+    assert handover.status == "angefragt"
     accepted = receiver.post(
         reverse("cases:handover_detail", args=[handover.pk]), {"decision": "accept", "responsible": caseworker_b.pk}
     )
@@ -368,6 +385,7 @@ def test_it_prints_the_plan_as_a_pdf_and_logs_the_print(caseworker_a):
     response = client_for(caseworker_a).get(reverse("cases:plan_pdf", args=[case.pk, plan.number]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="integrationsvereinbarung-{case.number}-v1.pdf"'
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in (
         "Integrationsvereinbarung",
@@ -440,6 +458,10 @@ def test_it_changes_the_municipality_of_residence_on_the_person_page(caseworker_
     client.post(url, {"family_name": "Haddad", "gender": "w", "residence_municipality": "", "version": 2})
     person.refresh_from_db()
     assert (person.municipality, person.given_names, person.version) == (None, "", 3)
+    refused = client.post(url, {"family_name": "", "gender": "w", "version": 3})
+    assert refused.status_code == 400
+    person.refresh_from_db()
+    assert (person.family_name, person.version) == ("Haddad", 3)
 
 
 @pytest.mark.django_db

@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lotse.cases import services
+from lotse.cases import queries, services
 from lotse.cases.choices import HandoverStatus
 from lotse.cases.forms import HandoverAcceptForm, HandoverDeclineForm, HandoverRequestForm
-from lotse.cases.models import Case, CaseClient, Handover
-from lotse.cases.views.common import actor_of, add_errors, editable_case, form_page
+from lotse.cases.models import Handover
+from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
+from lotse.core.models import User
+from lotse.core.web import AuthenticatedRequest, add_errors, form_page
 
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def handover_request(request: HttpRequest, pk: int) -> HttpResponse:
-    case = editable_case(request, pk)
+def handover_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = editable_case(request.user, pk)
     form = HandoverRequestForm(request.POST or None, organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
             handover = services.request_handover(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 case=case,
                 to_organisation=form.cleaned_data["to_organisation"],
                 note=form.cleaned_data["note"],
@@ -43,7 +45,6 @@ def handover_request(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
-        case=case,
         form=form,
         title=_("Hand the case over"),
         submit=_("Offer handover"),
@@ -53,32 +54,19 @@ def handover_request(request: HttpRequest, pk: int) -> HttpResponse:
             "history and your organisation no longer sees it. A handover needs the client's recorded consent "
             "to share their data with the receiving organisation."
         ),
+        template=FORM_PAGE,
+        case=case,
     )
-
-
-def _handovers_of(request: HttpRequest) -> QuerySet[Handover]:
-    organisation_id = actor_of(request).organisation_id
-    return Handover.objects.filter(
-        Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
-    ).select_related("case", "from_organisation", "to_organisation", "requested_by", "decided_by")
 
 
 @capability_required(Capability.CASEWORK)
-def handover_list(request: HttpRequest) -> HttpResponse:
-    organisation_id = actor_of(request).organisation_id
-    handovers = list(_handovers_of(request).order_by("-requested_at")[:200])
-    return render(
-        request,
-        "cases/handover_list.html",
-        {
-            "incoming": [h for h in handovers if h.to_organisation_id == organisation_id],
-            "outgoing": [h for h in handovers if h.from_organisation_id == organisation_id],
-        },
-    )
+@require_safe
+def handover_list(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "cases/handover_list.html", queries.handover_lists(request.user))
 
 
-def _handover_for(request: HttpRequest, pk: int) -> Handover:
-    handover = _handovers_of(request).filter(pk=pk).first()
+def _handover_for(user: User, pk: int) -> Handover:
+    handover = queries.handovers_of(user).filter(pk=pk).first()
     if handover is None:
         raise Http404
     return handover
@@ -86,10 +74,10 @@ def _handover_for(request: HttpRequest, pk: int) -> Handover:
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The receiving organisation sees what is offered and accepts (naming the caseworker) or declines."""
-    user = actor_of(request)
-    handover = _handover_for(request, pk)
+    user = request.user
+    handover = _handover_for(user, pk)
     incoming = handover.to_organisation_id == user.organisation_id
     accept_form = HandoverAcceptForm(
         request.POST if request.POST.get("decision") == "accept" else None,
@@ -115,35 +103,21 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:handover_list")
         except ValidationError as error:
             add_errors(accept_form if request.POST.get("decision") == "accept" else decline_form, error)
-    # After an accepted handover the sender no longer sees the case: the record of
-    # the handover stays, the persons in it do not.
-    case_visible = Case.objects.visible_to(user).filter(pk=handover.case_id).exists()
-    clients = (
-        list(
-            CaseClient.objects.filter(case_id=handover.case_id).select_related("person").order_by("person__family_name")
-        )
-        if case_visible
-        else []
-    )
+    page = queries.handover_page(user, handover)
     return render(
         request,
         "cases/handover_detail.html",
-        {
-            "handover": handover,
-            "incoming": incoming,
-            "clients": clients,
-            "case_visible": case_visible,
-            "accept_form": accept_form,
-            "decline_form": decline_form,
-        },
+        {**page, "accept_form": accept_form, "decline_form": decline_form},
+        # Like every form page: a refused decision is no success.
+        status=400 if accept_form.errors or decline_form.errors else 200,
     )
 
 
 @capability_required(Capability.CASEWORK)
 @require_POST
-def handover_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    handover = _handover_for(request, pk)
+def handover_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    handover = _handover_for(user, pk)
     if handover.from_organisation_id != user.organisation_id:
         raise Http404
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import services
 from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
 from lotse.cases.models import Consent, FollowUp, Referral
-from lotse.cases.views.cases import case_page_context
-from lotse.cases.views.common import actor_of, add_errors, editable_case, form_after_conflict, form_page
+from lotse.cases.views.cases import FORM_PAGE, render_case_page
+from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.services import ConcurrentEditError
+from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
 from lotse.network.models import Actor
 from lotse.people.models import Person
 
@@ -27,9 +28,9 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a counselling contact; from the case page this runs in place (htmx), without leaving it."""
-    case = editable_case(request, pk)
+    case = editable_case(request.user, pk)
     form = ContactEntryForm(request.POST or None)
     saved = False
     if request.method == "POST" and form.is_valid():
@@ -37,7 +38,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         follow_ups = [(data["follow_up"], data["follow_up_due"])] if data["follow_up"] else []
         try:
             services.record_contact(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 case=case,
                 date=data["date"],
                 duration_minutes=data["duration_minutes"],
@@ -56,27 +57,32 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The contact was recorded."))
                 return redirect("cases:case_detail", pk=case.pk)
     if _is_htmx(request):
-        context = case_page_context(request, case, contact_form=ContactEntryForm() if saved else form)
-        context["contact_saved"] = saved
-        return render(request, "cases/_contact_saved.html" if saved else "cases/_quick_contact.html", context)
+        return render_case_page(
+            request,
+            case,
+            "cases/_contact_saved.html" if saved else "cases/_quick_contact.html",
+            contact_form=ContactEntryForm() if saved else form,
+            contact_saved=saved,
+        )
     return form_page(
         request,
-        case=case,
         form=form,
         title=_("Record a counselling contact"),
         submit=_("Record contact"),
         back_url=reverse("cases:case_detail", args=[case.pk]),
+        template=FORM_PAGE,
+        case=case,
     )
 
 
 @capability_required(Capability.CASEWORK)
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
-    case = editable_case(request, pk)
+def follow_up_done(request: AuthenticatedRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    case = editable_case(request.user, pk)
     follow_up = FollowUp.objects.filter(case=case, pk=follow_up_pk, done_on__isnull=True).first()
     if follow_up is None:
         raise Http404
-    services.complete_follow_up(acting_user=actor_of(request), follow_up=follow_up)
+    services.complete_follow_up(acting_user=request.user, follow_up=follow_up)
     messages.success(request, _("“%(task)s” is done.") % {"task": follow_up.description})
     return redirect(
         (request.POST.get("next") == "work" and reverse("cases:worklist"))
@@ -86,13 +92,12 @@ def follow_up_done(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResp
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = editable_case(request, pk)
-    user = actor_of(request)
-    form = ReferralForm(request.POST or None, actors=Actor.objects.visible_to(user))
+def referral_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = editable_case(request.user, pk)
+    form = ReferralForm(request.POST or None, actors=Actor.objects.visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_referral(acting_user=user, case=case, **form.cleaned_data)
+            services.add_referral(acting_user=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -100,18 +105,19 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
-        case=case,
         form=form,
         title=_("Refer to a specialised service"),
         submit=_("Record referral"),
         back_url=reverse("cases:case_detail", args=[case.pk]),
+        template=FORM_PAGE,
+        case=case,
     )
 
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
-    case = editable_case(request, pk)
+def referral_outcome(request: AuthenticatedRequest, pk: int, referral_pk: int) -> HttpResponse:
+    case = editable_case(request.user, pk)
     referral = Referral.objects.filter(case=case, pk=referral_pk).first()
     if referral is None:
         raise Http404
@@ -120,7 +126,7 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.set_referral_outcome(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 referral=referral,
                 expected_version=form.cleaned_data["version"] or 0,
                 outcome=form.cleaned_data["outcome"],
@@ -136,19 +142,20 @@ def referral_outcome(request: HttpRequest, pk: int, referral_pk: int) -> HttpRes
             return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
-        case=case,
         form=form,
         title=_("Outcome of the referral to %(to)s") % {"to": referral.to_whom},
         submit=_("Save"),
         back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=f"{referral.get_field_of_action_display()}: {referral.topic}",
+        template=FORM_PAGE,
+        case=case,
     )
 
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = editable_case(request, pk)
+def consent_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = editable_case(request.user, pk)
     clients = Person.objects.filter(client_of__case=case).order_by("family_name", "given_names")
     first_client = clients.order_by("client_of__pk").first()
     form = ConsentForm(
@@ -161,7 +168,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.record_consent(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 case=case,
                 person=data["person"],
                 purpose=data["purpose"],
@@ -177,26 +184,27 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
-        case=case,
         form=form,
         title=_("Record a consent"),
         submit=_("Record consent"),
         back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("Record a consent only when the client has signed it. A withdrawal takes effect at once."),
+        template=FORM_PAGE,
+        case=case,
     )
 
 
 @capability_required(Capability.CASEWORK)
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    case = editable_case(request, pk)
+def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
+    case = editable_case(request.user, pk)
     consent = Consent.objects.select_related("person").filter(case=case, pk=consent_pk).first()
     if consent is None:
         raise Http404
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(acting_user=actor_of(request), consent=consent, on=form.cleaned_data["on"])
+            services.withdraw_consent(acting_user=request.user, consent=consent, on=form.cleaned_data["on"])
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -204,7 +212,6 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
             return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
-        case=case,
         form=form,
         title=_("Withdraw a consent"),
         submit=_("Withdraw consent"),
@@ -216,4 +223,6 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
             "date": consent.given_on.strftime("%d.%m.%Y"),
             "recipient": consent.recipient,
         },
+        template=FORM_PAGE,
+        case=case,
     )

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from lotse.cases.queries import FOLLOW_UP_HORIZON_DAYS, MOVE_OUT_HORIZON_DAYS, REVIEW_HORIZON_DAYS, worklist_for
-from lotse.cases.views.common import actor_of
 from lotse.core.access import Capability, capability_required
+from lotse.core.web import AuthenticatedRequest
 
 
 @capability_required(Capability.CASEWORK)
-def worklist(request: HttpRequest) -> HttpResponse:
+@require_safe
+def worklist(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
         "cases/worklist.html",
         {
-            "work": worklist_for(actor_of(request), today),
+            "work": worklist_for(request.user, today),
             "today": today,
             "follow_up_days": FOLLOW_UP_HORIZON_DAYS,
             "review_days": REVIEW_HORIZON_DAYS,

@@ -16,7 +16,7 @@ from lotse.cases.tests.factories import (
     HouseholdFactory,
     HouseholdMembershipFactory,
     PersonFactory,
-    actor_of,
+    acting_user_of,
     days,
     events_of,
     frozen_today,
@@ -189,7 +189,7 @@ def test_it_creates_a_person_with_cleaned_lists_and_an_audit_trail(caseworker_a)
     assert person.version == 1
     (event,) = events_of(person)
     assert event.pgh_label == "insert"
-    assert actor_of(event) == caseworker_a.pk
+    assert acting_user_of(event) == caseworker_a.pk
 
 
 @pytest.mark.parametrize(
@@ -256,7 +256,7 @@ def test_it_updates_a_person_and_refreshes_the_search_texts(caseworker_a, collea
     event = events_of(person).last()
     assert event.pgh_label == "update"
     assert event.family_name == "Yousef"
-    assert actor_of(event) == colleague_a.pk
+    assert acting_user_of(event) == colleague_a.pk
 
 
 def test_it_refuses_an_update_with_a_stale_version_and_changes_nothing(caseworker_a, colleague_a):
@@ -299,7 +299,7 @@ def test_it_records_and_changes_the_municipality_of_residence(caseworker_a, coll
     assert (stored.municipality, stored.version, stored.family_name) == (remseck, 2, "Haddad")
     event = events_of(person).last()
     assert (event.pgh_label, event.municipality_id) == ("update", remseck.pk)
-    assert actor_of(event) == colleague_a.pk
+    assert acting_user_of(event) == colleague_a.pk
 
     services.update_person(acting_user=colleague_a, person=stored, expected_version=2, municipality=None)
     assert Person.objects.get(pk=person.pk).municipality is None
@@ -362,7 +362,7 @@ def test_it_moves_a_person_to_another_household_and_keeps_the_old_membership(cas
     assert list(HouseholdMembership.objects.filter(person=person)) == [earlier, later]
     assert list(HouseholdMembership.objects.filter(person=person).current()) == [later]
     assert [e.pgh_label for e in events_of(earlier)] == ["insert", "update"]
-    assert actor_of(events_of(earlier).last()) == caseworker_a.pk
+    assert acting_user_of(events_of(earlier).last()) == caseworker_a.pk
 
 
 def test_it_records_a_member_whose_relationship_is_not_recorded(caseworker_a):
@@ -553,7 +553,7 @@ def test_it_adds_a_status_record_of_each_kind(caseworker_a, kind, model, fields)
         assert getattr(stored, name) == value
     (event,) = events_of(stored)
     assert event.pgh_label == "insert"
-    assert actor_of(event) == caseworker_a.pk
+    assert acting_user_of(event) == caseworker_a.pk
 
 
 def test_it_records_the_municipality_of_a_housing_situation(caseworker_a):
@@ -659,7 +659,7 @@ def test_it_deletes_a_wrong_status_record_and_keeps_it_in_the_history(caseworker
     events = events_of(WorkRecord, record_id)
     assert [e.pgh_label for e in events] == ["insert", "delete"]
     assert events.last().situation == "schule"
-    assert actor_of(events.last()) == caseworker_a.pk
+    assert acting_user_of(events.last()) == caseworker_a.pk
 
 
 def test_it_finds_the_record_holding_on_a_day_per_person(caseworker_a):
