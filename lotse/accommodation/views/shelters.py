@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -75,6 +76,22 @@ def back_to_shelter(shelter: Shelter) -> str:
     return reverse("accommodation:shelter_detail", args=[shelter.pk])
 
 
+def shelter_form_page(
+    request: AuthenticatedRequest, shelter: Shelter, form: Form, *, title: str, submit: str, intro: str
+) -> HttpResponse:
+    """A small form about one shelter: its breadcrumb, and cancel leads back to the shelter page."""
+    return form_page(
+        request,
+        template=FORM_PAGE,
+        shelter=shelter,
+        form=form,
+        title=title,
+        submit=submit,
+        back_url=back_to_shelter(shelter),
+        intro=intro,
+    )
+
+
 # --- create and edit -------------------------------------------------------------------------------------
 
 
@@ -133,14 +150,12 @@ def shelter_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The shelter was saved."))
             return redirect("accommodation:shelter_detail", pk=shelter.pk)
-    return form_page(
+    return shelter_form_page(
         request,
-        template=FORM_PAGE,
-        shelter=shelter,
-        form=form,
+        shelter,
+        form,
         title=_("Edit shelter"),
         submit=_("Save"),
-        back_url=back_to_shelter(shelter),
         intro=_("The number of places is changed on the shelter page (“Change capacity”)."),
     )
 
@@ -202,14 +217,12 @@ def unit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 % {"name": unit.name, "places": data["places"]},
             )
             return redirect("accommodation:shelter_detail", pk=shelter.pk)
-    return form_page(
+    return shelter_form_page(
         request,
-        template=FORM_PAGE,
-        shelter=shelter,
-        form=form,
+        shelter,
+        form,
         title=_("Add a unit"),
         submit=_("Add unit"),
-        back_url=back_to_shelter(shelter),
         intro=_("A flat, house or room of the shelter with places of its own."),
     )
 
@@ -237,14 +250,12 @@ def capacity_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 text = _("The number of places was already %(places)s.") % {"places": data["places"]}
             messages.success(request, text)
             return redirect("accommodation:shelter_detail", pk=shelter.pk)
-    return form_page(
+    return shelter_form_page(
         request,
-        template=FORM_PAGE,
-        shelter=shelter,
-        form=form,
+        shelter,
+        form,
         title=_("Change capacity"),
         submit=_("Change capacity"),
-        back_url=back_to_shelter(shelter),
         intro=_(
             "The new number of places holds from the given date on; earlier dates keep the places they had. "
             "Only free places can be given up."
