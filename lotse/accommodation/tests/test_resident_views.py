@@ -279,8 +279,13 @@ def test_it_moves_out_into_an_own_tenancy_with_the_new_municipality(housing_offi
     stay = housed(follow_up_shelter, resident(city))
     client = client_for(housing_officer)
     url = reverse("accommodation:move_out", args=[stay.pk])
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    form = page.context["form"]
     assert "umzug_andere_unterkunft" not in dict(form.fields["reason"].choices)
+    html = page.content.decode()
+    assert '<li class="breadcrumb-item active" aria-current="page">Auszug</li>' in html
+    assert "Wohnt seit 01.03.2024 in Oststadt, Fuchshofstraße" in html
+    assert "In andere Unterkunft umziehen" in html
     response = client.post(
         url, {"on": "2024-05-01", "reason": "privater_mietvertrag", "new_municipality": asperg.pk, "version": 1}
     )
