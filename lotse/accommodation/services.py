@@ -318,6 +318,24 @@ def move_in(
         return occupancy
 
 
+def move_in_new_resident(
+    *,
+    acting_user: User | None,
+    shelter: Shelter,
+    on: datetime.date,
+    unit: Unit | None = None,
+    basis: str = ResidenceBasis.ZUWEISUNG,
+    notes: str = "",
+    **person_fields: Any,
+) -> Occupancy:
+    """Register a new resident of the shelter's operator and move them in, in one step: both or neither."""
+    with transaction.atomic():
+        person = register_resident(acting_user=acting_user, organisation=shelter.organisation, **person_fields)
+        return move_in(
+            acting_user=acting_user, shelter=shelter, person=person, on=on, unit=unit, basis=basis, notes=notes
+        )
+
+
 def move_out(
     *,
     acting_user: User | None,

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -71,28 +70,23 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        stay = {"on": data["on"], "unit": data["unit"], "basis": data["basis"], "notes": data["notes"].strip()}
+        person = data["person"]
+        before = queries.current_stay(person) if person is not None else None
         try:
-            with transaction.atomic():
-                person = data["person"] or services.register_resident(
-                    acting_user=user, organisation=user.organisation, **form.new_person_fields()
+            if person is None:
+                occupancy = services.move_in_new_resident(
+                    acting_user=user, shelter=shelter, **stay, **form.new_person_fields()
                 )
-                before = queries.current_stay(person)
-                occupancy = services.move_in(
-                    acting_user=user,
-                    shelter=shelter,
-                    person=person,
-                    on=data["on"],
-                    unit=data["unit"],
-                    basis=data["basis"],
-                    notes=data["notes"].strip(),
-                )
+            else:
+                occupancy = services.move_in(acting_user=user, shelter=shelter, person=person, **stay)
         except ValidationError as error:
             add_errors(form, error)
         else:
             place = occupancy.place
             where = f"{place.unit.name}, {place}" if place.unit else str(place)
             text = _("%(person)s moved in on %(date)s (%(place)s).") % {
-                "person": person.full_name,
+                "person": occupancy.person.full_name,
                 "date": _day(occupancy.move_in),
                 "place": where,
             }
