@@ -64,8 +64,13 @@ def sees_all_shelters(user: User | AnonymousUser) -> bool:
     """
     if not user.is_authenticated or not can(user, Capability.SHELTER_NUMBERS):
         return False
-    if can(user, Capability.KEY_FIGURES_OF_ALL):
-        return True
+    return can(user, Capability.KEY_FIGURES_OF_ALL) or assigns_for_county(user)
+
+
+def assigns_for_county(user: User | AnonymousUser | None) -> bool:
+    """The accommodation staff of a Landratsamt: they assign persons to municipalities and see every shelter."""
+    if user is None or not user.is_authenticated:
+        return False
     return can(user, Capability.ASSIGN) and user.organisation.kind == OrganisationKind.LANDRATSAMT
 
 

@@ -35,9 +35,9 @@ from lotse.accommodation.models import (
     Place,
     Shelter,
     Unit,
+    assigns_for_county,
 )
 from lotse.core.access import CAPABILITIES, Capability, require
-from lotse.core.choices import OrganisationKind
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.people.dates import not_in_future
@@ -71,7 +71,7 @@ def check_manages(acting_user: User | None, organisation_id: int) -> None:
 def check_assigns(acting_user: User | None) -> None:
     """Assignments and intake obligations are the county's (accommodation staff of a Landratsamt)."""
     require(acting_user, Capability.ASSIGN, code="not_county")
-    if acting_user is not None and acting_user.organisation.kind != OrganisationKind.LANDRATSAMT:
+    if acting_user is not None and not assigns_for_county(acting_user):
         raise ValidationError(str(CAPABILITIES[Capability.ASSIGN].refusal), code="not_county")
 
 

@@ -19,21 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.accommodation import figure_exports, queries, services
-from lotse.accommodation.models import Assignment, residents_visible_to
+from lotse.accommodation.models import Assignment, assigns_for_county, residents_visible_to
 from lotse.accommodation.planning_forms import AssignmentForm, IntakeObligationForm
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.choices import AccessAction
-from lotse.core.models import User
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, add_errors, file_response
-
-
-def may_assign(user: User) -> bool:
-    try:
-        services.check_assigns(user)
-    except ValidationError:
-        return False
-    return True
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
@@ -46,7 +37,7 @@ def assignment_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "assignments": list(assignments),
-            "may_assign": may_assign(request.user),
+            "may_assign": assigns_for_county(request.user),
             "xlsx_url": queries.with_query(reverse("accommodation:assignment_list_xlsx"), request.GET.urlencode()),
         },
     )
@@ -68,7 +59,7 @@ def assignment_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not may_assign(user):
+    if not assigns_for_county(user):
         raise Http404
     form = AssignmentForm(request.POST or None, candidates=residents_visible_to(user))
     if request.method == "POST" and form.is_valid():
@@ -116,7 +107,7 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def intake_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     year = queries.intake_year(request.GET)
-    allowed = may_assign(user)
+    allowed = assigns_for_county(user)
     if request.method == "POST" and not allowed:
         raise Http404
     form = IntakeObligationForm(request.POST or None, initial={"year": year})
