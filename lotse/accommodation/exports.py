@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lotse.accommodation.xlsx import BOLD, append_table, new_workbook, to_bytes
 
 if TYPE_CHECKING:
-    from lotse.accommodation.models import Occupancy
-    from lotse.accommodation.views.shelters import Overview
+    from openpyxl import Workbook
 
-BOLD = Font(bold=True)
+    from lotse.accommodation.models import Occupancy
+    from lotse.accommodation.queries import Overview
 
 
 def _day(value: datetime.date | None) -> str:
@@ -26,30 +27,18 @@ def _day(value: datetime.date | None) -> str:
 
 def _workbook(
     title: str, heading: Sequence[tuple[str, str]], header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> tuple[Workbook, Any]:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
+) -> tuple[Workbook, Worksheet]:
+    """A list as one sheet: the heading lines (the first one large), a blank line, the table."""
+    workbook, sheet = new_workbook(title)
     for label, value in heading:
         sheet.append([label, value])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
-    sheet.append(list(header))
-    for column in range(1, len(header) + 1):
-        sheet.cell(sheet.max_row, column).font = BOLD
-    for row in rows:
-        sheet.append(list(row))
+    append_table(sheet, header, rows)
     sheet.column_dimensions["A"].width = 40
     for column in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 18
     return workbook, sheet
-
-
-def _bytes(workbook: Workbook) -> bytes:
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 def shelter_overview_xlsx(overview: Overview) -> bytes:
@@ -105,7 +94,7 @@ def shelter_overview_xlsx(overview: Overview) -> bytes:
     for row in sheet.iter_rows(min_row=5, min_col=8, max_col=8):
         for cell in row:
             cell.number_format = "0.0"
-    return _bytes(workbook)
+    return to_bytes(workbook)
 
 
 def residents_xlsx(*, title: str, day: datetime.date, stays: Sequence[Occupancy], with_shelter: bool) -> bytes:
@@ -129,4 +118,4 @@ def residents_xlsx(*, title: str, day: datetime.date, stays: Sequence[Occupancy]
     for row_cells in sheet.iter_rows(min_row=6, min_col=moved_in_column, max_col=moved_in_column):
         for cell in row_cells:
             cell.number_format = "DD.MM.YYYY"
-    return _bytes(workbook)
+    return to_bytes(workbook)

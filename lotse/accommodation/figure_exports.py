@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from lotse.accommodation.choices import MoveOutReason
 from lotse.accommodation.figures import UNKNOWN_REASON, MunicipalityFigures
 from lotse.accommodation.forecast import Forecast
 from lotse.accommodation.models import Assignment
+from lotse.accommodation.xlsx import BOLD, append_table, fit_columns, new_workbook, to_bytes
 
 FIGURE_LABELS: dict[str, Promise] = {
     "gefluechtete_gesamt": gettext_lazy("Refugees living in the municipality"),
@@ -105,29 +100,6 @@ def _day(value: Any) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Promise):
-        return str(value)
-    return value
-
-
-def _fit(sheet: Worksheet) -> None:
-    for index, column in enumerate(sheet.iter_cols(), start=1):
-        width = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 80)
-
-
-def _table(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    bold = Font(bold=True)
-    sheet.append(list(header))
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-
-
 def figure_rows(figures: MunicipalityFigures) -> list[tuple[str, Any]]:
     """The figures as (label, value) rows; move-out reasons indented below their total."""
     rows: list[tuple[str, Any]] = []
@@ -154,43 +126,37 @@ OVERVIEW_KEYS = (
 
 
 def figures_xlsx(figures: MunicipalityFigures, overview: Sequence[MunicipalityFigures]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Figures")
+    workbook, sheet = new_workbook(_("Figures"))
     sheet.append([_("Accommodation figures of %(name)s") % {"name": figures.municipality.name}])
-    sheet["A1"].font = Font(bold=True)
+    sheet["A1"].font = BOLD
     sheet.append([_("Reference date"), _day(figures.stichtag)])
     sheet.append([_("Assigned from"), _day(figures.von)])
     sheet.append([])
-    _table(sheet, [_("Figure"), _("Persons")], figure_rows(figures))
-    _fit(sheet)
+    append_table(sheet, [_("Figure"), _("Persons")], figure_rows(figures))
+    fit_columns(sheet)
     table = workbook.create_sheet(_("Municipalities"))
-    _table(
+    append_table(
         table,
         [_("Municipality"), *(str(FIGURE_LABELS[key]) for key in OVERVIEW_KEYS)],
         ([f.municipality.name, *(f.value(key) for key in OVERVIEW_KEYS)] for f in overview),
     )
-    _fit(table)
+    fit_columns(table)
     definitions = workbook.create_sheet(_("Definitions"))
-    _table(
+    append_table(
         definitions, [_("Figure"), _("Definition")], ((FIGURE_LABELS[k], str(v)) for k, v in FIGURE_DEFINITIONS.items())
     )
-    _fit(definitions)
-    return _save(workbook)
+    fit_columns(definitions)
+    return to_bytes(workbook)
 
 
 def forecast_xlsx(forecast: Forecast, organisation_name: str, basis_text: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Forecast")
+    workbook, sheet = new_workbook(_("Forecast"))
     sheet.append([_("Capacity forecast of %(name)s") % {"name": organisation_name}])
-    sheet["A1"].font = Font(bold=True)
+    sheet["A1"].font = BOLD
     sheet.append([basis_text])
     sheet.append([forecast_outcome(forecast)])
     sheet.append([])
-    _table(
+    append_table(
         sheet,
         [_("Month"), _("Expected intake"), _("Expected move-outs"), _("Residents"), _("Places"), _("Free places")],
         (
@@ -205,8 +171,8 @@ def forecast_xlsx(forecast: Forecast, organisation_name: str, basis_text: str) -
             for row in forecast.rows
         ),
     )
-    _fit(sheet)
-    return _save(workbook)
+    fit_columns(sheet)
+    return to_bytes(workbook)
 
 
 def forecast_outcome(forecast: Forecast) -> str:
@@ -217,10 +183,7 @@ def forecast_outcome(forecast: Forecast) -> str:
 
 def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
     """One row per assigned person (this export contains names; the view logs it)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Assignments")
+    workbook, sheet = new_workbook(_("Assignments"))
     rows = []
     for assignment in assignments:
         for assigned in assignment.assigned_persons.all():
@@ -234,7 +197,7 @@ def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
                     assigned.person.birth_date,
                 ]
             )
-    _table(
+    append_table(
         sheet,
         [
             _("Date of assignment"),
@@ -249,11 +212,5 @@ def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
     for row in sheet.iter_rows(min_row=2):
         for cell in (row[0], row[5]):
             cell.number_format = "DD.MM.YYYY"
-    _fit(sheet)
-    return _save(workbook)
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    fit_columns(sheet)
+    return to_bytes(workbook)

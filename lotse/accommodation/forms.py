@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
@@ -12,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceBasis, ShelterKind
 from lotse.accommodation.models import Shelter, Unit
-from lotse.accommodation.services import MAX_PLACES
+from lotse.accommodation.services import MAX_PLACES, SHELTER_FIELDS
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm
 from lotse.core.models import Municipality
-from lotse.people.choices import Gender
-from lotse.people.dates import parse_partial_date
+from lotse.people.forms import PersonForm
 from lotse.people.models import Person
 from lotse.people.vocabulary import nationality_choices
 
@@ -27,6 +27,15 @@ KIND_GROUP_AU = "au"
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _person_field(name: str, **changes: Any) -> forms.Field:
+    """A copy of a field of the person form, with ``changes`` (e.g. ``required=False``)."""
+    field = copy.deepcopy(PersonForm.base_fields[name])
+    for attribute, value in changes.items():
+        setattr(field, attribute, value)
+    field.widget.is_required = field.required
+    return field
 
 
 def _places_field(label: Any, help_text: Any = "") -> forms.IntegerField:
@@ -119,17 +128,7 @@ class ShelterCreateForm(ShelterForm):
             "can be added on the shelter page."
         ),
     )
-    field_order = [
-        "name",
-        "kind",
-        "municipality",
-        "street",
-        "postal_code",
-        "accessibility",
-        "in_operation_from",
-        "in_operation_to",
-        "places",
-    ]
+    field_order = [*(name for name in SHELTER_FIELDS if name != "notes"), "places"]
 
 
 class UnitForm(BootstrapMixin, forms.Form):
@@ -165,21 +164,12 @@ class MoveInForm(BootstrapMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose a person from the search results.")},
     )
-    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
-    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
-    birth_date = forms.CharField(
-        label=_("Date of birth"),
-        required=False,
-        max_length=10,
-        help_text=_("DD.MM.YYYY, or MM.YYYY or only the year when the exact date is not known."),
-    )
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    nationalities = forms.MultipleChoiceField(
-        label=_("Nationalities"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
-    )
+    # A new resident's fields are the person form's own (labels, help texts, partial dates).
+    family_name = _person_field("family_name", required=False)
+    given_names = _person_field("given_names")
+    birth_date = _person_field("birth_date")
+    gender = _person_field("gender")
+    nationalities = _person_field("nationalities")
     on = DateField(label=_("Moved in on"), initial=_today)
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
@@ -210,8 +200,7 @@ class MoveInForm(BootstrapMixin, forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(shelter=shelter)  # type: ignore[attr-defined]
         self.fields["nationalities"].choices = nationality_choices()  # type: ignore[attr-defined]
 
-    def clean_birth_date(self) -> tuple[datetime.date | None, str]:
-        return parse_partial_date(self.cleaned_data.get("birth_date") or "")
+    clean_birth_date = PersonForm.clean_birth_date
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

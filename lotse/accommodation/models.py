@@ -29,7 +29,8 @@ from lotse.accommodation.choices import (
     ResidenceBasis,
     ShelterKind,
 )
-from lotse.core.choices import Role
+from lotse.core.access import Capability, can
+from lotse.core.choices import OrganisationKind
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.models import Person
 
@@ -49,10 +50,8 @@ class DateRange(Func):
 
 
 def accommodation_organisation_id(user: User | AnonymousUser) -> int | None:
-    """The organisation whose shelters the user manages (role Unterbringung), or None."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if not user.has_role(Role.UNTERBRINGUNG):
+    """The organisation whose shelters the user manages (capability "manage shelters"), or None."""
+    if not user.is_authenticated or not can(user, Capability.MANAGE_SHELTERS):
         return None
     return user.organisation_id
 
@@ -63,11 +62,16 @@ def sees_all_shelters(user: User | AnonymousUser) -> bool:
     Places and occupancy counts are no personal data; who lives in a shelter
     is seen only by the operator's accommodation staff.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not can(user, Capability.SHELTER_NUMBERS):
         return False
-    if user.has_role(Role.STATISTIK, Role.SYSTEMADMINISTRATION):
-        return True
-    return user.has_role(Role.UNTERBRINGUNG) and user.organisation.kind == "landratsamt"
+    return can(user, Capability.KEY_FIGURES_OF_ALL) or assigns_for_county(user)
+
+
+def assigns_for_county(user: User | AnonymousUser | None) -> bool:
+    """The accommodation staff of a Landratsamt: they assign persons to municipalities and see every shelter."""
+    if user is None or not user.is_authenticated:
+        return False
+    return can(user, Capability.ASSIGN) and user.organisation.kind == OrganisationKind.LANDRATSAMT
 
 
 class ShelterQuerySet(models.QuerySet["Shelter"]):

@@ -35,8 +35,9 @@ from lotse.accommodation.models import (
     Place,
     Shelter,
     Unit,
+    assigns_for_county,
 )
-from lotse.core.choices import OrganisationKind, Role
+from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.people.dates import not_in_future
@@ -64,24 +65,14 @@ def _day(value: datetime.date) -> str:
 
 def check_manages(acting_user: User | None, organisation_id: int) -> None:
     """Only the accommodation staff of the operating organisation change its shelters (None: a command)."""
-    if acting_user is None:
-        return
-    if not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation_id != organisation_id:
-        raise ValidationError(
-            _("Only the accommodation staff of the operating organisation may change this shelter."),
-            code="not_operator",
-        )
+    require(acting_user, Capability.MANAGE_SHELTERS, organisation_id=organisation_id, code="not_operator")
 
 
 def check_assigns(acting_user: User | None) -> None:
     """Assignments and intake obligations are the county's (accommodation staff of a Landratsamt)."""
-    if acting_user is None:
-        return
-    if not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation.kind != OrganisationKind.LANDRATSAMT:
-        raise ValidationError(
-            _("Only the accommodation staff of the district office assign persons to municipalities."),
-            code="not_county",
-        )
+    require(acting_user, Capability.ASSIGN, code="not_county")
+    if acting_user is not None and not assigns_for_county(acting_user):
+        raise ValidationError(str(CAPABILITIES[Capability.ASSIGN].refusal), code="not_county")
 
 
 def _check_places(places: int) -> None:
@@ -214,12 +205,13 @@ def change_capacity(
 
 def register_resident(*, acting_user: User | None, organisation: Organisation, **fields: Any) -> Person:
     """A person housed by the organisation who is not (yet) a client of a case: kept by that organisation."""
-    if acting_user is not None and (
-        not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation_id != organisation.pk
-    ):
-        raise ValidationError(
-            _("Only accommodation staff register residents of their own organisation."), code="not_operator"
-        )
+    require(
+        acting_user,
+        Capability.MANAGE_SHELTERS,
+        organisation_id=organisation.pk,
+        message=_("Only accommodation staff register residents of their own organisation."),
+        code="not_operator",
+    )
     cleaned = clean_person_fields(fields)
     with transaction.atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
@@ -324,6 +316,24 @@ def move_in(
             municipality=locked.municipality,
         )
         return occupancy
+
+
+def move_in_new_resident(
+    *,
+    acting_user: User | None,
+    shelter: Shelter,
+    on: datetime.date,
+    unit: Unit | None = None,
+    basis: str = ResidenceBasis.ZUWEISUNG,
+    notes: str = "",
+    **person_fields: Any,
+) -> Occupancy:
+    """Register a new resident of the shelter's operator and move them in, in one step: both or neither."""
+    with transaction.atomic():
+        person = register_resident(acting_user=acting_user, organisation=shelter.organisation, **person_fields)
+        return move_in(
+            acting_user=acting_user, shelter=shelter, person=person, on=on, unit=unit, basis=basis, notes=notes
+        )
 
 
 def move_out(
@@ -444,12 +454,13 @@ def set_expected_intake(
     *, acting_user: User | None, organisation: Organisation, months: Mapping[datetime.date, int]
 ) -> list[ExpectedIntake]:
     """The persons the organisation expects to house per month (first of the month -> persons)."""
-    if acting_user is not None and (
-        not acting_user.has_role(Role.UNTERBRINGUNG) or acting_user.organisation_id != organisation.pk
-    ):
-        raise ValidationError(
-            _("Only accommodation staff plan the intake of their own organisation."), code="not_operator"
-        )
+    require(
+        acting_user,
+        Capability.MANAGE_SHELTERS,
+        organisation_id=organisation.pk,
+        message=_("Only accommodation staff plan the intake of their own organisation."),
+        code="not_operator",
+    )
     for month, persons in months.items():
         if month.day != 1:
             raise ValueError(f"month must be the first of the month, got {month}")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,6 +13,7 @@ from lotse.accommodation.models import Assignment, IntakeObligation, Shelter
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.people.models import Person
 
 DAY = datetime.date(2024, 3, 1)
@@ -129,16 +128,11 @@ def test_it_filters_the_list_with_a_fixed_number_of_queries(
     url = reverse("accommodation:assignment_list") + "?gemeinde=08118048&jahr=2024"
     assignment_to(county, ludwigsburg, resident(county, county_shelter, "A"))
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return len(context.captured_queries)
-
-    few = count()
+    few = queries_of(client, url)
     for name in ("B", "C", "D"):
         assignment_to(county, ludwigsburg, resident(county, county_shelter, name))
     assignment_to(county, asperg, resident(county, county_shelter, "E"))
-    assert count() == few
+    assert_same_queries(few, queries_of(client, url))
     text = client.get(url).content.decode()
     assert text.count("<td>Ludwigsburg</td>") == 4
     assert "<td>Asperg</td>" not in text

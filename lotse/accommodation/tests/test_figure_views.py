@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,6 +14,7 @@ from lotse.accommodation.forecast import add_months
 from lotse.accommodation.models import ExpectedIntake, Shelter
 from lotse.conftest import client_for
 from lotse.core.models import Municipality, Organisation, User
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.people.models import Person
 
 DAY = datetime.date(2024, 6, 15)
@@ -89,12 +88,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_figures_page(
     client = client_for(housing_officer)
     url = _figures_url(stichtag="2024-06-15", gemeinde="08118048")
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return len(context.captured_queries)
-
-    few = count()
+    few = queries_of(client, url)
     _setup(county, ludwigsburg, county_shelter)
     services.record_assignment(
         acting_user=None,
@@ -103,7 +97,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_figures_page(
         date=datetime.date(2024, 3, 1),
         persons=[Person.objects.create(organisation=county, family_name="X")],
     )
-    assert count() == few
+    assert_same_queries(few, queries_of(client, url))
 
 
 def test_it_exports_the_figures_as_xlsx(

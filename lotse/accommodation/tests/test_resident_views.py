@@ -10,8 +10,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -23,6 +21,7 @@ from lotse.cases import services as case_services
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import AccessLogEntry
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import UserFactory
 from lotse.people.choices import HousingSituation
 from lotse.people.models import HousingRecord, Person
@@ -280,8 +279,13 @@ def test_it_moves_out_into_an_own_tenancy_with_the_new_municipality(housing_offi
     stay = housed(follow_up_shelter, resident(city))
     client = client_for(housing_officer)
     url = reverse("accommodation:move_out", args=[stay.pk])
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    form = page.context["form"]
     assert "umzug_andere_unterkunft" not in dict(form.fields["reason"].choices)
+    html = page.content.decode()
+    assert '<li class="breadcrumb-item active" aria-current="page">Auszug</li>' in html
+    assert "Wohnt seit 01.03.2024 in Oststadt, Fuchshofstraße" in html
+    assert "In andere Unterkunft umziehen" in html
     response = client.post(
         url, {"on": "2024-05-01", "reason": "privater_mietvertrag", "new_municipality": asperg.pk, "version": 1}
     )
@@ -406,11 +410,8 @@ def test_it_lists_and_searches_the_current_residents(housing_officer, follow_up_
     assert [s.person for s in found] == [omar]
 
 
-def _list_queries(client) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(reverse("accommodation:resident_list"))
-    assert response.status_code == 200
-    return len(context.captured_queries)
+def _list_queries(client):
+    return queries_of(client, reverse("accommodation:resident_list"))
 
 
 @pytest.mark.django_db
@@ -430,7 +431,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_resident_list(housing_officer
     with_two = _list_queries(client)
     add(2, 4)
     with_six = _list_queries(client)
-    assert with_two == with_six
+    assert_same_queries(with_two, with_six)
     assert client.get(reverse("accommodation:resident_list")).context["page"].paginator.count == 12
 
 

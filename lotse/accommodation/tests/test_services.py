@@ -92,6 +92,23 @@ def test_it_refuses_a_booking_when_every_place_is_taken(
     assert housing(late) == []
 
 
+def test_it_registers_and_moves_in_a_new_resident_in_one_step_or_not_at_all(
+    follow_up_shelter: Shelter, housing_officer: User, city: Organisation
+) -> None:
+    stay = services.move_in_new_resident(
+        acting_user=housing_officer, shelter=follow_up_shelter, on=JAN, family_name="Neu", given_names="Lina"
+    )
+    assert (stay.person.organisation, stay.person.full_name) == (city, "Neu, Lina")
+    assert stays(stay.person) == [("Oststadt, Fuchshofstraße", JAN, None, "")]
+    for n in range(3):
+        services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=resident(city, f"P{n}"), on=JAN)
+    with refused_with("No place is free in Oststadt, Fuchshofstraße from 01/10/2025 on."):
+        services.move_in_new_resident(
+            acting_user=housing_officer, shelter=follow_up_shelter, on=JAN, family_name="Spät"
+        )
+    assert not Person.objects.filter(family_name="Spät").exists()
+
+
 def test_it_frees_the_place_on_the_day_of_moving_out(
     follow_up_shelter: Shelter, housing_officer: User, city: Organisation
 ) -> None:

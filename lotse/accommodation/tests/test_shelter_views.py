@@ -11,8 +11,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -23,6 +21,7 @@ from lotse.accommodation.tests.conftest import OPENED
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction
 from lotse.core.models import AccessLogEntry
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.people.models import Person
 
 DAY = datetime.date(2024, 3, 1)
@@ -179,11 +178,8 @@ def test_it_offers_new_shelter_only_to_accommodation_staff(housing_officer, stat
     assert "Neue Unterkunft" not in client_for(statistician).get(reverse("accommodation:shelter_list")).content.decode()
 
 
-def _overview_queries(client) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(reverse("accommodation:shelter_list"), {"stichtag": "2024-03-02", "kind": "au"})
-    assert response.status_code == 200
-    return len(context.captured_queries)
+def _overview_queries(client):
+    return queries_of(client, reverse("accommodation:shelter_list") + "?stichtag=2024-03-02&kind=au")
 
 
 @pytest.mark.django_db
@@ -207,7 +203,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_overview(statistician, county
     with_two = _overview_queries(client)
     add_shelters(2, 4)
     with_six = _overview_queries(client)
-    assert with_two == with_six
+    assert_same_queries(with_two, with_six)
     assert len(client.get(reverse("accommodation:shelter_list")).context["overview"].shelters) == 6
 
 

@@ -8,43 +8,26 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from lotse.accommodation import exports, services
+from lotse.accommodation import exports, queries, services
 from lotse.accommodation.choices import MoveOutReason
 from lotse.accommodation.forms import MoveInForm, MoveOutForm, ResidentSearchForm
-from lotse.accommodation.models import (
-    Assignment,
-    Occupancy,
-    Shelter,
-    accommodation_organisation_id,
-    residents_visible_to,
-)
-from lotse.accommodation.views.shelters import (
-    download,
-    managed_shelter,
-    occupied_on,
-    places_on,
-)
-from lotse.cases.models import Case
-from lotse.cases.views.common import actor_of, add_errors, form_after_conflict
+from lotse.accommodation.models import Occupancy, residents_visible_to
+from lotse.accommodation.views.shelters import back_to_shelter, managed_shelter
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
 from lotse.core.services import ConcurrentEditError, log_access
-from lotse.people.models import HousingRecord, Person
-from lotse.people.search import fold, plain
-from lotse.people.vocabulary import nationality_name
+from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.people.models import Person
 
-SEARCH_HITS = 20
 PAGE_SIZE = 25
 
 
@@ -52,131 +35,62 @@ def _day(value: Any) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _organisation_id(user: User) -> int:
-    organisation_id = accommodation_organisation_id(user)
-    assert organisation_id is not None  # the views require the role Unterbringung
-    return organisation_id
-
-
-def matching_name(persons: QuerySet[Person], text: str) -> QuerySet[Person]:
-    """Persons whose names or aliases contain ``text``, also in another spelling (the folded search key)."""
-    query, folded = plain(text), fold(text)
-    if not query:
-        return persons.none()
-    return persons.filter(Q(search_text__contains=query) | Q(search_key__contains=folded))
-
-
-def managed_occupancy(request: HttpRequest, pk: int) -> Occupancy:
+def managed_occupancy(user: User, pk: int) -> Occupancy:
     """A stay in a shelter the user's organisation operates; else 404."""
-    user = actor_of(request)
     try:
         return Occupancy.objects.select_related("person", "place__shelter__municipality", "place__unit").get(
-            pk=pk, place__shelter__organisation_id=_organisation_id(user)
+            pk=pk, place__shelter__organisation_id=queries.managing_organisation_id(user)
         )
     except (Occupancy.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def visible_resident(request: HttpRequest, pk: int) -> Person:
+def visible_resident(user: User, pk: int) -> Person:
     """A person the user may read as accommodation staff; else 404."""
     try:
-        return residents_visible_to(actor_of(request)).get(pk=pk)
+        return residents_visible_to(user).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def move_targets(user: User, exclude: Shelter | None = None) -> list[Any]:
-    """The user's shelters in operation today with their free places: where a resident can move to."""
-    today = timezone.localdate()
-    shelters = (
-        Shelter.objects.managed_by(user)
-        .in_operation_on(today)
-        .annotate(places_count=places_on(today), occupied_count=occupied_on(today))
-        .order_by("name")
-    )
-    if exclude is not None:
-        shelters = shelters.exclude(pk=exclude.pk)
-    result: list[Any] = list(shelters)
-    for shelter in result:
-        shelter.free_count = shelter.places_count - shelter.occupied_count
-    return result
-
-
-def _with_current_stay(persons: QuerySet[Person], organisation_id: int) -> QuerySet[Person]:
-    """Annotate where the person lives now: the name of an own shelter, or only that they live somewhere else."""
-    current = Occupancy.objects.filter(person_id=OuterRef("pk"), move_out__isnull=True)
-    own = current.filter(place__shelter__organisation_id=organisation_id).values("place__shelter__name")[:1]
-    return persons.annotate(own_shelter=Subquery(own), housed=Exists(current))
-
-
-def _hit_label(person: Any) -> str:
-    parts = [person.full_name]
-    if person.birth_date_display:
-        parts.append(_("born %(date)s") % {"date": person.birth_date_display})
-    if person.own_shelter:
-        parts.append(_("lives in %(shelter)s") % {"shelter": person.own_shelter})
-    elif person.housed:
-        parts.append(_("lives in another shelter"))
-    return " · ".join(parts)
-
-
 @capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
-def move_in(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    shelter = managed_shelter(request, pk)
-    organisation_id = _organisation_id(user)
-    residents = residents_visible_to(user)
+def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    shelter = managed_shelter(user, pk)
     search = ResidentSearchForm(request.GET)
     query = search.query()
-    hits: list[Any] = []
-    if query:
-        hits = list(_with_current_stay(matching_name(residents, query), organisation_id)[:SEARCH_HITS])
-    initial: dict[str, Any] = {}
-    preselected = request.GET.get("person", "")
-    if preselected.isdigit():
-        chosen = _with_current_stay(residents.filter(pk=int(preselected)), organisation_id).first()
-        if chosen is not None:
-            hits = [chosen, *(p for p in hits if p.pk != chosen.pk)]
-            initial["person"] = chosen.pk
+    hits, preselected = queries.move_in_candidates(user, query, request.GET.get("person", ""))
     form = MoveInForm(
         request.POST or None,
-        initial=initial,
+        initial={"person": preselected} if preselected is not None else {},
         shelter=shelter,
-        residents=residents,
-        hits=[(p, _hit_label(p)) for p in hits],
+        residents=residents_visible_to(user),
+        hits=[(p, queries.hit_label(p)) for p in hits],
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        stay = {"on": data["on"], "unit": data["unit"], "basis": data["basis"], "notes": data["notes"].strip()}
+        person = data["person"]
+        before = queries.current_stay(person) if person is not None else None
         try:
-            with transaction.atomic():
-                person = data["person"] or services.register_resident(
-                    acting_user=user, organisation=user.organisation, **form.new_person_fields()
+            if person is None:
+                occupancy = services.move_in_new_resident(
+                    acting_user=user, shelter=shelter, **stay, **form.new_person_fields()
                 )
-                previous = Occupancy.objects.filter(person=person, move_out__isnull=True).select_related(
-                    "place__shelter"
-                )
-                before = previous.first()
-                occupancy = services.move_in(
-                    acting_user=user,
-                    shelter=shelter,
-                    person=person,
-                    on=data["on"],
-                    unit=data["unit"],
-                    basis=data["basis"],
-                    notes=data["notes"].strip(),
-                )
+            else:
+                occupancy = services.move_in(acting_user=user, shelter=shelter, person=person, **stay)
         except ValidationError as error:
             add_errors(form, error)
         else:
             place = occupancy.place
             where = f"{place.unit.name}, {place}" if place.unit else str(place)
             text = _("%(person)s moved in on %(date)s (%(place)s).") % {
-                "person": person.full_name,
+                "person": occupancy.person.full_name,
                 "date": _day(occupancy.move_in),
                 "place": where,
             }
-            if before is not None and before.place.shelter.organisation_id == organisation_id:
+            if before is not None and before.place.shelter.organisation_id == shelter.organisation_id:
                 text += " " + _("The stay in %(shelter)s ended that day as a move to another shelter.") % {
                     "shelter": before.place.shelter.name
                 }
@@ -195,9 +109,9 @@ def move_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
-def move_out(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    occupancy = managed_occupancy(request, pk)
+def move_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    occupancy = managed_occupancy(user, pk)
     shelter = occupancy.place.shelter
     initial = {"version": occupancy.version, "new_municipality": shelter.municipality_id}
     form = MoveOutForm(request.POST or None, initial=initial)
@@ -220,106 +134,49 @@ def move_out(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             return redirect("accommodation:move_out_done", pk=occupancy.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "accommodation/resident_move_out.html",
-        {
-            "shelter": shelter,
-            "occupancy": occupancy,
-            "person": occupancy.person,
-            "form": form,
-            "targets": move_targets(user, exclude=shelter),
-            "title": _("%(person)s moves out") % {"person": occupancy.person.full_name},
-        },
-        status=status,
+        template="accommodation/resident_move_out.html",
+        form=form,
+        title=_("%(person)s moves out") % {"person": occupancy.person.full_name},
+        submit=_("Record the move-out"),
+        back_url=back_to_shelter(shelter),
+        intro=_("Lives in %(shelter)s since %(since)s (%(place)s).")
+        % {"shelter": shelter.name, "since": _day(occupancy.move_in), "place": occupancy.place},
+        crumb=_("Move out"),
+        shelter=shelter,
+        occupancy=occupancy,
+        person=occupancy.person,
+        targets=queries.move_targets(user, exclude=shelter),
     )
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
-def move_out_done(request: HttpRequest, pk: int) -> HttpResponse:
+@require_safe
+def move_out_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """After a move-out: what was recorded, and for an own tenancy the way to the person's case."""
-    user = actor_of(request)
-    occupancy = managed_occupancy(request, pk)
+    occupancy = managed_occupancy(request.user, pk)
     if occupancy.move_out is None:
         raise Http404
-    person = occupancy.person
-    own_tenancy = occupancy.move_out_reason == MoveOutReason.PRIVATER_MIETVERTRAG
-    cases: list[Case] = []
-    if own_tenancy:
-        cases = list(
-            Case.objects.editable_by(user).open().filter(case_clients__person=person).distinct().order_by("-start_date")
-        )
-    housing = (
-        HousingRecord.objects.filter(person=person, valid_from=occupancy.move_out)
-        .select_related("municipality")
-        .first()
-    )
-    return render(
-        request,
-        "accommodation/resident_moved_out.html",
-        {
-            "shelter": occupancy.place.shelter,
-            "occupancy": occupancy,
-            "person": person,
-            "own_tenancy": own_tenancy,
-            "cases": cases,
-            "housing": housing,
-        },
-    )
+    return render(request, "accommodation/resident_moved_out.html", queries.moved_out_page(request.user, occupancy))
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
-def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    person = visible_resident(request, pk)
-    organisation_id = _organisation_id(user)
-    stays: list[Any] = list(
-        Occupancy.objects.filter(person=person)
-        .select_related("place__shelter", "place__unit")
-        .order_by("-move_in", "-pk")
-    )
-    for stay in stays:
-        stay.own = stay.place.shelter.organisation_id == organisation_id
-    current = next((s for s in stays if s.move_out is None), None)
-    assignments = list(
-        Assignment.objects.visible_to(user)
-        .filter(assigned_persons__person=person)
-        .select_related("municipality", "organisation")
-        .distinct()
-    )
-    housing = list(HousingRecord.objects.filter(person=person).select_related("municipality"))
-    log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
-    return render(
-        request,
-        "accommodation/resident_detail.html",
-        {
-            "person": person,
-            "nationalities": [nationality_name(code) for code in person.nationalities],
-            "stays": stays,
-            "current": current,
-            "assignments": assignments,
-            "housing": housing,
-            "targets": move_targets(user, exclude=current.place.shelter if current and current.own else None),
-        },
-    )
-
-
-def _current_residents(user: User, query: str) -> QuerySet[Occupancy]:
-    stays = Occupancy.objects.filter(
-        place__shelter__in=Shelter.objects.managed_by(user), move_out__isnull=True
-    ).select_related("person", "place__shelter", "place__unit")
-    if query:
-        stays = stays.filter(person__in=matching_name(Person.objects.all(), query))
-    return stays.order_by("person__family_name", "person__given_names", "person_id")
+@require_safe
+def resident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    person = visible_resident(request.user, pk)
+    page = queries.resident_page(request.user, person)
+    log_access(acting_user=request.user, action=AccessAction.VIEW, record=person, request=request)
+    return render(request, "accommodation/resident_detail.html", page)
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
-def resident_list(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
+@require_safe
+def resident_list(request: AuthenticatedRequest) -> HttpResponse:
     search = ResidentSearchForm(request.GET)
     query = search.query()
-    page = Paginator(_current_residents(user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    stays = queries.current_residents(request.user, query)
+    page = Paginator(stays, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "accommodation/resident_list.html",
@@ -328,10 +185,10 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
-def resident_list_xlsx(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
-    search = ResidentSearchForm(request.GET)
-    stays = list(_current_residents(user, search.query()))
+@require_safe
+def resident_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    stays = list(queries.current_residents(user, ResidentSearchForm(request.GET).query()))
     today = timezone.localdate()
     content = exports.residents_xlsx(
         title=_("Residents of the shelters of %(organisation)s") % {"organisation": user.organisation.name},
@@ -340,14 +197,14 @@ def resident_list_xlsx(request: HttpRequest) -> HttpResponse:
         with_shelter=True,
     )
     log_access(acting_user=user, action=AccessAction.EXPORT, record=user.organisation, request=request)
-    return download(content, f"bewohner-{today.isoformat()}.xlsx")
+    return file_response(content, f"bewohner-{today.isoformat()}.xlsx")
 
 
 urlpatterns: list[URLPattern] = [
-    path("unterbringung/<int:pk>/move-in/", move_in, name="move_in"),
-    path("unterbringung/stays/<int:pk>/move-out/", move_out, name="move_out"),
-    path("unterbringung/stays/<int:pk>/moved-out/", move_out_done, name="move_out_done"),
-    path("unterbringung/residents/", resident_list, name="resident_list"),
-    path("unterbringung/residents/export.xlsx", resident_list_xlsx, name="resident_list_xlsx"),
-    path("unterbringung/residents/<int:pk>/", resident_detail, name="resident_detail"),
+    path("unterbringung/unterkuenfte/<int:pk>/einzug/", move_in, name="move_in"),
+    path("unterbringung/unterkuenfte/aufenthalte/<int:pk>/auszug/", move_out, name="move_out"),
+    path("unterbringung/unterkuenfte/aufenthalte/<int:pk>/ausgezogen/", move_out_done, name="move_out_done"),
+    path("unterbringung/bewohner/", resident_list, name="resident_list"),
+    path("unterbringung/bewohner/export.xlsx", resident_list_xlsx, name="resident_list_xlsx"),
+    path("unterbringung/bewohner/<int:pk>/", resident_detail, name="resident_detail"),
 ]
