@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lotse.core.access import Capability, can
 from lotse.core.choices import AccessAction, OrganisationKind, Role
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class UserQuerySet(models.QuerySet["User"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         assert isinstance(user, User)
-        if user.has_role(Role.SYSTEMADMINISTRATION):
+        if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
         if user.is_aggregate_only:
             return self.filter(pk=user.pk)
@@ -216,9 +217,9 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         assert isinstance(user, User)
-        if user.has_role(Role.SYSTEMADMINISTRATION):
+        if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
-        if user.has_role(Role.ORGANISATIONSADMINISTRATION):
+        if can(user, Capability.READ_AUDIT):
             return self.filter(organisation_id=user.organisation_id)
         return self.none()
 
