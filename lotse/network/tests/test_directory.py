@@ -7,8 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lotse.cases import services as case_services
@@ -16,6 +14,7 @@ from lotse.cases.models import Referral
 from lotse.cases.tests.factories import actor_of, events_of, frozen_today, open_case_for, refused_with
 from lotse.conftest import client_for
 from lotse.core.services import ConcurrentEditError
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.network import services
 from lotse.network.models import Actor, ActorCategory
 
@@ -186,13 +185,11 @@ def test_it_lists_the_directory_in_a_fixed_number_of_queries(caseworker_a, actor
     actor_factory()
     client = client_for(caseworker_a)
     client.get(reverse("network:actor_list"))
-    with CaptureQueriesContext(connection) as one:
-        client.get(reverse("network:actor_list"))
+    one = queries_of(client, reverse("network:actor_list"))
     for _ in range(30):
         actor_factory()
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("network:actor_list"), {"q": "Beratung"})
-    assert len(many) == len(one)
+    many = queries_of(client, reverse("network:actor_list") + "?q=Beratung")
+    assert_same_queries(one, many)
 
 
 def test_it_keeps_the_history_of_an_actor_and_removes_it_keeping_referrals(network_editor, caseworker_a, actor_factory):
