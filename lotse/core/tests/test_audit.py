@@ -155,3 +155,10 @@ def test_it_runs_a_fixed_number_of_queries_for_the_audit_lists(url_name, org_adm
     ):
         record_work(user, colleague_a)
     assert_same_queries(few, queries_of(client, reverse(url_name)))
+
+
+@pytest.mark.django_db
+def test_it_answers_only_reading_requests_on_the_lists(org_admin_a):
+    client = client_for(org_admin_a)
+    for url_name in ("core:history", "core:access_log", "core:user_list", "core:start"):
+        assert client.post(reverse(url_name)).status_code == 405, url_name

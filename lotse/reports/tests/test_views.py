@@ -265,3 +265,10 @@ def test_it_never_lets_the_statistician_reach_a_person(statistician: User, figur
     case = figures_data["family"]
     assert client.get(f"/cases/{case.pk}/").status_code == 403
     assert client.get("/cases/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_answers_only_reading_requests(statistician: User) -> None:
+    client = client_for(statistician)
+    for url in ("/kennzahlen/", "/kennzahlen/kennzahlen.xlsx", "/kennzahlen/kennzahlen.csv", "/kennzahlen/bericht.pdf"):
+        assert client.post(url, QUERY).status_code == 405, url
