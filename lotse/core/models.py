@@ -147,6 +147,13 @@ class UserQuerySet(models.QuerySet["User"]):
             return self.filter(pk=user.pk)
         return self.filter(organisation_id=user.organisation_id)
 
+    def search(self, text: str) -> UserQuerySet:
+        """Users whose username, first or last name contains ``text``; all of them for an empty text."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(username__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
+
 
 @pghistory.track(
     pghistory.InsertEvent(),

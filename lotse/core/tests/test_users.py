@@ -205,3 +205,11 @@ def test_it_runs_a_fixed_number_of_queries_for_the_user_list(org_admin_a, django
     UserFactory.create_batch(30, organisation=org_admin_a.organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("core:user_list"))
+
+
+@pytest.mark.django_db
+def test_it_finds_colleagues_by_name_and_never_those_of_another_organisation(org_admin_a, colleague_a, org_admin_b):
+    page = client_for(org_admin_a).get(reverse("core:user_list"), {"q": "COLLEAGUE"}).context["page"]
+    assert [user.username for user in page] == ["colleague-a"]
+    page = client_for(org_admin_a).get(reverse("core:user_list"), {"q": org_admin_b.username}).context["page"]
+    assert list(page) == []

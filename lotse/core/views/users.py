@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,16 +37,13 @@ def _initial(user: User) -> dict[str, object]:
 @capability_required(Capability.ADMINISTER_USERS)
 @require_safe
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
     users = (
         User.objects.visible_to(request.user)
+        .search(query)
         .select_related("organisation")
         .order_by("organisation__name", "last_name", "first_name", "username")
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        users = users.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
-        )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "core/user_list.html", {"page": page, "query": query, "show_org": _is_sysadmin(request)})
 
