@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from lotse.core.views import auth
+from lotse.network.urls import public_urlpatterns
 
 # Views reachable without signing in beyond login, password reset and the
 # language switch: the public city map of the network and its actors' pages.
@@ -28,7 +29,7 @@ urlpatterns = [
     path("", include("lotse.reports.urls")),
     path("", include("lotse.accommodation.urls")),
     path("netzwerk/", include("lotse.network.urls")),
-    path("stadtkarte/", include("lotse.network.public_urls")),
+    path("stadtkarte/", include((public_urlpatterns, "public"))),
 ]
 
 handler500 = "lotse.core.views.errors.server_error"

@@ -7,7 +7,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 
-from lotse.core.choices import Role
+from lotse.core.access import Capability, can
 from lotse.core.models import User
 
 # The administrators' history covers the administration of the installation:
@@ -38,9 +38,9 @@ def history_for(user: User) -> QuerySet[Any]:
     from pghistory.models import Events
 
     events = Events.objects.across(*tracked_event_models())
-    if user.has_role(Role.SYSTEMADMINISTRATION):
+    if can(user, Capability.ADMINISTER_INSTALLATION):
         return events.order_by("-pgh_created_at", "-pgh_id")
-    if user.has_role(Role.ORGANISATIONSADMINISTRATION):
+    if can(user, Capability.READ_AUDIT):
         return events.references(user.organisation).order_by("-pgh_created_at", "-pgh_id")
     return events.none()
 

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lotse.core.access import Capability, can
 from lotse.core.choices import AccessAction, OrganisationKind, Role
 
 if TYPE_CHECKING:
@@ -140,11 +141,18 @@ class UserQuerySet(models.QuerySet["User"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         assert isinstance(user, User)
-        if user.has_role(Role.SYSTEMADMINISTRATION):
+        if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
         if user.is_aggregate_only:
             return self.filter(pk=user.pk)
         return self.filter(organisation_id=user.organisation_id)
+
+    def search(self, text: str) -> UserQuerySet:
+        """Users whose username, first or last name contains ``text``; all of them for an empty text."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(username__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
 
 
 @pghistory.track(
@@ -216,9 +224,9 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         assert isinstance(user, User)
-        if user.has_role(Role.SYSTEMADMINISTRATION):
+        if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
-        if user.has_role(Role.ORGANISATIONSADMINISTRATION):
+        if can(user, Capability.READ_AUDIT):
             return self.filter(organisation_id=user.organisation_id)
         return self.none()
 

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from lotse.core.access import Capability, can, holds, require
 from lotse.core.choices import AccessAction, OrganisationKind, Role
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User, UserSession, VersionedModel
 
@@ -144,11 +145,17 @@ def _check_may_administer(
 
     They can neither hand out the role nor change a user (``subject``) who holds it.
     """
-    if acting_user is None or acting_user.has_role(Role.SYSTEMADMINISTRATION):
+    if acting_user is None or can(acting_user, Capability.ADMINISTER_INSTALLATION):
         return
-    if not acting_user.has_role(Role.ORGANISATIONSADMINISTRATION) or acting_user.organisation_id != organisation.pk:
-        raise ValidationError(_("You may only manage users of your own organisation."), code="foreign_org")
-    if subject is not None and subject.has_role(Role.SYSTEMADMINISTRATION):
+    require(
+        acting_user,
+        Capability.ADMINISTER_USERS,
+        organisation_id=organisation.pk,
+        message=_("You may only manage users of your own organisation."),
+        code="foreign_org",
+    )
+    # A system administrator's account, even a deactivated one, is kept by system administrators only.
+    if subject is not None and holds(subject.roles, Capability.ADMINISTER_INSTALLATION):
         raise ValidationError(_("Only system administrators may change a system administrator."), code="sysadmin_user")
     if Role.SYSTEMADMINISTRATION in set(roles):
         raise ValidationError(
@@ -205,12 +212,8 @@ def update_user(
     if (
         acting_user is not None
         and acting_user.pk == user.pk
-        and not set(chosen)
-        & {
-            Role.ORGANISATIONSADMINISTRATION,
-            Role.SYSTEMADMINISTRATION,
-        }
-        and acting_user.has_role(Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
+        and not holds(chosen, Capability.ADMINISTER_USERS)
+        and can(acting_user, Capability.ADMINISTER_USERS)
     ):
         raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
     with transaction.atomic(), audit_context(acting_user):

@@ -192,6 +192,15 @@ class ActorFilterForm(FilterForm):
         return actors
 
 
+class PublicActorFilterForm(ActorFilterForm):
+    """The directory's filter with categories and municipalities named for the public."""
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda category: category.label(language)  # type: ignore[attr-defined]
+        self.fields["municipality"].label_from_instance = lambda municipality: municipality.name  # type: ignore[attr-defined]
+
+
 class CategoryForm(VersionedForm):
     """A category of the directory, named in German and in the other public languages."""
 

@@ -21,7 +21,7 @@ from django.db.models import F, Func, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import NETWORK_EDITOR_ROLES
+from lotse.core.access import Capability, can
 from lotse.core.models import Municipality, VersionedModel
 from lotse.network.choices import MASTER_LANGUAGE, Accessibility, OrganisationType, SheetLanguage, TargetGroup
 
@@ -36,10 +36,6 @@ slug_validator = RegexValidator(
     message=_("The code may contain lower-case letters, digits, hyphens and underscores (at most 40 characters)."),
     code="invalid_slug",
 )
-
-
-def is_network_editor(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and set(getattr(user, "roles", [])) & NETWORK_EDITOR_ROLES)
 
 
 class ActorCategoryQuerySet(models.QuerySet["ActorCategory"]):
@@ -87,7 +83,7 @@ class ActorQuerySet(models.QuerySet["Actor"]):
         return self.filter(is_public=True)
 
     def editable_by(self, user: User | AnonymousUser) -> ActorQuerySet:
-        return self.all() if is_network_editor(user) else self.none()
+        return self.all() if can(user, Capability.EDIT_NETWORK) else self.none()
 
     def search(self, text: str) -> ActorQuerySet:
         """Full-text search (German stemming) over name, services and the rest, or a part of the name."""

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lotse.network.choices import MASTER_LANGUAGE, RTL_LANGUAGES, SheetLanguage, direction, list_separator
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText
+from lotse.network.queries import by_category
 from lotse.people.vocabulary import language_name
 
 
@@ -108,13 +109,11 @@ def printed_actors(sheet: InfoSheet, language: str) -> list[ActorGroup]:
         .order_by("category__position", "category__name", "name", "pk")
     )
     separator = list_separator(language)
-    groups: dict[int, ActorGroup] = {}
     with translation.override(language):
-        for actor in actors:
-            group = groups.setdefault(actor.category_id, ActorGroup(label=actor.category.label(language)))
-            names = separator.join(language_name(code) for code in actor.languages)
-            group.actors.append(PrintedActor(actor=actor, languages=names))
-    return list(groups.values())
+        groups = by_category(
+            actors, lambda actor: PrintedActor(actor, separator.join(language_name(code) for code in actor.languages))
+        )
+        return [ActorGroup(label=group["category"].label(language), actors=group["actors"]) for group in groups]
 
 
 def sheet_context(sheet: InfoSheet, language: str, printed_on: datetime.date | None = None) -> dict[str, Any]:

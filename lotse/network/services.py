@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lotse.core.access import Capability, require
 from lotse.core.services import audit_context, save_versioned
 from lotse.network.choices import Accessibility, OrganisationType, TargetGroup
-from lotse.network.models import Actor, ActorCategory, is_network_editor
+from lotse.network.models import Actor, ActorCategory
 
 if TYPE_CHECKING:
     from lotse.core.models import User
@@ -41,12 +42,18 @@ CATEGORY_FIELDS = ("slug", "name", "translations", "position")
 
 
 def check_edits_network(acting_user: User | None) -> None:
-    """Only network editors change actors, categories and info sheets (None: a management command)."""
-    if acting_user is not None and not is_network_editor(acting_user):
-        raise ValidationError(
-            _("Only system administration, volunteer coordination and network editors may change the directory."),
-            code="not_network_editor",
-        )
+    """Only network editors change actors and info sheets (None: a management command)."""
+    require(
+        acting_user,
+        Capability.EDIT_NETWORK,
+        message=_("Only system administration, volunteer coordination and network editors may change the directory."),
+        code="not_network_editor",
+    )
+
+
+def check_keeps_categories(acting_user: User | None) -> None:
+    """Only system administrators keep the categories (the views declare the same capability)."""
+    require(acting_user, Capability.KEEP_CATEGORIES, code="not_category_keeper")
 
 
 def _check_actor(actor: Actor) -> None:
@@ -123,7 +130,7 @@ def delete_actor(*, acting_user: User | None, record: Actor) -> None:
 
 
 def create_category(*, acting_user: User | None, **fields: Any) -> ActorCategory:
-    check_edits_network(acting_user)
+    check_keeps_categories(acting_user)
     _unknown(fields, CATEGORY_FIELDS)
     with transaction.atomic(), audit_context(acting_user):
         category = ActorCategory(**fields)
@@ -135,7 +142,7 @@ def create_category(*, acting_user: User | None, **fields: Any) -> ActorCategory
 def update_category(
     *, acting_user: User | None, category: ActorCategory, expected_version: int, **fields: Any
 ) -> ActorCategory:
-    check_edits_network(acting_user)
+    check_keeps_categories(acting_user)
     _unknown(fields, CATEGORY_FIELDS)
     with transaction.atomic(), audit_context(acting_user):
         for name, value in fields.items():
@@ -146,6 +153,6 @@ def update_category(
 
 def delete_category(*, acting_user: User | None, category: ActorCategory) -> None:
     """Remove a category without actors (ProtectedError while actors are still in it)."""
-    check_edits_network(acting_user)
+    check_keeps_categories(acting_user)
     with transaction.atomic(), audit_context(acting_user):
         category.delete()

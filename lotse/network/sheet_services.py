@@ -3,13 +3,12 @@
 German is the master language: a block is created with its German text, a
 translation needs the German text first, and a translation written before the
 German text's last change is outdated until the translator saves (or confirms)
-it again. Reading helpers for the pages and the PDF are at the end.
+it again. What the pages read (the state of each language) is in ``queries``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -272,89 +271,3 @@ def confirm_translation(
         _check_master(_master_of(text.block), master_version)
         text.written_at, text.written_by = timezone.now(), acting_user
         return save_versioned(text, expected_version, ["written_at", "written_by"])
-
-
-# --- reading: the state of each language ------------------------------------------------------------------
-
-
-@dataclass
-class LanguageStatus:
-    """How far a sheet's blocks are written in one language."""
-
-    code: str
-    label: str
-    blocks: int
-    missing: int = 0
-    outdated: int = 0
-
-    @property
-    def complete(self) -> bool:
-        return self.missing == 0 and self.outdated == 0
-
-    @property
-    def is_master(self) -> bool:
-        return self.code == MASTER_LANGUAGE
-
-
-@dataclass
-class TextRow:
-    """One block's text in one language (or its absence), with whether it is outdated."""
-
-    code: str
-    label: str
-    text: InfoSheetText | None
-    outdated: bool = False
-
-    @property
-    def missing(self) -> bool:
-        return self.text is None
-
-
-@dataclass
-class BlockState:
-    block: InfoSheetBlock
-    master: InfoSheetText | None
-    rows: list[TextRow] = field(default_factory=list)
-
-    def row(self, code: str) -> TextRow:
-        return next(row for row in self.rows if row.code == code)
-
-
-def block_states(blocks: Iterable[InfoSheetBlock], texts: Iterable[InfoSheetText]) -> list[BlockState]:
-    """Each block with its text (or none) per language, from texts fetched at once."""
-    by_block: dict[int, dict[str, InfoSheetText]] = {}
-    for text in texts:
-        by_block.setdefault(text.block_id, {})[text.language] = text
-    states = []
-    for block in blocks:
-        own = by_block.get(block.pk, {})
-        master = own.get(MASTER_LANGUAGE)
-        rows = []
-        for code, label in SheetLanguage.choices:
-            written = own.get(code)
-            outdated = bool(written and written.is_outdated(master))
-            rows.append(TextRow(code=code, label=str(label), text=written, outdated=outdated))
-        states.append(BlockState(block=block, master=master, rows=rows))
-    return states
-
-
-def language_statuses(states: list[BlockState]) -> list[LanguageStatus]:
-    statuses = [
-        LanguageStatus(code=code, label=str(label), blocks=len(states)) for code, label in SheetLanguage.choices
-    ]
-    for status in statuses:
-        for state in states:
-            row = state.row(status.code)
-            status.missing += row.missing
-            status.outdated += row.outdated
-    return statuses
-
-
-def sheet_statuses(sheets: list[InfoSheet]) -> dict[int, list[LanguageStatus]]:
-    """The language statuses of each sheet, by its pk (two queries for any number of sheets)."""
-    blocks = list(InfoSheetBlock.objects.filter(sheet__in=sheets).only("pk", "sheet_id").order_by("position", "pk"))
-    texts = InfoSheetText.objects.filter(block__sheet__in=sheets).only("pk", "block_id", "language", "written_at")
-    states = block_states(blocks, texts)
-    return {
-        sheet.pk: language_statuses([state for state in states if state.block.sheet_id == sheet.pk]) for sheet in sheets
-    }

@@ -1,13 +1,14 @@
-"""Internal pages of the network directory (signed in): actors, categories, info sheets, the actor import."""
+"""The network's pages: the directory, categories and info sheets (signed in), the actor import, and the
+public city map (``public_urlpatterns``, mounted under /stadtkarte/ in the ``public`` namespace: no login)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-from lotse.network import urls_import, urls_sheets
-from lotse.network.views import actors
+from lotse.network import urls_import
+from lotse.network.views import actors, public, sheets
 
 app_name = "network"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("akteure/", actors.actor_list, name="actor_list"),
     path("akteure/neu/", actors.actor_create, name="actor_create"),
     path("akteure/<int:pk>/", actors.actor_detail, name="actor_detail"),
@@ -17,6 +18,24 @@ urlpatterns = [
     path("kategorien/neu/", actors.category_create, name="category_create"),
     path("kategorien/<int:pk>/bearbeiten/", actors.category_edit, name="category_edit"),
     path("kategorien/<int:pk>/entfernen/", actors.category_delete, name="category_delete"),
-    *urls_sheets.urlpatterns,
+    # Info sheets: text blocks per language, the chosen actors, the PDF per municipality and language.
+    path("infoblaetter/", sheets.sheet_list, name="sheet_list"),
+    path("infoblaetter/neu/", sheets.sheet_create, name="sheet_create"),
+    path("infoblaetter/<int:pk>/", sheets.sheet_detail, name="sheet_detail"),
+    path("infoblaetter/<int:pk>/akteure/", sheets.sheet_actors, name="sheet_actors"),
+    path("infoblaetter/<int:pk>/<slug:language>.pdf", sheets.sheet_pdf, name="sheet_pdf"),
+    path("infoblaetter/<int:pk>/bloecke/neu/", sheets.block_add, name="block_add"),
+    path("infoblaetter/<int:pk>/bloecke/<int:block_pk>/", sheets.block_edit, name="block_edit"),
+    path("infoblaetter/<int:pk>/bloecke/<int:block_pk>/verschieben/", sheets.block_move, name="block_move"),
+    path("infoblaetter/<int:pk>/bloecke/<int:block_pk>/loeschen/", sheets.block_delete, name="block_delete"),
+    path("infoblaetter/<int:pk>/bloecke/<int:block_pk>/<slug:language>/", sheets.text_edit, name="text_edit"),
+    path("infoblaetter/fall/<int:case_pk>/", sheets.case_info_sheet, name="case_info_sheet"),
     *urls_import.urlpatterns,
+]
+
+# The public city map (Stadtkarte): the only public pages besides signing in.
+public_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", public.start, name="start"),
+    path("<str:lang>/", public.map_page, name="map"),
+    path("<str:lang>/akteure/<int:pk>/", public.actor_page, name="actor"),
 ]

@@ -1,23 +1,22 @@
-"""Change history and access log, for the administrators of an organisation."""
+"""Change history and access log, for the administrators of an organisation (READ_AUDIT)."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from lotse.core.access import Capability, capability_required
 from lotse.core.audit import describe_events, history_for
-from lotse.core.choices import Role
-from lotse.core.models import AccessLogEntry, User
-
-ADMINS = (Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
+from lotse.core.models import AccessLogEntry
+from lotse.core.web import AuthenticatedRequest
 
 
 @capability_required(Capability.READ_AUDIT)
-def history(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+@require_safe
+def history(request: AuthenticatedRequest) -> HttpResponse:
     events = history_for(request.user)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     rows = describe_events(list(page.object_list))
@@ -25,7 +24,8 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.READ_AUDIT)
-def access_log(request: HttpRequest) -> HttpResponse:
+@require_safe
+def access_log(request: AuthenticatedRequest) -> HttpResponse:
     entries = AccessLogEntry.objects.visible_to(request.user).select_related("by", "organisation")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page.object_list:

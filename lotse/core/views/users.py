@@ -5,22 +5,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.core import services
-from lotse.core.access import Capability, capability_required, get_visible_or_404
-from lotse.core.choices import AccessAction, Role
+from lotse.core.access import Capability, can, capability_required, get_visible_or_404
+from lotse.core.choices import AccessAction
 from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionedForm
 from lotse.core.models import Organisation, User
+from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
 
-ADMINS = (Role.ORGANISATIONSADMINISTRATION, Role.SYSTEMADMINISTRATION)
 
-
-def _is_sysadmin(request: HttpRequest) -> bool:
-    return isinstance(request.user, User) and request.user.has_role(Role.SYSTEMADMINISTRATION)
+def _is_sysadmin(request: AuthenticatedRequest) -> bool:
+    """System administrators manage the users of every organisation and may grant their own role."""
+    return can(request.user, Capability.ADMINISTER_INSTALLATION)
 
 
 def _initial(user: User) -> dict[str, object]:
@@ -33,49 +34,39 @@ def _initial(user: User) -> dict[str, object]:
     }
 
 
-def _add_errors(form: object, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)  # type: ignore[attr-defined]
-
-
 @capability_required(Capability.ADMINISTER_USERS)
-def user_list(request: HttpRequest) -> HttpResponse:
+@require_safe
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
     users = (
         User.objects.visible_to(request.user)
+        .search(query)
         .select_related("organisation")
         .order_by("organisation__name", "last_name", "first_name", "username")
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        from django.db.models import Q
-
-        users = users.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
-        )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "core/user_list.html", {"page": page, "query": query, "show_org": _is_sysadmin(request)})
 
 
 @capability_required(Capability.ADMINISTER_USERS)
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    assert isinstance(actor, User)
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
+    acting_user = request.user
     sysadmin = _is_sysadmin(request)
     form = UserCreateForm(
         request.POST or None,
         allow_sysadmin=sysadmin,
         organisations=Organisation.objects.all() if sysadmin else None,
-        initial={"organisation": actor.organisation_id},
+        initial={"organisation": acting_user.organisation_id},
     )
-    organisation = actor.organisation
+    organisation = acting_user.organisation
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if sysadmin:
             organisation = data["organisation"]
         try:
             user = services.create_user(
-                acting_user=actor,
+                acting_user=acting_user,
                 organisation=organisation,
                 username=data["username"],
                 roles=data["roles"],
@@ -85,19 +76,25 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("User “%(username)s” was created.") % {"username": user.username})
             return redirect("core:user_detail", pk=user.pk)
-    return render(request, "core/user_form.html", {"form": form, "creating": True})
+    return form_page(
+        request,
+        form=form,
+        title=_("New user"),
+        submit=_("Create user"),
+        back_url=reverse("core:user_list"),
+        template="core/form_page.html",
+    )
 
 
 @capability_required(Capability.ADMINISTER_USERS)
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    assert isinstance(actor, User)
-    user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
+def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    acting_user = request.user
+    user = get_visible_or_404(User.objects.select_related("organisation"), acting_user, pk=pk)
     sysadmin = _is_sysadmin(request)
     initial = _initial(user)
     form = UserForm(request.POST or None, initial=initial, allow_sysadmin=sysadmin)
@@ -107,7 +104,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.update_user(
-                    acting_user=actor,
+                    acting_user=acting_user,
                     user=user,
                     expected_version=data["version"] or 0,
                     roles=data["roles"],
@@ -118,20 +115,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except services.ConcurrentEditError as error:
                 # Keep the user's input; the next save is checked against the current version.
                 current = User.objects.select_related("organisation").get(pk=user.pk)
-                form = UserForm(
-                    {**request.POST.dict(), "roles": request.POST.getlist("roles"), "version": current.version},
-                    allow_sysadmin=sysadmin,
-                )
-                form.is_valid()
-                form.add_error(None, str(error))
+                form = form_after_conflict(UserForm, request, current.version, error, allow_sysadmin=sysadmin)
                 conflict = current
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Changes to “%(username)s” were saved.") % {"username": user.username})
                 return redirect("core:user_detail", pk=user.pk)
     else:
-        services.log_access(acting_user=actor, action=AccessAction.VIEW, record=user, request=request)
+        services.log_access(acting_user=acting_user, action=AccessAction.VIEW, record=user, request=request)
     return render(
         request,
         "core/user_detail.html",
@@ -141,10 +133,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.ADMINISTER_USERS)
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    assert isinstance(actor, User)
-    user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
+def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    acting_user = request.user
+    user = get_visible_or_404(User.objects.select_related("organisation"), acting_user, pk=pk)
     form = VersionedForm(request.POST)
     activate = request.POST.get("active") == "1"
     if not form.is_valid() or form.cleaned_data["version"] is None:
@@ -152,7 +143,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("core:user_detail", pk=user.pk)
     try:
         services.set_user_active(
-            acting_user=actor, user=user, active=activate, expected_version=form.cleaned_data["version"]
+            acting_user=acting_user, user=user, active=activate, expected_version=form.cleaned_data["version"]
         )
     except services.ConcurrentEditError as error:
         messages.error(request, str(error))
@@ -172,16 +163,15 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.ADMINISTER_USERS)
 @require_POST
-def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    assert isinstance(actor, User)
-    user = get_visible_or_404(User.objects.select_related("organisation"), actor, pk=pk)
+def user_set_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    acting_user = request.user
+    user = get_visible_or_404(User.objects.select_related("organisation"), acting_user, pk=pk)
     form = SetPasswordForm(user, request.POST)
     if form.is_valid():
         try:
-            services.set_user_password(acting_user=actor, user=user, password=form.cleaned_data["password1"])
+            services.set_user_password(acting_user=acting_user, user=user, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The password of “%(username)s” was set.") % {"username": user.username})
             return redirect("core:user_detail", pk=user.pk)

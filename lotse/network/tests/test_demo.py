@@ -21,11 +21,12 @@ from django.db.models import F
 
 from lotse.cases.models import Referral
 from lotse.cases.tests.factories import events_of
+from lotse.core.access import Capability, can
 from lotse.core.choices import Role
 from lotse.core.models import User
 from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES
 from lotse.network.demo import COUNT_KEYS, LOCAL_SERVICES, TOWNS, load_demo_network
-from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText, is_network_editor
+from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText
 from lotse.people.vocabulary import LANGUAGE_CODES
 
 LUDWIGSBURG_AGS = "08118048"
@@ -226,7 +227,7 @@ def test_it_gives_the_network_a_demo_editor(demo: str) -> None:
     editor = User.objects.get(username="netzwerk")
     assert editor.organisation.short_name == "stadt-lb"
     assert editor.roles == [Role.NETZWERKPFLEGE]
-    assert is_network_editor(editor)
+    assert can(editor, Capability.EDIT_NETWORK)
     assert editor.check_password("Lotse-Demo-2026!")
 
 

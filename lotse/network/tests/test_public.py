@@ -14,18 +14,17 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.translation import pgettext
 
 from lotse.conftest import client_for
 from lotse.core.middleware import is_public
+from lotse.core.testing import queries_of
+from lotse.network import queries
 from lotse.network.choices import PUBLIC_LANGUAGE_CODES
 from lotse.network.models import Actor, ActorCategory
-from lotse.network.views import public
 
 pytestmark = pytest.mark.django_db
 
@@ -314,7 +313,7 @@ def test_it_offers_only_the_languages_and_municipalities_of_published_actors(dir
 
 
 def test_it_pages_a_long_list_keeping_the_filters(actor_factory, monkeypatch):
-    monkeypatch.setattr(public, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queries, "PUBLIC_PAGE_SIZE", 2)
     for number in range(5):
         actor_factory(name=f"Sprachkurs {number}")
 
@@ -331,10 +330,8 @@ def test_it_lists_with_a_fixed_number_of_queries(actor_factory, count):
         actor_factory(name=f"Beratungsstelle {number}", languages=["ar", "de", "fa"], target_groups=["frauen"])
     client = Client()
 
-    with CaptureQueriesContext(connection) as plain:
-        assert client.get(map_url("ar")).status_code == 200
-    with CaptureQueriesContext(connection) as filtered:
-        assert client.get(map_url("ar", q="Beratung", category="beratung", language="ar")).status_code == 200
+    plain = queries_of(client, map_url("ar"))
+    filtered = queries_of(client, map_url("ar", q="Beratung", category="beratung", language="ar"))
 
     # Languages offered, the count, the page of actors, the categories and municipalities of the form.
     assert len(plain) == 5

@@ -16,10 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -28,8 +26,9 @@ from lotse.conftest import client_for
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import AccessLogEntry
 from lotse.core.services import ConcurrentEditError
+from lotse.core.testing import assert_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory, UserFactory
-from lotse.network import sheet_services
+from lotse.network import queries, sheet_services
 from lotse.network.models import InfoSheet, InfoSheetActor, InfoSheetBlock, InfoSheetText
 
 NOT_EDITOR = "Only system administration, volunteer coordination and network editors may change the directory."
@@ -387,7 +386,7 @@ def test_it_counts_missing_and_outdated_blocks_per_language(network_editor, shee
     translate(network_editor, second, "ar", "الطوارئ", "110 و 112", minute=6)
     translate(network_editor, second, "tr", "Acil durum", "110 ve 112", minute=6)
     translate(network_editor, block, "de", "Willkommen", "Herzlich willkommen!", minute=10)
-    statuses = {s.code: s for s in sheet_services.sheet_statuses([sheet])[sheet.pk]}
+    statuses = {s.code: s for s in queries.sheet_statuses([sheet])[sheet.pk]}
     assert (statuses["de"].missing, statuses["de"].outdated, statuses["de"].complete) == (0, 0, True)
     assert (statuses["ar"].missing, statuses["ar"].outdated, statuses["ar"].complete) == (0, 1, False)
     assert (statuses["tr"].missing, statuses["tr"].outdated) == (1, 0)
@@ -627,15 +626,14 @@ def make_sheets(editor, actor_factory, municipalities) -> None:
 
 
 @pytest.mark.django_db
-def test_it_lists_sheets_with_a_fixed_number_of_queries(network_editor, actor_factory, django_assert_num_queries):
+def test_it_lists_sheets_with_a_fixed_number_of_queries(network_editor, actor_factory):
     client = client_for(network_editor)
     make_sheets(network_editor, actor_factory, [MunicipalityFactory.create(name="Asperg")])
     MunicipalityFactory.create(name="Freiberg am Neckar")
     client.get(reverse("network:sheet_list"))  # warms the session
-    with CaptureQueriesContext(connection) as one:
-        client.get(reverse("network:sheet_list"))
+    one = queries_of(client, reverse("network:sheet_list"))
     make_sheets(network_editor, actor_factory, [MunicipalityFactory.create(name=f"Ort {n}") for n in range(3)])
-    with django_assert_num_queries(len(one.captured_queries)):
+    with assert_queries(len(one)):
         response = client.get(reverse("network:sheet_list"))
     assert len(response.context["rows"]) == 4
     assert all(row["unpublished"] == 1 for row in response.context["rows"])
@@ -676,10 +674,8 @@ def test_it_prints_another_language_when_asked(teamlead_a, caseworker_a, municip
     [(["de", "en", "fa"], "fa"), (["en", "ru", "uk"], "ru"), (["de", "en"], "en"), (["de", "ku"], "de"), ([], "de")],
 )
 def test_it_prefers_a_language_other_than_german_and_english(caseworker_a, municipality_lb, spoken, printed):
-    from lotse.network.views.sheets import client_language
-
     case = open_case_for(caseworker_a, municipality=municipality_lb, languages=spoken)
-    assert client_language(case) == printed
+    assert queries.client_language(case) == printed
 
 
 @pytest.mark.django_db

@@ -11,39 +11,32 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lotse.cases.models import Case, CaseClient
-from lotse.cases.views.common import actor_of, add_errors
+from lotse.cases.models import Case
 from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
-from lotse.core.choices import NETWORK_EDITOR_ROLES, AccessAction
-from lotse.core.models import Municipality
+from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
-from lotse.network import pdf, sheet_services
-from lotse.network.choices import MASTER_LANGUAGE, NATIVE_NAMES, PUBLIC_LANGUAGE_CODES, SheetLanguage, direction
-from lotse.network.models import (
-    Actor,
-    InfoSheet,
-    InfoSheetBlock,
-    InfoSheetText,
-    is_network_editor,
-)
+from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.network import pdf, queries, sheet_services
+from lotse.network.choices import MASTER_LANGUAGE, SheetLanguage, direction
+from lotse.network.models import InfoSheet, InfoSheetBlock, InfoSheetText
 from lotse.network.sheet_forms import SheetActorsForm, SheetCreateForm, TextForm, TranslationForm
 
-EDITORS = tuple(NETWORK_EDITOR_ROLES)
 LANGUAGE_LABELS = dict(SheetLanguage.choices)
+FORM_PAGE = "network/sheets/form_page.html"
 
 
 # --- fetching --------------------------------------------------------------------------------------------
 
 
-def _sheet(request: HttpRequest, pk: int) -> InfoSheet:
-    return get_visible_or_404(InfoSheet.objects.select_related("municipality"), actor_of(request), pk=pk)
+def _sheet(request: AuthenticatedRequest, pk: int) -> InfoSheet:
+    return get_visible_or_404(InfoSheet.objects.select_related("municipality"), request.user, pk=pk)
 
 
 def _block(sheet: InfoSheet, block_pk: int) -> InfoSheetBlock:
@@ -60,74 +53,23 @@ def _language(code: str) -> str:
     return code
 
 
-def language_options() -> list[dict[str, str]]:
-    """The sheet languages, named in the user's language and in their own."""
-    return [
-        {"code": code, "label": str(label), "native": NATIVE_NAMES.get(code, ""), "dir": direction(code)}
-        for code, label in SheetLanguage.choices
-    ]
-
-
-def _block_state(block: InfoSheetBlock) -> sheet_services.BlockState:
-    texts = InfoSheetText.objects.filter(block=block).select_related("written_by")
-    return sheet_services.block_states([block], texts)[0]
-
-
-def _states(sheet: InfoSheet) -> list[sheet_services.BlockState]:
-    blocks = list(InfoSheetBlock.objects.filter(sheet=sheet).order_by("position", "pk"))
-    texts = InfoSheetText.objects.filter(block__sheet=sheet).select_related("written_by")
-    return sheet_services.block_states(blocks, texts)
-
-
 # --- the list --------------------------------------------------------------------------------------------
 
 
 @signed_in
 @require_safe
-def sheet_list(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
-    sheets = list(
-        InfoSheet.objects.visible_to(user)
-        .select_related("municipality")
-        .annotate(
-            listed_count=Count("actors"),
-            printed_count=Count("actors", filter=Q(actors__is_public=True)),
-        )
-        .order_by("municipality__name", "pk")
-    )
-    statuses = sheet_services.sheet_statuses(sheets)
-    editor = is_network_editor(user)
-    rows = [
-        {
-            "sheet": sheet,
-            "statuses": statuses[sheet.pk],
-            "blocks": statuses[sheet.pk][0].blocks,
-            "unpublished": sheet.listed_count - sheet.printed_count,  # type: ignore[attr-defined]
-        }
-        for sheet in sheets
-    ]
-    without_sheet = Municipality.objects.filter(info_sheet__isnull=True).order_by("name") if editor else None
-    return render(
-        request,
-        "network/sheets/sheet_list.html",
-        {
-            "rows": rows,
-            "languages": language_options(),
-            "editor": editor,
-            "may_create": editor and without_sheet is not None and without_sheet.exists(),
-        },
-    )
+def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "network/sheets/sheet_list.html", queries.sheet_list_page(request.user))
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def sheet_create(request: HttpRequest) -> HttpResponse:
-    municipalities = Municipality.objects.filter(info_sheet__isnull=True).order_by("name")
-    form = SheetCreateForm(request.POST or None, municipalities=municipalities)
+def sheet_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = SheetCreateForm(request.POST or None, municipalities=queries.municipalities_without_sheet())
     if request.method == "POST" and form.is_valid():
         try:
             sheet = sheet_services.create_sheet(
-                acting_user=actor_of(request), municipality=form.cleaned_data["municipality"]
+                acting_user=request.user, municipality=form.cleaned_data["municipality"]
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -146,87 +88,31 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
         submit=_("Create info sheet"),
         back_url=reverse("network:sheet_list"),
         intro=_("Each municipality has one info sheet “Contacts and counselling services”, printed in every language."),
+        template=FORM_PAGE,
     )
-
-
-def form_page(
-    request: HttpRequest,
-    *,
-    sheet: InfoSheet | None,
-    form: Any,
-    title: str,
-    submit: str,
-    back_url: str,
-    intro: str = "",
-    template: str = "network/sheets/form_page.html",
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    status = 400 if request.method == "POST" and form.errors else 200
-    context = {
-        "sheet": sheet,
-        "form": form,
-        "title": title,
-        "submit": submit,
-        "back_url": back_url,
-        "intro": intro,
-        **(extra or {}),
-    }
-    return render(request, template, context, status=status)
 
 
 # --- the editor ------------------------------------------------------------------------------------------
 
 
-def _listed_actors(sheet: InfoSheet) -> list[dict[str, Any]]:
-    """The sheet's actors by category, published or not (the editor flags the unpublished ones)."""
-    groups: dict[int, dict[str, Any]] = {}
-    actors = (
-        Actor.objects.filter(info_sheets=sheet)
-        .select_related("category", "municipality")
-        .order_by("category__position", "category__name", "name", "pk")
-    )
-    for actor in actors:
-        groups.setdefault(actor.category_id, {"category": actor.category, "actors": []})["actors"].append(actor)
-    return list(groups.values())
-
-
 @capability_required(Capability.EDIT_NETWORK)
 @require_safe
-def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = _sheet(request, pk)
-    states = _states(sheet)
-    groups = _listed_actors(sheet)
-    unpublished = [actor for group in groups for actor in group["actors"] if not actor.is_public]
-    return render(
-        request,
-        "network/sheets/sheet_detail.html",
-        {
-            "sheet": sheet,
-            "states": states,
-            "statuses": sheet_services.language_statuses(states),
-            "groups": groups,
-            "unpublished": unpublished,
-            "languages": language_options(),
-        },
-    )
+def sheet_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return render(request, "network/sheets/sheet_detail.html", queries.sheet_editor_page(_sheet(request, pk)))
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
+def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     listed = set(sheet.actors.values_list("pk", flat=True))
-    choosable = (
-        Actor.objects.filter(Q(is_public=True) | Q(pk__in=listed))
-        .select_related("category", "municipality")
-        .order_by("category__position", "category__name", "name", "pk")
-    )
+    choosable = queries.choosable_actors(listed)
     initial = {"actors": sorted(listed), "version": sheet.version}
     form = SheetActorsForm(request.POST or None, initial=initial, choosable=choosable)
     if request.method == "POST" and form.is_valid():
         try:
             sheet_services.set_actors(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 sheet=sheet,
                 actors=form.cleaned_data["actors"],
                 expected_version=form.cleaned_data["version"] or 0,
@@ -234,21 +120,13 @@ def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
         except ConcurrentEditError as error:
             current = InfoSheet.objects.get(pk=sheet.pk)
             listed = set(current.actors.values_list("pk", flat=True))
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = SheetActorsForm(data, choosable=choosable)
-            form.is_valid()
-            form.add_error(None, str(error))
+            form = form_after_conflict(SheetActorsForm, request, current.version, error, choosable=choosable)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("The actors of the info sheet were saved."))
             return redirect("network:sheet_detail", pk=sheet.pk)
     chosen = {str(value) for value in (form["actors"].value() or [])}
-    groups: dict[int, dict[str, Any]] = {}
-    for actor in choosable:
-        group = groups.setdefault(actor.category_id, {"category": actor.category, "actors": []})
-        group["actors"].append({"actor": actor, "checked": str(actor.pk) in chosen, "listed": actor.pk in listed})
     return form_page(
         request,
         sheet=sheet,
@@ -261,21 +139,19 @@ def sheet_actors(request: HttpRequest, pk: int) -> HttpResponse:
             "with their address, phone, e-mail, website, opening hours and languages of counselling."
         ),
         template="network/sheets/sheet_actors.html",
-        extra={"groups": list(groups.values())},
+        groups=queries.choice_groups(choosable, chosen, listed),
     )
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def block_add(request: HttpRequest, pk: int) -> HttpResponse:
+def block_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     form = TextForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sheet_services.add_block(
-                acting_user=actor_of(request), sheet=sheet, heading=data["heading"], body=data["body"]
-            )
+            sheet_services.add_block(acting_user=request.user, sheet=sheet, heading=data["heading"], body=data["body"])
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -289,16 +165,17 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Add text block"),
         back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_("Write the block in German first: the German text is the original of every translation."),
+        template=FORM_PAGE,
     )
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+def block_edit(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpResponse:
     """The block's German text (the master) and the state of its translations."""
     sheet = _sheet(request, pk)
     block = _block(sheet, block_pk)
-    state = _block_state(block)
+    state = queries.block_state(block)
     master = state.master
     initial = {"heading": master.heading, "body": master.body, "version": master.version} if master else {}
     form = TextForm(request.POST or None, initial=initial)
@@ -306,7 +183,7 @@ def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             saved = sheet_services.write_text(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 block=block,
                 language=MASTER_LANGUAGE,
                 heading=data["heading"],
@@ -339,12 +216,17 @@ def block_edit(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
         back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_("A change of the German text marks every translation of the block outdated until it is checked."),
         template="network/sheets/block_edit.html",
-        extra={"state": state},
+        state=state,
     )
 
 
 def _after_conflict(
-    request: HttpRequest, form_class: Any, block: InfoSheetBlock, language: str, error: Exception, **kwargs: Any
+    request: AuthenticatedRequest,
+    form_class: Any,
+    block: InfoSheetBlock,
+    language: str,
+    error: Exception,
+    **kwargs: Any,
 ) -> Any:
     """Keep the user's input; the next save is checked against the text as it is now."""
     current = InfoSheetText.objects.filter(block=block, language=language).first()
@@ -358,14 +240,14 @@ def _after_conflict(
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> HttpResponse:
+def text_edit(request: AuthenticatedRequest, pk: int, block_pk: int, language: str) -> HttpResponse:
     """A translation of the block, written beside the current German text."""
     sheet = _sheet(request, pk)
     block = _block(sheet, block_pk)
     language = _language(language)
     if language == MASTER_LANGUAGE:
         return redirect("network:block_edit", pk=sheet.pk, block_pk=block.pk)
-    state = _block_state(block)
+    state = queries.block_state(block)
     row = state.row(language)
     master, text = state.master, row.text
     if master is None:
@@ -380,7 +262,7 @@ def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> Ht
         data = form.cleaned_data
         try:
             saved = sheet_services.write_text(
-                acting_user=actor_of(request),
+                acting_user=request.user,
                 block=block,
                 language=language,
                 heading=data["heading"],
@@ -415,19 +297,17 @@ def text_edit(request: HttpRequest, pk: int, block_pk: int, language: str) -> Ht
         submit=_("Save translation"),
         back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         template="network/sheets/text_edit.html",
-        extra={
-            "master": master,
-            "text": text,
-            "row": row,
-            "language": language,
-            "direction": direction(language),
-        },
+        master=master,
+        text=text,
+        row=row,
+        language=language,
+        direction=direction(language),
     )
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_POST
-def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+def block_move(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     block = _block(sheet, block_pk)
     directions = {"up": sheet_services.UP, "down": sheet_services.DOWN}
@@ -436,7 +316,7 @@ def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
         messages.error(request, _("Move the block up or down."))
         return redirect("network:sheet_detail", pk=sheet.pk)
     try:
-        sheet_services.move_block(acting_user=actor_of(request), block=block, direction=direction)
+        sheet_services.move_block(acting_user=request.user, block=block, direction=direction)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -445,63 +325,43 @@ def block_move(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def block_delete(request: HttpRequest, pk: int, block_pk: int) -> HttpResponse:
+def block_delete(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     block = _block(sheet, block_pk)
     if request.method == "POST":
         try:
-            sheet_services.delete_block(acting_user=actor_of(request), block=block)
+            sheet_services.delete_block(acting_user=request.user, block=block)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, _("The text block was deleted in every language."))
         return redirect("network:sheet_detail", pk=sheet.pk)
-    state = sheet_services.block_states([block], InfoSheetText.objects.filter(block=block))[0]
-    return render(request, "network/sheets/block_delete.html", {"sheet": sheet, "state": state})
+    return render(request, "network/sheets/block_delete.html", {"sheet": sheet, "state": queries.block_state(block)})
 
 
 # --- printing --------------------------------------------------------------------------------------------
 
 
-def pdf_response(sheet: InfoSheet, language: str) -> HttpResponse:
-    response = HttpResponse(pdf.sheet_pdf(sheet, language), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(sheet, language)}"'
+def _printed(request: AuthenticatedRequest, sheet: InfoSheet, language: str, *, logged: Model) -> HttpResponse:
+    """The sheet's PDF, opened in the browser; printing is written to the access log (against ``logged``)."""
+    response = file_response(pdf.sheet_pdf(sheet, language), pdf.pdf_filename(sheet, language), inline=True)
+    log_access(acting_user=request.user, action=AccessAction.PRINT, record=logged, request=request)
     return response
 
 
 @signed_in
 @require_safe
-def sheet_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+def sheet_pdf(request: AuthenticatedRequest, pk: int, language: str) -> HttpResponse:
     sheet = _sheet(request, pk)
-    language = _language(language)
-    response = pdf_response(sheet, language)
-    log_access(acting_user=actor_of(request), action=AccessAction.PRINT, record=sheet, request=request)
-    return response
-
-
-# German and English are most often the client's second or third language: a sheet language among the
-# others (Arabic, Farsi, Ukrainian, Russian, Turkish) is likelier their first. Spoken languages are
-# stored unordered, so this is the only preference there is.
-SECOND_LANGUAGES = ("en", MASTER_LANGUAGE)
-
-
-def client_language(case: Case) -> str:
-    """The sheet language the case's main client most likely reads best; German if they speak none."""
-    first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
-    spoken = [code for code in (first.person.languages if first is not None else []) if code in PUBLIC_LANGUAGE_CODES]
-    own = [code for code in spoken if code not in SECOND_LANGUAGES]
-    if own:
-        return own[0]
-    return next((code for code in SECOND_LANGUAGES if code in spoken), MASTER_LANGUAGE)
+    return _printed(request, sheet, _language(language), logged=sheet)
 
 
 @capability_required(Capability.CASEWORK)
 @require_safe
-def case_info_sheet(request: HttpRequest, case_pk: int) -> HttpResponse:
+def case_info_sheet(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     """The info sheet of the case's municipality in the client's language (``?sprache=`` chooses another)."""
-    user = actor_of(request)
-    case = get_visible_or_404(Case.objects.select_related("municipality"), user, pk=case_pk)
+    case = get_visible_or_404(Case.objects.select_related("municipality"), request.user, pk=case_pk)
     requested = request.GET.get("sprache", "").strip()
     if requested and requested not in SheetLanguage.values:
         return render(
@@ -516,6 +376,4 @@ def case_info_sheet(request: HttpRequest, case_pk: int) -> HttpResponse:
             "municipality": case.municipality.name
         }
         return render(request, "network/sheets/case_no_sheet.html", {"case": case, "message": message})
-    response = pdf_response(sheet, requested or client_language(case))
-    log_access(acting_user=user, action=AccessAction.PRINT, record=case, request=request)
-    return response
+    return _printed(request, sheet, requested or queries.client_language(case), logged=case)

@@ -8,16 +8,16 @@ import io
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from lotse.cases.models import Case
 from lotse.conftest import client_for
 from lotse.core.models import Municipality, Organisation, User
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.reports.tests.conftest import make_case
 
 DAY = datetime.date(2025, 6, 30)
@@ -238,19 +238,14 @@ def test_it_runs_a_fixed_number_of_queries(
     statistician: User, figures_data: dict[str, Case], org_a: Organisation, places: tuple[Municipality, Municipality]
 ) -> None:
     client = client_for(statistician)
-    client.get("/kennzahlen/", QUERY)
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/kennzahlen/", QUERY).status_code == 200
-        return len(queries)
-
-    before = count()
+    url = f"/kennzahlen/?{urlencode(QUERY)}"
+    client.get(url)
+    before = queries_of(client, url)
     for number in range(5):
         make_case(
             org_a, places[number % 2], datetime.date(2024, 5, 1 + number), f"Neu{number}", datetime.date(1999, 1, 1)
         )
-    assert count() == before
+    assert_same_queries(before, queries_of(client, url))
 
 
 @pytest.mark.django_db
@@ -270,3 +265,10 @@ def test_it_never_lets_the_statistician_reach_a_person(statistician: User, figur
     case = figures_data["family"]
     assert client.get(f"/cases/{case.pk}/").status_code == 403
     assert client.get("/cases/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_answers_only_reading_requests(statistician: User) -> None:
+    client = client_for(statistician)
+    for url in ("/kennzahlen/", "/kennzahlen/kennzahlen.xlsx", "/kennzahlen/kennzahlen.csv", "/kennzahlen/bericht.pdf"):
+        assert client.post(url, QUERY).status_code == 405, url
