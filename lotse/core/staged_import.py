@@ -41,21 +41,39 @@ PAGE_SIZE = 25
 class Problem(Protocol):
     """A problem or notice of a report: where (sheet, row, column), the value found, and what is wrong."""
 
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    message: str
+    @property
+    def sheet(self) -> str: ...
+
+    @property
+    def row(self) -> int | None: ...
+
+    @property
+    def column(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
 
 
 class Report(Protocol):
     """What an importer answers: counts per sheet (created, updated, unchanged), problems and notices."""
 
-    counts: dict[str, dict[str, int]]
-    problems: list[Any]
-    notices: list[Any]
-    problem_count: int
-    committed: bool
+    @property
+    def counts(self) -> Mapping[str, Mapping[str, int]]: ...
+
+    @property
+    def problems(self) -> Sequence[Problem]: ...
+
+    @property
+    def notices(self) -> Sequence[Problem]: ...
+
+    @property
+    def problem_count(self) -> int: ...
+
+    @property
+    def committed(self) -> bool: ...
 
     @property
     def ok(self) -> bool: ...

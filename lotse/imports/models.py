@@ -1,4 +1,4 @@
-"""An uploaded workbook: checked in a dry run, then committed or discarded."""
+"""An upload of any kind of list (lotse.core.staged_import): checked in a dry run, then committed or discarded."""
 
 from __future__ import annotations
 

@@ -649,3 +649,17 @@ def test_it_names_the_changes_of_an_update_on_the_command_line(tmp_path, actor_f
     assert code == 0
     assert "Row 2, Tafel: Telefon: „07141 1“ → „07141 2“" in out
     assert Actor.objects.get().phone == "07141 2"
+
+
+def test_the_pages_that_only_read_refuse_a_post(editor_a):
+    run = stage(editor_a, csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]]))
+    client = client_for(editor_a)
+    for url in (
+        reverse("network:actor_import_detail", args=[run.pk]),
+        reverse("network:actor_import_template"),
+        reverse("network:actor_export"),
+    ):
+        assert client.post(url).status_code == 405
+    assert client.get(reverse("network:actor_import_commit", args=[run.pk])).status_code == 405
+    run.refresh_from_db()
+    assert run.status == ImportStatus.CHECKED and Actor.objects.count() == 0
