@@ -1,4 +1,4 @@
-"""An uploaded workbook: checked in a dry run, then committed or discarded."""
+"""An upload of any kind of list (lotse.core.staged_import): checked in a dry run, then committed or discarded."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.choices import NETWORK_EDITOR_ROLES, Role
+from lotse.core.access import Capability, can
 from lotse.core.models import Organisation
 
 if TYPE_CHECKING:
@@ -31,28 +31,25 @@ class ImportKind(models.TextChoices):
     ACTORS = "akteure", _("list of actors")
 
 
+# Who uploads and sees the imports of each kind (in their own organisation; installation administrators: all).
+KIND_CAPABILITIES: dict[str, Capability] = {
+    ImportKind.WORKBOOK: Capability.IMPORT_WORKBOOKS,
+    ImportKind.ACTORS: Capability.EDIT_NETWORK,
+}
+
+
 class ImportRunQuerySet(models.QuerySet["ImportRun"]):
     def visible_to(self, user: User | AnonymousUser) -> ImportRunQuerySet:
-        """System administrators see every import. Organisation administrators see their organisation's
-        workbooks, network editors the actor lists uploaded in their organisation."""
+        """Installation administrators see every import; the others the imports of their organisation of the
+        kinds they may upload (organisation administrators workbooks, network editors lists of actors)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_role(Role.SYSTEMADMINISTRATION):
+        if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
-        kinds: list[str] = []
-        if user.has_role(Role.ORGANISATIONSADMINISTRATION):
-            kinds.append(ImportKind.WORKBOOK)
-        if set(user.roles) & NETWORK_EDITOR_ROLES:
-            kinds.append(ImportKind.ACTORS)
+        kinds = [kind for kind, capability in KIND_CAPABILITIES.items() if can(user, capability)]
         if not kinds:
             return self.none()
         return self.filter(organisation_id=user.organisation_id, kind__in=kinds)
-
-    def workbooks(self) -> ImportRunQuerySet:
-        return self.filter(kind=ImportKind.WORKBOOK)
-
-    def actor_lists(self) -> ImportRunQuerySet:
-        return self.filter(kind=ImportKind.ACTORS)
 
 
 class ImportRun(models.Model):

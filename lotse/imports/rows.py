@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
-from lotse.core.choices import CASEWORK_ROLES
+from lotse.core.access import Capability, roles_holding
 from lotse.core.models import Municipality, Organisation, User
 from lotse.imports import cells
 from lotse.imports.cells import CellError
@@ -77,7 +77,7 @@ class Lookups:
     @classmethod
     def load(cls, organisation: Organisation, today: datetime.date) -> Lookups:
         caseworkers = User.objects.filter(
-            organisation=organisation, is_active=True, roles__overlap=list(CASEWORK_ROLES)
+            organisation=organisation, is_active=True, roles__overlap=list(roles_holding(Capability.CASEWORK))
         ).values_list("username", "pk")
         return cls(
             organisation=organisation,

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import functools
 import gettext as gettext_module
-import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -33,19 +32,22 @@ from typing import IO, Any
 
 import pycountry
 import python_calamine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 
-from lotse.core.models import Municipality, User
+from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context
+from lotse.core.staged_import import Files, Importer, Report
 from lotse.imports.cells import CellError, code, code_list, display, fold_code, multiline_text, text
 from lotse.imports.cells import ags as parse_ags
 from lotse.imports.engine import ImportReport
 from lotse.imports.export import _write as write_sheet
-from lotse.imports.models import ImportKind, ImportRun, ImportStatus
+from lotse.imports.models import ImportKind
 from lotse.imports.workbook import (
     _UNREADABLE,
     HEADER_SEARCH_ROWS,
@@ -786,97 +788,67 @@ def import_actor_list(name: str, content: bytes, *, acting_user: User | None, co
     return report
 
 
-# Upload, commit, discard (the file is kept in an ImportRun until then)
+# The list as a kind of staged import (upload, check, commit or discard: lotse.core.staged_import)
 
 
-def may_import_actors(user: User) -> bool:
-    try:
-        check_edits_network(user)
-    except ValidationError:
-        return False
-    return True
+class ActorListImporter(Importer):
+    """A city's list of actors into the network directory, which is one for the installation."""
 
+    kind = ImportKind.ACTORS
+    per_organisation = False
+    upload_url = "network:actor_import"
+    detail_url = "network:actor_import_detail"
+    commit_url = "network:actor_import_commit"
+    discard_url = "network:actor_import_discard"
+    extra_template = "network/import/_outcomes.html"
 
-def check_upload(*, acting_user: User, name: str, content: bytes) -> ImportRun:
-    """Dry-run the list and keep it, with the report, until it is committed or discarded."""
-    if not may_import_actors(acting_user):
-        raise PermissionDenied
-    report = import_actor_list(name, content, acting_user=acting_user, commit=False)
-    return ImportRun.objects.create(
-        kind=ImportKind.ACTORS,
-        organisation=acting_user.organisation,
-        uploaded_by=acting_user,
-        file_names=[name],
-        file_hash=hashlib.sha256(content).hexdigest(),
-        content=content,
-        report=report.as_json(),
-    )
+    def _run(self, files: Files, acting_user: User | None, *, commit: bool) -> ActorReport:
+        if len(files) != 1:
+            raise ValidationError(_("Choose a file."))
+        name, content = files[0]
+        return import_actor_list(name, content, acting_user=acting_user, commit=commit)
 
+    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ActorReport:
+        return self._run(files, acting_user, commit=False)
 
-def _locked(acting_user: User, run: ImportRun) -> ImportRun:
-    if not may_import_actors(acting_user):
-        raise PermissionDenied
-    locked = ImportRun.objects.actor_lists().visible_to(acting_user).select_for_update().filter(pk=run.pk).first()
-    if locked is None:
-        raise PermissionDenied
-    if locked.status != ImportStatus.CHECKED or locked.content is None:
-        raise ValidationError(_("This import has already been committed or discarded."))
-    return locked
+    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ActorReport:
+        return self._run(files, acting_user, commit=True)
 
+    def report_from_json(self, data: Mapping[str, Any]) -> ActorReport:
+        return ActorReport.from_json(dict(data))
 
-def commit_upload(*, acting_user: User, run: ImportRun) -> ActorReport:
-    """Take the checked list into the directory; its file is deleted once it is in."""
-    with transaction.atomic():
-        locked = _locked(acting_user, run)
-        report = import_actor_list(
-            locked.file_names[0], bytes(locked.content or b""), acting_user=acting_user, commit=True
+    def report_context(self, report: Report) -> dict[str, Any]:
+        assert isinstance(report, ActorReport)
+        return {"created": report.outcomes_of(CREATED), "updated": report.outcomes_of(UPDATED)}
+
+    def problems_text(self, count: int) -> str:
+        return ngettext(
+            "The list has %(count)s problem. Nothing can be imported until it is corrected; "
+            "upload the corrected file again.",
+            "The list has %(count)s problems. Nothing can be imported until they are corrected; "
+            "upload the corrected file again.",
+            count,
+        ) % {"count": count}
+
+    def ready_text(self) -> str:
+        return _(
+            "The check found no problems. Nothing has been written yet: import the list to take over the changes below."
         )
-        locked.report = report.as_json()
-        if report.committed:
-            locked.status = ImportStatus.COMMITTED
-            locked.content = None
-            locked.committed_by = acting_user
-            locked.committed_at = timezone.now()
-        locked.save(update_fields=["report", "status", "content", "committed_by", "committed_at"])
-    run.refresh_from_db()
-    return report
+
+    def committed_message(self) -> str:
+        return _("The list was imported into the directory.")
+
+    def stale_message(self) -> str:
+        return _("The directory changed since the check: the list now has problems. Nothing was imported.")
+
+    def crumbs(self) -> list[tuple[str, str]]:
+        return [
+            (_("Network of actors"), reverse("network:actor_list")),
+            (_("Import and export"), reverse(self.upload_url)),
+        ]
 
 
-def discard_upload(*, acting_user: User, run: ImportRun) -> None:
-    with transaction.atomic():
-        locked = _locked(acting_user, run)
-        locked.status = ImportStatus.DISCARDED
-        locked.content = None
-        locked.save(update_fields=["status", "content"])
-    run.refresh_from_db()
-
-
-def record_command_import(*, acting_user: User, name: str, content: bytes, report: ActorReport) -> ImportRun:
-    """A list committed from the command line is remembered like one from the app."""
-    return ImportRun.objects.create(
-        kind=ImportKind.ACTORS,
-        organisation=acting_user.organisation,
-        uploaded_by=acting_user,
-        file_names=[name],
-        file_hash=hashlib.sha256(content).hexdigest(),
-        status=ImportStatus.COMMITTED,
-        report=report.as_json(),
-        committed_by=acting_user,
-        committed_at=timezone.now(),
-    )
-
-
-def earlier_commit(run: ImportRun, user: Any) -> ImportRun | None:
-    """The last commit of exactly this file that ``user`` may see (the directory is one for the installation)."""
-    return (
-        ImportRun.objects.visible_to(user)
-        .actor_lists()
-        .filter(file_hash=run.file_hash, status=ImportStatus.COMMITTED)
-        .exclude(pk=run.pk)
-        .select_related("committed_by")
-        .order_by("-committed_at")
-        .first()
-    )
+ACTOR_LIST = ActorListImporter()
 
 
 # Template and export

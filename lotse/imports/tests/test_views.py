@@ -231,3 +231,18 @@ def test_the_command_refuses_an_unknown_organisation(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(CommandError, match=re.escape("Unbekannte Organisation „nirgendwo“.")):
         call_command("import_workbook", str(path), "--organisation", "nirgendwo")
+
+
+def test_the_pages_that_only_read_refuse_a_post(org_admin_a, municipalities):
+    client = client_for(org_admin_a)
+    upload(client, workbook())
+    run = ImportRun.objects.get()
+    for url in (
+        reverse("imports:detail", kwargs={"pk": run.pk}),
+        reverse("imports:template"),
+        reverse("imports:example"),
+    ):
+        assert client.post(url).status_code == 405
+    assert client.get(reverse("imports:commit", kwargs={"pk": run.pk})).status_code == 405
+    run.refresh_from_db()
+    assert run.status == ImportStatus.CHECKED and Person.objects.count() == 0

@@ -13,8 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,12 +20,16 @@ from lotse.cases.tests.factories import actor_of, events_of
 from lotse.conftest import client_for
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, User
+from lotse.core.staged_import import check_upload, commit_run
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import UserFactory
+from lotse.core.web import CONTENT_TYPES
 from lotse.imports.models import ImportKind, ImportRun, ImportStatus
-from lotse.network import actor_import, services
-from lotse.network.actor_import import ActorReport, import_actor_list
+from lotse.network import services
+from lotse.network.actor_import import ACTOR_LIST, ActorReport, import_actor_list
 from lotse.network.models import Actor, ActorCategory
-from lotse.network.views.imports import XLSX
+
+XLSX = CONTENT_TYPES["xlsx"]
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +89,11 @@ def problems(report: ActorReport) -> list[tuple[Any, str, str, str]]:
 
 def counts(report: ActorReport) -> tuple[int, int, int]:
     return (report.count("created"), report.count("updated"), report.count("unchanged"))
+
+
+def stage(user: User, content: bytes, name: str = "akteure.csv") -> ImportRun:
+    """An upload checked and kept, as the upload page does it."""
+    return check_upload(ACTOR_LIST, acting_user=user, organisation=user.organisation, files=[(name, content)])
 
 
 def upload(client, content: bytes, name: str = "akteure.csv", **kwargs: Any):
@@ -398,15 +405,15 @@ def test_it_leaves_the_directory_unchanged_when_a_row_fails_in_the_middle_of_the
     content = csv_bytes(
         [HEADER, ["Neu eins", "Beratung", "08118048", ""], ["Tafelladen", "Beratung", "08118048", "07141 2"]]
     )
-    run = actor_import.check_upload(acting_user=editor_a, name="akteure.csv", content=content)
+    run = stage(editor_a, content)
 
     def fail(**kwargs: Any) -> Actor:
         raise ValidationError("Die Datenbank ist voll.")
 
     monkeypatch.setattr(services, "update_actor", fail)
     with translation.override("en"):
-        report = actor_import.commit_upload(acting_user=editor_a, run=run)
-    assert not report.committed
+        report = commit_run(ACTOR_LIST, acting_user=editor_a, run=run)
+    assert isinstance(report, ActorReport) and not report.committed
     assert problems(report) == [
         (None, "", "", "The directory changed while importing: Die Datenbank ist voll. Nothing was imported.")
     ]
@@ -417,7 +424,7 @@ def test_it_leaves_the_directory_unchanged_when_a_row_fails_in_the_middle_of_the
 
 def test_it_rolls_everything_back_when_the_commit_breaks(editor_a, monkeypatch):
     content = csv_bytes([HEADER, ["Neu eins", "Beratung", "08118048", ""], ["Neu zwei", "Beratung", "08118048", ""]])
-    run = actor_import.check_upload(acting_user=editor_a, name="akteure.csv", content=content)
+    run = stage(editor_a, content)
     created = services.create_actor
     calls = iter(range(3))
 
@@ -428,7 +435,7 @@ def test_it_rolls_everything_back_when_the_commit_breaks(editor_a, monkeypatch):
 
     monkeypatch.setattr(services, "create_actor", second_fails)
     with pytest.raises(RuntimeError):
-        actor_import.commit_upload(acting_user=editor_a, run=run)
+        commit_run(ACTOR_LIST, acting_user=editor_a, run=run)
     assert Actor.objects.count() == 0
     run.refresh_from_db()
     assert run.status == ImportStatus.CHECKED
@@ -495,9 +502,7 @@ def test_it_discards_an_upload_and_deletes_its_file(editor_a):
 
 
 def test_it_shows_actor_imports_to_the_uploaders_organisation_only(editor_a, editor_b, org_admin_a, sysadmin):
-    run = actor_import.check_upload(
-        acting_user=editor_a, name="akteure.csv", content=csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]])
-    )
+    run = stage(editor_a, csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]]))
     detail = reverse("network:actor_import_detail", args=[run.pk])
     other = client_for(editor_b)
     assert other.get(detail).status_code == 404
@@ -527,17 +532,13 @@ def test_it_keeps_casework_workbooks_out_of_the_actor_import(editor_a, sysadmin)
 def test_it_lists_recent_imports_in_a_fixed_number_of_queries(editor_a):
     content = csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]])
     client = client_for(editor_a)
+    url = reverse("network:actor_import")
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("network:actor_import")).status_code == 200
-        return len(captured)
-
-    actor_import.check_upload(acting_user=editor_a, name="eins.csv", content=content)
-    one = queries()
+    stage(editor_a, content, "eins.csv")
+    one = queries_of(client, url)
     for number in range(6):
-        actor_import.check_upload(acting_user=editor_a, name=f"liste-{number}.csv", content=content)
-    assert queries() == one
+        stage(editor_a, content, f"liste-{number}.csv")
+    assert_same_queries(one, queries_of(client, url))
 
 
 def test_it_refuses_users_who_do_not_keep_the_directory(caseworker_a):
@@ -648,3 +649,17 @@ def test_it_names_the_changes_of_an_update_on_the_command_line(tmp_path, actor_f
     assert code == 0
     assert "Row 2, Tafel: Telefon: „07141 1“ → „07141 2“" in out
     assert Actor.objects.get().phone == "07141 2"
+
+
+def test_the_pages_that_only_read_refuse_a_post(editor_a):
+    run = stage(editor_a, csv_bytes([HEADER, ["Tafel", "Beratung", "08118048", ""]]))
+    client = client_for(editor_a)
+    for url in (
+        reverse("network:actor_import_detail", args=[run.pk]),
+        reverse("network:actor_import_template"),
+        reverse("network:actor_export"),
+    ):
+        assert client.post(url).status_code == 405
+    assert client.get(reverse("network:actor_import_commit", args=[run.pk])).status_code == 405
+    run.refresh_from_db()
+    assert run.status == ImportStatus.CHECKED and Actor.objects.count() == 0

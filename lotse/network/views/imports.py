@@ -5,27 +5,16 @@ from __future__ import annotations
 import io
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lotse.cases.views.common import actor_of
-from lotse.core.access import Capability, capability_required, get_visible_or_404
-from lotse.core.choices import NETWORK_EDITOR_ROLES
-from lotse.imports.models import ImportRun, ImportRunQuerySet, ImportStatus
-from lotse.network import actor_import as importer
-from lotse.network.actor_import import CREATED, UNCHANGED, UPDATED, ActorReport
-
-EDITORS = tuple(NETWORK_EDITOR_ROLES)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_SIZE = 20
-
+from lotse.core import staged_import_views as staged
+from lotse.core.access import Capability, capability_required
+from lotse.core.web import AuthenticatedRequest, file_response
+from lotse.network.actor_import import ACTOR_LIST, export_name, export_workbook, template_workbook
 
 # A directory of a few hundred actors is a few hundred kilobytes; the casework workbook's limit is far too big.
 ACTOR_LIST_MAX_MEGABYTES = 10
@@ -46,101 +35,56 @@ class ActorListForm(forms.Form):
         return upload
 
 
-def _runs() -> ImportRunQuerySet:
-    return ImportRun.objects.actor_lists().select_related("organisation", "uploaded_by", "committed_by")
-
-
-def _run(request: HttpRequest, pk: int) -> ImportRun:
-    return get_visible_or_404(_runs(), actor_of(request), pk=pk)
-
-
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
-def actor_import(request: HttpRequest) -> HttpResponse:
+def actor_import(request: AuthenticatedRequest) -> HttpResponse:
     """The upload form and the recent actor imports the user may see."""
-    user = actor_of(request)
     posted = request.method == "POST"
     form = ActorListForm(request.POST if posted else None, request.FILES if posted else None)
+    files = []
     if posted and form.is_valid():
         upload = form.cleaned_data["actor_list"]
-        run = importer.check_upload(acting_user=user, name=upload.name or "", content=upload.read())
-        return redirect("network:actor_import_detail", pk=run.pk)
-    page = Paginator(_runs().visible_to(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    runs = [(run, _counts(ActorReport.from_json(run.report))) for run in page.object_list]
-    return render(request, "network/import/upload.html", {"form": form, "page": page, "runs": runs})
-
-
-def _counts(report: ActorReport) -> dict[str, int]:
-    return {action: report.count(action) for action in (CREATED, UPDATED, UNCHANGED)}
-
-
-@capability_required(Capability.EDIT_NETWORK)
-def actor_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    report = ActorReport.from_json(run.report)
-    return render(
+        files = [(upload.name or "", upload.read())]
+    return staged.upload_page(
         request,
-        "network/import/detail.html",
-        {
-            "run": run,
-            "report": report,
-            "created": report.outcomes_of(CREATED),
-            "updated": report.outcomes_of(UPDATED),
-            "counts": _counts(report),
-            "pending": run.status == ImportStatus.CHECKED,
-            "committed": run.status == ImportStatus.COMMITTED,
-            "earlier": importer.earlier_commit(run, actor_of(request)),
-            "more_problems": report.problem_count - len(report.problems),
-        },
+        ACTOR_LIST,
+        form=form,
+        template="network/import/upload.html",
+        organisation=request.user.organisation,
+        files=files,
     )
 
 
 @capability_required(Capability.EDIT_NETWORK)
-@require_POST
-def actor_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    try:
-        report = importer.commit_upload(acting_user=actor_of(request), run=run)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if report.committed:
-            messages.success(request, _("The list was imported into the directory."))
-        else:
-            messages.error(
-                request, _("The directory changed since the check: the list now has problems. Nothing was imported.")
-            )
-    return redirect("network:actor_import_detail", pk=run.pk)
+@require_safe
+def actor_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return staged.report_page(request, ACTOR_LIST, pk)
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_POST
-def actor_import_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    try:
-        importer.discard_upload(acting_user=actor_of(request), run=run)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("network:actor_import_detail", pk=run.pk)
-    messages.success(request, _("The upload was discarded; its file is deleted."))
-    return redirect("network:actor_import")
-
-
-def _xlsx(content: io.BytesIO, name: str) -> FileResponse:
-    content.seek(0)
-    return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX)
+def actor_import_commit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return staged.commit(request, ACTOR_LIST, pk)
 
 
 @capability_required(Capability.EDIT_NETWORK)
-def actor_import_template(request: HttpRequest) -> HttpResponseBase:
+@require_POST
+def actor_import_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return staged.discard(request, ACTOR_LIST, pk)
+
+
+@capability_required(Capability.EDIT_NETWORK)
+@require_safe
+def actor_import_template(request: AuthenticatedRequest) -> HttpResponse:
     buffer = io.BytesIO()
-    importer.template_workbook(buffer)
-    return _xlsx(buffer, "akteure-vorlage.xlsx")
+    template_workbook(buffer)
+    return file_response(buffer.getvalue(), "akteure-vorlage.xlsx")
 
 
 @capability_required(Capability.EDIT_NETWORK)
-def actor_export(request: HttpRequest) -> HttpResponseBase:
+@require_safe
+def actor_export(request: AuthenticatedRequest) -> HttpResponse:
     """The whole directory in the columns of the import."""
     buffer = io.BytesIO()
-    importer.export_workbook(buffer)
-    return _xlsx(buffer, importer.export_name())
+    export_workbook(buffer)
+    return file_response(buffer.getvalue(), export_name())

@@ -1,0 +1,353 @@
+"""The staged-import lifecycle every import of a list into Lotse goes through.
+
+An upload is checked in a dry run and kept (file and report) in an
+``ImportRun`` until someone commits or discards it; a commit runs the import
+again against the data as it is then, all rows or none, and deletes the file.
+What differs per kind of list (the casework workbook, the list of actors, the
+volunteers next) is a small :class:`Importer`: which capability may upload it,
+which organisation it goes into, how it is read, checked and written, and what
+its report page shows beside the counts and problems. The pages are in
+``lotse.core.staged_import_views``, the command line in
+``lotse.core.management.import_command``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.core.access import CAPABILITIES, Capability, can
+from lotse.imports.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet, ImportStatus
+
+if TYPE_CHECKING:
+    from lotse.core.models import Organisation, User
+
+# (file name, content) of each uploaded file.
+Files = Sequence[tuple[str, bytes]]
+PAGE_SIZE = 25
+
+
+class Problem(Protocol):
+    """A problem or notice of a report: where (sheet, row, column), the value found, and what is wrong."""
+
+    @property
+    def sheet(self) -> str: ...
+
+    @property
+    def row(self) -> int | None: ...
+
+    @property
+    def column(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+class Report(Protocol):
+    """What an importer answers: counts per sheet (created, updated, unchanged), problems and notices."""
+
+    @property
+    def counts(self) -> Mapping[str, Mapping[str, int]]: ...
+
+    @property
+    def problems(self) -> Sequence[Problem]: ...
+
+    @property
+    def notices(self) -> Sequence[Problem]: ...
+
+    @property
+    def problem_count(self) -> int: ...
+
+    @property
+    def committed(self) -> bool: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    def as_json(self) -> dict[str, Any]: ...
+
+    def text_lines(self) -> list[str]: ...
+
+
+class Importer(ABC):
+    """One kind of list: how it is read, checked and written, and what its pages say.
+
+    ``check`` writes nothing; ``commit`` writes everything or, with a problem
+    in its report, nothing (the lifecycle rolls back what a report with
+    problems leaves behind anyway).
+    """
+
+    kind: ClassVar[str]
+    # Whether importing the same file into another organisation does something else (casework: yes;
+    # the network directory is one for the installation: no).
+    per_organisation: ClassVar[bool] = True
+    # Where the pages are (URL names): the upload page, and the report page (with the run's pk).
+    upload_url: ClassVar[str]
+    detail_url: ClassVar[str]
+    commit_url: ClassVar[str]
+    discard_url: ClassVar[str]
+    # A template included on the report page below the counts (e.g. the actors a list changes).
+    extra_template: ClassVar[str] = ""
+
+    @property
+    def capability(self) -> Capability:
+        return KIND_CAPABILITIES[self.kind]
+
+    def may_import_into(self, acting_user: User, organisation: Organisation) -> bool:
+        """Who holds the capability imports into their own organisation; installation administrators into any."""
+        if can(acting_user, Capability.ADMINISTER_INSTALLATION) and can(acting_user, self.capability):
+            return True
+        return can(acting_user, self.capability) and acting_user.organisation_id == organisation.pk
+
+    @abstractmethod
+    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> Report:
+        """Read and check the files against the data as it is now; nothing is written."""
+
+    @abstractmethod
+    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> Report:
+        """Check the files again and, without a problem, write them; ``report.committed`` says whether it did."""
+
+    @abstractmethod
+    def report_from_json(self, data: Mapping[str, Any]) -> Report: ...
+
+    def report_context(self, report: Report) -> dict[str, Any]:
+        """What the report page shows of this kind beside the counts and problems (for ``extra_template``)."""
+        return {}
+
+    def totals(self, report: Report) -> dict[str, int]:
+        """Created, updated and unchanged over all sheets (the list of recent runs)."""
+        totals = {"created": 0, "updated": 0, "unchanged": 0}
+        for counts in report.counts.values():
+            for key in totals:
+                totals[key] += int(counts.get(key, 0))
+        return totals
+
+    # What the pages say (German through gettext).
+
+    @abstractmethod
+    def problems_text(self, count: int) -> str: ...
+
+    @abstractmethod
+    def ready_text(self) -> str: ...
+
+    @abstractmethod
+    def committed_message(self) -> str: ...
+
+    @abstractmethod
+    def stale_message(self) -> str:
+        """The commit found problems the check did not (the data changed in between)."""
+
+    def crumbs(self) -> list[tuple[str, str]]:
+        """(label, URL) of the breadcrumbs above the report, before the file's name."""
+        return []
+
+
+def fingerprint(files: Files) -> str:
+    """SHA-256 of one file, or of the sorted fingerprints of several (one CSV per sheet)."""
+    digests = [hashlib.sha256(content).hexdigest() for _name, content in files]
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
+
+
+_PACKED = re.compile(r"^\d{3}/")
+
+
+def _pack(files: Files) -> bytes:
+    """One file is kept as it is; several in an uncompressed zip archive, numbered in their order."""
+    if len(files) == 1:
+        return files[0][1]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for index, (name, content) in enumerate(files):
+            archive.writestr(f"{index:03d}/{name}", content)
+    return buffer.getvalue()
+
+
+def _unpack(run: ImportRun) -> list[tuple[str, bytes]]:
+    content = bytes(run.content or b"")
+    if zipfile.is_zipfile(io.BytesIO(content)):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = sorted(archive.namelist())
+            # An archive of the upload (a workbook itself is a zip file too, but of other names).
+            if names and all(_PACKED.match(name) for name in names):
+                return [(name.split("/", 1)[1], archive.read(name)) for name in names]
+    return [(run.file_names[0], content)]
+
+
+def runs_of(importer: Importer) -> ImportRunQuerySet:
+    return ImportRun.objects.filter(kind=importer.kind).select_related("organisation", "uploaded_by", "committed_by")
+
+
+def check_upload(importer: Importer, *, acting_user: User, organisation: Organisation, files: Files) -> ImportRun:
+    """Dry-run the uploaded files and keep them, with the report, until they are committed or discarded."""
+    if not importer.may_import_into(acting_user, organisation):
+        raise PermissionDenied
+    if not files:
+        raise ValidationError(_("Choose a file."))
+    report = importer.check(files, organisation=organisation, acting_user=acting_user)
+    return ImportRun.objects.create(
+        kind=importer.kind,
+        organisation=organisation,
+        uploaded_by=acting_user,
+        file_names=[name for name, _content in files],
+        file_hash=fingerprint(files),
+        content=_pack(files),
+        report=report.as_json(),
+    )
+
+
+class _NotCommitted(Exception):
+    """Leaves the import's savepoint without keeping what it wrote (its report has problems)."""
+
+
+def _import(importer: Importer, files: Files, organisation: Organisation | None, acting_user: User | None) -> Report:
+    """Commit all or nothing: whatever an import with problems wrote is rolled back."""
+    report: Report | None = None
+    try:
+        with transaction.atomic():
+            report = importer.commit(files, organisation=organisation, acting_user=acting_user)
+            if not report.committed:
+                raise _NotCommitted
+    except _NotCommitted:
+        pass
+    assert report is not None
+    return report
+
+
+def _locked(importer: Importer, acting_user: User, run: ImportRun) -> ImportRun:
+    """The run, locked until the end of the transaction, so that only one commit or discard goes through."""
+    if not importer.may_import_into(acting_user, run.organisation):
+        raise PermissionDenied
+    locked = ImportRun.objects.filter(kind=importer.kind).select_for_update().select_related("organisation")
+    run = locked.get(pk=run.pk)
+    if run.status != ImportStatus.CHECKED or run.content is None:
+        raise ValidationError(_("This import has already been committed or discarded."))
+    return run
+
+
+def commit_run(importer: Importer, *, acting_user: User, run: ImportRun) -> Report:
+    """Import the checked files for good; the files are deleted once they are in."""
+    with transaction.atomic():
+        locked = _locked(importer, acting_user, run)
+        report = _import(importer, _unpack(locked), locked.organisation, acting_user)
+        locked.report = report.as_json()
+        if report.committed:
+            locked.status = ImportStatus.COMMITTED
+            locked.content = None
+            locked.committed_by = acting_user
+            locked.committed_at = timezone.now()
+        locked.save(update_fields=["report", "status", "content", "committed_by", "committed_at"])
+    run.refresh_from_db()
+    return report
+
+
+def discard_run(importer: Importer, *, acting_user: User, run: ImportRun) -> None:
+    """Drop the upload; its file (personal data) is deleted."""
+    with transaction.atomic():
+        locked = _locked(importer, acting_user, run)
+        locked.status = ImportStatus.DISCARDED
+        locked.content = None
+        locked.save(update_fields=["status", "content"])
+    run.refresh_from_db()
+
+
+def import_from_command(
+    importer: Importer, files: Files, *, organisation: Organisation | None, acting_user: User | None, commit: bool
+) -> tuple[Report, ImportRun | None]:
+    """The command line's import: check, or commit and remember the run like one from the app.
+
+    Without a user the command acts for the installation. The run is
+    remembered when the organisation it went into is known (named, or the
+    user's).
+    """
+    if acting_user is not None:
+        organisation = organisation or acting_user.organisation
+        if not importer.may_import_into(acting_user, organisation):
+            raise ValidationError(str(CAPABILITIES[importer.capability].refusal))
+    if not commit:
+        return importer.check(files, organisation=organisation, acting_user=acting_user), None
+    with transaction.atomic():
+        report = _import(importer, files, organisation, acting_user)
+        if not report.committed or organisation is None:
+            return report, None
+        run = ImportRun.objects.create(
+            kind=importer.kind,
+            organisation=organisation,
+            uploaded_by=acting_user,
+            file_names=[name for name, _content in files],
+            file_hash=fingerprint(files),
+            status=ImportStatus.COMMITTED,
+            report=report.as_json(),
+            committed_by=acting_user,
+            committed_at=timezone.now(),
+        )
+    return report, run
+
+
+def earlier_commit(
+    importer: Importer,
+    file_hash: str,
+    *,
+    user: User | None,
+    organisation: Organisation | None = None,
+    excluding: ImportRun | None = None,
+) -> ImportRun | None:
+    """The last commit of exactly this file that ``user`` may see (``None``: the command line sees every one).
+
+    For a kind whose import depends on the organisation, only a commit into ``organisation`` counts.
+    """
+    runs = ImportRun.objects.all() if user is None else ImportRun.objects.visible_to(user)
+    runs = runs.filter(kind=importer.kind, file_hash=file_hash, status=ImportStatus.COMMITTED)
+    if importer.per_organisation and organisation is not None:
+        runs = runs.filter(organisation=organisation)
+    if excluding is not None:
+        runs = runs.exclude(pk=excluding.pk)
+    return runs.select_related("committed_by", "organisation").order_by("-committed_at").first()
+
+
+def recent_runs(importer: Importer, user: User, page_number: str | None) -> tuple[Page[ImportRun], list[Any]]:
+    """A page of the runs of this kind the user may see, each with its totals of created/updated/unchanged."""
+    page = Paginator(runs_of(importer).visible_to(user), PAGE_SIZE).get_page(page_number)
+    rows = [(run, importer.totals(importer.report_from_json(run.report))) for run in page.object_list]
+    return page, rows
+
+
+def report_page_context(importer: Importer, run: ImportRun, user: User) -> dict[str, Any]:
+    """Everything the one report page shows of a run."""
+    report = importer.report_from_json(run.report)
+    pending = run.status == ImportStatus.CHECKED
+    return {
+        "importer": importer,
+        "run": run,
+        "report": report,
+        "crumbs": importer.crumbs(),
+        "counts": list(report.counts.items()),
+        "summaries": [],
+        "pending": pending,
+        "committed": run.status == ImportStatus.COMMITTED,
+        "problems_text": importer.problems_text(report.problem_count) if report.problem_count else "",
+        "ready_text": importer.ready_text(),
+        "earlier": earlier_commit(importer, run.file_hash, user=user, organisation=run.organisation, excluding=run)
+        if pending
+        else None,
+        "more_problems": report.problem_count - len(report.problems),
+        "commit_url": importer.commit_url,
+        "discard_url": importer.discard_url,
+        "extra_template": importer.extra_template,
+        **importer.report_context(report),
+    }

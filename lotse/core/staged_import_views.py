@@ -1,0 +1,92 @@
+"""The pages of the staged-import lifecycle: upload and recent runs, the report, commit, discard.
+
+Each kind's views declare their capability and call these with their
+:class:`~lotse.core.staged_import.Importer`; the URLs and page names stay the
+kind's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from lotse.core.access import get_visible_or_404
+from lotse.core.models import Organisation
+from lotse.core.staged_import import (
+    Files,
+    Importer,
+    check_upload,
+    commit_run,
+    discard_run,
+    recent_runs,
+    report_page_context,
+    runs_of,
+)
+from lotse.core.web import AuthenticatedRequest, add_errors
+from lotse.imports.models import ImportRun
+
+REPORT_TEMPLATE = "imports/report.html"
+
+
+def _run(request: AuthenticatedRequest, importer: Importer, pk: int) -> ImportRun:
+    return get_visible_or_404(runs_of(importer), request.user, pk=pk)
+
+
+def upload_page(
+    request: AuthenticatedRequest,
+    importer: Importer,
+    *,
+    form: forms.Form,
+    template: str,
+    organisation: Organisation | None = None,
+    files: Files = (),
+    **context: Any,
+) -> HttpResponse:
+    """Check a valid upload and show its report; otherwise the form with the recent runs of this kind."""
+    if request.method == "POST" and form.is_valid() and organisation is not None:
+        try:
+            run = check_upload(importer, acting_user=request.user, organisation=organisation, files=files)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect(importer.detail_url, pk=run.pk)
+    page, runs = recent_runs(importer, request.user, request.GET.get("page"))
+    return render(
+        request, template, {"form": form, "page": page, "runs": runs, "detail_url": importer.detail_url, **context}
+    )
+
+
+def report_page(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
+    run = _run(request, importer, pk)
+    return render(request, REPORT_TEMPLATE, report_page_context(importer, run, request.user))
+
+
+def commit(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
+    run = _run(request, importer, pk)
+    try:
+        report = commit_run(importer, acting_user=request.user, run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if report.committed:
+            messages.success(request, importer.committed_message())
+        else:
+            messages.error(request, importer.stale_message())
+    return redirect(importer.detail_url, pk=run.pk)
+
+
+def discard(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
+    run = _run(request, importer, pk)
+    try:
+        discard_run(importer, acting_user=request.user, run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(importer.detail_url, pk=run.pk)
+    messages.success(request, _("The upload was discarded; its file is deleted."))
+    return redirect(importer.upload_url)

@@ -1,0 +1,200 @@
+"""The staged-import lifecycle itself, with a tiny importer of municipalities ("AGS;name" per line)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from lotse.core import staged_import
+from lotse.core.choices import Role
+from lotse.core.models import Municipality, Organisation, User
+from lotse.core.staged_import import Files, Importer
+from lotse.core.tests.factories import UserFactory
+from lotse.imports.engine import ImportReport
+from lotse.imports.models import ImportKind, ImportRun, ImportStatus
+from lotse.imports.workbook import Problem
+
+pytestmark = pytest.mark.django_db
+
+SHEET = "Gemeinden"
+
+
+class MunicipalityImporter(Importer):
+    """Writes every line, then reports a line "FAIL" as a problem: what it wrote must not stay."""
+
+    kind = ImportKind.ACTORS  # any kind the database knows; its capability is EDIT_NETWORK
+    per_organisation: ClassVar[bool] = False
+    upload_url = detail_url = commit_url = discard_url = ""
+    seen: ClassVar[list[list[str]]] = []
+
+    def _run(self, files: Files, *, commit: bool) -> ImportReport:
+        type(self).seen.append([name for name, _content in files])
+        report = ImportReport(counts={SHEET: {"created": 0, "updated": 0, "unchanged": 0}})
+        for name, content in files:
+            for number, line in enumerate(content.decode().splitlines(), start=1):
+                if line.startswith("!"):
+                    report.add_problems([Problem(SHEET, number, "AGS", line, f"bad line of {name}")])
+                    continue
+                ags, _sep, title = line.partition(";")
+                report.counts[SHEET]["created"] += 1
+                if commit:
+                    Municipality.objects.create(ags=ags, name=title)
+                if commit and title == "FAIL":
+                    report.add_problems([Problem(SHEET, number, "Name", title, "failed late")])
+        report.committed = commit and report.ok
+        return report
+
+    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ImportReport:
+        return self._run(files, commit=False)
+
+    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ImportReport:
+        return self._run(files, commit=True)
+
+    def report_from_json(self, data: Mapping[str, Any]) -> ImportReport:
+        return ImportReport.from_json(dict(data))
+
+    def problems_text(self, count: int) -> str:
+        return f"{count} problems"
+
+    def ready_text(self) -> str:
+        return "ready"
+
+    def committed_message(self) -> str:
+        return "committed"
+
+    def stale_message(self) -> str:
+        return "stale"
+
+
+class PerOrganisation(MunicipalityImporter):
+    per_organisation = True
+
+
+IMPORTER = MunicipalityImporter()
+GOOD = [("gemeinden.csv", b"08118048;Ludwigsburg\n08118046;Kornwestheim\n")]
+
+
+@pytest.fixture
+def editor_a(org_a) -> User:
+    return UserFactory.create(username="netz-a", organisation=org_a, roles=[Role.NETZWERKPFLEGE])
+
+
+@pytest.fixture
+def editor_b(org_b) -> User:
+    return UserFactory.create(username="netz-b", organisation=org_b, roles=[Role.NETZWERKPFLEGE])
+
+
+def stage(user: User, files: Files = GOOD, importer: Importer = IMPORTER) -> ImportRun:
+    return staged_import.check_upload(importer, acting_user=user, organisation=user.organisation, files=files)
+
+
+def test_it_keeps_a_checked_upload_without_writing_and_commits_it_once(editor_a):
+    run = stage(editor_a)
+    assert (run.kind, run.status, run.uploaded_by) == (ImportKind.ACTORS, ImportStatus.CHECKED, editor_a)
+    assert bytes(run.content or b"") == GOOD[0][1]
+    assert run.report["counts"][SHEET]["created"] == 2
+    assert Municipality.objects.count() == 0
+
+    report = staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    assert report.committed
+    assert (run.status, run.content, run.committed_by) == (ImportStatus.COMMITTED, None, editor_a)
+    assert Municipality.objects.count() == 2
+
+    with pytest.raises(ValidationError, match="bereits übernommen oder verworfen"):
+        staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    with pytest.raises(ValidationError, match="bereits übernommen oder verworfen"):
+        staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
+    assert Municipality.objects.count() == 2
+
+
+def test_it_discards_an_upload_and_deletes_its_file(editor_a):
+    run = stage(editor_a)
+    staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
+    assert (run.status, run.content) == (ImportStatus.DISCARDED, None)
+    with pytest.raises(ValidationError):
+        staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    assert Municipality.objects.count() == 0
+
+
+def test_it_commits_all_or_nothing(editor_a):
+    run = stage(editor_a, [("gemeinden.csv", b"08118048;Ludwigsburg\n08118046;FAIL\n")])
+    assert run.problem_count == 0  # the check does not get as far as the late failure
+    report = staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    assert not report.committed and report.problem_count == 1
+    assert Municipality.objects.count() == 0  # Ludwigsburg, written before the failure, is rolled back
+    assert (run.status, run.problem_count) == (ImportStatus.CHECKED, 1)
+    assert run.content is not None
+
+
+def test_it_refuses_users_without_the_capability_and_other_organisations(editor_a, org_admin_a, org_b):
+    with pytest.raises(PermissionDenied):
+        stage(org_admin_a)  # administers users and workbooks, but does not keep the network
+    with pytest.raises(PermissionDenied):
+        staged_import.check_upload(IMPORTER, acting_user=editor_a, organisation=org_b, files=GOOD)
+    with pytest.raises(ValidationError):
+        staged_import.check_upload(IMPORTER, acting_user=editor_a, organisation=editor_a.organisation, files=[])
+    run = stage(editor_a)
+    with pytest.raises(PermissionDenied):
+        staged_import.commit_run(IMPORTER, acting_user=org_admin_a, run=run)
+    assert ImportRun.objects.count() == 1 and Municipality.objects.count() == 0
+
+
+def test_it_names_an_earlier_commit_of_the_same_file_only_to_who_may_see_it(editor_a, editor_b, sysadmin):
+    first = stage(editor_a)
+    staged_import.commit_run(IMPORTER, acting_user=editor_a, run=first)
+    again = stage(editor_a)
+    file_hash = again.file_hash
+    assert staged_import.earlier_commit(IMPORTER, file_hash, user=editor_a, excluding=again) == first
+    assert staged_import.earlier_commit(IMPORTER, file_hash, user=editor_b) is None  # another organisation's run
+    assert staged_import.earlier_commit(IMPORTER, file_hash, user=sysadmin) == first
+    assert staged_import.earlier_commit(IMPORTER, file_hash, user=None) == first  # the command line
+    assert staged_import.earlier_commit(IMPORTER, "0" * 64, user=editor_a) is None
+    assert staged_import.earlier_commit(IMPORTER, file_hash, user=editor_a, excluding=first) is None
+    # Where the import depends on the organisation, a commit into another one does not count.
+    other = staged_import.earlier_commit(
+        PerOrganisation(), file_hash, user=sysadmin, organisation=editor_b.organisation
+    )
+    assert other is None
+    page = staged_import.report_page_context(IMPORTER, again, editor_a)
+    assert page["earlier"] == first and page["pending"] and page["ready_text"] == "ready"
+
+
+def test_it_keeps_several_files_in_their_order_and_one_file_as_it_is(editor_a):
+    files = [("Personen.csv", b"08118048;Ludwigsburg\n"), ("Faelle.csv", b"08118046;Kornwestheim\n")]
+    run = stage(editor_a, files)
+    assert run.file_names == ["Personen.csv", "Faelle.csv"]
+    MunicipalityImporter.seen.clear()
+    assert staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run).committed
+    assert MunicipalityImporter.seen == [["Personen.csv", "Faelle.csv"]]
+    # A workbook is a zip file itself: kept and handed back as it is.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    single = ImportRun(file_names=["liste.xlsx"], content=buffer.getvalue())
+    assert staged_import._unpack(single) == [("liste.xlsx", buffer.getvalue())]
+
+
+def test_it_lists_the_recent_runs_of_the_organisation(editor_a, editor_b):
+    stage(editor_a)
+    stage(editor_b, [("b.csv", b"08118079;Freiberg\n")])
+    page, rows = staged_import.recent_runs(IMPORTER, editor_a, None)
+    assert [(run.uploaded_by, totals["created"]) for run, totals in rows] == [(editor_a, 2)]
+    assert page.paginator.count == 1
+
+
+def test_the_command_line_remembers_a_commit_and_refuses_a_user_without_the_capability(editor_a, org_admin_a):
+    report, run = staged_import.import_from_command(
+        IMPORTER, GOOD, organisation=None, acting_user=editor_a, commit=True
+    )
+    assert report.committed and run is not None
+    assert (run.status, run.organisation, run.committed_by) == (ImportStatus.COMMITTED, editor_a.organisation, editor_a)
+    report, run = staged_import.import_from_command(IMPORTER, GOOD, organisation=None, acting_user=None, commit=False)
+    assert not report.committed and run is None
+    with pytest.raises(ValidationError):
+        staged_import.import_from_command(IMPORTER, GOOD, organisation=None, acting_user=org_admin_a, commit=True)
+    assert Municipality.objects.count() == 2
