@@ -64,7 +64,7 @@ def sees_all_shelters(user: User | AnonymousUser) -> bool:
     """
     if not user.is_authenticated or not can(user, Capability.SHELTER_NUMBERS):
         return False
-    return can(user, Capability.KEY_FIGURES_OF_ALL) or assigns_for_county(user)
+    return can(user, Capability.SHELTER_NUMBERS_OF_ALL) or assigns_for_county(user)
 
 
 def assigns_for_county(user: User | AnonymousUser | None) -> bool:

@@ -38,6 +38,7 @@ class Capability(StrEnum):
     KEY_FIGURES = "key_figures"
     KEY_FIGURES_OF_ALL = "key_figures_of_all"
     SHELTER_NUMBERS = "shelter_numbers"
+    SHELTER_NUMBERS_OF_ALL = "shelter_numbers_of_all"
     MANAGE_SHELTERS = "manage_shelters"
     ASSIGN = "assign"
     EDIT_NETWORK = "edit_network"
@@ -72,6 +73,11 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     # Places and occupancy counts, which are no personal data.
     Capability.SHELTER_NUMBERS: CapabilityRow(
         frozenset({R.UNTERBRINGUNG, R.STATISTIK, R.SYSTEMADMINISTRATION}), _("You may not see the shelters.")
+    ),
+    # Every shelter's places and counts, not only one's own (the county's accommodation staff too, by the rule
+    # lotse.accommodation.models.assigns_for_county).
+    Capability.SHELTER_NUMBERS_OF_ALL: CapabilityRow(
+        frozenset({R.STATISTIK, R.SYSTEMADMINISTRATION}), _("You may not see the shelters.")
     ),
     Capability.MANAGE_SHELTERS: CapabilityRow(
         frozenset({R.UNTERBRINGUNG}),

@@ -18,7 +18,7 @@ from lotse.accommodation.models import (
     Shelter,
     residents_visible_to,
 )
-from lotse.cases.tests.factories import actor_of, events_of, frozen_today, open_case_for, refused_with
+from lotse.cases.tests.factories import acting_user_of, events_of, frozen_today, open_case_for, refused_with
 from lotse.core.models import Municipality, Organisation, User
 from lotse.people.models import HousingRecord, Person
 
@@ -69,7 +69,7 @@ def test_it_books_a_free_place_and_records_the_housing_situation(
     assert stay.basis == ResidenceBasis.ZUWEISUNG
     assert stay.recorded_by == housing_officer
     assert housing(person) == [(JAN, "anschlussunterbringung", "Ludwigsburg")]
-    assert actor_of(events_of(stay).get()) == housing_officer.pk
+    assert acting_user_of(events_of(stay).get()) == housing_officer.pk
 
 
 def test_it_records_preliminary_accommodation_for_a_county_shelter(

@@ -186,7 +186,3 @@ def events_of(instance: Any, pk: int | None = None) -> Any:
 def acting_user_of(event: Any) -> int | None:
     """The acting user the audit context of ``event`` names."""
     return event.pgh_context.metadata.get("user") if event.pgh_context_id else None
-
-
-# The former name, still imported by the tests of other apps ("actor" now means a network Akteur only).
-actor_of = acting_user_of

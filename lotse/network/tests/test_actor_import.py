@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
-from lotse.cases.tests.factories import actor_of, events_of
+from lotse.cases.tests.factories import acting_user_of, events_of
 from lotse.conftest import client_for
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, User
@@ -374,7 +374,7 @@ def test_it_updates_an_actor_in_the_directory_only_where_a_cell_differs(editor_a
     assert actor.street == "Marktplatz 1"  # nor Straße
     events = list(events_of(actor))
     assert len(events) == before + 1
-    assert actor_of(events[-1]) == editor_a.pk
+    assert acting_user_of(events[-1]) == editor_a.pk
     assert events[-1].pgh_context.metadata["import_file"] == "akteure.csv"
 
     again = check(content, acting_user=editor_a, commit=True)  # the same list again changes nothing
@@ -468,7 +468,7 @@ def test_it_checks_an_upload_without_writing_and_commits_it_on_request(editor_a)
     run.refresh_from_db()
     assert (run.status, run.committed_by, run.content) == (ImportStatus.COMMITTED, editor_a, None)
     actor = Actor.objects.get()
-    assert actor_of(events_of(actor).get()) == editor_a.pk
+    assert acting_user_of(events_of(actor).get()) == editor_a.pk
 
     # Committing twice is refused, and changes nothing.
     response = client.post(reverse("network:actor_import_commit", args=[run.pk]), follow=True)
@@ -628,7 +628,7 @@ def test_it_imports_from_the_command_line_with_exit_code_one_on_problems(tmp_pat
     code, out = run_command(good, "--commit", "--user", editor_a.username)
     assert code == 0 and "Import committed." in out
     actor = Actor.objects.get()
-    assert actor_of(events_of(actor).get()) == editor_a.pk
+    assert acting_user_of(events_of(actor).get()) == editor_a.pk
     run = ImportRun.objects.get()
     assert (run.kind, run.status, run.committed_by) == (ImportKind.ACTORS, ImportStatus.COMMITTED, editor_a)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from lotse.cases import services as case_services
 from lotse.cases.models import Referral
-from lotse.cases.tests.factories import actor_of, events_of, frozen_today, open_case_for, refused_with
+from lotse.cases.tests.factories import acting_user_of, events_of, frozen_today, open_case_for, refused_with
 from lotse.conftest import client_for
 from lotse.core.services import ConcurrentEditError
 from lotse.core.testing import assert_same_queries, queries_of
@@ -67,7 +67,7 @@ def test_it_lets_the_volunteer_coordination_add_an_actor_with_every_field(networ
     assert actor.website == "https://example.org/mbe"
     assert actor.appointment_needed and actor.is_public
     assert actor.municipality == municipality_lb
-    assert actor_of(events_of(actor).get()) == network_editor.pk
+    assert acting_user_of(events_of(actor).get()) == network_editor.pk
 
 
 def test_it_lets_the_network_editor_role_and_system_administration_edit(network_keeper, sysadmin, actor_factory):
@@ -82,7 +82,7 @@ def test_it_lets_the_network_editor_role_and_system_administration_edit(network_
     actor.refresh_from_db()
     assert actor.name == "Sprachcafé sysadmin"
     assert actor.version == 3
-    assert [actor_of(e) for e in events_of(actor)][1:] == [network_keeper.pk, sysadmin.pk]
+    assert [acting_user_of(e) for e in events_of(actor)][1:] == [network_keeper.pk, sysadmin.pk]
 
 
 def test_it_refuses_editing_to_caseworkers_and_lets_them_read_the_whole_directory(caseworker_a, actor_factory):

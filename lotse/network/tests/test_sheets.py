@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from lotse.cases.tests.factories import actor_of, events_of, open_case_for, refused_with
+from lotse.cases.tests.factories import acting_user_of, events_of, open_case_for, refused_with
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import AccessLogEntry
@@ -207,7 +207,7 @@ def test_it_refuses_every_change_by_users_who_are_not_network_editors(caseworker
 @pytest.mark.django_db
 def test_it_creates_one_sheet_per_municipality(network_editor, municipality_lb, sheet):
     assert events_of(sheet).count() == 1
-    assert actor_of(events_of(sheet).get()) == network_editor.pk
+    assert acting_user_of(events_of(sheet).get()) == network_editor.pk
     with refused_with("Ludwigsburg already has an info sheet."):
         sheet_services.create_sheet(acting_user=network_editor, municipality=municipality_lb)
     assert InfoSheet.objects.count() == 1
@@ -225,7 +225,7 @@ def test_it_adds_blocks_at_the_end_with_their_german_text(network_editor, networ
         network_keeper,
     )
     assert german.written_at == START
-    assert actor_of(events_of(german).get()) == network_keeper.pk
+    assert acting_user_of(events_of(german).get()) == network_keeper.pk
     with refused_with("Enter the text of the block."):
         sheet_services.add_block(acting_user=network_editor, sheet=sheet, heading="Leer", body="   ")
     assert InfoSheetBlock.objects.filter(sheet=sheet).count() == 2
@@ -246,7 +246,7 @@ def test_it_moves_blocks_up_and_down(network_editor, sheet):
     assert sheet_services.move_block(acting_user=network_editor, block=b, direction=sheet_services.DOWN) is False
     assert order() == [c.pk, a.pk, b.pk]
     assert list(InfoSheetBlock.objects.filter(sheet=sheet).values_list("position", flat=True)) == [0, 1, 2]
-    assert actor_of(events_of(InfoSheetBlock.objects.get(pk=a.pk)).last()) == network_editor.pk
+    assert acting_user_of(events_of(InfoSheetBlock.objects.get(pk=a.pk)).last()) == network_editor.pk
 
 
 @pytest.mark.django_db
@@ -257,7 +257,7 @@ def test_it_deletes_a_block_with_its_texts_in_every_language(network_editor, she
     assert not InfoSheetText.objects.filter(pk__in=texts).exists()
     for pk in texts:
         removed = events_of(InfoSheetText, pk).last()
-        assert (removed.pgh_label, actor_of(removed)) == ("delete", network_editor.pk)
+        assert (removed.pgh_label, acting_user_of(removed)) == ("delete", network_editor.pk)
     with refused_with("The text block was deleted in the meantime."):
         sheet_services.delete_block(acting_user=network_editor, block=block)
 
@@ -312,7 +312,7 @@ def test_it_makes_a_changed_translation_current(network_editor, network_keeper, 
         network_keeper,
         START + datetime.timedelta(minutes=20),
     )
-    assert actor_of(events_of(arabic).last()) == network_keeper.pk
+    assert acting_user_of(events_of(arabic).last()) == network_keeper.pk
 
 
 @pytest.mark.django_db
@@ -432,7 +432,7 @@ def test_it_records_who_added_and_removed_actors(network_editor, network_keeper,
     )
     sheet_services.set_actors(acting_user=network_keeper, sheet=sheet, actors=[second], expected_version=sheet.version)
     events = InfoSheetActor.pgh_event_model.objects.filter(infosheet_id=sheet.pk).order_by("pgh_id")
-    assert [(e.pgh_label, e.actor_id, actor_of(e)) for e in events] == [
+    assert [(e.pgh_label, e.actor_id, acting_user_of(e)) for e in events] == [
         ("actor.add", first.pk, network_editor.pk),
         ("actor.add", second.pk, network_editor.pk),
         ("actor.remove", first.pk, network_keeper.pk),
