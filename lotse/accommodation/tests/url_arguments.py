@@ -61,7 +61,11 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     }
     return AppUrls(
         kwargs=kwargs,
-        out_of_scope=dict.fromkeys(kwargs, frozenset({"housing_officer"})),
+        out_of_scope={
+            **dict.fromkeys(kwargs, frozenset({"housing_officer"})),
+            # Beyond the table: only a Landratsamt assigns, so a city's staff do not find the form (404).
+            "accommodation:assignment_create": frozenset({"housing_officer"}),
+        },
         accepts_post=frozenset(kwargs) - READ_ONLY
         | {
             "accommodation:shelter_create",
