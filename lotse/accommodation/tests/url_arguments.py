@@ -41,7 +41,11 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     open_stay = services.move_in(acting_user=None, shelter=shelter, person=resident, on=DAY)
     ended_stay = services.move_in(acting_user=None, shelter=shelter, person=leaving, on=DAY)
     services.move_out(
-        acting_user=None, occupancy=ended_stay, on=DAY + datetime.timedelta(days=30), reason="wegzug", expected_version=1
+        acting_user=None,
+        occupancy=ended_stay,
+        on=DAY + datetime.timedelta(days=30),
+        reason="wegzug",
+        expected_version=1,
     )
     assignment = services.record_assignment(
         acting_user=None, organisation=county, municipality=world.municipality, date=DAY, persons=[resident]

@@ -31,7 +31,12 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         acting_user=None, person=person, kind="residence", valid_from=DAY, status="gestattung"
     )
     contact = services.record_contact(
-        acting_user=None, case=case, date=DAY, duration_minutes=30, form="buero", follow_ups=[("Bescheid kopieren", DAY)]
+        acting_user=None,
+        case=case,
+        date=DAY,
+        duration_minutes=30,
+        form="buero",
+        follow_ups=[("Bescheid kopieren", DAY)],
     )
     referral = services.add_referral(
         acting_user=None, case=case, date=DAY, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="Termin"

@@ -22,7 +22,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lotse.conftest import client_for
 from lotse.core.access import CAPABILITIES, Capability, declared_capability, holds
-from lotse.core.tests.factories import MunicipalityFactory
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
 from lotse.urls import PUBLIC_ALLOWLIST
 
@@ -164,16 +163,6 @@ def collect(world: UrlWorld) -> Urls:
         urls.accepts_post |= answer.accepts_post
         urls.redirects |= answer.redirects
     return urls
-
-
-@pytest.fixture
-def world(org_a, county, colleague_a) -> UrlWorld:
-    return UrlWorld(owner=org_a, county=county, municipality=MunicipalityFactory.create(), colleague=colleague_a)
-
-
-@pytest.fixture
-def urls(world: UrlWorld) -> Urls:
-    return collect(world)
 
 
 def test_it_has_a_row_for_every_url():
