@@ -10,6 +10,7 @@ places of every shelter.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from lotse.accommodation import services
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
@@ -51,7 +52,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         acting_user=None, organisation=county, municipality=world.municipality, date=DAY, persons=[resident]
     )
     of_shelter = {"pk": shelter.pk}
-    kwargs: dict[str, dict[str, object]] = {
+    kwargs: dict[str, Mapping[str, object]] = {
         "accommodation:shelter_detail": of_shelter,
         "accommodation:shelter_edit": of_shelter,
         "accommodation:shelter_residents_xlsx": of_shelter,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from lotse.cases import services
 from lotse.cases.models import CaseClient, Step
@@ -54,7 +55,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     of_case = {"pk": case.pk}
     of_person = {**of_case, "person_pk": person.pk}
     goal_kwargs = {**of_case, "goal_pk": goal.pk}
-    kwargs: dict[str, dict[str, object]] = {
+    kwargs: dict[str, Mapping[str, object]] = {
         "cases:case_detail": of_case,
         "cases:case_edit": of_case,
         "cases:case_status": of_case,

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from lotse.conftest import client_for
 from lotse.core.tests.test_url_matrix import PERSONAS, Urls, allowed_methods, guarded_names, url_patterns
@@ -122,7 +123,7 @@ def test_it_refuses_post_on_every_read_only_view(request, urls: Urls):
     persona. A URL listed as accepting POST must not restrict itself to GET.
     """
     personas = {name: request.getfixturevalue(name) for name in PERSONAS}
-    clients = {}
+    clients: dict[str, Client] = {}
     accepting_but_restricted = []
     not_refused = []
     for name in guarded_names():

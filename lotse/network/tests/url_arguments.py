@@ -10,6 +10,7 @@ caseworker of B gets a 404).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from lotse.cases import services as case_services
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
@@ -47,7 +48,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     of_sheet = {"pk": sheet.pk}
     of_block = {**of_sheet, "block_pk": block.pk}
     of_upload = {"pk": upload.pk}
-    kwargs: dict[str, dict[str, object]] = {
+    kwargs: dict[str, Mapping[str, object]] = {
         "network:actor_detail": {"pk": actor.pk},
         "network:actor_edit": {"pk": actor.pk},
         "network:actor_delete": {"pk": actor.pk},
