@@ -227,6 +227,9 @@ def test_it_gives_each_role_only_what_it_may(request, persona, urls: Urls):
     client = client_for(user)
     wrong = []
     for name in guarded_names():
+        scoped = persona in urls.out_of_scope.get(name, ()) or persona in urls.refused.get(name, ())
+        # An app's scope rule for a persona without the capability would never be tested.
+        assert not scoped or holds(user.roles, capability_of(name)), (persona, name, "scoped without the capability")
         status = client.get(urls.url(name)).status_code
         expected = urls.expected(persona, user.roles, name)
         if status != expected:
