@@ -182,6 +182,17 @@ def test_it_marks_exactly_the_exempt_views_as_public():
     assert public == AUTH_EXEMPT
 
 
+def test_it_finds_the_url_arguments_of_every_app_with_pages():
+    """Each app whose views serve a page that needs signing in answers the matrix in ``tests/url_arguments.py``."""
+    answering = {module.__name__.removesuffix(".tests.url_arguments") for module in url_argument_modules()}
+    with_pages = set()
+    for name in guarded_names():
+        module = getattr(url_patterns()[name].callback, "__module__", "") or ""
+        if module.startswith("lotse."):
+            with_pages.add(".".join(module.split(".")[:2]))
+    assert with_pages - answering == set(), "app with pages but without tests/url_arguments.py"
+
+
 @pytest.mark.django_db
 def test_it_asks_each_app_for_the_arguments_of_its_urls(urls: Urls):
     patterns = url_patterns()
