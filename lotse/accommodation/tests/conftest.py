@@ -1,8 +1,9 @@
-"""Personas and records of accommodation tests.
+"""Records of accommodation tests (the personas are in the root conftest).
 
-The city of Ludwigsburg administers its municipality and runs follow-up
-accommodation; the county's Landratsamt (``county``, from the root conftest)
-runs preliminary accommodation and assigns persons to municipalities.
+The city of Ludwigsburg (``city``, from the root conftest) administers its
+municipality and runs follow-up accommodation; the county's Landratsamt
+(``county``) runs preliminary accommodation and assigns persons to
+municipalities.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import pytest
 from lotse.accommodation import services
 from lotse.accommodation.choices import ShelterKind
 from lotse.accommodation.models import Shelter
-from lotse.core.choices import OrganisationKind, Role
-from lotse.core.models import Municipality, Organisation, User
-from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
+from lotse.core.models import Municipality, Organisation
+from lotse.core.tests.factories import MunicipalityFactory
 
 OPENED = datetime.date(2020, 1, 1)
 
@@ -32,39 +32,14 @@ def asperg(db: None) -> Municipality:
 
 
 @pytest.fixture
-def city(ludwigsburg: Municipality) -> Organisation:
-    return OrganisationFactory.create(
-        short_name="stadt-lb", name="Stadt Ludwigsburg", kind=OrganisationKind.GEMEINDE, municipality=ludwigsburg
-    )
+def city_municipality(ludwigsburg: Municipality) -> Municipality:
+    """The city (root conftest) administers Ludwigsburg: the county's assignments there reach its staff."""
+    return ludwigsburg
 
 
 @pytest.fixture
-def other_city(asperg: Municipality) -> Organisation:
-    return OrganisationFactory.create(
-        short_name="stadt-asperg", name="Stadt Asperg", kind=OrganisationKind.GEMEINDE, municipality=asperg
-    )
-
-
-@pytest.fixture
-def housing_officer(city: Organisation) -> User:
-    """Sachbearbeitung Unterbringung of the city."""
-    return UserFactory.create(username="unterbringung", organisation=city, roles=[Role.UNTERBRINGUNG])
-
-
-@pytest.fixture
-def colleague_housing_officer(city: Organisation) -> User:
-    return UserFactory.create(username="unterbringung-2", organisation=city, roles=[Role.UNTERBRINGUNG])
-
-
-@pytest.fixture
-def other_housing_officer(other_city: Organisation) -> User:
-    return UserFactory.create(username="unterbringung-asperg", organisation=other_city, roles=[Role.UNTERBRINGUNG])
-
-
-@pytest.fixture
-def county_housing_officer(county: Organisation) -> User:
-    """Sachbearbeitung Unterbringung of the Landratsamt (preliminary accommodation, assignments)."""
-    return UserFactory.create(username="unterbringung-lra", organisation=county, roles=[Role.UNTERBRINGUNG])
+def other_city_municipality(asperg: Municipality) -> Municipality:
+    return asperg
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Personas and records of the network directory."""
+"""Records of the network directory (the personas, ``network_editor`` and others, are in the root conftest)."""
 
 from __future__ import annotations
 
@@ -8,35 +8,9 @@ from typing import Any
 
 import pytest
 
-from lotse.core.choices import Role
-from lotse.core.models import Municipality, Organisation, User
-from lotse.core.tests.factories import MunicipalityFactory, UserFactory
+from lotse.core.models import Municipality
+from lotse.core.tests.factories import MunicipalityFactory
 from lotse.network.models import Actor, ActorCategory
-
-
-@pytest.fixture
-def city(db) -> Organisation:
-    from lotse.core.choices import OrganisationKind
-    from lotse.core.tests.factories import OrganisationFactory
-
-    return OrganisationFactory.create(short_name="stadt-lb", name="Stadt Testburg", kind=OrganisationKind.GEMEINDE)
-
-
-@pytest.fixture
-def network_editor(city) -> User:
-    """Volunteer coordination of the city: keeps the directory and the info sheets."""
-    return UserFactory.create(username="netzwerk", organisation=city, roles=[Role.EHRENAMTSKOORDINATION])
-
-
-@pytest.fixture
-def network_keeper(org_a) -> User:
-    """A user an administrator gave the role Netzwerkpflege (the admin-defined editor group)."""
-    return UserFactory.create(username="netzwerkpflege", organisation=org_a, roles=[Role.NETZWERKPFLEGE])
-
-
-@pytest.fixture
-def network_admin(sysadmin) -> User:
-    return sysadmin
 
 
 @pytest.fixture

@@ -1,0 +1,92 @@
+"""The casework URLs for the URL matrix: one case of organisation A with a record of every kind."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from lotse.cases import services
+from lotse.cases.models import CaseClient, Step
+from lotse.core.tests.factories import OrganisationFactory
+from lotse.core.tests.url_arguments import AppUrls, UrlWorld
+from lotse.people import services as people_services
+
+DAY = datetime.date(2025, 3, 3)
+
+# Pages of the case list, the worklist and the handovers name no case; every other page names the case of A.
+LISTS = {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"}
+READ_ONLY = {"cases:case_detail", "cases:case_history", "cases:plan_detail", "cases:plan_pdf"}
+
+
+def url_arguments(world: UrlWorld) -> AppUrls:
+    case = services.open_case(
+        acting_user=None,
+        organisation=world.owner,
+        municipality=world.municipality,
+        start_date=DAY,
+        responsible=None,
+        head={"family_name": "Haddad", "given_names": "Amina"},
+    )
+    person = CaseClient.objects.get(case=case).person
+    record = people_services.add_status_record(
+        acting_user=None, person=person, kind="residence", valid_from=DAY, status="gestattung"
+    )
+    contact = services.record_contact(
+        acting_user=None,
+        case=case,
+        date=DAY,
+        duration_minutes=30,
+        form="buero",
+        follow_ups=[("Bescheid kopieren", DAY)],
+    )
+    referral = services.add_referral(
+        acting_user=None, case=case, date=DAY, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="Termin"
+    )
+    # A third organisation receives the consent and the handover, so organisation B sees neither.
+    other = OrganisationFactory.create(short_name="traeger-c", name="Diakonie Testkreis")
+    consent = services.record_consent(
+        acting_user=None, case=case, person=person, purpose="weitergabe", given_on=DAY, recipient_organisation=other
+    )
+    plan = services.create_plan_version(acting_user=None, case=case, agreed_on=DAY)
+    goal = services.add_goal(acting_user=None, plan=plan, field_of_action="sprache", title="B1 erreichen")
+    services.add_step(acting_user=None, goal=goal, description="Kurs anmelden", responsible="klient")
+    handover = services.request_handover(acting_user=None, case=case, to_organisation=other)
+
+    of_case = {"pk": case.pk}
+    of_person = {**of_case, "person_pk": person.pk}
+    goal_kwargs = {**of_case, "goal_pk": goal.pk}
+    kwargs: dict[str, Mapping[str, object]] = {
+        "cases:case_detail": of_case,
+        "cases:case_edit": of_case,
+        "cases:case_status": of_case,
+        "cases:case_history": of_case,
+        "cases:member_add": of_case,
+        "cases:person_detail": of_person,
+        "cases:client_toggle": of_person,
+        "cases:person_move_out": of_person,
+        "cases:fact_add": {**of_person, "kind": "residence"},
+        "cases:fact_delete": {**of_person, "kind": "residence", "record_pk": record.pk},
+        "cases:contact_add": of_case,
+        "cases:follow_up_done": {**of_case, "follow_up_pk": contact.follow_ups.get().pk},
+        "cases:referral_add": of_case,
+        "cases:referral_outcome": {**of_case, "referral_pk": referral.pk},
+        "cases:consent_add": of_case,
+        "cases:consent_withdraw": {**of_case, "consent_pk": consent.pk},
+        "cases:plan_detail": of_case,
+        "cases:plan_new": of_case,
+        "cases:plan_edit": of_case,
+        "cases:plan_pdf": {**of_case, "number": plan.number},
+        "cases:goal_add": of_case,
+        "cases:goal_edit": goal_kwargs,
+        "cases:step_add": goal_kwargs,
+        "cases:step_done": {**of_case, "step_pk": Step.objects.get(goal=goal).pk},
+        "cases:handover_request": of_case,
+        "cases:handover_detail": {"pk": handover.pk},
+        "cases:handover_withdraw": {"pk": handover.pk},
+    }
+    return AppUrls(
+        kwargs=kwargs,
+        # The caseworker of B holds the capability but not the case of A (nor its handover to C).
+        out_of_scope=dict.fromkeys(kwargs, frozenset({"caseworker_b"})),
+        accepts_post=frozenset(kwargs) - READ_ONLY | {"cases:case_create"},
+    )
