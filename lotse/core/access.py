@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 class Capability(StrEnum):
     SIGNED_IN = "signed_in"
+    SEE_COLLEAGUES = "see_colleagues"
     CASEWORK = "casework"
     KEY_FIGURES = "key_figures"
     KEY_FIGURES_OF_ALL = "key_figures_of_all"
@@ -59,6 +60,10 @@ class CapabilityRow:
 R = Role
 CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.SIGNED_IN: CapabilityRow(frozenset(Role.values), _("Please sign in.")),
+    # The users of one's own organisation; statistics works on aggregates only and sees nobody but itself.
+    Capability.SEE_COLLEAGUES: CapabilityRow(
+        frozenset(Role.values) - {R.STATISTIK}, _("You may not see the users of your organisation.")
+    ),
     Capability.CASEWORK: CapabilityRow(
         frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG}),
         _("Only the organisation responsible for the case may change it."),

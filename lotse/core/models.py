@@ -143,7 +143,7 @@ class UserQuerySet(models.QuerySet["User"]):
         assert isinstance(user, User)
         if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
-        if user.is_aggregate_only:
+        if not can(user, Capability.SEE_COLLEAGUES):
             return self.filter(pk=user.pk)
         return self.filter(organisation_id=user.organisation_id)
 
@@ -190,10 +190,6 @@ class User(VersionedModel, AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(set(self.roles) & set(roles))
-
-    @property
-    def is_aggregate_only(self) -> bool:
-        return set(self.roles) <= {Role.STATISTIK}
 
     @property
     def role_labels(self) -> list[str]:

@@ -11,11 +11,11 @@ from pypdf import PdfReader
 
 from lotse.cases import services
 from lotse.cases.models import Case, CaseClient, Contact, Handover
+from lotse.cases.tests.url_arguments import casework_urls
 from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory
-from lotse.core.tests.test_url_matrix import CASE_URLS, casework_records, url_for
 from lotse.people import services as people_services
 from lotse.people.models import Person
 
@@ -42,15 +42,14 @@ def open_case(caseworker, family_name="Haddad", given_names="Amina", **head):
 
 @pytest.mark.django_db
 def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a, caseworker_b):
-    records = casework_records(caseworker_a.organisation)
+    case_pk, urls = casework_urls(caseworker_a.organisation)
     client = client_for(caseworker_b)
-    for name in CASE_URLS:
+    for name, url in urls.items():
         if name in {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"}:
             continue
-        url = url_for(name, 0, records)
         response = client.post(url) if name in POST_ONLY else client.get(url)
         assert response.status_code == 404, (name, response.status_code)
-    case = Case.objects.get(pk=int(str(records["pk"])))
+    case = Case.objects.get(pk=case_pk)
     assert case.organisation == caseworker_a.organisation
     assert CaseClient.objects.filter(case=case).count() == 1
 
@@ -68,11 +67,11 @@ READ_ONLY = {
 
 @pytest.mark.django_db
 def test_it_refuses_a_post_to_a_read_only_page_and_logs_no_access(caseworker_a):
-    records = casework_records(caseworker_a.organisation)
+    _case_pk, urls = casework_urls(caseworker_a.organisation)
     client = client_for(caseworker_a)
     logged = AccessLogEntry.objects.count()
     for name in READ_ONLY:
-        response = client.post(url_for(name, 0, records))
+        response = client.post(urls[name])
         assert response.status_code == 405, (name, response.status_code)
     assert AccessLogEntry.objects.count() == logged
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
+from django.urls import URLPattern, get_resolver, reverse
+
 from lotse.cases import services
 from lotse.cases.models import CaseClient, Step
-from lotse.core.tests.factories import OrganisationFactory
+from lotse.core.choices import OrganisationKind, Role
+from lotse.core.models import Organisation
+from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
 from lotse.people import services as people_services
 
@@ -90,3 +94,21 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         out_of_scope=dict.fromkeys(kwargs, frozenset({"caseworker_b"})),
         accepts_post=frozenset(kwargs) - READ_ONLY | {"cases:case_create"},
     )
+
+
+def casework_urls(organisation: Organisation) -> tuple[int, dict[str, str]]:
+    """A case of ``organisation`` with a record of every kind, and the URL of every casework page for it."""
+    world = UrlWorld(
+        owner=organisation,
+        county=OrganisationFactory.create(short_name="lra", kind=OrganisationKind.LANDRATSAMT),
+        municipality=MunicipalityFactory.create(),
+        colleague=UserFactory.create(
+            username=f"colleague-{organisation.short_name}",
+            organisation=organisation,
+            roles=[Role.INTEGRATIONSMANAGEMENT],
+        ),
+    )
+    kwargs = url_arguments(world).kwargs
+    names = [p.name for p in get_resolver("lotse.cases.urls").url_patterns if isinstance(p, URLPattern) and p.name]
+    urls = {f"cases:{name}": reverse(f"cases:{name}", kwargs=dict(kwargs.get(f"cases:{name}") or {})) for name in names}
+    return int(str(kwargs["cases:case_detail"]["pk"])), urls

@@ -22,9 +22,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lotse.conftest import client_for
 from lotse.core.access import CAPABILITIES, Capability, declared_capability, holds
-from lotse.core.choices import OrganisationKind, Role
-from lotse.core.models import Organisation
-from lotse.core.tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
 from lotse.urls import PUBLIC_ALLOWLIST
 
@@ -246,32 +243,3 @@ def test_it_gives_each_role_only_what_it_may(request, persona, urls: Urls):
         if status != expected:
             wrong.append((name, status, expected))
     assert wrong == [], f"{persona}: (URL, status, expected)"
-
-
-# Kept for lotse/cases/tests/test_views.py, written against the earlier matrix; new tests use the
-# ``urls`` fixture (lotse/core/tests/conftest.py) or an app's url_arguments directly.
-CASE_URLS = sorted(name for name in url_patterns() if name.startswith("cases:"))
-
-
-def casework_records(organisation: Organisation) -> dict[str, object]:
-    """The records of the cases app's URL arguments for a case of ``organisation``; ``pk`` is the case."""
-    from lotse.cases.tests import url_arguments as cases
-
-    world = UrlWorld(
-        owner=organisation,
-        county=OrganisationFactory.create(short_name="lra", kind=OrganisationKind.LANDRATSAMT),
-        municipality=MunicipalityFactory.create(),
-        colleague=UserFactory.create(
-            username=f"colleague-{organisation.short_name}",
-            organisation=organisation,
-            roles=[Role.INTEGRATIONSMANAGEMENT],
-        ),
-    )
-    answer = cases.url_arguments(world)
-    return {"pk": answer.kwargs["cases:case_detail"]["pk"], "kwargs": answer.kwargs}
-
-
-def url_for(name: str, subject_pk: int, records: dict[str, Any]) -> str:
-    """The URL of a cases app's page in ``casework_records`` (``subject_pk`` is unused since the matrix moved)."""
-    arguments = records["kwargs"].get(name)
-    return reverse(name, kwargs=dict(arguments) if arguments is not None else None)
