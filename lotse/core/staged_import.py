@@ -233,7 +233,8 @@ def _locked(importer: Importer, acting_user: User, run: ImportRun) -> ImportRun:
     """The run, locked until the end of the transaction, so that only one commit or discard goes through."""
     if not importer.may_import_into(acting_user, run.organisation):
         raise PermissionDenied
-    locked = ImportRun.objects.filter(kind=importer.kind).select_for_update().select_related("organisation")
+    # Only the run's own row: locking its organisation too would hold up all its work while a commit runs.
+    locked = ImportRun.objects.filter(kind=importer.kind).select_for_update(of=("self",)).select_related("organisation")
     run = locked.get(pk=run.pk)
     if run.status != ImportStatus.CHECKED or run.content is None:
         raise ValidationError(_("This import has already been committed or discarded."))

@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lotse.core import staged_import
 from lotse.core.choices import Role
@@ -198,3 +200,13 @@ def test_the_command_line_remembers_a_commit_and_refuses_a_user_without_the_capa
     with pytest.raises(ValidationError):
         staged_import.import_from_command(IMPORTER, GOOD, organisation=None, acting_user=org_admin_a, commit=True)
     assert Municipality.objects.count() == 2
+
+
+def test_it_locks_only_the_run_while_committing_never_its_organisation(editor_a):
+    """A long commit must not hold up the organisation's other work (every page view writes the access log)."""
+    run = stage(editor_a)
+    with CaptureQueriesContext(connection) as captured:
+        staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locks, "the commit locks the run"
+    assert all(sql.rstrip().endswith(f'FOR UPDATE OF "{ImportRun._meta.db_table}"') for sql in locks), locks
