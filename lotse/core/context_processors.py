@@ -46,7 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if can(user, capability):
             items.append({"name": name, "url": reverse(name), "label": label, "active": False})
     # The current page's own item, else the item whose address is the longest prefix of the page's
-    # ("/unterbringung/zahlen/" is "Unterbringungszahlen", not "Unterkünfte" at "/unterbringung/").
+    # ("/unterbringung/unterkuenfte/5/einzug/" belongs to "Unterkünfte" at "/unterbringung/unterkuenfte/").
     exact = [item for item in items if item["name"] == current]
     prefixes = [item for item in items if item["name"] != "core:start" and request.path_info.startswith(item["url"])]
     chosen = exact or sorted(prefixes, key=lambda item: len(item["url"]), reverse=True)[:1]

@@ -41,7 +41,7 @@ class ConcurrentEditError(Exception):
 
 @contextmanager
 def audit_context(acting_user: User | None = None, **extra: Any) -> Iterator[None]:
-    """Name the actor of the changes made inside (merged with the request's context)."""
+    """Name the acting user of the changes made inside (merged with the request's context)."""
     context: dict[str, Any] = dict(extra)
     if acting_user is not None:
         context["user"] = acting_user.pk

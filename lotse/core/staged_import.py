@@ -8,7 +8,7 @@ volunteers next) is a small :class:`Importer`: which capability may upload it,
 which organisation it goes into, how it is read, checked and written, and what
 its report page shows beside the counts and problems. The pages are in
 ``lotse.core.staged_import_views``, the command line in
-``lotse.core.management.import_command``.
+``lotse.core.staged_import_command``.
 """
 
 from __future__ import annotations

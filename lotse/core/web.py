@@ -25,14 +25,6 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
-def acting_user(request: HttpRequest) -> User:
-    """The signed-in user of a request (for code that receives a plain HttpRequest)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise TypeError("a signed-in user is required here")
-    return user
-
-
 def add_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's refusal above the form (the form's own field errors stay)."""
     for message in error.messages:

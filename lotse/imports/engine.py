@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import hashlib
 import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -175,21 +174,6 @@ class ImportReport:
 
 def summary_label(key: str) -> str:
     return _("New households") if key == HOUSEHOLDS else _("New clients of cases")
-
-
-def fingerprint(streams: Iterable[tuple[str, IO[bytes]]]) -> str:
-    """SHA-256 of one file, or of the sorted fingerprints of several (one CSV per sheet)."""
-    digests = []
-    for _name, stream in streams:
-        stream.seek(0)
-        digest = hashlib.sha256()
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-        stream.seek(0)
-        digests.append(digest.hexdigest())
-    if len(digests) == 1:
-        return digests[0]
-    return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
 
 
 @contextlib.contextmanager
