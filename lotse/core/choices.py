@@ -28,3 +28,16 @@ class AccessAction(models.TextChoices):
     VIEW = "view", _("viewed")
     PRINT = "print", _("printed")
     EXPORT = "export", _("exported")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "geprueft", _("checked")
+    COMMITTED = "uebernommen", _("committed")
+    DISCARDED = "verworfen", _("discarded")
+
+
+class ImportKind(models.TextChoices):
+    """What was uploaded: a Lotse workbook of casework, or a list of actors for the network directory."""
+
+    WORKBOOK = "arbeitsmappe", _("casework workbook")
+    ACTORS = "akteure", _("list of actors")

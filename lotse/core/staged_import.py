@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core.access import CAPABILITIES, Capability, can
-from lotse.imports.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet, ImportStatus
+from lotse.core.choices import ImportStatus
+from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet
 
 if TYPE_CHECKING:
     from lotse.core.models import Organisation, User

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lotse.core.access import get_visible_or_404
-from lotse.core.models import Organisation
+from lotse.core.models import ImportRun, Organisation
 from lotse.core.staged_import import (
     Files,
     Importer,
@@ -29,7 +29,6 @@ from lotse.core.staged_import import (
     runs_of,
 )
 from lotse.core.web import AuthenticatedRequest, add_errors
-from lotse.imports.models import ImportRun
 
 REPORT_TEMPLATE = "imports/report.html"
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lotse.core.choices import ImportKind
 from lotse.core.models import Organisation, User
 from lotse.core.staged_import import Files, Importer, Report
 from lotse.imports.engine import SUMMARY_SHEETS, ImportReport, import_workbook, summary_label
-from lotse.imports.models import ImportKind
 from lotse.imports.workbook import Source
 
 

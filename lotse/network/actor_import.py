@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
 
+from lotse.core.choices import ImportKind
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context
 from lotse.core.staged_import import Files, Importer, Report
@@ -47,7 +48,6 @@ from lotse.imports.cells import CellError, code, code_list, display, fold_code, 
 from lotse.imports.cells import ags as parse_ags
 from lotse.imports.engine import ImportReport
 from lotse.imports.export import _write as write_sheet
-from lotse.imports.models import ImportKind
 from lotse.imports.workbook import (
     _UNREADABLE,
     HEADER_SEARCH_ROWS,

@@ -13,12 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lotse.core import staged_import
-from lotse.core.choices import Role
-from lotse.core.models import Municipality, Organisation, User
+from lotse.core.choices import ImportKind, ImportStatus, Role
+from lotse.core.models import ImportRun, Municipality, Organisation, User
 from lotse.core.staged_import import Files, Importer
 from lotse.core.tests.factories import UserFactory
 from lotse.imports.engine import ImportReport
-from lotse.imports.models import ImportKind, ImportRun, ImportStatus
 from lotse.imports.workbook import Problem
 
 pytestmark = pytest.mark.django_db

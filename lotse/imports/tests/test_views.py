@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from lotse.cases.models import Case
 from lotse.conftest import client_for
-from lotse.core.models import AccessLogEntry
+from lotse.core.choices import ImportStatus
+from lotse.core.models import AccessLogEntry, ImportRun
 from lotse.imports.export import EXAMPLE
-from lotse.imports.models import ImportRun, ImportStatus
 from lotse.imports.workbook import CASES, PERSONS, SHEETS
 from lotse.people.models import Person
 

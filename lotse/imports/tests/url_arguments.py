@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lotse.core.models import ImportRun
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
-from lotse.imports.models import ImportRun
 
 
 def url_arguments(world: UrlWorld) -> AppUrls:

@@ -18,13 +18,12 @@ from django.utils import translation
 
 from lotse.cases.tests.factories import acting_user_of, events_of
 from lotse.conftest import client_for
-from lotse.core.choices import Role
-from lotse.core.models import Municipality, User
+from lotse.core.choices import ImportKind, ImportStatus, Role
+from lotse.core.models import ImportRun, Municipality, User
 from lotse.core.staged_import import check_upload, commit_run
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import UserFactory
 from lotse.core.web import CONTENT_TYPES
-from lotse.imports.models import ImportKind, ImportRun, ImportStatus
 from lotse.network import services
 from lotse.network.actor_import import ACTOR_LIST, ActorReport, import_actor_list
 from lotse.network.models import Actor, ActorCategory

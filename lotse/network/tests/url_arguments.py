@@ -13,8 +13,9 @@ import datetime
 from collections.abc import Mapping
 
 from lotse.cases import services as case_services
+from lotse.core.choices import ImportKind
+from lotse.core.models import ImportRun
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
-from lotse.imports.models import ImportKind, ImportRun
 from lotse.network import services, sheet_services
 
 READ_ONLY = {
