@@ -22,7 +22,15 @@ from lotse.cases.models import Case
 from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.core.web import (
+    AuthenticatedRequest,
+    add_errors,
+    done_or_flash,
+    file_response,
+    form_after_conflict,
+    form_page,
+    save_or_show,
+)
 from lotse.network import pdf, queries, sheet_services
 from lotse.network.choices import MASTER_LANGUAGE, SheetLanguage, direction
 from lotse.network.models import InfoSheet, InfoSheetBlock, InfoSheetText
@@ -66,20 +74,19 @@ def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sheet_create(request: AuthenticatedRequest) -> HttpResponse:
     form = SheetCreateForm(request.POST or None, municipalities=queries.municipalities_without_sheet())
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = sheet_services.create_sheet(
-                acting_user=request.user, municipality=form.cleaned_data["municipality"]
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The info sheet of %(municipality)s was created. Add its text blocks and choose its actors.")
-                % {"municipality": sheet.municipality.name},
-            )
-            return redirect("network:sheet_detail", pk=sheet.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: sheet_services.create_sheet(acting_user=request.user, municipality=form.cleaned_data["municipality"]),
+    )
+    if saved:
+        sheet = saved.result
+        messages.success(
+            request,
+            _("The info sheet of %(municipality)s was created. Add its text blocks and choose its actors.")
+            % {"municipality": sheet.municipality.name},
+        )
+        return redirect("network:sheet_detail", pk=sheet.pk)
     return form_page(
         request,
         sheet=None,
@@ -109,23 +116,28 @@ def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     choosable = queries.choosable_actors(listed)
     initial = {"actors": sorted(listed), "version": sheet.version}
     form = SheetActorsForm(request.POST or None, initial=initial, choosable=choosable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet_services.set_actors(
-                acting_user=request.user,
-                sheet=sheet,
-                actors=form.cleaned_data["actors"],
-                expected_version=form.cleaned_data["version"] or 0,
-            )
-        except ConcurrentEditError as error:
-            current = InfoSheet.objects.get(pk=sheet.pk)
-            listed = set(current.actors.values_list("pk", flat=True))
-            form = form_after_conflict(SheetActorsForm, request, current.version, error, choosable=choosable)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The actors of the info sheet were saved."))
-            return redirect("network:sheet_detail", pk=sheet.pk)
+
+    def current_version() -> int:
+        nonlocal listed
+        current = InfoSheet.objects.get(pk=sheet.pk)
+        listed = set(current.actors.values_list("pk", flat=True))
+        return current.version
+
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: sheet_services.set_actors(
+            acting_user=request.user,
+            sheet=sheet,
+            actors=form.cleaned_data["actors"],
+            expected_version=form.cleaned_data["version"] or 0,
+        ),
+        current_version=current_version,
+        form_kwargs={"choosable": choosable},
+    )
+    if saved:
+        messages.success(request, _("The actors of the info sheet were saved."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
     chosen = {str(value) for value in (form["actors"].value() or [])}
     return form_page(
         request,
@@ -148,15 +160,16 @@ def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def block_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     form = TextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sheet_services.add_block(acting_user=request.user, sheet=sheet, heading=data["heading"], body=data["body"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The text block was added. Its translations can be written now."))
-            return redirect("network:sheet_detail", pk=sheet.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: sheet_services.add_block(
+            acting_user=request.user, sheet=sheet, heading=form.cleaned_data["heading"], body=form.cleaned_data["body"]
+        ),
+    )
+    if saved:
+        messages.success(request, _("The text block was added. Its translations can be written now."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
     return form_page(
         request,
         sheet=sheet,
@@ -179,34 +192,32 @@ def block_edit(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
     master = state.master
     initial = {"heading": master.heading, "body": master.body, "version": master.version} if master else {}
     form = TextForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = sheet_services.write_text(
-                acting_user=request.user,
-                block=block,
-                language=MASTER_LANGUAGE,
-                heading=data["heading"],
-                body=data["body"],
-                expected_version=data["version"] if master is not None else None,
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: sheet_services.write_text(
+            acting_user=request.user,
+            block=block,
+            language=MASTER_LANGUAGE,
+            heading=form.cleaned_data["heading"],
+            body=form.cleaned_data["body"],
+            expected_version=form.cleaned_data["version"] if master is not None else None,
+        ),
+        current_version=lambda: _text_version(block, MASTER_LANGUAGE),
+    )
+    if saved:
+        translated = [row.label for row in state.rows if row.code != MASTER_LANGUAGE and row.text is not None]
+        if master is not None and saved.result.version == master.version:
+            messages.info(request, _("The German text was not changed."))
+        elif translated:
+            messages.warning(
+                request,
+                _("The German text was saved. Its translations (%(languages)s) are marked outdated until checked.")
+                % {"languages": ", ".join(translated)},
             )
-        except ConcurrentEditError as error:
-            form = _after_conflict(request, TextForm, block, MASTER_LANGUAGE, error)
-        except ValidationError as error:
-            add_errors(form, error)
         else:
-            translated = [row.label for row in state.rows if row.code != MASTER_LANGUAGE and row.text is not None]
-            if master is not None and saved.version == master.version:
-                messages.info(request, _("The German text was not changed."))
-            elif translated:
-                messages.warning(
-                    request,
-                    _("The German text was saved. Its translations (%(languages)s) are marked outdated until checked.")
-                    % {"languages": ", ".join(translated)},
-                )
-            else:
-                messages.success(request, _("The German text was saved."))
-            return redirect("network:sheet_detail", pk=sheet.pk)
+            messages.success(request, _("The German text was saved."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
     return form_page(
         request,
         sheet=sheet,
@@ -220,22 +231,10 @@ def block_edit(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
     )
 
 
-def _after_conflict(
-    request: AuthenticatedRequest,
-    form_class: Any,
-    block: InfoSheetBlock,
-    language: str,
-    error: Exception,
-    **kwargs: Any,
-) -> Any:
-    """Keep the user's input; the next save is checked against the text as it is now."""
+def _text_version(block: InfoSheetBlock, language: str) -> int | None:
+    """After a concurrent edit the next save is checked against the text as it is now (None: not written)."""
     current = InfoSheetText.objects.filter(block=block, language=language).first()
-    data = request.POST.copy()
-    data["version"] = str(current.version) if current else ""
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(error))
-    return form
+    return current.version if current else None
 
 
 @capability_required(Capability.EDIT_NETWORK)
@@ -272,7 +271,7 @@ def text_edit(request: AuthenticatedRequest, pk: int, block_pk: int, language: s
                 confirmed=bool(data.get("confirmed")),
             )
         except ConcurrentEditError as error:
-            form = _after_conflict(request, TranslationForm, block, language, error, **kwargs)
+            form = form_after_conflict(TranslationForm, request, _text_version(block, language), error, **kwargs)
         except ValidationError as error:
             if getattr(error, "code", None) == "master_changed":
                 # The German text beside the form is the current one now; the next save is checked against it.
@@ -315,11 +314,9 @@ def block_move(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
     if direction is None:
         messages.error(request, _("Move the block up or down."))
         return redirect("network:sheet_detail", pk=sheet.pk)
-    try:
-        sheet_services.move_block(acting_user=request.user, block=block, direction=direction)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    done_or_flash(
+        request, lambda: sheet_services.move_block(acting_user=request.user, block=block, direction=direction)
+    )
     return redirect(reverse("network:sheet_detail", args=[sheet.pk]) + f"#block-{block.pk}")
 
 
@@ -329,12 +326,7 @@ def block_delete(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpR
     sheet = _sheet(request, pk)
     block = _block(sheet, block_pk)
     if request.method == "POST":
-        try:
-            sheet_services.delete_block(acting_user=request.user, block=block)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if done_or_flash(request, lambda: sheet_services.delete_block(acting_user=request.user, block=block)):
             messages.success(request, _("The text block was deleted in every language."))
         return redirect("network:sheet_detail", pk=sheet.pk)
     return render(request, "network/sheets/block_delete.html", {"sheet": sheet, "state": queries.block_state(block)})
