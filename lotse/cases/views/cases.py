@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +18,8 @@ from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
-from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
+from lotse.core.services import log_access
+from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 
 FORM_PAGE = "cases/form_page.html"
 
@@ -50,22 +49,21 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         organisation_id=user.organisation_id,
         initial={"start_date": timezone.localdate(), "responsible": user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.open_case(
-                acting_user=user,
-                organisation=user.organisation,
-                municipality=data["municipality"],
-                start_date=data["start_date"],
-                responsible=data["responsible"],
-                head=form.person_fields(),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The case was opened. Add the other members of the household next."))
-            return redirect("cases:case_detail", pk=case.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.open_case(
+            acting_user=user,
+            organisation=user.organisation,
+            municipality=form.cleaned_data["municipality"],
+            start_date=form.cleaned_data["start_date"],
+            responsible=form.cleaned_data["responsible"],
+            head=form.person_fields(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("The case was opened. Add the other members of the household next."))
+        return redirect("cases:case_detail", pk=saved.result.pk)
     return form_page(
         request,
         form=form,
@@ -112,26 +110,23 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "version": case.version,
     }
     form = CaseEditForm(request.POST or None, initial=initial, organisation_id=case.organisation_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_case(
-                acting_user=user,
-                case=case,
-                expected_version=data["version"] or 0,
-                responsible=data["responsible"],
-                municipality=data["municipality"],
-                start_date=data["start_date"],
-            )
-        except ConcurrentEditError as error:
-            form = form_after_conflict(
-                CaseEditForm, request, Case.objects.get(pk=case.pk).version, error, organisation_id=case.organisation_id
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The case was saved."))
-            return redirect("cases:case_detail", pk=case.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.update_case(
+            acting_user=user,
+            case=case,
+            expected_version=form.loaded_version(),
+            responsible=form.cleaned_data["responsible"],
+            municipality=form.cleaned_data["municipality"],
+            start_date=form.cleaned_data["start_date"],
+        ),
+        current_version=lambda: Case.objects.get(pk=case.pk).version,
+        form_kwargs={"organisation_id": case.organisation_id},
+    )
+    if saved:
+        messages.success(request, _("The case was saved."))
+        return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
         form=form,
@@ -159,26 +154,30 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             **({"on": request.GET["on"]} if request.GET.get("on") else {}),
         },
     )
-    if request.method == "POST" and form.is_valid():
+    after_conflict: dict[str, object] = {}
+
+    def current_version() -> int:
+        # The form offers the changes from the status the case has now.
+        current = Case.objects.get(pk=case.pk)
+        after_conflict["current"] = current.status
+        return current.version
+
+    def change() -> Case:
         data = form.cleaned_data
-        try:
-            services.change_status(
-                acting_user=user,
-                case=case,
-                expected_version=data["version"] or 0,
-                to_status=data["to_status"],
-                on=data["on"],
-                closing_reason=data["closing_reason"] if data["to_status"] == CaseStatus.CLOSED else "",
-                note=data["note"],
-            )
-        except ConcurrentEditError as error:
-            current = Case.objects.get(pk=case.pk)
-            form = form_after_conflict(StatusChangeForm, request, current.version, error, current=current.status)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
-            return redirect("cases:case_detail", pk=case.pk)
+        return services.change_status(
+            acting_user=user,
+            case=case,
+            expected_version=form.loaded_version(),
+            to_status=data["to_status"],
+            on=data["on"],
+            closing_reason=data["closing_reason"] if data["to_status"] == CaseStatus.CLOSED else "",
+            note=data["note"],
+        )
+
+    form, saved = save_or_show(request, form, change, current_version=current_version, form_kwargs=after_conflict)
+    if saved:
+        messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
+        return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
         form=form,

@@ -18,7 +18,7 @@ from lotse.cases.views.cases import FORM_PAGE
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.models import User
-from lotse.core.web import AuthenticatedRequest, add_errors, form_page
+from lotse.core.web import AuthenticatedRequest, add_errors, done_or_flash, form_page, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
@@ -26,23 +26,16 @@ from lotse.core.web import AuthenticatedRequest, add_errors, form_page
 def handover_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     form = HandoverRequestForm(request.POST or None, organisation_id=case.organisation_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            handover = services.request_handover(
-                acting_user=request.user,
-                case=case,
-                to_organisation=form.cleaned_data["to_organisation"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The handover was offered to %(organisation)s. You keep the case until they accept.")
-                % {"organisation": handover.to_organisation.name},
-            )
-            return redirect("cases:case_detail", pk=case.pk)
+    form, saved = save_or_show(
+        request, form, lambda: services.request_handover(acting_user=request.user, case=case, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(
+            request,
+            _("The handover was offered to %(organisation)s. You keep the case until they accept.")
+            % {"organisation": saved.result.to_organisation.name},
+        )
+        return redirect("cases:case_detail", pk=case.pk)
     return form_page(
         request,
         form=form,
@@ -120,11 +113,6 @@ def handover_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     handover = _handover_for(user, pk)
     if handover.from_organisation_id != user.organisation_id:
         raise Http404
-    try:
-        services.withdraw_handover(acting_user=user, handover=handover)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if done_or_flash(request, lambda: services.withdraw_handover(acting_user=user, handover=handover)):
         messages.success(request, _("The handover was withdrawn."))
     return redirect("cases:case_detail", pk=handover.case_id)
