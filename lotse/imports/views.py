@@ -31,21 +31,13 @@ def _organisations(user: User) -> QuerySet[Organisation] | None:
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_http_methods(["GET", "POST"])
 def overview(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    organisations = _organisations(user)
-    posted = request.method == "POST"
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, organisations=organisations)
-    organisation, files = None, []
-    if posted and form.is_valid():
-        organisation = form.cleaned_data.get("organisation") or user.organisation
-        files = [(upload.name or "", upload.read()) for upload in form.cleaned_data["workbook"]]
+    organisations = _organisations(request.user)
     return staged.upload_page(
         request,
         WORKBOOK,
-        form=form,
+        UploadForm,
         template="imports/overview.html",
-        organisation=organisation,
-        files=files,
+        form_kwargs={"organisations": organisations},
         export_form=ExportForm(organisations=organisations) if organisations is not None else None,
         show_org=organisations is not None,
     )

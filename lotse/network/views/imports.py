@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, capability_required
+from lotse.core.staged_import import Files
 from lotse.core.web import AuthenticatedRequest, file_response
 from lotse.network.actor_import import ACTOR_LIST, export_name, export_workbook, template_workbook
 
@@ -20,7 +21,7 @@ from lotse.network.actor_import import ACTOR_LIST, export_name, export_workbook,
 ACTOR_LIST_MAX_MEGABYTES = 10
 
 
-class ActorListForm(forms.Form):
+class ActorListForm(staged.UploadForm):
     actor_list = forms.FileField(
         label=gettext_lazy("List of actors"),
         help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file (separated by semicolons or commas)."),
@@ -34,25 +35,16 @@ class ActorListForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
         return upload
 
+    def files_to_check(self) -> Files:
+        upload = self.cleaned_data["actor_list"]
+        return [(upload.name or "", upload.read())]
+
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def actor_import(request: AuthenticatedRequest) -> HttpResponse:
     """The upload form and the recent actor imports the user may see."""
-    posted = request.method == "POST"
-    form = ActorListForm(request.POST if posted else None, request.FILES if posted else None)
-    files = []
-    if posted and form.is_valid():
-        upload = form.cleaned_data["actor_list"]
-        files = [(upload.name or "", upload.read())]
-    return staged.upload_page(
-        request,
-        ACTOR_LIST,
-        form=form,
-        template="network/import/upload.html",
-        organisation=request.user.organisation,
-        files=files,
-    )
+    return staged.upload_page(request, ACTOR_LIST, ActorListForm, template="network/import/upload.html")
 
 
 @capability_required(Capability.EDIT_NETWORK)
