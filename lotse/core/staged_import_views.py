@@ -8,7 +8,8 @@ extends ``UPLOAD_TEMPLATE``, filling in the intro, the format and the export.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -16,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from lotse.core.access import get_visible_or_404
+from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.models import Organisation, User
 from lotse.core.staged_import import (
     Files,
@@ -113,3 +115,32 @@ def discard(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpR
         return redirect(importer.detail_url, pk=run.pk)
     messages.success(request, _("The upload was discarded; its file is deleted."))
     return redirect(importer.upload_url)
+
+
+class RunViews(NamedTuple):
+    """The views of one kind's runs: the report (GET), commit and discard (POST)."""
+
+    detail: Callable[[AuthenticatedRequest, int], HttpResponse]
+    commit: Callable[[AuthenticatedRequest, int], HttpResponse]
+    discard: Callable[[AuthenticatedRequest, int], HttpResponse]
+
+
+def run_views(importer: Importer, capability: Capability) -> RunViews:
+    """The report, commit and discard views of a kind, each declaring ``capability``; the kind routes them."""
+
+    @capability_required(capability)
+    @require_safe
+    def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return report_page(request, importer, pk)
+
+    @capability_required(capability)
+    @require_POST
+    def commit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return commit(request, importer, pk)
+
+    @capability_required(capability)
+    @require_POST
+    def discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return discard(request, importer, pk)
+
+    return RunViews(detail, commit_view, discard_view)

@@ -43,22 +43,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.IMPORT_WORKBOOKS)
-@require_safe
-def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.report_page(request, WORKBOOK, pk)
-
-
-@capability_required(Capability.IMPORT_WORKBOOKS)
-@require_POST
-def commit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.commit(request, WORKBOOK, pk)
-
-
-@capability_required(Capability.IMPORT_WORKBOOKS)
-@require_POST
-def discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.discard(request, WORKBOOK, pk)
+detail, commit, discard = staged.run_views(WORKBOOK, Capability.IMPORT_WORKBOOKS)
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)

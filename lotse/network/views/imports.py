@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, capability_required
@@ -47,22 +47,7 @@ def actor_import(request: AuthenticatedRequest) -> HttpResponse:
     return staged.upload_page(request, ACTOR_LIST, ActorListForm, template="network/import/upload.html")
 
 
-@capability_required(Capability.EDIT_NETWORK)
-@require_safe
-def actor_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.report_page(request, ACTOR_LIST, pk)
-
-
-@capability_required(Capability.EDIT_NETWORK)
-@require_POST
-def actor_import_commit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.commit(request, ACTOR_LIST, pk)
-
-
-@capability_required(Capability.EDIT_NETWORK)
-@require_POST
-def actor_import_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.discard(request, ACTOR_LIST, pk)
+actor_import_detail, actor_import_commit, actor_import_discard = staged.run_views(ACTOR_LIST, Capability.EDIT_NETWORK)
 
 
 @capability_required(Capability.EDIT_NETWORK)
