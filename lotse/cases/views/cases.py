@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,29 @@ from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 
 FORM_PAGE = "cases/form_page.html"
+
+
+def case_form_page(
+    request: AuthenticatedRequest,
+    case: Case,
+    form: Form,
+    *,
+    title: str,
+    submit: str,
+    back_url: str | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """A small form about one case: its breadcrumb, and cancel leads back to ``back_url`` (the case page)."""
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        submit=submit,
+        back_url=back_url or reverse("cases:case_detail", args=[case.pk]),
+        intro=intro,
+        template=FORM_PAGE,
+        case=case,
+    )
 
 
 @capability_required(Capability.CASEWORK)
@@ -127,14 +151,12 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The case was saved."))
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Edit case"),
         submit=_("Save"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -178,16 +200,14 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Change the status of the case"),
         submit=_("Change status"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("The case is “%(status)s”. Closing needs a reason; a closed case can be reopened.")
         % {"status": case.get_status_display()},
-        template=FORM_PAGE,
-        case=case,
     )
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,11 +13,11 @@ from lotse.cases import queries, services
 from lotse.cases.choices import HandoverStatus
 from lotse.cases.forms import HandoverAcceptForm, HandoverDeclineForm, HandoverRequestForm
 from lotse.cases.models import Handover
-from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.models import User
-from lotse.core.web import AuthenticatedRequest, add_errors, done_or_flash, form_page, save_or_show
+from lotse.core.web import AuthenticatedRequest, add_errors, done_or_flash, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
@@ -36,19 +35,17 @@ def handover_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             % {"organisation": saved.result.to_organisation.name},
         )
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Hand the case over"),
         submit=_("Offer handover"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_(
             "The receiving organisation accepts or declines. On acceptance the case moves there with its full "
             "history and your organisation no longer sees it. A handover needs the client's recorded consent "
             "to share their data with the receiving organisation."
         ),
-        template=FORM_PAGE,
-        case=case,
     )
 
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import queries, services
 from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm
 from lotse.cases.queries import FACT_TITLES
-from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, fact_kind, person_of_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
-from lotse.core.web import AuthenticatedRequest, done_or_flash, form_page, save_or_show
+from lotse.core.web import AuthenticatedRequest, done_or_flash, save_or_show
 from lotse.people import services as people_services
 from lotse.people.forms import PersonEditForm
 from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Person
@@ -43,14 +43,12 @@ def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("%(name)s was added to the household.") % {"name": saved.result.full_name})
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Add a member of the household"),
         submit=_("Add"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -122,9 +120,10 @@ def person_move_out(request: AuthenticatedRequest, pk: int, person_pk: int) -> H
             request, _("%(name)s moved out and now heads a household of their own.") % {"name": person.full_name}
         )
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("%(name)s moves out of the household") % {"name": person.full_name},
         submit=_("Record the move"),
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
@@ -132,8 +131,6 @@ def person_move_out(request: AuthenticatedRequest, pk: int, person_pk: int) -> H
             "The person founds a household of their own and stops being a client of this case. "
             "Their membership in this household stays in the history."
         ),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -154,15 +151,14 @@ def fact_add(request: AuthenticatedRequest, pk: int, person_pk: int, kind: str) 
     if saved:
         messages.success(request, _("%(what)s was recorded.") % {"what": FACT_TITLES[kind]})
         return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("%(what)s of %(name)s") % {"what": FACT_TITLES[kind], "name": person.full_name},
         submit=_("Save entry"),
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
         intro=_("A new entry from the given date on; earlier entries stay in the history."),
-        template=FORM_PAGE,
-        case=case,
     )
 
 

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lotse.cases import queries, services
 from lotse.cases.forms import GoalForm, PlanForm, StepForm
 from lotse.cases.models import Case, Goal, IntegrationPlan, Step
-from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
-from lotse.core.web import AuthenticatedRequest, done_or_flash, file_response, form_page, save_or_show
+from lotse.core.web import AuthenticatedRequest, done_or_flash, file_response, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
@@ -55,16 +55,19 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if previous
         else _("The first integration plan of this case. Add the goals agreed with the client next.")
     )
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("New version of the integration plan"),
         submit=_("Start new version"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
+        back_url=_back_to_plan(case),
         intro=intro,
-        template=FORM_PAGE,
-        case=case,
     )
+
+
+def _back_to_plan(case: Case) -> str:
+    return reverse("cases:plan_detail", args=[case.pk])
 
 
 def _latest_plan_or_404(case: Case) -> IntegrationPlan:
@@ -95,14 +98,13 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The plan was saved."))
         return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Edit version %(number)s of the plan") % {"number": plan.number},
         submit=_("Save"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -118,14 +120,13 @@ def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The goal was added to the plan."))
         return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Add a goal"),
         submit=_("Add goal"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -164,14 +165,13 @@ def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespo
     if saved:
         messages.success(request, _("The goal was saved."))
         return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Edit goal"),
         submit=_("Save"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -187,14 +187,13 @@ def step_add(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespon
     if saved:
         messages.success(request, _("The step was added."))
         return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Add a step to “%(goal)s”") % {"goal": goal.title},
         submit=_("Add step"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 

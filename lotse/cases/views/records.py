@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import services
 from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
 from lotse.cases.models import Consent, FollowUp, Referral
-from lotse.cases.views.cases import FORM_PAGE, render_case_page
+from lotse.cases.views.cases import case_form_page, render_case_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
-from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
+from lotse.core.web import AuthenticatedRequest, save_or_show
 from lotse.network.models import Actor
 from lotse.people.models import Person
 
@@ -58,14 +58,12 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             contact_form=ContactEntryForm() if saved else form,
             contact_saved=bool(saved),
         )
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Record a counselling contact"),
         submit=_("Record contact"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -95,14 +93,12 @@ def referral_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The referral was recorded."))
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Refer to a specialised service"),
         submit=_("Record referral"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -126,15 +122,13 @@ def referral_outcome(request: AuthenticatedRequest, pk: int, referral_pk: int) -
     if saved:
         messages.success(request, _("The outcome of the referral was saved."))
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Outcome of the referral to %(to)s") % {"to": referral.to_whom},
         submit=_("Save"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=f"{referral.get_field_of_action_display()}: {referral.topic}",
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -156,15 +150,13 @@ def consent_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The consent was recorded."))
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Record a consent"),
         submit=_("Record consent"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("Record a consent only when the client has signed it. A withdrawal takes effect at once."),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -184,12 +176,12 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
     if saved:
         messages.success(request, _("The consent was withdrawn. Sharing based on it ended at once."))
         return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Withdraw a consent"),
         submit=_("Withdraw consent"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("%(purpose)s, given by %(name)s on %(date)s. %(recipient)s")
         % {
             "purpose": consent.get_purpose_display(),
@@ -197,6 +189,4 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
             "date": consent.given_on.strftime("%d.%m.%Y"),
             "recipient": consent.recipient,
         },
-        template=FORM_PAGE,
-        case=case,
     )
