@@ -3,7 +3,9 @@
 A view is fetch → query → render: it declares its capability
 (``lotse.core.access.capability_required``), fetches through a scoped
 queryset (``get_visible_or_404``), builds its page data in the app's
-``queries.py``, and changes state only through the app's ``services.py``.
+``queries.py``, and changes state only through the app's ``services.py``:
+a form page saves through ``save_or_show``, a POST-only change runs through
+``done_or_flash``.
 """
 
 from __future__ import annotations

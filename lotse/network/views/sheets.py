@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,6 +60,31 @@ def _language(code: str) -> str:
     if code not in SheetLanguage.values:
         raise Http404
     return code
+
+
+def sheet_form_page(
+    request: AuthenticatedRequest,
+    sheet: InfoSheet,
+    form: Form,
+    *,
+    title: str,
+    submit: str,
+    intro: str = "",
+    template: str = FORM_PAGE,
+    **context: Any,
+) -> HttpResponse:
+    """A form about one info sheet: its breadcrumb, and cancel leads back to the sheet's editor."""
+    return form_page(
+        request,
+        sheet=sheet,
+        form=form,
+        title=title,
+        submit=submit,
+        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
+        intro=intro,
+        template=template,
+        **context,
+    )
 
 
 # --- the list --------------------------------------------------------------------------------------------
@@ -139,13 +165,12 @@ def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The actors of the info sheet were saved."))
         return redirect("network:sheet_detail", pk=sheet.pk)
     chosen = {str(value) for value in (form["actors"].value() or [])}
-    return form_page(
+    return sheet_form_page(
         request,
-        sheet=sheet,
-        form=form,
+        sheet,
+        form,
         title=_("Actors on the info sheet"),
         submit=_("Save actors"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_(
             "The sheet is handed to the public: only published actors can be chosen. They are printed by category "
             "with their address, phone, e-mail, website, opening hours and languages of counselling."
@@ -170,15 +195,13 @@ def block_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("The text block was added. Its translations can be written now."))
         return redirect("network:sheet_detail", pk=sheet.pk)
-    return form_page(
+    return sheet_form_page(
         request,
-        sheet=sheet,
-        form=form,
+        sheet,
+        form,
         title=_("New text block"),
         submit=_("Add text block"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_("Write the block in German first: the German text is the original of every translation."),
-        template=FORM_PAGE,
     )
 
 
@@ -218,13 +241,12 @@ def block_edit(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
         else:
             messages.success(request, _("The German text was saved."))
         return redirect("network:sheet_detail", pk=sheet.pk)
-    return form_page(
+    return sheet_form_page(
         request,
-        sheet=sheet,
-        form=form,
+        sheet,
+        form,
         title=_("Text block: German original"),
         submit=_("Save German text"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_("A change of the German text marks every translation of the block outdated until it is checked."),
         template="network/sheets/block_edit.html",
         state=state,
@@ -288,13 +310,12 @@ def text_edit(request: AuthenticatedRequest, pk: int, block_pk: int, language: s
             else:
                 messages.success(request, _("The translation (%(language)s) was saved.") % {"language": label})
             return redirect("network:sheet_detail", pk=sheet.pk)
-    return form_page(
+    return sheet_form_page(
         request,
-        sheet=sheet,
-        form=form,
+        sheet,
+        form,
         title=_("Translation: %(language)s") % {"language": LANGUAGE_LABELS[language]},
         submit=_("Save translation"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         template="network/sheets/text_edit.html",
         master=master,
         text=text,
