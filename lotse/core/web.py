@@ -10,6 +10,7 @@ a form page saves through ``save_or_show``, a POST-only change runs through
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -145,6 +146,13 @@ CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
 }
+
+
+def written_file_response(write: Callable[[io.BytesIO], object], filename: str) -> HttpResponse:
+    """A download of what ``write`` writes into a buffer (a workbook, say); the type is the file name's."""
+    buffer = io.BytesIO()
+    write(buffer)
+    return file_response(buffer.getvalue(), filename)
 
 
 def file_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

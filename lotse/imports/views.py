@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, can, capability_required
 from lotse.core.models import Organisation, User
-from lotse.core.web import AuthenticatedRequest, file_response
+from lotse.core.web import AuthenticatedRequest, written_file_response
 from lotse.imports.export import EXAMPLE, export_workbook, template_workbook
 from lotse.imports.forms import ExportForm, UploadForm
 from lotse.imports.importer import WORKBOOK
@@ -59,22 +57,19 @@ def export(request: AuthenticatedRequest) -> HttpResponse:
             messages.error(request, _("Choose an organisation to export."))
             return redirect("imports:overview")
         organisation = form.cleaned_data["organisation"]
-    buffer = io.BytesIO()
-    export_workbook(organisation, user, buffer)
-    return file_response(buffer.getvalue(), f"lotse-{organisation.short_name}-{timezone.localdate():%Y-%m-%d}.xlsx")
+    return written_file_response(
+        lambda buffer: export_workbook(organisation, user, buffer),
+        f"lotse-{organisation.short_name}-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_safe
 def template(request: AuthenticatedRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    template_workbook(buffer)
-    return file_response(buffer.getvalue(), "lotse-vorlage.xlsx")
+    return written_file_response(template_workbook, "lotse-vorlage.xlsx")
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_safe
 def example(request: AuthenticatedRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    template_workbook(buffer, EXAMPLE)
-    return file_response(buffer.getvalue(), "lotse-beispiel.xlsx")
+    return written_file_response(lambda buffer: template_workbook(buffer, EXAMPLE), "lotse-beispiel.xlsx")

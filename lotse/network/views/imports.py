@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, capability_required
 from lotse.core.staged_import import Files
-from lotse.core.web import AuthenticatedRequest, file_response
+from lotse.core.web import AuthenticatedRequest, written_file_response
 from lotse.network.actor_import import ACTOR_LIST, export_name, export_workbook, template_workbook
 
 # A directory of a few hundred actors is a few hundred kilobytes; the casework workbook's limit is far too big.
@@ -53,15 +51,11 @@ actor_import_detail, actor_import_commit, actor_import_discard = staged.run_view
 @capability_required(Capability.EDIT_NETWORK)
 @require_safe
 def actor_import_template(request: AuthenticatedRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    template_workbook(buffer)
-    return file_response(buffer.getvalue(), "akteure-vorlage.xlsx")
+    return written_file_response(template_workbook, "akteure-vorlage.xlsx")
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_safe
 def actor_export(request: AuthenticatedRequest) -> HttpResponse:
     """The whole directory in the columns of the import."""
-    buffer = io.BytesIO()
-    export_workbook(buffer)
-    return file_response(buffer.getvalue(), export_name())
+    return written_file_response(export_workbook, export_name())
