@@ -20,7 +20,6 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from pghistory.models import Events
 
 from lotse.accommodation import figure_exports
 from lotse.accommodation.choices import PRELIMINARY_KINDS, MoveOutReason
@@ -40,7 +39,7 @@ from lotse.accommodation.models import (
 )
 from lotse.accommodation.planning_forms import AssignmentFilterForm, FiguresForm, figure_municipalities, name_filter
 from lotse.cases.models import Case
-from lotse.core.audit import describe_events, tracked_event_models
+from lotse.core.audit import describe_events, newest_events, tracked_event_models
 from lotse.core.models import Municipality, Organisation, User
 from lotse.people.models import HousingRecord, Person
 from lotse.people.search import fold, plain
@@ -163,18 +162,7 @@ def shelter_events(shelter: Shelter, places: list[Place], limit: int = HISTORY_L
 
     Events of units and places reference the shelter; events of stays reference their place.
     """
-    models = tracked_event_models(frozenset({"accommodation"}))
-    seen: set[str] = set()
-    events: list[Any] = []
-    for objs in ([shelter], places):
-        if not objs:
-            continue
-        for event in Events.objects.across(*models).references(objs).order_by("-pgh_created_at")[:limit]:
-            if event.pgh_slug not in seen:
-                seen.add(event.pgh_slug)
-                events.append(event)
-    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_id), reverse=True)
-    return events[:limit]
+    return newest_events(tracked_event_models(frozenset({"accommodation"})), [[shelter], places], limit)
 
 
 def _history_rows(shelter: Shelter, places: list[Place]) -> list[dict[str, Any]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from pghistory.models import Events
 
 from lotse.cases.models import Case, Goal
-from lotse.core.audit import tracked_event_models
+from lotse.core.audit import newest_events, tracked_event_models
 from lotse.people.models import Person
 
 CASE_APPS = frozenset({"cases", "people"})
@@ -28,15 +27,4 @@ def case_events(case: Case, limit: int = 200) -> list[Any]:
     )
     plans = list(case.plans.only("pk"))
     goals = list(Goal.objects.filter(plan__case=case).only("pk"))
-    groups: list[list[Any]] = [[case], [case.household], person_objs, plans, goals]
-    seen: set[str] = set()
-    events: list[Any] = []
-    for objs in groups:
-        if not objs:
-            continue
-        for event in Events.objects.across(*models).references(objs).order_by("-pgh_created_at")[:limit]:
-            if event.pgh_slug not in seen:
-                seen.add(event.pgh_slug)
-                events.append(event)
-    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_id), reverse=True)
-    return events[:limit]
+    return newest_events(models, [[case], [case.household], person_objs, plans, goals], limit)

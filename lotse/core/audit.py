@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import apps
@@ -26,6 +27,27 @@ def tracked_event_models(app_labels: frozenset[str] | None = ADMINISTRATION_APPS
         and model._meta.app_label != "pghistory"
         and (app_labels is None or model._meta.app_label in app_labels)
     ]
+
+
+def newest_events(models: list[type], groups: Iterable[Sequence[Any]], limit: int) -> list[Any]:
+    """The newest ``limit`` events of ``models`` that reference the objects of any group, newest first.
+
+    pghistory aggregates events that reference objects of one model per query,
+    so each group holds objects of one model: one query a group that is not empty.
+    """
+    from pghistory.models import Events
+
+    seen: set[str] = set()
+    events: list[Any] = []
+    for objs in groups:
+        if not objs:
+            continue
+        for event in Events.objects.across(*models).references(objs).order_by("-pgh_created_at")[:limit]:
+            if event.pgh_slug not in seen:
+                seen.add(event.pgh_slug)
+                events.append(event)
+    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_id), reverse=True)
+    return events[:limit]
 
 
 def history_for(user: User) -> QuerySet[Any]:

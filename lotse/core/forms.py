@@ -62,13 +62,18 @@ class VersionedForm(BootstrapMixin, forms.Form):
 
     The service compares it with the stored version, so of two concurrent
     edits the second is refused (``lotse.core.services.save_versioned``);
-    the view then answers with ``lotse.core.web.form_after_conflict``.
+    the view saves through ``lotse.core.web.save_or_show``, which answers a
+    conflict with ``lotse.core.web.form_after_conflict``.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def loaded_version(self) -> int:
         return self.cleaned_data.get("version") or 0
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The cleaned fields but the version: what a service is asked to write."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):

@@ -2,12 +2,14 @@
 
 Each kind's views declare their capability and call these with their
 :class:`~lotse.core.staged_import.Importer`; the URLs and page names stay the
-kind's own.
+kind's own. A kind's upload form is an :class:`UploadForm`, and its upload page
+extends ``UPLOAD_TEMPLATE``, filling in the intro, the format and the export.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -15,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from lotse.core.access import get_visible_or_404
-from lotse.core.models import ImportRun, Organisation
+from lotse.core.access import Capability, capability_required, get_visible_or_404
+from lotse.core.models import ImportRun, Organisation, User
 from lotse.core.staged_import import (
     Files,
     Importer,
@@ -31,6 +34,22 @@ from lotse.core.staged_import import (
 from lotse.core.web import AuthenticatedRequest, add_errors
 
 REPORT_TEMPLATE = "imports/report.html"
+UPLOAD_TEMPLATE = "core/staged_import_upload.html"
+
+
+class UploadForm(forms.Form):
+    """The upload form of a staged import kind: the files it checks, and the organisation they are for."""
+
+    def files_to_check(self) -> Files:
+        """The uploaded files as (name, content); called once the form is valid."""
+        raise NotImplementedError
+
+    def organisation_for(self, user: User) -> Organisation:
+        """The organisation the upload is checked for: the user's own, unless the form lets choose another."""
+        return user.organisation
+
+
+UploadFormT = TypeVar("UploadFormT", bound=UploadForm)
 
 
 def _run(request: AuthenticatedRequest, importer: Importer, pk: int) -> ImportRun:
@@ -40,17 +59,23 @@ def _run(request: AuthenticatedRequest, importer: Importer, pk: int) -> ImportRu
 def upload_page(
     request: AuthenticatedRequest,
     importer: Importer,
+    form_class: type[UploadFormT],
     *,
-    form: forms.Form,
     template: str,
-    organisation: Organisation | None = None,
-    files: Files = (),
+    form_kwargs: dict[str, Any] | None = None,
     **context: Any,
 ) -> HttpResponse:
     """Check a valid upload and show its report; otherwise the form with the recent runs of this kind."""
-    if request.method == "POST" and form.is_valid() and organisation is not None:
+    posted = request.method == "POST"
+    form = form_class(request.POST if posted else None, request.FILES if posted else None, **(form_kwargs or {}))
+    if posted and form.is_valid():
         try:
-            run = check_upload(importer, acting_user=request.user, organisation=organisation, files=files)
+            run = check_upload(
+                importer,
+                acting_user=request.user,
+                organisation=form.organisation_for(request.user),
+                files=form.files_to_check(),
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -89,3 +114,32 @@ def discard(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpR
         return redirect(importer.detail_url, pk=run.pk)
     messages.success(request, _("The upload was discarded; its file is deleted."))
     return redirect(importer.upload_url)
+
+
+class RunViews(NamedTuple):
+    """The views of one kind's runs: the report (GET), commit and discard (POST)."""
+
+    detail: Callable[[AuthenticatedRequest, int], HttpResponse]
+    commit: Callable[[AuthenticatedRequest, int], HttpResponse]
+    discard: Callable[[AuthenticatedRequest, int], HttpResponse]
+
+
+def run_views(importer: Importer, capability: Capability) -> RunViews:
+    """The report, commit and discard views of a kind, each declaring ``capability``; the kind routes them."""
+
+    @capability_required(capability)
+    @require_safe
+    def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return report_page(request, importer, pk)
+
+    @capability_required(capability)
+    @require_POST
+    def commit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return commit(request, importer, pk)
+
+    @capability_required(capability)
+    @require_POST
+    def discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return discard(request, importer, pk)
+
+    return RunViews(detail, commit_view, discard_view)

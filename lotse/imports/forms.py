@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.models import Organisation
+from lotse.core.models import Organisation, User
+from lotse.core.staged_import import Files
+from lotse.core.staged_import_views import UploadForm as StagedUploadForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +30,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class UploadForm(forms.Form):
+class UploadForm(StagedUploadForm):
     organisation = forms.ModelChoiceField(
         label=_("Import into organisation"),
         queryset=Organisation.objects.none(),
@@ -52,6 +54,13 @@ class UploadForm(forms.Form):
         if sum(upload.size or 0 for upload in files) > limit * 1024 * 1024:
             raise forms.ValidationError(_("The files are larger than %(limit)s MB together.") % {"limit": limit})
         return files
+
+    def files_to_check(self) -> Files:
+        return [(upload.name or "", upload.read()) for upload in self.cleaned_data["workbook"]]
+
+    def organisation_for(self, user: User) -> Organisation:
+        """An installation administrator chooses the organisation; everybody else imports into their own."""
+        return self.cleaned_data.get("organisation") or user.organisation
 
 
 class ExportForm(forms.Form):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, can, capability_required
 from lotse.core.models import Organisation, User
-from lotse.core.web import AuthenticatedRequest, file_response
+from lotse.core.web import AuthenticatedRequest, written_file_response
 from lotse.imports.export import EXAMPLE, export_workbook, template_workbook
 from lotse.imports.forms import ExportForm, UploadForm
 from lotse.imports.importer import WORKBOOK
@@ -31,42 +29,19 @@ def _organisations(user: User) -> QuerySet[Organisation] | None:
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_http_methods(["GET", "POST"])
 def overview(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    organisations = _organisations(user)
-    posted = request.method == "POST"
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, organisations=organisations)
-    organisation, files = None, []
-    if posted and form.is_valid():
-        organisation = form.cleaned_data.get("organisation") or user.organisation
-        files = [(upload.name or "", upload.read()) for upload in form.cleaned_data["workbook"]]
+    organisations = _organisations(request.user)
     return staged.upload_page(
         request,
         WORKBOOK,
-        form=form,
+        UploadForm,
         template="imports/overview.html",
-        organisation=organisation,
-        files=files,
+        form_kwargs={"organisations": organisations},
         export_form=ExportForm(organisations=organisations) if organisations is not None else None,
         show_org=organisations is not None,
     )
 
 
-@capability_required(Capability.IMPORT_WORKBOOKS)
-@require_safe
-def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.report_page(request, WORKBOOK, pk)
-
-
-@capability_required(Capability.IMPORT_WORKBOOKS)
-@require_POST
-def commit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.commit(request, WORKBOOK, pk)
-
-
-@capability_required(Capability.IMPORT_WORKBOOKS)
-@require_POST
-def discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.discard(request, WORKBOOK, pk)
+detail, commit, discard = staged.run_views(WORKBOOK, Capability.IMPORT_WORKBOOKS)
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)
@@ -82,22 +57,19 @@ def export(request: AuthenticatedRequest) -> HttpResponse:
             messages.error(request, _("Choose an organisation to export."))
             return redirect("imports:overview")
         organisation = form.cleaned_data["organisation"]
-    buffer = io.BytesIO()
-    export_workbook(organisation, user, buffer)
-    return file_response(buffer.getvalue(), f"lotse-{organisation.short_name}-{timezone.localdate():%Y-%m-%d}.xlsx")
+    return written_file_response(
+        lambda buffer: export_workbook(organisation, user, buffer),
+        f"lotse-{organisation.short_name}-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_safe
 def template(request: AuthenticatedRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    template_workbook(buffer)
-    return file_response(buffer.getvalue(), "lotse-vorlage.xlsx")
+    return written_file_response(template_workbook, "lotse-vorlage.xlsx")
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_safe
 def example(request: AuthenticatedRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    template_workbook(buffer, EXAMPLE)
-    return file_response(buffer.getvalue(), "lotse-beispiel.xlsx")
+    return written_file_response(lambda buffer: template_workbook(buffer, EXAMPLE), "lotse-beispiel.xlsx")

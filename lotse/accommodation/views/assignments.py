@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,7 +23,7 @@ from lotse.accommodation.planning_forms import AssignmentForm, IntakeObligationF
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response
+from lotse.core.web import AuthenticatedRequest, file_response, save_or_show
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
@@ -62,26 +61,27 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
     if not assigns_for_county(user):
         raise Http404
     form = AssignmentForm(request.POST or None, candidates=residents_visible_to(user))
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> Assignment:
         data = form.cleaned_data
-        try:
-            assignment = services.record_assignment(
-                acting_user=user,
-                organisation=user.organisation,
-                municipality=data["gemeinde"],
-                date=data["date"],
-                persons=list(data["persons"]),
-                reference=data["reference"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The assignment to %(municipality)s was recorded.") % {"municipality": assignment.municipality},
-            )
-            return redirect("accommodation:assignment_detail", pk=assignment.pk)
+        return services.record_assignment(
+            acting_user=user,
+            organisation=user.organisation,
+            municipality=data["gemeinde"],
+            date=data["date"],
+            persons=list(data["persons"]),
+            reference=data["reference"],
+            notes=data["notes"],
+        )
+
+    form, saved = save_or_show(request, form, record)
+    if saved:
+        assignment = saved.result
+        messages.success(
+            request,
+            _("The assignment to %(municipality)s was recorded.") % {"municipality": assignment.municipality},
+        )
+        return redirect("accommodation:assignment_detail", pk=assignment.pk)
     query = request.GET.get("q", "")
     return render(
         request,
@@ -111,25 +111,25 @@ def intake_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and not allowed:
         raise Http404
     form = IntakeObligationForm(request.POST or None, initial={"year": year})
-    if request.method == "POST" and form.is_valid():
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.set_intake_obligation(
+            acting_user=user,
+            organisation=user.organisation,
+            municipality=form.cleaned_data["gemeinde"],
+            year=form.cleaned_data["year"],
+            persons=form.cleaned_data["persons"],
+        ),
+    )
+    if saved:
         data = form.cleaned_data
-        try:
-            services.set_intake_obligation(
-                acting_user=user,
-                organisation=user.organisation,
-                municipality=data["gemeinde"],
-                year=data["year"],
-                persons=data["persons"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The intake obligation of %(municipality)s for %(year)s was saved.")
-                % {"municipality": data["gemeinde"], "year": data["year"]},
-            )
-            return redirect(f"{reverse('accommodation:intake_list')}?jahr={data['year']}")
+        messages.success(
+            request,
+            _("The intake obligation of %(municipality)s for %(year)s was saved.")
+            % {"municipality": data["gemeinde"], "year": data["year"]},
+        )
+        return redirect(f"{reverse('accommodation:intake_list')}?jahr={data['year']}")
     context: dict[str, Any] = {"form": form, "may_assign": allowed, "year": year, "rows": queries.intake_rows(year)}
     return render(request, "accommodation/intake_list.html", context, status=400 if request.method == "POST" else 200)
 

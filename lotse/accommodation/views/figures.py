@@ -6,7 +6,6 @@ Only aggregates leave these views: none of them reads, names or links a single p
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lotse.accommodation import figure_exports, queries, services
 from lotse.accommodation.planning_forms import ExpectedIntakeForm
 from lotse.core.access import Capability, capability_required
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response
+from lotse.core.web import AuthenticatedRequest, file_response, save_or_show
 
 
 @capability_required(Capability.SHELTER_NUMBERS)
@@ -52,14 +51,16 @@ def forecast_page(request: AuthenticatedRequest) -> HttpResponse:
         for month, persons in queries.expected_intake(organisation, months).items()
     }
     form = ExpectedIntakeForm(request.POST or None, months=months, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_expected_intake(acting_user=request.user, organisation=organisation, months=form.expected())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The expected intake was saved."))
-            return redirect(f"{reverse('accommodation:forecast')}?{request.GET.urlencode()}")
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.set_expected_intake(
+            acting_user=request.user, organisation=organisation, months=form.expected()
+        ),
+    )
+    if saved:
+        messages.success(request, _("The expected intake was saved."))
+        return redirect(f"{reverse('accommodation:forecast')}?{request.GET.urlencode()}")
     page = queries.forecast_page(organisation, request.GET)
     xlsx_url = queries.with_query(reverse("accommodation:forecast_xlsx"), request.GET.urlencode())
     return render(

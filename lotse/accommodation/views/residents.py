@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +23,8 @@ from lotse.accommodation.views.shelters import back_to_shelter, managed_shelter
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
-from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.core.services import log_access
+from lotse.core.web import AuthenticatedRequest, file_response, form_page, save_or_show
 from lotse.people.models import Person
 
 PAGE_SIZE = 25
@@ -68,36 +67,37 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         residents=residents_visible_to(user),
         hits=[(p, queries.hit_label(p)) for p in hits],
     )
-    if request.method == "POST" and form.is_valid():
+
+    def move() -> tuple[Occupancy, Occupancy | None]:
+        """The new stay, and the stay it ended (if any)."""
         data = form.cleaned_data
         stay = {"on": data["on"], "unit": data["unit"], "basis": data["basis"], "notes": data["notes"].strip()}
         person = data["person"]
-        before = queries.current_stay(person) if person is not None else None
-        try:
-            if person is None:
-                occupancy = services.move_in_new_resident(
-                    acting_user=user, shelter=shelter, **stay, **form.new_person_fields()
-                )
-            else:
-                occupancy = services.move_in(acting_user=user, shelter=shelter, person=person, **stay)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            place = occupancy.place
-            where = f"{place.unit.name}, {place}" if place.unit else str(place)
-            text = _("%(person)s moved in on %(date)s (%(place)s).") % {
-                "person": occupancy.person.full_name,
-                "date": _day(occupancy.move_in),
-                "place": where,
+        if person is None:
+            return services.move_in_new_resident(
+                acting_user=user, shelter=shelter, **stay, **form.new_person_fields()
+            ), None
+        before = queries.current_stay(person)
+        return services.move_in(acting_user=user, shelter=shelter, person=person, **stay), before
+
+    form, saved = save_or_show(request, form, move)
+    if saved:
+        occupancy, before = saved.result
+        place = occupancy.place
+        where = f"{place.unit.name}, {place}" if place.unit else str(place)
+        text = _("%(person)s moved in on %(date)s (%(place)s).") % {
+            "person": occupancy.person.full_name,
+            "date": _day(occupancy.move_in),
+            "place": where,
+        }
+        if before is not None and before.place.shelter.organisation_id == shelter.organisation_id:
+            text += " " + _("The stay in %(shelter)s ended that day as a move to another shelter.") % {
+                "shelter": before.place.shelter.name
             }
-            if before is not None and before.place.shelter.organisation_id == shelter.organisation_id:
-                text += " " + _("The stay in %(shelter)s ended that day as a move to another shelter.") % {
-                    "shelter": before.place.shelter.name
-                }
-            elif before is not None:
-                text += " " + _("The stay in another shelter ended that day.")
-            messages.success(request, text)
-            return redirect("accommodation:shelter_detail", pk=shelter.pk)
+        elif before is not None:
+            text += " " + _("The stay in another shelter ended that day.")
+        messages.success(request, text)
+        return redirect("accommodation:shelter_detail", pk=shelter.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -115,25 +115,24 @@ def move_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = occupancy.place.shelter
     initial = {"version": occupancy.version, "new_municipality": shelter.municipality_id}
     form = MoveOutForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def move() -> object:
         data = form.cleaned_data
-        try:
-            services.move_out(
-                acting_user=user,
-                occupancy=occupancy,
-                on=data["on"],
-                reason=data["reason"],
-                expected_version=data["version"] or 0,
-                new_municipality=data["new_municipality"]
-                if data["reason"] == MoveOutReason.PRIVATER_MIETVERTRAG
-                else None,
-            )
-        except ConcurrentEditError as error:
-            form = form_after_conflict(MoveOutForm, request, Occupancy.objects.get(pk=occupancy.pk).version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("accommodation:move_out_done", pk=occupancy.pk)
+        own_tenancy = data["reason"] == MoveOutReason.PRIVATER_MIETVERTRAG
+        return services.move_out(
+            acting_user=user,
+            occupancy=occupancy,
+            on=data["on"],
+            reason=data["reason"],
+            expected_version=form.loaded_version(),
+            new_municipality=data["new_municipality"] if own_tenancy else None,
+        )
+
+    form, saved = save_or_show(
+        request, form, move, current_version=lambda: Occupancy.objects.get(pk=occupancy.pk).version
+    )
+    if saved:
+        return redirect("accommodation:move_out_done", pk=occupancy.pk)
     return form_page(
         request,
         template="accommodation/resident_move_out.html",

@@ -8,7 +8,6 @@ shelter is seen only by the operator's accommodation staff (``managed_by``).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +24,8 @@ from lotse.accommodation.models import Shelter, ShelterQuerySet
 from lotse.core.access import Capability, can, capability_required, get_visible_or_404
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
-from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.core.services import log_access
+from lotse.core.web import AuthenticatedRequest, file_response, form_page, save_or_show
 
 FORM_PAGE = "accommodation/form_page.html"
 
@@ -101,21 +100,22 @@ def shelter_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     initial = {"municipality": user.organisation.municipality_id, "kind": ShelterKind.ANSCHLUSSUNTERBRINGUNG}
     form = ShelterCreateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Shelter:
         fields = form.shelter_fields()
-        try:
-            shelter = services.create_shelter(
-                acting_user=user,
-                organisation=user.organisation,
-                places=form.cleaned_data["places"],
-                places_from=fields["in_operation_from"] or timezone.localdate(),
-                **fields,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The shelter “%(name)s” was created.") % {"name": shelter.name})
-            return redirect("accommodation:shelter_detail", pk=shelter.pk)
+        return services.create_shelter(
+            acting_user=user,
+            organisation=user.organisation,
+            places=form.cleaned_data["places"],
+            places_from=fields["in_operation_from"] or timezone.localdate(),
+            **fields,
+        )
+
+    form, saved = save_or_show(request, form, create)
+    if saved:
+        shelter = saved.result
+        messages.success(request, _("The shelter “%(name)s” was created.") % {"name": shelter.name})
+        return redirect("accommodation:shelter_detail", pk=shelter.pk)
     return form_page(
         request,
         template=FORM_PAGE,
@@ -135,21 +135,17 @@ def shelter_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     shelter = managed_shelter(user, pk)
     form = ShelterForm(request.POST or None, initial=ShelterForm.initial_for(shelter))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_shelter(
-                acting_user=user,
-                shelter=shelter,
-                expected_version=form.cleaned_data["version"] or 0,
-                **form.shelter_fields(),
-            )
-        except ConcurrentEditError as error:
-            form = form_after_conflict(ShelterForm, request, Shelter.objects.get(pk=shelter.pk).version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The shelter was saved."))
-            return redirect("accommodation:shelter_detail", pk=shelter.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.update_shelter(
+            acting_user=user, shelter=shelter, expected_version=form.loaded_version(), **form.shelter_fields()
+        ),
+        current_version=lambda: Shelter.objects.get(pk=shelter.pk).version,
+    )
+    if saved:
+        messages.success(request, _("The shelter was saved."))
+        return redirect("accommodation:shelter_detail", pk=shelter.pk)
     return shelter_form_page(
         request,
         shelter,
@@ -196,27 +192,26 @@ def shelter_residents_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespon
 def unit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request.user, pk)
     form = UnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = services.add_unit(
-                acting_user=request.user,
-                shelter=shelter,
-                name=data["name"],
-                places=data["places"],
-                places_from=data["places_from"],
-                accessible=data["accessible"],
-                notes=data["notes"].strip(),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The unit “%(name)s” with %(places)s places was added.")
-                % {"name": unit.name, "places": data["places"]},
-            )
-            return redirect("accommodation:shelter_detail", pk=shelter.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.add_unit(
+            acting_user=request.user,
+            shelter=shelter,
+            name=form.cleaned_data["name"],
+            places=form.cleaned_data["places"],
+            places_from=form.cleaned_data["places_from"],
+            accessible=form.cleaned_data["accessible"],
+            notes=form.cleaned_data["notes"].strip(),
+        ),
+    )
+    if saved:
+        messages.success(
+            request,
+            _("The unit “%(name)s” with %(places)s places was added.")
+            % {"name": saved.result.name, "places": form.cleaned_data["places"]},
+        )
+        return redirect("accommodation:shelter_detail", pk=shelter.pk)
     return shelter_form_page(
         request,
         shelter,
@@ -232,24 +227,20 @@ def unit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def capacity_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request.user, pk)
     form = CapacityForm(request.POST or None, shelter=shelter)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            change = services.change_capacity(
-                acting_user=request.user, shelter=shelter, places=data["places"], on=data["on"], unit=data["unit"]
-            )
-        except ValidationError as error:
-            add_errors(form, error)
+    form, saved = save_or_show(
+        request, form, lambda: services.change_capacity(acting_user=request.user, shelter=shelter, **form.cleaned_data)
+    )
+    if saved:
+        data, change = form.cleaned_data, saved.result
+        day = date_format(data["on"], "SHORT_DATE_FORMAT")
+        if change > 0:
+            text = _("%(count)s places were added from %(date)s on.") % {"count": change, "date": day}
+        elif change < 0:
+            text = _("%(count)s places were given up from %(date)s on.") % {"count": -change, "date": day}
         else:
-            day = date_format(data["on"], "SHORT_DATE_FORMAT")
-            if change > 0:
-                text = _("%(count)s places were added from %(date)s on.") % {"count": change, "date": day}
-            elif change < 0:
-                text = _("%(count)s places were given up from %(date)s on.") % {"count": -change, "date": day}
-            else:
-                text = _("The number of places was already %(places)s.") % {"places": data["places"]}
-            messages.success(request, text)
-            return redirect("accommodation:shelter_detail", pk=shelter.pk)
+            text = _("The number of places was already %(places)s.") % {"places": data["places"]}
+        messages.success(request, text)
+        return redirect("accommodation:shelter_detail", pk=shelter.pk)
     return shelter_form_page(
         request,
         shelter,

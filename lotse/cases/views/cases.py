@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +19,33 @@ from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
-from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
+from lotse.core.services import log_access
+from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 
 FORM_PAGE = "cases/form_page.html"
+
+
+def case_form_page(
+    request: AuthenticatedRequest,
+    case: Case,
+    form: Form,
+    *,
+    title: str,
+    submit: str,
+    back_url: str | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """A small form about one case: its breadcrumb, and cancel leads back to ``back_url`` (the case page)."""
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        submit=submit,
+        back_url=back_url or reverse("cases:case_detail", args=[case.pk]),
+        intro=intro,
+        template=FORM_PAGE,
+        case=case,
+    )
 
 
 @capability_required(Capability.CASEWORK)
@@ -50,22 +73,21 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         organisation_id=user.organisation_id,
         initial={"start_date": timezone.localdate(), "responsible": user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.open_case(
-                acting_user=user,
-                organisation=user.organisation,
-                municipality=data["municipality"],
-                start_date=data["start_date"],
-                responsible=data["responsible"],
-                head=form.person_fields(),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The case was opened. Add the other members of the household next."))
-            return redirect("cases:case_detail", pk=case.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.open_case(
+            acting_user=user,
+            organisation=user.organisation,
+            municipality=form.cleaned_data["municipality"],
+            start_date=form.cleaned_data["start_date"],
+            responsible=form.cleaned_data["responsible"],
+            head=form.person_fields(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("The case was opened. Add the other members of the household next."))
+        return redirect("cases:case_detail", pk=saved.result.pk)
     return form_page(
         request,
         form=form,
@@ -112,34 +134,29 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "version": case.version,
     }
     form = CaseEditForm(request.POST or None, initial=initial, organisation_id=case.organisation_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_case(
-                acting_user=user,
-                case=case,
-                expected_version=data["version"] or 0,
-                responsible=data["responsible"],
-                municipality=data["municipality"],
-                start_date=data["start_date"],
-            )
-        except ConcurrentEditError as error:
-            form = form_after_conflict(
-                CaseEditForm, request, Case.objects.get(pk=case.pk).version, error, organisation_id=case.organisation_id
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The case was saved."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.update_case(
+            acting_user=user,
+            case=case,
+            expected_version=form.loaded_version(),
+            responsible=form.cleaned_data["responsible"],
+            municipality=form.cleaned_data["municipality"],
+            start_date=form.cleaned_data["start_date"],
+        ),
+        current_version=lambda: Case.objects.get(pk=case.pk).version,
+        form_kwargs={"organisation_id": case.organisation_id},
+    )
+    if saved:
+        messages.success(request, _("The case was saved."))
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("Edit case"),
         submit=_("Save"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -159,36 +176,38 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             **({"on": request.GET["on"]} if request.GET.get("on") else {}),
         },
     )
-    if request.method == "POST" and form.is_valid():
+    after_conflict: dict[str, object] = {}
+
+    def current_version() -> int:
+        # The form offers the changes from the status the case has now.
+        current = Case.objects.get(pk=case.pk)
+        after_conflict["current"] = current.status
+        return current.version
+
+    def change() -> Case:
         data = form.cleaned_data
-        try:
-            services.change_status(
-                acting_user=user,
-                case=case,
-                expected_version=data["version"] or 0,
-                to_status=data["to_status"],
-                on=data["on"],
-                closing_reason=data["closing_reason"] if data["to_status"] == CaseStatus.CLOSED else "",
-                note=data["note"],
-            )
-        except ConcurrentEditError as error:
-            current = Case.objects.get(pk=case.pk)
-            form = form_after_conflict(StatusChangeForm, request, current.version, error, current=current.status)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+        return services.change_status(
+            acting_user=user,
+            case=case,
+            expected_version=form.loaded_version(),
+            to_status=data["to_status"],
+            on=data["on"],
+            closing_reason=data["closing_reason"] if data["to_status"] == CaseStatus.CLOSED else "",
+            note=data["note"],
+        )
+
+    form, saved = save_or_show(request, form, change, current_version=current_version, form_kwargs=after_conflict)
+    if saved:
+        messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Change the status of the case"),
         submit=_("Change status"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("The case is “%(status)s”. Closing needs a reason; a closed case can be reopened.")
         % {"status": case.get_status_display()},
-        template=FORM_PAGE,
-        case=case,
     )
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,11 +13,11 @@ from lotse.cases import queries, services
 from lotse.cases.choices import HandoverStatus
 from lotse.cases.forms import HandoverAcceptForm, HandoverDeclineForm, HandoverRequestForm
 from lotse.cases.models import Handover
-from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.models import User
-from lotse.core.web import AuthenticatedRequest, add_errors, form_page
+from lotse.core.web import AuthenticatedRequest, add_errors, done_or_flash, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
@@ -26,36 +25,27 @@ from lotse.core.web import AuthenticatedRequest, add_errors, form_page
 def handover_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     form = HandoverRequestForm(request.POST or None, organisation_id=case.organisation_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            handover = services.request_handover(
-                acting_user=request.user,
-                case=case,
-                to_organisation=form.cleaned_data["to_organisation"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The handover was offered to %(organisation)s. You keep the case until they accept.")
-                % {"organisation": handover.to_organisation.name},
-            )
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
+        request, form, lambda: services.request_handover(acting_user=request.user, case=case, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(
+            request,
+            _("The handover was offered to %(organisation)s. You keep the case until they accept.")
+            % {"organisation": saved.result.to_organisation.name},
+        )
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Hand the case over"),
         submit=_("Offer handover"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_(
             "The receiving organisation accepts or declines. On acceptance the case moves there with its full "
             "history and your organisation no longer sees it. A handover needs the client's recorded consent "
             "to share their data with the receiving organisation."
         ),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -120,11 +110,6 @@ def handover_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     handover = _handover_for(user, pk)
     if handover.from_organisation_id != user.organisation_id:
         raise Http404
-    try:
-        services.withdraw_handover(acting_user=user, handover=handover)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if done_or_flash(request, lambda: services.withdraw_handover(acting_user=user, handover=handover)):
         messages.success(request, _("The handover was withdrawn."))
     return redirect("cases:case_detail", pk=handover.case_id)

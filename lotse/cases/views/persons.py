@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import queries, services
 from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm
 from lotse.cases.queries import FACT_TITLES
-from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, fact_kind, person_of_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
-from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
+from lotse.core.services import log_access
+from lotse.core.web import AuthenticatedRequest, done_or_flash, save_or_show
 from lotse.people import services as people_services
 from lotse.people.forms import PersonEditForm
 from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Person
@@ -31,30 +28,27 @@ from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Perso
 def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            person = services.add_household_member(
-                acting_user=request.user,
-                case=case,
-                relationship=data["relationship"],
-                since=data["since"],
-                is_client=data["is_client"],
-                person_fields=form.person_fields(),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was added to the household.") % {"name": person.full_name})
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.add_household_member(
+            acting_user=request.user,
+            case=case,
+            relationship=form.cleaned_data["relationship"],
+            since=form.cleaned_data["since"],
+            is_client=form.cleaned_data["is_client"],
+            person_fields=form.person_fields(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("%(name)s was added to the household.") % {"name": saved.result.full_name})
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("Add a member of the household"),
         submit=_("Add"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -69,22 +63,17 @@ def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
     if request.method == "POST":
         if not queries.may_edit_person(user, case, person):
             raise Http404
-        if form.is_valid():
-            try:
-                people_services.update_person(
-                    acting_user=user,
-                    person=person,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    **form.person_fields(),
-                )
-            except ConcurrentEditError as error:
-                version = Person.objects.get(pk=person.pk).version
-                form = form_after_conflict(PersonEditForm, request, version, error)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
-                return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
+        form, saved = save_or_show(
+            request,
+            form,
+            lambda: people_services.update_person(
+                acting_user=user, person=person, expected_version=form.loaded_version(), **form.person_fields()
+            ),
+            current_version=lambda: Person.objects.get(pk=person.pk).version,
+        )
+        if saved:
+            messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
+            return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
     else:
         log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
     # Like every form page: a refused save is no success.
@@ -100,12 +89,9 @@ def client_toggle(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
     case = editable_case(request.user, pk)
     person = person_of_case(request.user, case, person_pk)
     make_client = request.POST.get("client") == "1"
-    try:
-        services.set_client(acting_user=request.user, case=case, person=person, is_client=make_client)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if done_or_flash(
+        request, lambda: services.set_client(acting_user=request.user, case=case, person=person, is_client=make_client)
+    ):
         if make_client:
             messages.success(request, _("%(name)s is now a client of this case.") % {"name": person.full_name})
         else:
@@ -122,21 +108,22 @@ def person_move_out(request: AuthenticatedRequest, pk: int, person_pk: int) -> H
     if current is None or current.household_id != case.household_id:
         raise Http404
     form = MoveOutForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_to_new_household(
-                acting_user=request.user, case=case, person=person, since=form.cleaned_data["since"]
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s moved out and now heads a household of their own.") % {"name": person.full_name}
-            )
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.move_to_new_household(
+            acting_user=request.user, case=case, person=person, since=form.cleaned_data["since"]
+        ),
+    )
+    if saved:
+        messages.success(
+            request, _("%(name)s moved out and now heads a household of their own.") % {"name": person.full_name}
+        )
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("%(name)s moves out of the household") % {"name": person.full_name},
         submit=_("Record the move"),
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
@@ -144,8 +131,6 @@ def person_move_out(request: AuthenticatedRequest, pk: int, person_pk: int) -> H
             "The person founds a household of their own and stops being a client of this case. "
             "Their membership in this household stays in the history."
         ),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -156,24 +141,24 @@ def fact_add(request: AuthenticatedRequest, pk: int, person_pk: int, kind: str) 
     case = editable_case(request.user, pk)
     person = person_of_case(request.user, case, person_pk)
     form = FACT_FORMS[kind](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields: dict[str, Any] = dict(form.cleaned_data)
-        try:
-            people_services.add_status_record(acting_user=request.user, person=person, kind=kind, **fields)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("%(what)s was recorded.") % {"what": FACT_TITLES[kind]})
-            return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: people_services.add_status_record(
+            acting_user=request.user, person=person, kind=kind, **form.cleaned_data
+        ),
+    )
+    if saved:
+        messages.success(request, _("%(what)s was recorded.") % {"what": FACT_TITLES[kind]})
+        return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("%(what)s of %(name)s") % {"what": FACT_TITLES[kind], "name": person.full_name},
         submit=_("Save entry"),
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
         intro=_("A new entry from the given date on; earlier entries stay in the history."),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -186,11 +171,6 @@ def fact_delete(request: AuthenticatedRequest, pk: int, person_pk: int, kind: st
     record = STATUS_RECORD_MODELS[kind]._default_manager.filter(person=person, pk=record_pk).first()
     if record is None:
         raise Http404
-    try:
-        people_services.delete_status_record(acting_user=request.user, record=record)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if done_or_flash(request, lambda: people_services.delete_status_record(acting_user=request.user, record=record)):
         messages.success(request, _("The entry was removed; the change history keeps it."))
     return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,12 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lotse.cases import queries, services
 from lotse.cases.forms import GoalForm, PlanForm, StepForm
 from lotse.cases.models import Case, Goal, IntegrationPlan, Step
-from lotse.cases.views.cases import FORM_PAGE
+from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.choices import AccessAction
-from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.core.services import log_access
+from lotse.core.web import AuthenticatedRequest, done_or_flash, file_response, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
@@ -42,37 +41,33 @@ def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     previous = queries.plan_of(case, None)
     form = PlanForm(request.POST or None, initial={"review_on": None, "notes": previous.notes if previous else ""})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.create_plan_version(
-                acting_user=request.user,
-                case=case,
-                agreed_on=data["agreed_on"],
-                review_on=data["review_on"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("A new version of the plan was started."))
-            return redirect("cases:plan_detail", pk=case.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.create_plan_version(acting_user=request.user, case=case, **form.changed_fields()),
+    )
+    if saved:
+        messages.success(request, _("A new version of the plan was started."))
+        return redirect("cases:plan_detail", pk=case.pk)
     intro = (
         _("The new version starts with the goals and steps of version %(number)s, which stays as it was agreed.")
         % {"number": previous.number}
         if previous
         else _("The first integration plan of this case. Add the goals agreed with the client next.")
     )
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("New version of the integration plan"),
         submit=_("Start new version"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
+        back_url=_back_to_plan(case),
         intro=intro,
-        template=FORM_PAGE,
-        case=case,
     )
+
+
+def _back_to_plan(case: Case) -> str:
+    return reverse("cases:plan_detail", args=[case.pk])
 
 
 def _latest_plan_or_404(case: Case) -> IntegrationPlan:
@@ -89,32 +84,27 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _latest_plan_or_404(case)
     initial = {"agreed_on": plan.agreed_on, "review_on": plan.review_on, "notes": plan.notes, "version": plan.version}
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_plan(
-                acting_user=request.user,
-                plan=plan,
-                expected_version=data["version"] or 0,
-                agreed_on=data["agreed_on"],
-                review_on=data["review_on"],
-                notes=data["notes"],
-            )
-        except ConcurrentEditError as error:
-            form = form_after_conflict(PlanForm, request, IntegrationPlan.objects.get(pk=plan.pk).version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The plan was saved."))
-            return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.update_plan(
+            acting_user=request.user,
+            plan=plan,
+            expected_version=form.loaded_version(),
+            **form.changed_fields(),
+        ),
+        current_version=lambda: IntegrationPlan.objects.get(pk=plan.pk).version,
+    )
+    if saved:
+        messages.success(request, _("The plan was saved."))
+        return redirect("cases:plan_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("Edit version %(number)s of the plan") % {"number": plan.number},
         submit=_("Save"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -124,24 +114,19 @@ def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     plan = _latest_plan_or_404(case)
     form = GoalForm(request.POST or None, initial={"field_of_action": request.GET.get("field", "")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        data.pop("version", None)
-        try:
-            services.add_goal(acting_user=request.user, plan=plan, **data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The goal was added to the plan."))
-            return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
+        request, form, lambda: services.add_goal(acting_user=request.user, plan=plan, **form.changed_fields())
+    )
+    if saved:
+        messages.success(request, _("The goal was added to the plan."))
+        return redirect("cases:plan_detail", pk=case.pk)
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Add a goal"),
         submit=_("Add goal"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -166,26 +151,27 @@ def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespo
         "version": goal.version,
     }
     form = GoalForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        version = data.pop("version") or 0
-        try:
-            services.update_goal(acting_user=request.user, goal=goal, expected_version=version, **data)
-        except ConcurrentEditError as error:
-            form = form_after_conflict(GoalForm, request, Goal.objects.get(pk=goal.pk).version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The goal was saved."))
-            return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.update_goal(
+            acting_user=request.user,
+            goal=goal,
+            expected_version=form.loaded_version(),
+            **form.changed_fields(),
+        ),
+        current_version=lambda: Goal.objects.get(pk=goal.pk).version,
+    )
+    if saved:
+        messages.success(request, _("The goal was saved."))
+        return redirect("cases:plan_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("Edit goal"),
         submit=_("Save"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -195,22 +181,19 @@ def step_add(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespon
     case = editable_case(request.user, pk)
     goal = _goal_of(case, goal_pk)
     form = StepForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_step(acting_user=request.user, goal=goal, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The step was added."))
-            return redirect("cases:plan_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
+        request, form, lambda: services.add_step(acting_user=request.user, goal=goal, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, _("The step was added."))
+        return redirect("cases:plan_detail", pk=case.pk)
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Add a step to “%(goal)s”") % {"goal": goal.title},
         submit=_("Add step"),
-        back_url=reverse("cases:plan_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
+        back_url=_back_to_plan(case),
     )
 
 
@@ -221,11 +204,10 @@ def step_done(request: AuthenticatedRequest, pk: int, step_pk: int) -> HttpRespo
     step = Step.objects.select_related("goal__plan__case").filter(goal__plan__case=case, pk=step_pk).first()
     if step is None:
         raise Http404
-    try:
-        services.set_step_done(acting_user=request.user, step=step, done=request.POST.get("done") == "1")
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    done_or_flash(
+        request,
+        lambda: services.set_step_done(acting_user=request.user, step=step, done=request.POST.get("done") == "1"),
+    )
     return redirect("cases:plan_detail", pk=case.pk)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,11 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lotse.cases import services
 from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
 from lotse.cases.models import Consent, FollowUp, Referral
-from lotse.cases.views.cases import FORM_PAGE, render_case_page
+from lotse.cases.views.cases import case_form_page, render_case_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
-from lotse.core.services import ConcurrentEditError
-from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
+from lotse.core.web import AuthenticatedRequest, save_or_show
 from lotse.network.models import Actor
 from lotse.people.models import Person
 
@@ -32,46 +30,40 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a counselling contact; from the case page this runs in place (htmx), without leaving it."""
     case = editable_case(request.user, pk)
     form = ContactEntryForm(request.POST or None)
-    saved = False
-    if request.method == "POST" and form.is_valid():
+
+    def record() -> object:
         data = form.cleaned_data
-        follow_ups = [(data["follow_up"], data["follow_up_due"])] if data["follow_up"] else []
-        try:
-            services.record_contact(
-                acting_user=request.user,
-                case=case,
-                date=data["date"],
-                duration_minutes=data["duration_minutes"],
-                form=data["form"],
-                fields_of_action=data["fields_of_action"],
-                interpreter_kind=data["interpreter_kind"],
-                interpreter_language=data["interpreter_language"],
-                note=data["note"].strip(),
-                follow_ups=follow_ups,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            saved = True
-            if not _is_htmx(request):
-                messages.success(request, _("The contact was recorded."))
-                return redirect("cases:case_detail", pk=case.pk)
+        return services.record_contact(
+            acting_user=request.user,
+            case=case,
+            date=data["date"],
+            duration_minutes=data["duration_minutes"],
+            form=data["form"],
+            fields_of_action=data["fields_of_action"],
+            interpreter_kind=data["interpreter_kind"],
+            interpreter_language=data["interpreter_language"],
+            note=data["note"].strip(),
+            follow_ups=[(data["follow_up"], data["follow_up_due"])] if data["follow_up"] else [],
+        )
+
+    form, saved = save_or_show(request, form, record)
+    if saved and not _is_htmx(request):
+        messages.success(request, _("The contact was recorded."))
+        return redirect("cases:case_detail", pk=case.pk)
     if _is_htmx(request):
         return render_case_page(
             request,
             case,
             "cases/_contact_saved.html" if saved else "cases/_quick_contact.html",
             contact_form=ContactEntryForm() if saved else form,
-            contact_saved=saved,
+            contact_saved=bool(saved),
         )
-    return form_page(
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Record a counselling contact"),
         submit=_("Record contact"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -95,22 +87,18 @@ def follow_up_done(request: AuthenticatedRequest, pk: int, follow_up_pk: int) ->
 def referral_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     form = ReferralForm(request.POST or None, actors=Actor.objects.visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_referral(acting_user=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The referral was recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
+        request, form, lambda: services.add_referral(acting_user=request.user, case=case, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, _("The referral was recorded."))
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Refer to a specialised service"),
         submit=_("Record referral"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -123,32 +111,24 @@ def referral_outcome(request: AuthenticatedRequest, pk: int, referral_pk: int) -
         raise Http404
     initial = {"outcome": referral.outcome, "outcome_note": referral.outcome_note, "version": referral.version}
     form = ReferralOutcomeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_referral_outcome(
-                acting_user=request.user,
-                referral=referral,
-                expected_version=form.cleaned_data["version"] or 0,
-                outcome=form.cleaned_data["outcome"],
-                outcome_note=form.cleaned_data["outcome_note"],
-            )
-        except ConcurrentEditError as error:
-            version = Referral.objects.get(pk=referral.pk).version
-            form = form_after_conflict(ReferralOutcomeForm, request, version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The outcome of the referral was saved."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.set_referral_outcome(
+            acting_user=request.user, referral=referral, expected_version=form.loaded_version(), **form.changed_fields()
+        ),
+        current_version=lambda: Referral.objects.get(pk=referral.pk).version,
+    )
+    if saved:
+        messages.success(request, _("The outcome of the referral was saved."))
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("Outcome of the referral to %(to)s") % {"to": referral.to_whom},
         submit=_("Save"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=f"{referral.get_field_of_action_display()}: {referral.topic}",
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -164,33 +144,19 @@ def consent_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         organisation_id=case.organisation_id,
         initial={"person": first_client.pk if first_client else None},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_consent(
-                acting_user=request.user,
-                case=case,
-                person=data["person"],
-                purpose=data["purpose"],
-                given_on=data["given_on"],
-                recipient_organisation=data["recipient_organisation"],
-                recipient_name=data["recipient_name"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The consent was recorded."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
+        request, form, lambda: services.record_consent(acting_user=request.user, case=case, **form.cleaned_data)
+    )
+    if saved:
+        messages.success(request, _("The consent was recorded."))
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
         request,
-        form=form,
+        case,
+        form,
         title=_("Record a consent"),
         submit=_("Record consent"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("Record a consent only when the client has signed it. A withdrawal takes effect at once."),
-        template=FORM_PAGE,
-        case=case,
     )
 
 
@@ -202,20 +168,20 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
     if consent is None:
         raise Http404
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_consent(acting_user=request.user, consent=consent, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The consent was withdrawn. Sharing based on it ended at once."))
-            return redirect("cases:case_detail", pk=case.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        form=form,
+        form,
+        lambda: services.withdraw_consent(acting_user=request.user, consent=consent, on=form.cleaned_data["on"]),
+    )
+    if saved:
+        messages.success(request, _("The consent was withdrawn. Sharing based on it ended at once."))
+        return redirect("cases:case_detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
         title=_("Withdraw a consent"),
         submit=_("Withdraw consent"),
-        back_url=reverse("cases:case_detail", args=[case.pk]),
         intro=_("%(purpose)s, given by %(name)s on %(date)s. %(recipient)s")
         % {
             "purpose": consent.get_purpose_display(),
@@ -223,6 +189,4 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
             "date": consent.given_on.strftime("%d.%m.%Y"),
             "recipient": consent.recipient,
         },
-        template=FORM_PAGE,
-        case=case,
     )

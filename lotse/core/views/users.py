@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from lotse.core.access import Capability, can, capability_required, get_visible_
 from lotse.core.choices import AccessAction
 from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionedForm
 from lotse.core.models import Organisation, User
-from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
+from lotse.core.web import AuthenticatedRequest, done_or_flash, form_page, save_or_show
 
 
 def _is_sysadmin(request: AuthenticatedRequest) -> bool:
@@ -60,26 +59,25 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
         initial={"organisation": acting_user.organisation_id},
     )
     organisation = acting_user.organisation
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> User:
         data = form.cleaned_data
-        if sysadmin:
-            organisation = data["organisation"]
-        try:
-            user = services.create_user(
-                acting_user=acting_user,
-                organisation=organisation,
-                username=data["username"],
-                roles=data["roles"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("User “%(username)s” was created.") % {"username": user.username})
-            return redirect("core:user_detail", pk=user.pk)
+        return services.create_user(
+            acting_user=acting_user,
+            organisation=data["organisation"] if sysadmin else organisation,
+            username=data["username"],
+            roles=data["roles"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+        )
+
+    form, saved = save_or_show(request, form, create)
+    if saved:
+        user = saved.result
+        messages.success(request, _("User “%(username)s” was created.") % {"username": user.username})
+        return redirect("core:user_detail", pk=user.pk)
     return form_page(
         request,
         form=form,
@@ -100,28 +98,25 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = UserForm(request.POST or None, initial=initial, allow_sysadmin=sysadmin)
     conflict: User | None = None
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_user(
-                    acting_user=acting_user,
-                    user=user,
-                    expected_version=data["version"] or 0,
-                    roles=data["roles"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                )
-            except services.ConcurrentEditError as error:
-                # Keep the user's input; the next save is checked against the current version.
-                current = User.objects.select_related("organisation").get(pk=user.pk)
-                form = form_after_conflict(UserForm, request, current.version, error, allow_sysadmin=sysadmin)
-                conflict = current
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Changes to “%(username)s” were saved.") % {"username": user.username})
-                return redirect("core:user_detail", pk=user.pk)
+
+        def current_version() -> int:
+            # The page shows the current values beside the user's input.
+            nonlocal conflict
+            conflict = User.objects.select_related("organisation").get(pk=user.pk)
+            return conflict.version
+
+        form, saved = save_or_show(
+            request,
+            form,
+            lambda: services.update_user(
+                acting_user=acting_user, user=user, expected_version=form.loaded_version(), **form.changed_fields()
+            ),
+            current_version=current_version,
+            form_kwargs={"allow_sysadmin": sysadmin},
+        )
+        if saved:
+            messages.success(request, _("Changes to “%(username)s” were saved.") % {"username": user.username})
+            return redirect("core:user_detail", pk=user.pk)
     else:
         services.log_access(acting_user=acting_user, action=AccessAction.VIEW, record=user, request=request)
     return render(
@@ -141,16 +136,12 @@ def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or form.cleaned_data["version"] is None:
         messages.error(request, _("The request was incomplete. Please try again."))
         return redirect("core:user_detail", pk=user.pk)
-    try:
-        services.set_user_active(
+    if done_or_flash(
+        request,
+        lambda: services.set_user_active(
             acting_user=acting_user, user=user, active=activate, expected_version=form.cleaned_data["version"]
-        )
-    except services.ConcurrentEditError as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+        ),
+    ):
         if activate:
             messages.success(request, _("“%(username)s” can sign in again.") % {"username": user.username})
         else:
@@ -167,14 +158,14 @@ def user_set_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     acting_user = request.user
     user = get_visible_or_404(User.objects.select_related("organisation"), acting_user, pk=pk)
     form = SetPasswordForm(user, request.POST)
-    if form.is_valid():
-        try:
-            services.set_user_password(acting_user=acting_user, user=user, password=form.cleaned_data["password1"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The password of “%(username)s” was set.") % {"username": user.username})
-            return redirect("core:user_detail", pk=user.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.set_user_password(acting_user=acting_user, user=user, password=form.cleaned_data["password1"]),
+    )
+    if saved:
+        messages.success(request, _("The password of “%(username)s” was set.") % {"username": user.username})
+        return redirect("core:user_detail", pk=user.pk)
     initial = _initial(user)
     return render(
         request,

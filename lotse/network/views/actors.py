@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
-from lotse.core.services import ConcurrentEditError
-from lotse.core.web import AuthenticatedRequest, add_errors, form_after_conflict, form_page
+from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 from lotse.network import queries, services
 from lotse.network.forms import ActorForm, CategoryForm
 from lotse.network.models import Actor, ActorCategory
@@ -45,14 +43,13 @@ def actor_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ActorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actor = services.create_actor(acting_user=request.user, **form.actor_fields())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("“%(name)s” was added to the directory.") % {"name": actor.name})
-            return redirect("network:actor_detail", pk=actor.pk)
+    form, saved = save_or_show(
+        request, form, lambda: services.create_actor(acting_user=request.user, **form.actor_fields())
+    )
+    if saved:
+        actor = saved.result
+        messages.success(request, _("“%(name)s” was added to the directory.") % {"name": actor.name})
+        return redirect("network:actor_detail", pk=actor.pk)
     return form_page(
         request,
         form=form,
@@ -69,22 +66,20 @@ def actor_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     actor = get_visible_or_404(_actors().editable_by(user), user, pk=pk)
     form = ActorForm(request.POST or None, initial=ActorForm.initial_for(actor))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_actor(
-                acting_user=user,
-                record=actor,
-                expected_version=form.cleaned_data["version"] or 0,
-                **form.actor_fields(),
-            )
-        except ConcurrentEditError as error:
-            current = get_visible_or_404(Actor, user, pk=actor.pk)
-            form = form_after_conflict(ActorForm, request, current.version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The actor was saved."))
-            return redirect("network:actor_detail", pk=actor.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.update_actor(
+            acting_user=user,
+            record=actor,
+            expected_version=form.cleaned_data["version"] or 0,
+            **form.actor_fields(),
+        ),
+        current_version=lambda: get_visible_or_404(Actor, user, pk=actor.pk).version,
+    )
+    if saved:
+        messages.success(request, _("The actor was saved."))
+        return redirect("network:actor_detail", pk=actor.pk)
     return form_page(
         request,
         form=form,
@@ -122,14 +117,12 @@ def category_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def category_create(request: AuthenticatedRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            category = services.create_category(acting_user=request.user, **form.category_fields())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The category “%(name)s” was added.") % {"name": category.name})
-            return redirect("network:category_list")
+    form, saved = save_or_show(
+        request, form, lambda: services.create_category(acting_user=request.user, **form.category_fields())
+    )
+    if saved:
+        messages.success(request, _("The category “%(name)s” was added.") % {"name": saved.result.name})
+        return redirect("network:category_list")
     return form_page(
         request,
         form=form,
@@ -146,22 +139,20 @@ def category_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     category = get_visible_or_404(ActorCategory, user, pk=pk)
     form = CategoryForm(request.POST or None, initial=CategoryForm.initial_for(category))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_category(
-                acting_user=user,
-                category=category,
-                expected_version=form.cleaned_data["version"] or 0,
-                **form.category_fields(),
-            )
-        except ConcurrentEditError as error:
-            current = get_visible_or_404(ActorCategory, user, pk=category.pk)
-            form = form_after_conflict(CategoryForm, request, current.version, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The category was saved."))
-            return redirect("network:category_list")
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.update_category(
+            acting_user=user,
+            category=category,
+            expected_version=form.cleaned_data["version"] or 0,
+            **form.category_fields(),
+        ),
+        current_version=lambda: get_visible_or_404(ActorCategory, user, pk=category.pk).version,
+    )
+    if saved:
+        messages.success(request, _("The category was saved."))
+        return redirect("network:category_list")
     return form_page(
         request,
         form=form,

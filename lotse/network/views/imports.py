@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, capability_required
-from lotse.core.web import AuthenticatedRequest, file_response
+from lotse.core.staged_import import Files
+from lotse.core.web import AuthenticatedRequest, written_file_response
 from lotse.network.actor_import import ACTOR_LIST, export_name, export_workbook, template_workbook
 
 # A directory of a few hundred actors is a few hundred kilobytes; the casework workbook's limit is far too big.
 ACTOR_LIST_MAX_MEGABYTES = 10
 
 
-class ActorListForm(forms.Form):
+class ActorListForm(staged.UploadForm):
     actor_list = forms.FileField(
         label=gettext_lazy("List of actors"),
         help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file (separated by semicolons or commas)."),
@@ -34,57 +33,29 @@ class ActorListForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
         return upload
 
+    def files_to_check(self) -> Files:
+        upload = self.cleaned_data["actor_list"]
+        return [(upload.name or "", upload.read())]
+
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_http_methods(["GET", "POST"])
 def actor_import(request: AuthenticatedRequest) -> HttpResponse:
     """The upload form and the recent actor imports the user may see."""
-    posted = request.method == "POST"
-    form = ActorListForm(request.POST if posted else None, request.FILES if posted else None)
-    files = []
-    if posted and form.is_valid():
-        upload = form.cleaned_data["actor_list"]
-        files = [(upload.name or "", upload.read())]
-    return staged.upload_page(
-        request,
-        ACTOR_LIST,
-        form=form,
-        template="network/import/upload.html",
-        organisation=request.user.organisation,
-        files=files,
-    )
+    return staged.upload_page(request, ACTOR_LIST, ActorListForm, template="network/import/upload.html")
 
 
-@capability_required(Capability.EDIT_NETWORK)
-@require_safe
-def actor_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.report_page(request, ACTOR_LIST, pk)
-
-
-@capability_required(Capability.EDIT_NETWORK)
-@require_POST
-def actor_import_commit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.commit(request, ACTOR_LIST, pk)
-
-
-@capability_required(Capability.EDIT_NETWORK)
-@require_POST
-def actor_import_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return staged.discard(request, ACTOR_LIST, pk)
+actor_import_detail, actor_import_commit, actor_import_discard = staged.run_views(ACTOR_LIST, Capability.EDIT_NETWORK)
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_safe
 def actor_import_template(request: AuthenticatedRequest) -> HttpResponse:
-    buffer = io.BytesIO()
-    template_workbook(buffer)
-    return file_response(buffer.getvalue(), "akteure-vorlage.xlsx")
+    return written_file_response(template_workbook, "akteure-vorlage.xlsx")
 
 
 @capability_required(Capability.EDIT_NETWORK)
 @require_safe
 def actor_export(request: AuthenticatedRequest) -> HttpResponse:
     """The whole directory in the columns of the import."""
-    buffer = io.BytesIO()
-    export_workbook(buffer)
-    return file_response(buffer.getvalue(), export_name())
+    return written_file_response(export_workbook, export_name())

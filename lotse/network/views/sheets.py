@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,15 @@ from lotse.cases.models import Case
 from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
-from lotse.core.web import AuthenticatedRequest, add_errors, file_response, form_after_conflict, form_page
+from lotse.core.web import (
+    AuthenticatedRequest,
+    add_errors,
+    done_or_flash,
+    file_response,
+    form_after_conflict,
+    form_page,
+    save_or_show,
+)
 from lotse.network import pdf, queries, sheet_services
 from lotse.network.choices import MASTER_LANGUAGE, SheetLanguage, direction
 from lotse.network.models import InfoSheet, InfoSheetBlock, InfoSheetText
@@ -53,6 +62,31 @@ def _language(code: str) -> str:
     return code
 
 
+def sheet_form_page(
+    request: AuthenticatedRequest,
+    sheet: InfoSheet,
+    form: Form,
+    *,
+    title: str,
+    submit: str,
+    intro: str = "",
+    template: str = FORM_PAGE,
+    **context: Any,
+) -> HttpResponse:
+    """A form about one info sheet: its breadcrumb, and cancel leads back to the sheet's editor."""
+    return form_page(
+        request,
+        sheet=sheet,
+        form=form,
+        title=title,
+        submit=submit,
+        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
+        intro=intro,
+        template=template,
+        **context,
+    )
+
+
 # --- the list --------------------------------------------------------------------------------------------
 
 
@@ -66,20 +100,19 @@ def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sheet_create(request: AuthenticatedRequest) -> HttpResponse:
     form = SheetCreateForm(request.POST or None, municipalities=queries.municipalities_without_sheet())
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = sheet_services.create_sheet(
-                acting_user=request.user, municipality=form.cleaned_data["municipality"]
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The info sheet of %(municipality)s was created. Add its text blocks and choose its actors.")
-                % {"municipality": sheet.municipality.name},
-            )
-            return redirect("network:sheet_detail", pk=sheet.pk)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: sheet_services.create_sheet(acting_user=request.user, municipality=form.cleaned_data["municipality"]),
+    )
+    if saved:
+        sheet = saved.result
+        messages.success(
+            request,
+            _("The info sheet of %(municipality)s was created. Add its text blocks and choose its actors.")
+            % {"municipality": sheet.municipality.name},
+        )
+        return redirect("network:sheet_detail", pk=sheet.pk)
     return form_page(
         request,
         sheet=None,
@@ -109,31 +142,35 @@ def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     choosable = queries.choosable_actors(listed)
     initial = {"actors": sorted(listed), "version": sheet.version}
     form = SheetActorsForm(request.POST or None, initial=initial, choosable=choosable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet_services.set_actors(
-                acting_user=request.user,
-                sheet=sheet,
-                actors=form.cleaned_data["actors"],
-                expected_version=form.cleaned_data["version"] or 0,
-            )
-        except ConcurrentEditError as error:
-            current = InfoSheet.objects.get(pk=sheet.pk)
-            listed = set(current.actors.values_list("pk", flat=True))
-            form = form_after_conflict(SheetActorsForm, request, current.version, error, choosable=choosable)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The actors of the info sheet were saved."))
-            return redirect("network:sheet_detail", pk=sheet.pk)
-    chosen = {str(value) for value in (form["actors"].value() or [])}
-    return form_page(
+
+    def current_version() -> int:
+        nonlocal listed
+        current = InfoSheet.objects.get(pk=sheet.pk)
+        listed = set(current.actors.values_list("pk", flat=True))
+        return current.version
+
+    form, saved = save_or_show(
         request,
-        sheet=sheet,
-        form=form,
+        form,
+        lambda: sheet_services.set_actors(
+            acting_user=request.user,
+            sheet=sheet,
+            actors=form.cleaned_data["actors"],
+            expected_version=form.cleaned_data["version"] or 0,
+        ),
+        current_version=current_version,
+        form_kwargs={"choosable": choosable},
+    )
+    if saved:
+        messages.success(request, _("The actors of the info sheet were saved."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
+    chosen = {str(value) for value in (form["actors"].value() or [])}
+    return sheet_form_page(
+        request,
+        sheet,
+        form,
         title=_("Actors on the info sheet"),
         submit=_("Save actors"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_(
             "The sheet is handed to the public: only published actors can be chosen. They are printed by category "
             "with their address, phone, e-mail, website, opening hours and languages of counselling."
@@ -148,24 +185,23 @@ def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def block_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     form = TextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sheet_services.add_block(acting_user=request.user, sheet=sheet, heading=data["heading"], body=data["body"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The text block was added. Its translations can be written now."))
-            return redirect("network:sheet_detail", pk=sheet.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        sheet=sheet,
-        form=form,
+        form,
+        lambda: sheet_services.add_block(
+            acting_user=request.user, sheet=sheet, heading=form.cleaned_data["heading"], body=form.cleaned_data["body"]
+        ),
+    )
+    if saved:
+        messages.success(request, _("The text block was added. Its translations can be written now."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
+    return sheet_form_page(
+        request,
+        sheet,
+        form,
         title=_("New text block"),
         submit=_("Add text block"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_("Write the block in German first: the German text is the original of every translation."),
-        template=FORM_PAGE,
     )
 
 
@@ -179,63 +215,48 @@ def block_edit(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
     master = state.master
     initial = {"heading": master.heading, "body": master.body, "version": master.version} if master else {}
     form = TextForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = sheet_services.write_text(
-                acting_user=request.user,
-                block=block,
-                language=MASTER_LANGUAGE,
-                heading=data["heading"],
-                body=data["body"],
-                expected_version=data["version"] if master is not None else None,
-            )
-        except ConcurrentEditError as error:
-            form = _after_conflict(request, TextForm, block, MASTER_LANGUAGE, error)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            translated = [row.label for row in state.rows if row.code != MASTER_LANGUAGE and row.text is not None]
-            if master is not None and saved.version == master.version:
-                messages.info(request, _("The German text was not changed."))
-            elif translated:
-                messages.warning(
-                    request,
-                    _("The German text was saved. Its translations (%(languages)s) are marked outdated until checked.")
-                    % {"languages": ", ".join(translated)},
-                )
-            else:
-                messages.success(request, _("The German text was saved."))
-            return redirect("network:sheet_detail", pk=sheet.pk)
-    return form_page(
+    form, saved = save_or_show(
         request,
-        sheet=sheet,
-        form=form,
+        form,
+        lambda: sheet_services.write_text(
+            acting_user=request.user,
+            block=block,
+            language=MASTER_LANGUAGE,
+            heading=form.cleaned_data["heading"],
+            body=form.cleaned_data["body"],
+            expected_version=form.cleaned_data["version"] if master is not None else None,
+        ),
+        current_version=lambda: _text_version(block, MASTER_LANGUAGE),
+    )
+    if saved:
+        translated = [row.label for row in state.rows if row.code != MASTER_LANGUAGE and row.text is not None]
+        if master is not None and saved.result.version == master.version:
+            messages.info(request, _("The German text was not changed."))
+        elif translated:
+            messages.warning(
+                request,
+                _("The German text was saved. Its translations (%(languages)s) are marked outdated until checked.")
+                % {"languages": ", ".join(translated)},
+            )
+        else:
+            messages.success(request, _("The German text was saved."))
+        return redirect("network:sheet_detail", pk=sheet.pk)
+    return sheet_form_page(
+        request,
+        sheet,
+        form,
         title=_("Text block: German original"),
         submit=_("Save German text"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         intro=_("A change of the German text marks every translation of the block outdated until it is checked."),
         template="network/sheets/block_edit.html",
         state=state,
     )
 
 
-def _after_conflict(
-    request: AuthenticatedRequest,
-    form_class: Any,
-    block: InfoSheetBlock,
-    language: str,
-    error: Exception,
-    **kwargs: Any,
-) -> Any:
-    """Keep the user's input; the next save is checked against the text as it is now."""
+def _text_version(block: InfoSheetBlock, language: str) -> int | None:
+    """After a concurrent edit the next save is checked against the text as it is now (None: not written)."""
     current = InfoSheetText.objects.filter(block=block, language=language).first()
-    data = request.POST.copy()
-    data["version"] = str(current.version) if current else ""
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(error))
-    return form
+    return current.version if current else None
 
 
 @capability_required(Capability.EDIT_NETWORK)
@@ -272,7 +293,7 @@ def text_edit(request: AuthenticatedRequest, pk: int, block_pk: int, language: s
                 confirmed=bool(data.get("confirmed")),
             )
         except ConcurrentEditError as error:
-            form = _after_conflict(request, TranslationForm, block, language, error, **kwargs)
+            form = form_after_conflict(TranslationForm, request, _text_version(block, language), error, **kwargs)
         except ValidationError as error:
             if getattr(error, "code", None) == "master_changed":
                 # The German text beside the form is the current one now; the next save is checked against it.
@@ -289,13 +310,12 @@ def text_edit(request: AuthenticatedRequest, pk: int, block_pk: int, language: s
             else:
                 messages.success(request, _("The translation (%(language)s) was saved.") % {"language": label})
             return redirect("network:sheet_detail", pk=sheet.pk)
-    return form_page(
+    return sheet_form_page(
         request,
-        sheet=sheet,
-        form=form,
+        sheet,
+        form,
         title=_("Translation: %(language)s") % {"language": LANGUAGE_LABELS[language]},
         submit=_("Save translation"),
-        back_url=reverse("network:sheet_detail", args=[sheet.pk]),
         template="network/sheets/text_edit.html",
         master=master,
         text=text,
@@ -315,11 +335,9 @@ def block_move(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
     if direction is None:
         messages.error(request, _("Move the block up or down."))
         return redirect("network:sheet_detail", pk=sheet.pk)
-    try:
-        sheet_services.move_block(acting_user=request.user, block=block, direction=direction)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    done_or_flash(
+        request, lambda: sheet_services.move_block(acting_user=request.user, block=block, direction=direction)
+    )
     return redirect(reverse("network:sheet_detail", args=[sheet.pk]) + f"#block-{block.pk}")
 
 
@@ -329,12 +347,7 @@ def block_delete(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpR
     sheet = _sheet(request, pk)
     block = _block(sheet, block_pk)
     if request.method == "POST":
-        try:
-            sheet_services.delete_block(acting_user=request.user, block=block)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if done_or_flash(request, lambda: sheet_services.delete_block(acting_user=request.user, block=block)):
             messages.success(request, _("The text block was deleted in every language."))
         return redirect("network:sheet_detail", pk=sheet.pk)
     return render(request, "network/sheets/block_delete.html", {"sheet": sheet, "state": queries.block_state(block)})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
@@ -11,16 +10,8 @@ from django.utils.translation import gettext as _
 
 from lotse.accommodation.figure_exports import FIGURE_LABELS, reason_label
 from lotse.accommodation.figures import MunicipalityFigures, municipality_figures
+from lotse.core.figure_command import figure_table, period
 from lotse.core.models import Municipality
-
-
-def _iso_date(option: str, text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("%(option)s: “%(value)s” is not a date; please write YYYY-MM-DD.") % {"option": option, "value": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -33,10 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = _iso_date("--stichtag", options["stichtag"])
-        von = _iso_date("--von", options["von"]) if options["von"] else None
-        if von is not None and von > day:
-            raise CommandError(_("The period start (--von) lies after the reference date (--stichtag)."))
+        day, von = period(options)
         municipality = Municipality.objects.filter(ags=options["gemeinde"]).first()
         if municipality is None:
             raise CommandError(_("Unknown municipality key (AGS) “%(ags)s”.") % {"ags": options["gemeinde"]})
@@ -48,19 +36,9 @@ class Command(BaseCommand):
 
 
 def table(figures: MunicipalityFigures) -> str:
-    rows: list[tuple[str, str]] = [
+    head = [
         (_("Municipality"), f"{figures.municipality.name} ({figures.municipality.ags})"),
         (_("Reference date"), figures.stichtag.strftime("%d.%m.%Y")),
         (_("Assigned from"), figures.von.strftime("%d.%m.%Y")),
     ]
-    for key, label in FIGURE_LABELS.items():
-        value = figures.value(key)
-        if key == "auszugsgruende":
-            rows.append((str(label), ""))
-            rows.extend((f"  {reason_label(code)}", str(count)) for code, count in value.items())
-        elif value is None:
-            rows.append((str(label), "–"))
-        else:
-            rows.append((str(label), str(value).replace(".", ",")))
-    width = max(len(label) for label, _value in rows)
-    return "\n".join(f"{label:<{width}}  {value:>8}" for label, value in rows)
+    return figure_table(head, figures, FIGURE_LABELS, reasons="auszugsgruende", reason_label=reason_label)

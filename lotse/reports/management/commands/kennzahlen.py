@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lotse.core.figure_command import figure_table, period
 from lotse.core.models import Municipality, Organisation
 from lotse.reports.figures import KeyFigures, Scope, key_figures
 from lotse.reports.labels import FIGURE_LABELS
 from lotse.reports.presentation import reason_label
-
-
-def _iso_date(option: str, text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("%(option)s: “%(value)s” is not a date; please write YYYY-MM-DD.") % {"option": option, "value": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -39,10 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "table"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = _iso_date("--stichtag", options["stichtag"]) if options["stichtag"] else timezone.localdate()
-        von = _iso_date("--von", options["von"]) if options["von"] else None
-        if von is not None and von > day:
-            raise CommandError(_("The period start (--von) lies after the reference date (--stichtag)."))
+        day, von = period(options)
         organisation = municipality = None
         if options["traeger"]:
             organisation = Organisation.objects.filter(short_name=options["traeger"]).first()
@@ -70,20 +57,10 @@ def as_json(figures: KeyFigures, scope: Scope) -> dict[str, Any]:
 
 
 def table(figures: KeyFigures, scope: Scope) -> str:
-    rows: list[tuple[str, str]] = [
+    head = [
         (_("Reference date"), figures.stichtag.strftime("%d.%m.%Y")),
         (_("Period from"), figures.von.strftime("%d.%m.%Y")),
         (_("Organisation"), scope.organisation.short_name if scope.organisation else _("all")),
         (_("Municipality"), str(scope.municipality) if scope.municipality else _("all")),
     ]
-    for key, label in FIGURE_LABELS.items():
-        value = figures.value(key)
-        if key == "abschlussgruende":
-            rows.append((str(label), ""))
-            rows.extend((f"  {reason_label(code)}", str(count)) for code, count in value.items())
-        elif value is None:
-            rows.append((str(label), "–"))
-        else:
-            rows.append((str(label), str(value).replace(".", ",")))
-    width = max(len(label) for label, _value in rows)
-    return "\n".join(f"{label:<{width}}  {value:>8}" for label, value in rows)
+    return figure_table(head, figures, FIGURE_LABELS, reasons="abschlussgruende", reason_label=reason_label)
