@@ -31,7 +31,7 @@ from lotse.core.staged_import import (
     report_page_context,
     runs_of,
 )
-from lotse.core.web import AuthenticatedRequest, add_errors
+from lotse.core.web import AuthenticatedRequest, add_errors, form_status
 
 REPORT_TEMPLATE = "imports/report.html"
 UPLOAD_TEMPLATE = "core/staged_import_upload.html"
@@ -82,7 +82,10 @@ def upload_page(
             return redirect(importer.detail_url, pk=run.pk)
     page, runs = recent_runs(importer, request.user, request.GET.get("page"))
     return render(
-        request, template, {"form": form, "page": page, "runs": runs, "detail_url": importer.detail_url, **context}
+        request,
+        template,
+        {"form": form, "page": page, "runs": runs, "detail_url": importer.detail_url, **context},
+        status=form_status(request, form),
     )
 
 

@@ -111,6 +111,11 @@ def done_or_flash(request: HttpRequest, change: Callable[[], object]) -> bool:
     return True
 
 
+def form_status(request: HttpRequest, form: forms.Form) -> int:
+    """400 for a POST whose form was refused, so neither a browser nor a test mistakes it for a saved one."""
+    return 400 if request.method == "POST" and form.is_bound and form.errors else 200
+
+
 def form_page(
     request: HttpRequest,
     *,
@@ -128,7 +133,7 @@ def form_page(
     mistakes a refused form for a saved one. ``template`` is an app's
     extension of ``form_page.html`` that fills the ``crumbs`` block.
     """
-    status = 400 if request.method == "POST" and form.is_bound and form.errors else 200
+    status = form_status(request, form)
     page = {"form": form, "title": title, "submit": submit, "back_url": back_url, "intro": intro, **context}
     return render(request, template, page, status=status)
 

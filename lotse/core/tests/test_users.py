@@ -118,7 +118,7 @@ def test_it_refuses_the_second_of_two_concurrent_edits(org_admin_a, org_admin_b,
     response = first.post(reverse("core:user_detail", args=[colleague_a.pk]), {**data, "last_name": "Erste"})
     assert response.status_code == 302
     response = second.post(reverse("core:user_detail", args=[colleague_a.pk]), {**data, "last_name": "Zweite"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["conflict"].last_name == "Erste"
     form = response.context["form"]
     assert form.data["last_name"] == "Zweite"  # the input survives for a second save
