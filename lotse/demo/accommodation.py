@@ -53,9 +53,9 @@ from lotse.accommodation.models import (
     Shelter,
     Unit,
 )
-from lotse.cases.demo import ORIGINS, POPULATION
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context
+from lotse.demo.casework import ORIGINS, POPULATION
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 
@@ -397,7 +397,7 @@ class _Builder:
         users: dict[str, User],
     ) -> None:
         self.today = today
-        self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        self.rng = random.Random(seed)
         self.organisations = organisations
         self.municipalities = municipalities
         self.users = users

@@ -41,9 +41,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from lotse.cases.models import Referral
-from lotse.core.demo import data
 from lotse.core.models import Municipality, User
 from lotse.core.services import audit_context
+from lotse.demo import data
 from lotse.network.choices import MASTER_LANGUAGE, Accessibility, OrganisationType, TargetGroup
 from lotse.network.models import Actor, ActorCategory, InfoSheet, InfoSheetBlock, InfoSheetText
 from lotse.network.services import create_actor
@@ -1736,7 +1736,7 @@ ACTORS: tuple[_ActorSpec, ...] = (
     ARBEIT_ACTORS + BERATUNG_ACTORS + BLAULICHT_ACTORS + ENGAGEMENT_ACTORS + SPRACHE_ACTORS + KULTUR_ACTORS
 )
 
-# Referrals of the casework (lotse.cases.demo.REFERRALS) name these services. A referral goes to the actor of
+# Referrals of the casework (lotse.demo.casework.REFERRALS) name these services. A referral goes to the actor of
 # that name in the case's town, else to the one in Ludwigsburg: most services work for the whole county.
 # These are local: a client elsewhere is not sent to Ludwigsburg's, so the free text stays unlinked.
 LOCAL_SERVICES = frozenset({"Freundeskreis Asyl", "Tafelladen", "Kita-Fachberatung der Stadt", "Wohngeldstelle"})
@@ -2048,7 +2048,7 @@ class _Positions:
     """Deterministic marker positions: near the actor's street in Ludwigsburg, around the centre elsewhere."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        self.rng = random.Random(seed)
 
     def place(self, spec: _ActorSpec) -> tuple[str, Decimal | None, Decimal | None]:
         lat, lon, postcode, _area = TOWNS[spec.town]

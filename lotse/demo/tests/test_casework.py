@@ -13,7 +13,6 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from lotse.cases.choices import CaseStatus, ConsentPurpose, HandoverStatus, InterpreterKind
-from lotse.cases.demo import COUNT_KEYS, _Builder, load_demo_cases
 from lotse.cases.models import (
     Case,
     CaseClient,
@@ -30,6 +29,7 @@ from lotse.cases.models import (
 from lotse.cases.queries import worklist_for
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, Organisation, User
+from lotse.demo.casework import COUNT_KEYS, _Builder, load_demo_cases
 from lotse.people.choices import B1_OR_HIGHER, HousingSituation, WorkSituation
 from lotse.people.models import (
     HouseholdMembership,

@@ -8,12 +8,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from lotse.accommodation.demo import load_demo_accommodation
-from lotse.cases.demo import load_demo_cases
 from lotse.core import services
-from lotse.core.demo import data, ludwigsburg
 from lotse.core.models import Municipality, Organisation, User
-from lotse.network.demo import load_demo_network
+from lotse.demo import data
+from lotse.demo.accommodation import load_demo_accommodation
+from lotse.demo.casework import load_demo_cases
+from lotse.demo.network import load_demo_network
 
 
 class Command(BaseCommand):
@@ -45,8 +45,8 @@ class Command(BaseCommand):
                 for short, name, kind in data.ORGANISATIONS
             )
             created_municipalities = sum(
-                services.ensure_municipality(ags=ags, name=name, county=ludwigsburg.COUNTY)[1]
-                for ags, name in ludwigsburg.MUNICIPALITIES
+                services.ensure_municipality(ags=ags, name=name, county=data.COUNTY)[1]
+                for ags, name in data.MUNICIPALITIES
             )
             organisations = {o.short_name: o for o in Organisation.objects.all()}
             administered = {

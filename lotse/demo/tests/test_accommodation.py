@@ -18,7 +18,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lotse.accommodation.choices import FOLLOW_UP_KINDS, HOUSING_SITUATION_OF_KIND, MoveOutReason, ResidenceBasis
-from lotse.accommodation.demo import COUNT_KEYS, load_demo_accommodation
 from lotse.accommodation.models import (
     AssignedPerson,
     Assignment,
@@ -31,6 +30,7 @@ from lotse.accommodation.models import (
 )
 from lotse.core.choices import Role
 from lotse.core.models import Organisation, User
+from lotse.demo.accommodation import COUNT_KEYS, load_demo_accommodation
 from lotse.people.choices import HousingSituation
 from lotse.people.models import HouseholdMembership, HousingRecord, Person
 

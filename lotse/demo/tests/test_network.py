@@ -23,8 +23,8 @@ from lotse.cases.models import Referral
 from lotse.cases.tests.factories import events_of
 from lotse.core.choices import Role
 from lotse.core.models import User
+from lotse.demo.network import COUNT_KEYS, LOCAL_SERVICES, TOWNS, load_demo_network
 from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES
-from lotse.network.demo import COUNT_KEYS, LOCAL_SERVICES, TOWNS, load_demo_network
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText, is_network_editor
 from lotse.people.vocabulary import LANGUAGE_CODES
 

@@ -58,10 +58,10 @@ from lotse.cases.models import (
 )
 from lotse.cases.queries import REVIEW_HORIZON_DAYS
 from lotse.core.choices import Role
-from lotse.core.demo import data
-from lotse.core.demo.ludwigsburg import MUNICIPALITIES
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context
+from lotse.demo import data
+from lotse.demo.data import MUNICIPALITIES
 from lotse.people.choices import (
     STATELESS,
     UNRESOLVED,
@@ -1695,7 +1695,7 @@ class _Builder:
         municipalities: dict[str, Municipality],
     ) -> None:
         self.today = today
-        self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
+        self.rng = random.Random(seed)
         self.organisations = organisations
         self.users = users
         self.municipalities = municipalities

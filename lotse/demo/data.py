@@ -1,0 +1,41 @@
+"""The fictional demo county, read from the data files beside this module.
+
+``county.toml`` holds the organisations, municipalities and users; the other
+files hold the name pools, text templates and actors the generators draw on.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def read_toml(name: str) -> dict[str, Any]:
+    with (DATA_DIR / name).open("rb") as file:
+        return tomllib.load(file)
+
+
+@cache
+def read_json(name: str) -> Any:
+    with (DATA_DIR / name).open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+_COUNTY = read_toml("county.toml")
+
+# The password of every demo user, printed by `make demo`. Demo only.
+DEMO_PASSWORD: str = _COUNTY["password"]
+COUNTY: str = _COUNTY["county"]
+MUNICIPALITIES: list[tuple[str, str]] = [(ags, name) for ags, name in _COUNTY["municipalities"]]
+ORGANISATIONS: list[tuple[str, str, str]] = [(short, name, kind) for short, name, kind in _COUNTY["organisations"]]
+# The municipality whose administration an organisation is (AGS): the county's assignments reach it.
+ORGANISATION_MUNICIPALITIES: dict[str, str] = dict(_COUNTY["organisation_municipalities"])
+# username, organisation, roles, first name, last name
+USERS: list[tuple[str, str, list[str], str, str]] = [
+    (u["username"], u["organisation"], list(u["roles"]), u["first_name"], u["last_name"]) for u in _COUNTY["users"]
+]
