@@ -20,16 +20,20 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
+import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
+from lotse.cases import services as case_services
 from lotse.cases.choices import (
     CaseStatus,
     ClosingReason,
@@ -62,6 +66,8 @@ from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context
 from lotse.demo import data
 from lotse.demo.data import MUNICIPALITIES
+from lotse.demo.network import ActorFinder
+from lotse.people import services as people_services
 from lotse.people.choices import (
     STATELESS,
     UNRESOLVED,
@@ -82,10 +88,13 @@ from lotse.people.models import (
     LanguageRecord,
     Person,
     ResidenceRecord,
+    StatusRecord,
     WorkRecord,
 )
+from lotse.people.services import PERSON_FIELDS
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
 EARLIEST_START = datetime.date(2019, 1, 7)
 UKRAINE_SINCE = datetime.date(2022, 3, 1)
@@ -1665,6 +1674,14 @@ class _Draft:
         return current
 
 
+STATUS_FIELDS: dict[str, tuple[str, ...]] = {
+    "residence": ("valid_from", "status", "legal_basis", "valid_until"),
+    "language": ("valid_from", "level", "evidence", "course"),
+    "work": ("valid_from", "situation"),
+    "housing": ("valid_from", "situation", "municipality"),
+}
+
+
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -1716,7 +1733,8 @@ class _Builder:
         self.housing: list[HousingRecord] = []
         self.phone_numbers = self.rng.sample(range(5000), 5000)
         self.phones_used = 0
-        self.double_permits: set[int] = set()  # caseworkers with a case where two permits run out
+        self.double_permits: set[int] = set()
+        self.refused: Counter[str] = Counter()  # caseworkers with a case where two permits run out
 
     # Random helpers
 
@@ -3353,73 +3371,306 @@ class _Builder:
             self.draft_contacts(draft)
             self.draft_consents(draft)
 
-    def write(self) -> dict[str, int]:
-        def bulk(model: type[Model], rows: Sequence[Model]) -> int:
-            model._default_manager.bulk_create(rows, batch_size=1000)
-            return len(rows)
-
-        persons = [m.person for d in self.drafts for m in d.members]
-        for person in persons:
-            person.refresh_search_texts()
-        counts = dict.fromkeys(COUNT_KEYS, 0)
-        counts["households"] = bulk(Household, [d.household for d in self.drafts] + self.extra_households)
-        counts["persons"] = bulk(Person, persons)
-        memberships = []
+    def write(self, finder: ActorFinder | None) -> None:
+        """Create every drafted record through the services a caseworker uses, case by case."""
+        plans: dict[int, list[IntegrationPlan]] = defaultdict(list)
+        goals: dict[int, list[Goal]] = defaultdict(list)
+        steps: dict[int, list[Step]] = defaultdict(list)
+        contacts: dict[int, list[Contact]] = defaultdict(list)
+        follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
+        free_follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
+        referrals: dict[int, list[Referral]] = defaultdict(list)
+        consents: dict[int, list[Consent]] = defaultdict(list)
+        handovers: dict[int, list[Handover]] = defaultdict(list)
+        records: dict[int, list[tuple[str, StatusRecord]]] = defaultdict(list)
+        for plan in self.plans:
+            plans[id(plan.case)].append(plan)
+        for goal in self.goals:
+            goals[id(goal.plan)].append(goal)
+        for step in self.steps:
+            steps[id(step.goal)].append(step)
+        for contact in self.contacts:
+            contacts[id(contact.case)].append(contact)
+        for follow_up in self.follow_ups:
+            if follow_up.contact is not None:
+                follow_ups[id(follow_up.contact)].append(follow_up)
+            else:
+                free_follow_ups[id(follow_up.case)].append(follow_up)
+        for referral in self.referrals:
+            referrals[id(referral.case)].append(referral)
+        for consent in self.consents:
+            consents[id(consent.case)].append(consent)
+        for handover, _requested_at in self.handovers:
+            handovers[id(handover.case)].append(handover)
+        for kind, rows in (
+            ("residence", self.residence),
+            ("language", self.language),
+            ("work", self.work),
+            ("housing", self.housing),
+        ):
+            for record in rows:
+                records[id(record.person)].append((kind, record))
         for d in self.drafts:
-            for m in d.members:
-                valid_to = None
-                if m.role.startswith("moved:"):
-                    valid_to = datetime.date.fromisoformat(m.role.split(":", 1)[1])
-                memberships.append(
-                    HouseholdMembership(
-                        household=d.household,
-                        person=m.person,
-                        relationship=m.relationship,
-                        valid_from=m.since,
-                        valid_to=valid_to,
-                    )
-                )
-        counts["memberships"] = bulk(HouseholdMembership, memberships + self.extra_memberships)
-        counts["cases"] = bulk(Case, [d.case for d in self.drafts])
-        counts["closed_cases"] = sum(1 for d in self.drafts if not d.open)
-        clients = [CaseClient(case=d.case, person=m.person) for d in self.drafts for m in d.clients]
-        counts["case_clients"] = bulk(CaseClient, clients)
-        changes = [
-            CaseStatusChange(
-                case=d.case,
-                from_status=from_status,
-                to_status=to_status,
-                on=on,
-                closing_reason=reason,
-                note=note,
-                by=d.user_at(on),
+            key = id(d.case)
+            _CaseWriter(self, d, finder).write(
+                plans=[(plan, [(g, steps[id(g)]) for g in goals[id(plan)]]) for plan in plans[key]],
+                contacts=[(c, follow_ups[id(c)]) for c in contacts[key]],
+                free_follow_ups=free_follow_ups[key],
+                referrals=referrals[key],
+                consents=consents[key],
+                handovers=handovers[key],
+                records=[r for m in d.members for r in records[id(m.person)]],
             )
-            for d in self.drafts
-            for from_status, to_status, on, reason, note in d.changes
-        ]
-        counts["status_changes"] = bulk(CaseStatusChange, changes)
-        counts["plans"] = bulk(IntegrationPlan, self.plans)
-        counts["goals"] = bulk(Goal, self.goals)
-        counts["steps"] = bulk(Step, self.steps)
-        counts["contacts"] = bulk(Contact, self.contacts)
-        counts["follow_ups"] = bulk(FollowUp, self.follow_ups)
-        counts["referrals"] = bulk(Referral, self.referrals)
-        counts["consents"] = bulk(Consent, self.consents)
-        counts["handovers"] = bulk(Handover, [h for h, _at in self.handovers])
-        for handover, requested_at in self.handovers:  # requested_at is set on insert: date it back
-            Handover.objects.filter(pk=handover.pk).update(requested_at=requested_at)
-        counts["residence_records"] = bulk(ResidenceRecord, self.residence)
-        counts["language_records"] = bulk(LanguageRecord, self.language)
-        counts["work_records"] = bulk(WorkRecord, self.work)
-        counts["housing_records"] = bulk(HousingRecord, self.housing)
-        return counts
 
 
-def load_demo_cases(*, today: datetime.date, seed: int = 2026) -> dict[str, int]:
+class _CaseWriter:
+    """One drafted case written in date order through the services, by the caseworker in charge on each day."""
+
+    def __init__(self, builder: _Builder, draft: _Draft, finder: ActorFinder | None) -> None:
+        self.builder, self.d, self.finder = builder, draft, finder
+        self.persons: dict[int, Person] = {}
+        self.consents: dict[int, Consent] = {}
+        self.case: Case = draft.case
+
+    def user(self, day: datetime.date) -> User:
+        return self.d.user_at(day)
+
+    def write(
+        self,
+        *,
+        plans: list[tuple[IntegrationPlan, list[tuple[Goal, list[Step]]]]],
+        contacts: list[tuple[Contact, list[FollowUp]]],
+        free_follow_ups: list[FollowUp],
+        referrals: list[Referral],
+        consents: list[Consent],
+        handovers: list[Handover],
+        records: list[tuple[str, StatusRecord]],
+    ) -> None:
+        d = self.d
+        events: list[tuple[datetime.date, int, Callable[[], None]]] = []
+        for member in d.members[1:]:
+            events.append((member.since, 0, functools.partial(self.add_member, member)))
+        for plan, plan_goals in plans:
+            events.append((plan.agreed_on, 1, functools.partial(self.plan_version, plan, plan_goals)))
+        for contact, tasks in contacts:
+            events.append((contact.date, 2, functools.partial(self.contact, contact, tasks)))
+        for follow_up in free_follow_ups:
+            events.append((d.start, 3, functools.partial(self.follow_up, follow_up)))
+        for referral in referrals:
+            events.append((referral.date, 2, functools.partial(self.referral, referral)))
+        for consent in consents:
+            events.append((consent.given_on, 1, functools.partial(self.consent, consent)))
+            if consent.withdrawn_on is not None:
+                events.append((consent.withdrawn_on, 4, functools.partial(self.withdraw, consent)))
+        for handover in handovers:
+            requested = handover.consent.given_on
+            events.append((requested, 2, functools.partial(self.request_handover, handover)))
+            if handover.status == HandoverStatus.ACCEPTED and d.handover_on is not None:
+                events.append((d.handover_on, 3, functools.partial(self.accept_handover, handover)))
+            elif handover.status == HandoverStatus.DECLINED:
+                events.append((requested, 3, functools.partial(self.decline_handover, handover)))
+        for from_status, to_status, on, reason, note in d.changes:
+            if from_status:  # the first change, to active, comes with opening the case
+                events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
+        self.open()
+        for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
+            try:
+                event()
+            except ValidationError as error:
+                # The services refuse it, so the demo leaves it out (and counts what it left out).
+                self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
+        owner = d.slot.owner
+        for kind, record in records:
+            fields = {name: getattr(record, name) for name in STATUS_FIELDS[kind]}
+            try:
+                people_services.add_status_record(
+                    acting_user=owner, person=self.persons[id(record.person)], kind=kind, **fields
+                )
+            except ValidationError as error:
+                self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
+
+    def person_fields(self, person: Person) -> dict[str, Any]:
+        return {name: getattr(person, name) for name in PERSON_FIELDS if name != "municipality"}
+
+    def open(self) -> None:
+        d, head = self.d, self.d.members[0]
+        user = self.user(d.start)
+        self.case = case_services.open_case(
+            acting_user=user,
+            organisation=user.organisation,
+            municipality=d.municipality,
+            start_date=d.start,
+            responsible=user,
+            head=self.person_fields(head.person),
+        )
+        self.persons[id(head.person)] = self.case.clients.get()
+
+    def add_member(self, member: _Member) -> None:
+        moved = member.role.startswith("moved:")
+        person = case_services.add_household_member(
+            acting_user=self.user(member.since),
+            case=self.case,
+            relationship=member.relationship,
+            since=member.since,
+            is_client=member.is_client and not moved,
+            person_fields=self.person_fields(member.person),
+        )
+        self.persons[id(member.person)] = person
+        if moved:
+            on = datetime.date.fromisoformat(member.role.split(":", 1)[1])
+            case_services.move_to_new_household(acting_user=self.user(on), case=self.case, person=person, since=on)
+
+    def plan_version(self, draft: IntegrationPlan, plan_goals: list[tuple[Goal, list[Step]]]) -> None:
+        user = self.user(draft.agreed_on)
+        plan = case_services.create_plan_version(
+            acting_user=user, case=self.case, agreed_on=draft.agreed_on, review_on=draft.review_on, notes=draft.notes
+        )
+        copied = list(plan.goals.order_by("position").prefetch_related("steps"))
+        for index, (goal_draft, step_drafts) in enumerate(plan_goals):
+            if index < len(copied):
+                goal = copied[index]
+                values = ("field_of_action", "title", "due_date", "review_date", "status")
+                if any(getattr(goal, name) != getattr(goal_draft, name) for name in values):
+                    case_services.update_goal(
+                        acting_user=user,
+                        goal=goal,
+                        expected_version=goal.version,
+                        **{name: getattr(goal_draft, name) for name in values},
+                    )
+                for step, step_draft in zip(goal.steps.order_by("position"), step_drafts, strict=False):
+                    if step.done != step_draft.done:
+                        case_services.set_step_done(acting_user=user, step=step, done=step_draft.done)
+                continue
+            goal = case_services.add_goal(
+                acting_user=user,
+                plan=plan,
+                field_of_action=goal_draft.field_of_action,
+                title=goal_draft.title,
+                due_date=goal_draft.due_date,
+                review_date=goal_draft.review_date,
+                status=goal_draft.status,
+            )
+            for step_draft in step_drafts:
+                step = case_services.add_step(
+                    acting_user=user,
+                    goal=goal,
+                    description=step_draft.description,
+                    responsible=step_draft.responsible,
+                    responsible_name=step_draft.responsible_name,
+                    due_date=step_draft.due_date,
+                )
+                if step_draft.done:
+                    case_services.set_step_done(acting_user=user, step=step, done=True)
+
+    def contact(self, draft: Contact, tasks: list[FollowUp]) -> None:
+        user = self.user(draft.date)
+        contact = case_services.record_contact(
+            acting_user=user,
+            case=self.case,
+            date=draft.date,
+            duration_minutes=draft.duration_minutes,
+            form=draft.form,
+            fields_of_action=draft.fields_of_action,
+            interpreter_kind=draft.interpreter_kind,
+            interpreter_language=draft.interpreter_language,
+            note=draft.note,
+            follow_ups=[(task.description, task.due_date) for task in tasks],
+        )
+        done = {task.description: task.done_on for task in tasks if task.done_on is not None}
+        if done:
+            for follow_up in contact.follow_ups.all():
+                if follow_up.description in done:
+                    case_services.complete_follow_up(
+                        acting_user=user, follow_up=follow_up, on=done[follow_up.description]
+                    )
+
+    def follow_up(self, draft: FollowUp) -> None:
+        user = self.user(min(draft.due_date, self.d.record_end))
+        follow_up = case_services.add_follow_up(
+            acting_user=user, case=self.case, description=draft.description, due_date=draft.due_date
+        )
+        if draft.done_on is not None:
+            case_services.complete_follow_up(acting_user=user, follow_up=follow_up, on=draft.done_on)
+
+    def referral(self, draft: Referral) -> None:
+        user = self.user(draft.date)
+        actor = self.finder.find(draft.to_whom, self.d.municipality.pk) if self.finder is not None else None
+        referral = case_services.add_referral(
+            acting_user=user,
+            case=self.case,
+            date=draft.date,
+            to_whom=draft.to_whom,
+            field_of_action=draft.field_of_action,
+            topic=draft.topic,
+            network_actor=actor,
+        )
+        if draft.outcome != ReferralOutcome.OPEN or draft.outcome_note:
+            case_services.set_referral_outcome(
+                acting_user=user,
+                referral=referral,
+                expected_version=referral.version,
+                outcome=draft.outcome,
+                outcome_note=draft.outcome_note,
+            )
+
+    def consent(self, draft: Consent) -> None:
+        user = draft.recorded_by or self.user(draft.given_on)
+        self.consents[id(draft)] = case_services.record_consent(
+            acting_user=user,
+            case=self.case,
+            person=self.persons[id(draft.person)],
+            purpose=draft.purpose,
+            given_on=draft.given_on,
+            recipient_organisation=draft.recipient_organisation,
+            recipient_name=draft.recipient_name,
+            note=draft.note,
+        )
+
+    def withdraw(self, draft: Consent) -> None:
+        consent = self.consents[id(draft)]
+        user = self.user(draft.withdrawn_on or draft.given_on)
+        if self.case.organisation_id != consent.case.organisation_id:
+            consent.case = self.case
+        case_services.withdraw_consent(acting_user=user, consent=consent, on=draft.withdrawn_on)
+
+    def request_handover(self, draft: Handover) -> None:
+        self.handover = case_services.request_handover(
+            acting_user=draft.requested_by or self.user(draft.consent.given_on),
+            case=self.case,
+            to_organisation=draft.to_organisation,
+            note=draft.note,
+        )
+
+    def accept_handover(self, draft: Handover) -> None:
+        owner = self.d.slot.owner
+        self.case = case_services.accept_handover(acting_user=owner, handover=self.handover, responsible=owner)
+        for person in self.persons.values():  # the household moved to the receiving organisation
+            person.refresh_from_db()
+
+    def decline_handover(self, draft: Handover) -> None:
+        case_services.decline_handover(
+            acting_user=draft.decided_by, handover=self.handover, reason=draft.decision_note or DECLINE_NOTE
+        )
+
+    def change_status(self, to_status: str, on: datetime.date, reason: str, note: str) -> None:
+        self.case.refresh_from_db()
+        self.case = case_services.change_status(
+            acting_user=self.user(on),
+            case=self.case,
+            expected_version=self.case.version,
+            to_status=to_status,
+            on=on,
+            closing_reason=reason,
+            note=note,
+        )
+
+
+def load_demo_cases(*, today: datetime.date, seed: int = 2026, link_actors: bool = True) -> dict[str, int]:
     """Fill the demo county with casework; does nothing once its organisations have cases.
 
     The demo organisations, municipalities and users must exist (load_demo_data
-    creates them first). Returns how many rows of each kind were created.
+    creates them first); with ``link_actors`` the referrals name the actors of the
+    network directory (load it first). Returns how many rows of each kind were created.
     """
     shorts = _casework_organisations()
     organisations = {o.short_name: o for o in Organisation.objects.filter(short_name__in=[*shorts, "stadt-lb"])}
@@ -3438,5 +3689,37 @@ def load_demo_cases(*, today: datetime.date, seed: int = 2026) -> dict[str, int]
         return dict.fromkeys(COUNT_KEYS, 0)
     builder = _Builder(today=today, seed=seed, organisations=organisations, users=users, municipalities=municipalities)
     builder.build()
+    before = _counts(casework)
     with transaction.atomic(), audit_context(command="load_demo_data"):
-        return builder.write()
+        builder.write(ActorFinder() if link_actors else None)
+    after = _counts(casework)
+    counts = {key: after[key] - before[key] for key in COUNT_KEYS}
+    counts["refused"] = sum(builder.refused.values())
+    logger.info("Demo casework: the services refused %s", dict(builder.refused))
+    return counts
+
+
+def _counts(organisations: list[Organisation]) -> dict[str, int]:
+    cases = Case.objects.filter(organisation__in=organisations)
+    persons = Person.objects.filter(organisation__in=organisations)
+    return {
+        "households": Household.objects.filter(organisation__in=organisations).count(),
+        "persons": persons.count(),
+        "memberships": HouseholdMembership.objects.filter(person__in=persons).count(),
+        "cases": cases.count(),
+        "closed_cases": cases.filter(status=CaseStatus.CLOSED).count(),
+        "case_clients": CaseClient.objects.filter(case__in=cases).count(),
+        "status_changes": CaseStatusChange.objects.filter(case__in=cases).count(),
+        "plans": IntegrationPlan.objects.filter(case__in=cases).count(),
+        "goals": Goal.objects.filter(plan__case__in=cases).count(),
+        "steps": Step.objects.filter(goal__plan__case__in=cases).count(),
+        "contacts": Contact.objects.filter(case__in=cases).count(),
+        "follow_ups": FollowUp.objects.filter(case__in=cases).count(),
+        "referrals": Referral.objects.filter(case__in=cases).count(),
+        "consents": Consent.objects.filter(case__in=cases).count(),
+        "handovers": Handover.objects.filter(case__in=cases).count(),
+        "residence_records": ResidenceRecord.objects.filter(person__in=persons).count(),
+        "language_records": LanguageRecord.objects.filter(person__in=persons).count(),
+        "work_records": WorkRecord.objects.filter(person__in=persons).count(),
+        "housing_records": HousingRecord.objects.filter(person__in=persons).count(),
+    }

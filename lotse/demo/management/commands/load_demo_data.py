@@ -19,7 +19,7 @@ from lotse.demo.network import load_demo_network
 class Command(BaseCommand):
     help = (
         "Load the fictional demo county (organisations, municipalities, users, casework, accommodation, "
-        "network of actors). Idempotent."
+        "network of actors) through the services and importers users use. Idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,54 +39,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not getattr(settings, "LOTSE_ALLOW_DEMO_DATA", False):
             raise CommandError("Demo data is disabled in these settings (LOTSE_ALLOW_DEMO_DATA).")
+        today = timezone.localdate()
+        seconds: dict[str, float] = {}
         with transaction.atomic(), services.audit_context(command="load_demo_data"):
-            created_orgs = sum(
-                services.ensure_organisation(short_name=short, name=name, kind=kind)[1]
-                for short, name, kind in data.ORGANISATIONS
-            )
-            created_municipalities = sum(
-                services.ensure_municipality(ags=ags, name=name, county=data.COUNTY)[1]
-                for ags, name in data.MUNICIPALITIES
-            )
-            organisations = {o.short_name: o for o in Organisation.objects.all()}
-            administered = {
-                m.ags: m for m in Municipality.objects.filter(ags__in=data.ORGANISATION_MUNICIPALITIES.values())
-            }
-            for short, ags in data.ORGANISATION_MUNICIPALITIES.items():
-                organisation = organisations[short]
-                if organisation.municipality_id != administered[ags].pk:
-                    organisation.municipality = administered[ags]
-                    services.save_versioned(organisation, organisation.version, ["municipality"])
-            existing = set(
-                User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True)
-            )
-            created_users = 0
-            for username, org, roles, first_name, last_name in data.USERS:
-                if username in existing:
-                    continue
-                services.create_user(
-                    acting_user=None,
-                    organisation=organisations[org],
-                    username=username,
-                    roles=roles,
-                    password=data.DEMO_PASSWORD,
-                    first_name=first_name,
-                    last_name=last_name,
-                    email=f"{username}@demo.lotse.invalid",
-                )
-                created_users += 1
-            today = timezone.localdate()
-            cases = {} if options["no_cases"] else load_demo_cases(today=today)
-        started = time.perf_counter()
-        housing: dict[str, int] = {}
-        if not options["no_cases"] and not options["no_accommodation"]:
-            housing = load_demo_accommodation(today=today)
-        seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        network: dict[str, int] = {}
-        if not options["no_cases"] and not options["no_network"]:
-            network = load_demo_network()
-        network_seconds = time.perf_counter() - started
+            created_orgs, created_municipalities, created_users = self.county()
+            network: dict[str, int] = {}
+            cases: dict[str, int] = {}
+            housing: dict[str, int] = {}
+            if not options["no_cases"]:
+                started = time.perf_counter()
+                if not options["no_network"]:
+                    network = load_demo_network()
+                seconds["network"] = time.perf_counter() - started
+                started = time.perf_counter()
+                cases = load_demo_cases(today=today, link_actors=not options["no_network"])
+                seconds["cases"] = time.perf_counter() - started
+                started = time.perf_counter()
+                if not options["no_accommodation"]:
+                    housing = load_demo_accommodation(today=today)
+                seconds["accommodation"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -100,7 +71,7 @@ class Command(BaseCommand):
                     f"Demo casework: {cases['cases']} cases ({cases['closed_cases']} closed), "
                     f"{cases['persons']} persons in {cases['households']} households, "
                     f"{cases['contacts']} contacts, {cases['plans']} plans with {cases['goals']} goals, "
-                    f"{records} status records created."
+                    f"{cases['referrals']} referrals, {records} status records created ({seconds['cases']:.1f} s)."
                 )
             else:
                 self.stdout.write("Demo casework: the demo organisations already have cases; nothing created.")
@@ -110,15 +81,15 @@ class Command(BaseCommand):
                 f"{housing['occupancies']} stays ({housing['casework_occupancies']} of casework clients, "
                 f"{housing['casework_unplaced']} without a place), "
                 f"{housing['persons']} residents registered, {housing['assignments']} assignments of "
-                f"{housing['assigned_persons']} persons created ({seconds:.1f} s)."
+                f"{housing['assigned_persons']} persons created ({seconds['accommodation']:.1f} s)."
             )
         elif housing:
             self.stdout.write("Demo accommodation: the demo shelters already exist; nothing created.")
-        if network.get("actors") or network.get("sheets") or network.get("referrals"):
+        if network.get("actors") or network.get("sheets"):
             self.stdout.write(
                 f"Demo network: {network['actors']} actors ({network['published']} shown publicly), "
-                f"{network['sheets']} info sheets with {network['blocks']} text blocks in {network['texts']} texts, "
-                f"{network['referrals']} referrals linked to their actor ({network_seconds:.1f} s)."
+                f"{network['sheets']} info sheets with {network['blocks']} text blocks in {network['texts']} texts "
+                f"created ({seconds['network']:.1f} s)."
             )
         elif network:
             self.stdout.write("Demo network: the demo actors and info sheets already exist; nothing created.")
@@ -126,3 +97,39 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
             for username, org, roles, *_names in data.USERS:
                 self.stdout.write(f"  {username:<22} {org:<11} {', '.join(roles)}")
+
+    def county(self) -> tuple[int, int, int]:
+        """Organisations, municipalities and users, through the core services."""
+        created_orgs = sum(
+            services.ensure_organisation(short_name=short, name=name, kind=kind)[1]
+            for short, name, kind in data.ORGANISATIONS
+        )
+        created_municipalities = sum(
+            services.ensure_municipality(ags=ags, name=name, county=data.COUNTY)[1] for ags, name in data.MUNICIPALITIES
+        )
+        organisations = {o.short_name: o for o in Organisation.objects.all()}
+        administered = {
+            m.ags: m for m in Municipality.objects.filter(ags__in=data.ORGANISATION_MUNICIPALITIES.values())
+        }
+        for short, ags in data.ORGANISATION_MUNICIPALITIES.items():
+            organisation = organisations[short]
+            if organisation.municipality_id != administered[ags].pk:
+                organisation.municipality = administered[ags]
+                services.save_versioned(organisation, organisation.version, ["municipality"])
+        existing = set(User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True))
+        created_users = 0
+        for username, org, roles, first_name, last_name in data.USERS:
+            if username in existing:
+                continue
+            services.create_user(
+                acting_user=None,
+                organisation=organisations[org],
+                username=username,
+                roles=roles,
+                password=data.DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{username}@demo.lotse.invalid",
+            )
+            created_users += 1
+        return created_orgs, created_municipalities, created_users
