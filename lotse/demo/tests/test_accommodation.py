@@ -7,13 +7,11 @@ back at its end; each test runs in a savepoint within it.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,15 +33,6 @@ from lotse.people.choices import HousingSituation
 from lotse.people.models import HouseholdMembership, HousingRecord, Person
 
 MODELS = (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson, Person, HousingRecord, ExpectedIntake)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_data", "--quiet-logins", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 pytestmark = pytest.mark.django_db

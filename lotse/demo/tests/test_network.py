@@ -1,43 +1,36 @@
-"""The demo network: the council paper's 105 actors, two info sheets, linked referrals, loaded once.
-
-The demo casework and network are loaded once for the module (no accommodation:
-the network does not need it), inside a transaction that is rolled back at its
-end; each test runs in a savepoint within it.
-"""
+"""The demo network: the council paper's 105 actors, two info sheets, linked referrals (the demo of conftest)."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 
 from lotse.cases.models import Referral
 from lotse.cases.tests.factories import events_of
 from lotse.core.choices import Role
 from lotse.core.models import User
-from lotse.demo.network import COUNT_KEYS, LOCAL_SERVICES, TOWNS, load_demo_network
+from lotse.demo.network import COUNT_KEYS, LOCAL_SERVICES, load_demo_network
 from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText, is_network_editor
 from lotse.people.vocabulary import LANGUAGE_CODES
 
 LUDWIGSBURG_AGS = "08118048"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_data", "--quiet-logins", "--no-accommodation", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+# Centre, postcode and area code of each town of the demo actors.
+TOWNS: dict[str, tuple[float, float, str, str]] = {
+    "Ludwigsburg": (48.8963, 9.1918, "71638", "07141"),
+    "Bietigheim-Bissingen": (48.9630, 9.1310, "74321", "07142"),
+    "Kornwestheim": (48.8610, 9.1845, "70806", "07154"),
+    "Marbach am Neckar": (48.9390, 9.2610, "71672", "07144"),
+    "Vaihingen an der Enz": (48.9328, 8.9565, "71665", "07042"),
+    "Asperg": (48.9063, 9.1407, "71679", "07141"),
+    "Ditzingen": (48.8270, 9.0665, "71254", "07156"),
+}
 
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,34 @@
+"""load_demo_data: the county's organisations, municipalities and users (the demo of conftest)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lotse.core.choices import Role
+from lotse.core.models import Municipality, Organisation, User
+from lotse.demo import data
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_loads_the_demo_county_idempotently(demo: str):
+    first = demo
+    counts = (Organisation.objects.count(), Municipality.objects.count(), User.objects.count())
+    run("load_demo_data")
+    assert counts == (len(data.ORGANISATIONS), len(data.MUNICIPALITIES), len(data.USERS))
+    assert (Organisation.objects.count(), Municipality.objects.count(), User.objects.count()) == counts
+    assert "Demo county: 6 organisations" in first
+    assert data.DEMO_PASSWORD in run("load_demo_data", "--no-cases")
+    covered = {role for user in User.objects.all() for role in user.roles}
+    assert covered == set(Role.values)
+    assert Municipality.objects.get(ags="08118048").name == "Ludwigsburg"
+    kinds = sorted(Organisation.objects.values_list("kind", flat=True))
+    assert kinds.count("wohlfahrtsverband") == 4 and "landratsamt" in kinds
