@@ -19,14 +19,16 @@ Every person, name and story is fictional.
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime
 import functools
+import io
 import logging
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,6 +69,8 @@ from lotse.core.services import audit_context
 from lotse.demo import data
 from lotse.demo.data import MUNICIPALITIES
 from lotse.demo.network import ActorFinder
+from lotse.imports.engine import import_workbook
+from lotse.imports.workbook import Source
 from lotse.people import services as people_services
 from lotse.people.choices import (
     STATELESS,
@@ -91,7 +95,6 @@ from lotse.people.models import (
     StatusRecord,
     WorkRecord,
 )
-from lotse.people.services import PERSON_FIELDS
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -1674,12 +1677,8 @@ class _Draft:
         return current
 
 
-STATUS_FIELDS: dict[str, tuple[str, ...]] = {
-    "residence": ("valid_from", "status", "legal_basis", "valid_until"),
-    "language": ("valid_from", "level", "evidence", "course"),
-    "work": ("valid_from", "situation"),
-    "housing": ("valid_from", "situation", "municipality"),
-}
+# What a person's record holds beyond the columns of the workbook.
+EXTRA_PERSON_FIELDS = ("original_script_name", "aliases", "phone", "email", "notes")
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -3410,27 +3409,181 @@ class _Builder:
         ):
             for record in rows:
                 records[id(record.person)].append((kind, record))
-        for d in self.drafts:
+        workbooks = _Workbooks(self.today)
+        for index, d in enumerate(self.drafts):
+            workbooks.add(index, d, contacts[id(d.case)], [r for m in d.members for r in records[id(m.person)]])
+        cases, persons = workbooks.import_all()
+        for index, d in enumerate(self.drafts):
             key = id(d.case)
-            _CaseWriter(self, d, finder).write(
+            writer = _CaseWriter(self, d, finder, cases[index], persons)
+            writer.write(
                 plans=[(plan, [(g, steps[id(g)]) for g in goals[id(plan)]]) for plan in plans[key]],
-                contacts=[(c, follow_ups[id(c)]) for c in contacts[key]],
-                free_follow_ups=free_follow_ups[key],
+                follow_ups=[f for c in contacts[key] for f in follow_ups[id(c)]] + free_follow_ups[key],
                 referrals=referrals[key],
                 consents=consents[key],
                 handovers=handovers[key],
-                records=[r for m in d.members for r in records[id(m.person)]],
             )
+
+
+def _day(value: datetime.date | None) -> str:
+    return "" if value is None else f"{value:%d.%m.%Y}"
+
+
+def _birth(person: Person) -> str:
+    if person.birth_date is None:
+        return ""
+    if person.birth_date_precision == BirthDatePrecision.YEAR:
+        return f"{person.birth_date:%Y}"
+    if person.birth_date_precision == BirthDatePrecision.MONTH:
+        return f"{person.birth_date:%m.%Y}"
+    return _day(person.birth_date)
+
+
+class _Workbooks:
+    """The drafted households, persons, cases, status records and contacts as Lotse workbooks (CSV files).
+
+    One workbook per organisation that opened cases, imported through the casework importer as an
+    organisation administrator would upload it (lotse.imports; docs/import-format.md). The cases are
+    imported open: their later history (plans, referrals, pauses, closing) goes through the services.
+    """
+
+    SHEETS: dict[str, tuple[str, ...]] = {
+        "Personen": (
+            "Personen-ID",
+            "Haushalts-ID",
+            "Familienname",
+            "Vorname",
+            "Geburtsdatum",
+            "Geschlecht",
+            "Staatsangehörigkeit",
+            "Sprachen",
+            "Gemeinde",
+        ),
+        "Fälle": (
+            "Fall-ID",
+            "Haushalts-ID",
+            "Träger",
+            "Gemeinde",
+            "Beginn",
+            "Ende",
+            "Abschlussgrund",
+            "Fallverantwortung",
+        ),
+        "Aufenthalt": ("Personen-ID", "gültig ab", "Status", "Rechtsgrundlage", "gültig bis"),
+        "Sprachstand": ("Personen-ID", "Datum", "Niveau", "Nachweis"),
+        "Erwerb": ("Personen-ID", "gültig ab", "Situation"),
+        "Wohnen": ("Personen-ID", "gültig ab", "Situation", "Gemeinde"),
+        "Kontakte": ("Fall-ID", "Datum", "Dauer (Minuten)", "Form", "Themen", "Dolmetschung", "Notiz"),
+    }
+    RECORD_SHEETS: dict[str, str] = {
+        "residence": "Aufenthalt",
+        "language": "Sprachstand",
+        "work": "Erwerb",
+        "housing": "Wohnen",
+    }
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.rows: dict[Organisation, dict[str, list[list[str]]]] = {}
+        self.case_ids: dict[int, tuple[Organisation, str]] = {}
+        self.person_ids: dict[int, tuple[Organisation, str]] = {}
+
+    def add(self, index: int, d: _Draft, contacts: list[Contact], records: list[tuple[str, StatusRecord]]) -> None:
+        first = d.user_at(d.start)
+        organisation = first.organisation
+        sheets = self.rows.setdefault(organisation, {name: [] for name in self.SHEETS})
+        case_id = household_id = f"DEMO-F{index:04d}"
+        self.case_ids[index] = (organisation, case_id)
+        own_ids: dict[int, str] = {}
+        for position, member in enumerate(d.members):
+            person = member.person
+            person_id = f"DEMO-P{index:04d}-{position}"
+            own_ids[id(person)] = person_id
+            self.person_ids[id(person)] = (organisation, person_id)
+            sheets["Personen"].append(
+                [
+                    person_id,
+                    household_id,
+                    person.family_name,
+                    person.given_names,
+                    _birth(person),
+                    person.gender,
+                    ",".join(person.nationalities),
+                    ",".join(person.languages),
+                    "",
+                ]
+            )
+        sheets["Fälle"].append(
+            [case_id, household_id, organisation.short_name, d.municipality.ags, _day(d.start), "", "", first.username]
+        )
+        for kind, record in records:
+            person_id = own_ids[id(record.person)]
+            if isinstance(record, ResidenceRecord):
+                row = [_day(record.valid_from), record.status, record.legal_basis, _day(record.valid_until)]
+            elif isinstance(record, LanguageRecord):
+                row = [_day(record.valid_from), record.level, record.evidence]
+            elif isinstance(record, WorkRecord):
+                row = [_day(record.valid_from), record.situation]
+            else:
+                assert isinstance(record, HousingRecord)
+                town = record.municipality.ags if record.municipality is not None else ""
+                row = [_day(record.valid_from), record.situation, town]
+            sheets[self.RECORD_SHEETS[kind]].append([person_id, *row])
+        for contact in contacts:
+            sheets["Kontakte"].append(
+                [
+                    case_id,
+                    _day(contact.date),
+                    str(contact.duration_minutes),
+                    contact.form,
+                    ",".join(contact.fields_of_action),
+                    contact.interpreter_language,
+                    contact.note,
+                ]
+            )
+
+    def sources(self, sheets: dict[str, list[list[str]]]) -> list[Source]:
+        sources = []
+        for name, header in self.SHEETS.items():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(sheets[name])
+            sources.append(Source(f"{name}.csv", io.BytesIO(buffer.getvalue().encode())))
+        return sources
+
+    def import_all(self) -> tuple[dict[int, Case], dict[int, Person]]:
+        for organisation, sheets in self.rows.items():
+            report = import_workbook(
+                self.sources(sheets), organisation=organisation, acting_user=None, commit=True, today=self.today
+            )
+            if not report.committed:
+                raise ValidationError(
+                    f"The demo workbook of {organisation.short_name} does not import: {report.problems[:5]!r}"
+                )
+        cases = {
+            (c.organisation_id, c.external_id): c
+            for c in Case.objects.filter(external_id__startswith="DEMO-F").select_related("organisation")
+        }
+        persons = {
+            (p.organisation_id, p.external_id): p for p in Person.objects.filter(external_id__startswith="DEMO-P")
+        }
+        return (
+            {index: cases[(org.pk, ext)] for index, (org, ext) in self.case_ids.items()},
+            {key: persons[(org.pk, ext)] for key, (org, ext) in self.person_ids.items()},
+        )
 
 
 class _CaseWriter:
     """One drafted case written in date order through the services, by the caseworker in charge on each day."""
 
-    def __init__(self, builder: _Builder, draft: _Draft, finder: ActorFinder | None) -> None:
+    def __init__(
+        self, builder: _Builder, draft: _Draft, finder: ActorFinder | None, case: Case, persons: dict[int, Person]
+    ) -> None:
         self.builder, self.d, self.finder = builder, draft, finder
-        self.persons: dict[int, Person] = {}
+        self.persons = persons
         self.consents: dict[int, Consent] = {}
-        self.case: Case = draft.case
+        self.case = case
 
     def user(self, day: datetime.date) -> User:
         return self.d.user_at(day)
@@ -3439,22 +3592,16 @@ class _CaseWriter:
         self,
         *,
         plans: list[tuple[IntegrationPlan, list[tuple[Goal, list[Step]]]]],
-        contacts: list[tuple[Contact, list[FollowUp]]],
-        free_follow_ups: list[FollowUp],
+        follow_ups: list[FollowUp],
         referrals: list[Referral],
         consents: list[Consent],
         handovers: list[Handover],
-        records: list[tuple[str, StatusRecord]],
     ) -> None:
         d = self.d
-        events: list[tuple[datetime.date, int, Callable[[], None]]] = []
-        for member in d.members[1:]:
-            events.append((member.since, 0, functools.partial(self.add_member, member)))
+        events: list[tuple[datetime.date, int, Callable[[], None]]] = [(d.start, 0, self.household)]
         for plan, plan_goals in plans:
             events.append((plan.agreed_on, 1, functools.partial(self.plan_version, plan, plan_goals)))
-        for contact, tasks in contacts:
-            events.append((contact.date, 2, functools.partial(self.contact, contact, tasks)))
-        for follow_up in free_follow_ups:
+        for follow_up in follow_ups:
             events.append((d.start, 3, functools.partial(self.follow_up, follow_up)))
         for referral in referrals:
             events.append((referral.date, 2, functools.partial(self.referral, referral)))
@@ -3470,55 +3617,38 @@ class _CaseWriter:
             elif handover.status == HandoverStatus.DECLINED:
                 events.append((requested, 3, functools.partial(self.decline_handover, handover)))
         for from_status, to_status, on, reason, note in d.changes:
-            if from_status:  # the first change, to active, comes with opening the case
+            if from_status:  # the first change, to active, comes with the import of the case
                 events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
-        self.open()
         for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
             try:
                 event()
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
                 self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
-        owner = d.slot.owner
-        for kind, record in records:
-            fields = {name: getattr(record, name) for name in STATUS_FIELDS[kind]}
-            try:
-                people_services.add_status_record(
-                    acting_user=owner, person=self.persons[id(record.person)], kind=kind, **fields
-                )
-            except ValidationError as error:
-                self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
 
-    def person_fields(self, person: Person) -> dict[str, Any]:
-        return {name: getattr(person, name) for name in PERSON_FIELDS if name != "municipality"}
-
-    def open(self) -> None:
-        d, head = self.d, self.d.members[0]
+    def household(self) -> None:
+        """Who is who in the household, who is no client, who moved out (the workbook knows none of it)."""
+        d = self.d
         user = self.user(d.start)
-        self.case = case_services.open_case(
-            acting_user=user,
-            organisation=user.organisation,
-            municipality=d.municipality,
-            start_date=d.start,
-            responsible=user,
-            head=self.person_fields(head.person),
-        )
-        self.persons[id(head.person)] = self.case.clients.get()
-
-    def add_member(self, member: _Member) -> None:
-        moved = member.role.startswith("moved:")
-        person = case_services.add_household_member(
-            acting_user=self.user(member.since),
-            case=self.case,
-            relationship=member.relationship,
-            since=member.since,
-            is_client=member.is_client and not moved,
-            person_fields=self.person_fields(member.person),
-        )
-        self.persons[id(member.person)] = person
-        if moved:
-            on = datetime.date.fromisoformat(member.role.split(":", 1)[1])
-            case_services.move_to_new_household(acting_user=self.user(on), case=self.case, person=person, since=on)
+        memberships = {
+            m.person_id: m
+            for m in HouseholdMembership.objects.filter(household_id=self.case.household_id).select_related("household")
+        }
+        for member in d.members:
+            person = self.persons[id(member.person)]
+            membership = memberships.get(person.pk)
+            if membership is not None and membership.relationship != member.relationship:
+                people_services.set_relationship(
+                    acting_user=user, membership=membership, relationship=member.relationship
+                )
+            extra = {name: getattr(member.person, name) for name in EXTRA_PERSON_FIELDS}
+            if any(extra.values()):
+                people_services.update_person(acting_user=user, person=person, expected_version=person.version, **extra)
+            if member.role.startswith("moved:"):
+                on = datetime.date.fromisoformat(member.role.split(":", 1)[1])
+                case_services.move_to_new_household(acting_user=user, case=self.case, person=person, since=on)
+            elif not member.is_client:
+                case_services.set_client(acting_user=user, case=self.case, person=person, is_client=False)
 
     def plan_version(self, draft: IntegrationPlan, plan_goals: list[tuple[Goal, list[Step]]]) -> None:
         user = self.user(draft.agreed_on)
@@ -3561,28 +3691,6 @@ class _CaseWriter:
                 )
                 if step_draft.done:
                     case_services.set_step_done(acting_user=user, step=step, done=True)
-
-    def contact(self, draft: Contact, tasks: list[FollowUp]) -> None:
-        user = self.user(draft.date)
-        contact = case_services.record_contact(
-            acting_user=user,
-            case=self.case,
-            date=draft.date,
-            duration_minutes=draft.duration_minutes,
-            form=draft.form,
-            fields_of_action=draft.fields_of_action,
-            interpreter_kind=draft.interpreter_kind,
-            interpreter_language=draft.interpreter_language,
-            note=draft.note,
-            follow_ups=[(task.description, task.due_date) for task in tasks],
-        )
-        done = {task.description: task.done_on for task in tasks if task.done_on is not None}
-        if done:
-            for follow_up in contact.follow_ups.all():
-                if follow_up.description in done:
-                    case_services.complete_follow_up(
-                        acting_user=user, follow_up=follow_up, on=done[follow_up.description]
-                    )
 
     def follow_up(self, draft: FollowUp) -> None:
         user = self.user(min(draft.due_date, self.d.record_end))
