@@ -26,13 +26,17 @@ name and story is fictional.
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
 import random
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db import connection, transaction
-from django.db.models import Min, Model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
 
 from lotse.accommodation.choices import (
     FOLLOW_UP_KINDS,
@@ -53,13 +57,28 @@ from lotse.accommodation.models import (
     Shelter,
     Unit,
 )
+from lotse.accommodation.services import (
+    SHELTER_FIELDS,
+    add_unit,
+    change_capacity,
+    create_shelter,
+    move_in,
+    move_out,
+    record_assignment,
+    record_housing,
+    register_resident,
+    set_expected_intake,
+    set_intake_obligation,
+)
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context
 from lotse.demo.casework import ORIGINS, POPULATION
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
+from lotse.people.services import PERSON_FIELDS, create_household, join_household
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
 FAR = datetime.date.max  # the end of an open stay in the interval lists
 
@@ -415,6 +434,7 @@ class _Builder:
         self.obligations: list[IntakeObligation] = []
         self.expected: list[ExpectedIntake] = []
         self.casework_unplaced = 0
+        self.refused: Counter[str] = Counter()
 
     # Helpers
 
@@ -988,64 +1008,201 @@ class _Builder:
     # Writing
 
     def write(self) -> dict[str, int]:
-        def bulk(model: type[Model], rows: Sequence[Model]) -> int:
-            model._default_manager.bulk_create(rows, batch_size=1000)
-            return len(rows)
+        """Replay the drafted years day by day through the accommodation services, as the staff would record them.
 
-        counts = dict.fromkeys(COUNT_KEYS, 0)
-        with connection.cursor() as cursor:
-            # Foreign keys are deferred; checked at once, each row costs one index lookup instead of
-            # a rescan of the queue after every statement (see lotse/imports/engine.py).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        counts["shelters"] = bulk(Shelter, [d.shelter for d in self.shelters])
-        counts["units"] = bulk(Unit, self.units)
-        counts["places"] = bulk(Place, self.places)
+        Shelters, units and places come first; then, date by date, move-outs, places given up, new residents,
+        move-ins and assignments. The services choose the place themselves (within the drafted unit).
+        """
+        operators = {CITY: self.users.get(CITY_USER), COUNTY: self.users.get(COUNTY_USER)}
+        shelters: dict[int, Shelter] = {}
+        units: dict[int, Unit] = {}
+        events: list[tuple[datetime.date, int, int, Callable[[], None]]] = []
+        sequence = iter(range(1 << 30))
+        for draft in self.shelters:
+            operator = operators[draft.spec.organisation]
+            self._create_shelter(draft, operator, shelters, units)
+            closed = draft.slots[0].end if draft.slots else None
+            if closed is not None:
+                events.append((closed, 1, next(sequence), functools.partial(self._close, draft, shelters, units)))
+        persons: dict[int, Person] = {}
+        households = {id(m.person): m for m in self.memberships}
+        household_of: dict[int, Household] = {}
+        # Residents are registered first (with their dates of moving into their household).
         for person in self.persons:
-            person.refresh_search_texts()
-        counts["households"] = bulk(Household, self.households)
-        counts["persons"] = bulk(Person, self.persons)
-        bulk(HouseholdMembership, self.memberships)
-        occupancies = []
-        for stay in sorted(self.stays, key=lambda s: (s.move_in, s.slot.place.shelter.name, s.slot.place.number)):
-            operator = stay.slot.shelter.spec.organisation
-            occupancies.append(
-                Occupancy(
-                    person=stay.person,
-                    place=stay.slot.place,
-                    move_in=stay.move_in,
-                    move_out=stay.move_out,
-                    move_out_reason=stay.reason if stay.move_out is not None else "",
-                    basis=stay.basis,
-                    recorded_by=self.users.get(CITY_USER if operator == CITY else COUNTY_USER),
+            self._register(person, households[id(person)], operators, persons, household_of)
+        occupancies: dict[int, Occupancy] = {}
+        # A move to another shelter frees the place it leaves: it comes before the other move-ins of that day.
+        movers = {(id(s.person), s.move_out) for s in self.stays if s.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT}
+        for stay in sorted(self.stays, key=lambda s: (s.move_in, s.slot.shelter.spec.name, s.slot.place.number)):
+            events.append(
+                (
+                    stay.move_in,
+                    2 if (id(stay.person), stay.move_in) in movers else 3,
+                    next(sequence),
+                    functools.partial(self._move_in, stay, shelters, units, persons, occupancies),
                 )
             )
-        counts["occupancies"] = bulk(Occupancy, occupancies)
-        counts["casework_occupancies"] = sum(1 for s in self.stays if s.casework)
-        counts["casework_unplaced"] = self.casework_unplaced
-        counts["assignments"] = bulk(Assignment, [a for a, _persons in self.assignments])
-        counts["assigned_persons"] = bulk(
-            AssignedPerson,
-            [AssignedPerson(assignment=a, person=p) for a, persons in self.assignments for p in persons],
-        )
-        recorder = {CITY: self.users.get(CITY_USER), COUNTY: self.users.get(COUNTY_USER)}
-        counts["housing_records"] = bulk(
-            HousingRecord,
-            [
-                HousingRecord(
-                    person=person,
-                    valid_from=on,
+            if stay.move_out is not None:
+                # A move to another shelter ends the stay with the move-in there (the services record no such
+                # move-out); should that move-in not happen, the stay ends after the day's move-ins as "other".
+                order = 5 if stay.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT else 0
+                events.append(
+                    (stay.move_out, order, next(sequence), functools.partial(self._move_out, stay, occupancies))
+                )
+        for assignment, assigned in self.assignments:
+            events.append(
+                (assignment.date, 4, next(sequence), functools.partial(self._assign, assignment, assigned, persons))
+            )
+        for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
+            try:
+                event()
+            except ValidationError as error:
+                # The services refuse it, so the demo leaves it out (and counts what it left out).
+                self.refused[getattr(error, "code", None) or "invalid"] += 1
+        for (_key, on), (person, situation, town) in sorted(
+            self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
+        ):
+            target = persons.get(id(person), person if person.pk else None)
+            if target is not None:
+                record_housing(
+                    acting_user=operators.get(target.organisation.short_name),
+                    person=target,
+                    on=on,
                     situation=situation,
                     municipality=town,
-                    recorded_by=recorder.get(person.organisation.short_name),
                 )
-                for (_key, on), (person, situation, town) in sorted(
-                    self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
+        county_user = operators[COUNTY]
+        for obligation in self.obligations:
+            set_intake_obligation(
+                acting_user=county_user,
+                organisation=obligation.set_by,
+                municipality=obligation.municipality,
+                year=obligation.year,
+                persons=obligation.persons,
+            )
+        by_organisation: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+        for expected in self.expected:
+            by_organisation[expected.organisation_id][expected.month] = expected.persons
+        for organisation in self.organisations.values():
+            if months := by_organisation.get(organisation.pk):
+                set_expected_intake(
+                    acting_user=operators.get(organisation.short_name), organisation=organisation, months=months
                 )
-            ],
+        return {}
+
+    def _create_shelter(
+        self, draft: _ShelterDraft, operator: User | None, shelters: dict[int, Shelter], units: dict[int, Unit]
+    ) -> None:
+        planned = draft.shelter
+        loose = [s for s in draft.slots if s.unit is None]
+        shelter = create_shelter(
+            acting_user=operator,
+            organisation=planned.organisation,
+            places=len(loose),
+            places_from=loose[0].start if loose else draft.spec.opened,
+            **{name: getattr(planned, name) for name in SHELTER_FIELDS},
         )
-        counts["intake_obligations"] = bulk(IntakeObligation, self.obligations)
-        counts["expected_intakes"] = bulk(ExpectedIntake, self.expected)
-        return counts
+        shelters[id(planned)] = shelter
+        for name, group in draft.groups.items():
+            if not name or not group:
+                continue
+            unit_draft = group[0].unit
+            assert unit_draft is not None
+            units[id(unit_draft)] = add_unit(
+                acting_user=operator,
+                shelter=shelter,
+                name=unit_draft.name,
+                places=len(group),
+                places_from=group[0].start,
+                accessible=unit_draft.accessible,
+            )
+
+    def _close(self, draft: _ShelterDraft, shelters: dict[int, Shelter], units: dict[int, Unit]) -> None:
+        operator = self.users.get(CITY_USER if draft.spec.organisation == CITY else COUNTY_USER)
+        shelter = shelters[id(draft.shelter)]
+        closed = draft.slots[0].end
+        assert closed is not None
+        for name, group in draft.groups.items():
+            if group:
+                unit = units[id(group[0].unit)] if name else None
+                change_capacity(acting_user=operator, shelter=shelter, places=0, on=closed, unit=unit)
+
+    def _register(
+        self,
+        planned: Person,
+        membership: HouseholdMembership,
+        operators: dict[str, User | None],
+        persons: dict[int, Person],
+        household_of: dict[int, Household],
+    ) -> None:
+        organisation = planned.organisation
+        person = register_resident(
+            acting_user=operators.get(organisation.short_name),
+            organisation=organisation,
+            **{name: getattr(planned, name) for name in PERSON_FIELDS},
+        )
+        persons[id(planned)] = person
+        household = household_of.get(id(membership.household))
+        if household is None:
+            # Households are kept through the people services, which only caseworkers (or the command) use.
+            household = create_household(acting_user=None, organisation=organisation)
+            household_of[id(membership.household)] = household
+        join_household(
+            acting_user=None,
+            person=person,
+            household=household,
+            relationship=membership.relationship,
+            since=membership.valid_from,
+        )
+
+    def _move_in(
+        self,
+        stay: _Stay,
+        shelters: dict[int, Shelter],
+        units: dict[int, Unit],
+        persons: dict[int, Person],
+        occupancies: dict[int, Occupancy],
+    ) -> None:
+        operator = self.users.get(CITY_USER if stay.slot.shelter.spec.organisation == CITY else COUNTY_USER)
+        person = persons.get(id(stay.person), stay.person)
+        if person.pk is None:
+            raise ValidationError("not registered", code="not_registered")
+        occupancies[id(stay)] = move_in(
+            acting_user=operator,
+            shelter=shelters[id(stay.slot.shelter.shelter)],
+            person=person,
+            on=stay.move_in,
+            unit=units[id(stay.slot.unit)] if stay.slot.unit is not None else None,
+            basis=stay.basis,
+        )
+
+    def _move_out(self, stay: _Stay, occupancies: dict[int, Occupancy]) -> None:
+        occupancy = occupancies.get(id(stay))
+        if occupancy is None:
+            raise ValidationError("no stay", code="no_stay")
+        occupancy.refresh_from_db()
+        if occupancy.move_out is not None:
+            return  # ended by a move-in elsewhere
+        operator = self.users.get(CITY_USER if stay.slot.shelter.spec.organisation == CITY else COUNTY_USER)
+        assert stay.move_out is not None
+        move_out(
+            acting_user=operator,
+            occupancy=occupancy,
+            on=stay.move_out,
+            reason=MoveOutReason.SONSTIGES if stay.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT else stay.reason,
+            expected_version=occupancy.version,
+        )
+
+    def _assign(self, assignment: Assignment, assigned: list[Person], persons: dict[int, Person]) -> None:
+        people = [persons.get(id(p), p) for p in assigned]
+        record_assignment(
+            acting_user=self.users.get(COUNTY_USER),
+            organisation=assignment.organisation,
+            municipality=assignment.municipality,
+            date=assignment.date,
+            persons=[p for p in people if p.pk is not None],
+            reference=assignment.reference,
+        )
 
 
 def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[str, int]:
@@ -1066,10 +1223,30 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
         return dict.fromkeys(COUNT_KEYS, 0)
     users = {u.username: u for u in User.objects.filter(username__in=[CITY_USER, COUNTY_USER])}
     builder = _Builder(today=today, seed=seed, organisations=organisations, municipalities=municipalities, users=users)
+    before = _counts()
     with transaction.atomic(), audit_context(command="load_demo_data"):
         builder.build()
-        counts = builder.write()
-    with connection.cursor() as cursor:
-        for model in (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson, Person, HousingRecord):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        builder.write()
+    after = _counts()
+    counts = {key: after[key] - before[key] for key in after}
+    counts["casework_occupancies"] = sum(1 for stay in builder.stays if stay.casework)
+    counts["casework_unplaced"] = builder.casework_unplaced
+    counts["refused"] = sum(builder.refused.values())
+    logger.info("Demo accommodation: the services refused %s", dict(builder.refused))
     return counts
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "shelters": Shelter.objects.count(),
+        "units": Unit.objects.count(),
+        "places": Place.objects.count(),
+        "households": Household.objects.count(),
+        "persons": Person.objects.count(),
+        "occupancies": Occupancy.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "assigned_persons": AssignedPerson.objects.count(),
+        "housing_records": HousingRecord.objects.count(),
+        "intake_obligations": IntakeObligation.objects.count(),
+        "expected_intakes": ExpectedIntake.objects.count(),
+    }
