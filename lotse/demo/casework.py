@@ -3613,7 +3613,7 @@ class _CaseWriter:
             requested = handover.consent.given_on
             events.append((requested, 2, functools.partial(self.request_handover, handover)))
             if handover.status == HandoverStatus.ACCEPTED and d.handover_on is not None:
-                events.append((d.handover_on, 3, functools.partial(self.accept_handover, handover)))
+                events.append((d.handover_on, -1, functools.partial(self.accept_handover, handover)))
             elif handover.status == HandoverStatus.DECLINED:
                 events.append((requested, 3, functools.partial(self.decline_handover, handover)))
         for from_status, to_status, on, reason, note in d.changes:
@@ -3625,6 +3625,7 @@ class _CaseWriter:
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
                 self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
+                logger.debug("Refused for case %s on %s: %s", self.case.pk, _day, error)
 
     def household(self) -> None:
         """Who is who in the household, who is no client, who moved out (the workbook knows none of it)."""
@@ -3693,7 +3694,7 @@ class _CaseWriter:
                     case_services.set_step_done(acting_user=user, step=step, done=True)
 
     def follow_up(self, draft: FollowUp) -> None:
-        user = self.user(min(draft.due_date, self.d.record_end))
+        user = self.user(self.d.start)  # written when the case opened (see write)
         follow_up = case_services.add_follow_up(
             acting_user=user, case=self.case, description=draft.description, due_date=draft.due_date
         )
