@@ -26,7 +26,7 @@ import io
 import logging
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -67,7 +67,7 @@ from lotse.core.choices import Role
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context
 from lotse.demo import data
-from lotse.demo.data import MUNICIPALITIES
+from lotse.demo.data import MUNICIPALITIES, read_json, tuples
 from lotse.demo.network import ActorFinder
 from lotse.imports.engine import import_workbook
 from lotse.imports.workbook import Source
@@ -97,6 +97,9 @@ from lotse.people.models import (
 )
 
 T = TypeVar("T")
+# The name pools, text templates and weights the drafts draw on (see data/).
+_DATA = tuples(read_json("casework.json"))
+_NAMES: dict[str, list[str]] = read_json("names.json")
 logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
 EARLIEST_START = datetime.date(2019, 1, 7)
@@ -126,118 +129,20 @@ COUNT_KEYS = (
 
 # Open and closed cases per caseworker (about 320 households, 45 % closed).
 # The demo user "integration" carries a full caseload of 60 open cases.
-CASELOADS: dict[str, tuple[int, int]] = {
-    "integration": (60, 44),
-    "integration2": (18, 15),
-    "teamleitung": (8, 8),
-    "integration-awo": (24, 20),
-    "integration-diakonie": (22, 19),
-    "integration-drk": (22, 19),
-    "integration-lra": (22, 19),
-}
+CASELOADS: dict[str, tuple[int, int]] = _DATA["CASELOADS"]
 DEFAULT_CASELOAD = (20, 16)
 
 # Which towns each organisation's integration managers serve (all 39 covered).
-TERRITORIES: dict[str, tuple[str, ...]] = {
-    "caritas-lb": ("Ludwigsburg", "Asperg", "Tamm", "Möglingen"),
-    "awo-lb": ("Bietigheim-Bissingen", "Sachsenheim", "Besigheim", "Bönnigheim", "Ingersheim"),
-    "kdv-lb": (
-        "Vaihingen an der Enz",
-        "Ditzingen",
-        "Gerlingen",
-        "Korntal-Münchingen",
-        "Markgröningen",
-        "Schwieberdingen",
-        "Hemmingen",
-        "Eberdingen",
-        "Oberriexingen",
-        "Sersheim",
-    ),
-    "drk-lb": (
-        "Remseck am Neckar",
-        "Marbach am Neckar",
-        "Freiberg am Neckar",
-        "Benningen am Neckar",
-        "Murr",
-        "Steinheim an der Murr",
-        "Großbottwar",
-        "Oberstenfeld",
-        "Affalterbach",
-        "Erdmannhausen",
-        "Pleidelsheim",
-        "Mundelsheim",
-    ),
-    "lra-lb": (
-        "Kornwestheim",
-        "Kirchheim am Neckar",
-        "Gemmrigheim",
-        "Walheim",
-        "Hessigheim",
-        "Löchgau",
-        "Erligheim",
-        "Freudental",
-    ),
-}
+TERRITORIES: dict[str, tuple[str, ...]] = _DATA["TERRITORIES"]
 
 # Rough population in thousands: towns take refugees roughly in proportion.
-POPULATION: dict[str, float] = {
-    "Affalterbach": 4.6,
-    "Asperg": 13.6,
-    "Benningen am Neckar": 6.3,
-    "Besigheim": 12.9,
-    "Bönnigheim": 8.1,
-    "Ditzingen": 25.2,
-    "Eberdingen": 6.9,
-    "Erdmannhausen": 5.3,
-    "Erligheim": 2.9,
-    "Freudental": 2.6,
-    "Gemmrigheim": 4.3,
-    "Gerlingen": 19.7,
-    "Großbottwar": 8.6,
-    "Hemmingen": 8.1,
-    "Hessigheim": 2.2,
-    "Kirchheim am Neckar": 5.8,
-    "Kornwestheim": 34.6,
-    "Löchgau": 5.8,
-    "Ludwigsburg": 94.0,
-    "Marbach am Neckar": 16.0,
-    "Markgröningen": 15.0,
-    "Möglingen": 11.6,
-    "Mundelsheim": 3.4,
-    "Murr": 6.6,
-    "Oberriexingen": 3.4,
-    "Oberstenfeld": 8.2,
-    "Pleidelsheim": 6.5,
-    "Schwieberdingen": 11.4,
-    "Sersheim": 5.5,
-    "Steinheim an der Murr": 12.3,
-    "Tamm": 12.8,
-    "Vaihingen an der Enz": 29.8,
-    "Walheim": 3.2,
-    "Sachsenheim": 19.0,
-    "Ingersheim": 6.4,
-    "Freiberg am Neckar": 16.0,
-    "Bietigheim-Bissingen": 43.9,
-    "Korntal-Münchingen": 19.9,
-    "Remseck am Neckar": 26.7,
-}
+POPULATION: dict[str, float] = _DATA["POPULATION"]
 
 # Towns with a shared accommodation of the county (vorläufige Unterbringung).
-SHELTER_TOWNS = (
-    "Ludwigsburg",
-    "Bietigheim-Bissingen",
-    "Kornwestheim",
-    "Vaihingen an der Enz",
-    "Ditzingen",
-    "Remseck am Neckar",
-    "Sachsenheim",
-    "Marbach am Neckar",
-    "Freiberg am Neckar",
-    "Besigheim",
-)
+SHELTER_TOWNS = _DATA["SHELTER_TOWNS"]
 
 # Drama numbers of the Bundesnetzagentur: never assigned to anyone.
-DRAMA_NUMBERS = ("030 23125 {:03d}", "069 90009 {:03d}", "040 66969 {:03d}", "0221 4710 {:03d}", "089 99998 {:03d}")
+DRAMA_NUMBERS = _DATA["DRAMA_NUMBERS"]
 
 
 # Names
@@ -265,479 +170,46 @@ class _Name:
         )
 
 
-def _pool(text: str) -> tuple[_Name, ...]:
+def _pool(lines: Sequence[str]) -> tuple[_Name, ...]:
+    """Names written "latin|original script|variant, variant" (a family name "male/female" in each part)."""
     names = []
-    for line in text.strip().splitlines():
+    for line in lines:
         latin, original, variants = ([*line.split("|"), "", ""])[:3]
         names.append(_Name(latin.strip(), original.strip(), tuple(v.strip() for v in variants.split(",") if v.strip())))
     return tuple(names)
 
 
-ARABIC_MALE = _pool("""
-Mohammed|محمد|Muhammad,Mohamad,Mohamed
-Ahmad|أحمد|Ahmed,Achmad
-Yusuf|يوسف|Youssef,Yousef,Jusuf
-Omar|عمر|Umar,Omer
-Khaled|خالد|Khalid,Chaled
-Mahmoud|محمود|Mahmud,Mahmood
-Hassan|حسن|Hasan
-Ali|علي|
-Abdulrahman|عبد الرحمن|Abdul Rahman,Abdelrahman
-Mustafa|مصطفى|Moustafa,Mostafa
-Ibrahim|إبراهيم|Ebrahim,Ibraheem
-Fadi|فادي|
-Rami|رامي|
-Samer|سامر|
-Hussein|حسين|Husein,Hussain
-Karim|كريم|Kareem
-Tarek|طارق|Tariq,Tarik
-Walid|وليد|Waleed
-Jamal|جمال|Gamal,Dschamal
-Anas|أنس|
-Hamza|حمزة|Hamsa
-Bilal|بلال|
-Haider|حيدر|Hayder
-Abbas|عباس|
-Ammar|عمار|Amar
-Saif|سيف|Sayf
-""")
-ARABIC_FEMALE = _pool("""
-Fatima|فاطمة|Fatma,Fatimah
-Amira|أميرة|Ameera
-Aisha|عائشة|Aischa,Ayesha
-Mariam|مريم|Maryam,Mirjam
-Nour|نور|Noor,Nur
-Rania|رانيا|
-Layla|ليلى|Leila,Laila
-Hala|هالة|
-Rasha|رشا|
-Zainab|زينب|Zeinab,Sainab
-Huda|هدى|Hoda
-Salma|سلمى|
-Yasmin|ياسمين|Jasmin,Yasmine
-Lina|لينا|
-Ghada|غادة|
-Dima|ديما|
-Sara|سارة|Sarah
-Hiba|هبة|Heba
-Rahaf|رهف|
-Sidra|سدرة|
-Zahraa|زهراء|Zahra,Sahra
-Ruqaya|رقية|Rukaya,Roqaya
-Malak|ملك|
-Jana|جنى|Janna
-""")
-ARABIC_FAMILY = _pool("""
-Al-Ahmad|الأحمد|Alahmad,Al Ahmad
-Al-Hassan|الحسن|Alhasan,Al Hasan
-Al-Khatib|الخطيب|Alkhatib,El-Khatib
-Darwish|درويش|Darwisch
-Al-Ali|العلي|Alali
-Mansour|منصور|Mansur
-Khalil|خليل|Chalil
-Al-Masri|المصري|Almasri,El-Masry
-Hamdan|حمدان|
-Al-Halabi|الحلبي|Alhalabi
-Sabbagh|صباغ|Sabag
-Kassem|قاسم|Qasim,Kasem
-Othman|عثمان|Osman,Uthman
-Najjar|نجار|Al-Najjar
-Suleiman|سليمان|Sulaiman,Sleiman
-Al-Shami|الشامي|Alshami
-Aboud|عبود|Abboud
-Hamada|حمادة|Hamadeh
-Al-Jubouri|الجبوري|Aljuburi,Al-Jabouri
-Al-Saadi|السعدي|Alsaadi
-Al-Obaidi|العبيدي|Alobaidi
-Al-Tamimi|التميمي|Altamimi
-Al-Zoubi|الزعبي|Alzoubi,Al-Zubi
-Haj Ali|حاج علي|Hadsch Ali,Hajali
-""")
-KURDISH_MALE = _pool("""
-Azad||Asad
-Baran||
-Şiyar||Shiyar,Schiyar
-Rêber||Reber
-Dilovan||Dilowan
-Kawa||
-Serhat||
-Delil||
-Mazlum||Mazloum
-Rodî||Rodi
-""")
-KURDISH_FEMALE = _pool("""
-Rojin||Rozhin
-Berivan||Beriwan
-Dilan||
-Nesrin||Nisreen
-Gulistan||Gülistan
-Evîn||Evin
-Zozan||Sozan
-Hêvî||Hevi
-Viyan||Vian
-Ronahî||Ronahi
-""")
-KURDISH_FAMILY = _pool("""
-Hesso||Hasso
-Ibo||
-Şêxmûs||Sheikhmous,Scheichmus
-Osso||
-Hemo||Hamo
-Bakir||Bakr
-Mamo||
-Haji||Hadschi
-""")
-YAZIDI_MALE = _pool("""
-Khalaf|خلف|Chalaf
-Khairi|خيري|Chairi
-Hazim|حازم|Hasim
-Barakat|بركات|
-Saado|سعدو|
-Dakhil|دخيل|Dachil
-Nawaf|نواف|
-""")
-YAZIDI_FEMALE = _pool("""
-Nadia|نادية|Nadja
-Jihan|جيهان|Dschihan
-Nasima|نسيمة|
-Shirin|شيرين|Schirin
-Layla|ليلى|Leila
-Vian|فيان|Viyan
-Bushra|بشرى|Buschra
-""")
-YAZIDI_FAMILY = _pool("""
-Murad|مراد|
-Khudeida|خديدة|Chudeida,Khudaida
-Qasim|قاسم|Kasim
-Hajo|حجو|Hadscho
-Elias|الياس|Ilyas
-Haskan|حسكان|
-""")
-PERSIAN_MALE = _pool("""
-Mohammad|محمد|Mohammed,Muhammad
-Ahmad|احمد|Ahmed
-Ali|علی|
-Hamid|حمید|Hameed
-Javad|جواد|Jawad,Dschawad
-Mostafa|مصطفی|Mustafa
-Farid|فرید|Fareed
-Sohrab|سهراب|Suhrab
-Reza|رضا|Resa
-Ramin|رامین|
-Hossein|حسین|Hussain,Hussein
-Navid|نوید|Naveed,Nawid
-Wahid|وحید|Vahid
-Mehdi|مهدی|Mahdi
-Amir|امیر|
-Saeed|سعید|Said,Saied
-Behnam|بهنام|
-Arash|آرش|
-Nasir|نصیر|Naseer
-Morteza|مرتضی|Murtaza
-""")
-PERSIAN_FEMALE = _pool("""
-Fatemeh|فاطمه|Fatima,Fatema
-Zahra|زهرا|Sahra
-Maryam|مریم|Mariam
-Parwana|پروانه|Parvaneh,Parvana
-Sima|سیما|
-Mina|مینا|
-Shabnam|شبنم|Schabnam
-Narges|نرگس|Nargis
-Marzieh|مرضیه|Marzia,Marziya
-Farzana|فرزانه|Farsaneh
-Habiba|حبیبه|
-Leila|لیلا|Laila,Layla
-Soraya|ثریا|Suraya
-Niloufar|نیلوفر|Nilufar
-Shirin|شیرین|Schirin
-Parisa|پریسا|
-Mahsa|مهسا|
-Azadeh|آزاده|Asadeh
-""")
-PERSIAN_FAMILY = _pool("""
-Ahmadi|احمدی|Achmadi
-Mohammadi|محمدی|Muhammadi,Mohamadi
-Hosseini|حسینی|Hussaini,Husaini
-Rahimi|رحیمی|
-Soltani|سلطانی|Sultani
-Karimi|کریمی|Karimy
-Jafari|جعفری|Jafary,Dschafari
-Rezaei|رضایی|Rezai,Resai
-Heidari|حیدری|Haidari
-Noori|نوری|Nuri
-Amiri|امیری|
-Sadat|سادات|
-Azizi|عزیزی|Asisi
-Mousavi|موسوی|Musawi,Moussavi
-Sadeghi|صادقی|Sadeqi
-Ghorbani|قربانی|Qorbani,Gorbani
-Hashemi|هاشمی|Haschemi
-Rostami|رستمی|Rustami
-""")
-PASHTO_MALE = _pool("""
-Noorullah|نورالله|Nurullah,Nourullah
-Zabihullah|ذبیح‌الله|Zabiullah,Sabiullah
-Rahmatullah|رحمت‌الله|Rahmatulla
-Shafiullah|شفیع‌الله|Schafiullah
-Bilal|بلال|
-Hamid|حمید|Hameed
-Wali|ولي|Walli
-Sardar|سردار|
-Ajmal|اجمل|Adschmal
-""")
-PASHTO_FEMALE = _pool("""
-Gulalai|ګلالۍ|Gulalei
-Zarmina|زرمینه|Sarmina
-Palwasha|پلوشه|Palwascha
-Nazia|نازیه|
-Mursal|مرسل|
-Sahar|سحر|
-""")
-PASHTO_FAMILY = _pool("""
-Stanikzai|ستانکزی|Stanekzai
-Popalzai|پوپلزی|
-Wardak|وردګ|Wardag
-Safi|صافي|
-Sherzad|شېرزاد|Scherzad
-Mohmand|مومند|
-Ahmadzai|احمدزی|Ahmadsai
-Niazi|نیازي|
-""")
-TURKISH_MALE = _pool("""
-Mehmet||Mehmed
-Ahmet||Ahmed
-Mustafa||
-Emre||
-Murat||Murad
-Hüseyin||Huseyin,Hueseyin
-İbrahim||Ibrahim
-Yusuf||
-Serkan||
-Burak||
-Oğuz||Oguz
-Kemal||
-""")
-TURKISH_FEMALE = _pool("""
-Ayşe||Ayse,Aysche
-Fatma||
-Zeynep||Zeinep
-Elif||
-Emine||
-Hatice||Hatidsche
-Büşra||Busra,Buesra
-Merve||
-Esra||
-Gülsüm||Gulsum
-""")
-TURKISH_FAMILY = _pool("""
-Yılmaz||Yilmaz
-Kaya||
-Şahin||Sahin
-Çelik||Celik
-Aydın||Aydin
-Özdemir||Oezdemir,Ozdemir
-Arslan||
-Doğan||Dogan
-Kılıç||Kilic
-Aslan||
-Güneş||Gunes,Guenes
-Tekin||
-Yıldız||Yildiz
-Koç||Koc
-Polat||
-""")
-TIGRINYA_MALE = _pool("""
-Yonas|ዮናስ|Jonas
-Dawit|ዳዊት|Davit
-Tesfay|ተስፋይ|Tesfai,Tesfaye
-Habtom|ሃብቶም|Habtum
-Samuel|ሳሙኤል|
-Filmon|ፊልሞን|Philmon
-Mussie|ሙሴ|Musie
-Amanuel|ኣማኑኤል|Emmanuel
-Berhane|ብርሃነ|Birhane
-Kidane|ኪዳነ|
-Goitom|ጎይቶም|
-Tekle|ተኽለ|Tekele
-Haile|ሃይለ|Hayle
-Woldu|ወልዱ|Weldu
-Gebremedhin|ገብረመድህን|Gebremedin
-Yohannes|ዮሃንስ|Johannes,Yohanes
-""")
-TIGRINYA_FEMALE = _pool("""
-Senait|ሰናይት|Senayt
-Helen|ሄለን|
-Selam|ሰላም|
-Yordanos|ዮርዳኖስ|Jordanos
-Luwam|ሉዋም|
-Saba|ሳባ|
-Semhar|ሰምሃር|
-Feven|ፌቨን|
-Hiwet|ሕይወት|Hiwot
-Aster|ኣስቴር|
-Winta|ዊንታ|
-Eden|ኤደን|
-""")
-NIGERIAN_MALE = _pool("""
-Chinedu||
-Emeka||Chukwuemeka
-Oluwaseun||Seun
-Ibrahim||
-Abdullahi||Abdulahi
-Tunde||Babatunde
-Godwin||
-Samuel||
-Victor||
-Musa||
-Kingsley||
-Osaro||
-""")
-NIGERIAN_FEMALE = _pool("""
-Blessing||
-Chioma||
-Ngozi||
-Funmilayo||Funmi
-Aisha||Aischa
-Precious||
-Joy||
-Esther||
-Adaeze||
-Mercy||
-Favour||Favor
-Gift||
-""")
-NIGERIAN_FAMILY = _pool("""
-Okafor||
-Okonkwo||
-Adeyemi||
-Okoro||
-Eze||
-Bello||
-Adebayo||
-Nwachukwu||
-Ogunleye||
-Osagie||
-Igbinedion||
-Omoregie||
-Osayande||
-""")
-SOMALI_MALE = _pool("""
-Abdi||Cabdi
-Mohamed||Maxamed,Mohammed
-Ahmed||Axmed
-Hassan||Xasan
-Abdirahman||Cabdiraxmaan,Abdurahman
-Omar||Cumar
-Ali||Cali
-Yusuf||Yuusuf
-Ismail||Ismaaciil
-Farah||Faarax
-Abdullahi||Cabdullaahi
-Jama||Jaamac
-Warsame||
-""")
-SOMALI_FEMALE = _pool("""
-Amina||Aamina
-Fadumo||Faadumo,Fatuma
-Hodan||
-Sahra||Sahro
-Ayan||Ayaan
-Hawa||Xaawo
-Asha||Caasha
-Ifrah||Ifraax
-Nasra||Nasro
-Ubah||Ubax
-Hibo||
-""")
-GEORGIAN_MALE = _pool("""
-Giorgi|გიორგი|Georgi
-Davit|დავით|David
-Levan|ლევან|Lewan
-Irakli|ირაკლი|
-Nikoloz|ნიკოლოზ|Nikolos
-Zurab|ზურაბ|Surab
-Lasha|ლაშა|Lascha
-Tornike|თორნიკე|
-Beka|ბექა|
-Vakhtang|ვახტანგ|Wachtang
-""")
-GEORGIAN_FEMALE = _pool("""
-Nino|ნინო|
-Tamar|თამარ|Tamara
-Mariam|მარიამ|Mariami
-Ana|ანა|Anna
-Salome|სალომე|
-Eka|ეკა|
-Natia|ნათია|
-Ketevan|ქეთევან|Ketewan
-Maia|მაია|Maya
-""")
-GEORGIAN_FAMILY = _pool("""
-Beridze|ბერიძე|
-Maisuradze|მაისურაძე|
-Kapanadze|კაპანაძე|
-Gelashvili|გელაშვილი|Gelaschwili
-Lomidze|ლომიძე|
-Khutsishvili|ხუციშვილი|Chuzischwili
-Tsiklauri|წიკლაური|Ziklauri
-Gogoladze|გოგოლაძე|
-Abashidze|აბაშიძე|Abaschidse
-""")
-UKRAINIAN_MALE = _pool("""
-Oleksandr|Олександр|Alexander,Oleksander
-Andrii|Андрій|Andriy,Andrij
-Serhii|Сергій|Serhiy,Sergej
-Dmytro|Дмитро|Dmitri,Dmitrij
-Mykola|Микола|Nikolai,Mikola
-Volodymyr|Володимир|Wolodymyr,Vladimir
-Ivan|Іван|Iwan
-Maksym|Максим|Maxim,Maksim
-Artem|Артем|Artjom,Artyom
-Bohdan|Богдан|Bogdan
-Yurii|Юрій|Jurij,Yuriy
-Taras|Тарас|
-Vasyl|Василь|Wassyl,Vasil
-Mykhailo|Михайло|Michailo,Mikhail
-""")
-UKRAINIAN_FEMALE = _pool("""
-Olena|Олена|Elena,Jelena
-Iryna|Ірина|Irina
-Nataliia|Наталія|Natalia,Nataliya
-Oksana|Оксана|
-Tetiana|Тетяна|Tatjana,Tetyana
-Yuliia|Юлія|Julia,Yulia
-Kateryna|Катерина|Katerina,Katharina
-Anastasiia|Анастасія|Anastasia,Anastasija
-Viktoriia|Вікторія|Viktoria,Victoria
-Sofiia|Софія|Sofia,Sophia
-Daryna|Дарина|Darina
-Svitlana|Світлана|Svetlana,Swetlana
-Halyna|Галина|Galina,Halina
-Mariia|Марія|Maria
-Liudmyla|Людмила|Ludmila,Lyudmyla
-Valentyna|Валентина|Valentina,Walentina
-""")
-UKRAINIAN_FAMILY = _pool("""
-Shevchenko|Шевченко|Schewtschenko,Shevtchenko
-Bondarenko|Бондаренко|
-Tkachenko|Ткаченко|Tkatschenko
-Kravchenko|Кравченко|Krawtschenko
-Melnyk|Мельник|Melnik
-Boiko|Бойко|Boyko,Bojko
-Kovalchuk|Ковальчук|Kowaltschuk
-Oliinyk|Олійник|Oleynik,Olijnyk
-Lysenko|Лисенко|Lissenko
-Marchenko|Марченко|Martschenko
-Rudenko|Руденко|
-Savchenko|Савченко|Sawtschenko
-Petrenko|Петренко|
-Moroz|Мороз|
-Polishchuk|Поліщук|Polischtschuk
-Kovalskyi/Kovalska|Ковальський/Ковальська|Kowalski/Kowalska
-Savytskyi/Savytska|Савицький/Савицька|Sawizki/Sawizka
-Ivanov/Ivanova|Іванов/Іванова|Iwanow/Iwanowa
-""")
+ARABIC_MALE = _pool(_NAMES["ARABIC_MALE"])
+ARABIC_FEMALE = _pool(_NAMES["ARABIC_FEMALE"])
+ARABIC_FAMILY = _pool(_NAMES["ARABIC_FAMILY"])
+KURDISH_MALE = _pool(_NAMES["KURDISH_MALE"])
+KURDISH_FEMALE = _pool(_NAMES["KURDISH_FEMALE"])
+KURDISH_FAMILY = _pool(_NAMES["KURDISH_FAMILY"])
+YAZIDI_MALE = _pool(_NAMES["YAZIDI_MALE"])
+YAZIDI_FEMALE = _pool(_NAMES["YAZIDI_FEMALE"])
+YAZIDI_FAMILY = _pool(_NAMES["YAZIDI_FAMILY"])
+PERSIAN_MALE = _pool(_NAMES["PERSIAN_MALE"])
+PERSIAN_FEMALE = _pool(_NAMES["PERSIAN_FEMALE"])
+PERSIAN_FAMILY = _pool(_NAMES["PERSIAN_FAMILY"])
+PASHTO_MALE = _pool(_NAMES["PASHTO_MALE"])
+PASHTO_FEMALE = _pool(_NAMES["PASHTO_FEMALE"])
+PASHTO_FAMILY = _pool(_NAMES["PASHTO_FAMILY"])
+TURKISH_MALE = _pool(_NAMES["TURKISH_MALE"])
+TURKISH_FEMALE = _pool(_NAMES["TURKISH_FEMALE"])
+TURKISH_FAMILY = _pool(_NAMES["TURKISH_FAMILY"])
+TIGRINYA_MALE = _pool(_NAMES["TIGRINYA_MALE"])
+TIGRINYA_FEMALE = _pool(_NAMES["TIGRINYA_FEMALE"])
+NIGERIAN_MALE = _pool(_NAMES["NIGERIAN_MALE"])
+NIGERIAN_FEMALE = _pool(_NAMES["NIGERIAN_FEMALE"])
+NIGERIAN_FAMILY = _pool(_NAMES["NIGERIAN_FAMILY"])
+SOMALI_MALE = _pool(_NAMES["SOMALI_MALE"])
+SOMALI_FEMALE = _pool(_NAMES["SOMALI_FEMALE"])
+GEORGIAN_MALE = _pool(_NAMES["GEORGIAN_MALE"])
+GEORGIAN_FEMALE = _pool(_NAMES["GEORGIAN_FEMALE"])
+GEORGIAN_FAMILY = _pool(_NAMES["GEORGIAN_FAMILY"])
+UKRAINIAN_MALE = _pool(_NAMES["UKRAINIAN_MALE"])
+UKRAINIAN_FEMALE = _pool(_NAMES["UKRAINIAN_FEMALE"])
+UKRAINIAN_FAMILY = _pool(_NAMES["UKRAINIAN_FAMILY"])
 
 
 # Countries and groups of origin
@@ -773,535 +245,61 @@ class _Origin:
         return rng.choice(self.interpreter_languages or (self.languages[0][0],))
 
 
-FAMILY_HEAVY = {"single": 23, "couple": 6, "family": 41, "single_parent": 10, "extended": 8, "grown": 12}
-ORIGINS: tuple[_Origin, ...] = (
+def _pool_named(name: str) -> tuple[_Name, ...]:
+    """A name pool of this module by its name (empty: none, the family name is the father's given name)."""
+    pool: tuple[_Name, ...] = globals()[name] if name else ()
+    return pool
+
+
+ORIGINS: tuple[_Origin, ...] = tuple(
     _Origin(
-        "SY",
-        "SY",
-        (("ar", 1.0), ("en", 0.15)),
-        ARABIC_MALE,
-        ARABIC_FEMALE,
-        ARABIC_FAMILY,
-        20,
-        11,
-        FAMILY_HEAVY,
-        {"schutz_sub": 45, "schutz_gfk": 40, "asyl": 5, "abschiebungsverbot": 10},
-        wives_keep_name=True,
-        stateless=0.04,
-    ),
-    _Origin(
-        "SY-KU",
-        "SY",
-        (("ku", 1.0), ("ar", 0.8)),
-        KURDISH_MALE,
-        KURDISH_FEMALE,
-        KURDISH_FAMILY,
-        6,
-        4,
-        FAMILY_HEAVY,
-        {"schutz_gfk": 50, "schutz_sub": 40, "asyl": 10},
-        wives_keep_name=True,
-        stateless=0.25,
-        interpreter_languages=("ku", "ku", "ar"),
-    ),
-    _Origin(
-        "AF",
-        "AF",
-        (("fa", 1.0), ("ps", 0.15), ("en", 0.1)),
-        PERSIAN_MALE,
-        PERSIAN_FEMALE,
-        PERSIAN_FAMILY,
-        12,
-        11,
-        {"single": 40, "couple": 4, "family": 30, "single_parent": 8, "extended": 6, "grown": 12},
-        {"schutz_gfk": 30, "schutz_sub": 20, "abschiebungsverbot": 25, "duldung": 15, "asyl": 5, "pending": 5},
-        single_male=0.9,
-        wives_keep_name=True,
-        unresolved=0.02,
-    ),
-    _Origin(
-        "AF-PS",
-        "AF",
-        (("ps", 1.0), ("fa", 0.6)),
-        PASHTO_MALE,
-        PASHTO_FEMALE,
-        PASHTO_FAMILY,
-        4,
-        4,
-        {"single": 45, "couple": 4, "family": 30, "single_parent": 5, "extended": 6, "grown": 10},
-        {"schutz_gfk": 30, "schutz_sub": 20, "abschiebungsverbot": 25, "duldung": 20, "pending": 5},
-        single_male=0.92,
-        wives_keep_name=True,
-        unresolved=0.02,
-    ),
-    _Origin(
-        "IQ",
-        "IQ",
-        (("ar", 1.0), ("en", 0.1)),
-        ARABIC_MALE,
-        ARABIC_FEMALE,
-        ARABIC_FAMILY,
-        6,
-        3,
-        FAMILY_HEAVY,
-        {"schutz_sub": 30, "abschiebungsverbot": 25, "duldung": 30, "pending": 15},
-        single_male=0.8,
-        wives_keep_name=True,
-        unresolved=0.03,
-    ),
-    _Origin(
-        "IQ-YZ",
-        "IQ",
-        (("ku", 1.0), ("ar", 0.7)),
-        YAZIDI_MALE,
-        YAZIDI_FEMALE,
-        YAZIDI_FAMILY,
-        4,
-        1,
-        {"single": 14, "couple": 6, "family": 44, "single_parent": 14, "extended": 10, "grown": 12},
-        {"schutz_gfk": 70, "schutz_sub": 20, "abschiebungsverbot": 10},
-        single_male=0.7,
-        interpreter_languages=("ku",),
-    ),
-    _Origin(
-        "IR",
-        "IR",
-        (("fa", 1.0), ("en", 0.3)),
-        PERSIAN_MALE,
-        PERSIAN_FEMALE,
-        PERSIAN_FAMILY,
-        4,
-        3,
-        {"single": 40, "couple": 25, "family": 25, "single_parent": 10},
-        {"schutz_gfk": 45, "asyl": 10, "pending": 20, "duldung": 15, "abschiebungsverbot": 10},
-        single_male=0.7,
-        wives_keep_name=True,
-    ),
-    _Origin(
-        "TR",
-        "TR",
-        (("tr", 1.0), ("en", 0.15)),
-        TURKISH_MALE,
-        TURKISH_FEMALE,
-        TURKISH_FAMILY,
-        2,
-        8,
-        {"single": 45, "couple": 20, "family": 30, "single_parent": 5},
-        {"asyl": 15, "schutz_gfk": 30, "pending": 40, "duldung": 15},
-        single_male=0.75,
-    ),
-    _Origin(
-        "TR-KU",
-        "TR",
-        (("ku", 1.0), ("tr", 0.9)),
-        KURDISH_MALE,
-        KURDISH_FEMALE,
-        TURKISH_FAMILY,
-        2,
-        5,
-        {"single": 45, "couple": 15, "family": 35, "single_parent": 5},
-        {"schutz_gfk": 35, "pending": 40, "duldung": 25},
-        single_male=0.8,
-        interpreter_languages=("ku", "tr"),
-    ),
-    _Origin(
-        "ER",
-        "ER",
-        (("ti", 1.0), ("ar", 0.1), ("en", 0.15)),
-        TIGRINYA_MALE,
-        TIGRINYA_FEMALE,
-        (),
-        6,
-        3,
-        {"single": 58, "couple": 6, "family": 16, "single_parent": 20},
-        {"schutz_sub": 45, "schutz_gfk": 45, "abschiebungsverbot": 10},
-        single_male=0.7,
-        wives_keep_name=True,
-        unresolved=0.08,
-    ),
-    _Origin(
-        "NG",
-        "NG",
-        (("en", 1.0),),
-        NIGERIAN_MALE,
-        NIGERIAN_FEMALE,
-        NIGERIAN_FAMILY,
-        5,
-        3,
-        {"single": 50, "couple": 5, "family": 10, "single_parent": 35},
-        {"duldung": 45, "pending": 25, "abschiebungsverbot": 20, "schutz_gfk": 10},
-        single_male=0.5,
-        unresolved=0.05,
-    ),
-    _Origin(
-        "SO",
-        "SO",
-        (("so", 1.0), ("ar", 0.2), ("en", 0.1)),
-        SOMALI_MALE,
-        SOMALI_FEMALE,
-        (),
-        3,
-        2,
-        {"single": 50, "couple": 5, "family": 15, "single_parent": 30},
-        {"schutz_sub": 40, "abschiebungsverbot": 30, "schutz_gfk": 15, "duldung": 15},
-        single_male=0.55,
-        wives_keep_name=True,
-        unresolved=0.1,
-    ),
-    _Origin(
-        "GE",
-        "GE",
-        (("ka", 1.0), ("ru", 0.8)),
-        GEORGIAN_MALE,
-        GEORGIAN_FEMALE,
-        GEORGIAN_FAMILY,
-        2,
-        2,
-        {"single": 20, "couple": 25, "family": 40, "extended": 15},
-        {"duldung": 60, "pending": 20, "abschiebungsverbot": 20},
-        single_male=0.6,
-        interpreter_languages=("ka", "ru"),
-    ),
-    _Origin(
-        "UA",
-        "UA",
-        (("uk", 1.0), ("ru", 0.7), ("en", 0.2)),
-        UKRAINIAN_MALE,
-        UKRAINIAN_FEMALE,
-        UKRAINIAN_FAMILY,
-        0,
-        18,
-        {"single": 33, "couple": 11, "family": 8, "single_parent": 38, "extended": 10},
-        {"ukraine": 100},
-        single_male=0.25,
-        interpreter_languages=("uk", "uk", "ru"),
-    ),
-    _Origin(
-        "UA-RU",
-        "UA",
-        (("ru", 1.0), ("uk", 0.6)),
-        UKRAINIAN_MALE,
-        UKRAINIAN_FEMALE,
-        UKRAINIAN_FAMILY,
-        0,
-        5,
-        {"single": 33, "couple": 11, "family": 8, "single_parent": 38, "extended": 10},
-        {"ukraine": 100},
-        single_male=0.25,
-        interpreter_languages=("ru",),
-    ),
+        **{
+            **origin,
+            "languages": tuples(origin["languages"]),
+            "male": _pool_named(origin["male"]),
+            "female": _pool_named(origin["female"]),
+            "family": _pool_named(origin["family"]),
+            "interpreter_languages": tuple(origin["interpreter_languages"]),
+        }
+    )
+    for origin in read_json("origins_and_goals.json")["origins"]
 )
 
-PERSON_NOTES = (
-    "In der Muttersprache nicht alphabetisiert; Termine bitte telefonisch erinnern.",
-    "Schwerbehinderung (GdB 50) anerkannt.",
-    "Bevorzugt Termine am Vormittag.",
-    "Erreichbar am besten über WhatsApp.",
-    "Ehrenamtliche Patin begleitet die Familie.",
-    "Briefe bitte zusätzlich mündlich erklären.",
-)
+PERSON_NOTES = _DATA["PERSON_NOTES"]
 
 
 # Closing, contacts, follow-ups, referrals
 
 
-CLOSING_REASONS: dict[str, float] = {
-    ClosingReason.EIGENER_WOHNRAUM: 30,
-    ClosingReason.ZIELE_ERREICHT: 22,
-    ClosingReason.WEGZUG: 16,
-    ClosingReason.KONTAKTABBRUCH: 10,
-    ClosingReason.UEBERGABE: 8,
-    ClosingReason.HOECHSTDAUER: 7,
-    ClosingReason.RUECKKEHR: 3,
-    ClosingReason.SONSTIGES: 4,
-}
+CLOSING_REASONS: dict[str, float] = _DATA["CLOSING_REASONS"]
 # Duration of counselling in days for each closing reason.
-CLOSING_DURATION: dict[str, tuple[int, int]] = {
-    ClosingReason.EIGENER_WOHNRAUM: (240, 900),
-    ClosingReason.ZIELE_ERREICHT: (360, 1030),
-    ClosingReason.WEGZUG: (60, 720),
-    ClosingReason.KONTAKTABBRUCH: (45, 540),
-    ClosingReason.UEBERGABE: (120, 720),
-    ClosingReason.RUECKKEHR: (60, 600),
-    ClosingReason.SONSTIGES: (60, 720),
-}
+CLOSING_DURATION: dict[str, tuple[int, int]] = _DATA["CLOSING_DURATION"]
 # How likely a household had its own tenancy when counselling ended, by closing reason (a ranking:
 # the households are chosen until PRIVATE_SHARE_AT_END of the closed cases' clients are reached).
 PRIVATE_SHARE_AT_END = 0.62
-PRIVATE_HOUSING_AT_END: dict[str, float] = {
-    ClosingReason.EIGENER_WOHNRAUM: 1.0,
-    ClosingReason.ZIELE_ERREICHT: 0.7,
-    ClosingReason.WEGZUG: 0.25,
-    ClosingReason.KONTAKTABBRUCH: 0.2,
-    ClosingReason.UEBERGABE: 0.4,
-    ClosingReason.HOECHSTDAUER: 0.3,
-    ClosingReason.RUECKKEHR: 0.0,
-    ClosingReason.SONSTIGES: 0.4,
-}
-CLOSING_NOTES: dict[str, tuple[str, ...]] = {
-    ClosingReason.EIGENER_WOHNRAUM: (
-        "Umzug in die eigene Wohnung; die Anliegen werden selbstständig geregelt.",
-        "Mit dem Umzug in die eigene Wohnung endet die Begleitung; bei Bedarf MBE.",
-    ),
-    ClosingReason.ZIELE_ERREICHT: (
-        "Ziele des Integrationsplans weitgehend erreicht; Abschlussgespräch geführt.",
-        "Kommt selbstständig zurecht; Beratung einvernehmlich beendet.",
-    ),
-    ClosingReason.WEGZUG: (
-        "Umzug in einen anderen Landkreis; Beratungsstellen vor Ort genannt.",
-        "Umzug zu Verwandten nach Nordrhein-Westfalen.",
-    ),
-    ClosingReason.KONTAKTABBRUCH: (
-        "Seit Monaten kein Kontakt; Anschreiben und Anrufe blieben unbeantwortet.",
-        "Termine mehrfach nicht wahrgenommen; Fall nach schriftlicher Ankündigung geschlossen.",
-    ),
-    ClosingReason.UEBERGABE: (
-        "Übergabe an die Migrationsberatung für Erwachsene (MBE).",
-        "Übergabe an den Jugendmigrationsdienst (JMD).",
-    ),
-    ClosingReason.HOECHSTDAUER: ("Höchstdauer der Begleitung erreicht; weitere Anliegen über die MBE.",),
-    ClosingReason.RUECKKEHR: ("Freiwillige Rückkehr ins Herkunftsland; Rückkehrberatung war eingebunden.",),
-    ClosingReason.SONSTIGES: ("Beratung auf eigenen Wunsch beendet.",),
-}
-CLOSING_FIELDS: dict[str, str] = {
-    ClosingReason.EIGENER_WOHNRAUM: FieldOfAction.WOHNEN,
-    ClosingReason.WEGZUG: FieldOfAction.WOHNEN,
-    ClosingReason.RUECKKEHR: FieldOfAction.AUFENTHALT,
-}
-DORMANT_NOTES = (
-    "Besucht einen Vollzeit-Sprachkurs und meldet sich bei Bedarf.",
-    "Arbeitet im Schichtdienst; Beratung ruht auf Wunsch.",
-    "Für längere Zeit bei Angehörigen; Beratung ruht.",
-)
+PRIVATE_HOUSING_AT_END: dict[str, float] = _DATA["PRIVATE_HOUSING_AT_END"]
+CLOSING_NOTES: dict[str, tuple[str, ...]] = _DATA["CLOSING_NOTES"]
+CLOSING_FIELDS: dict[str, str] = _DATA["CLOSING_FIELDS"]
+DORMANT_NOTES = _DATA["DORMANT_NOTES"]
 
-CONTACT_FORMS: dict[str, float] = {
-    ContactForm.OFFICE: 45,
-    ContactForm.PHONE: 25,
-    ContactForm.HOME_VISIT: 14,
-    ContactForm.SHELTER: 9,
-    ContactForm.DIGITAL: 7,
-}
-CONTACT_MINUTES: dict[str, tuple[int, ...]] = {
-    ContactForm.OFFICE: (30, 45, 45, 60, 60, 75, 90),
-    ContactForm.PHONE: (5, 10, 10, 15, 20, 30),
-    ContactForm.HOME_VISIT: (45, 60, 60, 90, 120),
-    ContactForm.SHELTER: (30, 45, 60, 90),
-    ContactForm.DIGITAL: (10, 15, 20, 30, 45),
-}
-INTERPRETER_KINDS: dict[str, float] = {
-    InterpreterKind.PROFESSIONAL: 35,
-    InterpreterKind.VOLUNTEER: 35,
-    InterpreterKind.RELATIVE: 30,
-}
+CONTACT_FORMS: dict[str, float] = _DATA["CONTACT_FORMS"]
+CONTACT_MINUTES: dict[str, tuple[int, ...]] = _DATA["CONTACT_MINUTES"]
+INTERPRETER_KINDS: dict[str, float] = _DATA["INTERPRETER_KINDS"]
 
-FIELD_WEIGHTS: dict[str, float] = {
-    FieldOfAction.FINANZEN: 3,
-    FieldOfAction.AUFENTHALT: 2.5,
-    FieldOfAction.WOHNEN: 2,
-    FieldOfAction.SPRACHE: 2,
-    FieldOfAction.ARBEIT: 2,
-    FieldOfAction.BILDUNG: 1,
-    FieldOfAction.GESUNDHEIT: 1.2,
-    FieldOfAction.FAMILIE: 1,
-    FieldOfAction.TEILHABE: 0.8,
-}
+FIELD_WEIGHTS: dict[str, float] = _DATA["FIELD_WEIGHTS"]
 
 # Notes, tasks and referrals name the situation they fit (a tag, see _Builder.tags): a school
 # meeting needs a school child, a BAMF hearing a pending asylum procedure. "" fits every household.
-CONTACT_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
-    FieldOfAction.SPRACHE: (
-        ("Einstufungstest für den Integrationskurs vereinbart.", "lang_low"),
-        ("{learner} berichtet vom Integrationskurs; Anwesenheit regelmäßig.", "lang_course"),
-        ("Berechtigungsschein des BAMF für den Integrationskurs gemeinsam beantragt.", "lang_low"),
-        ("Prüfungsvorbereitung DTZ besprochen; Übungsmaterial mitgegeben.", "lang_exam"),
-        ("Fahrtkostenerstattung für den Sprachkurs beantragt.", "lang_course"),
-        ("Kinderbetreuung während des Sprachkurses geklärt.", "kita_child"),
-        ("Berufssprachkurs beim Jobcenter angefragt.", "lang_b1"),
-        ("{learner} kommt im Kurs nicht mit; Alphabetisierungskurs empfohlen.", "lang_none"),
-        ("Lern-Apps und Angebote zum Deutschüben vorgestellt.", ""),
-    ),
-    FieldOfAction.ARBEIT: (
-        ("Lebenslauf von {jobless} aktualisiert; zwei Bewerbungen vorbereitet.", "jobless"),
-        ("Kooperationsplan des Jobcenters besprochen.", "benefits"),
-        ("Zeugnisse aus dem Herkunftsland für die Anerkennungsberatung kopiert.", ""),
-        ("Praktikumsplatz in einer Kfz-Werkstatt in Aussicht; Kontakt zum Betrieb hergestellt.", "jobless"),
-        ("Arbeitsvertrag von {worker} durchgesehen (Probezeit, Stundenlohn, Schichten).", "employed"),
-        ("Lohnabrechnung von {worker} erklärt; Einkommen an das Jobcenter gemeldet.", "employed"),
-        ("Bewerbungstraining angeboten; {learner} möchte zuerst den Sprachkurs abschließen.", "lang_course"),
-        ("Beschäftigungserlaubnis bei der Ausländerbehörde beantragt.", "insecure"),
-        ("Vorstellungsgespräch in einem Logistikbetrieb vorbereitet.", "jobless"),
-    ),
-    FieldOfAction.WOHNEN: (
-        ("Wohnungsangebote besprochen; Registrierung bei der Wohnungsbaugesellschaft erledigt.", "not_private"),
-        ("Wohnung in der Anschlussunterbringung besucht; Schimmel im Bad an die Gemeinde gemeldet.", "follow_up"),
-        ("Mietangebot in {muni} geprüft; Angemessenheit beim Jobcenter angefragt.", "jobcenter_housing"),
-        ("Wohnberechtigungsschein beantragt.", ""),
-        ("Nebenkostenabrechnung erklärt; Nachzahlung an das Jobcenter weitergeleitet.", "jobcenter_private"),
-        ("Konflikt mit Mitbewohnern in der Unterkunft besprochen; Hausmeister informiert.", "shelter"),
-        ("Umzugskosten beim Jobcenter beantragt.", "jobcenter_housing"),
-        ("Wohnungsbesichtigung mit einer Ehrenamtlichen vereinbart.", "not_private"),
-        ("Fragen zum Mietverhältnis und zur Hausordnung besprochen.", "private"),
-    ),
-    FieldOfAction.BILDUNG: (
-        ("Kita-Anmeldung für {kita_child} über das Portal der Stadt erledigt.", "kita_child"),
-        ("Elterngespräch in der Schule von {school_child} begleitet.", "school_child"),
-        ("Antrag auf Bildung und Teilhabe (Schulbedarf, Mittagessen) gestellt.", "school_child"),
-        ("Hausaufgabenbetreuung für {school_child} angefragt.", "school_child"),
-        ("Zeugnis von {school_child} besprochen; Förderbedarf in Deutsch.", "school_child"),
-        ("Kita-Gebühren: Übernahme beim Jugendamt beantragt.", "kita_child"),
-    ),
-    FieldOfAction.GESUNDHEIT: (
-        ("Hausarztsuche: Termin in einer Praxis in {muni} vereinbart.", ""),
-        ("Arztbrief von {name} erklärt; Überweisung an die Fachärztin besprochen.", ""),
-        ("Belastungen nach der Flucht angesprochen; Angebot des Psychosozialen Zentrums erläutert.", ""),
-        ("U-Untersuchung für {kita_child} terminiert; Impfpass geprüft.", "kita_child"),
-        ("Befreiung von Zuzahlungen bei der Krankenkasse beantragt.", ""),
-    ),
-    FieldOfAction.FAMILIE: (
-        ("Gespräch mit beiden Elternteilen über Kinderbetreuung und Kursbesuch.", "two_parents"),
-        ("Erziehungsfragen besprochen; Elterncafé im Familienzentrum empfohlen.", "children"),
-        ("Familiäre Konflikte angesprochen; Beratungsstelle empfohlen.", "household"),
-        ("Pflegegrad für {elder}: Antrag bei der Pflegekasse erläutert.", "elder"),
-        ("Sorgen um Angehörige im Herkunftsland angesprochen; Gesprächsangebot gemacht.", ""),
-    ),
-    FieldOfAction.TEILHABE: (
-        ("Anmeldung von {school_child} im Sportverein begleitet; Beitrag über Bildung und Teilhabe.", "school_child"),
-        ("Kontakt zum Freundeskreis Asyl hergestellt; eine Patin stellt sich vor.", ""),
-        ("Deutschlandticket zum Sozialtarif beantragt.", ""),
-        ("Angebote der Stadtbibliothek vorgestellt; Ausweis beantragt.", ""),
-        ("Teilnahme am interkulturellen Frauentreff vereinbart.", "woman"),
-        ("Informationen zur Umschreibung des Führerscheins gegeben.", ""),
-    ),
-    FieldOfAction.FINANZEN: (
-        ("Weiterbewilligungsantrag Bürgergeld gemeinsam ausgefüllt.", "benefits"),
-        ("Bescheid des Jobcenters erklärt; Widerspruchsfrist notiert.", "benefits"),
-        ("Bescheid nach dem Asylbewerberleistungsgesetz erklärt.", "insecure"),
-        ("Kindergeldantrag bei der Familienkasse gestellt.", "children"),
-        ("Kinderzuschlag und Wohngeld durchgerechnet.", "employed"),
-        ("Mahnung eines Mobilfunkanbieters besprochen; Ratenzahlung vereinbart.", ""),
-        ("Termin bei der Bank zur Kontoeröffnung vereinbart.", ""),
-        ("Befreiung vom Rundfunkbeitrag beantragt.", ""),
-        ("Post der letzten Wochen gemeinsam sortiert und erklärt.", ""),
-    ),
-    FieldOfAction.AUFENTHALT: (
-        ("Verlängerung des Aufenthaltstitels: Termin bei der Ausländerbehörde vorbereitet.", "permit"),
-        ("Passbeschaffung bei der Botschaft besprochen.", "insecure"),
-        ("Fiktionsbescheinigung erklärt; Gültigkeit notiert.", "fiktion"),
-        ("Voraussetzungen für die Niederlassungserlaubnis besprochen.", "permit"),
-        ("Wohnsitzregelung nach § 12a AufenthG erklärt.", "permit"),
-        ("Anhörung beim BAMF vorbereitet; Kontakt zur Asylverfahrensberatung hergestellt.", "asylum"),
-        ("Duldung verlängert; Möglichkeiten einer Bleibeperspektive besprochen.", "duldung"),
-        ("Verlängerung des vorübergehenden Schutzes nach § 24 AufenthG erklärt.", "ukraine"),
-        ("Fragen zum Aufenthaltsrecht besprochen.", ""),
-    ),
-}
-FALLBACK_NOTE = (FieldOfAction.FINANZEN, "Post der letzten Wochen gemeinsam sortiert und erklärt.")
+CONTACT_NOTES: dict[str, tuple[tuple[str, str], ...]] = _DATA["CONTACT_NOTES"]
+FALLBACK_NOTE = _DATA["FALLBACK_NOTE"]
 
-FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = {
-    FieldOfAction.SPRACHE: (
-        ("Anmeldebestätigung Integrationskurs nachhalten", "lang_course"),
-        ("Prüfungsergebnis DTZ erfragen", "lang_exam"),
-        ("Berechtigungsschein BAMF prüfen", "lang_low"),
-        ("Rückmeldung zum Berufssprachkurs erfragen", "lang_b1"),
-    ),
-    FieldOfAction.ARBEIT: (
-        ("Rückmeldung zu den Bewerbungen erfragen", "jobless"),
-        ("Unterlagen für die Anerkennungsberatung prüfen", ""),
-        ("Termin beim Jobcenter nachbereiten", "benefits"),
-    ),
-    FieldOfAction.WOHNEN: (
-        ("Rückmeldung der Wohnungsbaugesellschaft erfragen", "not_private"),
-        ("Zusicherung des Jobcenters zum Mietangebot nachhalten", "jobcenter_housing"),
-        ("Mängelmeldung an den Vermieter nachhalten", ""),
-    ),
-    FieldOfAction.BILDUNG: (
-        ("Kita-Zusage für {kita_child} nachfragen", "kita_child"),
-        ("Bescheid Bildung und Teilhabe prüfen", "school_child"),
-    ),
-    FieldOfAction.GESUNDHEIT: (("Termin im Psychosozialen Zentrum bestätigen", ""), ("Facharzttermin nachfragen", "")),
-    FieldOfAction.FAMILIE: (("Rückmeldung der Beratungsstelle erfragen", ""),),
-    FieldOfAction.TEILHABE: (("Bei der Patin nach dem ersten Treffen fragen", ""),),
-    FieldOfAction.FINANZEN: (
-        ("Bescheid der Familienkasse prüfen", "children"),
-        ("Weiterbewilligungsbescheid prüfen", "benefits"),
-        ("Ratenzahlung bestätigen lassen", ""),
-    ),
-    FieldOfAction.AUFENTHALT: (
-        ("Termin bei der Ausländerbehörde wahrnehmen (mit Dolmetschung)", ""),
-        ("Passkopie an die Ausländerbehörde senden", ""),
-        ("Fiktionsbescheinigung abholen", "permit"),
-    ),
-}
+FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = _DATA["FOLLOW_UPS"]
 
-REFERRALS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    FieldOfAction.ARBEIT: (
-        ("Jobcenter Ludwigsburg", "Arbeitsvermittlung und Förderung", "benefits"),
-        ("Agentur für Arbeit Ludwigsburg", "Berufsberatung und Ausbildungsvermittlung", ""),
-        ("IQ-Anerkennungsberatung", "Anerkennung des Berufsabschlusses", ""),
-        ("Jugendmigrationsdienst (JMD)", "Übergang Schule – Beruf", "young"),
-    ),
-    FieldOfAction.SPRACHE: (
-        ("Volkshochschule Ludwigsburg", "Integrationskurs", "lang_course"),
-        ("Migrationsberatung für Erwachsene (MBE)", "Beratung zu Sprachkursen", ""),
-    ),
-    FieldOfAction.GESUNDHEIT: (
-        ("Psychosoziales Zentrum", "Beratung nach traumatischen Erlebnissen", ""),
-        ("Sozialpsychiatrischer Dienst", "Psychiatrische Versorgung", ""),
-        ("Schwangerenberatung", "Beratung in der Schwangerschaft", "woman_young"),
-    ),
-    FieldOfAction.FINANZEN: (
-        ("Schuldnerberatung", "Schulden bei Mobilfunk- und Versandhändlern", ""),
-        ("Familienkasse", "Kindergeld", "children"),
-        ("Wohngeldstelle", "Antrag auf Wohngeld", "employed"),
-    ),
-    FieldOfAction.FAMILIE: (
-        ("Kreisjugendamt", "Hilfen zur Erziehung", "children"),
-        ("Psychologische Beratungsstelle", "Erziehungsberatung", "children"),
-        ("Frauenberatungsstelle", "Beratung bei häuslicher Gewalt", "woman"),
-    ),
-    FieldOfAction.AUFENTHALT: (
-        ("Migrationsberatung für Erwachsene (MBE)", "Aufenthaltsrechtliche Fragen", ""),
-        ("Asylverfahrensberatung", "Vorbereitung auf die Anhörung", "asylum"),
-        ("Rechtsanwältin für Migrationsrecht", "Klage gegen den Bescheid des BAMF", "insecure"),
-    ),
-    FieldOfAction.WOHNEN: (
-        ("Wohnraumvermittlung der Gemeinde", "Vermittlung von Wohnraum", "not_private"),
-        ("Mieterverein", "Mietrechtliche Beratung", "private"),
-    ),
-    FieldOfAction.BILDUNG: (
-        ("Staatliches Schulamt Ludwigsburg", "Schulplatz für Seiteneinsteiger", "school_child"),
-        ("Kita-Fachberatung der Stadt", "Kita-Platz", "kita_child"),
-    ),
-    FieldOfAction.TEILHABE: (
-        ("Freundeskreis Asyl", "Ehrenamtliche Patenschaft", ""),
-        ("Tafelladen", "Einkaufsberechtigung", ""),
-    ),
-}
+REFERRALS: dict[str, tuple[tuple[str, str, str], ...]] = _DATA["REFERRALS"]
 
-REFERRAL_OUTCOMES: dict[str, float] = {
-    ReferralOutcome.ATTENDED: 66,
-    ReferralOutcome.NOT_ATTENDED: 14,
-    ReferralOutcome.DECLINED: 8,
-    ReferralOutcome.OPEN: 12,
-}
-REFERRAL_OUTCOME_NOTES: dict[str, tuple[str, ...]] = {
-    ReferralOutcome.ATTENDED: (
-        "Termin wahrgenommen; Begleitung läuft dort weiter.",
-        "Erstgespräch hat stattgefunden.",
-        "",
-    ),
-    ReferralOutcome.NOT_ATTENDED: ("Termin nicht wahrgenommen; neuer Termin angeboten.", "Termin vergessen."),
-    ReferralOutcome.DECLINED: ("Möchte das Angebot derzeit nicht nutzen.", "Wartezeit zu lang; Angebot abgelehnt."),
-    ReferralOutcome.OPEN: ("",),
-}
-CONFIDENTIALITY_RECIPIENTS: tuple[tuple[str, str], ...] = (
-    ("Jobcenter Ludwigsburg", "benefits"),
-    ("Ausländerbehörde", ""),
-    ("Hausarztpraxis", ""),
-    ("Kita-Leitung", "kita_child"),
-    ("Schule (Klassenlehrkraft)", "school_child"),
-    ("Agentur für Arbeit Ludwigsburg", ""),
-)
+REFERRAL_OUTCOMES: dict[str, float] = _DATA["REFERRAL_OUTCOMES"]
+REFERRAL_OUTCOME_NOTES: dict[str, tuple[str, ...]] = _DATA["REFERRAL_OUTCOME_NOTES"]
+CONFIDENTIALITY_RECIPIENTS: tuple[tuple[str, str], ...] = _DATA["CONFIDENTIALITY_RECIPIENTS"]
 
 
 # Goals of the integration plan
@@ -1316,180 +314,8 @@ class _GoalTemplate:
 
 CLIENT, CASEWORKER, ACTOR = Responsible.CLIENT, Responsible.CASEWORKER, Responsible.ACTOR
 GOALS: dict[str, _GoalTemplate] = {
-    "sprache_kurs": _GoalTemplate(
-        FieldOfAction.SPRACHE,
-        "Integrationskurs beginnen ({name})",
-        (
-            ("Berechtigungsschein beim BAMF beantragen", CASEWORKER, ""),
-            ("Einstufungstest an der VHS machen", CLIENT, ""),
-            ("Kursplatz bestätigen", ACTOR, "Volkshochschule Ludwigsburg"),
-        ),
-    ),
-    "sprache_b1": _GoalTemplate(
-        FieldOfAction.SPRACHE,
-        "B1-Zertifikat erreichen ({name})",
-        (
-            ("Regelmäßig am Integrationskurs teilnehmen", CLIENT, ""),
-            ("Zur Prüfung DTZ anmelden", ACTOR, "Volkshochschule Ludwigsburg"),
-            ("Lernpatenschaft vermitteln", CASEWORKER, ""),
-        ),
-    ),
-    "sprache_b2": _GoalTemplate(
-        FieldOfAction.SPRACHE,
-        "Berufssprachkurs B2 abschließen ({name})",
-        (
-            ("Zugang zum Berufssprachkurs klären", ACTOR, "Jobcenter Ludwigsburg"),
-            ("Kursplatz suchen", CASEWORKER, ""),
-        ),
-    ),
-    "arbeit_job": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Sozialversicherungspflichtige Arbeit finden ({name})",
-        (
-            ("Lebenslauf erstellen", CLIENT, ""),
-            ("Bewerbungen gemeinsam vorbereiten", CASEWORKER, ""),
-            ("Vermittlungsvorschläge prüfen", ACTOR, "Jobcenter Ludwigsburg"),
-        ),
-    ),
-    "arbeit_ausbildung": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Ausbildungsplatz finden ({name})",
-        (
-            ("Berufsberatung wahrnehmen", ACTOR, "Agentur für Arbeit Ludwigsburg"),
-            ("Praktikum zur Berufsorientierung machen", CLIENT, ""),
-            ("Bewerbungsmappe erstellen", CASEWORKER, ""),
-        ),
-    ),
-    "arbeit_minijob": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Minijob neben dem Sprachkurs finden ({name})",
-        (("Stellenanzeigen gemeinsam durchsehen", CASEWORKER, ""), ("Bewerbungen abschicken", CLIENT, "")),
-    ),
-    "arbeit_selbst": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Selbstständigkeit vorbereiten ({name})",
-        (("Gründungsberatung wahrnehmen", ACTOR, "IHK Region Stuttgart"), ("Businessplan erstellen", CLIENT, "")),
-    ),
-    "arbeit_studium": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Studium aufnehmen ({name})",
-        (
-            ("Zeugnisanerkennung bei uni-assist beantragen", CLIENT, ""),
-            ("Beratung im International Office", ACTOR, "Hochschule"),
-        ),
-    ),
-    "arbeit_anerkennung": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Anerkennung des Berufsabschlusses beantragen ({name})",
-        (
-            ("Zeugnisse übersetzen lassen", CLIENT, ""),
-            ("Termin Anerkennungsberatung", ACTOR, "IQ-Anerkennungsberatung"),
-        ),
-    ),
-    "wohnen_wohnung": _GoalTemplate(
-        FieldOfAction.WOHNEN,
-        "Eigene Wohnung finden",
-        (
-            ("Bei Wohnungsbaugesellschaften registrieren", CLIENT, ""),
-            ("Mietobergrenzen mit dem Jobcenter klären", CASEWORKER, ""),
-            ("Wohnungsangebote weitergeben", ACTOR, "Freundeskreis Asyl"),
-        ),
-    ),
-    "wohnen_wbs": _GoalTemplate(
-        FieldOfAction.WOHNEN,
-        "Wohnberechtigungsschein beantragen",
-        (("Einkommensnachweise sammeln", CLIENT, ""), ("Antrag bei der Stadt einreichen", CASEWORKER, "")),
-    ),
-    "bildung_kita": _GoalTemplate(
-        FieldOfAction.BILDUNG,
-        "Kita-Platz für {child}",
-        (
-            ("Anmeldung im Kita-Portal der Stadt", CLIENT, ""),
-            ("Bei der Kita-Fachberatung nachfragen", CASEWORKER, ""),
-        ),
-    ),
-    "bildung_schule": _GoalTemplate(
-        FieldOfAction.BILDUNG,
-        "Schulanmeldung für {child}",
-        (
-            ("Anmeldung beim Staatlichen Schulamt", CASEWORKER, ""),
-            ("Schulbedarf über Bildung und Teilhabe beantragen", CLIENT, ""),
-        ),
-    ),
-    "bildung_hausaufgaben": _GoalTemplate(
-        FieldOfAction.BILDUNG,
-        "Hausaufgabenbetreuung für {child} organisieren",
-        (("Lernpatin vermitteln", ACTOR, "Freundeskreis Asyl"), ("Gespräch mit der Klassenlehrerin", CLIENT, "")),
-    ),
-    "gesundheit_arzt": _GoalTemplate(
-        FieldOfAction.GESUNDHEIT,
-        "Hausärztliche Versorgung sicherstellen",
-        (("Praxen in der Nähe heraussuchen", CASEWORKER, ""), ("Ersttermin vereinbaren", CLIENT, "")),
-    ),
-    "gesundheit_psz": _GoalTemplate(
-        FieldOfAction.GESUNDHEIT,
-        "Psychotherapeutische Unterstützung für {name} anbahnen",
-        (
-            ("Erstgespräch im Psychosozialen Zentrum", ACTOR, "Psychosoziales Zentrum"),
-            ("Fahrtkosten klären", CASEWORKER, ""),
-        ),
-    ),
-    "finanzen_kindergeld": _GoalTemplate(
-        FieldOfAction.FINANZEN,
-        "Kindergeld beantragen",
-        (("Steuer-ID der Kinder beschaffen", CASEWORKER, ""), ("Antrag bei der Familienkasse stellen", CLIENT, "")),
-    ),
-    "finanzen_post": _GoalTemplate(
-        FieldOfAction.FINANZEN,
-        "Behördenpost selbstständig bearbeiten",
-        (("Ordnersystem anlegen", CLIENT, ""), ("Fristen gemeinsam eintragen", CASEWORKER, "")),
-    ),
-    "finanzen_schulden": _GoalTemplate(
-        FieldOfAction.FINANZEN,
-        "Schulden regulieren",
-        (("Gläubigerliste erstellen", CLIENT, ""), ("Termin bei der Schuldnerberatung", ACTOR, "Schuldnerberatung")),
-    ),
-    "aufenthalt_verlaengerung": _GoalTemplate(
-        FieldOfAction.AUFENTHALT,
-        "Aufenthaltserlaubnis verlängern ({name})",
-        (
-            ("Termin bei der Ausländerbehörde buchen", CLIENT, ""),
-            ("Unterlagen zusammenstellen", CASEWORKER, ""),
-            ("Verlängerung bearbeiten", ACTOR, "Ausländerbehörde"),
-        ),
-    ),
-    "aufenthalt_pass": _GoalTemplate(
-        FieldOfAction.AUFENTHALT,
-        "Reisepass beschaffen ({name})",
-        (("Termin bei der Botschaft buchen", CLIENT, ""), ("Nachweis der Mitwirkung ablegen", CASEWORKER, "")),
-    ),
-    "aufenthalt_perspektive": _GoalTemplate(
-        FieldOfAction.AUFENTHALT,
-        "Aufenthaltsrechtliche Perspektive klären ({name})",
-        (
-            ("Beratung zu Bleiberechtsregelungen", ACTOR, "Migrationsberatung für Erwachsene (MBE)"),
-            ("Identitätsnachweise sammeln", CLIENT, ""),
-        ),
-    ),
-    "familie_nachzug": _GoalTemplate(
-        FieldOfAction.FAMILIE,
-        "Familiennachzug begleiten",
-        (
-            ("Termin bei der Botschaft buchen", CLIENT, ""),
-            ("Vorabzustimmung einholen", ACTOR, "Ausländerbehörde"),
-            ("Wohnraum für die Familie klären", CASEWORKER, ""),
-        ),
-    ),
-    "teilhabe_verein": _GoalTemplate(
-        FieldOfAction.TEILHABE,
-        "Sportverein für {child} finden",
-        (("Probetraining vereinbaren", CLIENT, ""), ("Beitrag über Bildung und Teilhabe beantragen", CASEWORKER, "")),
-    ),
-    "teilhabe_patin": _GoalTemplate(
-        FieldOfAction.TEILHABE,
-        "Kontakt zu Ehrenamtlichen aufbauen",
-        (("Vorstellung beim Freundeskreis Asyl", CASEWORKER, ""),),
-    ),
+    key: _GoalTemplate(goal["field"], goal["title"], tuples(goal["steps"]))
+    for key, goal in read_json("origins_and_goals.json")["goals"].items()
 }
 # Goals achieved only by the fact they name (a job, B1, the own tenancy, the family's arrival).
 FACT_GOALS = frozenset(
@@ -1505,28 +331,14 @@ FACT_GOALS = frozenset(
         "familie_nachzug",
     }
 )
-JOB_GOALS: dict[str, str] = {
-    WorkSituation.BESCHAEFTIGT_SVP: "arbeit_job",
-    WorkSituation.GERINGFUEGIG: "arbeit_minijob",
-    WorkSituation.SELBSTSTAENDIG: "arbeit_selbst",
-    WorkSituation.AUSBILDUNG: "arbeit_ausbildung",
-    WorkSituation.STUDIUM: "arbeit_studium",
-}
-GENERIC_GOALS = ("gesundheit_arzt", "finanzen_post", "finanzen_schulden", "teilhabe_patin", "wohnen_wbs")
+JOB_GOALS: dict[str, str] = _DATA["JOB_GOALS"]
+GENERIC_GOALS = _DATA["GENERIC_GOALS"]
 
-INTAKE_NOTE = (
-    "Erstgespräch: Integrationsmanagement vorgestellt, Einwilligung zur Datenverarbeitung erklärt "
-    "und unterschrieben, Bedarfe erhoben."
-)
-DECLINE_NOTE = "Der Umzug ist noch nicht sicher; bitte erneut anfragen, sobald der Mietvertrag vorliegt."
-PLAN_NOTES = (
-    "Gemeinsam erarbeitet; Schwerpunkte Sprache und Wohnen.",
-    "Plan mit Dolmetschung besprochen und unterschrieben.",
-    "Schwerpunkt Arbeitsmarkt; Jobcenter ist eingebunden.",
-    "",
-)
+INTAKE_NOTE = _DATA["INTAKE_NOTE"]
+DECLINE_NOTE = _DATA["DECLINE_NOTE"]
+PLAN_NOTES = _DATA["PLAN_NOTES"]
 
-CHILDREN_PLAN_NOTE = "Unterstützung vor allem bei Kita und Schule gewünscht."
+CHILDREN_PLAN_NOTE = _DATA["CHILDREN_PLAN_NOTE"]
 
 LEVELS = (
     LanguageLevel.NONE,
@@ -1537,12 +349,7 @@ LEVELS = (
     LanguageLevel.C1,
 )
 # A child born here holds the status of its parents on its own basis.
-CHILD_BASIS: dict[str, str] = {
-    ResidenceStatus.AUFENTHALTSERLAUBNIS: "§ 33 AufenthG",
-    ResidenceStatus.NIEDERLASSUNGSERLAUBNIS: "§ 33 AufenthG",
-    ResidenceStatus.GESTATTUNG: "§ 55 AsylG",
-    ResidenceStatus.DULDUNG: "§ 60a Abs. 2 AufenthG",
-}
+CHILD_BASIS: dict[str, str] = _DATA["CHILD_BASIS"]
 EMPLOYED = frozenset({WorkSituation.BESCHAEFTIGT_SVP, WorkSituation.GERINGFUEGIG, WorkSituation.SELBSTSTAENDIG})
 
 

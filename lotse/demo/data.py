@@ -26,6 +26,15 @@ def read_json(name: str) -> Any:
         return json.load(file)
 
 
+def tuples(value: Any) -> Any:
+    """JSON's lists as tuples, as the generators' constants are (hashable, and equal to the originals)."""
+    if isinstance(value, list):
+        return tuple(tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: tuples(item) for key, item in value.items()}
+    return value
+
+
 _COUNTY = read_toml("county.toml")
 
 # The password of every demo user, printed by `make demo`. Demo only.
