@@ -73,11 +73,14 @@ from lotse.accommodation.services import (
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context
 from lotse.demo.casework import ORIGINS, POPULATION
+from lotse.demo.data import read_json
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import PERSON_FIELDS, create_household, join_household
 
 T = TypeVar("T")
+# The shelters of the demo county and the weights of the simulation (see data/).
+_DATA = read_json("accommodation.json")
 logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
 FAR = datetime.date.max  # the end of an open stay in the interval lists
@@ -131,200 +134,17 @@ class _ShelterSpec:
     notes: str = ""
 
 
-def _rooms(house: str, count: int, places: int, *, accessible: int = 0, added: int | None = None) -> list[_UnitSpec]:
-    return [
-        _UnitSpec(f"{house}, Zimmer {i:02d}", places, accessible=i <= accessible, added=added)
-        for i in range(1, count + 1)
-    ]
-
-
-def _flats(house: str, sizes: Sequence[int], *, accessible: int = 0, added: int | None = None) -> list[_UnitSpec]:
-    return [
-        _UnitSpec(f"{house}, Wohnung {i}", size, accessible=i <= accessible, added=added)
-        for i, size in enumerate(sizes, start=1)
-    ]
-
-
 # The county's preliminary accommodation and the city's follow-up accommodation. The Bietigheim
 # shelter and Pflugfelden grew (places added later); the container site in Grünbühl was given up.
-SHELTERS: tuple[_ShelterSpec, ...] = (
+SHELTERS: tuple[_ShelterSpec, ...] = tuple(
     _ShelterSpec(
-        COUNTY,
-        "GU Schlösslesfeld",
-        ShelterKind.GU_VORLAEUFIG,
-        "Ludwigsburg",
-        "Schlösslesfeldweg 4",
-        "71640",
-        datetime.date(2016, 4, 1),
-        units=(
-            *_rooms("Haus A", 10, 4, accessible=2),
-            *_rooms("Haus B", 10, 4),
-            *_rooms("Haus C", 8, 5),
-        ),
-        accessibility=Accessibility.TEILWEISE,
-        notes="Gemeinschaftsunterkunft in Systembauweise, Sozialbetreuung im Haus A.",
-    ),
-    _ShelterSpec(
-        COUNTY,
-        "GU Bietigheim-Bissingen, Kreuzäcker",
-        ShelterKind.GU_VORLAEUFIG,
-        "Bietigheim-Bissingen",
-        "Kreuzäckerweg 9",
-        "74321",
-        datetime.date(2017, 2, 1),
-        units=(
-            *_rooms("Erdgeschoss", 6, 4, accessible=6),
-            *_rooms("Anbau", 4, 4, added=-(3 * 365 + 90)),
-        ),
-        accessibility=Accessibility.TEILWEISE,
-        notes="Anbau mit vier Zimmern seit dem Anstieg der Zugangszahlen.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Oststadt, Fuchshofstraße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Fuchshofstraße 10",
-        "71638",
-        datetime.date(2016, 9, 1),
-        units=tuple(_flats("Haus 1", (6, 6, 5, 5, 4, 4), accessible=2) + _flats("Haus 2", (6, 5, 5, 4))),
-        accessibility=Accessibility.TEILWEISE,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Pflugfelden, Hirschbergstraße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Hirschbergstraße 21",
-        "71636",
-        datetime.date(2017, 3, 1),
-        units=tuple(
-            _flats("Haus A", (6, 6, 5, 5, 4))
-            + _flats("Haus B", (6, 6, 5, 5, 4, 4), accessible=6, added=-(2 * 365 + 60))
-        ),
-        accessibility=Accessibility.BARRIEREFREI,
-        notes="Haus B als Erweiterung in Holzmodulbauweise.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Weststadt, Fröbelstraße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Fröbelstraße 7",
-        "71636",
-        datetime.date(2017, 10, 1),
-        units=tuple(_flats("Haus 1", (5, 5, 5, 5, 4, 4, 4, 4))),
-        accessibility=Accessibility.NICHT_BARRIEREFREI,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Weststadt, Schwieberdinger Straße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Schwieberdinger Straße 112",
-        "71636",
-        datetime.date(2018, 5, 1),
-        units=tuple(_flats("Aufgang A", (6, 6, 5, 5, 4, 4, 3)) + _flats("Aufgang B", (6, 5, 4))),
-        accessibility=Accessibility.TEILWEISE,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Grünbühl, Wohncontainer",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Karlsbader Straße 3",
-        "71640",
-        datetime.date(2016, 10, 1),
-        units=tuple(_flats("Container", (4, 4, 4, 4, 4, 4))),
-        accessibility=Accessibility.NICHT_BARRIEREFREI,
-        closed=-(365 + 300),
-        notes="Containeranlage; nach Ablauf der Baugenehmigung aufgegeben.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Notunterkunft Hoheneck",
-        ShelterKind.NOTUNTERKUNFT,
-        "Ludwigsburg",
-        "Uferstraße 30",
-        "71642",
-        datetime.date(2018, 1, 1),
-        units=tuple(_rooms("Haus", 6, 2) + _rooms("Familienbereich", 1, 4)),
-        accessibility=Accessibility.TEILWEISE,
-        notes="Zur Vermeidung von Obdachlosigkeit; Aufenthalt nur vorübergehend.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Angemietete Wohnung Eglosheim, Hirschbergstraße",
-        ShelterKind.ANGEMIETETE_WOHNUNG,
-        "Ludwigsburg",
-        "Hirschbergstraße 58",
-        "71634",
-        datetime.date(2019, 4, 1),
-        places=5,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Angemietete Wohnung Neckarweihingen, Hauptstraße",
-        ShelterKind.ANGEMIETETE_WOHNUNG,
-        "Ludwigsburg",
-        "Hauptstraße 61",
-        "71642",
-        datetime.date(2020, 2, 1),
-        places=4,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Angemietete Wohnung Innenstadt, Asperger Straße",
-        ShelterKind.ANGEMIETETE_WOHNUNG,
-        "Ludwigsburg",
-        "Asperger Straße 40",
-        "71634",
-        datetime.date(2023, 6, 1),
-        places=6,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Städtische Wohnung Oßweil, Schorndorfer Straße",
-        ShelterKind.STAEDTISCHE_WOHNUNG,
-        "Ludwigsburg",
-        "Schorndorfer Straße 86",
-        "71638",
-        datetime.date(2018, 7, 1),
-        places=5,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Städtische Wohnung Poppenweiler, Hauptstraße",
-        ShelterKind.STAEDTISCHE_WOHNUNG,
-        "Ludwigsburg",
-        "Hauptstraße 12",
-        "71642",
-        datetime.date(2019, 9, 1),
-        places=4,
-        accessibility=Accessibility.BARRIEREFREI,
-    ),
-    _ShelterSpec(
-        CITY,
-        "WBL-Wohnungen Grünbühl, Stuttgarter Straße",
-        ShelterKind.WOHNUNGSUNTERNEHMEN,
-        "Ludwigsburg",
-        "Stuttgarter Straße 120",
-        "71638",
-        datetime.date(2017, 5, 1),
-        units=tuple(_flats("Haus 120", (5, 4, 4, 3))),
-        notes="Wohnungen der Wohnungsbau Ludwigsburg aus dem Segment „Abwohnen“, befristet überlassen.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "WBL-Wohnungen Sonnenberg, Schlieffenstraße",
-        ShelterKind.WOHNUNGSUNTERNEHMEN,
-        "Ludwigsburg",
-        "Schlieffenstraße 9",
-        "71636",
-        datetime.date(2021, 3, 1),
-        units=tuple(_flats("Haus 9", (5, 5, 4))),
-        notes="Wohnungen der Wohnungsbau Ludwigsburg aus dem Segment „Abwohnen“, befristet überlassen.",
-    ),
+        **{
+            **spec,
+            "opened": datetime.date.fromisoformat(spec["opened"]),
+            "units": tuple(_UnitSpec(**unit) for unit in spec["units"]),
+        }
+    )
+    for spec in _DATA["shelters"]
 )
 MARKER = (COUNTY, "GU Schlösslesfeld")
 
@@ -333,17 +153,11 @@ VU_OCCUPANCY = (0.25, 0.76)
 AU_OCCUPANCY = (0.55, 0.86)
 EMERGENCY_OCCUPANCY = (0.45, 0.65)
 # Share of the county's assignments out of each VU shelter that go to Ludwigsburg.
-TO_LUDWIGSBURG = {"Ludwigsburg": 0.5, "Bietigheim-Bissingen": 0.15}
+TO_LUDWIGSBURG = _DATA["TO_LUDWIGSBURG"]
 # The reasons of leaving the city's follow-up accommodation (a move within the city's shelters: "umzug").
-AU_OUTCOMES = {
-    MoveOutReason.PRIVATER_MIETVERTRAG: 58,
-    MoveOutReason.WEGZUG: 18,
-    MoveOutReason.RUECKKEHR: 7,
-    "umzug": 14,
-    MoveOutReason.SONSTIGES: 3,
-}
-EMERGENCY_OUTCOMES = {"umzug": 40, MoveOutReason.PRIVATER_MIETVERTRAG: 30, MoveOutReason.WEGZUG: 20, "sonstiges": 10}
-COMPOSITIONS = {"single": 36, "couple": 8, "family": 38, "single_parent": 13, "siblings": 5}
+AU_OUTCOMES = _DATA["AU_OUTCOMES"]
+EMERGENCY_OUTCOMES = _DATA["EMERGENCY_OUTCOMES"]
+COMPOSITIONS = _DATA["COMPOSITIONS"]
 
 
 @dataclass
