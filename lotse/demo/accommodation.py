@@ -19,7 +19,11 @@ It then simulates further residents registered by the county or the city over
 the last four years, deterministically from one ``random.Random``, with every
 date relative to ``today``. Places are booked in memory on per-place interval
 lists, so no place is double-booked and no person has two stays at a time;
-everything is written with ``bulk_create`` in one transaction. Every person,
+the drafted years are then replayed date by date through the accommodation
+services (create_shelter, add_unit, change_capacity, register_resident,
+move_in, move_out, record_assignment, set_intake_obligation,
+set_expected_intake); the services choose each place within the drafted
+unit. The shelters are in data/accommodation.json. Every person,
 name and story is fictional.
 """
 

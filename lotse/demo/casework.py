@@ -12,8 +12,15 @@ tenancy.
 (deterministically, from one ``random.Random``), shapes the worklist of the
 demo user "integration" (follow-ups due this week, plan reviews, overdue
 goals, expiring permits, cases nearing the maximum duration, incoming
-handovers) and writes everything with ``bulk_create`` in one transaction.
-Every person, name and story is fictional.
+handovers) and writes it as users would: the households, persons, cases,
+dated status records and contacts as one Lotse workbook per organisation
+through the casework importer (lotse.imports), everything else (who is who in
+the household, plans with goals and steps, referrals linked to the network's
+actors, consents, follow-ups, handovers, pauses and closings) case by case, in
+date order, through lotse.cases.services and lotse.people.services by the
+caseworker in charge that day. What the services refuse is left out (and
+logged). Names, texts and weights are in data/*.json. Every person, name and
+story is fictional.
 """
 
 from __future__ import annotations
