@@ -75,9 +75,8 @@ from lotse.accommodation.services import (
     set_intake_obligation,
 )
 from lotse.core.models import Municipality, Organisation, User
-from lotse.core.services import audit_context
 from lotse.demo.casework import ORIGINS, POPULATION
-from lotse.demo.data import read_json
+from lotse.demo.data import read_json, recorded
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import PERSON_FIELDS, create_household, join_household
@@ -838,7 +837,8 @@ class _Builder:
         sequence = iter(range(1 << 30))
         for draft in self.shelters:
             operator = operators[draft.spec.organisation]
-            self._create_shelter(draft, operator, shelters, units)
+            with recorded():
+                self._create_shelter(draft, operator, shelters, units)
             closed = draft.slots[0].end if draft.slots else None
             if closed is not None:
                 events.append((closed, 1, next(sequence), functools.partial(self._close, draft, shelters, units)))
@@ -847,7 +847,8 @@ class _Builder:
         household_of: dict[int, Household] = {}
         # Residents are registered first (with their dates of moving into their household).
         for person in self.persons:
-            self._register(person, households[id(person)], operators, persons, household_of)
+            with recorded():
+                self._register(person, households[id(person)], operators, persons, household_of)
         occupancies: dict[int, Occupancy] = {}
         # A move to another shelter frees the place it leaves: it comes before the other move-ins of that day.
         movers = {(id(s.person), s.move_out) for s in self.stays if s.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT}
@@ -873,39 +874,43 @@ class _Builder:
             )
         for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
             try:
-                event()
+                with recorded():
+                    event()
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
                 self.refused[getattr(error, "code", None) or "invalid"] += 1
-        for (_key, on), (person, situation, town) in sorted(
-            self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
-        ):
-            target = persons.get(id(person), person if person.pk else None)
-            if target is not None:
-                record_housing(
-                    acting_user=operators.get(target.organisation.short_name),
-                    person=target,
-                    on=on,
-                    situation=situation,
-                    municipality=town,
-                )
+        with recorded():  # the housing situations the stays do not give (before and after them)
+            for (_key, on), (person, situation, town) in sorted(
+                self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
+            ):
+                target = persons.get(id(person), person if person.pk else None)
+                if target is not None:
+                    record_housing(
+                        acting_user=operators.get(target.organisation.short_name),
+                        person=target,
+                        on=on,
+                        situation=situation,
+                        municipality=town,
+                    )
         county_user = operators[COUNTY]
         for obligation in self.obligations:
-            set_intake_obligation(
-                acting_user=county_user,
-                organisation=obligation.set_by,
-                municipality=obligation.municipality,
-                year=obligation.year,
-                persons=obligation.persons,
-            )
+            with recorded():
+                set_intake_obligation(
+                    acting_user=county_user,
+                    organisation=obligation.set_by,
+                    municipality=obligation.municipality,
+                    year=obligation.year,
+                    persons=obligation.persons,
+                )
         by_organisation: dict[int, dict[datetime.date, int]] = defaultdict(dict)
         for expected in self.expected:
             by_organisation[expected.organisation_id][expected.month] = expected.persons
         for organisation in self.organisations.values():
             if months := by_organisation.get(organisation.pk):
-                set_expected_intake(
-                    acting_user=operators.get(organisation.short_name), organisation=organisation, months=months
-                )
+                with recorded():
+                    set_expected_intake(
+                        acting_user=operators.get(organisation.short_name), organisation=organisation, months=months
+                    )
         return {}
 
     def _create_shelter(
@@ -1042,7 +1047,7 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
     users = {u.username: u for u in User.objects.filter(username__in=[CITY_USER, COUNTY_USER])}
     builder = _Builder(today=today, seed=seed, organisations=organisations, municipalities=municipalities, users=users)
     before = _counts()
-    with transaction.atomic(), audit_context(command="load_demo_data"):
+    with transaction.atomic():
         builder.build()
         builder.write()
     after = _counts()

@@ -72,9 +72,8 @@ from lotse.cases.models import (
 from lotse.cases.queries import REVIEW_HORIZON_DAYS
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, Organisation, User
-from lotse.core.services import audit_context
 from lotse.demo import data
-from lotse.demo.data import MUNICIPALITIES, read_json, tuples
+from lotse.demo.data import MUNICIPALITIES, read_json, recorded, tuples
 from lotse.demo.network import ActorFinder
 from lotse.imports.engine import import_workbook
 from lotse.imports.workbook import Source
@@ -2368,9 +2367,10 @@ class _Workbooks:
 
     def import_all(self) -> tuple[dict[int, Case], dict[int, Person]]:
         for organisation, sheets in self.rows.items():
-            report = import_workbook(
-                self.sources(sheets), organisation=organisation, acting_user=None, commit=True, today=self.today
-            )
+            with recorded():
+                report = import_workbook(
+                    self.sources(sheets), organisation=organisation, acting_user=None, commit=True, today=self.today
+                )
             if not report.committed:
                 raise ValidationError(
                     f"The demo workbook of {organisation.short_name} does not import: {report.problems[:5]!r}"
@@ -2435,7 +2435,8 @@ class _CaseWriter:
                 events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
         for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
             try:
-                event()
+                with recorded():
+                    event()
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
                 self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
@@ -2613,7 +2614,7 @@ def load_demo_cases(*, today: datetime.date, seed: int = 2026, link_actors: bool
     builder = _Builder(today=today, seed=seed, organisations=organisations, users=users, municipalities=municipalities)
     builder.build()
     before = _counts(casework)
-    with transaction.atomic(), audit_context(command="load_demo_data"):
+    with transaction.atomic():
         builder.write(ActorFinder() if link_actors else None)
     after = _counts(casework)
     counts = {key: after[key] - before[key] for key in COUNT_KEYS}

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from lotse.core.services import audit_context
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -24,6 +28,20 @@ def read_toml(name: str) -> dict[str, Any]:
 def read_json(name: str) -> Any:
     with (DATA_DIR / name).open(encoding="utf-8") as file:
         return json.load(file)
+
+
+COMMAND = "load_demo_data"
+
+
+@contextmanager
+def recorded() -> Iterator[None]:
+    """One step of the demo in the change history: its own context, named after the command.
+
+    Each step gets a context of its own (a nested one would merge into the enclosing context),
+    so the history names the user each service was called for, as after a request of that user.
+    """
+    with audit_context(command=COMMAND):
+        yield
 
 
 def tuples(value: Any) -> Any:

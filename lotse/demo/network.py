@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from lotse.core.models import Municipality, User
-from lotse.demo.data import DATA_DIR, read_json, read_toml
+from lotse.demo.data import DATA_DIR, read_json, read_toml, recorded
 from lotse.network import sheet_services
 from lotse.network.actor_import import import_actor_list
 from lotse.network.choices import MASTER_LANGUAGE
@@ -32,7 +32,8 @@ def actor_list() -> bytes:
 
 def _import_actors() -> tuple[int, int]:
     before = set(Actor.objects.values_list("pk", flat=True))
-    report = import_actor_list(ACTOR_LIST, actor_list(), acting_user=None, commit=True)
+    with recorded():
+        report = import_actor_list(ACTOR_LIST, actor_list(), acting_user=None, commit=True)
     if not report.ok:
         raise ValidationError(f"The demo actor list does not import: {report.problems!r}")
     created = Actor.objects.exclude(pk__in=before)
@@ -90,7 +91,8 @@ def load_demo_network() -> dict[str, int]:
         town = spec["municipality"]
         if town in have_sheet or town not in municipalities:
             continue
-        blocks, texts = _write_sheet(editor, municipalities[town], spec)
+        with recorded():
+            blocks, texts = _write_sheet(editor, municipalities[town], spec)
         counts["sheets"] += 1
         counts["blocks"] += blocks
         counts["texts"] += texts

@@ -41,12 +41,15 @@ class Command(BaseCommand):
             raise CommandError("Demo data is disabled in these settings (LOTSE_ALLOW_DEMO_DATA).")
         today = timezone.localdate()
         seconds: dict[str, float] = {}
-        with transaction.atomic(), services.audit_context(command="load_demo_data"):
+        # One transaction: a failure leaves nothing behind. Each step has its own change-history
+        # context (lotse.demo.data.recorded), which names the user the step was done for.
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 # As the workbook import does: Django's foreign keys are deferred, so every row of this long
                 # transaction would queue a check that PostgreSQL rescans after each statement (quadratic).
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            created_orgs, created_municipalities, created_users = self.county()
+            with data.recorded():
+                created_orgs, created_municipalities, created_users = self.county()
             network: dict[str, int] = {}
             cases: dict[str, int] = {}
             housing: dict[str, int] = {}
