@@ -101,6 +101,7 @@ from lotse.people.models import (
     StatusRecord,
     WorkRecord,
 )
+from lotse.people.services import PERSON_FIELDS
 
 T = TypeVar("T")
 # The name pools, text templates and weights the drafts draw on (see data/).
@@ -490,6 +491,13 @@ class _Draft:
         return current
 
 
+# The fields of the dated facts, for those recorded through the services.
+STATUS_FIELDS: dict[str, tuple[str, ...]] = {
+    "residence": ("valid_from", "status", "legal_basis", "valid_until"),
+    "language": ("valid_from", "level", "evidence", "course"),
+    "work": ("valid_from", "situation"),
+    "housing": ("valid_from", "situation", "municipality"),
+}
 # What a person's record holds beyond the columns of the workbook.
 EXTRA_PERSON_FIELDS = ("original_script_name", "aliases", "phone", "email", "notes")
 
@@ -2235,6 +2243,7 @@ class _Builder:
                 referrals=referrals[key],
                 consents=consents[key],
                 handovers=handovers[key],
+                later=[(m, records[id(m.person)]) for m in d.members if m.since > d.start],
             )
 
 
@@ -2309,6 +2318,8 @@ class _Workbooks:
         self.case_ids[index] = (organisation, case_id)
         own_ids: dict[int, str] = {}
         for position, member in enumerate(d.members):
+            if member.since > d.start:
+                continue  # joins the household later: through the services, on that day (the workbook has no date)
             person = member.person
             person_id = f"DEMO-P{index:04d}-{position}"
             own_ids[id(person)] = person_id
@@ -2330,6 +2341,8 @@ class _Workbooks:
             [case_id, household_id, organisation.short_name, d.municipality.ags, _day(d.start), "", "", first.username]
         )
         for kind, record in records:
+            if id(record.person) not in own_ids:
+                continue
             person_id = own_ids[id(record.person)]
             if isinstance(record, ResidenceRecord):
                 row = [_day(record.valid_from), record.status, record.legal_basis, _day(record.valid_until)]
@@ -2410,9 +2423,12 @@ class _CaseWriter:
         referrals: list[Referral],
         consents: list[Consent],
         handovers: list[Handover],
+        later: list[tuple[_Member, list[tuple[str, StatusRecord]]]],
     ) -> None:
         d = self.d
         events: list[tuple[datetime.date, int, Callable[[], None]]] = [(d.start, 0, self.household)]
+        for member, member_records in later:
+            events.append((member.since, 0, functools.partial(self.add_member, member, member_records)))
         for plan, plan_goals in plans:
             events.append((plan.agreed_on, 1, functools.partial(self.plan_version, plan, plan_goals)))
         for follow_up in follow_ups:
@@ -2451,6 +2467,8 @@ class _CaseWriter:
             for m in HouseholdMembership.objects.filter(household_id=self.case.household_id).select_related("household")
         }
         for member in d.members:
+            if member.since > d.start:
+                continue  # see add_member
             person = self.persons[id(member.person)]
             membership = memberships.get(person.pk)
             if membership is not None and membership.relationship != member.relationship:
@@ -2465,6 +2483,31 @@ class _CaseWriter:
                 case_services.move_to_new_household(acting_user=user, case=self.case, person=person, since=on)
             elif not member.is_client:
                 case_services.set_client(acting_user=user, case=self.case, person=person, is_client=False)
+
+    def add_member(self, member: _Member, records: list[tuple[str, StatusRecord]]) -> None:
+        """Someone joins the household (a family reunion, a birth), with the facts known of them."""
+        user = self.user(member.since)
+        moved = member.role.startswith("moved:")
+        fields = {name: getattr(member.person, name) for name in PERSON_FIELDS if name != "municipality"}
+        person = case_services.add_household_member(
+            acting_user=user,
+            case=self.case,
+            relationship=member.relationship,
+            since=member.since,
+            is_client=member.is_client and not moved,
+            person_fields=fields,
+        )
+        self.persons[id(member.person)] = person
+        for kind, record in records:
+            people_services.add_status_record(
+                acting_user=user,
+                person=person,
+                kind=kind,
+                **{name: getattr(record, name) for name in STATUS_FIELDS[kind]},
+            )
+        if moved:
+            on = datetime.date.fromisoformat(member.role.split(":", 1)[1])
+            case_services.move_to_new_household(acting_user=user, case=self.case, person=person, since=on)
 
     def plan_version(self, draft: IntegrationPlan, plan_goals: list[tuple[Goal, list[Step]]]) -> None:
         user = self.user(draft.agreed_on)
