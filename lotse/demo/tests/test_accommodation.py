@@ -1,7 +1,8 @@
 """The demo accommodation: consistent stays, the shape of the city page, linked to the casework, loaded once.
 
-The demo is loaded once for the module, inside a transaction that is rolled
-back at its end; each test runs in a savepoint within it.
+The demo is loaded once for the test session (the ``demo`` fixture of
+conftest.py), inside a transaction that is rolled back at its end; each test
+runs in a savepoint within it.
 """
 
 from __future__ import annotations
