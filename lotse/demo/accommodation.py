@@ -60,6 +60,7 @@ from lotse.accommodation.models import (
     Place,
     Shelter,
     Unit,
+    residents_visible_to,
 )
 from lotse.accommodation.services import (
     SHELTER_FIELDS,
@@ -778,6 +779,13 @@ class _Builder:
                 continue
             gap -= len(members)
             if basis == ResidenceBasis.ZUWEISUNG:
+                # The county registers whom it assigns (its staff can only assign residents they may read);
+                # the city then sees them through the assignment and moves them in.
+                county = self.organisations[COUNTY]
+                registered = self.memberships[-len(members) :]
+                assert [m.person for m in registered] == members
+                for membership in registered:
+                    membership.person.organisation = membership.household.organisation = county
                 self.assign(members, self.ludwigsburg, arrival - datetime.timedelta(days=self.rng.randint(3, 20)))
             self.arrive_au(stays, arrival)
 
@@ -990,6 +998,7 @@ class _Builder:
         person = persons.get(id(stay.person), stay.person)
         if person.pk is None:
             raise ValidationError("not registered", code="not_registered")
+        self._check_visible(operator, [person])
         occupancies[id(stay)] = move_in(
             acting_user=operator,
             shelter=shelters[id(stay.slot.shelter.shelter)],
@@ -1017,15 +1026,32 @@ class _Builder:
         )
 
     def _assign(self, assignment: Assignment, assigned: list[Person], persons: dict[int, Person]) -> None:
+        county_user = self.users.get(COUNTY_USER)
         people = [persons.get(id(p), p) for p in assigned]
+        people = [p for p in people if p.pk is not None]
+        if county_user is not None:
+            visible = set(
+                residents_visible_to(county_user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+            )
+            self.refused["not_visible"] += sum(1 for p in people if p.pk not in visible)
+            people = [p for p in people if p.pk in visible]
         record_assignment(
-            acting_user=self.users.get(COUNTY_USER),
+            acting_user=county_user,
             organisation=assignment.organisation,
             municipality=assignment.municipality,
             date=assignment.date,
-            persons=[p for p in people if p.pk is not None],
+            persons=people,
             reference=assignment.reference,
         )
+
+    def _check_visible(self, operator: User | None, people: list[Person]) -> None:
+        """The app offers accommodation staff only the residents they may read (residents_visible_to): a
+        caseworker's client who never lived in the organisation's shelters nor was assigned by or to it
+        cannot be moved in there through the app, so the demo leaves such a stay out."""
+        if operator is None:
+            return
+        if residents_visible_to(operator).filter(pk__in=[p.pk for p in people]).count() < len(people):
+            raise ValidationError("not visible to the accommodation staff", code="not_visible")
 
 
 def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[str, int]:
