@@ -46,7 +46,9 @@ def counts() -> dict[str, int]:
 def test_it_loads_once_and_a_second_load_changes_nothing(demo: str) -> None:
     assert "Demo accommodation:" in demo and "0 without a place" in demo
     before = counts()
-    assert before["Shelter"] >= 10 and before["Occupancy"] >= 800 and before["Place"] >= 400
+    # Fewer stays than the bulk-written demo had (1002): accommodation staff cannot move in caseworkers' clients
+    # of other organisations through the app, so the demo leaves those stays out.
+    assert before["Shelter"] >= 10 and before["Occupancy"] >= 500 and before["Place"] >= 400
     out = StringIO()
     call_command("load_demo_data", "--quiet-logins", stdout=out)
     assert "the demo shelters already exist; nothing created" in out.getvalue()
@@ -95,7 +97,8 @@ def test_it_fills_the_shelters_as_on_the_city_page(demo: str) -> None:
     city = Shelter.objects.filter(organisation__short_name="stadt-lb", kind__in=FOLLOW_UP_KINDS)
     places = Place.objects.filter(shelter__in=city).available_on(today).count()
     occupied = Occupancy.objects.filter(place__shelter__in=city).on(today).count()
-    assert 0.75 <= occupied / places <= 0.95, (occupied, places)
+    # 0.75-0.95 with the bulk-written demo; the stays of caseworkers' clients the city cannot see are left out.
+    assert 0.25 <= occupied / places <= 0.95, (occupied, places)
 
     schloesslesfeld = Shelter.objects.get(name="GU Schlösslesfeld")
     assert (schloesslesfeld.kind, schloesslesfeld.organisation.short_name) == ("gu_vorlaeufig", "lra-lb")
@@ -122,7 +125,7 @@ def test_it_fills_the_shelters_as_on_the_city_page(demo: str) -> None:
 
 def test_it_records_residents_not_counted_as_assigned(demo: str) -> None:
     not_assigned = Occupancy.objects.exclude(basis=ResidenceBasis.ZUWEISUNG)
-    assert not_assigned.filter(basis=ResidenceBasis.GEBURT).exists()
+    # Births in a shelter were children of caseworkers' clients: left out with their parents' stays.
     assert not_assigned.filter(basis=ResidenceBasis.FAMILIENNACHZUG).exists()
     assert not_assigned.count() < Occupancy.objects.filter(basis=ResidenceBasis.ZUWEISUNG).count() / 5
     # A child born there moved in on its day of birth.
@@ -202,8 +205,10 @@ def test_it_has_the_county_housing_officer(demo: str) -> None:
 
 
 def test_caseworkers_see_the_housing_of_their_clients(demo: str) -> None:
-    caseworker = User.objects.get(username="integration")
-    assert caseworker.organisation.short_name == "caritas-lb"
+    # The county's integration management shares the county's organisation, whose shelters house its clients;
+    # clients of the welfare associations are no residents the county's staff could move in through the app.
+    caseworker = User.objects.get(username="integration-lra")
+    assert caseworker.organisation.short_name == "lra-lb"
     visible = Occupancy.objects.visible_to(caseworker)
     assert visible.exists()
     # Residents registered by the city stay with the city.
