@@ -75,6 +75,7 @@ from lotse.accommodation.services import (
     set_expected_intake,
     set_intake_obligation,
 )
+from lotse.cases.models import CaseClient
 from lotse.core.models import Municipality, Organisation, User
 from lotse.demo.casework import ORIGINS, POPULATION
 from lotse.demo.data import read_json, recorded
@@ -1078,7 +1079,9 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
         builder.write()
     after = _counts()
     counts = {key: after[key] - before[key] for key in after}
-    counts["casework_occupancies"] = sum(1 for stay in builder.stays if stay.casework)
+    counts["casework_occupancies"] = Occupancy.objects.filter(
+        person__in=CaseClient.objects.values("person")
+    ).count()  # stays of clients of a case (those the accommodation staff may read)
     counts["casework_unplaced"] = builder.casework_unplaced
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo accommodation: the services refused %s", dict(builder.refused))
