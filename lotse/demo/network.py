@@ -18,7 +18,8 @@ from lotse.demo.data import DATA_DIR, read_json, read_toml, recorded
 from lotse.network import sheet_services
 from lotse.network.actor_import import import_actor_list
 from lotse.network.choices import MASTER_LANGUAGE
-from lotse.network.models import Actor, InfoSheet
+from lotse.network.models import Actor, ActorCategory, InfoSheet
+from lotse.network.services import create_category
 
 COUNT_KEYS = ("actors", "published", "sheets", "blocks", "texts")
 ACTOR_LIST = "actors.csv"
@@ -30,7 +31,17 @@ def actor_list() -> bytes:
     return (DATA_DIR / ACTOR_LIST).read_bytes()
 
 
+def _ensure_categories() -> None:
+    """The six categories come with the migrations; a database flushed since (as by some tests) lacks them."""
+    have = set(ActorCategory.objects.values_list("slug", flat=True))
+    for category in read_json("actor_categories.json"):
+        if category["slug"] not in have:
+            with recorded():
+                create_category(acting_user=None, **category)
+
+
 def _import_actors() -> tuple[int, int]:
+    _ensure_categories()
     before = set(Actor.objects.values_list("pk", flat=True))
     with recorded():
         report = import_actor_list(ACTOR_LIST, actor_list(), acting_user=None, commit=True)

@@ -1,7 +1,8 @@
 """The demo county, loaded once per test session through load_demo_data.
 
 It is loaded inside a transaction that is rolled back at the session's end;
-each test that reads it runs in a savepoint within it.
+each test that reads it runs in a savepoint within it. The tests that read it
+run last, so no other test of the session sees the demo county.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")
