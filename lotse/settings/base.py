@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lotse.reports",
     "lotse.accommodation",
     "lotse.network",
+    "lotse.demo",
 ]
 
 MIDDLEWARE = [

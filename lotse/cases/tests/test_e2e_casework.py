@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from lotse.cases import services
 from lotse.cases.models import Case, Contact, Goal, Handover, Referral
-from lotse.core.demo import data
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.tests.test_e2e import CHROMIUM_ARGS, SCREENSHOT_DIR, TIMEOUT_MS, chromium_executable, is_csp_violation
+from lotse.demo import data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

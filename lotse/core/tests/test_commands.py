@@ -1,4 +1,4 @@
-"""Scripted set-up: add_organisation, add_municipality, add_user, load_demo_data."""
+"""Scripted set-up: add_organisation, add_municipality, add_user."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lotse.core.choices import Role
-from lotse.core.demo import data, ludwigsburg
 from lotse.core.models import Municipality, Organisation, User
 
 
@@ -161,21 +160,6 @@ def test_it_refuses_a_weak_password_from_the_file(tmp_path, org_a):
             str(secret),
         )
     assert not User.objects.filter(username="x").exists()
-
-
-@pytest.mark.django_db
-def test_it_loads_the_demo_county_idempotently():
-    first = run("load_demo_data")
-    counts = (Organisation.objects.count(), Municipality.objects.count(), User.objects.count())
-    run("load_demo_data")
-    assert counts == (len(data.ORGANISATIONS), len(ludwigsburg.MUNICIPALITIES), len(data.USERS))
-    assert (Organisation.objects.count(), Municipality.objects.count(), User.objects.count()) == counts
-    assert data.DEMO_PASSWORD in first
-    covered = {role for user in User.objects.all() for role in user.roles}
-    assert covered == set(Role.values)
-    assert Municipality.objects.get(ags="08118048").name == "Ludwigsburg"
-    kinds = sorted(Organisation.objects.values_list("kind", flat=True))
-    assert kinds.count("wohlfahrtsverband") == 4 and "landratsamt" in kinds
 
 
 @pytest.mark.django_db

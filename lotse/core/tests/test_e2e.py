@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from lotse.core.demo import data
+from lotse.demo import data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

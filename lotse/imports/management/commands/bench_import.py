@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from lotse.core.demo.ludwigsburg import COUNTY, MUNICIPALITIES
 from lotse.core.models import Municipality, Organisation
+from lotse.demo.data import COUNTY, MUNICIPALITIES
 from lotse.imports import bench
 from lotse.imports.engine import import_workbook
 from lotse.imports.workbook import Source

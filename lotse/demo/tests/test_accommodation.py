@@ -1,24 +1,22 @@
 """The demo accommodation: consistent stays, the shape of the city page, linked to the casework, loaded once.
 
-The demo is loaded once for the module, inside a transaction that is rolled
-back at its end; each test runs in a savepoint within it.
+The demo is loaded once for the test session (the ``demo`` fixture of
+conftest.py), inside a transaction that is rolled back at its end; each test
+runs in a savepoint within it.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from lotse.accommodation.choices import FOLLOW_UP_KINDS, HOUSING_SITUATION_OF_KIND, MoveOutReason, ResidenceBasis
-from lotse.accommodation.demo import COUNT_KEYS, load_demo_accommodation
 from lotse.accommodation.models import (
     AssignedPerson,
     Assignment,
@@ -31,19 +29,11 @@ from lotse.accommodation.models import (
 )
 from lotse.core.choices import Role
 from lotse.core.models import Organisation, User
+from lotse.demo.accommodation import COUNT_KEYS, load_demo_accommodation
 from lotse.people.choices import HousingSituation
 from lotse.people.models import HouseholdMembership, HousingRecord, Person
 
 MODELS = (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson, Person, HousingRecord, ExpectedIntake)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_data", "--quiet-logins", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +46,9 @@ def counts() -> dict[str, int]:
 def test_it_loads_once_and_a_second_load_changes_nothing(demo: str) -> None:
     assert "Demo accommodation:" in demo and "0 without a place" in demo
     before = counts()
-    assert before["Shelter"] >= 10 and before["Occupancy"] >= 800 and before["Place"] >= 400
+    # Fewer stays than the bulk-written demo had (1002): accommodation staff cannot move in caseworkers' clients
+    # of other organisations through the app, so the demo leaves those stays out.
+    assert before["Shelter"] >= 10 and before["Occupancy"] >= 500 and before["Place"] >= 400
     out = StringIO()
     call_command("load_demo_data", "--quiet-logins", stdout=out)
     assert "the demo shelters already exist; nothing created" in out.getvalue()
@@ -105,7 +97,8 @@ def test_it_fills_the_shelters_as_on_the_city_page(demo: str) -> None:
     city = Shelter.objects.filter(organisation__short_name="stadt-lb", kind__in=FOLLOW_UP_KINDS)
     places = Place.objects.filter(shelter__in=city).available_on(today).count()
     occupied = Occupancy.objects.filter(place__shelter__in=city).on(today).count()
-    assert 0.75 <= occupied / places <= 0.95, (occupied, places)
+    # 0.75-0.95 with the bulk-written demo; the stays of caseworkers' clients the city cannot see are left out.
+    assert 0.25 <= occupied / places <= 0.95, (occupied, places)
 
     schloesslesfeld = Shelter.objects.get(name="GU Schlösslesfeld")
     assert (schloesslesfeld.kind, schloesslesfeld.organisation.short_name) == ("gu_vorlaeufig", "lra-lb")
@@ -132,7 +125,7 @@ def test_it_fills_the_shelters_as_on_the_city_page(demo: str) -> None:
 
 def test_it_records_residents_not_counted_as_assigned(demo: str) -> None:
     not_assigned = Occupancy.objects.exclude(basis=ResidenceBasis.ZUWEISUNG)
-    assert not_assigned.filter(basis=ResidenceBasis.GEBURT).exists()
+    # Births in a shelter were children of caseworkers' clients: left out with their parents' stays.
     assert not_assigned.filter(basis=ResidenceBasis.FAMILIENNACHZUG).exists()
     assert not_assigned.count() < Occupancy.objects.filter(basis=ResidenceBasis.ZUWEISUNG).count() / 5
     # A child born there moved in on its day of birth.
@@ -212,8 +205,10 @@ def test_it_has_the_county_housing_officer(demo: str) -> None:
 
 
 def test_caseworkers_see_the_housing_of_their_clients(demo: str) -> None:
-    caseworker = User.objects.get(username="integration")
-    assert caseworker.organisation.short_name == "caritas-lb"
+    # The county's integration management shares the county's organisation, whose shelters house its clients;
+    # clients of the welfare associations are no residents the county's staff could move in through the app.
+    caseworker = User.objects.get(username="integration-lra")
+    assert caseworker.organisation.short_name == "lra-lb"
     visible = Occupancy.objects.visible_to(caseworker)
     assert visible.exists()
     # Residents registered by the city stay with the city.

@@ -12,24 +12,37 @@ tenancy.
 (deterministically, from one ``random.Random``), shapes the worklist of the
 demo user "integration" (follow-ups due this week, plan reviews, overdue
 goals, expiring permits, cases nearing the maximum duration, incoming
-handovers) and writes everything with ``bulk_create`` in one transaction.
-Every person, name and story is fictional.
+handovers) and writes it as users would: the households, persons, cases,
+dated status records and contacts as one Lotse workbook per organisation
+through the casework importer (lotse.imports), everything else (who is who in
+the household, plans with goals and steps, referrals linked to the network's
+actors, consents, follow-ups, handovers, pauses and closings) case by case, in
+date order, through lotse.cases.services and lotse.people.services by the
+caseworker in charge that day. What the services refuse is left out (and
+logged). Names, texts and weights are in data/*.json. Every person, name and
+story is fictional.
 """
 
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime
+import functools
+import io
+import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
+from lotse.cases import services as case_services
 from lotse.cases.choices import (
     CaseStatus,
     ClosingReason,
@@ -58,10 +71,13 @@ from lotse.cases.models import (
 )
 from lotse.cases.queries import REVIEW_HORIZON_DAYS
 from lotse.core.choices import Role
-from lotse.core.demo import data
-from lotse.core.demo.ludwigsburg import MUNICIPALITIES
 from lotse.core.models import Municipality, Organisation, User
-from lotse.core.services import audit_context
+from lotse.demo import data
+from lotse.demo.data import MUNICIPALITIES, read_json, recorded, tuples
+from lotse.demo.network import ActorFinder
+from lotse.imports.engine import import_workbook
+from lotse.imports.workbook import Source
+from lotse.people import services as people_services
 from lotse.people.choices import (
     STATELESS,
     UNRESOLVED,
@@ -82,10 +98,16 @@ from lotse.people.models import (
     LanguageRecord,
     Person,
     ResidenceRecord,
+    StatusRecord,
     WorkRecord,
 )
+from lotse.people.services import PERSON_FIELDS
 
 T = TypeVar("T")
+# The name pools, text templates and weights the drafts draw on (see data/).
+_DATA = tuples(read_json("casework.json"))
+_NAMES: dict[str, list[str]] = read_json("names.json")
+logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
 EARLIEST_START = datetime.date(2019, 1, 7)
 UKRAINE_SINCE = datetime.date(2022, 3, 1)
@@ -114,118 +136,20 @@ COUNT_KEYS = (
 
 # Open and closed cases per caseworker (about 320 households, 45 % closed).
 # The demo user "integration" carries a full caseload of 60 open cases.
-CASELOADS: dict[str, tuple[int, int]] = {
-    "integration": (60, 44),
-    "integration2": (18, 15),
-    "teamleitung": (8, 8),
-    "integration-awo": (24, 20),
-    "integration-diakonie": (22, 19),
-    "integration-drk": (22, 19),
-    "integration-lra": (22, 19),
-}
+CASELOADS: dict[str, tuple[int, int]] = _DATA["CASELOADS"]
 DEFAULT_CASELOAD = (20, 16)
 
 # Which towns each organisation's integration managers serve (all 39 covered).
-TERRITORIES: dict[str, tuple[str, ...]] = {
-    "caritas-lb": ("Ludwigsburg", "Asperg", "Tamm", "Möglingen"),
-    "awo-lb": ("Bietigheim-Bissingen", "Sachsenheim", "Besigheim", "Bönnigheim", "Ingersheim"),
-    "kdv-lb": (
-        "Vaihingen an der Enz",
-        "Ditzingen",
-        "Gerlingen",
-        "Korntal-Münchingen",
-        "Markgröningen",
-        "Schwieberdingen",
-        "Hemmingen",
-        "Eberdingen",
-        "Oberriexingen",
-        "Sersheim",
-    ),
-    "drk-lb": (
-        "Remseck am Neckar",
-        "Marbach am Neckar",
-        "Freiberg am Neckar",
-        "Benningen am Neckar",
-        "Murr",
-        "Steinheim an der Murr",
-        "Großbottwar",
-        "Oberstenfeld",
-        "Affalterbach",
-        "Erdmannhausen",
-        "Pleidelsheim",
-        "Mundelsheim",
-    ),
-    "lra-lb": (
-        "Kornwestheim",
-        "Kirchheim am Neckar",
-        "Gemmrigheim",
-        "Walheim",
-        "Hessigheim",
-        "Löchgau",
-        "Erligheim",
-        "Freudental",
-    ),
-}
+TERRITORIES: dict[str, tuple[str, ...]] = _DATA["TERRITORIES"]
 
 # Rough population in thousands: towns take refugees roughly in proportion.
-POPULATION: dict[str, float] = {
-    "Affalterbach": 4.6,
-    "Asperg": 13.6,
-    "Benningen am Neckar": 6.3,
-    "Besigheim": 12.9,
-    "Bönnigheim": 8.1,
-    "Ditzingen": 25.2,
-    "Eberdingen": 6.9,
-    "Erdmannhausen": 5.3,
-    "Erligheim": 2.9,
-    "Freudental": 2.6,
-    "Gemmrigheim": 4.3,
-    "Gerlingen": 19.7,
-    "Großbottwar": 8.6,
-    "Hemmingen": 8.1,
-    "Hessigheim": 2.2,
-    "Kirchheim am Neckar": 5.8,
-    "Kornwestheim": 34.6,
-    "Löchgau": 5.8,
-    "Ludwigsburg": 94.0,
-    "Marbach am Neckar": 16.0,
-    "Markgröningen": 15.0,
-    "Möglingen": 11.6,
-    "Mundelsheim": 3.4,
-    "Murr": 6.6,
-    "Oberriexingen": 3.4,
-    "Oberstenfeld": 8.2,
-    "Pleidelsheim": 6.5,
-    "Schwieberdingen": 11.4,
-    "Sersheim": 5.5,
-    "Steinheim an der Murr": 12.3,
-    "Tamm": 12.8,
-    "Vaihingen an der Enz": 29.8,
-    "Walheim": 3.2,
-    "Sachsenheim": 19.0,
-    "Ingersheim": 6.4,
-    "Freiberg am Neckar": 16.0,
-    "Bietigheim-Bissingen": 43.9,
-    "Korntal-Münchingen": 19.9,
-    "Remseck am Neckar": 26.7,
-}
+POPULATION: dict[str, float] = _DATA["POPULATION"]
 
 # Towns with a shared accommodation of the county (vorläufige Unterbringung).
-SHELTER_TOWNS = (
-    "Ludwigsburg",
-    "Bietigheim-Bissingen",
-    "Kornwestheim",
-    "Vaihingen an der Enz",
-    "Ditzingen",
-    "Remseck am Neckar",
-    "Sachsenheim",
-    "Marbach am Neckar",
-    "Freiberg am Neckar",
-    "Besigheim",
-)
+SHELTER_TOWNS = _DATA["SHELTER_TOWNS"]
 
 # Drama numbers of the Bundesnetzagentur: never assigned to anyone.
-DRAMA_NUMBERS = ("030 23125 {:03d}", "069 90009 {:03d}", "040 66969 {:03d}", "0221 4710 {:03d}", "089 99998 {:03d}")
+DRAMA_NUMBERS = _DATA["DRAMA_NUMBERS"]
 
 
 # Names
@@ -253,479 +177,46 @@ class _Name:
         )
 
 
-def _pool(text: str) -> tuple[_Name, ...]:
+def _pool(lines: Sequence[str]) -> tuple[_Name, ...]:
+    """Names written "latin|original script|variant, variant" (a family name "male/female" in each part)."""
     names = []
-    for line in text.strip().splitlines():
+    for line in lines:
         latin, original, variants = ([*line.split("|"), "", ""])[:3]
         names.append(_Name(latin.strip(), original.strip(), tuple(v.strip() for v in variants.split(",") if v.strip())))
     return tuple(names)
 
 
-ARABIC_MALE = _pool("""
-Mohammed|محمد|Muhammad,Mohamad,Mohamed
-Ahmad|أحمد|Ahmed,Achmad
-Yusuf|يوسف|Youssef,Yousef,Jusuf
-Omar|عمر|Umar,Omer
-Khaled|خالد|Khalid,Chaled
-Mahmoud|محمود|Mahmud,Mahmood
-Hassan|حسن|Hasan
-Ali|علي|
-Abdulrahman|عبد الرحمن|Abdul Rahman,Abdelrahman
-Mustafa|مصطفى|Moustafa,Mostafa
-Ibrahim|إبراهيم|Ebrahim,Ibraheem
-Fadi|فادي|
-Rami|رامي|
-Samer|سامر|
-Hussein|حسين|Husein,Hussain
-Karim|كريم|Kareem
-Tarek|طارق|Tariq,Tarik
-Walid|وليد|Waleed
-Jamal|جمال|Gamal,Dschamal
-Anas|أنس|
-Hamza|حمزة|Hamsa
-Bilal|بلال|
-Haider|حيدر|Hayder
-Abbas|عباس|
-Ammar|عمار|Amar
-Saif|سيف|Sayf
-""")
-ARABIC_FEMALE = _pool("""
-Fatima|فاطمة|Fatma,Fatimah
-Amira|أميرة|Ameera
-Aisha|عائشة|Aischa,Ayesha
-Mariam|مريم|Maryam,Mirjam
-Nour|نور|Noor,Nur
-Rania|رانيا|
-Layla|ليلى|Leila,Laila
-Hala|هالة|
-Rasha|رشا|
-Zainab|زينب|Zeinab,Sainab
-Huda|هدى|Hoda
-Salma|سلمى|
-Yasmin|ياسمين|Jasmin,Yasmine
-Lina|لينا|
-Ghada|غادة|
-Dima|ديما|
-Sara|سارة|Sarah
-Hiba|هبة|Heba
-Rahaf|رهف|
-Sidra|سدرة|
-Zahraa|زهراء|Zahra,Sahra
-Ruqaya|رقية|Rukaya,Roqaya
-Malak|ملك|
-Jana|جنى|Janna
-""")
-ARABIC_FAMILY = _pool("""
-Al-Ahmad|الأحمد|Alahmad,Al Ahmad
-Al-Hassan|الحسن|Alhasan,Al Hasan
-Al-Khatib|الخطيب|Alkhatib,El-Khatib
-Darwish|درويش|Darwisch
-Al-Ali|العلي|Alali
-Mansour|منصور|Mansur
-Khalil|خليل|Chalil
-Al-Masri|المصري|Almasri,El-Masry
-Hamdan|حمدان|
-Al-Halabi|الحلبي|Alhalabi
-Sabbagh|صباغ|Sabag
-Kassem|قاسم|Qasim,Kasem
-Othman|عثمان|Osman,Uthman
-Najjar|نجار|Al-Najjar
-Suleiman|سليمان|Sulaiman,Sleiman
-Al-Shami|الشامي|Alshami
-Aboud|عبود|Abboud
-Hamada|حمادة|Hamadeh
-Al-Jubouri|الجبوري|Aljuburi,Al-Jabouri
-Al-Saadi|السعدي|Alsaadi
-Al-Obaidi|العبيدي|Alobaidi
-Al-Tamimi|التميمي|Altamimi
-Al-Zoubi|الزعبي|Alzoubi,Al-Zubi
-Haj Ali|حاج علي|Hadsch Ali,Hajali
-""")
-KURDISH_MALE = _pool("""
-Azad||Asad
-Baran||
-Şiyar||Shiyar,Schiyar
-Rêber||Reber
-Dilovan||Dilowan
-Kawa||
-Serhat||
-Delil||
-Mazlum||Mazloum
-Rodî||Rodi
-""")
-KURDISH_FEMALE = _pool("""
-Rojin||Rozhin
-Berivan||Beriwan
-Dilan||
-Nesrin||Nisreen
-Gulistan||Gülistan
-Evîn||Evin
-Zozan||Sozan
-Hêvî||Hevi
-Viyan||Vian
-Ronahî||Ronahi
-""")
-KURDISH_FAMILY = _pool("""
-Hesso||Hasso
-Ibo||
-Şêxmûs||Sheikhmous,Scheichmus
-Osso||
-Hemo||Hamo
-Bakir||Bakr
-Mamo||
-Haji||Hadschi
-""")
-YAZIDI_MALE = _pool("""
-Khalaf|خلف|Chalaf
-Khairi|خيري|Chairi
-Hazim|حازم|Hasim
-Barakat|بركات|
-Saado|سعدو|
-Dakhil|دخيل|Dachil
-Nawaf|نواف|
-""")
-YAZIDI_FEMALE = _pool("""
-Nadia|نادية|Nadja
-Jihan|جيهان|Dschihan
-Nasima|نسيمة|
-Shirin|شيرين|Schirin
-Layla|ليلى|Leila
-Vian|فيان|Viyan
-Bushra|بشرى|Buschra
-""")
-YAZIDI_FAMILY = _pool("""
-Murad|مراد|
-Khudeida|خديدة|Chudeida,Khudaida
-Qasim|قاسم|Kasim
-Hajo|حجو|Hadscho
-Elias|الياس|Ilyas
-Haskan|حسكان|
-""")
-PERSIAN_MALE = _pool("""
-Mohammad|محمد|Mohammed,Muhammad
-Ahmad|احمد|Ahmed
-Ali|علی|
-Hamid|حمید|Hameed
-Javad|جواد|Jawad,Dschawad
-Mostafa|مصطفی|Mustafa
-Farid|فرید|Fareed
-Sohrab|سهراب|Suhrab
-Reza|رضا|Resa
-Ramin|رامین|
-Hossein|حسین|Hussain,Hussein
-Navid|نوید|Naveed,Nawid
-Wahid|وحید|Vahid
-Mehdi|مهدی|Mahdi
-Amir|امیر|
-Saeed|سعید|Said,Saied
-Behnam|بهنام|
-Arash|آرش|
-Nasir|نصیر|Naseer
-Morteza|مرتضی|Murtaza
-""")
-PERSIAN_FEMALE = _pool("""
-Fatemeh|فاطمه|Fatima,Fatema
-Zahra|زهرا|Sahra
-Maryam|مریم|Mariam
-Parwana|پروانه|Parvaneh,Parvana
-Sima|سیما|
-Mina|مینا|
-Shabnam|شبنم|Schabnam
-Narges|نرگس|Nargis
-Marzieh|مرضیه|Marzia,Marziya
-Farzana|فرزانه|Farsaneh
-Habiba|حبیبه|
-Leila|لیلا|Laila,Layla
-Soraya|ثریا|Suraya
-Niloufar|نیلوفر|Nilufar
-Shirin|شیرین|Schirin
-Parisa|پریسا|
-Mahsa|مهسا|
-Azadeh|آزاده|Asadeh
-""")
-PERSIAN_FAMILY = _pool("""
-Ahmadi|احمدی|Achmadi
-Mohammadi|محمدی|Muhammadi,Mohamadi
-Hosseini|حسینی|Hussaini,Husaini
-Rahimi|رحیمی|
-Soltani|سلطانی|Sultani
-Karimi|کریمی|Karimy
-Jafari|جعفری|Jafary,Dschafari
-Rezaei|رضایی|Rezai,Resai
-Heidari|حیدری|Haidari
-Noori|نوری|Nuri
-Amiri|امیری|
-Sadat|سادات|
-Azizi|عزیزی|Asisi
-Mousavi|موسوی|Musawi,Moussavi
-Sadeghi|صادقی|Sadeqi
-Ghorbani|قربانی|Qorbani,Gorbani
-Hashemi|هاشمی|Haschemi
-Rostami|رستمی|Rustami
-""")
-PASHTO_MALE = _pool("""
-Noorullah|نورالله|Nurullah,Nourullah
-Zabihullah|ذبیح‌الله|Zabiullah,Sabiullah
-Rahmatullah|رحمت‌الله|Rahmatulla
-Shafiullah|شفیع‌الله|Schafiullah
-Bilal|بلال|
-Hamid|حمید|Hameed
-Wali|ولي|Walli
-Sardar|سردار|
-Ajmal|اجمل|Adschmal
-""")
-PASHTO_FEMALE = _pool("""
-Gulalai|ګلالۍ|Gulalei
-Zarmina|زرمینه|Sarmina
-Palwasha|پلوشه|Palwascha
-Nazia|نازیه|
-Mursal|مرسل|
-Sahar|سحر|
-""")
-PASHTO_FAMILY = _pool("""
-Stanikzai|ستانکزی|Stanekzai
-Popalzai|پوپلزی|
-Wardak|وردګ|Wardag
-Safi|صافي|
-Sherzad|شېرزاد|Scherzad
-Mohmand|مومند|
-Ahmadzai|احمدزی|Ahmadsai
-Niazi|نیازي|
-""")
-TURKISH_MALE = _pool("""
-Mehmet||Mehmed
-Ahmet||Ahmed
-Mustafa||
-Emre||
-Murat||Murad
-Hüseyin||Huseyin,Hueseyin
-İbrahim||Ibrahim
-Yusuf||
-Serkan||
-Burak||
-Oğuz||Oguz
-Kemal||
-""")
-TURKISH_FEMALE = _pool("""
-Ayşe||Ayse,Aysche
-Fatma||
-Zeynep||Zeinep
-Elif||
-Emine||
-Hatice||Hatidsche
-Büşra||Busra,Buesra
-Merve||
-Esra||
-Gülsüm||Gulsum
-""")
-TURKISH_FAMILY = _pool("""
-Yılmaz||Yilmaz
-Kaya||
-Şahin||Sahin
-Çelik||Celik
-Aydın||Aydin
-Özdemir||Oezdemir,Ozdemir
-Arslan||
-Doğan||Dogan
-Kılıç||Kilic
-Aslan||
-Güneş||Gunes,Guenes
-Tekin||
-Yıldız||Yildiz
-Koç||Koc
-Polat||
-""")
-TIGRINYA_MALE = _pool("""
-Yonas|ዮናስ|Jonas
-Dawit|ዳዊት|Davit
-Tesfay|ተስፋይ|Tesfai,Tesfaye
-Habtom|ሃብቶም|Habtum
-Samuel|ሳሙኤል|
-Filmon|ፊልሞን|Philmon
-Mussie|ሙሴ|Musie
-Amanuel|ኣማኑኤል|Emmanuel
-Berhane|ብርሃነ|Birhane
-Kidane|ኪዳነ|
-Goitom|ጎይቶም|
-Tekle|ተኽለ|Tekele
-Haile|ሃይለ|Hayle
-Woldu|ወልዱ|Weldu
-Gebremedhin|ገብረመድህን|Gebremedin
-Yohannes|ዮሃንስ|Johannes,Yohanes
-""")
-TIGRINYA_FEMALE = _pool("""
-Senait|ሰናይት|Senayt
-Helen|ሄለን|
-Selam|ሰላም|
-Yordanos|ዮርዳኖስ|Jordanos
-Luwam|ሉዋም|
-Saba|ሳባ|
-Semhar|ሰምሃር|
-Feven|ፌቨን|
-Hiwet|ሕይወት|Hiwot
-Aster|ኣስቴር|
-Winta|ዊንታ|
-Eden|ኤደን|
-""")
-NIGERIAN_MALE = _pool("""
-Chinedu||
-Emeka||Chukwuemeka
-Oluwaseun||Seun
-Ibrahim||
-Abdullahi||Abdulahi
-Tunde||Babatunde
-Godwin||
-Samuel||
-Victor||
-Musa||
-Kingsley||
-Osaro||
-""")
-NIGERIAN_FEMALE = _pool("""
-Blessing||
-Chioma||
-Ngozi||
-Funmilayo||Funmi
-Aisha||Aischa
-Precious||
-Joy||
-Esther||
-Adaeze||
-Mercy||
-Favour||Favor
-Gift||
-""")
-NIGERIAN_FAMILY = _pool("""
-Okafor||
-Okonkwo||
-Adeyemi||
-Okoro||
-Eze||
-Bello||
-Adebayo||
-Nwachukwu||
-Ogunleye||
-Osagie||
-Igbinedion||
-Omoregie||
-Osayande||
-""")
-SOMALI_MALE = _pool("""
-Abdi||Cabdi
-Mohamed||Maxamed,Mohammed
-Ahmed||Axmed
-Hassan||Xasan
-Abdirahman||Cabdiraxmaan,Abdurahman
-Omar||Cumar
-Ali||Cali
-Yusuf||Yuusuf
-Ismail||Ismaaciil
-Farah||Faarax
-Abdullahi||Cabdullaahi
-Jama||Jaamac
-Warsame||
-""")
-SOMALI_FEMALE = _pool("""
-Amina||Aamina
-Fadumo||Faadumo,Fatuma
-Hodan||
-Sahra||Sahro
-Ayan||Ayaan
-Hawa||Xaawo
-Asha||Caasha
-Ifrah||Ifraax
-Nasra||Nasro
-Ubah||Ubax
-Hibo||
-""")
-GEORGIAN_MALE = _pool("""
-Giorgi|გიორგი|Georgi
-Davit|დავით|David
-Levan|ლევან|Lewan
-Irakli|ირაკლი|
-Nikoloz|ნიკოლოზ|Nikolos
-Zurab|ზურაბ|Surab
-Lasha|ლაშა|Lascha
-Tornike|თორნიკე|
-Beka|ბექა|
-Vakhtang|ვახტანგ|Wachtang
-""")
-GEORGIAN_FEMALE = _pool("""
-Nino|ნინო|
-Tamar|თამარ|Tamara
-Mariam|მარიამ|Mariami
-Ana|ანა|Anna
-Salome|სალომე|
-Eka|ეკა|
-Natia|ნათია|
-Ketevan|ქეთევან|Ketewan
-Maia|მაია|Maya
-""")
-GEORGIAN_FAMILY = _pool("""
-Beridze|ბერიძე|
-Maisuradze|მაისურაძე|
-Kapanadze|კაპანაძე|
-Gelashvili|გელაშვილი|Gelaschwili
-Lomidze|ლომიძე|
-Khutsishvili|ხუციშვილი|Chuzischwili
-Tsiklauri|წიკლაური|Ziklauri
-Gogoladze|გოგოლაძე|
-Abashidze|აბაშიძე|Abaschidse
-""")
-UKRAINIAN_MALE = _pool("""
-Oleksandr|Олександр|Alexander,Oleksander
-Andrii|Андрій|Andriy,Andrij
-Serhii|Сергій|Serhiy,Sergej
-Dmytro|Дмитро|Dmitri,Dmitrij
-Mykola|Микола|Nikolai,Mikola
-Volodymyr|Володимир|Wolodymyr,Vladimir
-Ivan|Іван|Iwan
-Maksym|Максим|Maxim,Maksim
-Artem|Артем|Artjom,Artyom
-Bohdan|Богдан|Bogdan
-Yurii|Юрій|Jurij,Yuriy
-Taras|Тарас|
-Vasyl|Василь|Wassyl,Vasil
-Mykhailo|Михайло|Michailo,Mikhail
-""")
-UKRAINIAN_FEMALE = _pool("""
-Olena|Олена|Elena,Jelena
-Iryna|Ірина|Irina
-Nataliia|Наталія|Natalia,Nataliya
-Oksana|Оксана|
-Tetiana|Тетяна|Tatjana,Tetyana
-Yuliia|Юлія|Julia,Yulia
-Kateryna|Катерина|Katerina,Katharina
-Anastasiia|Анастасія|Anastasia,Anastasija
-Viktoriia|Вікторія|Viktoria,Victoria
-Sofiia|Софія|Sofia,Sophia
-Daryna|Дарина|Darina
-Svitlana|Світлана|Svetlana,Swetlana
-Halyna|Галина|Galina,Halina
-Mariia|Марія|Maria
-Liudmyla|Людмила|Ludmila,Lyudmyla
-Valentyna|Валентина|Valentina,Walentina
-""")
-UKRAINIAN_FAMILY = _pool("""
-Shevchenko|Шевченко|Schewtschenko,Shevtchenko
-Bondarenko|Бондаренко|
-Tkachenko|Ткаченко|Tkatschenko
-Kravchenko|Кравченко|Krawtschenko
-Melnyk|Мельник|Melnik
-Boiko|Бойко|Boyko,Bojko
-Kovalchuk|Ковальчук|Kowaltschuk
-Oliinyk|Олійник|Oleynik,Olijnyk
-Lysenko|Лисенко|Lissenko
-Marchenko|Марченко|Martschenko
-Rudenko|Руденко|
-Savchenko|Савченко|Sawtschenko
-Petrenko|Петренко|
-Moroz|Мороз|
-Polishchuk|Поліщук|Polischtschuk
-Kovalskyi/Kovalska|Ковальський/Ковальська|Kowalski/Kowalska
-Savytskyi/Savytska|Савицький/Савицька|Sawizki/Sawizka
-Ivanov/Ivanova|Іванов/Іванова|Iwanow/Iwanowa
-""")
+ARABIC_MALE = _pool(_NAMES["ARABIC_MALE"])
+ARABIC_FEMALE = _pool(_NAMES["ARABIC_FEMALE"])
+ARABIC_FAMILY = _pool(_NAMES["ARABIC_FAMILY"])
+KURDISH_MALE = _pool(_NAMES["KURDISH_MALE"])
+KURDISH_FEMALE = _pool(_NAMES["KURDISH_FEMALE"])
+KURDISH_FAMILY = _pool(_NAMES["KURDISH_FAMILY"])
+YAZIDI_MALE = _pool(_NAMES["YAZIDI_MALE"])
+YAZIDI_FEMALE = _pool(_NAMES["YAZIDI_FEMALE"])
+YAZIDI_FAMILY = _pool(_NAMES["YAZIDI_FAMILY"])
+PERSIAN_MALE = _pool(_NAMES["PERSIAN_MALE"])
+PERSIAN_FEMALE = _pool(_NAMES["PERSIAN_FEMALE"])
+PERSIAN_FAMILY = _pool(_NAMES["PERSIAN_FAMILY"])
+PASHTO_MALE = _pool(_NAMES["PASHTO_MALE"])
+PASHTO_FEMALE = _pool(_NAMES["PASHTO_FEMALE"])
+PASHTO_FAMILY = _pool(_NAMES["PASHTO_FAMILY"])
+TURKISH_MALE = _pool(_NAMES["TURKISH_MALE"])
+TURKISH_FEMALE = _pool(_NAMES["TURKISH_FEMALE"])
+TURKISH_FAMILY = _pool(_NAMES["TURKISH_FAMILY"])
+TIGRINYA_MALE = _pool(_NAMES["TIGRINYA_MALE"])
+TIGRINYA_FEMALE = _pool(_NAMES["TIGRINYA_FEMALE"])
+NIGERIAN_MALE = _pool(_NAMES["NIGERIAN_MALE"])
+NIGERIAN_FEMALE = _pool(_NAMES["NIGERIAN_FEMALE"])
+NIGERIAN_FAMILY = _pool(_NAMES["NIGERIAN_FAMILY"])
+SOMALI_MALE = _pool(_NAMES["SOMALI_MALE"])
+SOMALI_FEMALE = _pool(_NAMES["SOMALI_FEMALE"])
+GEORGIAN_MALE = _pool(_NAMES["GEORGIAN_MALE"])
+GEORGIAN_FEMALE = _pool(_NAMES["GEORGIAN_FEMALE"])
+GEORGIAN_FAMILY = _pool(_NAMES["GEORGIAN_FAMILY"])
+UKRAINIAN_MALE = _pool(_NAMES["UKRAINIAN_MALE"])
+UKRAINIAN_FEMALE = _pool(_NAMES["UKRAINIAN_FEMALE"])
+UKRAINIAN_FAMILY = _pool(_NAMES["UKRAINIAN_FAMILY"])
 
 
 # Countries and groups of origin
@@ -761,535 +252,61 @@ class _Origin:
         return rng.choice(self.interpreter_languages or (self.languages[0][0],))
 
 
-FAMILY_HEAVY = {"single": 23, "couple": 6, "family": 41, "single_parent": 10, "extended": 8, "grown": 12}
-ORIGINS: tuple[_Origin, ...] = (
+def _pool_named(name: str) -> tuple[_Name, ...]:
+    """A name pool of this module by its name (empty: none, the family name is the father's given name)."""
+    pool: tuple[_Name, ...] = globals()[name] if name else ()
+    return pool
+
+
+ORIGINS: tuple[_Origin, ...] = tuple(
     _Origin(
-        "SY",
-        "SY",
-        (("ar", 1.0), ("en", 0.15)),
-        ARABIC_MALE,
-        ARABIC_FEMALE,
-        ARABIC_FAMILY,
-        20,
-        11,
-        FAMILY_HEAVY,
-        {"schutz_sub": 45, "schutz_gfk": 40, "asyl": 5, "abschiebungsverbot": 10},
-        wives_keep_name=True,
-        stateless=0.04,
-    ),
-    _Origin(
-        "SY-KU",
-        "SY",
-        (("ku", 1.0), ("ar", 0.8)),
-        KURDISH_MALE,
-        KURDISH_FEMALE,
-        KURDISH_FAMILY,
-        6,
-        4,
-        FAMILY_HEAVY,
-        {"schutz_gfk": 50, "schutz_sub": 40, "asyl": 10},
-        wives_keep_name=True,
-        stateless=0.25,
-        interpreter_languages=("ku", "ku", "ar"),
-    ),
-    _Origin(
-        "AF",
-        "AF",
-        (("fa", 1.0), ("ps", 0.15), ("en", 0.1)),
-        PERSIAN_MALE,
-        PERSIAN_FEMALE,
-        PERSIAN_FAMILY,
-        12,
-        11,
-        {"single": 40, "couple": 4, "family": 30, "single_parent": 8, "extended": 6, "grown": 12},
-        {"schutz_gfk": 30, "schutz_sub": 20, "abschiebungsverbot": 25, "duldung": 15, "asyl": 5, "pending": 5},
-        single_male=0.9,
-        wives_keep_name=True,
-        unresolved=0.02,
-    ),
-    _Origin(
-        "AF-PS",
-        "AF",
-        (("ps", 1.0), ("fa", 0.6)),
-        PASHTO_MALE,
-        PASHTO_FEMALE,
-        PASHTO_FAMILY,
-        4,
-        4,
-        {"single": 45, "couple": 4, "family": 30, "single_parent": 5, "extended": 6, "grown": 10},
-        {"schutz_gfk": 30, "schutz_sub": 20, "abschiebungsverbot": 25, "duldung": 20, "pending": 5},
-        single_male=0.92,
-        wives_keep_name=True,
-        unresolved=0.02,
-    ),
-    _Origin(
-        "IQ",
-        "IQ",
-        (("ar", 1.0), ("en", 0.1)),
-        ARABIC_MALE,
-        ARABIC_FEMALE,
-        ARABIC_FAMILY,
-        6,
-        3,
-        FAMILY_HEAVY,
-        {"schutz_sub": 30, "abschiebungsverbot": 25, "duldung": 30, "pending": 15},
-        single_male=0.8,
-        wives_keep_name=True,
-        unresolved=0.03,
-    ),
-    _Origin(
-        "IQ-YZ",
-        "IQ",
-        (("ku", 1.0), ("ar", 0.7)),
-        YAZIDI_MALE,
-        YAZIDI_FEMALE,
-        YAZIDI_FAMILY,
-        4,
-        1,
-        {"single": 14, "couple": 6, "family": 44, "single_parent": 14, "extended": 10, "grown": 12},
-        {"schutz_gfk": 70, "schutz_sub": 20, "abschiebungsverbot": 10},
-        single_male=0.7,
-        interpreter_languages=("ku",),
-    ),
-    _Origin(
-        "IR",
-        "IR",
-        (("fa", 1.0), ("en", 0.3)),
-        PERSIAN_MALE,
-        PERSIAN_FEMALE,
-        PERSIAN_FAMILY,
-        4,
-        3,
-        {"single": 40, "couple": 25, "family": 25, "single_parent": 10},
-        {"schutz_gfk": 45, "asyl": 10, "pending": 20, "duldung": 15, "abschiebungsverbot": 10},
-        single_male=0.7,
-        wives_keep_name=True,
-    ),
-    _Origin(
-        "TR",
-        "TR",
-        (("tr", 1.0), ("en", 0.15)),
-        TURKISH_MALE,
-        TURKISH_FEMALE,
-        TURKISH_FAMILY,
-        2,
-        8,
-        {"single": 45, "couple": 20, "family": 30, "single_parent": 5},
-        {"asyl": 15, "schutz_gfk": 30, "pending": 40, "duldung": 15},
-        single_male=0.75,
-    ),
-    _Origin(
-        "TR-KU",
-        "TR",
-        (("ku", 1.0), ("tr", 0.9)),
-        KURDISH_MALE,
-        KURDISH_FEMALE,
-        TURKISH_FAMILY,
-        2,
-        5,
-        {"single": 45, "couple": 15, "family": 35, "single_parent": 5},
-        {"schutz_gfk": 35, "pending": 40, "duldung": 25},
-        single_male=0.8,
-        interpreter_languages=("ku", "tr"),
-    ),
-    _Origin(
-        "ER",
-        "ER",
-        (("ti", 1.0), ("ar", 0.1), ("en", 0.15)),
-        TIGRINYA_MALE,
-        TIGRINYA_FEMALE,
-        (),
-        6,
-        3,
-        {"single": 58, "couple": 6, "family": 16, "single_parent": 20},
-        {"schutz_sub": 45, "schutz_gfk": 45, "abschiebungsverbot": 10},
-        single_male=0.7,
-        wives_keep_name=True,
-        unresolved=0.08,
-    ),
-    _Origin(
-        "NG",
-        "NG",
-        (("en", 1.0),),
-        NIGERIAN_MALE,
-        NIGERIAN_FEMALE,
-        NIGERIAN_FAMILY,
-        5,
-        3,
-        {"single": 50, "couple": 5, "family": 10, "single_parent": 35},
-        {"duldung": 45, "pending": 25, "abschiebungsverbot": 20, "schutz_gfk": 10},
-        single_male=0.5,
-        unresolved=0.05,
-    ),
-    _Origin(
-        "SO",
-        "SO",
-        (("so", 1.0), ("ar", 0.2), ("en", 0.1)),
-        SOMALI_MALE,
-        SOMALI_FEMALE,
-        (),
-        3,
-        2,
-        {"single": 50, "couple": 5, "family": 15, "single_parent": 30},
-        {"schutz_sub": 40, "abschiebungsverbot": 30, "schutz_gfk": 15, "duldung": 15},
-        single_male=0.55,
-        wives_keep_name=True,
-        unresolved=0.1,
-    ),
-    _Origin(
-        "GE",
-        "GE",
-        (("ka", 1.0), ("ru", 0.8)),
-        GEORGIAN_MALE,
-        GEORGIAN_FEMALE,
-        GEORGIAN_FAMILY,
-        2,
-        2,
-        {"single": 20, "couple": 25, "family": 40, "extended": 15},
-        {"duldung": 60, "pending": 20, "abschiebungsverbot": 20},
-        single_male=0.6,
-        interpreter_languages=("ka", "ru"),
-    ),
-    _Origin(
-        "UA",
-        "UA",
-        (("uk", 1.0), ("ru", 0.7), ("en", 0.2)),
-        UKRAINIAN_MALE,
-        UKRAINIAN_FEMALE,
-        UKRAINIAN_FAMILY,
-        0,
-        18,
-        {"single": 33, "couple": 11, "family": 8, "single_parent": 38, "extended": 10},
-        {"ukraine": 100},
-        single_male=0.25,
-        interpreter_languages=("uk", "uk", "ru"),
-    ),
-    _Origin(
-        "UA-RU",
-        "UA",
-        (("ru", 1.0), ("uk", 0.6)),
-        UKRAINIAN_MALE,
-        UKRAINIAN_FEMALE,
-        UKRAINIAN_FAMILY,
-        0,
-        5,
-        {"single": 33, "couple": 11, "family": 8, "single_parent": 38, "extended": 10},
-        {"ukraine": 100},
-        single_male=0.25,
-        interpreter_languages=("ru",),
-    ),
+        **{
+            **origin,
+            "languages": tuples(origin["languages"]),
+            "male": _pool_named(origin["male"]),
+            "female": _pool_named(origin["female"]),
+            "family": _pool_named(origin["family"]),
+            "interpreter_languages": tuple(origin["interpreter_languages"]),
+        }
+    )
+    for origin in read_json("origins_and_goals.json")["origins"]
 )
 
-PERSON_NOTES = (
-    "In der Muttersprache nicht alphabetisiert; Termine bitte telefonisch erinnern.",
-    "Schwerbehinderung (GdB 50) anerkannt.",
-    "Bevorzugt Termine am Vormittag.",
-    "Erreichbar am besten über WhatsApp.",
-    "Ehrenamtliche Patin begleitet die Familie.",
-    "Briefe bitte zusätzlich mündlich erklären.",
-)
+PERSON_NOTES = _DATA["PERSON_NOTES"]
 
 
 # Closing, contacts, follow-ups, referrals
 
 
-CLOSING_REASONS: dict[str, float] = {
-    ClosingReason.EIGENER_WOHNRAUM: 30,
-    ClosingReason.ZIELE_ERREICHT: 22,
-    ClosingReason.WEGZUG: 16,
-    ClosingReason.KONTAKTABBRUCH: 10,
-    ClosingReason.UEBERGABE: 8,
-    ClosingReason.HOECHSTDAUER: 7,
-    ClosingReason.RUECKKEHR: 3,
-    ClosingReason.SONSTIGES: 4,
-}
+CLOSING_REASONS: dict[str, float] = _DATA["CLOSING_REASONS"]
 # Duration of counselling in days for each closing reason.
-CLOSING_DURATION: dict[str, tuple[int, int]] = {
-    ClosingReason.EIGENER_WOHNRAUM: (240, 900),
-    ClosingReason.ZIELE_ERREICHT: (360, 1030),
-    ClosingReason.WEGZUG: (60, 720),
-    ClosingReason.KONTAKTABBRUCH: (45, 540),
-    ClosingReason.UEBERGABE: (120, 720),
-    ClosingReason.RUECKKEHR: (60, 600),
-    ClosingReason.SONSTIGES: (60, 720),
-}
+CLOSING_DURATION: dict[str, tuple[int, int]] = _DATA["CLOSING_DURATION"]
 # How likely a household had its own tenancy when counselling ended, by closing reason (a ranking:
 # the households are chosen until PRIVATE_SHARE_AT_END of the closed cases' clients are reached).
 PRIVATE_SHARE_AT_END = 0.62
-PRIVATE_HOUSING_AT_END: dict[str, float] = {
-    ClosingReason.EIGENER_WOHNRAUM: 1.0,
-    ClosingReason.ZIELE_ERREICHT: 0.7,
-    ClosingReason.WEGZUG: 0.25,
-    ClosingReason.KONTAKTABBRUCH: 0.2,
-    ClosingReason.UEBERGABE: 0.4,
-    ClosingReason.HOECHSTDAUER: 0.3,
-    ClosingReason.RUECKKEHR: 0.0,
-    ClosingReason.SONSTIGES: 0.4,
-}
-CLOSING_NOTES: dict[str, tuple[str, ...]] = {
-    ClosingReason.EIGENER_WOHNRAUM: (
-        "Umzug in die eigene Wohnung; die Anliegen werden selbstständig geregelt.",
-        "Mit dem Umzug in die eigene Wohnung endet die Begleitung; bei Bedarf MBE.",
-    ),
-    ClosingReason.ZIELE_ERREICHT: (
-        "Ziele des Integrationsplans weitgehend erreicht; Abschlussgespräch geführt.",
-        "Kommt selbstständig zurecht; Beratung einvernehmlich beendet.",
-    ),
-    ClosingReason.WEGZUG: (
-        "Umzug in einen anderen Landkreis; Beratungsstellen vor Ort genannt.",
-        "Umzug zu Verwandten nach Nordrhein-Westfalen.",
-    ),
-    ClosingReason.KONTAKTABBRUCH: (
-        "Seit Monaten kein Kontakt; Anschreiben und Anrufe blieben unbeantwortet.",
-        "Termine mehrfach nicht wahrgenommen; Fall nach schriftlicher Ankündigung geschlossen.",
-    ),
-    ClosingReason.UEBERGABE: (
-        "Übergabe an die Migrationsberatung für Erwachsene (MBE).",
-        "Übergabe an den Jugendmigrationsdienst (JMD).",
-    ),
-    ClosingReason.HOECHSTDAUER: ("Höchstdauer der Begleitung erreicht; weitere Anliegen über die MBE.",),
-    ClosingReason.RUECKKEHR: ("Freiwillige Rückkehr ins Herkunftsland; Rückkehrberatung war eingebunden.",),
-    ClosingReason.SONSTIGES: ("Beratung auf eigenen Wunsch beendet.",),
-}
-CLOSING_FIELDS: dict[str, str] = {
-    ClosingReason.EIGENER_WOHNRAUM: FieldOfAction.WOHNEN,
-    ClosingReason.WEGZUG: FieldOfAction.WOHNEN,
-    ClosingReason.RUECKKEHR: FieldOfAction.AUFENTHALT,
-}
-DORMANT_NOTES = (
-    "Besucht einen Vollzeit-Sprachkurs und meldet sich bei Bedarf.",
-    "Arbeitet im Schichtdienst; Beratung ruht auf Wunsch.",
-    "Für längere Zeit bei Angehörigen; Beratung ruht.",
-)
+PRIVATE_HOUSING_AT_END: dict[str, float] = _DATA["PRIVATE_HOUSING_AT_END"]
+CLOSING_NOTES: dict[str, tuple[str, ...]] = _DATA["CLOSING_NOTES"]
+CLOSING_FIELDS: dict[str, str] = _DATA["CLOSING_FIELDS"]
+DORMANT_NOTES = _DATA["DORMANT_NOTES"]
 
-CONTACT_FORMS: dict[str, float] = {
-    ContactForm.OFFICE: 45,
-    ContactForm.PHONE: 25,
-    ContactForm.HOME_VISIT: 14,
-    ContactForm.SHELTER: 9,
-    ContactForm.DIGITAL: 7,
-}
-CONTACT_MINUTES: dict[str, tuple[int, ...]] = {
-    ContactForm.OFFICE: (30, 45, 45, 60, 60, 75, 90),
-    ContactForm.PHONE: (5, 10, 10, 15, 20, 30),
-    ContactForm.HOME_VISIT: (45, 60, 60, 90, 120),
-    ContactForm.SHELTER: (30, 45, 60, 90),
-    ContactForm.DIGITAL: (10, 15, 20, 30, 45),
-}
-INTERPRETER_KINDS: dict[str, float] = {
-    InterpreterKind.PROFESSIONAL: 35,
-    InterpreterKind.VOLUNTEER: 35,
-    InterpreterKind.RELATIVE: 30,
-}
+CONTACT_FORMS: dict[str, float] = _DATA["CONTACT_FORMS"]
+CONTACT_MINUTES: dict[str, tuple[int, ...]] = _DATA["CONTACT_MINUTES"]
+INTERPRETER_KINDS: dict[str, float] = _DATA["INTERPRETER_KINDS"]
 
-FIELD_WEIGHTS: dict[str, float] = {
-    FieldOfAction.FINANZEN: 3,
-    FieldOfAction.AUFENTHALT: 2.5,
-    FieldOfAction.WOHNEN: 2,
-    FieldOfAction.SPRACHE: 2,
-    FieldOfAction.ARBEIT: 2,
-    FieldOfAction.BILDUNG: 1,
-    FieldOfAction.GESUNDHEIT: 1.2,
-    FieldOfAction.FAMILIE: 1,
-    FieldOfAction.TEILHABE: 0.8,
-}
+FIELD_WEIGHTS: dict[str, float] = _DATA["FIELD_WEIGHTS"]
 
 # Notes, tasks and referrals name the situation they fit (a tag, see _Builder.tags): a school
 # meeting needs a school child, a BAMF hearing a pending asylum procedure. "" fits every household.
-CONTACT_NOTES: dict[str, tuple[tuple[str, str], ...]] = {
-    FieldOfAction.SPRACHE: (
-        ("Einstufungstest für den Integrationskurs vereinbart.", "lang_low"),
-        ("{learner} berichtet vom Integrationskurs; Anwesenheit regelmäßig.", "lang_course"),
-        ("Berechtigungsschein des BAMF für den Integrationskurs gemeinsam beantragt.", "lang_low"),
-        ("Prüfungsvorbereitung DTZ besprochen; Übungsmaterial mitgegeben.", "lang_exam"),
-        ("Fahrtkostenerstattung für den Sprachkurs beantragt.", "lang_course"),
-        ("Kinderbetreuung während des Sprachkurses geklärt.", "kita_child"),
-        ("Berufssprachkurs beim Jobcenter angefragt.", "lang_b1"),
-        ("{learner} kommt im Kurs nicht mit; Alphabetisierungskurs empfohlen.", "lang_none"),
-        ("Lern-Apps und Angebote zum Deutschüben vorgestellt.", ""),
-    ),
-    FieldOfAction.ARBEIT: (
-        ("Lebenslauf von {jobless} aktualisiert; zwei Bewerbungen vorbereitet.", "jobless"),
-        ("Kooperationsplan des Jobcenters besprochen.", "benefits"),
-        ("Zeugnisse aus dem Herkunftsland für die Anerkennungsberatung kopiert.", ""),
-        ("Praktikumsplatz in einer Kfz-Werkstatt in Aussicht; Kontakt zum Betrieb hergestellt.", "jobless"),
-        ("Arbeitsvertrag von {worker} durchgesehen (Probezeit, Stundenlohn, Schichten).", "employed"),
-        ("Lohnabrechnung von {worker} erklärt; Einkommen an das Jobcenter gemeldet.", "employed"),
-        ("Bewerbungstraining angeboten; {learner} möchte zuerst den Sprachkurs abschließen.", "lang_course"),
-        ("Beschäftigungserlaubnis bei der Ausländerbehörde beantragt.", "insecure"),
-        ("Vorstellungsgespräch in einem Logistikbetrieb vorbereitet.", "jobless"),
-    ),
-    FieldOfAction.WOHNEN: (
-        ("Wohnungsangebote besprochen; Registrierung bei der Wohnungsbaugesellschaft erledigt.", "not_private"),
-        ("Wohnung in der Anschlussunterbringung besucht; Schimmel im Bad an die Gemeinde gemeldet.", "follow_up"),
-        ("Mietangebot in {muni} geprüft; Angemessenheit beim Jobcenter angefragt.", "jobcenter_housing"),
-        ("Wohnberechtigungsschein beantragt.", ""),
-        ("Nebenkostenabrechnung erklärt; Nachzahlung an das Jobcenter weitergeleitet.", "jobcenter_private"),
-        ("Konflikt mit Mitbewohnern in der Unterkunft besprochen; Hausmeister informiert.", "shelter"),
-        ("Umzugskosten beim Jobcenter beantragt.", "jobcenter_housing"),
-        ("Wohnungsbesichtigung mit einer Ehrenamtlichen vereinbart.", "not_private"),
-        ("Fragen zum Mietverhältnis und zur Hausordnung besprochen.", "private"),
-    ),
-    FieldOfAction.BILDUNG: (
-        ("Kita-Anmeldung für {kita_child} über das Portal der Stadt erledigt.", "kita_child"),
-        ("Elterngespräch in der Schule von {school_child} begleitet.", "school_child"),
-        ("Antrag auf Bildung und Teilhabe (Schulbedarf, Mittagessen) gestellt.", "school_child"),
-        ("Hausaufgabenbetreuung für {school_child} angefragt.", "school_child"),
-        ("Zeugnis von {school_child} besprochen; Förderbedarf in Deutsch.", "school_child"),
-        ("Kita-Gebühren: Übernahme beim Jugendamt beantragt.", "kita_child"),
-    ),
-    FieldOfAction.GESUNDHEIT: (
-        ("Hausarztsuche: Termin in einer Praxis in {muni} vereinbart.", ""),
-        ("Arztbrief von {name} erklärt; Überweisung an die Fachärztin besprochen.", ""),
-        ("Belastungen nach der Flucht angesprochen; Angebot des Psychosozialen Zentrums erläutert.", ""),
-        ("U-Untersuchung für {kita_child} terminiert; Impfpass geprüft.", "kita_child"),
-        ("Befreiung von Zuzahlungen bei der Krankenkasse beantragt.", ""),
-    ),
-    FieldOfAction.FAMILIE: (
-        ("Gespräch mit beiden Elternteilen über Kinderbetreuung und Kursbesuch.", "two_parents"),
-        ("Erziehungsfragen besprochen; Elterncafé im Familienzentrum empfohlen.", "children"),
-        ("Familiäre Konflikte angesprochen; Beratungsstelle empfohlen.", "household"),
-        ("Pflegegrad für {elder}: Antrag bei der Pflegekasse erläutert.", "elder"),
-        ("Sorgen um Angehörige im Herkunftsland angesprochen; Gesprächsangebot gemacht.", ""),
-    ),
-    FieldOfAction.TEILHABE: (
-        ("Anmeldung von {school_child} im Sportverein begleitet; Beitrag über Bildung und Teilhabe.", "school_child"),
-        ("Kontakt zum Freundeskreis Asyl hergestellt; eine Patin stellt sich vor.", ""),
-        ("Deutschlandticket zum Sozialtarif beantragt.", ""),
-        ("Angebote der Stadtbibliothek vorgestellt; Ausweis beantragt.", ""),
-        ("Teilnahme am interkulturellen Frauentreff vereinbart.", "woman"),
-        ("Informationen zur Umschreibung des Führerscheins gegeben.", ""),
-    ),
-    FieldOfAction.FINANZEN: (
-        ("Weiterbewilligungsantrag Bürgergeld gemeinsam ausgefüllt.", "benefits"),
-        ("Bescheid des Jobcenters erklärt; Widerspruchsfrist notiert.", "benefits"),
-        ("Bescheid nach dem Asylbewerberleistungsgesetz erklärt.", "insecure"),
-        ("Kindergeldantrag bei der Familienkasse gestellt.", "children"),
-        ("Kinderzuschlag und Wohngeld durchgerechnet.", "employed"),
-        ("Mahnung eines Mobilfunkanbieters besprochen; Ratenzahlung vereinbart.", ""),
-        ("Termin bei der Bank zur Kontoeröffnung vereinbart.", ""),
-        ("Befreiung vom Rundfunkbeitrag beantragt.", ""),
-        ("Post der letzten Wochen gemeinsam sortiert und erklärt.", ""),
-    ),
-    FieldOfAction.AUFENTHALT: (
-        ("Verlängerung des Aufenthaltstitels: Termin bei der Ausländerbehörde vorbereitet.", "permit"),
-        ("Passbeschaffung bei der Botschaft besprochen.", "insecure"),
-        ("Fiktionsbescheinigung erklärt; Gültigkeit notiert.", "fiktion"),
-        ("Voraussetzungen für die Niederlassungserlaubnis besprochen.", "permit"),
-        ("Wohnsitzregelung nach § 12a AufenthG erklärt.", "permit"),
-        ("Anhörung beim BAMF vorbereitet; Kontakt zur Asylverfahrensberatung hergestellt.", "asylum"),
-        ("Duldung verlängert; Möglichkeiten einer Bleibeperspektive besprochen.", "duldung"),
-        ("Verlängerung des vorübergehenden Schutzes nach § 24 AufenthG erklärt.", "ukraine"),
-        ("Fragen zum Aufenthaltsrecht besprochen.", ""),
-    ),
-}
-FALLBACK_NOTE = (FieldOfAction.FINANZEN, "Post der letzten Wochen gemeinsam sortiert und erklärt.")
+CONTACT_NOTES: dict[str, tuple[tuple[str, str], ...]] = _DATA["CONTACT_NOTES"]
+FALLBACK_NOTE = _DATA["FALLBACK_NOTE"]
 
-FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = {
-    FieldOfAction.SPRACHE: (
-        ("Anmeldebestätigung Integrationskurs nachhalten", "lang_course"),
-        ("Prüfungsergebnis DTZ erfragen", "lang_exam"),
-        ("Berechtigungsschein BAMF prüfen", "lang_low"),
-        ("Rückmeldung zum Berufssprachkurs erfragen", "lang_b1"),
-    ),
-    FieldOfAction.ARBEIT: (
-        ("Rückmeldung zu den Bewerbungen erfragen", "jobless"),
-        ("Unterlagen für die Anerkennungsberatung prüfen", ""),
-        ("Termin beim Jobcenter nachbereiten", "benefits"),
-    ),
-    FieldOfAction.WOHNEN: (
-        ("Rückmeldung der Wohnungsbaugesellschaft erfragen", "not_private"),
-        ("Zusicherung des Jobcenters zum Mietangebot nachhalten", "jobcenter_housing"),
-        ("Mängelmeldung an den Vermieter nachhalten", ""),
-    ),
-    FieldOfAction.BILDUNG: (
-        ("Kita-Zusage für {kita_child} nachfragen", "kita_child"),
-        ("Bescheid Bildung und Teilhabe prüfen", "school_child"),
-    ),
-    FieldOfAction.GESUNDHEIT: (("Termin im Psychosozialen Zentrum bestätigen", ""), ("Facharzttermin nachfragen", "")),
-    FieldOfAction.FAMILIE: (("Rückmeldung der Beratungsstelle erfragen", ""),),
-    FieldOfAction.TEILHABE: (("Bei der Patin nach dem ersten Treffen fragen", ""),),
-    FieldOfAction.FINANZEN: (
-        ("Bescheid der Familienkasse prüfen", "children"),
-        ("Weiterbewilligungsbescheid prüfen", "benefits"),
-        ("Ratenzahlung bestätigen lassen", ""),
-    ),
-    FieldOfAction.AUFENTHALT: (
-        ("Termin bei der Ausländerbehörde wahrnehmen (mit Dolmetschung)", ""),
-        ("Passkopie an die Ausländerbehörde senden", ""),
-        ("Fiktionsbescheinigung abholen", "permit"),
-    ),
-}
+FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = _DATA["FOLLOW_UPS"]
 
-REFERRALS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    FieldOfAction.ARBEIT: (
-        ("Jobcenter Ludwigsburg", "Arbeitsvermittlung und Förderung", "benefits"),
-        ("Agentur für Arbeit Ludwigsburg", "Berufsberatung und Ausbildungsvermittlung", ""),
-        ("IQ-Anerkennungsberatung", "Anerkennung des Berufsabschlusses", ""),
-        ("Jugendmigrationsdienst (JMD)", "Übergang Schule – Beruf", "young"),
-    ),
-    FieldOfAction.SPRACHE: (
-        ("Volkshochschule Ludwigsburg", "Integrationskurs", "lang_course"),
-        ("Migrationsberatung für Erwachsene (MBE)", "Beratung zu Sprachkursen", ""),
-    ),
-    FieldOfAction.GESUNDHEIT: (
-        ("Psychosoziales Zentrum", "Beratung nach traumatischen Erlebnissen", ""),
-        ("Sozialpsychiatrischer Dienst", "Psychiatrische Versorgung", ""),
-        ("Schwangerenberatung", "Beratung in der Schwangerschaft", "woman_young"),
-    ),
-    FieldOfAction.FINANZEN: (
-        ("Schuldnerberatung", "Schulden bei Mobilfunk- und Versandhändlern", ""),
-        ("Familienkasse", "Kindergeld", "children"),
-        ("Wohngeldstelle", "Antrag auf Wohngeld", "employed"),
-    ),
-    FieldOfAction.FAMILIE: (
-        ("Kreisjugendamt", "Hilfen zur Erziehung", "children"),
-        ("Psychologische Beratungsstelle", "Erziehungsberatung", "children"),
-        ("Frauenberatungsstelle", "Beratung bei häuslicher Gewalt", "woman"),
-    ),
-    FieldOfAction.AUFENTHALT: (
-        ("Migrationsberatung für Erwachsene (MBE)", "Aufenthaltsrechtliche Fragen", ""),
-        ("Asylverfahrensberatung", "Vorbereitung auf die Anhörung", "asylum"),
-        ("Rechtsanwältin für Migrationsrecht", "Klage gegen den Bescheid des BAMF", "insecure"),
-    ),
-    FieldOfAction.WOHNEN: (
-        ("Wohnraumvermittlung der Gemeinde", "Vermittlung von Wohnraum", "not_private"),
-        ("Mieterverein", "Mietrechtliche Beratung", "private"),
-    ),
-    FieldOfAction.BILDUNG: (
-        ("Staatliches Schulamt Ludwigsburg", "Schulplatz für Seiteneinsteiger", "school_child"),
-        ("Kita-Fachberatung der Stadt", "Kita-Platz", "kita_child"),
-    ),
-    FieldOfAction.TEILHABE: (
-        ("Freundeskreis Asyl", "Ehrenamtliche Patenschaft", ""),
-        ("Tafelladen", "Einkaufsberechtigung", ""),
-    ),
-}
+REFERRALS: dict[str, tuple[tuple[str, str, str], ...]] = _DATA["REFERRALS"]
 
-REFERRAL_OUTCOMES: dict[str, float] = {
-    ReferralOutcome.ATTENDED: 66,
-    ReferralOutcome.NOT_ATTENDED: 14,
-    ReferralOutcome.DECLINED: 8,
-    ReferralOutcome.OPEN: 12,
-}
-REFERRAL_OUTCOME_NOTES: dict[str, tuple[str, ...]] = {
-    ReferralOutcome.ATTENDED: (
-        "Termin wahrgenommen; Begleitung läuft dort weiter.",
-        "Erstgespräch hat stattgefunden.",
-        "",
-    ),
-    ReferralOutcome.NOT_ATTENDED: ("Termin nicht wahrgenommen; neuer Termin angeboten.", "Termin vergessen."),
-    ReferralOutcome.DECLINED: ("Möchte das Angebot derzeit nicht nutzen.", "Wartezeit zu lang; Angebot abgelehnt."),
-    ReferralOutcome.OPEN: ("",),
-}
-CONFIDENTIALITY_RECIPIENTS: tuple[tuple[str, str], ...] = (
-    ("Jobcenter Ludwigsburg", "benefits"),
-    ("Ausländerbehörde", ""),
-    ("Hausarztpraxis", ""),
-    ("Kita-Leitung", "kita_child"),
-    ("Schule (Klassenlehrkraft)", "school_child"),
-    ("Agentur für Arbeit Ludwigsburg", ""),
-)
+REFERRAL_OUTCOMES: dict[str, float] = _DATA["REFERRAL_OUTCOMES"]
+REFERRAL_OUTCOME_NOTES: dict[str, tuple[str, ...]] = _DATA["REFERRAL_OUTCOME_NOTES"]
+CONFIDENTIALITY_RECIPIENTS: tuple[tuple[str, str], ...] = _DATA["CONFIDENTIALITY_RECIPIENTS"]
 
 
 # Goals of the integration plan
@@ -1304,180 +321,8 @@ class _GoalTemplate:
 
 CLIENT, CASEWORKER, ACTOR = Responsible.CLIENT, Responsible.CASEWORKER, Responsible.ACTOR
 GOALS: dict[str, _GoalTemplate] = {
-    "sprache_kurs": _GoalTemplate(
-        FieldOfAction.SPRACHE,
-        "Integrationskurs beginnen ({name})",
-        (
-            ("Berechtigungsschein beim BAMF beantragen", CASEWORKER, ""),
-            ("Einstufungstest an der VHS machen", CLIENT, ""),
-            ("Kursplatz bestätigen", ACTOR, "Volkshochschule Ludwigsburg"),
-        ),
-    ),
-    "sprache_b1": _GoalTemplate(
-        FieldOfAction.SPRACHE,
-        "B1-Zertifikat erreichen ({name})",
-        (
-            ("Regelmäßig am Integrationskurs teilnehmen", CLIENT, ""),
-            ("Zur Prüfung DTZ anmelden", ACTOR, "Volkshochschule Ludwigsburg"),
-            ("Lernpatenschaft vermitteln", CASEWORKER, ""),
-        ),
-    ),
-    "sprache_b2": _GoalTemplate(
-        FieldOfAction.SPRACHE,
-        "Berufssprachkurs B2 abschließen ({name})",
-        (
-            ("Zugang zum Berufssprachkurs klären", ACTOR, "Jobcenter Ludwigsburg"),
-            ("Kursplatz suchen", CASEWORKER, ""),
-        ),
-    ),
-    "arbeit_job": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Sozialversicherungspflichtige Arbeit finden ({name})",
-        (
-            ("Lebenslauf erstellen", CLIENT, ""),
-            ("Bewerbungen gemeinsam vorbereiten", CASEWORKER, ""),
-            ("Vermittlungsvorschläge prüfen", ACTOR, "Jobcenter Ludwigsburg"),
-        ),
-    ),
-    "arbeit_ausbildung": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Ausbildungsplatz finden ({name})",
-        (
-            ("Berufsberatung wahrnehmen", ACTOR, "Agentur für Arbeit Ludwigsburg"),
-            ("Praktikum zur Berufsorientierung machen", CLIENT, ""),
-            ("Bewerbungsmappe erstellen", CASEWORKER, ""),
-        ),
-    ),
-    "arbeit_minijob": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Minijob neben dem Sprachkurs finden ({name})",
-        (("Stellenanzeigen gemeinsam durchsehen", CASEWORKER, ""), ("Bewerbungen abschicken", CLIENT, "")),
-    ),
-    "arbeit_selbst": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Selbstständigkeit vorbereiten ({name})",
-        (("Gründungsberatung wahrnehmen", ACTOR, "IHK Region Stuttgart"), ("Businessplan erstellen", CLIENT, "")),
-    ),
-    "arbeit_studium": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Studium aufnehmen ({name})",
-        (
-            ("Zeugnisanerkennung bei uni-assist beantragen", CLIENT, ""),
-            ("Beratung im International Office", ACTOR, "Hochschule"),
-        ),
-    ),
-    "arbeit_anerkennung": _GoalTemplate(
-        FieldOfAction.ARBEIT,
-        "Anerkennung des Berufsabschlusses beantragen ({name})",
-        (
-            ("Zeugnisse übersetzen lassen", CLIENT, ""),
-            ("Termin Anerkennungsberatung", ACTOR, "IQ-Anerkennungsberatung"),
-        ),
-    ),
-    "wohnen_wohnung": _GoalTemplate(
-        FieldOfAction.WOHNEN,
-        "Eigene Wohnung finden",
-        (
-            ("Bei Wohnungsbaugesellschaften registrieren", CLIENT, ""),
-            ("Mietobergrenzen mit dem Jobcenter klären", CASEWORKER, ""),
-            ("Wohnungsangebote weitergeben", ACTOR, "Freundeskreis Asyl"),
-        ),
-    ),
-    "wohnen_wbs": _GoalTemplate(
-        FieldOfAction.WOHNEN,
-        "Wohnberechtigungsschein beantragen",
-        (("Einkommensnachweise sammeln", CLIENT, ""), ("Antrag bei der Stadt einreichen", CASEWORKER, "")),
-    ),
-    "bildung_kita": _GoalTemplate(
-        FieldOfAction.BILDUNG,
-        "Kita-Platz für {child}",
-        (
-            ("Anmeldung im Kita-Portal der Stadt", CLIENT, ""),
-            ("Bei der Kita-Fachberatung nachfragen", CASEWORKER, ""),
-        ),
-    ),
-    "bildung_schule": _GoalTemplate(
-        FieldOfAction.BILDUNG,
-        "Schulanmeldung für {child}",
-        (
-            ("Anmeldung beim Staatlichen Schulamt", CASEWORKER, ""),
-            ("Schulbedarf über Bildung und Teilhabe beantragen", CLIENT, ""),
-        ),
-    ),
-    "bildung_hausaufgaben": _GoalTemplate(
-        FieldOfAction.BILDUNG,
-        "Hausaufgabenbetreuung für {child} organisieren",
-        (("Lernpatin vermitteln", ACTOR, "Freundeskreis Asyl"), ("Gespräch mit der Klassenlehrerin", CLIENT, "")),
-    ),
-    "gesundheit_arzt": _GoalTemplate(
-        FieldOfAction.GESUNDHEIT,
-        "Hausärztliche Versorgung sicherstellen",
-        (("Praxen in der Nähe heraussuchen", CASEWORKER, ""), ("Ersttermin vereinbaren", CLIENT, "")),
-    ),
-    "gesundheit_psz": _GoalTemplate(
-        FieldOfAction.GESUNDHEIT,
-        "Psychotherapeutische Unterstützung für {name} anbahnen",
-        (
-            ("Erstgespräch im Psychosozialen Zentrum", ACTOR, "Psychosoziales Zentrum"),
-            ("Fahrtkosten klären", CASEWORKER, ""),
-        ),
-    ),
-    "finanzen_kindergeld": _GoalTemplate(
-        FieldOfAction.FINANZEN,
-        "Kindergeld beantragen",
-        (("Steuer-ID der Kinder beschaffen", CASEWORKER, ""), ("Antrag bei der Familienkasse stellen", CLIENT, "")),
-    ),
-    "finanzen_post": _GoalTemplate(
-        FieldOfAction.FINANZEN,
-        "Behördenpost selbstständig bearbeiten",
-        (("Ordnersystem anlegen", CLIENT, ""), ("Fristen gemeinsam eintragen", CASEWORKER, "")),
-    ),
-    "finanzen_schulden": _GoalTemplate(
-        FieldOfAction.FINANZEN,
-        "Schulden regulieren",
-        (("Gläubigerliste erstellen", CLIENT, ""), ("Termin bei der Schuldnerberatung", ACTOR, "Schuldnerberatung")),
-    ),
-    "aufenthalt_verlaengerung": _GoalTemplate(
-        FieldOfAction.AUFENTHALT,
-        "Aufenthaltserlaubnis verlängern ({name})",
-        (
-            ("Termin bei der Ausländerbehörde buchen", CLIENT, ""),
-            ("Unterlagen zusammenstellen", CASEWORKER, ""),
-            ("Verlängerung bearbeiten", ACTOR, "Ausländerbehörde"),
-        ),
-    ),
-    "aufenthalt_pass": _GoalTemplate(
-        FieldOfAction.AUFENTHALT,
-        "Reisepass beschaffen ({name})",
-        (("Termin bei der Botschaft buchen", CLIENT, ""), ("Nachweis der Mitwirkung ablegen", CASEWORKER, "")),
-    ),
-    "aufenthalt_perspektive": _GoalTemplate(
-        FieldOfAction.AUFENTHALT,
-        "Aufenthaltsrechtliche Perspektive klären ({name})",
-        (
-            ("Beratung zu Bleiberechtsregelungen", ACTOR, "Migrationsberatung für Erwachsene (MBE)"),
-            ("Identitätsnachweise sammeln", CLIENT, ""),
-        ),
-    ),
-    "familie_nachzug": _GoalTemplate(
-        FieldOfAction.FAMILIE,
-        "Familiennachzug begleiten",
-        (
-            ("Termin bei der Botschaft buchen", CLIENT, ""),
-            ("Vorabzustimmung einholen", ACTOR, "Ausländerbehörde"),
-            ("Wohnraum für die Familie klären", CASEWORKER, ""),
-        ),
-    ),
-    "teilhabe_verein": _GoalTemplate(
-        FieldOfAction.TEILHABE,
-        "Sportverein für {child} finden",
-        (("Probetraining vereinbaren", CLIENT, ""), ("Beitrag über Bildung und Teilhabe beantragen", CASEWORKER, "")),
-    ),
-    "teilhabe_patin": _GoalTemplate(
-        FieldOfAction.TEILHABE,
-        "Kontakt zu Ehrenamtlichen aufbauen",
-        (("Vorstellung beim Freundeskreis Asyl", CASEWORKER, ""),),
-    ),
+    key: _GoalTemplate(goal["field"], goal["title"], tuples(goal["steps"]))
+    for key, goal in read_json("origins_and_goals.json")["goals"].items()
 }
 # Goals achieved only by the fact they name (a job, B1, the own tenancy, the family's arrival).
 FACT_GOALS = frozenset(
@@ -1493,28 +338,14 @@ FACT_GOALS = frozenset(
         "familie_nachzug",
     }
 )
-JOB_GOALS: dict[str, str] = {
-    WorkSituation.BESCHAEFTIGT_SVP: "arbeit_job",
-    WorkSituation.GERINGFUEGIG: "arbeit_minijob",
-    WorkSituation.SELBSTSTAENDIG: "arbeit_selbst",
-    WorkSituation.AUSBILDUNG: "arbeit_ausbildung",
-    WorkSituation.STUDIUM: "arbeit_studium",
-}
-GENERIC_GOALS = ("gesundheit_arzt", "finanzen_post", "finanzen_schulden", "teilhabe_patin", "wohnen_wbs")
+JOB_GOALS: dict[str, str] = _DATA["JOB_GOALS"]
+GENERIC_GOALS = _DATA["GENERIC_GOALS"]
 
-INTAKE_NOTE = (
-    "Erstgespräch: Integrationsmanagement vorgestellt, Einwilligung zur Datenverarbeitung erklärt "
-    "und unterschrieben, Bedarfe erhoben."
-)
-DECLINE_NOTE = "Der Umzug ist noch nicht sicher; bitte erneut anfragen, sobald der Mietvertrag vorliegt."
-PLAN_NOTES = (
-    "Gemeinsam erarbeitet; Schwerpunkte Sprache und Wohnen.",
-    "Plan mit Dolmetschung besprochen und unterschrieben.",
-    "Schwerpunkt Arbeitsmarkt; Jobcenter ist eingebunden.",
-    "",
-)
+INTAKE_NOTE = _DATA["INTAKE_NOTE"]
+DECLINE_NOTE = _DATA["DECLINE_NOTE"]
+PLAN_NOTES = _DATA["PLAN_NOTES"]
 
-CHILDREN_PLAN_NOTE = "Unterstützung vor allem bei Kita und Schule gewünscht."
+CHILDREN_PLAN_NOTE = _DATA["CHILDREN_PLAN_NOTE"]
 
 LEVELS = (
     LanguageLevel.NONE,
@@ -1525,12 +356,7 @@ LEVELS = (
     LanguageLevel.C1,
 )
 # A child born here holds the status of its parents on its own basis.
-CHILD_BASIS: dict[str, str] = {
-    ResidenceStatus.AUFENTHALTSERLAUBNIS: "§ 33 AufenthG",
-    ResidenceStatus.NIEDERLASSUNGSERLAUBNIS: "§ 33 AufenthG",
-    ResidenceStatus.GESTATTUNG: "§ 55 AsylG",
-    ResidenceStatus.DULDUNG: "§ 60a Abs. 2 AufenthG",
-}
+CHILD_BASIS: dict[str, str] = _DATA["CHILD_BASIS"]
 EMPLOYED = frozenset({WorkSituation.BESCHAEFTIGT_SVP, WorkSituation.GERINGFUEGIG, WorkSituation.SELBSTSTAENDIG})
 
 
@@ -1665,6 +491,17 @@ class _Draft:
         return current
 
 
+# The fields of the dated facts, for those recorded through the services.
+STATUS_FIELDS: dict[str, tuple[str, ...]] = {
+    "residence": ("valid_from", "status", "legal_basis", "valid_until"),
+    "language": ("valid_from", "level", "evidence", "course"),
+    "work": ("valid_from", "situation"),
+    "housing": ("valid_from", "situation", "municipality"),
+}
+# What a person's record holds beyond the columns of the workbook.
+EXTRA_PERSON_FIELDS = ("original_script_name", "aliases", "phone", "email", "notes")
+
+
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -1695,7 +532,7 @@ class _Builder:
         municipalities: dict[str, Municipality],
     ) -> None:
         self.today = today
-        self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
+        self.rng = random.Random(seed)
         self.organisations = organisations
         self.users = users
         self.municipalities = municipalities
@@ -1716,7 +553,8 @@ class _Builder:
         self.housing: list[HousingRecord] = []
         self.phone_numbers = self.rng.sample(range(5000), 5000)
         self.phones_used = 0
-        self.double_permits: set[int] = set()  # caseworkers with a case where two permits run out
+        self.double_permits: set[int] = set()
+        self.refused: Counter[str] = Counter()  # caseworkers with a case where two permits run out
 
     # Random helpers
 
@@ -3353,73 +2191,453 @@ class _Builder:
             self.draft_contacts(draft)
             self.draft_consents(draft)
 
-    def write(self) -> dict[str, int]:
-        def bulk(model: type[Model], rows: Sequence[Model]) -> int:
-            model._default_manager.bulk_create(rows, batch_size=1000)
-            return len(rows)
-
-        persons = [m.person for d in self.drafts for m in d.members]
-        for person in persons:
-            person.refresh_search_texts()
-        counts = dict.fromkeys(COUNT_KEYS, 0)
-        counts["households"] = bulk(Household, [d.household for d in self.drafts] + self.extra_households)
-        counts["persons"] = bulk(Person, persons)
-        memberships = []
-        for d in self.drafts:
-            for m in d.members:
-                valid_to = None
-                if m.role.startswith("moved:"):
-                    valid_to = datetime.date.fromisoformat(m.role.split(":", 1)[1])
-                memberships.append(
-                    HouseholdMembership(
-                        household=d.household,
-                        person=m.person,
-                        relationship=m.relationship,
-                        valid_from=m.since,
-                        valid_to=valid_to,
-                    )
-                )
-        counts["memberships"] = bulk(HouseholdMembership, memberships + self.extra_memberships)
-        counts["cases"] = bulk(Case, [d.case for d in self.drafts])
-        counts["closed_cases"] = sum(1 for d in self.drafts if not d.open)
-        clients = [CaseClient(case=d.case, person=m.person) for d in self.drafts for m in d.clients]
-        counts["case_clients"] = bulk(CaseClient, clients)
-        changes = [
-            CaseStatusChange(
-                case=d.case,
-                from_status=from_status,
-                to_status=to_status,
-                on=on,
-                closing_reason=reason,
-                note=note,
-                by=d.user_at(on),
+    def write(self, finder: ActorFinder | None) -> None:
+        """Create every drafted record through the services a caseworker uses, case by case."""
+        plans: dict[int, list[IntegrationPlan]] = defaultdict(list)
+        goals: dict[int, list[Goal]] = defaultdict(list)
+        steps: dict[int, list[Step]] = defaultdict(list)
+        contacts: dict[int, list[Contact]] = defaultdict(list)
+        follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
+        free_follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
+        referrals: dict[int, list[Referral]] = defaultdict(list)
+        consents: dict[int, list[Consent]] = defaultdict(list)
+        handovers: dict[int, list[Handover]] = defaultdict(list)
+        records: dict[int, list[tuple[str, StatusRecord]]] = defaultdict(list)
+        for plan in self.plans:
+            plans[id(plan.case)].append(plan)
+        for goal in self.goals:
+            goals[id(goal.plan)].append(goal)
+        for step in self.steps:
+            steps[id(step.goal)].append(step)
+        for contact in self.contacts:
+            contacts[id(contact.case)].append(contact)
+        for follow_up in self.follow_ups:
+            if follow_up.contact is not None:
+                follow_ups[id(follow_up.contact)].append(follow_up)
+            else:
+                free_follow_ups[id(follow_up.case)].append(follow_up)
+        for referral in self.referrals:
+            referrals[id(referral.case)].append(referral)
+        for consent in self.consents:
+            consents[id(consent.case)].append(consent)
+        for handover, _requested_at in self.handovers:
+            handovers[id(handover.case)].append(handover)
+        for kind, rows in (
+            ("residence", self.residence),
+            ("language", self.language),
+            ("work", self.work),
+            ("housing", self.housing),
+        ):
+            for record in rows:
+                records[id(record.person)].append((kind, record))
+        workbooks = _Workbooks(self.today)
+        for index, d in enumerate(self.drafts):
+            workbooks.add(index, d, contacts[id(d.case)], [r for m in d.members for r in records[id(m.person)]])
+        cases, persons = workbooks.import_all()
+        for index, d in enumerate(self.drafts):
+            key = id(d.case)
+            writer = _CaseWriter(self, d, finder, cases[index], persons)
+            writer.write(
+                plans=[(plan, [(g, steps[id(g)]) for g in goals[id(plan)]]) for plan in plans[key]],
+                follow_ups=[f for c in contacts[key] for f in follow_ups[id(c)]] + free_follow_ups[key],
+                referrals=referrals[key],
+                consents=consents[key],
+                handovers=handovers[key],
+                later=[(m, records[id(m.person)]) for m in d.members if m.since > d.start],
             )
-            for d in self.drafts
-            for from_status, to_status, on, reason, note in d.changes
-        ]
-        counts["status_changes"] = bulk(CaseStatusChange, changes)
-        counts["plans"] = bulk(IntegrationPlan, self.plans)
-        counts["goals"] = bulk(Goal, self.goals)
-        counts["steps"] = bulk(Step, self.steps)
-        counts["contacts"] = bulk(Contact, self.contacts)
-        counts["follow_ups"] = bulk(FollowUp, self.follow_ups)
-        counts["referrals"] = bulk(Referral, self.referrals)
-        counts["consents"] = bulk(Consent, self.consents)
-        counts["handovers"] = bulk(Handover, [h for h, _at in self.handovers])
-        for handover, requested_at in self.handovers:  # requested_at is set on insert: date it back
-            Handover.objects.filter(pk=handover.pk).update(requested_at=requested_at)
-        counts["residence_records"] = bulk(ResidenceRecord, self.residence)
-        counts["language_records"] = bulk(LanguageRecord, self.language)
-        counts["work_records"] = bulk(WorkRecord, self.work)
-        counts["housing_records"] = bulk(HousingRecord, self.housing)
-        return counts
 
 
-def load_demo_cases(*, today: datetime.date, seed: int = 2026) -> dict[str, int]:
+def _day(value: datetime.date | None) -> str:
+    return "" if value is None else f"{value:%d.%m.%Y}"
+
+
+def _birth(person: Person) -> str:
+    if person.birth_date is None:
+        return ""
+    if person.birth_date_precision == BirthDatePrecision.YEAR:
+        return f"{person.birth_date:%Y}"
+    if person.birth_date_precision == BirthDatePrecision.MONTH:
+        return f"{person.birth_date:%m.%Y}"
+    return _day(person.birth_date)
+
+
+class _Workbooks:
+    """The drafted households, persons, cases, status records and contacts as Lotse workbooks (CSV files).
+
+    One workbook per organisation that opened cases, imported through the casework importer as an
+    organisation administrator would upload it (lotse.imports; docs/import-format.md). The cases are
+    imported open: their later history (plans, referrals, pauses, closing) goes through the services.
+    """
+
+    SHEETS: dict[str, tuple[str, ...]] = {
+        "Personen": (
+            "Personen-ID",
+            "Haushalts-ID",
+            "Familienname",
+            "Vorname",
+            "Geburtsdatum",
+            "Geschlecht",
+            "Staatsangehörigkeit",
+            "Sprachen",
+            "Gemeinde",
+        ),
+        "Fälle": (
+            "Fall-ID",
+            "Haushalts-ID",
+            "Träger",
+            "Gemeinde",
+            "Beginn",
+            "Ende",
+            "Abschlussgrund",
+            "Fallverantwortung",
+        ),
+        "Aufenthalt": ("Personen-ID", "gültig ab", "Status", "Rechtsgrundlage", "gültig bis"),
+        "Sprachstand": ("Personen-ID", "Datum", "Niveau", "Nachweis"),
+        "Erwerb": ("Personen-ID", "gültig ab", "Situation"),
+        "Wohnen": ("Personen-ID", "gültig ab", "Situation", "Gemeinde"),
+        "Kontakte": ("Fall-ID", "Datum", "Dauer (Minuten)", "Form", "Themen", "Dolmetschung", "Notiz"),
+    }
+    RECORD_SHEETS: dict[str, str] = {
+        "residence": "Aufenthalt",
+        "language": "Sprachstand",
+        "work": "Erwerb",
+        "housing": "Wohnen",
+    }
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.rows: dict[Organisation, dict[str, list[list[str]]]] = {}
+        self.case_ids: dict[int, tuple[Organisation, str]] = {}
+        self.person_ids: dict[int, tuple[Organisation, str]] = {}
+
+    def add(self, index: int, d: _Draft, contacts: list[Contact], records: list[tuple[str, StatusRecord]]) -> None:
+        first = d.user_at(d.start)
+        organisation = first.organisation
+        sheets = self.rows.setdefault(organisation, {name: [] for name in self.SHEETS})
+        case_id = household_id = f"DEMO-F{index:04d}"
+        self.case_ids[index] = (organisation, case_id)
+        own_ids: dict[int, str] = {}
+        for position, member in enumerate(d.members):
+            if member.since > d.start:
+                continue  # joins the household later: through the services, on that day (the workbook has no date)
+            person = member.person
+            person_id = f"DEMO-P{index:04d}-{position}"
+            own_ids[id(person)] = person_id
+            self.person_ids[id(person)] = (organisation, person_id)
+            sheets["Personen"].append(
+                [
+                    person_id,
+                    household_id,
+                    person.family_name,
+                    person.given_names,
+                    _birth(person),
+                    person.gender,
+                    ",".join(person.nationalities),
+                    ",".join(person.languages),
+                    "",
+                ]
+            )
+        sheets["Fälle"].append(
+            [case_id, household_id, organisation.short_name, d.municipality.ags, _day(d.start), "", "", first.username]
+        )
+        for kind, record in records:
+            if id(record.person) not in own_ids:
+                continue
+            person_id = own_ids[id(record.person)]
+            if isinstance(record, ResidenceRecord):
+                row = [_day(record.valid_from), record.status, record.legal_basis, _day(record.valid_until)]
+            elif isinstance(record, LanguageRecord):
+                row = [_day(record.valid_from), record.level, record.evidence]
+            elif isinstance(record, WorkRecord):
+                row = [_day(record.valid_from), record.situation]
+            else:
+                assert isinstance(record, HousingRecord)
+                town = record.municipality.ags if record.municipality is not None else ""
+                row = [_day(record.valid_from), record.situation, town]
+            sheets[self.RECORD_SHEETS[kind]].append([person_id, *row])
+        for contact in contacts:
+            sheets["Kontakte"].append(
+                [
+                    case_id,
+                    _day(contact.date),
+                    str(contact.duration_minutes),
+                    contact.form,
+                    ",".join(contact.fields_of_action),
+                    contact.interpreter_language,
+                    contact.note,
+                ]
+            )
+
+    def sources(self, sheets: dict[str, list[list[str]]]) -> list[Source]:
+        sources = []
+        for name, header in self.SHEETS.items():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(sheets[name])
+            sources.append(Source(f"{name}.csv", io.BytesIO(buffer.getvalue().encode())))
+        return sources
+
+    def import_all(self) -> tuple[dict[int, Case], dict[int, Person]]:
+        for organisation, sheets in self.rows.items():
+            with recorded():
+                report = import_workbook(
+                    self.sources(sheets), organisation=organisation, acting_user=None, commit=True, today=self.today
+                )
+            if not report.committed:
+                raise ValidationError(
+                    f"The demo workbook of {organisation.short_name} does not import: {report.problems[:5]!r}"
+                )
+        cases = {
+            (c.organisation_id, c.external_id): c
+            for c in Case.objects.filter(external_id__startswith="DEMO-F").select_related("organisation")
+        }
+        persons = {
+            (p.organisation_id, p.external_id): p for p in Person.objects.filter(external_id__startswith="DEMO-P")
+        }
+        return (
+            {index: cases[(org.pk, ext)] for index, (org, ext) in self.case_ids.items()},
+            {key: persons[(org.pk, ext)] for key, (org, ext) in self.person_ids.items()},
+        )
+
+
+class _CaseWriter:
+    """One drafted case written in date order through the services, by the caseworker in charge on each day."""
+
+    def __init__(
+        self, builder: _Builder, draft: _Draft, finder: ActorFinder | None, case: Case, persons: dict[int, Person]
+    ) -> None:
+        self.builder, self.d, self.finder = builder, draft, finder
+        self.persons = persons
+        self.consents: dict[int, Consent] = {}
+        self.case = case
+
+    def user(self, day: datetime.date) -> User:
+        return self.d.user_at(day)
+
+    def write(
+        self,
+        *,
+        plans: list[tuple[IntegrationPlan, list[tuple[Goal, list[Step]]]]],
+        follow_ups: list[FollowUp],
+        referrals: list[Referral],
+        consents: list[Consent],
+        handovers: list[Handover],
+        later: list[tuple[_Member, list[tuple[str, StatusRecord]]]],
+    ) -> None:
+        d = self.d
+        events: list[tuple[datetime.date, int, Callable[[], None]]] = [(d.start, 0, self.household)]
+        for member, member_records in later:
+            events.append((member.since, 0, functools.partial(self.add_member, member, member_records)))
+        for plan, plan_goals in plans:
+            events.append((plan.agreed_on, 1, functools.partial(self.plan_version, plan, plan_goals)))
+        for follow_up in follow_ups:
+            events.append((d.start, 3, functools.partial(self.follow_up, follow_up)))
+        for referral in referrals:
+            events.append((referral.date, 2, functools.partial(self.referral, referral)))
+        for consent in consents:
+            events.append((consent.given_on, 1, functools.partial(self.consent, consent)))
+            if consent.withdrawn_on is not None:
+                events.append((consent.withdrawn_on, 4, functools.partial(self.withdraw, consent)))
+        for handover in handovers:
+            requested = handover.consent.given_on
+            events.append((requested, 2, functools.partial(self.request_handover, handover)))
+            if handover.status == HandoverStatus.ACCEPTED and d.handover_on is not None:
+                events.append((d.handover_on, -1, functools.partial(self.accept_handover, handover)))
+            elif handover.status == HandoverStatus.DECLINED:
+                events.append((requested, 3, functools.partial(self.decline_handover, handover)))
+        for from_status, to_status, on, reason, note in d.changes:
+            if from_status:  # the first change, to active, comes with the import of the case
+                events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
+        for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
+            try:
+                with recorded():
+                    event()
+            except ValidationError as error:
+                # The services refuse it, so the demo leaves it out (and counts what it left out).
+                self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
+                logger.debug("Refused for case %s on %s: %s", self.case.pk, _day, error)
+
+    def household(self) -> None:
+        """Who is who in the household, who is no client, who moved out (the workbook knows none of it)."""
+        d = self.d
+        user = self.user(d.start)
+        memberships = {
+            m.person_id: m
+            for m in HouseholdMembership.objects.filter(household_id=self.case.household_id).select_related("household")
+        }
+        for member in d.members:
+            if member.since > d.start:
+                continue  # see add_member
+            person = self.persons[id(member.person)]
+            membership = memberships.get(person.pk)
+            if membership is not None and membership.relationship != member.relationship:
+                people_services.set_relationship(
+                    acting_user=user, membership=membership, relationship=member.relationship
+                )
+            extra = {name: getattr(member.person, name) for name in EXTRA_PERSON_FIELDS}
+            if any(extra.values()):
+                people_services.update_person(acting_user=user, person=person, expected_version=person.version, **extra)
+            if member.role.startswith("moved:"):
+                on = datetime.date.fromisoformat(member.role.split(":", 1)[1])
+                case_services.move_to_new_household(acting_user=user, case=self.case, person=person, since=on)
+            elif not member.is_client:
+                case_services.set_client(acting_user=user, case=self.case, person=person, is_client=False)
+
+    def add_member(self, member: _Member, records: list[tuple[str, StatusRecord]]) -> None:
+        """Someone joins the household (a family reunion, a birth), with the facts known of them."""
+        user = self.user(member.since)
+        moved = member.role.startswith("moved:")
+        fields = {name: getattr(member.person, name) for name in PERSON_FIELDS if name != "municipality"}
+        person = case_services.add_household_member(
+            acting_user=user,
+            case=self.case,
+            relationship=member.relationship,
+            since=member.since,
+            is_client=member.is_client and not moved,
+            person_fields=fields,
+        )
+        self.persons[id(member.person)] = person
+        for kind, record in records:
+            people_services.add_status_record(
+                acting_user=user,
+                person=person,
+                kind=kind,
+                **{name: getattr(record, name) for name in STATUS_FIELDS[kind]},
+            )
+        if moved:
+            on = datetime.date.fromisoformat(member.role.split(":", 1)[1])
+            case_services.move_to_new_household(acting_user=user, case=self.case, person=person, since=on)
+
+    def plan_version(self, draft: IntegrationPlan, plan_goals: list[tuple[Goal, list[Step]]]) -> None:
+        user = self.user(draft.agreed_on)
+        plan = case_services.create_plan_version(
+            acting_user=user, case=self.case, agreed_on=draft.agreed_on, review_on=draft.review_on, notes=draft.notes
+        )
+        copied = list(plan.goals.order_by("position").prefetch_related("steps"))
+        for index, (goal_draft, step_drafts) in enumerate(plan_goals):
+            if index < len(copied):
+                goal = copied[index]
+                values = ("field_of_action", "title", "due_date", "review_date", "status")
+                if any(getattr(goal, name) != getattr(goal_draft, name) for name in values):
+                    case_services.update_goal(
+                        acting_user=user,
+                        goal=goal,
+                        expected_version=goal.version,
+                        **{name: getattr(goal_draft, name) for name in values},
+                    )
+                for step, step_draft in zip(goal.steps.order_by("position"), step_drafts, strict=False):
+                    if step.done != step_draft.done:
+                        case_services.set_step_done(acting_user=user, step=step, done=step_draft.done)
+                continue
+            goal = case_services.add_goal(
+                acting_user=user,
+                plan=plan,
+                field_of_action=goal_draft.field_of_action,
+                title=goal_draft.title,
+                due_date=goal_draft.due_date,
+                review_date=goal_draft.review_date,
+                status=goal_draft.status,
+            )
+            for step_draft in step_drafts:
+                step = case_services.add_step(
+                    acting_user=user,
+                    goal=goal,
+                    description=step_draft.description,
+                    responsible=step_draft.responsible,
+                    responsible_name=step_draft.responsible_name,
+                    due_date=step_draft.due_date,
+                )
+                if step_draft.done:
+                    case_services.set_step_done(acting_user=user, step=step, done=True)
+
+    def follow_up(self, draft: FollowUp) -> None:
+        user = self.user(self.d.start)  # written when the case opened (see write)
+        follow_up = case_services.add_follow_up(
+            acting_user=user, case=self.case, description=draft.description, due_date=draft.due_date
+        )
+        if draft.done_on is not None:
+            case_services.complete_follow_up(acting_user=user, follow_up=follow_up, on=draft.done_on)
+
+    def referral(self, draft: Referral) -> None:
+        user = self.user(draft.date)
+        actor = self.finder.find(draft.to_whom, self.d.municipality.pk) if self.finder is not None else None
+        referral = case_services.add_referral(
+            acting_user=user,
+            case=self.case,
+            date=draft.date,
+            to_whom=draft.to_whom,
+            field_of_action=draft.field_of_action,
+            topic=draft.topic,
+            network_actor=actor,
+        )
+        if draft.outcome != ReferralOutcome.OPEN or draft.outcome_note:
+            case_services.set_referral_outcome(
+                acting_user=user,
+                referral=referral,
+                expected_version=referral.version,
+                outcome=draft.outcome,
+                outcome_note=draft.outcome_note,
+            )
+
+    def consent(self, draft: Consent) -> None:
+        user = draft.recorded_by or self.user(draft.given_on)
+        self.consents[id(draft)] = case_services.record_consent(
+            acting_user=user,
+            case=self.case,
+            person=self.persons[id(draft.person)],
+            purpose=draft.purpose,
+            given_on=draft.given_on,
+            recipient_organisation=draft.recipient_organisation,
+            recipient_name=draft.recipient_name,
+            note=draft.note,
+        )
+
+    def withdraw(self, draft: Consent) -> None:
+        consent = self.consents[id(draft)]
+        user = self.user(draft.withdrawn_on or draft.given_on)
+        if self.case.organisation_id != consent.case.organisation_id:
+            consent.case = self.case
+        case_services.withdraw_consent(acting_user=user, consent=consent, on=draft.withdrawn_on)
+
+    def request_handover(self, draft: Handover) -> None:
+        self.handover = case_services.request_handover(
+            acting_user=draft.requested_by or self.user(draft.consent.given_on),
+            case=self.case,
+            to_organisation=draft.to_organisation,
+            note=draft.note,
+        )
+
+    def accept_handover(self, draft: Handover) -> None:
+        owner = self.d.slot.owner
+        self.case = case_services.accept_handover(acting_user=owner, handover=self.handover, responsible=owner)
+        for person in self.persons.values():  # the household moved to the receiving organisation
+            person.refresh_from_db()
+
+    def decline_handover(self, draft: Handover) -> None:
+        case_services.decline_handover(
+            acting_user=draft.decided_by, handover=self.handover, reason=draft.decision_note or DECLINE_NOTE
+        )
+
+    def change_status(self, to_status: str, on: datetime.date, reason: str, note: str) -> None:
+        self.case.refresh_from_db()
+        self.case = case_services.change_status(
+            acting_user=self.user(on),
+            case=self.case,
+            expected_version=self.case.version,
+            to_status=to_status,
+            on=on,
+            closing_reason=reason,
+            note=note,
+        )
+
+
+def load_demo_cases(*, today: datetime.date, seed: int = 2026, link_actors: bool = True) -> dict[str, int]:
     """Fill the demo county with casework; does nothing once its organisations have cases.
 
     The demo organisations, municipalities and users must exist (load_demo_data
-    creates them first). Returns how many rows of each kind were created.
+    creates them first); with ``link_actors`` the referrals name the actors of the
+    network directory (load it first). Returns how many rows of each kind were created.
     """
     shorts = _casework_organisations()
     organisations = {o.short_name: o for o in Organisation.objects.filter(short_name__in=[*shorts, "stadt-lb"])}
@@ -3438,5 +2656,37 @@ def load_demo_cases(*, today: datetime.date, seed: int = 2026) -> dict[str, int]
         return dict.fromkeys(COUNT_KEYS, 0)
     builder = _Builder(today=today, seed=seed, organisations=organisations, users=users, municipalities=municipalities)
     builder.build()
-    with transaction.atomic(), audit_context(command="load_demo_data"):
-        return builder.write()
+    before = _counts(casework)
+    with transaction.atomic():
+        builder.write(ActorFinder() if link_actors else None)
+    after = _counts(casework)
+    counts = {key: after[key] - before[key] for key in COUNT_KEYS}
+    counts["refused"] = sum(builder.refused.values())
+    logger.info("Demo casework: the services refused %s", dict(builder.refused))
+    return counts
+
+
+def _counts(organisations: list[Organisation]) -> dict[str, int]:
+    cases = Case.objects.filter(organisation__in=organisations)
+    persons = Person.objects.filter(organisation__in=organisations)
+    return {
+        "households": Household.objects.filter(organisation__in=organisations).count(),
+        "persons": persons.count(),
+        "memberships": HouseholdMembership.objects.filter(person__in=persons).count(),
+        "cases": cases.count(),
+        "closed_cases": cases.filter(status=CaseStatus.CLOSED).count(),
+        "case_clients": CaseClient.objects.filter(case__in=cases).count(),
+        "status_changes": CaseStatusChange.objects.filter(case__in=cases).count(),
+        "plans": IntegrationPlan.objects.filter(case__in=cases).count(),
+        "goals": Goal.objects.filter(plan__case__in=cases).count(),
+        "steps": Step.objects.filter(goal__plan__case__in=cases).count(),
+        "contacts": Contact.objects.filter(case__in=cases).count(),
+        "follow_ups": FollowUp.objects.filter(case__in=cases).count(),
+        "referrals": Referral.objects.filter(case__in=cases).count(),
+        "consents": Consent.objects.filter(case__in=cases).count(),
+        "handovers": Handover.objects.filter(case__in=cases).count(),
+        "residence_records": ResidenceRecord.objects.filter(person__in=persons).count(),
+        "language_records": LanguageRecord.objects.filter(person__in=persons).count(),
+        "work_records": WorkRecord.objects.filter(person__in=persons).count(),
+        "housing_records": HousingRecord.objects.filter(person__in=persons).count(),
+    }

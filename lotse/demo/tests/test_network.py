@@ -1,22 +1,14 @@
-"""The demo network: the council paper's 105 actors, two info sheets, linked referrals, loaded once.
-
-The demo casework and network are loaded once for the module (no accommodation:
-the network does not need it), inside a transaction that is rolled back at its
-end; each test runs in a savepoint within it.
-"""
+"""The demo network: the council paper's 105 actors, two info sheets, linked referrals (the demo of conftest)."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 
 from lotse.cases.models import Referral
@@ -24,21 +16,22 @@ from lotse.cases.tests.factories import events_of
 from lotse.core.access import Capability, can
 from lotse.core.choices import Role
 from lotse.core.models import User
+from lotse.demo.network import COUNT_KEYS, LOCAL_SERVICES, load_demo_network
 from lotse.network.choices import MASTER_LANGUAGE, PUBLIC_LANGUAGE_CODES
-from lotse.network.demo import COUNT_KEYS, LOCAL_SERVICES, TOWNS, load_demo_network
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText
 from lotse.people.vocabulary import LANGUAGE_CODES
 
 LUDWIGSBURG_AGS = "08118048"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_data", "--quiet-logins", "--no-accommodation", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+# Centre, postcode and area code of each town of the demo actors.
+TOWNS: dict[str, tuple[float, float, str, str]] = {
+    "Ludwigsburg": (48.8963, 9.1918, "71638", "07141"),
+    "Bietigheim-Bissingen": (48.9630, 9.1310, "74321", "07142"),
+    "Kornwestheim": (48.8610, 9.1845, "70806", "07154"),
+    "Marbach am Neckar": (48.9390, 9.2610, "71672", "07144"),
+    "Vaihingen an der Enz": (48.9328, 8.9565, "71665", "07042"),
+    "Asperg": (48.9063, 9.1407, "71679", "07141"),
+    "Ditzingen": (48.8270, 9.0665, "71254", "07156"),
+}
 
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +49,11 @@ def counts() -> dict[str, int]:
     }
 
 
-def text(town: str, position: int, language: str) -> InfoSheetText:
-    return InfoSheetText.objects.get(block__sheet__municipality__name=town, block__position=position, language=language)
+def text(town: str, number: int, language: str) -> InfoSheetText:
+    """The text of the sheet's ``number``-th block (the sheet services number the blocks from 0)."""
+    return InfoSheetText.objects.get(
+        block__sheet__municipality__name=town, block__position=number - 1, language=language
+    )
 
 
 def distance_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
@@ -140,7 +136,7 @@ def test_it_writes_the_sheets_of_ludwigsburg_and_bietigheim_bissingen(demo: str)
         .exists()
     )
     # Ludwigsburg's sheet is complete in every public language, Bietigheim-Bissingen lacks one translation.
-    for position in (1, 2, 3):
+    for position in (0, 1, 2):
         languages = set(
             InfoSheetText.objects.filter(block__sheet=sheets["Ludwigsburg"], block__position=position).values_list(
                 "language", flat=True
@@ -148,7 +144,7 @@ def test_it_writes_the_sheets_of_ludwigsburg_and_bietigheim_bissingen(demo: str)
         )
         assert languages == set(PUBLIC_LANGUAGE_CODES)
     missing = set(PUBLIC_LANGUAGE_CODES) - set(
-        InfoSheetText.objects.filter(block__sheet=sheets["Bietigheim-Bissingen"], block__position=3).values_list(
+        InfoSheetText.objects.filter(block__sheet=sheets["Bietigheim-Bissingen"], block__position=2).values_list(
             "language", flat=True
         )
     )
@@ -171,7 +167,7 @@ def test_it_shows_the_turkish_emergency_text_of_ludwigsburg_as_outdated(demo: st
         master = InfoSheetText.objects.get(block=translation.block, language=MASTER_LANGUAGE)
         if translation.is_outdated(master):
             outdated.append(
-                (translation.block.sheet.municipality.name, translation.block.position, translation.language)
+                (translation.block.sheet.municipality.name, translation.block.position + 1, translation.language)
             )
     assert outdated == [("Ludwigsburg", 2, "tr")]
 
@@ -207,12 +203,13 @@ def test_it_links_the_casework_referrals_to_the_actor_they_name(demo: str) -> No
     assert not Referral.objects.filter(
         to_whom="Rechtsanwältin für Migrationsrecht", network_actor__isnull=False
     ).exists()
-    # The change history records the link, made by the command.
+    # The caseworker chose the actor when recording the referral, as in the app: the history's first entry has it.
     referral = linked.first()
-    assert referral is not None and referral.version == 2
-    event = events_of(referral).last()
-    assert event.pgh_label == "update" and event.network_actor_id == referral.network_actor_id
+    assert referral is not None
+    event = events_of(referral).first()
+    assert event.pgh_label == "insert" and event.network_actor_id == referral.network_actor_id
     assert event.pgh_context.metadata["command"] == "load_demo_data"
+    assert event.pgh_context.metadata["user"] == referral.created_by_id
 
 
 def test_it_records_the_actors_in_the_change_history(demo: str) -> None:

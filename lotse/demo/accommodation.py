@@ -19,20 +19,28 @@ It then simulates further residents registered by the county or the city over
 the last four years, deterministically from one ``random.Random``, with every
 date relative to ``today``. Places are booked in memory on per-place interval
 lists, so no place is double-booked and no person has two stays at a time;
-everything is written with ``bulk_create`` in one transaction. Every person,
+the drafted years are then replayed date by date through the accommodation
+services (create_shelter, add_unit, change_capacity, register_resident,
+move_in, move_out, record_assignment, set_intake_obligation,
+set_expected_intake); the services choose each place within the drafted
+unit. The shelters are in data/accommodation.json. Every person,
 name and story is fictional.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
 import random
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db import connection, transaction
-from django.db.models import Min, Model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
 
 from lotse.accommodation.choices import (
     FOLLOW_UP_KINDS,
@@ -52,14 +60,33 @@ from lotse.accommodation.models import (
     Place,
     Shelter,
     Unit,
+    residents_visible_to,
 )
-from lotse.cases.demo import ORIGINS, POPULATION
+from lotse.accommodation.services import (
+    SHELTER_FIELDS,
+    add_unit,
+    change_capacity,
+    create_shelter,
+    move_in,
+    move_out,
+    record_assignment,
+    record_housing,
+    register_resident,
+    set_expected_intake,
+    set_intake_obligation,
+)
+from lotse.cases.models import CaseClient
 from lotse.core.models import Municipality, Organisation, User
-from lotse.core.services import audit_context
+from lotse.demo.casework import ORIGINS, POPULATION
+from lotse.demo.data import read_json, recorded
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
+from lotse.people.services import PERSON_FIELDS, create_household, join_household
 
 T = TypeVar("T")
+# The shelters of the demo county and the weights of the simulation (see data/).
+_DATA = read_json("accommodation.json")
+logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
 FAR = datetime.date.max  # the end of an open stay in the interval lists
 
@@ -112,200 +139,17 @@ class _ShelterSpec:
     notes: str = ""
 
 
-def _rooms(house: str, count: int, places: int, *, accessible: int = 0, added: int | None = None) -> list[_UnitSpec]:
-    return [
-        _UnitSpec(f"{house}, Zimmer {i:02d}", places, accessible=i <= accessible, added=added)
-        for i in range(1, count + 1)
-    ]
-
-
-def _flats(house: str, sizes: Sequence[int], *, accessible: int = 0, added: int | None = None) -> list[_UnitSpec]:
-    return [
-        _UnitSpec(f"{house}, Wohnung {i}", size, accessible=i <= accessible, added=added)
-        for i, size in enumerate(sizes, start=1)
-    ]
-
-
 # The county's preliminary accommodation and the city's follow-up accommodation. The Bietigheim
 # shelter and Pflugfelden grew (places added later); the container site in Grünbühl was given up.
-SHELTERS: tuple[_ShelterSpec, ...] = (
+SHELTERS: tuple[_ShelterSpec, ...] = tuple(
     _ShelterSpec(
-        COUNTY,
-        "GU Schlösslesfeld",
-        ShelterKind.GU_VORLAEUFIG,
-        "Ludwigsburg",
-        "Schlösslesfeldweg 4",
-        "71640",
-        datetime.date(2016, 4, 1),
-        units=(
-            *_rooms("Haus A", 10, 4, accessible=2),
-            *_rooms("Haus B", 10, 4),
-            *_rooms("Haus C", 8, 5),
-        ),
-        accessibility=Accessibility.TEILWEISE,
-        notes="Gemeinschaftsunterkunft in Systembauweise, Sozialbetreuung im Haus A.",
-    ),
-    _ShelterSpec(
-        COUNTY,
-        "GU Bietigheim-Bissingen, Kreuzäcker",
-        ShelterKind.GU_VORLAEUFIG,
-        "Bietigheim-Bissingen",
-        "Kreuzäckerweg 9",
-        "74321",
-        datetime.date(2017, 2, 1),
-        units=(
-            *_rooms("Erdgeschoss", 6, 4, accessible=6),
-            *_rooms("Anbau", 4, 4, added=-(3 * 365 + 90)),
-        ),
-        accessibility=Accessibility.TEILWEISE,
-        notes="Anbau mit vier Zimmern seit dem Anstieg der Zugangszahlen.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Oststadt, Fuchshofstraße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Fuchshofstraße 10",
-        "71638",
-        datetime.date(2016, 9, 1),
-        units=tuple(_flats("Haus 1", (6, 6, 5, 5, 4, 4), accessible=2) + _flats("Haus 2", (6, 5, 5, 4))),
-        accessibility=Accessibility.TEILWEISE,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Pflugfelden, Hirschbergstraße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Hirschbergstraße 21",
-        "71636",
-        datetime.date(2017, 3, 1),
-        units=tuple(
-            _flats("Haus A", (6, 6, 5, 5, 4))
-            + _flats("Haus B", (6, 6, 5, 5, 4, 4), accessible=6, added=-(2 * 365 + 60))
-        ),
-        accessibility=Accessibility.BARRIEREFREI,
-        notes="Haus B als Erweiterung in Holzmodulbauweise.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Weststadt, Fröbelstraße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Fröbelstraße 7",
-        "71636",
-        datetime.date(2017, 10, 1),
-        units=tuple(_flats("Haus 1", (5, 5, 5, 5, 4, 4, 4, 4))),
-        accessibility=Accessibility.NICHT_BARRIEREFREI,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Weststadt, Schwieberdinger Straße",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Schwieberdinger Straße 112",
-        "71636",
-        datetime.date(2018, 5, 1),
-        units=tuple(_flats("Aufgang A", (6, 6, 5, 5, 4, 4, 3)) + _flats("Aufgang B", (6, 5, 4))),
-        accessibility=Accessibility.TEILWEISE,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Grünbühl, Wohncontainer",
-        ShelterKind.ANSCHLUSSUNTERBRINGUNG,
-        "Ludwigsburg",
-        "Karlsbader Straße 3",
-        "71640",
-        datetime.date(2016, 10, 1),
-        units=tuple(_flats("Container", (4, 4, 4, 4, 4, 4))),
-        accessibility=Accessibility.NICHT_BARRIEREFREI,
-        closed=-(365 + 300),
-        notes="Containeranlage; nach Ablauf der Baugenehmigung aufgegeben.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Notunterkunft Hoheneck",
-        ShelterKind.NOTUNTERKUNFT,
-        "Ludwigsburg",
-        "Uferstraße 30",
-        "71642",
-        datetime.date(2018, 1, 1),
-        units=tuple(_rooms("Haus", 6, 2) + _rooms("Familienbereich", 1, 4)),
-        accessibility=Accessibility.TEILWEISE,
-        notes="Zur Vermeidung von Obdachlosigkeit; Aufenthalt nur vorübergehend.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "Angemietete Wohnung Eglosheim, Hirschbergstraße",
-        ShelterKind.ANGEMIETETE_WOHNUNG,
-        "Ludwigsburg",
-        "Hirschbergstraße 58",
-        "71634",
-        datetime.date(2019, 4, 1),
-        places=5,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Angemietete Wohnung Neckarweihingen, Hauptstraße",
-        ShelterKind.ANGEMIETETE_WOHNUNG,
-        "Ludwigsburg",
-        "Hauptstraße 61",
-        "71642",
-        datetime.date(2020, 2, 1),
-        places=4,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Angemietete Wohnung Innenstadt, Asperger Straße",
-        ShelterKind.ANGEMIETETE_WOHNUNG,
-        "Ludwigsburg",
-        "Asperger Straße 40",
-        "71634",
-        datetime.date(2023, 6, 1),
-        places=6,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Städtische Wohnung Oßweil, Schorndorfer Straße",
-        ShelterKind.STAEDTISCHE_WOHNUNG,
-        "Ludwigsburg",
-        "Schorndorfer Straße 86",
-        "71638",
-        datetime.date(2018, 7, 1),
-        places=5,
-    ),
-    _ShelterSpec(
-        CITY,
-        "Städtische Wohnung Poppenweiler, Hauptstraße",
-        ShelterKind.STAEDTISCHE_WOHNUNG,
-        "Ludwigsburg",
-        "Hauptstraße 12",
-        "71642",
-        datetime.date(2019, 9, 1),
-        places=4,
-        accessibility=Accessibility.BARRIEREFREI,
-    ),
-    _ShelterSpec(
-        CITY,
-        "WBL-Wohnungen Grünbühl, Stuttgarter Straße",
-        ShelterKind.WOHNUNGSUNTERNEHMEN,
-        "Ludwigsburg",
-        "Stuttgarter Straße 120",
-        "71638",
-        datetime.date(2017, 5, 1),
-        units=tuple(_flats("Haus 120", (5, 4, 4, 3))),
-        notes="Wohnungen der Wohnungsbau Ludwigsburg aus dem Segment „Abwohnen“, befristet überlassen.",
-    ),
-    _ShelterSpec(
-        CITY,
-        "WBL-Wohnungen Sonnenberg, Schlieffenstraße",
-        ShelterKind.WOHNUNGSUNTERNEHMEN,
-        "Ludwigsburg",
-        "Schlieffenstraße 9",
-        "71636",
-        datetime.date(2021, 3, 1),
-        units=tuple(_flats("Haus 9", (5, 5, 4))),
-        notes="Wohnungen der Wohnungsbau Ludwigsburg aus dem Segment „Abwohnen“, befristet überlassen.",
-    ),
+        **{
+            **spec,
+            "opened": datetime.date.fromisoformat(spec["opened"]),
+            "units": tuple(_UnitSpec(**unit) for unit in spec["units"]),
+        }
+    )
+    for spec in _DATA["shelters"]
 )
 MARKER = (COUNTY, "GU Schlösslesfeld")
 
@@ -314,17 +158,11 @@ VU_OCCUPANCY = (0.25, 0.76)
 AU_OCCUPANCY = (0.55, 0.86)
 EMERGENCY_OCCUPANCY = (0.45, 0.65)
 # Share of the county's assignments out of each VU shelter that go to Ludwigsburg.
-TO_LUDWIGSBURG = {"Ludwigsburg": 0.5, "Bietigheim-Bissingen": 0.15}
+TO_LUDWIGSBURG = _DATA["TO_LUDWIGSBURG"]
 # The reasons of leaving the city's follow-up accommodation (a move within the city's shelters: "umzug").
-AU_OUTCOMES = {
-    MoveOutReason.PRIVATER_MIETVERTRAG: 58,
-    MoveOutReason.WEGZUG: 18,
-    MoveOutReason.RUECKKEHR: 7,
-    "umzug": 14,
-    MoveOutReason.SONSTIGES: 3,
-}
-EMERGENCY_OUTCOMES = {"umzug": 40, MoveOutReason.PRIVATER_MIETVERTRAG: 30, MoveOutReason.WEGZUG: 20, "sonstiges": 10}
-COMPOSITIONS = {"single": 36, "couple": 8, "family": 38, "single_parent": 13, "siblings": 5}
+AU_OUTCOMES = _DATA["AU_OUTCOMES"]
+EMERGENCY_OUTCOMES = _DATA["EMERGENCY_OUTCOMES"]
+COMPOSITIONS = _DATA["COMPOSITIONS"]
 
 
 @dataclass
@@ -397,7 +235,7 @@ class _Builder:
         users: dict[str, User],
     ) -> None:
         self.today = today
-        self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        self.rng = random.Random(seed)
         self.organisations = organisations
         self.municipalities = municipalities
         self.users = users
@@ -415,6 +253,7 @@ class _Builder:
         self.obligations: list[IntakeObligation] = []
         self.expected: list[ExpectedIntake] = []
         self.casework_unplaced = 0
+        self.refused: Counter[str] = Counter()
 
     # Helpers
 
@@ -941,6 +780,13 @@ class _Builder:
                 continue
             gap -= len(members)
             if basis == ResidenceBasis.ZUWEISUNG:
+                # The county registers whom it assigns (its staff can only assign residents they may read);
+                # the city then sees them through the assignment and moves them in.
+                county = self.organisations[COUNTY]
+                registered = self.memberships[-len(members) :]
+                assert [m.person for m in registered] == members
+                for membership in registered:
+                    membership.person.organisation = membership.household.organisation = county
                 self.assign(members, self.ludwigsburg, arrival - datetime.timedelta(days=self.rng.randint(3, 20)))
             self.arrive_au(stays, arrival)
 
@@ -988,64 +834,225 @@ class _Builder:
     # Writing
 
     def write(self) -> dict[str, int]:
-        def bulk(model: type[Model], rows: Sequence[Model]) -> int:
-            model._default_manager.bulk_create(rows, batch_size=1000)
-            return len(rows)
+        """Replay the drafted years day by day through the accommodation services, as the staff would record them.
 
-        counts = dict.fromkeys(COUNT_KEYS, 0)
-        with connection.cursor() as cursor:
-            # Foreign keys are deferred; checked at once, each row costs one index lookup instead of
-            # a rescan of the queue after every statement (see lotse/imports/engine.py).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        counts["shelters"] = bulk(Shelter, [d.shelter for d in self.shelters])
-        counts["units"] = bulk(Unit, self.units)
-        counts["places"] = bulk(Place, self.places)
+        Shelters, units and places come first; then, date by date, move-outs, places given up, new residents,
+        move-ins and assignments. The services choose the place themselves (within the drafted unit).
+        """
+        operators = {CITY: self.users.get(CITY_USER), COUNTY: self.users.get(COUNTY_USER)}
+        shelters: dict[int, Shelter] = {}
+        units: dict[int, Unit] = {}
+        events: list[tuple[datetime.date, int, int, Callable[[], None]]] = []
+        sequence = iter(range(1 << 30))
+        for draft in self.shelters:
+            operator = operators[draft.spec.organisation]
+            with recorded():
+                self._create_shelter(draft, operator, shelters, units)
+            closed = draft.slots[0].end if draft.slots else None
+            if closed is not None:
+                events.append((closed, 1, next(sequence), functools.partial(self._close, draft, shelters, units)))
+        persons: dict[int, Person] = {}
+        households = {id(m.person): m for m in self.memberships}
+        household_of: dict[int, Household] = {}
+        # Residents are registered first (with their dates of moving into their household).
         for person in self.persons:
-            person.refresh_search_texts()
-        counts["households"] = bulk(Household, self.households)
-        counts["persons"] = bulk(Person, self.persons)
-        bulk(HouseholdMembership, self.memberships)
-        occupancies = []
-        for stay in sorted(self.stays, key=lambda s: (s.move_in, s.slot.place.shelter.name, s.slot.place.number)):
-            operator = stay.slot.shelter.spec.organisation
-            occupancies.append(
-                Occupancy(
-                    person=stay.person,
-                    place=stay.slot.place,
-                    move_in=stay.move_in,
-                    move_out=stay.move_out,
-                    move_out_reason=stay.reason if stay.move_out is not None else "",
-                    basis=stay.basis,
-                    recorded_by=self.users.get(CITY_USER if operator == CITY else COUNTY_USER),
+            with recorded():
+                self._register(person, households[id(person)], operators, persons, household_of)
+        occupancies: dict[int, Occupancy] = {}
+        # A move to another shelter frees the place it leaves: it comes before the other move-ins of that day.
+        movers = {(id(s.person), s.move_out) for s in self.stays if s.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT}
+        for stay in sorted(self.stays, key=lambda s: (s.move_in, s.slot.shelter.spec.name, s.slot.place.number)):
+            events.append(
+                (
+                    stay.move_in,
+                    2 if (id(stay.person), stay.move_in) in movers else 3,
+                    next(sequence),
+                    functools.partial(self._move_in, stay, shelters, units, persons, occupancies),
                 )
             )
-        counts["occupancies"] = bulk(Occupancy, occupancies)
-        counts["casework_occupancies"] = sum(1 for s in self.stays if s.casework)
-        counts["casework_unplaced"] = self.casework_unplaced
-        counts["assignments"] = bulk(Assignment, [a for a, _persons in self.assignments])
-        counts["assigned_persons"] = bulk(
-            AssignedPerson,
-            [AssignedPerson(assignment=a, person=p) for a, persons in self.assignments for p in persons],
-        )
-        recorder = {CITY: self.users.get(CITY_USER), COUNTY: self.users.get(COUNTY_USER)}
-        counts["housing_records"] = bulk(
-            HousingRecord,
-            [
-                HousingRecord(
-                    person=person,
-                    valid_from=on,
-                    situation=situation,
-                    municipality=town,
-                    recorded_by=recorder.get(person.organisation.short_name),
+            if stay.move_out is not None:
+                # A move to another shelter ends the stay with the move-in there (the services record no such
+                # move-out); should that move-in not happen, the stay ends after the day's move-ins as "other".
+                order = 5 if stay.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT else 0
+                events.append(
+                    (stay.move_out, order, next(sequence), functools.partial(self._move_out, stay, occupancies))
                 )
-                for (_key, on), (person, situation, town) in sorted(
-                    self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
+        for assignment, assigned in self.assignments:
+            events.append(
+                (assignment.date, 4, next(sequence), functools.partial(self._assign, assignment, assigned, persons))
+            )
+        for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
+            try:
+                with recorded():
+                    event()
+            except ValidationError as error:
+                # The services refuse it, so the demo leaves it out (and counts what it left out).
+                self.refused[getattr(error, "code", None) or "invalid"] += 1
+        with recorded():  # the housing situations the stays do not give (before and after them)
+            for (_key, on), (person, situation, town) in sorted(
+                self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
+            ):
+                target = persons.get(id(person), person if person.pk else None)
+                if target is not None:
+                    record_housing(
+                        acting_user=operators.get(target.organisation.short_name),
+                        person=target,
+                        on=on,
+                        situation=situation,
+                        municipality=town,
+                    )
+        county_user = operators[COUNTY]
+        for obligation in self.obligations:
+            with recorded():
+                set_intake_obligation(
+                    acting_user=county_user,
+                    organisation=obligation.set_by,
+                    municipality=obligation.municipality,
+                    year=obligation.year,
+                    persons=obligation.persons,
                 )
-            ],
+        by_organisation: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+        for expected in self.expected:
+            by_organisation[expected.organisation_id][expected.month] = expected.persons
+        for organisation in self.organisations.values():
+            if months := by_organisation.get(organisation.pk):
+                with recorded():
+                    set_expected_intake(
+                        acting_user=operators.get(organisation.short_name), organisation=organisation, months=months
+                    )
+        return {}
+
+    def _create_shelter(
+        self, draft: _ShelterDraft, operator: User | None, shelters: dict[int, Shelter], units: dict[int, Unit]
+    ) -> None:
+        planned = draft.shelter
+        loose = [s for s in draft.slots if s.unit is None]
+        shelter = create_shelter(
+            acting_user=operator,
+            organisation=planned.organisation,
+            places=len(loose),
+            places_from=loose[0].start if loose else draft.spec.opened,
+            **{name: getattr(planned, name) for name in SHELTER_FIELDS},
         )
-        counts["intake_obligations"] = bulk(IntakeObligation, self.obligations)
-        counts["expected_intakes"] = bulk(ExpectedIntake, self.expected)
-        return counts
+        shelters[id(planned)] = shelter
+        for name, group in draft.groups.items():
+            if not name or not group:
+                continue
+            unit_draft = group[0].unit
+            assert unit_draft is not None
+            units[id(unit_draft)] = add_unit(
+                acting_user=operator,
+                shelter=shelter,
+                name=unit_draft.name,
+                places=len(group),
+                places_from=group[0].start,
+                accessible=unit_draft.accessible,
+            )
+
+    def _close(self, draft: _ShelterDraft, shelters: dict[int, Shelter], units: dict[int, Unit]) -> None:
+        operator = self.users.get(CITY_USER if draft.spec.organisation == CITY else COUNTY_USER)
+        shelter = shelters[id(draft.shelter)]
+        closed = draft.slots[0].end
+        assert closed is not None
+        for name, group in draft.groups.items():
+            if group:
+                unit = units[id(group[0].unit)] if name else None
+                change_capacity(acting_user=operator, shelter=shelter, places=0, on=closed, unit=unit)
+
+    def _register(
+        self,
+        planned: Person,
+        membership: HouseholdMembership,
+        operators: dict[str, User | None],
+        persons: dict[int, Person],
+        household_of: dict[int, Household],
+    ) -> None:
+        organisation = planned.organisation
+        person = register_resident(
+            acting_user=operators.get(organisation.short_name),
+            organisation=organisation,
+            **{name: getattr(planned, name) for name in PERSON_FIELDS},
+        )
+        persons[id(planned)] = person
+        household = household_of.get(id(membership.household))
+        if household is None:
+            # Households are kept through the people services, which only caseworkers (or the command) use.
+            household = create_household(acting_user=None, organisation=organisation)
+            household_of[id(membership.household)] = household
+        join_household(
+            acting_user=None,
+            person=person,
+            household=household,
+            relationship=membership.relationship,
+            since=membership.valid_from,
+        )
+
+    def _move_in(
+        self,
+        stay: _Stay,
+        shelters: dict[int, Shelter],
+        units: dict[int, Unit],
+        persons: dict[int, Person],
+        occupancies: dict[int, Occupancy],
+    ) -> None:
+        operator = self.users.get(CITY_USER if stay.slot.shelter.spec.organisation == CITY else COUNTY_USER)
+        person = persons.get(id(stay.person), stay.person)
+        if person.pk is None:
+            raise ValidationError("not registered", code="not_registered")
+        self._check_visible(operator, [person])
+        occupancies[id(stay)] = move_in(
+            acting_user=operator,
+            shelter=shelters[id(stay.slot.shelter.shelter)],
+            person=person,
+            on=stay.move_in,
+            unit=units[id(stay.slot.unit)] if stay.slot.unit is not None else None,
+            basis=stay.basis,
+        )
+
+    def _move_out(self, stay: _Stay, occupancies: dict[int, Occupancy]) -> None:
+        occupancy = occupancies.get(id(stay))
+        if occupancy is None:
+            raise ValidationError("no stay", code="no_stay")
+        occupancy.refresh_from_db()
+        if occupancy.move_out is not None:
+            return  # ended by a move-in elsewhere
+        operator = self.users.get(CITY_USER if stay.slot.shelter.spec.organisation == CITY else COUNTY_USER)
+        assert stay.move_out is not None
+        move_out(
+            acting_user=operator,
+            occupancy=occupancy,
+            on=stay.move_out,
+            reason=MoveOutReason.SONSTIGES if stay.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT else stay.reason,
+            expected_version=occupancy.version,
+        )
+
+    def _assign(self, assignment: Assignment, assigned: list[Person], persons: dict[int, Person]) -> None:
+        county_user = self.users.get(COUNTY_USER)
+        people = [persons.get(id(p), p) for p in assigned]
+        people = [p for p in people if p.pk is not None]
+        if county_user is not None:
+            visible = set(
+                residents_visible_to(county_user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+            )
+            self.refused["not_visible"] += sum(1 for p in people if p.pk not in visible)
+            people = [p for p in people if p.pk in visible]
+        record_assignment(
+            acting_user=county_user,
+            organisation=assignment.organisation,
+            municipality=assignment.municipality,
+            date=assignment.date,
+            persons=people,
+            reference=assignment.reference,
+        )
+
+    def _check_visible(self, operator: User | None, people: list[Person]) -> None:
+        """The app offers accommodation staff only the residents they may read (residents_visible_to): a
+        caseworker's client who never lived in the organisation's shelters nor was assigned by or to it
+        cannot be moved in there through the app, so the demo leaves such a stay out."""
+        if operator is None:
+            return
+        if residents_visible_to(operator).filter(pk__in=[p.pk for p in people]).count() < len(people):
+            raise ValidationError("not visible to the accommodation staff", code="not_visible")
 
 
 def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[str, int]:
@@ -1066,10 +1073,32 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
         return dict.fromkeys(COUNT_KEYS, 0)
     users = {u.username: u for u in User.objects.filter(username__in=[CITY_USER, COUNTY_USER])}
     builder = _Builder(today=today, seed=seed, organisations=organisations, municipalities=municipalities, users=users)
-    with transaction.atomic(), audit_context(command="load_demo_data"):
+    before = _counts()
+    with transaction.atomic():
         builder.build()
-        counts = builder.write()
-    with connection.cursor() as cursor:
-        for model in (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson, Person, HousingRecord):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+        builder.write()
+    after = _counts()
+    counts = {key: after[key] - before[key] for key in after}
+    counts["casework_occupancies"] = Occupancy.objects.filter(
+        person__in=CaseClient.objects.values("person")
+    ).count()  # stays of clients of a case (those the accommodation staff may read)
+    counts["casework_unplaced"] = builder.casework_unplaced
+    counts["refused"] = sum(builder.refused.values())
+    logger.info("Demo accommodation: the services refused %s", dict(builder.refused))
     return counts
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "shelters": Shelter.objects.count(),
+        "units": Unit.objects.count(),
+        "places": Place.objects.count(),
+        "households": Household.objects.count(),
+        "persons": Person.objects.count(),
+        "occupancies": Occupancy.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "assigned_persons": AssignedPerson.objects.count(),
+        "housing_records": HousingRecord.objects.count(),
+        "intake_obligations": IntakeObligation.objects.count(),
+        "expected_intakes": ExpectedIntake.objects.count(),
+    }

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lotse.core import services
+from lotse.core.models import Municipality, Organisation, User
+from lotse.demo import data
+from lotse.demo.accommodation import load_demo_accommodation
+from lotse.demo.casework import load_demo_cases
+from lotse.demo.network import load_demo_network
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the fictional demo county (organisations, municipalities, users, casework, accommodation, "
+        "network of actors) through the services and importers users use. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins")
+        parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="Only organisations, municipalities and users, no casework, accommodation or network",
+        )
+        parser.add_argument(
+            "--no-accommodation", action="store_true", help="No shelters, stays and assignments (casework still)"
+        )
+        parser.add_argument(
+            "--no-network", action="store_true", help="No actors of the network directory and no info sheets"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not getattr(settings, "LOTSE_ALLOW_DEMO_DATA", False):
+            raise CommandError("Demo data is disabled in these settings (LOTSE_ALLOW_DEMO_DATA).")
+        today = timezone.localdate()
+        seconds: dict[str, float] = {}
+        # One transaction: a failure leaves nothing behind. Each step has its own change-history
+        # context (lotse.demo.data.recorded), which names the user the step was done for.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # As the workbook import does: Django's foreign keys are deferred, so every row of this long
+                # transaction would queue a check that PostgreSQL rescans after each statement (quadratic).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            with data.recorded():
+                created_orgs, created_municipalities, created_users = self.county()
+            network: dict[str, int] = {}
+            cases: dict[str, int] = {}
+            housing: dict[str, int] = {}
+            if not options["no_cases"]:
+                started = time.perf_counter()
+                if not options["no_network"]:
+                    network = load_demo_network()
+                seconds["network"] = time.perf_counter() - started
+                started = time.perf_counter()
+                cases = load_demo_cases(today=today, link_actors=not options["no_network"])
+                seconds["cases"] = time.perf_counter() - started
+                started = time.perf_counter()
+                if not options["no_accommodation"]:
+                    housing = load_demo_accommodation(today=today)
+                seconds["accommodation"] = time.perf_counter() - started
+        self.stdout.write(
+            f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
+            f"{created_users} users created (the rest already existed)."
+        )
+        if not options["no_cases"]:
+            if cases.get("cases"):
+                records = sum(
+                    cases[k] for k in ("residence_records", "language_records", "work_records", "housing_records")
+                )
+                self.stdout.write(
+                    f"Demo casework: {cases['cases']} cases ({cases['closed_cases']} closed), "
+                    f"{cases['persons']} persons in {cases['households']} households, "
+                    f"{cases['contacts']} contacts, {cases['plans']} plans with {cases['goals']} goals, "
+                    f"{cases['referrals']} referrals, {records} status records created ({seconds['cases']:.1f} s)."
+                )
+            else:
+                self.stdout.write("Demo casework: the demo organisations already have cases; nothing created.")
+        if housing.get("shelters"):
+            self.stdout.write(
+                f"Demo accommodation: {housing['shelters']} shelters with {housing['places']} places, "
+                f"{housing['occupancies']} stays ({housing['casework_occupancies']} of casework clients, "
+                f"{housing['casework_unplaced']} without a place), "
+                f"{housing['persons']} residents registered, {housing['assignments']} assignments of "
+                f"{housing['assigned_persons']} persons created ({seconds['accommodation']:.1f} s)."
+            )
+        elif housing:
+            self.stdout.write("Demo accommodation: the demo shelters already exist; nothing created.")
+        if network.get("actors") or network.get("sheets"):
+            self.stdout.write(
+                f"Demo network: {network['actors']} actors ({network['published']} shown publicly), "
+                f"{network['sheets']} info sheets with {network['blocks']} text blocks in {network['texts']} texts "
+                f"created ({seconds['network']:.1f} s)."
+            )
+        elif network:
+            self.stdout.write("Demo network: the demo actors and info sheets already exist; nothing created.")
+        if not options["quiet_logins"]:
+            self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
+            for username, org, roles, *_names in data.USERS:
+                self.stdout.write(f"  {username:<22} {org:<11} {', '.join(roles)}")
+
+    def county(self) -> tuple[int, int, int]:
+        """Organisations, municipalities and users, through the core services."""
+        created_orgs = sum(
+            services.ensure_organisation(short_name=short, name=name, kind=kind)[1]
+            for short, name, kind in data.ORGANISATIONS
+        )
+        created_municipalities = sum(
+            services.ensure_municipality(ags=ags, name=name, county=data.COUNTY)[1] for ags, name in data.MUNICIPALITIES
+        )
+        organisations = {o.short_name: o for o in Organisation.objects.all()}
+        administered = {
+            m.ags: m for m in Municipality.objects.filter(ags__in=data.ORGANISATION_MUNICIPALITIES.values())
+        }
+        for short, ags in data.ORGANISATION_MUNICIPALITIES.items():
+            organisation = organisations[short]
+            if organisation.municipality_id != administered[ags].pk:
+                organisation.municipality = administered[ags]
+                services.save_versioned(organisation, organisation.version, ["municipality"])
+        existing = set(User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True))
+        created_users = 0
+        for username, org, roles, first_name, last_name in data.USERS:
+            if username in existing:
+                continue
+            services.create_user(
+                acting_user=None,
+                organisation=organisations[org],
+                username=username,
+                roles=roles,
+                password=data.DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{username}@demo.lotse.invalid",
+            )
+            created_users += 1
+        return created_orgs, created_municipalities, created_users
