@@ -106,6 +106,7 @@ COUNT_KEYS = (
     "occupancies",
     "casework_occupancies",
     "casework_unplaced",
+    "own_records",
     "assignments",
     "assigned_persons",
     "housing_records",
@@ -254,6 +255,10 @@ class _Builder:
         self.expected: list[ExpectedIntake] = []
         self.casework_unplaced = 0
         self.refused: Counter[str] = Counter()
+        # The resident records accommodation staff keep of persons another organisation keeps (a caseworker's
+        # client): what the staff register themselves, as they would through the app, by the original's pk.
+        self.own_records: dict[int, list[Person]] = {}
+        self.own_records_created = 0
 
     # Helpers
 
@@ -999,7 +1004,7 @@ class _Builder:
         person = persons.get(id(stay.person), stay.person)
         if person.pk is None:
             raise ValidationError("not registered", code="not_registered")
-        self._check_visible(operator, [person])
+        person = self._record_for(operator, person)
         occupancies[id(stay)] = move_in(
             acting_user=operator,
             shelter=shelters[id(stay.slot.shelter.shelter)],
@@ -1029,13 +1034,7 @@ class _Builder:
     def _assign(self, assignment: Assignment, assigned: list[Person], persons: dict[int, Person]) -> None:
         county_user = self.users.get(COUNTY_USER)
         people = [persons.get(id(p), p) for p in assigned]
-        people = [p for p in people if p.pk is not None]
-        if county_user is not None:
-            visible = set(
-                residents_visible_to(county_user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
-            )
-            self.refused["not_visible"] += sum(1 for p in people if p.pk not in visible)
-            people = [p for p in people if p.pk in visible]
+        people = [self._record_for(county_user, p) for p in people if p.pk is not None]
         record_assignment(
             acting_user=county_user,
             organisation=assignment.organisation,
@@ -1045,14 +1044,31 @@ class _Builder:
             reference=assignment.reference,
         )
 
-    def _check_visible(self, operator: User | None, people: list[Person]) -> None:
-        """The app offers accommodation staff only the residents they may read (residents_visible_to): a
-        caseworker's client who never lived in the organisation's shelters nor was assigned by or to it
-        cannot be moved in there through the app, so the demo leaves such a stay out."""
+    def _record_for(self, operator: User | None, person: Person) -> Person:
+        """The record of ``person`` the accommodation staff can choose in the app (residents_visible_to).
+
+        A caseworker's client of another organisation is not among them: the
+        staff register the person as a resident of their own, as they would
+        through the app, and keep using that record (which the other
+        organisations whose staff it is assigned to then see too).
+        """
         if operator is None:
-            return
-        if residents_visible_to(operator).filter(pk__in=[p.pk for p in people]).count() < len(people):
-            raise ValidationError("not visible to the accommodation staff", code="not_visible")
+            return person
+        candidates = [person, *self.own_records.get(person.pk, [])]
+        visible = set(
+            residents_visible_to(operator).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True)
+        )
+        for candidate in candidates:
+            if candidate.pk in visible:
+                return candidate
+        record = register_resident(
+            acting_user=operator,
+            organisation=operator.organisation,
+            **{name: getattr(person, name) for name in PERSON_FIELDS if name not in ("phone", "email", "notes")},
+        )
+        self.own_records.setdefault(person.pk, []).append(record)
+        self.own_records_created += 1
+        return record
 
 
 def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[str, int]:
@@ -1083,6 +1099,7 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
         person__in=CaseClient.objects.values("person")
     ).count()  # stays of clients of a case (those the accommodation staff may read)
     counts["casework_unplaced"] = builder.casework_unplaced
+    counts["own_records"] = builder.own_records_created
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo accommodation: the services refused %s", dict(builder.refused))
     return counts

@@ -77,6 +77,18 @@ def test_it_keeps_each_apps_views_and_forms_to_itself():
     )
 
 
+def test_it_keeps_core_free_of_the_domain_apps():
+    """Core is the platform every app builds on: it imports none of them (apps register with it instead)."""
+    violations = [
+        f"{_location(path, node)} imports {module}"
+        for path, app, tree in production_modules()
+        if app == "core"
+        for node, module in imported_modules(path, tree)
+        if module.startswith("lotse.") and module.split(".")[1] not in ("core", "settings")
+    ]
+    assert not violations, "core imports a domain app:\n" + "\n".join(sorted(set(violations)))
+
+
 def _is_role(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("Role", "R")
 

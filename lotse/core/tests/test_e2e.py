@@ -57,7 +57,7 @@ def test_demo_user_signs_in_and_sees_the_start_page(live_server) -> None:
     # All database work happens before the browser starts: Playwright's sync
     # API runs an event loop, and Django refuses ORM calls (SynchronousOnlyOperation)
     # while one runs. The live server answers from its own thread, so it is unaffected.
-    call_command("load_demo_data", quiet_logins=True)
+    call_command("load_demo_data", quiet_logins=True, no_cases=True)  # organisations and users only
     username, org_short_name, _roles, first_name, last_name = next(u for u in data.USERS if u[0] == "integration")
     organisation_name = next(name for short, name, _kind in data.ORGANISATIONS if short == org_short_name)
     full_name = f"{first_name} {last_name}"

@@ -178,7 +178,8 @@ def test_demo_casework_is_realistic_consistent_and_loaded_once(demo: str):
 
     # Amounts.
     assert 300 <= Case.objects.count() <= 340
-    assert 700 <= Person.objects.count() <= 1400
+    casework_persons = Person.objects.filter(household_memberships__household__in=Case.objects.values("household"))
+    assert 700 <= casework_persons.distinct().count() <= 1400
     per_case = list(Contact.objects.values("case").annotate(n=Count("pk")).values_list("n", flat=True))
     assert len(per_case) == Case.objects.count()
     assert max(per_case) <= 40

@@ -87,7 +87,8 @@ class Command(BaseCommand):
                 f"Demo accommodation: {housing['shelters']} shelters with {housing['places']} places, "
                 f"{housing['occupancies']} stays ({housing['casework_occupancies']} of casework clients, "
                 f"{housing['casework_unplaced']} without a place), "
-                f"{housing['persons']} residents registered, {housing['assignments']} assignments of "
+                f"{housing['persons']} residents registered ({housing['own_records']} of them persons whom a "
+                f"caseworker of another organisation keeps), {housing['assignments']} assignments of "
                 f"{housing['assigned_persons']} persons created ({seconds['accommodation']:.1f} s)."
             )
         elif housing:
