@@ -3,8 +3,7 @@ public city map (``public_urlpatterns``, mounted under /stadtkarte/ in the ``pub
 
 from django.urls import URLPattern, URLResolver, path
 
-from lotse.network import urls_import
-from lotse.network.views import actors, public, sheets
+from lotse.network.views import actors, imports, public, sheets
 
 app_name = "network"
 
@@ -30,7 +29,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("infoblaetter/<int:pk>/bloecke/<int:block_pk>/loeschen/", sheets.block_delete, name="block_delete"),
     path("infoblaetter/<int:pk>/bloecke/<int:block_pk>/<slug:language>/", sheets.text_edit, name="text_edit"),
     path("infoblaetter/fall/<int:case_pk>/", sheets.case_info_sheet, name="case_info_sheet"),
-    *urls_import.urlpatterns,
+    # The actor list: dry run, then commit or discard; the template and the export.
+    path("akteure/import/", imports.actor_import, name="actor_import"),
+    path("akteure/import/<int:pk>/", imports.actor_import_detail, name="actor_import_detail"),
+    path("akteure/import/<int:pk>/uebernehmen/", imports.actor_import_commit, name="actor_import_commit"),
+    path("akteure/import/<int:pk>/verwerfen/", imports.actor_import_discard, name="actor_import_discard"),
+    path("akteure/import/vorlage.xlsx", imports.actor_import_template, name="actor_import_template"),
+    path("akteure/export.xlsx", imports.actor_export, name="actor_export"),
 ]
 
 # The public city map (Stadtkarte): the only public pages besides signing in.
