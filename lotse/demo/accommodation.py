@@ -32,11 +32,9 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
-import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,12 +76,11 @@ from lotse.accommodation.services import (
 from lotse.cases.models import CaseClient
 from lotse.core.models import Municipality, Organisation, User
 from lotse.demo.casework import ORIGINS, POPULATION
-from lotse.demo.data import read_json, recorded
+from lotse.demo.data import Drafting, read_json, recorded
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import PERSON_FIELDS, create_household, join_household
 
-T = TypeVar("T")
 # The shelters of the demo county and the weights of the simulation (see data/).
 _DATA = read_json("accommodation.json")
 logger = logging.getLogger(__name__)
@@ -225,7 +222,7 @@ class _Stay:
         self.move_out, self.reason = on, reason
 
 
-class _Builder:
+class _Builder(Drafting):
     def __init__(
         self,
         *,
@@ -235,8 +232,8 @@ class _Builder:
         municipalities: dict[str, Municipality],
         users: dict[str, User],
     ) -> None:
+        super().__init__(seed)
         self.today = today
-        self.rng = random.Random(seed)
         self.organisations = organisations
         self.municipalities = municipalities
         self.users = users
@@ -261,13 +258,6 @@ class _Builder:
         self.own_records_created = 0
 
     # Helpers
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
-    def weighted(self, weights: Mapping[T, float]) -> T:
-        keys = list(weights)
-        return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
     def share(self, bounds: tuple[float, float], day: datetime.date) -> float:
         """The occupancy aimed at on ``day``: rising from the first bound (four years ago) to the second."""

@@ -35,7 +35,6 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,7 +72,7 @@ from lotse.cases.queries import REVIEW_HORIZON_DAYS
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, Organisation, User
 from lotse.demo import data
-from lotse.demo.data import MUNICIPALITIES, read_json, recorded, tuples
+from lotse.demo.data import MUNICIPALITIES, Drafting, read_json, recorded, tuples
 from lotse.demo.network import ActorFinder
 from lotse.imports.engine import import_workbook
 from lotse.imports.workbook import Source
@@ -103,7 +102,6 @@ from lotse.people.models import (
 )
 from lotse.people.services import PERSON_FIELDS
 
-T = TypeVar("T")
 # The name pools, text templates and weights the drafts draw on (see data/).
 _DATA = tuples(read_json("casework.json"))
 _NAMES: dict[str, list[str]] = read_json("names.json")
@@ -519,8 +517,8 @@ def _casework_organisations() -> list[str]:
     return [short for short, _name, _kind in data.ORGANISATIONS if short in shorts]
 
 
-class _Builder:
-    """Drafts the whole demo caseload in memory, then writes it in bulk."""
+class _Builder(Drafting):
+    """Drafts the whole demo caseload in memory, then writes it through the importer and the services."""
 
     def __init__(
         self,
@@ -531,8 +529,8 @@ class _Builder:
         users: dict[str, User],
         municipalities: dict[str, Municipality],
     ) -> None:
+        super().__init__(seed)
         self.today = today
-        self.rng = random.Random(seed)
         self.organisations = organisations
         self.users = users
         self.municipalities = municipalities
@@ -557,18 +555,6 @@ class _Builder:
         self.refused: Counter[str] = Counter()  # caseworkers with a case where two permits run out
 
     # Random helpers
-
-    def between(self, first: datetime.date, last: datetime.date) -> datetime.date:
-        if last <= first:
-            return first
-        return first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
-
-    def weighted(self, options: Mapping[T, float]) -> T:
-        keys = list(options)
-        return self.rng.choices(keys, weights=[options[k] for k in keys])[0]
-
-    def chance(self, probability: float) -> bool:
-        return self.rng.random() < probability
 
     def days(self, low: int, high: int) -> datetime.timedelta:
         return datetime.timedelta(days=self.rng.randint(low, high))

@@ -6,13 +6,15 @@ files hold the name pools, text templates and actors the generators draw on.
 
 from __future__ import annotations
 
+import datetime
 import json
+import random
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lotse.core.services import audit_context
 
@@ -66,3 +68,25 @@ ORGANISATION_MUNICIPALITIES: dict[str, str] = dict(_COUNTY["organisation_municip
 USERS: list[tuple[str, str, list[str], str, str]] = [
     (u["username"], u["organisation"], list(u["roles"]), u["first_name"], u["last_name"]) for u in _COUNTY["users"]
 ]
+
+
+T = TypeVar("T")
+
+
+class Drafting:
+    """The seeded chances every demo generator draws from, so the same seed drafts the same county."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def chance(self, probability: float) -> bool:
+        return self.rng.random() < probability
+
+    def weighted(self, options: Mapping[T, float]) -> T:
+        keys = list(options)
+        return self.rng.choices(keys, weights=[options[k] for k in keys])[0]
+
+    def between(self, first: datetime.date, last: datetime.date) -> datetime.date:
+        if last <= first:
+            return first
+        return first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
