@@ -323,15 +323,17 @@ def create_plan_version(
             created_by=acting_user,
         )
         if previous is not None:
-            for goal in previous.goals.prefetch_related("steps"):
-                steps = list(goal.steps.all())
+            goals = list(previous.goals.prefetch_related("steps"))
+            steps = [list(goal.steps.all()) for goal in goals]
+            for goal in goals:
                 goal.pk, goal.plan, goal.version = None, plan, 1
                 goal._state.adding = True
-                goal.save()
-                for step in steps:
+            Goal.objects.bulk_create(goals)  # the copies, with their new keys (the history triggers fire per row)
+            for goal, goal_steps in zip(goals, steps, strict=True):
+                for step in goal_steps:
                     step.pk, step.goal = None, goal
                     step._state.adding = True
-                    step.save()
+            Step.objects.bulk_create([step for goal_steps in steps for step in goal_steps])
         return plan
 
 
@@ -416,6 +418,7 @@ def add_step(
     responsible: str,
     responsible_name: str = "",
     due_date: datetime.date | None = None,
+    done: bool = False,
 ) -> Step:
     _check_plan_editable(acting_user, goal.plan)
     if responsible not in Responsible.values:
@@ -429,6 +432,7 @@ def add_step(
             responsible=responsible,
             responsible_name=responsible_name.strip() if responsible == Responsible.ACTOR else "",
             due_date=due_date,
+            done=done,
             position=goal.steps.count(),
         )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model
+from django.db.models import Model, Q
+from django.db.models.constants import LOOKUP_SEP
 
 
 def error_text(error: ValidationError, model: type[Model] | None = None) -> str:
@@ -20,3 +22,28 @@ def error_text(error: ValidationError, model: type[Model] | None = None) -> str:
         text = " ".join(messages)
         parts.append(text if field == "__all__" else f"{label}: {text}")
     return " ".join(parts)
+
+
+def clean_changed(instance: Model, changed: Iterable[str]) -> None:
+    """``full_clean`` of what an edit changed, as a ModelForm validates only its own fields.
+
+    Fields the edit left alone were valid when they were saved; validating
+    them again costs a query per foreign key and per check constraint.  A
+    field that shares a constraint with a changed field is validated again,
+    so a constraint over several fields still sees the edit.
+    """
+    names = set(changed)
+    for constraint in instance._meta.constraints:
+        condition = getattr(constraint, "condition", None)
+        fields = {*getattr(constraint, "fields", ())}
+        if condition is not None:
+            fields |= {
+                child[0].split(LOOKUP_SEP, 1)[0]
+                for node in condition.flatten()
+                if isinstance(node, Q)
+                for child in node.children
+                if isinstance(child, tuple)
+            }
+        if fields & names:
+            names |= fields
+    instance.full_clean(exclude=[field.name for field in instance._meta.fields if field.name not in names])

@@ -256,6 +256,7 @@ class _Builder(Drafting):
         # client): what the staff register themselves, as they would through the app, by the original's pk.
         self.own_records: dict[int, list[Person]] = {}
         self.own_records_created = 0
+        self.visible: set[tuple[int | None, int]] = set()
 
     # Helpers
 
@@ -1045,11 +1046,16 @@ class _Builder(Drafting):
         if operator is None:
             return person
         candidates = [person, *self.own_records.get(person.pk, [])]
+        # Once visible, always visible (residents_visible_to counts past stays and assignments too).
+        seen = [c for c in candidates if (operator.organisation_id, c.pk) in self.visible]
+        if seen:
+            return seen[0]
         visible = set(
             residents_visible_to(operator).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True)
         )
         for candidate in candidates:
             if candidate.pk in visible:
+                self.visible.add((operator.organisation_id, candidate.pk))
                 return candidate
         record = register_resident(
             acting_user=operator,
@@ -1057,6 +1063,7 @@ class _Builder(Drafting):
             **{name: getattr(person, name) for name in PERSON_FIELDS if name not in ("phone", "email", "notes")},
         )
         self.own_records.setdefault(person.pk, []).append(record)
+        self.visible.add((operator.organisation_id, record.pk))
         self.own_records_created += 1
         return record
 

@@ -2526,16 +2526,15 @@ class _CaseWriter:
                 status=goal_draft.status,
             )
             for step_draft in step_drafts:
-                step = case_services.add_step(
+                case_services.add_step(
                     acting_user=user,
                     goal=goal,
                     description=step_draft.description,
                     responsible=step_draft.responsible,
                     responsible_name=step_draft.responsible_name,
                     due_date=step_draft.due_date,
+                    done=step_draft.done,
                 )
-                if step_draft.done:
-                    case_services.set_step_done(acting_user=user, step=step, done=True)
 
     def follow_up(self, draft: FollowUp) -> None:
         user = self.user(self.d.start)  # written when the case opened (see write)
@@ -2597,8 +2596,9 @@ class _CaseWriter:
     def accept_handover(self, draft: Handover) -> None:
         owner = self.d.slot.owner
         self.case = case_services.accept_handover(acting_user=owner, handover=self.handover, responsible=owner)
-        for person in self.persons.values():  # the household moved to the receiving organisation
-            person.refresh_from_db()
+        for member in self.d.members:  # the household moved to the receiving organisation
+            if (person := self.persons.get(id(member.person))) is not None:
+                person.refresh_from_db()
 
     def decline_handover(self, draft: Handover) -> None:
         case_services.decline_handover(

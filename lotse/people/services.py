@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lotse.core.access import Capability, require
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, save_versioned
+from lotse.core.validation import clean_changed
 from lotse.people.choices import Relationship
 from lotse.people.dates import check_birth_date, not_in_future
 from lotse.people.models import (
@@ -80,7 +81,7 @@ def update_person(*, acting_user: User | None, person: Person, expected_version:
     with transaction.atomic(), audit_context(acting_user):
         for name, value in cleaned.items():
             setattr(person, name, value)
-        person.full_clean()
+        clean_changed(person, cleaned)
         person.refresh_search_texts()
         return save_versioned(person, expected_version, [*cleaned, "search_text", "search_key"])
 

@@ -652,6 +652,18 @@ def test_it_numbers_plan_versions_and_copies_goals_and_steps(case, caseworker_a)
     assert (goal.plan, goal.version) == (first, 2)
 
 
+def test_it_adds_a_step_that_is_already_done(case, caseworker_a):
+    _plan, goal, _step = plan_with_goal(case, caseworker_a)
+    done = services.add_step(
+        acting_user=caseworker_a, goal=goal, description="Antrag abgegeben", responsible=Responsible.CLIENT, done=True
+    )
+    assert list(goal.steps.order_by("position").values_list("description", "done", "position")) == [
+        ("Integrationskurs anmelden", False, 0),
+        ("Antrag abgegeben", True, 1),
+    ]
+    assert done.done
+
+
 def test_it_refuses_to_change_an_earlier_plan_version(case, caseworker_a):
     first, goal, step = plan_with_goal(case, caseworker_a)
     services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))

@@ -133,6 +133,19 @@ def test_it_refuses_an_inconsistent_precision_in_the_service(caseworker_a):
     assert not Person.objects.exists()
 
 
+def test_it_checks_a_constraint_over_several_fields_when_an_edit_changes_only_one_of_them(caseworker_a):
+    """An edit validates only what it changes, but a constraint still sees the field it shares with the change."""
+    person = make_person(
+        caseworker_a, birth_date=datetime.date(1990, 1, 1), birth_date_precision=BirthDatePrecision.YEAR
+    )
+    with refused_with("Constraint “person_birth_date_precision_consistent” is violated."):
+        services.update_person(
+            acting_user=caseworker_a, person=person, expected_version=1, birth_date=datetime.date(1990, 3, 12)
+        )
+    person.refresh_from_db()
+    assert (person.birth_date, person.version) == (datetime.date(1990, 1, 1), 1)
+
+
 @pytest.mark.parametrize(
     ("text", "display", "age_before", "age_on"),
     [
