@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from lotse.cases import services as case_services
@@ -2500,7 +2501,8 @@ class _CaseWriter:
         plan = case_services.create_plan_version(
             acting_user=user, case=self.case, agreed_on=draft.agreed_on, review_on=draft.review_on, notes=draft.notes
         )
-        copied = list(plan.goals.order_by("position").prefetch_related("steps"))
+        in_order = Prefetch("steps", queryset=Step.objects.order_by("position"))
+        copied = list(plan.goals.order_by("position").prefetch_related(in_order))
         for index, (goal_draft, step_drafts) in enumerate(plan_goals):
             if index < len(copied):
                 goal = copied[index]
@@ -2512,7 +2514,7 @@ class _CaseWriter:
                         expected_version=goal.version,
                         **{name: getattr(goal_draft, name) for name in values},
                     )
-                for step, step_draft in zip(goal.steps.order_by("position"), step_drafts, strict=False):
+                for step, step_draft in zip(goal.steps.all(), step_drafts, strict=False):
                     if step.done != step_draft.done:
                         case_services.set_step_done(acting_user=user, step=step, done=step_draft.done)
                 continue
