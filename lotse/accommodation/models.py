@@ -295,6 +295,11 @@ class Occupancy(VersionedModel):
     def __str__(self) -> str:
         return f"{self.person} ({self.move_in:%d.%m.%Y})"
 
+    @property
+    def access_log_organisation_id(self) -> int:
+        """A stay is kept by the organisation that runs the shelter (lotse.core.services.log_access)."""
+        return self.place.shelter.organisation_id
+
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def visible_to(self, user: User | AnonymousUser) -> AssignmentQuerySet:

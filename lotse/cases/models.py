@@ -221,6 +221,11 @@ class IntegrationPlan(VersionedModel):
     def __str__(self) -> str:
         return str(_("Integration plan, version %(number)s") % {"number": self.number})
 
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its plan (lotse.core.services.log_access)."""
+        return self.case.organisation_id
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Goal(VersionedModel):
@@ -243,6 +248,11 @@ class Goal(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its goals (lotse.core.services.log_access)."""
+        return self.plan.case.organisation_id
 
     @property
     def is_pending(self) -> bool:
@@ -408,6 +418,11 @@ class Referral(VersionedModel):
     def __str__(self) -> str:
         return f"{self.to_whom} ({self.date:%d.%m.%Y})"
 
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its referrals (lotse.core.services.log_access)."""
+        return self.case.organisation_id
+
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def sharing_with(self, organisation_id: int) -> ConsentQuerySet:
@@ -472,6 +487,11 @@ class Consent(models.Model):
         return f"{self.get_purpose_display()} ({self.given_on:%d.%m.%Y})"
 
     @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its consents (lotse.core.services.log_access)."""
+        return self.case.organisation_id
+
+    @property
     def recipient(self) -> str:
         return str(self.recipient_organisation) if self.recipient_organisation_id else self.recipient_name
 
@@ -530,3 +550,8 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_organisation} → {self.to_organisation}"
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its handovers (lotse.core.services.log_access)."""
+        return self.case.organisation_id

@@ -1,15 +1,55 @@
-"""Reading the change history recorded by pghistory, scoped to the reader's organisation."""
+"""Reading the change history recorded by pghistory, scoped to the reader's organisation; which views show
+person data (and so write the access log).
+
+Every view that names a record in its URL declares whether it shows a
+person's data: ``@shows_person_data`` (its response writes a row of the
+access log through ``lotse.core.services.log_access``) or
+``@shows_no_person_data``. The access-log test walks every URL pattern:
+one that names a record without a declaration fails, and so does a declared
+view whose page, partial, PDF or export, requested by any persona who may
+see it, writes no row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import QuerySet
 
 from lotse.core.access import Capability, can
 from lotse.core.models import User
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def shows_person_data(view: V) -> V:
+    """Declare that the view shows a person's data to whoever may use it: every response writes the access log."""
+    view.lotse_person_data = True  # type: ignore[attr-defined]
+    return view
+
+
+def shows_person_data_to(capability: Capability) -> Callable[[V], V]:
+    """Declare that the view shows a person's data only to holders of ``capability`` (others see figures)."""
+
+    def decorate(view: V) -> V:
+        view.lotse_person_data = capability  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def shows_no_person_data(view: V) -> V:
+    """Declare that the view names a record but shows no person's data (a shelter's places, an actor)."""
+    view.lotse_person_data = False  # type: ignore[attr-defined]
+    return view
+
+
+def declared_person_data(view: Any) -> bool | Capability | None:
+    """True (shows person data), a capability (shows it to its holders), False (shows none), None (undeclared)."""
+    return getattr(view, "lotse_person_data", None)
+
 
 # The administrators' history covers the administration of the installation:
 # organisations, municipalities, users. Changes to persons and cases are read

@@ -223,7 +223,9 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         if can(user, Capability.ADMINISTER_INSTALLATION):
             return self.all()
         if can(user, Capability.READ_AUDIT):
-            return self.filter(organisation_id=user.organisation_id)
+            # What the organisation's users read, and who read the organisation's records (through a consent
+            # to share, say): the administrators of both organisations see such a row.
+            return self.filter(Q(organisation_id=user.organisation_id) | Q(record_organisation_id=user.organisation_id))
         return self.none()
 
 
@@ -231,13 +233,26 @@ class AccessLogEntry(models.Model):
     """Who viewed, printed or exported which record, when.
 
     Append-only: database triggers refuse every UPDATE and DELETE, whatever
-    the application code tries.
+    the application code tries, and in production the application's database
+    role may only insert and read (``manage.py grant_runtime_role``).
+
+    ``organisation`` is the reader's organisation, ``record_organisation`` the
+    one that keeps the record read (empty for records no organisation keeps,
+    and for rows written before it was recorded).
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    record_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation of the record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
     record_type = models.CharField(_("record type"), max_length=100)
@@ -250,7 +265,11 @@ class AccessLogEntry(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["organisation", "-at"]), models.Index(fields=["record_type", "record_id"])]
+        indexes = [
+            models.Index(fields=["organisation", "-at"]),
+            models.Index(fields=["record_organisation", "-at"]),
+            models.Index(fields=["record_type", "record_id"]),
+        ]
         triggers = [
             pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]

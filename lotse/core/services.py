@@ -254,15 +254,41 @@ def set_user_password(*, acting_user: User | None, user: User, password: str) ->
 # Access log
 
 
+def record_organisation_id(record: models.Model) -> int | None:
+    """The organisation that keeps ``record``, whose administrators read who accessed it.
+
+    An organisation keeps itself; a record with an ``organisation`` is kept by
+    it; a record kept through another (a goal through its plan's case, a stay
+    through its shelter) names its keeper in an ``access_log_organisation_id``
+    property. Records no organisation keeps (an info sheet) have none.
+    """
+    if isinstance(record, Organisation):
+        return int(record.pk)
+    keeper = getattr(record, "access_log_organisation_id", None)
+    if keeper is None:
+        keeper = getattr(record, "organisation_id", None)
+    return int(keeper) if keeper is not None else None
+
+
 def log_access(
     *, acting_user: User, action: str, record: models.Model, request: HttpRequest | None = None
-) -> AccessLogEntry:
-    """Record that ``acting_user`` viewed, printed or exported ``record``."""
+) -> AccessLogEntry | None:
+    """Record that ``acting_user`` viewed, printed or exported ``record``.
+
+    Filed under the reader's organisation and the organisation that keeps the
+    record, so that both organisations' administrators see who read it (a
+    case shared by consent is read by another organisation). A HEAD request
+    shows no data (only the headers, which name no person), so it writes no
+    row and returns None.
+    """
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")
+    if request is not None and request.method == "HEAD":
+        return None
     return AccessLogEntry.objects.create(
         by=acting_user,
         organisation_id=acting_user.organisation_id,
+        record_organisation_id=record_organisation_id(record),
         action=action,
         record_type=record._meta.label_lower,
         record_id=str(record.pk),

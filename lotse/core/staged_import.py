@@ -103,6 +103,9 @@ class Importer(ABC):
     discard_url: ClassVar[str]
     # A template included on the report page below the counts (e.g. the actors a list changes).
     extra_template: ClassVar[str] = ""
+    # Whether the report shows the data of persons (the values of a casework workbook's rows): showing it is
+    # then written to the access log.
+    shows_person_data: ClassVar[bool] = False
 
     @property
     def capability(self) -> Capability:

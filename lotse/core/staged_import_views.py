@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lotse.core.access import Capability, capability_required, get_visible_or_404
+from lotse.core.audit import shows_no_person_data, shows_person_data
+from lotse.core.choices import AccessAction
 from lotse.core.models import ImportRun, Organisation, User
+from lotse.core.services import log_access
 from lotse.core.staged_import import (
     Files,
     Importer,
@@ -91,6 +94,8 @@ def upload_page(
 
 def report_page(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
     run = _run(request, importer, pk)
+    if importer.shows_person_data:
+        log_access(acting_user=request.user, action=AccessAction.VIEW, record=run, request=request)
     return render(request, REPORT_TEMPLATE, report_page_context(importer, run, request.user))
 
 
@@ -145,4 +150,5 @@ def run_views(importer: Importer, capability: Capability) -> RunViews:
     def discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return discard(request, importer, pk)
 
-    return RunViews(detail, commit_view, discard_view)
+    declared = shows_person_data if importer.shows_person_data else shows_no_person_data
+    return RunViews(declared(detail), commit_view, discard_view)

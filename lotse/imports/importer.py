@@ -22,6 +22,7 @@ class WorkbookImporter(Importer):
 
     kind = ImportKind.WORKBOOK
     per_organisation = True
+    shows_person_data = True
     upload_url = "imports:overview"
     detail_url = "imports:detail"
     commit_url = "imports:commit"

@@ -21,6 +21,7 @@ from lotse.accommodation import figure_exports, queries, services
 from lotse.accommodation.models import Assignment, assigns_for_county, residents_visible_to
 from lotse.accommodation.planning_forms import AssignmentForm, IntakeObligationForm
 from lotse.core.access import Capability, capability_required, get_visible_or_404
+from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, file_response, save_or_show
@@ -92,6 +93,7 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_person_data
 @require_safe
 def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(

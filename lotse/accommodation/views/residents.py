@@ -21,6 +21,7 @@ from lotse.accommodation.forms import MoveInForm, MoveOutForm, ResidentSearchFor
 from lotse.accommodation.models import Occupancy, residents_visible_to
 from lotse.accommodation.views.shelters import back_to_shelter, managed_shelter
 from lotse.core.access import Capability, capability_required
+from lotse.core.audit import shows_no_person_data, shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
 from lotse.core.services import log_access
@@ -53,6 +54,8 @@ def visible_resident(user: User, pk: int) -> Person:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+# A search for the person to move in: like the resident list, it names persons but opens no one's record.
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -108,6 +111,7 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def move_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -133,6 +137,7 @@ def move_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if saved:
         return redirect("accommodation:move_out_done", pk=occupancy.pk)
+    log_access(acting_user=user, action=AccessAction.VIEW, record=occupancy, request=request)
     return form_page(
         request,
         template="accommodation/resident_move_out.html",
@@ -151,16 +156,19 @@ def move_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_person_data
 @require_safe
 def move_out_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """After a move-out: what was recorded, and for an own tenancy the way to the person's case."""
     occupancy = managed_occupancy(request.user, pk)
     if occupancy.move_out is None:
         raise Http404
+    log_access(acting_user=request.user, action=AccessAction.VIEW, record=occupancy, request=request)
     return render(request, "accommodation/resident_moved_out.html", queries.moved_out_page(request.user, occupancy))
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_person_data
 @require_safe
 def resident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = visible_resident(request.user, pk)
@@ -184,6 +192,7 @@ def resident_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_person_data
 @require_safe
 def resident_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user

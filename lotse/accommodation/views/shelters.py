@@ -22,6 +22,7 @@ from lotse.accommodation.choices import ShelterKind
 from lotse.accommodation.forms import CapacityForm, ShelterCreateForm, ShelterForm, UnitForm
 from lotse.accommodation.models import Shelter, ShelterQuerySet
 from lotse.core.access import Capability, can, capability_required, get_visible_or_404
+from lotse.core.audit import shows_no_person_data, shows_person_data, shows_person_data_to
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
 from lotse.core.services import log_access
@@ -130,6 +131,7 @@ def shelter_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def shelter_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -160,6 +162,7 @@ def shelter_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.SHELTER_NUMBERS)
+@shows_person_data_to(Capability.MANAGE_SHELTERS)
 @require_safe
 def shelter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = visible_shelter(request.user, pk)
@@ -170,6 +173,7 @@ def shelter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_person_data
 @require_safe
 def shelter_residents_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request.user, pk)
@@ -188,6 +192,7 @@ def shelter_residents_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespon
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def unit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request.user, pk)
@@ -223,6 +228,7 @@ def unit_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_SHELTERS)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def capacity_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request.user, pk)

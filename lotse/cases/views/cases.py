@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from lotse.cases.forms import CaseCreateForm, CaseEditForm, CaseFilterForm, Cont
 from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
+from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
@@ -34,8 +36,14 @@ def case_form_page(
     submit: str,
     back_url: str | None = None,
     intro: str = "",
+    record: Model | None = None,
 ) -> HttpResponse:
-    """A small form about one case: its breadcrumb, and cancel leads back to ``back_url`` (the case page)."""
+    """A small form about one case: its breadcrumb, and cancel leads back to ``back_url`` (the case page).
+
+    The form shows the case's data (a person's name, the goal or referral edited), so showing it is written to
+    the access log as a view of ``record`` (the case itself unless a record of it is named).
+    """
+    log_access(acting_user=request.user, action=AccessAction.VIEW, record=record or case, request=request)
     return form_page(
         request,
         form=form,
@@ -107,7 +115,8 @@ def render_case_page(
     contact_form: ContactEntryForm | None = None,
     **extra: object,
 ) -> HttpResponse:
-    """The case page, or one of its parts (htmx), with the quick contact form."""
+    """The case page, or one of its parts (htmx), with the quick contact form; showing it is logged."""
+    log_access(acting_user=request.user, action=AccessAction.VIEW, record=case, request=request)
     page = queries.case_page(
         request.user, case, today=timezone.localdate(), show_all=request.GET.get("timeline") == "all"
     )
@@ -115,14 +124,15 @@ def render_case_page(
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_safe
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = readable_case(request.user, pk)
-    log_access(acting_user=request.user, action=AccessAction.VIEW, record=case, request=request)
     return render_case_page(request, case, "cases/case_detail.html")
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -161,6 +171,7 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -212,7 +223,9 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_safe
 def case_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = readable_case(request.user, pk)
+    log_access(acting_user=request.user, action=AccessAction.VIEW, record=case, request=request)
     return render(request, "cases/case_history.html", queries.case_history(case))

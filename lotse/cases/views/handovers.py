@@ -16,11 +16,15 @@ from lotse.cases.models import Handover
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
+from lotse.core.audit import shows_person_data
+from lotse.core.choices import AccessAction
 from lotse.core.models import User
+from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, add_errors, done_or_flash, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def handover_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -63,6 +67,7 @@ def _handover_for(user: User, pk: int) -> Handover:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def handover_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The receiving organisation sees what is offered and accepts (naming the caseworker) or declines."""
@@ -94,6 +99,7 @@ def handover_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(accept_form if request.POST.get("decision") == "accept" else decline_form, error)
     page = queries.handover_page(user, handover)
+    log_access(acting_user=user, action=AccessAction.VIEW, record=handover, request=request)
     return render(
         request,
         "cases/handover_detail.html",

@@ -15,6 +15,7 @@ from lotse.cases.queries import FACT_TITLES
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, fact_kind, person_of_case, readable_case
 from lotse.core.access import Capability, capability_required
+from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, done_or_flash, save_or_show
@@ -24,6 +25,7 @@ from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Perso
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -53,6 +55,7 @@ def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
     """The person's details (edited in place by the owning organisation) and the histories of their facts."""
@@ -74,8 +77,7 @@ def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
         if saved:
             messages.success(request, _("The details of %(name)s were saved.") % {"name": person.full_name})
             return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
-    else:
-        log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
+    log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
     # Like every form page: a refused save is no success.
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
@@ -100,6 +102,7 @@ def client_toggle(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def person_move_out(request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -131,10 +134,12 @@ def person_move_out(request: AuthenticatedRequest, pk: int, person_pk: int) -> H
             "The person founds a household of their own and stops being a client of this case. "
             "Their membership in this household stays in the history."
         ),
+        record=person,
     )
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def fact_add(request: AuthenticatedRequest, pk: int, person_pk: int, kind: str) -> HttpResponse:
     kind = fact_kind(kind)
@@ -159,6 +164,7 @@ def fact_add(request: AuthenticatedRequest, pk: int, person_pk: int, kind: str) 
         submit=_("Save entry"),
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
         intro=_("A new entry from the given date on; earlier entries stay in the history."),
+        record=person,
     )
 
 

@@ -17,12 +17,14 @@ from lotse.cases.models import Case, Goal, IntegrationPlan, Step
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
+from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, done_or_flash, file_response, save_or_show
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_safe
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = readable_case(request.user, pk)
@@ -31,11 +33,13 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = queries.plan_of(case, int(number)) if number and number.isdigit() else latest
     if number and plan is None:
         raise Http404
+    log_access(acting_user=request.user, action=AccessAction.VIEW, record=plan or case, request=request)
     page = queries.plan_page(request.user, case, plan, latest)
     return render(request, "cases/plan_detail.html", {**page, "today": timezone.localdate()})
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def plan_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -78,6 +82,7 @@ def _latest_plan_or_404(case: Case) -> IntegrationPlan:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -105,10 +110,12 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=_("Edit version %(number)s of the plan") % {"number": plan.number},
         submit=_("Save"),
         back_url=_back_to_plan(case),
+        record=plan,
     )
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -127,6 +134,7 @@ def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=_("Add a goal"),
         submit=_("Add goal"),
         back_url=_back_to_plan(case),
+        record=plan,
     )
 
 
@@ -138,6 +146,7 @@ def _goal_of(case: Case, goal_pk: int) -> Goal:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -172,10 +181,12 @@ def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespo
         title=_("Edit goal"),
         submit=_("Save"),
         back_url=_back_to_plan(case),
+        record=goal,
     )
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def step_add(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -194,6 +205,7 @@ def step_add(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespon
         title=_("Add a step to “%(goal)s”") % {"goal": goal.title},
         submit=_("Add step"),
         back_url=_back_to_plan(case),
+        record=goal,
     )
 
 
@@ -212,6 +224,7 @@ def step_done(request: AuthenticatedRequest, pk: int, step_pk: int) -> HttpRespo
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_safe
 def plan_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     """The plan as a PDF to print and sign together with the client."""

@@ -15,6 +15,7 @@ from lotse.cases.models import Consent, FollowUp, Referral
 from lotse.cases.views.cases import case_form_page, render_case_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
+from lotse.core.audit import shows_person_data
 from lotse.core.web import AuthenticatedRequest, save_or_show
 from lotse.network.models import Actor
 from lotse.people.models import Person
@@ -25,6 +26,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a counselling contact; from the case page this runs in place (htmx), without leaving it."""
@@ -83,6 +85,7 @@ def follow_up_done(request: AuthenticatedRequest, pk: int, follow_up_pk: int) ->
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def referral_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -103,6 +106,7 @@ def referral_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def referral_outcome(request: AuthenticatedRequest, pk: int, referral_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -129,10 +133,12 @@ def referral_outcome(request: AuthenticatedRequest, pk: int, referral_pk: int) -
         title=_("Outcome of the referral to %(to)s") % {"to": referral.to_whom},
         submit=_("Save"),
         intro=f"{referral.get_field_of_action_display()}: {referral.topic}",
+        record=referral,
     )
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def consent_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -161,6 +167,7 @@ def consent_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
@@ -189,4 +196,5 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
             "date": consent.given_on.strftime("%d.%m.%Y"),
             "recipient": consent.recipient,
         },
+        record=consent,
     )

@@ -74,6 +74,7 @@ def test_it_logs_who_viewed_a_user_record(org_admin_a, colleague_a):
 @pytest.mark.django_db
 def test_it_refuses_to_change_or_delete_the_access_log(org_admin_a, colleague_a):
     entry = services.log_access(acting_user=org_admin_a, action=AccessAction.EXPORT, record=colleague_a)
+    assert entry is not None
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         AccessLogEntry.objects.filter(pk=entry.pk).update(action=AccessAction.VIEW)
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lotse.core import services
 from lotse.core.access import Capability, can, capability_required, get_visible_or_404
+from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionedForm
 from lotse.core.models import Organisation, User
@@ -89,6 +90,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.ADMINISTER_USERS)
+@shows_person_data
 @require_http_methods(["GET", "POST"])
 def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     acting_user = request.user
@@ -117,8 +119,7 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if saved:
             messages.success(request, _("Changes to “%(username)s” were saved.") % {"username": user.username})
             return redirect("core:user_detail", pk=user.pk)
-    else:
-        services.log_access(acting_user=acting_user, action=AccessAction.VIEW, record=user, request=request)
+    services.log_access(acting_user=acting_user, action=AccessAction.VIEW, record=user, request=request)
     return render(
         request,
         "core/user_detail.html",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
+from lotse.core.audit import shows_no_person_data
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 from lotse.network import queries, services
 from lotse.network.forms import ActorForm, CategoryForm
@@ -33,6 +34,7 @@ def actor_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @signed_in
+@shows_no_person_data
 @require_safe
 def actor_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     actor = get_visible_or_404(_actors(), request.user, pk=pk)
@@ -61,6 +63,7 @@ def actor_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -134,6 +137,7 @@ def category_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.KEEP_CATEGORIES)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def category_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lotse.cases.models import Case
 from lotse.core.access import Capability, capability_required, get_visible_or_404, signed_in
+from lotse.core.audit import shows_no_person_data, shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import ConcurrentEditError, log_access
 from lotse.core.web import (
@@ -129,12 +130,14 @@ def sheet_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_safe
 def sheet_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "network/sheets/sheet_detail.html", queries.sheet_editor_page(_sheet(request, pk)))
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -181,6 +184,7 @@ def sheet_actors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def block_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -206,6 +210,7 @@ def block_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def block_edit(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpResponse:
     """The block's German text (the master) and the state of its translations."""
@@ -260,6 +265,7 @@ def _text_version(block: InfoSheetBlock, language: str) -> int | None:
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def text_edit(request: AuthenticatedRequest, pk: int, block_pk: int, language: str) -> HttpResponse:
     """A translation of the block, written beside the current German text."""
@@ -342,6 +348,7 @@ def block_move(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpRes
 
 
 @capability_required(Capability.EDIT_NETWORK)
+@shows_no_person_data
 @require_http_methods(["GET", "POST"])
 def block_delete(request: AuthenticatedRequest, pk: int, block_pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -364,6 +371,7 @@ def _printed(request: AuthenticatedRequest, sheet: InfoSheet, language: str, *, 
 
 
 @signed_in
+@shows_no_person_data
 @require_safe
 def sheet_pdf(request: AuthenticatedRequest, pk: int, language: str) -> HttpResponse:
     sheet = _sheet(request, pk)
@@ -371,6 +379,7 @@ def sheet_pdf(request: AuthenticatedRequest, pk: int, language: str) -> HttpResp
 
 
 @capability_required(Capability.CASEWORK)
+@shows_person_data
 @require_safe
 def case_info_sheet(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     """The info sheet of the case's municipality in the client's language (``?sprache=`` chooses another)."""
