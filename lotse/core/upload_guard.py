@@ -15,6 +15,8 @@ nothing. The limits are settings (``LOTSE_IMPORT_*``), documented in
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import signal
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 MEGABYTE = 1024 * 1024
 # Beyond its CPU time the child may wait this long for the import to take its rows.
 _GRACE_SECONDS = 60
+# Linux lets an unprivileged process grow a pipe to 1 MB (/proc/sys/fs/pipe-max-size).
+_PIPE_BYTES = 1 << 20
 _READER = str(Path(upload_reader.__file__).resolve())
 
 
@@ -177,6 +181,9 @@ class TableReader:
         finally:
             os.close(child_reads)  # only the child's copies stay open: their end is the pipes' end
             os.close(child_writes)
+        # A larger pipe lets the child parse ahead while the import works on the rows it has.
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(parent_reads, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         self._sender = Connection(parent_writes, readable=False)
         self._connection = Connection(parent_reads, writable=False)
         try:

@@ -33,6 +33,7 @@ The protocol on the pipe (each message a pickled tuple):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import html
@@ -337,12 +338,17 @@ class _Server:
         except Exception as error:
             raise _Unreadable from error
         self.connection.send(("titles", titles))
+        ahead: tuple[int, Any] | None = None
         for index in self.commands():
-            try:
-                sheet = workbook.get_sheet_by_index(index)
-            except Exception:
-                self.connection.send(("sheet_unreadable", index))
-                continue
+            if ahead is not None and ahead[0] == index:
+                sheet = ahead[1]
+            else:
+                try:
+                    sheet = workbook.get_sheet_by_index(index)
+                except Exception:
+                    self.connection.send(("sheet_unreadable", index))
+                    continue
+            ahead = None
             title = titles[index]
             # What calamine made of cells the scan could not place (no references): its grid is already here.
             check_extent(title, sheet.end[0] + 1 if sheet.end else 0, sheet.end[1] + 1 if sheet.end else 0, self.limits)
@@ -350,6 +356,11 @@ class _Server:
             self.connection.send(("sheet", index, first_row))
             self.send_rows(index, title, first_row, sheet.iter_rows(), csv_file=False)
             del sheet
+            # The importers read the sheets in order: the next one is loaded while the parent works on the rows
+            # still in the pipe. A sheet that fails to load is loaded again when asked for, to say so then.
+            if index + 1 < len(titles):
+                with contextlib.suppress(Exception):
+                    ahead = (index + 1, workbook.get_sheet_by_index(index + 1))
 
     def csv(self, content: bytes) -> None:
         self.connection.send(("titles", [self.request.name]))
