@@ -3,8 +3,11 @@
 An upload is checked in a dry run and kept (file and report) in an
 ``ImportRun`` until someone commits or discards it; a commit runs the import
 again against the data as it is then, all rows or none, and deletes the file.
-What differs per kind of list (the casework workbook, the list of actors, the
-volunteers next) is a small :class:`Importer`: which capability may upload it,
+Every file is read through ``lotse.core.upload_guard`` (checked against its
+limits and parsed in a child process); a file beyond a limit is refused with a
+``ValidationError`` and leaves no run behind. What differs per kind of list
+(the casework workbook, the list of actors, the volunteers next) is a small
+:class:`Importer`: which capability may upload it,
 which organisation it goes into, how it is read, checked and written, and what
 its report page shows beside the counts and problems. The pages are in
 ``lotse.core.staged_import_views``, the command line in
@@ -21,6 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -30,6 +34,7 @@ from django.utils.translation import gettext as _
 from lotse.core.access import CAPABILITIES, Capability, can
 from lotse.core.choices import ImportStatus
 from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet
+from lotse.core.upload_guard import check_size
 
 if TYPE_CHECKING:
     from lotse.core.models import Organisation, User
@@ -106,10 +111,15 @@ class Importer(ABC):
     # Whether the report shows the data of persons (the values of a casework workbook's rows): showing it is
     # then written to the access log.
     shows_person_data: ClassVar[bool] = False
+    # The largest upload (all files together) in megabytes; None: the setting LOTSE_IMPORT_MAX_MEGABYTES.
+    upload_megabytes: ClassVar[int | None] = None
 
     @property
     def capability(self) -> Capability:
         return KIND_CAPABILITIES[self.kind]
+
+    def max_megabytes(self) -> int:
+        return self.upload_megabytes or settings.LOTSE_IMPORT_MAX_MEGABYTES
 
     def may_import_into(self, acting_user: User, organisation: Organisation) -> bool:
         """Who holds the capability imports into their own organisation; installation administrators into any."""
@@ -203,6 +213,8 @@ def check_upload(importer: Importer, *, acting_user: User, organisation: Organis
         raise PermissionDenied
     if not files:
         raise ValidationError(_("Choose a file."))
+    # The upload form checks the size too, but a file must not reach the readers past it whatever the caller.
+    check_size([len(content) for _name, content in files], importer.max_megabytes())
     report = importer.check(files, organisation=organisation, acting_user=acting_user)
     return ImportRun.objects.create(
         kind=importer.kind,
@@ -284,6 +296,7 @@ def import_from_command(
         organisation = organisation or acting_user.organisation
         if not importer.may_import_into(acting_user, organisation):
             raise ValidationError(str(CAPABILITIES[importer.capability].refusal))
+    check_size([len(content) for _name, content in files], importer.max_megabytes())
     if not commit:
         return importer.check(files, organisation=organisation, acting_user=acting_user), None
     with transaction.atomic():

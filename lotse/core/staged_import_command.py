@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from lotse.core.models import Organisation, User
 from lotse.core.staged_import import Importer, earlier_commit, fingerprint, import_from_command
+from lotse.core.upload_guard import check_size
 
 
 class BaseImportCommand(BaseCommand):
@@ -54,6 +55,11 @@ class BaseImportCommand(BaseCommand):
         for path in paths:
             if not path.is_file():
                 raise CommandError(_("No such file: %(path)s") % {"path": path})
+        try:
+            # Before the files are read into memory; the readers check them further.
+            check_size([path.stat().st_size for path in paths], self.importer.max_megabytes())
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         files = [(path.name, path.read_bytes()) for path in paths]
         commit = options["commit"] or (self.commit_by_default and not options["dry_run"])
         earlier = earlier_commit(self.importer, fingerprint(files), user=None, organisation=organisation)

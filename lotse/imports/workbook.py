@@ -2,7 +2,9 @@
 
 Reading streams: workbooks are read with calamine (a Rust reader, about
 fifteen times faster than openpyxl) one sheet at a time, its rows handed to
-Python one by one; CSV is decoded as it is read. A workbook of 100,000
+Python one by one; CSV is decoded as it is read. Both are checked and parsed
+in a child process with limits on its memory and time
+(``lotse.core.upload_guard``), so a hostile file cannot take a worker down. A workbook of 100,000
 persons never becomes an object graph in Python. Everything the user got wrong in the file's shape
 (not an XLSX, an unknown sheet, a missing column) becomes a Problem, never
 an exception.
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lotse.core.upload_guard import Unreadable, open_csv, open_workbook
 from lotse.imports.cells import fold_code
 
 
@@ -128,6 +130,8 @@ _BY_FOLDED_NAME = {fold_code(spec.name): spec for spec in SHEETS}
 _NOTE_NAMES = {fold_code(name) for name in NOTE_SHEETS}
 # The header row is looked for in the first rows only (a title above it is fine).
 HEADER_SEARCH_ROWS = 20
+# The delimiter of a CSV file is told from its first line, looked for in this many bytes.
+_SAMPLE_BYTES = 1 << 20
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format, which calamine reads too
@@ -309,26 +313,28 @@ def read_sources(sources: list[Source], result: ReadResult) -> Iterator[SheetRow
 
 
 def _read_workbook(source: Source, seen: dict[str, str], result: ReadResult) -> Iterator[SheetRows]:
-    """XLSX (and the old XLS and ODS) through calamine: one sheet at a time, rows handed out one by one."""
+    """XLSX (and the old XLS and ODS) through calamine, checked and parsed in a child process.
+
+    One sheet at a time, its rows streamed back in chunks (``lotse.core.upload_guard``); a file beyond a
+    limit raises ``UploadRefused``.
+    """
     try:
-        workbook = python_calamine.load_workbook(source.stream)
-    except _UNREADABLE:
+        reader = open_workbook(source.name, source.stream.read())
+    except Unreadable:
         result.problems.append(
             Problem("", None, "", source.name, _("The file is damaged or not an Excel workbook (.xlsx)."))
         )
         return
-    try:
-        for title in workbook.sheet_names:
+    with reader:
+        for index, title in enumerate(reader.titles):
             spec = sheet_for(title)
             try:
-                sheet = workbook.get_sheet_by_name(title)
-            except _UNREADABLE:
+                numbered = reader.rows(index)
+            except Unreadable:
                 result.problems.append(
                     Problem(title, None, "", source.name, _("The sheet is damaged and cannot be read."))
                 )
                 continue
-            first_row = sheet.start[0] + 1 if sheet.start else 1
-            numbered = enumerate(sheet.iter_rows(), start=first_row)
             if spec is None:
                 if fold_code(title) not in _NOTE_NAMES and any(not _is_empty(row) for _number, row in numbered):
                     result.problems.append(_unknown_sheet(title, source.name))
@@ -338,8 +344,6 @@ def _read_workbook(source: Source, seen: dict[str, str], result: ReadResult) -> 
             rows = _rows_of(spec, source.name, numbered, result)
             if rows is not None:
                 yield rows
-    finally:
-        workbook.close()
 
 
 def detect_encoding(stream: IO[bytes]) -> str | None:
@@ -393,18 +397,17 @@ def _read_csv(source: Source, seen: dict[str, str], result: ReadResult) -> Itera
         return
     if not _claim(spec, source.name, seen, result):
         return
-    text = io.TextIOWrapper(source.stream, encoding=encoding, newline="")
-    try:
-        first_line = text.readline()
-        text.seek(0)
-        reader = csv.reader(text, delimiter=_delimiter(first_line))
-        numbered = enumerate(reader, start=1)  # records, as Excel numbers its rows (a cell may span lines)
-        sheet = _rows_of(spec, source.name, numbered, result)
-        if sheet is not None:
-            yield sheet
-    except csv.Error as error:
-        result.problems.append(
-            Problem(spec.name, None, "", source.name, _("The CSV file cannot be read: %(error)s") % {"error": error})
-        )
-    finally:
-        text.detach()
+    content = source.stream.read()
+    first_line = next(iter(content[:_SAMPLE_BYTES].decode(encoding, errors="ignore").splitlines()), "")
+    with open_csv(source.name, content, encoding=encoding, delimiter=_delimiter(first_line)) as reader:
+        try:
+            # Records, as Excel numbers its rows (a cell may span lines).
+            sheet = _rows_of(spec, source.name, reader.rows(0), result)
+            if sheet is not None:
+                yield sheet
+        except Unreadable as error:
+            result.problems.append(
+                Problem(
+                    spec.name, None, "", source.name, _("The CSV file cannot be read: %(error)s") % {"error": error}
+                )
+            )

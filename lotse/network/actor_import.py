@@ -24,14 +24,13 @@ import functools
 import gettext as gettext_module
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import IO, Any
 
 import pycountry
-import python_calamine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -44,6 +43,7 @@ from lotse.core.choices import ImportKind
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context
 from lotse.core.staged_import import Files, Importer, Report
+from lotse.core.upload_guard import TableReader, Unreadable, open_csv, open_workbook
 from lotse.imports.cells import CellError, code, code_list, display, fold_code, multiline_text, text
 from lotse.imports.cells import ags as parse_ags
 from lotse.imports.engine import ImportReport
@@ -69,6 +69,10 @@ SHEET_NAME = "Akteure"
 NOTES_SHEET = "Hinweise"
 # A directory has some hundred actors; a longer list is most likely the wrong file.
 MAX_ROWS = 5000
+# A directory of a few hundred actors is a few hundred kilobytes; the casework workbook's limit is far too big.
+MAX_MEGABYTES = 10
+# The delimiter of a CSV file is told from its first rows, looked for in this many bytes.
+_SAMPLE_BYTES = 1 << 20
 # Where a list separates several values in one cell (as the workbook import does).
 _SEPARATORS = re.compile(r"[,;/|\n]")
 _COORDINATE_PLACES = Decimal("0.000001")
@@ -238,6 +242,9 @@ class ActorReport(ImportReport):
 
 # Reading the file
 
+# The rows of a list, numbered as the spreadsheet shows them.
+Numbered = Generator[tuple[int, list[Any]], None, None]
+
 
 @dataclass
 class ActorList:
@@ -251,8 +258,12 @@ def _is_empty(row: Iterable[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
 
 
-def _table_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tuple[int, list[Any]]] | None:
-    """The numbered rows of the file (of its sheet "Akteure", or its first), or None when it cannot be read."""
+def _table_rows(name: str, content: bytes, report: ActorReport) -> Numbered | None:
+    """The numbered rows of the file (of its sheet "Akteure", or its first), or None when it cannot be read.
+
+    The file is checked and parsed in a child process (``lotse.core.upload_guard``) whose rows stream in as
+    they are taken; a file beyond a limit raises ``UploadRefused``.
+    """
     if not content:
         report.problem(None, "", name, _("The file is empty."))
         return None
@@ -265,20 +276,32 @@ def _table_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tupl
     return None
 
 
-def _workbook_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tuple[int, list[Any]]] | None:
+def _taken(reader: TableReader, rows: Iterator[tuple[int, list[Any]]]) -> Numbered:
+    """The rows, and the reader's child ended once they are taken or dropped."""
+    with reader:
+        yield from rows
+
+
+def _workbook_rows(name: str, content: bytes, report: ActorReport) -> Numbered | None:
     try:
-        workbook = python_calamine.load_workbook(io.BytesIO(content))
-        titles = list(workbook.sheet_names)
-        title = next((t for t in titles if fold_code(t) == fold_code(SHEET_NAME)), titles[0] if titles else None)
-        if title is None:
-            raise ValueError("no sheet")
-        sheet = workbook.get_sheet_by_name(title)
-        first_row = sheet.start[0] + 1 if sheet.start else 1
-        rows = list(enumerate(sheet.iter_rows(), start=first_row))
-    except _UNREADABLE:
+        reader = open_workbook(name, content)
+    except Unreadable:
         report.problem(None, "", name, _("The file is damaged or not an Excel workbook (.xlsx)."))
         return None
-    return iter(rows)
+    try:
+        titles = reader.titles
+        title = next((t for t in titles if fold_code(t) == fold_code(SHEET_NAME)), titles[0] if titles else None)
+        if title is None:
+            raise Unreadable(name)
+        rows = reader.rows(titles.index(title))
+    except Unreadable:
+        reader.close()
+        report.problem(None, "", name, _("The file is damaged or not an Excel workbook (.xlsx)."))
+        return None
+    except BaseException:
+        reader.close()
+        raise
+    return _taken(reader, rows)
 
 
 def _delimiter(sample: str) -> str:
@@ -290,20 +313,21 @@ def _delimiter(sample: str) -> str:
         return max(counts, key=lambda delimiter: counts[delimiter])
 
 
-def _csv_rows(name: str, content: bytes, report: ActorReport) -> Iterator[tuple[int, list[Any]]] | None:
+def _csv_rows(name: str, content: bytes, report: ActorReport) -> Numbered | None:
     encoding = detect_encoding(io.BytesIO(content))
     if encoding is None:
         report.problem(None, "", name, _("The file is neither UTF-8 nor Windows-1252 encoded text."))
         return None
-    decoded = content.decode(encoding)
-    sample = "\n".join(decoded.splitlines()[:HEADER_SEARCH_ROWS])
+    head = content[:_SAMPLE_BYTES].decode(encoding, errors="ignore")
+    sample = "\n".join(head.splitlines()[:HEADER_SEARCH_ROWS])
+    reader = open_csv(name, content, encoding=encoding, delimiter=_delimiter(sample))
     try:
         # Records, numbered as Excel numbers its rows (a quoted cell may span lines).
-        rows = list(enumerate(csv.reader(io.StringIO(decoded, newline=""), delimiter=_delimiter(sample)), start=1))
-    except csv.Error as error:
-        report.problem(None, "", name, _("The CSV file cannot be read: %(error)s") % {"error": error})
-        return None
-    return iter(rows)
+        rows = reader.rows(0)
+    except BaseException:
+        reader.close()
+        raise
+    return _taken(reader, rows)
 
 
 def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList | None:
@@ -311,6 +335,16 @@ def read_actor_list(name: str, content: bytes, report: ActorReport) -> ActorList
     numbered = _table_rows(name, content, report)
     if numbered is None:
         return None
+    try:
+        return _read_rows(name, numbered, report)
+    except _UNREADABLE:
+        report.problem(None, "", name, _("The file cannot be read to its end; it is damaged."))
+        return None
+    finally:
+        numbered.close()
+
+
+def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: ActorReport) -> ActorList | None:
     report.counts = {SHEET_NAME: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
     header: list[Any] | None = None
     header_number = 0
@@ -801,6 +835,7 @@ class ActorListImporter(Importer):
     commit_url = "network:actor_import_commit"
     discard_url = "network:actor_import_discard"
     extra_template = "network/import/_outcomes.html"
+    upload_megabytes = MAX_MEGABYTES
 
     def _run(self, files: Files, acting_user: User | None, *, commit: bool) -> ActorReport:
         if len(files) != 1:

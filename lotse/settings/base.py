@@ -214,6 +214,17 @@ LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNIN
 
 # Workbook import: the largest upload (all files together), in megabytes.
 LOTSE_IMPORT_MAX_MEGABYTES = env.get_int("LOTSE_IMPORT_MAX_MEGABYTES", 100, minimum=1)
+# What every imported spreadsheet or CSV file may be (lotse.core.upload_guard, docs/import-format.md): unpacked
+# size, compression ratio of a part larger than LOTSE_IMPORT_RATIO_FROM_MEGABYTES unpacked, rows, columns and
+# cells of a table; and the memory (address space) and CPU seconds of the process that reads it.
+LOTSE_IMPORT_MAX_UNPACKED_MEGABYTES = env.get_int("LOTSE_IMPORT_MAX_UNPACKED_MEGABYTES", 500, minimum=1)
+LOTSE_IMPORT_MAX_COMPRESSION_RATIO = env.get_int("LOTSE_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=1)
+LOTSE_IMPORT_RATIO_FROM_MEGABYTES = env.get_int("LOTSE_IMPORT_RATIO_FROM_MEGABYTES", 10, minimum=0)
+LOTSE_IMPORT_MAX_ROWS = env.get_int("LOTSE_IMPORT_MAX_ROWS", 1_000_000, minimum=1)
+LOTSE_IMPORT_MAX_COLUMNS = env.get_int("LOTSE_IMPORT_MAX_COLUMNS", 200, minimum=1)
+LOTSE_IMPORT_MAX_CELLS = env.get_int("LOTSE_IMPORT_MAX_CELLS", 20_000_000, minimum=1)
+LOTSE_IMPORT_READER_MEGABYTES = env.get_int("LOTSE_IMPORT_READER_MEGABYTES", 2048, minimum=256)
+LOTSE_IMPORT_READER_SECONDS = env.get_int("LOTSE_IMPORT_READER_SECONDS", 300, minimum=1)
 
 # The public city map: tiles from this URL template (empty: no map, the list of actors alone), with the
 # attribution its licence asks for (HTML). The tile host is admitted to the Content-Security-Policy.

@@ -15,9 +15,6 @@ from lotse.core.staged_import import Files
 from lotse.core.web import AuthenticatedRequest, written_file_response
 from lotse.network.actor_import import ACTOR_LIST, export_name, export_workbook, template_workbook
 
-# A directory of a few hundred actors is a few hundred kilobytes; the casework workbook's limit is far too big.
-ACTOR_LIST_MAX_MEGABYTES = 10
-
 
 class ActorListForm(staged.UploadForm):
     actor_list = forms.FileField(
@@ -28,7 +25,7 @@ class ActorListForm(staged.UploadForm):
 
     def clean_actor_list(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["actor_list"]
-        limit = ACTOR_LIST_MAX_MEGABYTES
+        limit = ACTOR_LIST.max_megabytes()
         if (upload.size or 0) > limit * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": limit})
         return upload
