@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lotse.accommodation.xlsx import BOLD, append_table, new_workbook, to_bytes
+from lotse.core.export import BOLD, TITLE, append_row, append_table, new_workbook, set_widths, workbook_bytes
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -31,13 +29,11 @@ def _workbook(
     """A list as one sheet: the heading lines (the first one large), a blank line, the table."""
     workbook, sheet = new_workbook(title)
     for label, value in heading:
-        sheet.append([label, value])
-    sheet["A1"].font = Font(bold=True, size=13)
+        append_row(sheet, [label, value])
+    sheet["A1"].font = TITLE
     sheet.append([])
     append_table(sheet, header, rows)
-    sheet.column_dimensions["A"].width = 40
-    for column in range(2, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 18
+    set_widths(sheet, 40, 18, len(header))
     return workbook, sheet
 
 
@@ -78,7 +74,8 @@ def shelter_overview_xlsx(overview: Overview) -> bytes:
     )
     sheet.append([])
     for totals in [overview.totals, *overview.by_group]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 totals.label,
                 "",
@@ -88,13 +85,13 @@ def shelter_overview_xlsx(overview: Overview) -> bytes:
                 totals.occupied,
                 totals.free,
                 float(totals.rate) if totals.rate is not None else None,
-            ]
+            ],
         )
         sheet.cell(sheet.max_row, 1).font = BOLD
     for row in sheet.iter_rows(min_row=5, min_col=8, max_col=8):
         for cell in row:
             cell.number_format = "0.0"
-    return to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def residents_xlsx(*, title: str, day: datetime.date, stays: Sequence[Occupancy], with_shelter: bool) -> bytes:
@@ -111,11 +108,7 @@ def residents_xlsx(*, title: str, day: datetime.date, stays: Sequence[Occupancy]
             row.append(place.shelter.name)
         row += [place.unit.name if place.unit else "", place.number, stay.move_in, stay.get_basis_display()]
         rows.append(row)
-    workbook, sheet = _workbook(
+    workbook, _sheet = _workbook(
         _("Residents"), [(title, ""), (_("As of"), _day(day)), (_("Persons"), str(len(stays)))], header, rows
     )
-    moved_in_column = header.index(_("Moved in on")) + 1
-    for row_cells in sheet.iter_rows(min_row=6, min_col=moved_in_column, max_col=moved_in_column):
-        for cell in row_cells:
-            cell.number_format = "DD.MM.YYYY"
-    return to_bytes(workbook)
+    return workbook_bytes(workbook)

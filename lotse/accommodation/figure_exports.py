@@ -14,7 +14,7 @@ from lotse.accommodation.choices import MoveOutReason
 from lotse.accommodation.figures import UNKNOWN_REASON, MunicipalityFigures
 from lotse.accommodation.forecast import Forecast
 from lotse.accommodation.models import Assignment
-from lotse.accommodation.xlsx import BOLD, append_table, fit_columns, new_workbook, to_bytes
+from lotse.core.export import BOLD, add_sheet, append_row, append_table, fit_columns, new_workbook, workbook_bytes
 
 FIGURE_LABELS: dict[str, Promise] = {
     "gefluechtete_gesamt": gettext_lazy("Refugees living in the municipality"),
@@ -127,34 +127,32 @@ OVERVIEW_KEYS = (
 
 def figures_xlsx(figures: MunicipalityFigures, overview: Sequence[MunicipalityFigures]) -> bytes:
     workbook, sheet = new_workbook(_("Figures"))
-    sheet.append([_("Accommodation figures of %(name)s") % {"name": figures.municipality.name}])
-    sheet["A1"].font = BOLD
-    sheet.append([_("Reference date"), _day(figures.stichtag)])
-    sheet.append([_("Assigned from"), _day(figures.von)])
+    append_row(sheet, [_("Accommodation figures of %(name)s") % {"name": figures.municipality.name}], font=BOLD)
+    append_row(sheet, [_("Reference date"), _day(figures.stichtag)])
+    append_row(sheet, [_("Assigned from"), _day(figures.von)])
     sheet.append([])
     append_table(sheet, [_("Figure"), _("Persons")], figure_rows(figures))
     fit_columns(sheet)
-    table = workbook.create_sheet(_("Municipalities"))
+    table = add_sheet(workbook, _("Municipalities"))
     append_table(
         table,
         [_("Municipality"), *(str(FIGURE_LABELS[key]) for key in OVERVIEW_KEYS)],
         ([f.municipality.name, *(f.value(key) for key in OVERVIEW_KEYS)] for f in overview),
     )
     fit_columns(table)
-    definitions = workbook.create_sheet(_("Definitions"))
+    definitions = add_sheet(workbook, _("Definitions"))
     append_table(
         definitions, [_("Figure"), _("Definition")], ((FIGURE_LABELS[k], str(v)) for k, v in FIGURE_DEFINITIONS.items())
     )
     fit_columns(definitions)
-    return to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def forecast_xlsx(forecast: Forecast, organisation_name: str, basis_text: str) -> bytes:
     workbook, sheet = new_workbook(_("Forecast"))
-    sheet.append([_("Capacity forecast of %(name)s") % {"name": organisation_name}])
-    sheet["A1"].font = BOLD
-    sheet.append([basis_text])
-    sheet.append([forecast_outcome(forecast)])
+    append_row(sheet, [_("Capacity forecast of %(name)s") % {"name": organisation_name}], font=BOLD)
+    append_row(sheet, [basis_text])
+    append_row(sheet, [forecast_outcome(forecast)])
     sheet.append([])
     append_table(
         sheet,
@@ -172,7 +170,7 @@ def forecast_xlsx(forecast: Forecast, organisation_name: str, basis_text: str) -
         ),
     )
     fit_columns(sheet)
-    return to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def forecast_outcome(forecast: Forecast) -> str:
@@ -209,8 +207,5 @@ def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
         ],
         rows,
     )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in (row[0], row[5]):
-            cell.number_format = "DD.MM.YYYY"
     fit_columns(sheet)
-    return to_bytes(workbook)
+    return workbook_bytes(workbook)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.translation import gettext_lazy
 
@@ -72,7 +72,8 @@ def persons_matching(text: str) -> QuerySet[Person]:
 def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Cases with a client whose name resembles ``text``, ranked by the best match."""
     if not plain(text):
-        return cases.none()
+        # A text of punctuation alone names nobody; the list still sorts by the score, so it must be there.
+        return cases.annotate(name_score=Value(None, output_field=FloatField())).none()
     matches = persons_matching(text).filter(client_of__case=OuterRef("pk"))
     best = Subquery(matches.values("name_score")[:1])  # type: ignore[misc]
     return cases.annotate(name_score=best).filter(name_score__isnull=False)

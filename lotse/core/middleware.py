@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -96,3 +97,25 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _has_null_character(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+class NullCharacterMiddleware:
+    """Refuse a query parameter or form field holding a NUL character (400), before any view reads it.
+
+    PostgreSQL cannot store or compare a text with a NUL character, so a view that handed one to a query
+    would fail with a server error; no field of Lotse needs one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        form = request.POST if request.method == "POST" else QueryDict()
+        if _has_null_character(request.GET) or _has_null_character(form):
+            message = _("The request contains a null character, which Lotse does not accept. Please remove it.")
+            return render(request, "core/bad_request.html", {"message": message}, status=400)
+        return self.get_response(request)

@@ -8,7 +8,6 @@ an exported workbook stay the keys of a later re-import.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -16,13 +15,11 @@ from django.db import connection, transaction
 from django.db.models import Model, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
 from lotse.cases.models import Case, Contact
 from lotse.core.choices import AccessAction
+from lotse.core.export import BOLD, add_sheet, append_row, save_workbook, streaming_workbook
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, log_access
 from lotse.imports.workbook import (
@@ -58,7 +55,6 @@ from lotse.people.models import (
     WorkRecord,
 )
 
-DATE_FORMAT = "DD.MM.YYYY"
 CHUNK = 5000
 IMPORT_ID_PREFIXES: tuple[tuple[type[Model], str], ...] = ((Person, "P"), (Household, "H"), (Case, "F"))
 
@@ -94,26 +90,13 @@ def assign_import_ids(organisation: Organisation) -> int:
     return assigned
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
-
-
-def _write(workbook: Workbook, spec: SheetSpec, rows: Iterable[Iterable[Any]]) -> None:
-    sheet = workbook.create_sheet(spec.name)
-    bold = Font(bold=True)
-    header = []
-    for title in spec.headers:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
+def write_sheet(workbook: Workbook, spec: SheetSpec, rows: Iterable[Iterable[Any]]) -> None:
+    """One sheet of a streaming workbook: the bold header row of ``spec`` (frozen), then the rows."""
+    sheet = add_sheet(workbook, spec.name)
     sheet.freeze_panes = "A2"
-    sheet.append(header)
+    append_row(sheet, spec.headers, font=BOLD)
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        append_row(sheet, row)
 
 
 def _codes(values: Iterable[str]) -> str:
@@ -211,20 +194,22 @@ def export_workbook(organisation: Organisation, acting_user: User, stream: IO[by
     with transaction.atomic(), audit_context(acting_user, export_of=organisation.short_name):
         assign_import_ids(organisation)
         log_access(acting_user=acting_user, action=AccessAction.EXPORT, record=organisation)
-    workbook = Workbook(write_only=True)
+    workbook = streaming_workbook()
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost:  # one snapshot for all sheets, unless the caller's transaction already runs
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        _write(workbook, PERSONS, _persons(organisation))
-        _write(workbook, CASES, _cases(organisation))
-        _write(workbook, RESIDENCE, _status(ResidenceRecord, organisation, ["status", "legal_basis", "valid_until"]))
-        _write(workbook, LANGUAGE, _status(LanguageRecord, organisation, ["level", "evidence"]))
-        _write(workbook, WORK, _status(WorkRecord, organisation, ["situation"]))
-        _write(workbook, HOUSING, _status(HousingRecord, organisation, ["situation", "municipality__ags"]))
-        _write(workbook, CONTACTS, _contacts(organisation))
-    workbook.save(stream)
+        write_sheet(workbook, PERSONS, _persons(organisation))
+        write_sheet(workbook, CASES, _cases(organisation))
+        write_sheet(
+            workbook, RESIDENCE, _status(ResidenceRecord, organisation, ["status", "legal_basis", "valid_until"])
+        )
+        write_sheet(workbook, LANGUAGE, _status(LanguageRecord, organisation, ["level", "evidence"]))
+        write_sheet(workbook, WORK, _status(WorkRecord, organisation, ["situation"]))
+        write_sheet(workbook, HOUSING, _status(HousingRecord, organisation, ["situation", "municipality__ags"]))
+        write_sheet(workbook, CONTACTS, _contacts(organisation))
+    save_workbook(workbook, stream)
 
 
 # The blank template and its notes
@@ -263,13 +248,13 @@ def _notes() -> list[list[str]]:
 
 def template_workbook(stream: IO[bytes], examples: dict[str, list[list[Any]]] | None = None) -> None:
     """The blank workbook users fill in (with ``examples``: the documented example)."""
-    workbook = Workbook(write_only=True)
+    workbook = streaming_workbook()
     for spec in SHEETS:
-        _write(workbook, spec, (examples or {}).get(spec.name, []))
-    notes = workbook.create_sheet(NOTE_SHEETS[0])
+        write_sheet(workbook, spec, (examples or {}).get(spec.name, []))
+    notes = add_sheet(workbook, NOTE_SHEETS[0])
     for row in _notes():
-        notes.append(row)
-    workbook.save(stream)
+        append_row(notes, row)
+    save_workbook(workbook, stream)
 
 
 EXAMPLE: dict[str, list[list[Any]]] = {

@@ -37,9 +37,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook
 
 from lotse.core.choices import ImportKind
+from lotse.core.export import add_sheet, append_row, save_workbook, streaming_workbook
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context
 from lotse.core.staged_import import Files, Importer, Report
@@ -47,7 +47,7 @@ from lotse.core.upload_guard import TableReader, Unreadable, open_csv, open_work
 from lotse.imports.cells import CellError, code, code_list, display, fold_code, multiline_text, text
 from lotse.imports.cells import ags as parse_ags
 from lotse.imports.engine import ImportReport
-from lotse.imports.export import _write as write_sheet
+from lotse.imports.export import write_sheet
 from lotse.imports.workbook import (
     _UNREADABLE,
     HEADER_SEARCH_ROWS,
@@ -918,22 +918,22 @@ def _notes(lookups: Lookups) -> list[list[str]]:
 
 def template_workbook(stream: IO[bytes]) -> None:
     """The list's header row with one example row, and a sheet of notes."""
-    workbook = Workbook(write_only=True)
+    workbook = streaming_workbook()
     write_sheet(workbook, ACTOR_SHEET, [[EXAMPLE_ROW[column.field] for column in COLUMNS]])
-    notes = workbook.create_sheet(NOTES_SHEET)
+    notes = add_sheet(workbook, NOTES_SHEET)
     for row in _notes(Lookups.load()):
-        notes.append(row)
-    workbook.save(stream)
+        append_row(notes, row)
+    save_workbook(workbook, stream)
 
 
 def export_workbook(stream: IO[bytes]) -> None:
     """The whole directory in the columns of the list: importing it changes nothing."""
     actors = Actor.objects.select_related("category", "municipality").order_by("name", "municipality__name", "pk")
-    workbook = Workbook(write_only=True)
+    workbook = streaming_workbook()
     with translation.override("de"):
         rows = [[cell_value(column.field, getattr(record, column.field)) for column in COLUMNS] for record in actors]
     write_sheet(workbook, ACTOR_SHEET, rows)
-    workbook.save(stream)
+    save_workbook(workbook, stream)
 
 
 def export_name() -> str:

