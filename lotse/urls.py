@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from lotse.core.views import auth
+from lotse.core.views import auth, two_factor
 from lotse.network.urls import public_urlpatterns
 
 # Views reachable without signing in beyond login, password reset and the
@@ -21,6 +21,12 @@ urlpatterns = [
     path("password-reset/done/", auth.password_reset_complete, name="password_reset_complete"),
     path("password-change/", auth.password_change, name="password_change"),
     path("password-change/done/", auth.password_change_done, name="password_change_done"),
+    path("zwei-faktor/", two_factor.overview, name="second_factor"),
+    path("zwei-faktor/pruefen/", two_factor.verify, name="second_factor_verify"),
+    path("zwei-faktor/wiederherstellungscode/", two_factor.recover, name="second_factor_recover"),
+    path("zwei-faktor/einrichten/", two_factor.set_up, name="second_factor_setup"),
+    path("zwei-faktor/neue-codes/", two_factor.renew_codes, name="second_factor_renew_codes"),
+    path("zwei-faktor/ausschalten/", two_factor.switch_off, name="second_factor_switch_off"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
     path("", include("lotse.core.urls")),

@@ -172,6 +172,16 @@ def capability_required(capability: Capability) -> Callable[[V], V]:
 signed_in = capability_required(Capability.SIGNED_IN)
 
 
+def second_factor_step(view: V) -> V:
+    """Mark a view a signed-in user reaches before the second factor: its own steps, and sign-out."""
+    view.lotse_second_factor_step = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_second_factor_step(view: Any) -> bool:
+    return getattr(view, "lotse_second_factor_step", False) is True
+
+
 def declared_capability(view: Any) -> Capability | None:
     return getattr(view, "lotse_capability", None)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from lotse.core import checks, signals  # noqa: F401
+
+
+class LotseAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, served by Lotse's site (lotse.core.admin_site)."""
+
+    default = False
+
+    default_site = "lotse.core.admin_site.LotseAdminSite"

@@ -9,6 +9,7 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lotse.core import second_factor
 from lotse.core.access import Capability, can
 
 C = Capability
@@ -37,6 +38,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
+    if second_factor.is_pending(request):
+        # Before the second factor nothing but its own pages and sign-out is open.
+        return {"navigation": [], "second_factor_pending": True}
     try:
         current = resolve(request.path_info).view_name
     except Exception:

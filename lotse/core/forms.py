@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +98,25 @@ class InvitingPasswordResetForm(PasswordResetForm):
         for user in User.objects.filter(email__iexact=email, is_active=True):
             if user.email and user.email.casefold() == email.casefold():
                 yield user
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Django's mail, sent off the request (lotse.core.password_reset.deliver)."""
+        from lotse.core.password_reset import deliver
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
+        deliver(message, context["user"].pk)
 
 
 class RoleChoiceField(forms.MultipleChoiceField):
@@ -215,3 +236,27 @@ class FilterForm(forms.Form):
         """The valid filters; an invalid one is dropped (the rest still apply)."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class AppCodeForm(BootstrapMixin, forms.Form):
+    """The six-digit code of an authenticator app."""
+
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{3}\s*\d{3}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the six digits your app shows.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}
+        ),
+    )
+
+
+class RecoveryCodeForm(BootstrapMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("Recovery code"),
+        regex=r"^\s*[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4}\s*$",
+        max_length=16,
+        error_messages={"invalid": _("A recovery code has eight letters and digits, such as abcd-2345.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "size": 12}),
+    )

@@ -12,12 +12,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from lotse.core.access import can, declared_capability
+from lotse.core import second_factor
+from lotse.core.access import can, declared_capability, is_second_factor_step
 from lotse.core.signals import LOGIN_AT_KEY
 
 View = Callable[..., HttpResponse]
@@ -34,7 +35,11 @@ def is_django_admin(view_func: Any) -> bool:
 
 
 class CapabilityMiddleware:
-    """Deny by default: a view must declare the capability it needs (lotse.core.access)."""
+    """Deny by default: a view must declare the capability it needs (lotse.core.access).
+
+    A user who gave the password but not yet the second factor (lotse.core.second_factor) is sent
+    to the second factor from every view but its own steps and sign-out.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,8 +47,14 @@ class CapabilityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
-        if is_public(view_func) or is_django_admin(view_func):
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if is_public(view_func):
+            return None
+        if second_factor.is_pending(request) and not is_second_factor_step(view_func):
+            return redirect_to_login(request.get_full_path(), resolve_url("second_factor_verify"))
+        if is_django_admin(view_func):
             return None
         capability = declared_capability(view_func)
         if capability is None:

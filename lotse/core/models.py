@@ -170,6 +170,9 @@ class User(VersionedModel, AbstractUser):
         verbose_name=_("roles"),
         default=list,
     )
+    # When the user set up their second factor (lotse.core.second_factor); empty without one. Its changes,
+    # an administrator's reset among them, are in the change history.
+    second_factor_since = models.DateTimeField(_("second factor set up at"), null=True, blank=True, editable=False)
 
     objects = LotseUserManager()  # type: ignore[misc]
 
@@ -213,6 +216,26 @@ class UserSession(AbstractBaseSession):
         from lotse.core.sessions import SessionStore
 
         return SessionStore
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, kept an hour for its rate limit (lotse.core.password_reset).
+
+    In the database, so every app server counts the same requests; the e-mail
+    and client addresses are kept only as keyed hashes.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    address_key = models.CharField(_("e-mail address (hash)"), max_length=64)
+    client_key = models.CharField(_("client address (hash)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [models.Index(fields=["address_key", "at"]), models.Index(fields=["client_key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):

@@ -21,7 +21,8 @@ ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with Lotse's site (system administrators with a verified second factor only).
+    "lotse.core.apps.LotseAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",
@@ -32,6 +33,9 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lotse.core",
     "lotse.people",
     "lotse.cases",
@@ -51,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lotse.core.middleware.NullCharacterMiddleware",
     "lotse.core.middleware.SessionLifetimeMiddleware",
@@ -130,7 +135,9 @@ CSRF_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# The failures are forgotten only once a user has signed in completely, second factor included
+# (lotse.core.second_factor.complete_sign_in): a known password must not reset the count of wrong codes.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "lotse.core.views.auth.lockout"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.get_int("PROXY_COUNT", 0, minimum=0)
@@ -203,6 +210,20 @@ LOGGING = {
 }
 
 # Lotse's own settings.
+
+# Two-factor sign-in (TOTP app, recovery codes): required of nobody ("off"), of the system and
+# organisation administrators ("admins", the production default) or of every user ("all").
+# A user who set up a second factor voluntarily is always asked for it.
+LOTSE_REQUIRE_2FA = env.get_choice("LOTSE_REQUIRE_2FA", "off", ("off", "admins", "all"))
+# Django's own admin under /django-admin/ (off in production unless switched on); only ever for
+# system administrators who passed their second factor.
+LOTSE_DJANGO_ADMIN = env.get_bool("LOTSE_DJANGO_ADMIN", True)
+OTP_TOTP_ISSUER = "Lotse"
+# Password reset: at most this many mails per e-mail address, and requests per client address, an hour.
+LOTSE_PASSWORD_RESET_PER_ADDRESS = env.get_int("LOTSE_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+LOTSE_PASSWORD_RESET_PER_CLIENT = env.get_int("LOTSE_PASSWORD_RESET_PER_CLIENT", 10, minimum=1)
+# Reset mails go out in the background, so the answer takes as long whether or not the address is known.
+LOTSE_MAIL_IN_BACKGROUND = True
 LOTSE_COUNTY_NAME = env.get_str("LOTSE_COUNTY_NAME", "Landkreis Ludwigsburg")
 # Demo data may be loaded (never in production).
 LOTSE_ALLOW_DEMO_DATA = env.get_bool("LOTSE_ALLOW_DEMO_DATA", True)

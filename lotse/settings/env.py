@@ -59,6 +59,19 @@ def get_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def get_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of a few fixed words (compared in lower case)."""
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered not in choices:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be one of {', '.join(choices)}, got {value!r}."
+        )
+    return lowered
+
+
 def get_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:

@@ -30,3 +30,5 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-lotse_session"
 LOTSE_ALLOW_DEMO_DATA = False
+LOTSE_REQUIRE_2FA = env.get_choice("LOTSE_REQUIRE_2FA", "admins", ("off", "admins", "all"))
+LOTSE_DJANGO_ADMIN = env.get_bool("LOTSE_DJANGO_ADMIN", False)

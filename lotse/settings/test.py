@@ -13,3 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # A separate name lets two test runs share one server (e.g. a developer and an editor plugin).
 DATABASES["default"]["TEST"] = {"NAME": env.get_str("LOTSE_TEST_DATABASE", "test_lotse")}  # noqa: F405
+
+# The suite signs in with force_login; the two-factor tests switch the requirement on themselves.
+LOTSE_REQUIRE_2FA = "off"
+# Mails are sent before the answer, so a test finds them in the outbox.
+LOTSE_MAIL_IN_BACKGROUND = False

@@ -54,10 +54,12 @@ def url_arguments(world: UrlWorld) -> AppUrls:
             "core:user_detail": user,
             "core:user_set_active": user,
             "core:user_set_password": user,
+            "core:user_reset_second_factor": user,
         },
         # The administrator of organisation B does not see the users of A.
         out_of_scope=dict.fromkeys(
-            ["core:user_detail", "core:user_set_active", "core:user_set_password"], frozenset({"org_admin_b"})
+            ["core:user_detail", "core:user_set_active", "core:user_set_password", "core:user_reset_second_factor"],
+            frozenset({"org_admin_b"}),
         ),
         accepts_post=frozenset(
             {
@@ -67,6 +69,14 @@ def url_arguments(world: UrlWorld) -> AppUrls:
                 "core:user_detail",
                 "core:user_set_active",
                 "core:user_set_password",
+                "core:user_reset_second_factor",
+                "second_factor_verify",
+                "second_factor_recover",
+                "second_factor_setup",
+                "second_factor_renew_codes",
+                "second_factor_switch_off",
             }
         ),
+        # The steps of the second factor send a user who has none to pass on (to the start page).
+        redirects=frozenset({"second_factor_verify", "second_factor_recover"}),
     )

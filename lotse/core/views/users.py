@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lotse.core import services
+from lotse.core import second_factor, services
 from lotse.core.access import Capability, can, capability_required, get_visible_or_404
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
@@ -179,3 +179,17 @@ def user_set_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         },
         status=form_status(request, form),
     )
+
+
+@capability_required(Capability.ADMINISTER_USERS)
+@require_POST
+def user_reset_second_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A user lost their phone: remove their second factor, they set up a new one at the next sign-in."""
+    acting_user = request.user
+    user = get_visible_or_404(User.objects.select_related("organisation"), acting_user, pk=pk)
+    if done_or_flash(request, lambda: second_factor.reset_second_factor(acting_user=acting_user, user=user)):
+        messages.success(
+            request,
+            _("The second factor of “%(username)s” was reset and their sessions ended.") % {"username": user.username},
+        )
+    return redirect("core:user_detail", pk=user.pk)
