@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE
+from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE, SUPPRESSION_NOTE
 from lotse.reports.presentation import Cell, Report
 
 
@@ -31,12 +31,15 @@ def file_stem(report: Report) -> str:
 
 
 def _heading_lines(report: Report) -> list[tuple[str, str]]:
-    return [
+    lines = [
         (_("Key figures of the integration management"), ""),
         (_("Reference date"), date_format(report.stichtag, "SHORT_DATE_FORMAT")),
         (_("Period from"), date_format(report.von, "SHORT_DATE_FORMAT")),
         (_("Filters"), report.filters_text),
     ]
+    if report.suppress:
+        lines.append((_("Suppression"), str(SUPPRESSION_NOTE)))
+    return lines
 
 
 def _csv_value(cell: Cell) -> str:
@@ -72,7 +75,7 @@ def _sheet_title(caption: str) -> str:
 
 
 def to_xlsx(report: Report) -> bytes:
-    """One sheet per table, plus the definitions; numbers stay numbers, suppressed cells read "< 3"."""
+    """One sheet per table, plus the definitions; numbers stay numbers, suppressed cells read "< 3" or "x"."""
     workbook = Workbook()
     bold = Font(bold=True)
     first = True
@@ -188,6 +191,7 @@ def to_pdf(report: Report, request: HttpRequest) -> bytes:
             "charts": [(chart, svg_line_chart(chart)) for chart in charts],
             "definitions": [(FIGURE_LABELS[key], text) for key, text in FIGURE_DEFINITIONS.items()],
             "scope_note": SCOPE_NOTE,
+            "suppression_note": SUPPRESSION_NOTE,
         },
         request=request,
     )
