@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Literal
 
 # A cell of a report: its row and its column.
@@ -86,6 +85,19 @@ def suppress(values: Mapping[CellId, int], relations: Sequence[Relation], limit:
     for relation in relations:
         for cell in relation.cells:
             relations_of.setdefault(cell, []).append(relation)
+    # First the cheap part, relation by relation: no equation may keep exactly one hidden cell.
+    equations = [relation for relation in relations if relation.is_equation]
+    changed = True
+    while changed:
+        changed = False
+        for relation in equations:
+            alone = [cell for cell in relation.cells if cell in hidden]
+            if len(alone) == 1:
+                complement = _complement(alone[0], values, [relation], hidden, [relation], limit, order)
+                if complement is not None:
+                    hidden[complement] = SECONDARY
+                    changed = True
+    # Then every combination of relations, and the bounds the marks give.
     beyond_help: set[CellId] = set()
     while True:
         exposed = sorted(disclosed(values, relations, hidden, limit) - beyond_help, key=order.__getitem__)
@@ -175,9 +187,10 @@ def _components(rows: list[dict[CellId, int]]) -> list[list[dict[CellId, int]]]:
 
 def _determined(rows: list[dict[CellId, int]]) -> set[CellId]:
     """The unknowns fixed by ``rows``: a unit vector lies in the row space exactly when a row of the
-    reduced echelon form is that unit vector."""
+    reduced echelon form is that unit vector. Integer elimination (rows kept free of common factors)
+    is exact and much faster than fractions."""
     columns = list(dict.fromkeys(cell for row in rows for cell in row))
-    matrix = [[Fraction(row.get(cell, 0)) for cell in columns] for row in rows]
+    matrix = [[row.get(cell, 0) for cell in columns] for row in rows]
     pivot_row = 0
     pivots: list[tuple[int, int]] = []
     for column in range(len(columns)):
@@ -185,12 +198,14 @@ def _determined(rows: list[dict[CellId, int]]) -> set[CellId]:
         if found is None:
             continue
         matrix[pivot_row], matrix[found] = matrix[found], matrix[pivot_row]
-        lead = matrix[pivot_row][column]
-        matrix[pivot_row] = [entry / lead for entry in matrix[pivot_row]]
+        pivot = matrix[pivot_row]
+        lead = pivot[column]
         for r in range(len(matrix)):
-            if r != pivot_row and matrix[r][column] != 0:
-                factor = matrix[r][column]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[pivot_row], strict=True)]
+            factor = matrix[r][column]
+            if r != pivot_row and factor != 0:
+                reduced = [lead * a - factor * b for a, b in zip(matrix[r], pivot, strict=True)]
+                divisor = math.gcd(*reduced)
+                matrix[r] = [entry // divisor for entry in reduced] if divisor > 1 else reduced
         pivots.append((pivot_row, column))
         pivot_row += 1
         if pivot_row == len(matrix):
@@ -203,13 +218,19 @@ def narrowed_by_bounds(
 ) -> set[CellId]:
     """Hidden cells left with a single possible value once their intervals are narrowed through the relations.
 
-    Narrowed twice: with the true relations, and with every ``cover`` taken for a sum, as a reader would
-    (which the figures may contradict; an empty interval then tells the reader nothing).
+    Narrowed through all relations together as they truly are, and through each equation alone with a
+    ``cover`` taken for a sum, as a reader would (one relation at a time: where persons count in two
+    groups that sum is wrong, and chaining wrong sums proves nothing).
     """
-    found: set[CellId] = set()
-    for covers_as_sums in (False, True):
-        bounds = _bounds(values, relations, hidden, limit, covers_as_sums)
-        found |= {cell for cell in hidden if bounds[cell][0] == bounds[cell][1]}
+    bounds = _bounds(values, relations, hidden, limit, covers_as_sums=False)
+    found = {cell for cell in hidden if bounds[cell][0] == bounds[cell][1]}
+    for relation in relations:
+        if relation.kind != "cover" or not any(cell in hidden for cell in relation.cells):
+            continue
+        own = {cell: values[cell] for cell in relation.cells}
+        own_hidden = {cell: hidden[cell] for cell in relation.cells if cell in hidden}
+        bounds = _bounds(own, [relation], own_hidden, limit, covers_as_sums=True)
+        found |= {cell for cell in own_hidden if bounds[cell][0] == bounds[cell][1]}
     return found
 
 
@@ -249,9 +270,16 @@ def _bounds(
                 changed |= narrow(total, max(low[part] for part in parts), parts_high)
             else:
                 changed |= narrow(total, parts_low, UNBOUNDED)
+            unbounded = sum(1 for part in parts if high[part] == UNBOUNDED)
+            finite_high = sum(high[part] for part in parts if high[part] != UNBOUNDED)
             for part in parts:
-                others_low = sum(low[other] for other in parts if other != part)
-                others_high = sum(high[other] for other in parts if other != part)
+                if part not in hidden:
+                    continue
+                others_low = parts_low - low[part]
+                own_unbounded = high[part] == UNBOUNDED
+                others_high = (
+                    UNBOUNDED if unbounded - own_unbounded else finite_high - (0 if own_unbounded else high[part])
+                )
                 if kind == "sum":
                     changed |= narrow(part, low[total] - others_high, high[total] - others_low)
                 elif kind == "cover":
