@@ -182,8 +182,13 @@ def _format_axis(value: float) -> str:
 def to_pdf(report: Report, request: HttpRequest) -> bytes:
     from weasyprint import HTML
 
+    return bytes(HTML(string=pdf_html(report, request)).write_pdf())
+
+
+def pdf_html(report: Report, request: HttpRequest) -> str:
+    """The HTML the PDF report is printed from."""
     charts = [chart for chart in report.charts() if chart["type"] == "line"]
-    html = render_to_string(
+    return render_to_string(
         "reports/report_pdf.html",
         {
             "report": report,
@@ -195,4 +200,3 @@ def to_pdf(report: Report, request: HttpRequest) -> bytes:
         },
         request=request,
     )
-    return bytes(HTML(string=html).write_pdf())

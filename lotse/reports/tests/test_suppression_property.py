@@ -82,38 +82,53 @@ def row_figures(draw: st.DrawFn, stichtag: datetime.date = DAY) -> KeyFigures:
     )
 
 
-def all_of(groups: Sequence[KeyFigures], overlap: int) -> KeyFigures:
-    """The row "all" of groups: their sum, less ``overlap`` adults counted in two groups (when there are any)."""
+def added(groups: Sequence[KeyFigures]) -> KeyFigures:
     total = KeyFigures(stichtag=DAY, von=VON)
     for key in TABLE_COUNT_KEYS:
         setattr(total, key, sum(group.value(key) for group in groups))
-    largest = max(group.erwachsene for group in groups)
-    twice = min(overlap, total.erwachsene - largest) if len(groups) > 1 else 0
-    total.erwachsene -= twice
-    total.klienten -= twice
-    for key in ("erwachsene_b1_plus", "erwachsene_beschaeftigt"):
-        setattr(total, key, min(total.value(key), total.erwachsene))
-    total.erwachsene_ausbildung = min(total.erwachsene_ausbildung, total.erwachsene - total.erwachsene_beschaeftigt)
+    return total
+
+
+def all_of(groups: Sequence[KeyFigures], overlap: int, others: Sequence[KeyFigures] = ()) -> KeyFigures:
+    """The row "all" of groups: their sum, less ``overlap`` adults (no B1, no work) counted in two groups.
+
+    No group, of these or of ``others`` (another breakdown of the same persons), ends up above the row "all".
+    """
+    total = added(groups)
+    if len(groups) > 1:
+        twice = min(
+            overlap,
+            total.erwachsene - max(group.erwachsene for group in (*groups, *others)),
+            total.erwachsene - total.erwachsene_b1_plus,
+            total.erwachsene - total.erwachsene_beschaeftigt - total.erwachsene_ausbildung,
+        )
+        total.erwachsene -= twice
+        total.klienten -= twice
     return total
 
 
 @st.composite
 def reports(draw: st.DrawFn) -> tuple[dict[str, KeyFigures], list[list[str]]]:
-    """The rows of a report by name (months, the reference date, groups) and the group names per breakdown."""
+    """The rows of a report by name (months, the reference date, groups) and the group names per breakdown.
+
+    With both breakdowns, each organisation holds some of the municipalities' cases.
+    """
     municipalities = draw(st.lists(row_figures(), max_size=4))
-    organisations = draw(st.lists(row_figures(), max_size=3))
     if municipalities:
-        reference = all_of(municipalities, draw(st.integers(0, 3)))
-    elif organisations:
-        reference = all_of(organisations, draw(st.integers(0, 3)))
+        owners = draw(st.lists(st.integers(0, 2), min_size=len(municipalities), max_size=len(municipalities)))
+        organisations = [
+            added([m for m, owner in zip(municipalities, owners, strict=True) if owner == number])
+            for number in sorted(set(owners))
+        ]
+        reference = all_of(municipalities, draw(st.integers(0, 3)), organisations)
     else:
-        reference = draw(row_figures())
+        organisations = draw(st.lists(row_figures(), max_size=3))
+        reference = all_of(organisations, draw(st.integers(0, 3))) if organisations else draw(row_figures())
     months = draw(st.lists(row_figures(), max_size=3))
     rows = {f"month:{index}": figures for index, figures in enumerate(months)}
     rows[REFERENCE_ROW] = reference
     names = [[f"municipality:{index}" for index in range(len(municipalities))]]
     rows.update(zip(names[0], municipalities, strict=True))
-    # The organisations' groups need not add up with the municipalities' here: both are read as sums all the same.
     names.append([f"organisation:{index}" for index in range(len(organisations))])
     rows.update(zip(names[1], organisations, strict=True))
     return rows, names
