@@ -23,7 +23,7 @@ from lotse.core.export import (
     set_widths,
     workbook_bytes,
 )
-from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE
+from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE, SUPPRESSION_NOTE
 from lotse.reports.presentation import Cell, Report
 
 
@@ -37,12 +37,15 @@ def file_stem(report: Report) -> str:
 
 
 def _heading_lines(report: Report) -> list[tuple[str, str]]:
-    return [
+    lines = [
         (_("Key figures of the integration management"), ""),
         (_("Reference date"), date_format(report.stichtag, "SHORT_DATE_FORMAT")),
         (_("Period from"), date_format(report.von, "SHORT_DATE_FORMAT")),
         (_("Filters"), report.filters_text),
     ]
+    if report.suppress:
+        lines.append((_("Suppression"), str(SUPPRESSION_NOTE)))
+    return lines
 
 
 def _csv_value(figure: Cell) -> str | int | Decimal:
@@ -70,7 +73,7 @@ def to_csv(report: Report) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
-    """One sheet per table, plus the definitions; numbers stay numbers, suppressed cells read "< 3"."""
+    """One sheet per table, plus the definitions; numbers stay numbers, suppressed cells read "< 3" or "x"."""
     workbook = None
     for table in report.tables():
         if workbook is None:
@@ -178,8 +181,13 @@ def _format_axis(value: float) -> str:
 def to_pdf(report: Report, request: HttpRequest) -> bytes:
     from weasyprint import HTML
 
+    return bytes(HTML(string=pdf_html(report, request)).write_pdf())
+
+
+def pdf_html(report: Report, request: HttpRequest) -> str:
+    """The HTML the PDF report is printed from."""
     charts = [chart for chart in report.charts() if chart["type"] == "line"]
-    html = render_to_string(
+    return render_to_string(
         "reports/report_pdf.html",
         {
             "report": report,
@@ -187,7 +195,7 @@ def to_pdf(report: Report, request: HttpRequest) -> bytes:
             "charts": [(chart, svg_line_chart(chart)) for chart in charts],
             "definitions": [(FIGURE_LABELS[key], text) for key, text in FIGURE_DEFINITIONS.items()],
             "scope_note": SCOPE_NOTE,
+            "suppression_note": SUPPRESSION_NOTE,
         },
         request=request,
     )
-    return bytes(HTML(string=html).write_pdf())

@@ -79,3 +79,10 @@ SCOPE_NOTE = _(
     "Filters apply to cases: the organisation and the municipality of the case. In the breakdowns a person "
     "with cases in two municipalities or organisations counts in each."
 )
+
+SUPPRESSION_NOTE = _(
+    "Suppressed: counts under 3 are shown as “< 3”. So that none of them can be worked out by adding or "
+    "subtracting the numbers shown (totals, other rows, the other tables and exports), further counts are "
+    "hidden as “x”, in every place they appear. A share is shown as “–” when its count or the number of "
+    "adults is hidden."
+)

@@ -1,12 +1,15 @@
 """The key figures report as the dashboard shows it: one set of tables for the page, the exports and the PDF.
 
-Small-number suppression happens here, once, so that every output of a
-report shows exactly the same cells.
+Small-number suppression happens here, once, for the whole report, so that
+every output of a report shows exactly the same cells: the counts under 3
+and, as ``lotse.reports.suppression`` decides over the relations declared in
+``report_relations``, the counts that would give them away.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,9 +32,12 @@ from lotse.reports.figures import (
     month_ends,
 )
 from lotse.reports.labels import COLUMN_LABELS, FIGURE_LABELS
+from lotse.reports.suppression import SECONDARY, Kind, Relation, suppress
 
 SUPPRESSION_LIMIT = 3
 SUPPRESSED = "< 3"
+# A count of 3 or more hidden so that no count under 3 can be recalculated from the others.
+SECONDARY_SUPPRESSED = "x"
 # A share is withheld when the count it is computed from, or the adults it is a share of, is withheld.
 WITHHELD_SHARE = "–"
 SHARE_BASIS = {
@@ -41,6 +47,21 @@ SHARE_BASIS = {
 }
 # The columns of the series and breakdown tables (closing reasons have their own table).
 TABLE_KEYS = (*COUNT_KEYS, *SHARE_KEYS, "faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag")
+# The counts among them (the shares follow their counts).
+TABLE_COUNT_KEYS = tuple(key for key in TABLE_KEYS if key not in SHARE_KEYS)
+# How the counts of one row (a month, a group, the reference date) are tied to each other.
+ROW_RELATIONS: list[tuple[str, tuple[str, ...], Kind]] = [
+    ("klienten", ("minderjaehrige", "erwachsene", "alter_unbekannt"), "sum"),
+    ("erwachsene", ("erwachsene_b1_plus",), "subset"),
+    ("erwachsene", ("erwachsene_beschaeftigt", "erwachsene_ausbildung"), "subset"),
+    ("beendet_personen", ("beendet_mit_mietvertrag",), "subset"),
+]
+# Each case has one organisation and one municipality: its groups' active cases add up to all of them exactly.
+# Persons can count in two groups, so their groups add up to at least the whole (a ``cover``).
+EXACT_OVER_GROUPS = frozenset({"faelle_aktiv"})
+# Row names of the cells: the reference date (cards, last month, rows "all"), and the closing reasons.
+REFERENCE_ROW = "stichtag"
+REASONS_ROW = "abschlussgruende"
 
 # The charts of the series: title, unit and the figures drawn.
 CHARTS: list[tuple[str, Promise, Promise, tuple[str, ...]]] = [
@@ -81,11 +102,15 @@ class Cell:
 
     value: int | Decimal | None
     suppressed: bool = False
+    # Hidden although not small: it would give a small one away.
+    secondary: bool = False
 
     @property
     def text(self) -> str:
         if self.suppressed:
-            return WITHHELD_SHARE if isinstance(self.value, Decimal) or self.value is None else SUPPRESSED
+            if isinstance(self.value, Decimal) or self.value is None:
+                return WITHHELD_SHARE
+            return SECONDARY_SUPPRESSED if self.secondary else SUPPRESSED
         return format_number(self.value)
 
     @property
@@ -109,20 +134,58 @@ class Cell:
         return None if isinstance(shown, str) else shown
 
 
-def cells(figures: KeyFigures, suppress: bool) -> dict[str, Cell]:
-    """The report cells of one set of figures."""
+def report_relations(rows: Sequence[str], groupings: Sequence[Sequence[str]]) -> list[Relation]:
+    """The relations between the counts of a report: those within each of ``rows``, and for each grouping
+    (the row names of its groups) each count of the reference date against its groups."""
+    relations = [
+        Relation((row, total), tuple((row, part) for part in parts), kind)
+        for row in rows
+        for total, parts, kind in ROW_RELATIONS
+    ]
+    for groups in groupings:
+        if groups:
+            relations.extend(
+                Relation(
+                    (REFERENCE_ROW, key),
+                    tuple((group, key) for group in groups),
+                    "sum" if key in EXACT_OVER_GROUPS else "cover",
+                )
+                for key in TABLE_COUNT_KEYS
+            )
+    return relations
 
-    def small(value: int) -> bool:
-        return suppress and value < SUPPRESSION_LIMIT
 
-    result: dict[str, Cell] = {}
-    for key in TABLE_KEYS:
-        value = figures.value(key)
-        if key in SHARE_KEYS:
-            basis = figures.value(SHARE_BASIS[key])
-            result[key] = Cell(value, suppressed=value is not None and (small(basis) or small(figures.erwachsene)))
-        else:
-            result[key] = Cell(value, suppressed=small(value))
+def suppressed_cells(
+    rows: Mapping[str, KeyFigures], groupings: Sequence[Sequence[str]], suppress_small: bool
+) -> dict[str, dict[str, Cell]]:
+    """The cells of every row of a report (``rows`` holds ``REFERENCE_ROW``), suppressed as one whole.
+
+    ``groupings``: the row names of each breakdown, whose groups make up the reference date's row. The
+    closing reasons of the reference date are the row ``REASONS_ROW``.
+    """
+    values: dict[tuple[str, str], int] = {
+        (row, key): figures.value(key) for row, figures in rows.items() for key in TABLE_COUNT_KEYS
+    }
+    values.update(((REASONS_ROW, code), count) for code, count in rows[REFERENCE_ROW].abschlussgruende.items())
+    hidden = suppress(values, report_relations(list(rows), groupings), SUPPRESSION_LIMIT) if suppress_small else {}
+
+    def count_cell(row: str, key: str) -> Cell:
+        mark = hidden.get((row, key))
+        return Cell(values[(row, key)], suppressed=mark is not None, secondary=mark == SECONDARY)
+
+    result: dict[str, dict[str, Cell]] = {}
+    for row, figures in rows.items():
+        row_cells: dict[str, Cell] = {}
+        for key in TABLE_KEYS:
+            if key in SHARE_KEYS:
+                # A share would give away its count, or with its count the adults: it goes with either.
+                value = figures.value(key)
+                withheld = (row, SHARE_BASIS[key]) in hidden or (row, "erwachsene") in hidden
+                row_cells[key] = Cell(value, suppressed=value is not None and withheld)
+            else:
+                row_cells[key] = count_cell(row, key)
+        result[row] = row_cells
+    result[REASONS_ROW] = {code: count_cell(REASONS_ROW, code) for code in rows[REFERENCE_ROW].abschlussgruende}
     return result
 
 
@@ -150,9 +213,24 @@ class Report:
     by_organisation: list[tuple[Organisation, KeyFigures]]
     created_at: datetime.datetime | None = None
     cells: dict[str, Cell] = field(init=False)
+    # The cells of every row the report shows, by row name (see ``row_name``).
+    row_cells: dict[str, dict[str, Cell]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cells = cells(self.figures, self.suppress)
+        rows = {self.row_name(figures): figures for figures in self.series}
+        rows[REFERENCE_ROW] = self.figures
+        municipalities = [(f"municipality:{m.pk}", figures) for m, figures in self.by_municipality]
+        organisations = [(f"organisation:{o.pk}", figures) for o, figures in self.by_organisation]
+        rows.update(municipalities)
+        rows.update(organisations)
+        self.row_cells = suppressed_cells(
+            rows, [[name for name, _f in municipalities], [name for name, _f in organisations]], self.suppress
+        )
+        self.cells = self.row_cells[REFERENCE_ROW]
+
+    def row_name(self, figures: KeyFigures) -> str:
+        """The row of a point of the series; the reference date's figures are one row wherever they appear."""
+        return REFERENCE_ROW if figures is self.figures else f"month:{figures.stichtag.isoformat()}"
 
     @property
     def filters_text(self) -> str:
@@ -167,10 +245,7 @@ class Report:
         return " · ".join(parts)
 
     def reasons(self) -> list[tuple[str, str, Cell]]:
-        return [
-            (code, reason_label(code), Cell(count, suppressed=self.suppress and count < SUPPRESSION_LIMIT))
-            for code, count in self.figures.abschlussgruende.items()
-        ]
+        return [(code, reason_label(code), cell) for code, cell in self.row_cells[REASONS_ROW].items()]
 
     def summary_table(self) -> Table:
         rows = [(str(FIGURE_LABELS[key]), [cell]) for key, cell in self.cells.items()]
@@ -190,14 +265,18 @@ class Report:
             _("Month by month"),
             [_("Reference date"), *(str(COLUMN_LABELS[key]) for key in TABLE_KEYS)],
             [
-                (date_format(figures.stichtag, "SHORT_DATE_FORMAT"), list(cells(figures, self.suppress).values()))
+                (
+                    date_format(figures.stichtag, "SHORT_DATE_FORMAT"),
+                    list(self.row_cells[self.row_name(figures)].values()),
+                )
                 for figures in self.series
             ],
             note=_("Each month is counted on its last day; the last point is the reference date."),
         )
 
-    def _breakdown(self, key: str, caption: str, first: str, groups: list[tuple[Any, KeyFigures]]) -> Table:
-        rows = [(str(name), list(cells(figures, self.suppress).values())) for name, figures in groups]
+    def _breakdown(self, key: str, caption: str, first: str, groups: list[tuple[str, str]]) -> Table:
+        """``groups``: the name and the row name of each group."""
+        rows = [(name, list(self.row_cells[row].values())) for name, row in groups]
         rows.append((_("All (each person once)"), list(self.cells.values())))
         return Table(
             key,
@@ -208,11 +287,11 @@ class Report:
         )
 
     def municipality_table(self) -> Table:
-        groups = [(municipality.name, figures) for municipality, figures in self.by_municipality]
+        groups = [(municipality.name, f"municipality:{municipality.pk}") for municipality, _f in self.by_municipality]
         return self._breakdown("gemeinden", _("By municipality of the case"), _("Municipality"), groups)
 
     def organisation_table(self) -> Table:
-        groups = [(organisation.name, figures) for organisation, figures in self.by_organisation]
+        groups = [(organisation.name, f"organisation:{organisation.pk}") for organisation, _f in self.by_organisation]
         return self._breakdown("traeger", _("By organisation"), _("Organisation"), groups)
 
     def tables(self) -> list[Table]:
@@ -227,7 +306,7 @@ class Report:
     def charts(self) -> list[dict[str, Any]]:
         """Chart data for the page (drawn by Chart.js); the numbers are also in the tables."""
         labels = [date_format(figures.stichtag, "M Y") for figures in self.series]
-        series_cells = [cells(figures, self.suppress) for figures in self.series]
+        series_cells = [self.row_cells[self.row_name(figures)] for figures in self.series]
         charts: list[dict[str, Any]] = []
         for key, title, unit, keys in CHARTS:
             charts.append(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from lotse.core.access import Capability, can
 from lotse.core.models import User
 from lotse.reports.forms import ReportForm
-from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE
+from lotse.reports.labels import FIGURE_DEFINITIONS, FIGURE_LABELS, SCOPE_NOTE, SUPPRESSION_NOTE
 from lotse.reports.presentation import Report, build_report
 
 DOWNLOADS = ("xlsx", "csv", "pdf")
@@ -43,5 +43,6 @@ def dashboard_context(form: ReportForm, report: Report | None, query: QueryDict)
         "breakdowns": [report.municipality_table(), report.organisation_table()] if report else [],
         "definitions": [(FIGURE_LABELS[key], text) for key, text in FIGURE_DEFINITIONS.items()],
         "scope_note": SCOPE_NOTE,
+        "suppression_note": SUPPRESSION_NOTE,
         "downloads": {name: f"{reverse(f'reports:{name}')}{'?' + encoded if encoded else ''}" for name in DOWNLOADS},
     }
