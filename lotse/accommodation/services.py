@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from lotse.accommodation.models import (
 from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
+from lotse.core.transactions import atomic
 from lotse.people.dates import not_in_future
 from lotse.people.models import HousingRecord, Person
 from lotse.people.services import clean_person_fields
@@ -121,7 +122,7 @@ def create_shelter(
     unknown = set(fields) - set(SHELTER_FIELDS)
     if unknown:
         raise TypeError(f"unknown shelter fields {sorted(unknown)}")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         shelter = Shelter(organisation=organisation, **fields)
         _check_shelter(shelter)
         shelter.save()
@@ -134,7 +135,7 @@ def update_shelter(*, acting_user: User | None, shelter: Shelter, expected_versi
     unknown = set(fields) - set(SHELTER_FIELDS)
     if unknown:
         raise TypeError(f"unknown shelter fields {sorted(unknown)}")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         for name, value in fields.items():
             setattr(shelter, name, value)
         _check_shelter(shelter)
@@ -157,7 +158,7 @@ def add_unit(
     name = name.strip()
     if not name:
         raise ValidationError(_("The unit needs a name."), code="unit_name")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         Shelter.objects.select_for_update().get(pk=shelter.pk)
         if Unit.objects.filter(shelter=shelter, name=name).exists():
             raise ValidationError(
@@ -180,7 +181,7 @@ def change_capacity(
     _check_places(places)
     if unit is not None and unit.shelter_id != shelter.pk:
         raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         Shelter.objects.select_for_update().get(pk=shelter.pk)
         current = Place.objects.filter(shelter=shelter, unit=unit, available_to__isnull=True)
         count = current.count()
@@ -213,7 +214,7 @@ def register_resident(*, acting_user: User | None, organisation: Organisation, *
         code="not_operator",
     )
     cleaned = clean_person_fields(fields)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
         person.full_clean()
         person.save()
@@ -224,10 +225,15 @@ def record_housing(
     *, acting_user: User | None, person: Person, on: datetime.date, situation: str, municipality: Municipality | None
 ) -> HousingRecord:
     """The person's housing situation from ``on`` (an entry of that day is corrected, not doubled)."""
-    record, _created = HousingRecord.objects.update_or_create(
-        person=person,
-        valid_from=on,
-        defaults={"situation": situation, "municipality": municipality, "recorded_by": acting_user},
+    record = HousingRecord(
+        person=person, valid_from=on, situation=situation, municipality=municipality, recorded_by=acting_user
+    )
+    # One INSERT ... ON CONFLICT DO UPDATE: race-free, and no savepoints as update_or_create needs.
+    HousingRecord.objects.bulk_create(
+        [record],
+        update_conflicts=True,
+        unique_fields=["person", "valid_from"],
+        update_fields=["situation", "municipality", "recorded_by"],
     )
     return record
 
@@ -262,7 +268,7 @@ def move_in(
         raise ValidationError(_("Unknown basis “%(code)s”.") % {"code": basis}, code="basis")
     if unit is not None and unit.shelter_id != shelter.pk:
         raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         # The lock that serialises bookings of this shelter: whoever comes second sees the first one's stay.
         locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
         if (locked.in_operation_from and on < locked.in_operation_from) or (
@@ -299,7 +305,7 @@ def move_in(
                 code="no_free_place",
             )
         try:
-            with transaction.atomic():
+            with atomic():
                 occupancy = Occupancy.objects.create(
                     person=person, place=place, move_in=on, basis=basis, notes=notes, recorded_by=acting_user
                 )
@@ -329,7 +335,7 @@ def move_in_new_resident(
     **person_fields: Any,
 ) -> Occupancy:
     """Register a new resident of the shelter's operator and move them in, in one step: both or neither."""
-    with transaction.atomic():
+    with atomic():
         person = register_resident(acting_user=acting_user, organisation=shelter.organisation, **person_fields)
         return move_in(
             acting_user=acting_user, shelter=shelter, person=person, on=on, unit=unit, basis=basis, notes=notes
@@ -369,7 +375,7 @@ def move_out(
             _("The move-out must be after the move-in (%(date)s).") % {"date": _day(occupancy.move_in)},
             code="move_out_before_move_in",
         )
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         occupancy.move_out = on
         occupancy.move_out_reason = reason
         save_versioned(occupancy, expected_version, ["move_out", "move_out_reason"])
@@ -402,7 +408,7 @@ def record_assignment(
     people = list(dict.fromkeys(persons))
     if not people:
         raise ValidationError(_("Choose at least one person to assign."), code="no_persons")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         earlier = (
             AssignedPerson.objects.filter(person__in=people, assignment__municipality=municipality)
             .select_related("person", "assignment")
@@ -439,7 +445,7 @@ def set_intake_obligation(
         raise ValidationError(_("The year must be between 2000 and 2100."), code="year")
     if persons < 0:
         raise ValidationError(_("The number of persons cannot be negative."), code="persons")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         obligation, created = IntakeObligation.objects.select_for_update().get_or_create(
             municipality=municipality, year=year, defaults={"persons": persons, "set_by": organisation}
         )
@@ -466,7 +472,7 @@ def set_expected_intake(
             raise ValueError(f"month must be the first of the month, got {month}")
         if persons < 0:
             raise ValidationError(_("The number of persons cannot be negative."), code="persons")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         ExpectedIntake.objects.filter(organisation=organisation, month__in=list(months)).delete()
         return ExpectedIntake.objects.bulk_create(
             ExpectedIntake(organisation=organisation, month=month, persons=persons)

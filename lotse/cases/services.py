@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -45,6 +45,7 @@ from lotse.cases.models import (
 from lotse.core.access import Capability, holds, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
+from lotse.core.transactions import atomic
 from lotse.network.models import Actor
 from lotse.people import services as people_services
 from lotse.people.choices import Relationship
@@ -98,7 +99,7 @@ def open_case(
     require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
     _check_caseworker(responsible, organisation.pk)
     not_in_future(start_date, _("The start of counselling"))
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         household = people_services.create_household(acting_user=acting_user, organisation=organisation)
         person = people_services.create_person(acting_user=acting_user, organisation=organisation, **head)
         HouseholdMembership.objects.create(
@@ -129,7 +130,7 @@ def add_household_member(
     """A new person joins the case's household (and, usually, becomes a client of the case)."""
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         person = people_services.create_person(acting_user=acting_user, organisation=case.organisation, **person_fields)
         people_services.join_household(
             acting_user=acting_user, person=person, household=case.household, relationship=relationship, since=since
@@ -148,7 +149,7 @@ def set_client(*, acting_user: User | None, case: Case, person: Person, is_clien
     ).exists()
     if not in_household:
         raise ValidationError(_("Only members of the case's household can be its clients."), code="not_member")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         link = CaseClient.objects.select_for_update().filter(case=case, person=person).first()
         if is_client and link is None:
             CaseClient.objects.create(case=case, person=person)
@@ -171,7 +172,7 @@ def move_to_new_household(*, acting_user: User | None, case: Case, person: Perso
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     if not HouseholdMembership.objects.filter(household=case.household, person=person, valid_to__isnull=True).exists():
         raise ValidationError(_("The person does not live in the case's household."), code="not_member")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         household = people_services.create_household(acting_user=acting_user, organisation=case.organisation)
         people_services.join_household(
             acting_user=acting_user, person=person, household=household, relationship=Relationship.HEAD, since=since
@@ -207,7 +208,7 @@ def update_case(
             _("The start of counselling cannot be after the first contact (%(date)s).") % {"date": _d(first_contact)},
             code="start_after_contact",
         )
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         case.responsible, case.municipality, case.start_date = responsible, municipality, start_date
         return save_versioned(case, expected_version, ["responsible", "municipality", "start_date"])
 
@@ -255,7 +256,7 @@ def change_status(
             )
     elif closing_reason:
         raise ValidationError(_("Only closing a case takes a closing reason."), code="closing_reason")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         from_status = case.status
         case.status = to_status
         if to_status == CaseStatus.CLOSED:
@@ -305,7 +306,7 @@ def create_plan_version(
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     not_in_future(agreed_on, _("The date of the agreement"))
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         Case.objects.select_for_update().filter(pk=case.pk).first()  # serialise version numbering
         previous = current_plan(case)
         if previous is not None and agreed_on < previous.agreed_on:
@@ -354,7 +355,7 @@ def update_plan(
             _("The new version cannot be dated before the previous one (%(date)s).") % {"date": _d(previous.agreed_on)},
             code="plan_before_previous",
         )
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         plan.agreed_on, plan.review_on, plan.notes = agreed_on, review_on, notes
         return save_versioned(plan, expected_version, ["agreed_on", "review_on", "notes"])
 
@@ -366,6 +367,34 @@ def _check_goal_values(field_of_action: str, status: str) -> None:
         raise ValidationError(_("Choose the goal's status."), code="goal_status")
 
 
+@dataclass(frozen=True)
+class NewStep:
+    """A step to add: what, who (an actor by name), by when, and whether it is done already."""
+
+    description: str
+    responsible: str
+    responsible_name: str = ""
+    due_date: datetime.date | None = None
+    done: bool = False
+
+
+def _step(goal: Goal, position: int, new: NewStep) -> Step:
+    """The unsaved step after checking its values."""
+    if new.responsible not in Responsible.values:
+        raise ValidationError(_("Choose who is responsible for the step."), code="responsible")
+    if new.responsible == Responsible.ACTOR and not new.responsible_name.strip():
+        raise ValidationError(_("Name the actor who is responsible for the step."), code="responsible_name")
+    return Step(
+        goal=goal,
+        description=new.description,
+        responsible=new.responsible,
+        responsible_name=new.responsible_name.strip() if new.responsible == Responsible.ACTOR else "",
+        due_date=new.due_date,
+        done=new.done,
+        position=position,
+    )
+
+
 def add_goal(
     *,
     acting_user: User | None,
@@ -375,20 +404,23 @@ def add_goal(
     due_date: datetime.date | None = None,
     review_date: datetime.date | None = None,
     status: str = GoalStatus.OPEN,
+    steps: Sequence[NewStep] = (),
 ) -> Goal:
+    """A goal of the newest plan version, with the steps agreed for it (all of them or nothing)."""
     _check_plan_editable(acting_user, plan)
     _check_goal_values(field_of_action, status)
-    with transaction.atomic(), audit_context(acting_user):
-        position = plan.goals.count()
-        return Goal.objects.create(
+    with atomic(), audit_context(acting_user):
+        goal = Goal.objects.create(
             plan=plan,
             field_of_action=field_of_action,
             title=title,
             due_date=due_date,
             review_date=review_date,
             status=status,
-            position=position,
+            position=plan.goals.count(),
         )
+        Step.objects.bulk_create([_step(goal, position, new) for position, new in enumerate(steps)])
+        return goal
 
 
 def update_goal(
@@ -404,7 +436,7 @@ def update_goal(
 ) -> Goal:
     _check_plan_editable(acting_user, goal.plan)
     _check_goal_values(field_of_action, status)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         goal.field_of_action, goal.title, goal.due_date = field_of_action, title, due_date
         goal.review_date, goal.status = review_date, status
         return save_versioned(goal, expected_version, ["field_of_action", "title", "due_date", "review_date", "status"])
@@ -421,25 +453,16 @@ def add_step(
     done: bool = False,
 ) -> Step:
     _check_plan_editable(acting_user, goal.plan)
-    if responsible not in Responsible.values:
-        raise ValidationError(_("Choose who is responsible for the step."), code="responsible")
-    if responsible == Responsible.ACTOR and not responsible_name.strip():
-        raise ValidationError(_("Name the actor who is responsible for the step."), code="responsible_name")
-    with transaction.atomic(), audit_context(acting_user):
-        return Step.objects.create(
-            goal=goal,
-            description=description,
-            responsible=responsible,
-            responsible_name=responsible_name.strip() if responsible == Responsible.ACTOR else "",
-            due_date=due_date,
-            done=done,
-            position=goal.steps.count(),
-        )
+    step = _step(goal, 0, NewStep(description, responsible, responsible_name, due_date, done))
+    with atomic(), audit_context(acting_user):
+        step.position = goal.steps.count()
+        step.save()
+        return step
 
 
 def set_step_done(*, acting_user: User | None, step: Step, done: bool) -> Step:
     _check_plan_editable(acting_user, step.goal.plan)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         step.done = done
         step.save(update_fields=["done"])
         return step
@@ -447,7 +470,7 @@ def set_step_done(*, acting_user: User | None, step: Step, done: bool) -> Step:
 
 def delete_step(*, acting_user: User | None, step: Step) -> None:
     _check_plan_editable(acting_user, step.goal.plan)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         step.delete()
 
 
@@ -485,7 +508,7 @@ def record_contact(
         raise ValidationError(_("Name the language the interpreter interpreted."), code="interpreter_language")
     elif interpreter_language not in LANGUAGE_CODES:
         raise ValidationError(_("Unknown language “%(code)s”.") % {"code": interpreter_language}, code="language")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         contact = Contact(
             case=case,
             date=date,
@@ -507,13 +530,13 @@ def record_contact(
 def add_follow_up(*, acting_user: User | None, case: Case, description: str, due_date: datetime.date) -> FollowUp:
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         return FollowUp.objects.create(case=case, description=description, due_date=due_date)
 
 
 def complete_follow_up(*, acting_user: User | None, follow_up: FollowUp, on: datetime.date | None = None) -> FollowUp:
     require(acting_user, Capability.CASEWORK, organisation_id=follow_up.case.organisation_id, code="not_owner")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         follow_up.done_on = on or timezone.localdate()
         follow_up.save(update_fields=["done_on"])
         return follow_up
@@ -537,7 +560,7 @@ def add_referral(
     _check_open(case)
     not_in_future(date, _("The date of the referral"))
     to_whom = to_whom.strip() or (network_actor.name if network_actor is not None else "")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         referral = Referral(
             case=case,
             date=date,
@@ -558,7 +581,7 @@ def set_referral_outcome(
     require(acting_user, Capability.CASEWORK, organisation_id=referral.case.organisation_id, code="not_owner")
     if outcome not in ReferralOutcome.values:
         raise ValidationError(_("Choose the outcome of the referral."), code="outcome")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         referral.outcome, referral.outcome_note = outcome, outcome_note
         return save_versioned(referral, expected_version, ["outcome", "outcome_note"])
 
@@ -592,7 +615,7 @@ def record_consent(
         )
     if recipient_organisation is not None and recipient_organisation.pk == case.organisation_id:
         raise ValidationError(_("Consent to share is given for another organisation than your own."), code="own_org")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         return Consent.objects.create(
             case=case,
             person=person,
@@ -614,7 +637,7 @@ def withdraw_consent(*, acting_user: User | None, consent: Consent, on: datetime
     not_in_future(on, _("The date of withdrawal"))
     if on < consent.given_on:
         raise ValidationError(_("A consent cannot be withdrawn before it was given."), code="before_given")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         consent.withdrawn_on = on
         consent.save(update_fields=["withdrawn_on"])
         Handover.objects.filter(consent=consent, status=HandoverStatus.REQUESTED).update(
@@ -641,7 +664,7 @@ def request_handover(
     _check_open(case)
     if to_organisation.pk == case.organisation_id:
         raise ValidationError(_("Choose another organisation than your own."), code="own_org")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         Case.objects.select_for_update().filter(pk=case.pk).first()
         if case.handovers.filter(status=HandoverStatus.REQUESTED).exists():
             raise ValidationError(_("A handover of this case is already waiting for an answer."), code="pending")
@@ -678,7 +701,7 @@ def _lock_open_handover(handover: Handover) -> Handover:
 
 def withdraw_handover(*, acting_user: User | None, handover: Handover) -> Handover:
     require(acting_user, Capability.CASEWORK, organisation_id=handover.from_organisation_id, code="not_owner")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         handover = _lock_open_handover(handover)
         handover.status, handover.decided_by, handover.decided_at = (
             HandoverStatus.WITHDRAWN,
@@ -710,7 +733,7 @@ def accept_handover(*, acting_user: User | None, handover: Handover, responsible
     """The receiving organisation takes the case over with its full history; the sender loses access."""
     require(acting_user, Capability.CASEWORK, organisation_id=handover.to_organisation_id, code="not_owner")
     _check_caseworker(responsible, handover.to_organisation_id)
-    with transaction.atomic(), audit_context(acting_user, handover=handover.pk):
+    with atomic(), audit_context(acting_user, handover=handover.pk):
         handover = _lock_open_handover(handover)
         if handover.consent.withdrawn_on is not None:
             raise ValidationError(_("The client withdrew the consent this handover relies on."), code="no_consent")
@@ -738,7 +761,7 @@ def decline_handover(*, acting_user: User | None, handover: Handover, reason: st
     require(acting_user, Capability.CASEWORK, organisation_id=handover.to_organisation_id, code="not_owner")
     if not reason.strip():
         raise ValidationError(_("Give a reason so the sending organisation knows how to go on."), code="reason")
-    with transaction.atomic(), audit_context(acting_user, handover=handover.pk):
+    with atomic(), audit_context(acting_user, handover=handover.pk):
         handover = _lock_open_handover(handover)
         handover.status, handover.decided_by, handover.decided_at = HandoverStatus.DECLINED, acting_user, timezone.now()
         handover.decision_note = reason.strip()

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import pghistory
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lotse.core.access import Capability, can, holds, require
 from lotse.core.choices import AccessAction, OrganisationKind, Role
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User, UserSession, VersionedModel
+from lotse.core.transactions import atomic
 
 V = TypeVar("V", bound=VersionedModel)
 
@@ -88,7 +89,7 @@ def ensure_organisation(
             _("Unknown organisation kind “%(kind)s”. Allowed: %(allowed)s.")
             % {"kind": kind, "allowed": ", ".join(OrganisationKind.values)}
         )
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         organisation = Organisation.objects.select_for_update().filter(short_name=short_name).first()
         if organisation is None:
             organisation = Organisation(short_name=short_name, name=name, kind=kind, municipality=municipality)
@@ -106,7 +107,7 @@ def ensure_organisation(
 def ensure_municipality(
     *, ags: str, name: str, county: str = "", acting_user: User | None = None
 ) -> tuple[Municipality, bool]:
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         municipality = Municipality.objects.select_for_update().filter(ags=ags).first()
         if municipality is None:
             municipality = Municipality(ags=ags, name=name, county=county)
@@ -176,7 +177,7 @@ def create_user(
 ) -> User:
     chosen = _validate_roles(roles)
     _check_may_administer(acting_user, organisation, chosen)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         user = User(
             organisation=organisation,
             username=username,
@@ -216,7 +217,7 @@ def update_user(
         and can(acting_user, Capability.ADMINISTER_USERS)
     ):
         raise ValidationError(_("You cannot remove your own administration role."), code="own_admin_role")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         user.roles = chosen
         user.first_name, user.last_name, user.email = first_name, last_name, email
         user.is_staff = user.is_superuser = Role.SYSTEMADMINISTRATION in chosen
@@ -232,7 +233,7 @@ def set_user_active(*, acting_user: User | None, user: User, active: bool, expec
     _check_may_administer(acting_user, user.organisation, [], subject=user)
     if acting_user is not None and acting_user.pk == user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."), code="self_deactivate")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         user.is_active = active
         save_versioned(user, expected_version, ["is_active"])
         if not active:
@@ -243,7 +244,7 @@ def set_user_active(*, acting_user: User | None, user: User, active: bool, expec
 def set_user_password(*, acting_user: User | None, user: User, password: str) -> User:
     _check_may_administer(acting_user, user.organisation, [], subject=user)
     validate_password(password, user)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         user.set_password(password)
         user.save(update_fields=["password"])
         # A new password ends every session that was signed in with the old one.

@@ -75,6 +75,7 @@ from lotse.accommodation.services import (
 )
 from lotse.cases.models import CaseClient
 from lotse.core.models import Municipality, Organisation, User
+from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo.casework import ORIGINS, POPULATION
 from lotse.demo.data import Drafting, read_json, recorded
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
@@ -842,7 +843,7 @@ class _Builder(Drafting):
         sequence = iter(range(1 << 30))
         for draft in self.shelters:
             operator = operators[draft.spec.organisation]
-            with recorded():
+            with one_savepoint_per_step(), recorded():
                 self._create_shelter(draft, operator, shelters, units)
             closed = draft.slots[0].end if draft.slots else None
             if closed is not None:
@@ -852,7 +853,7 @@ class _Builder(Drafting):
         household_of: dict[int, Household] = {}
         # Residents are registered first (with their dates of moving into their household).
         for person in self.persons:
-            with recorded():
+            with one_savepoint_per_step(), recorded():
                 self._register(person, households[id(person)], operators, persons, household_of)
         occupancies: dict[int, Occupancy] = {}
         # A move to another shelter frees the place it leaves: it comes before the other move-ins of that day.
@@ -879,7 +880,7 @@ class _Builder(Drafting):
             )
         for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
             try:
-                with recorded():
+                with one_savepoint_per_step(), recorded():
                     event()
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).

@@ -72,6 +72,7 @@ from lotse.cases.models import (
 from lotse.cases.queries import REVIEW_HORIZON_DAYS
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, Organisation, User
+from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo import data
 from lotse.demo.data import MUNICIPALITIES, Drafting, read_json, recorded, tuples
 from lotse.demo.network import ActorFinder
@@ -2438,7 +2439,7 @@ class _CaseWriter:
                 events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
         for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
             try:
-                with recorded():
+                with one_savepoint_per_step(), recorded():
                     event()
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
@@ -2518,7 +2519,7 @@ class _CaseWriter:
                     if step.done != step_draft.done:
                         case_services.set_step_done(acting_user=user, step=step, done=step_draft.done)
                 continue
-            goal = case_services.add_goal(
+            case_services.add_goal(
                 acting_user=user,
                 plan=plan,
                 field_of_action=goal_draft.field_of_action,
@@ -2526,17 +2527,11 @@ class _CaseWriter:
                 due_date=goal_draft.due_date,
                 review_date=goal_draft.review_date,
                 status=goal_draft.status,
+                steps=[
+                    case_services.NewStep(s.description, s.responsible, s.responsible_name, s.due_date, s.done)
+                    for s in step_drafts
+                ],
             )
-            for step_draft in step_drafts:
-                case_services.add_step(
-                    acting_user=user,
-                    goal=goal,
-                    description=step_draft.description,
-                    responsible=step_draft.responsible,
-                    responsible_name=step_draft.responsible_name,
-                    due_date=step_draft.due_date,
-                    done=step_draft.done,
-                )
 
     def follow_up(self, draft: FollowUp) -> None:
         user = self.user(self.d.start)  # written when the case opened (see write)

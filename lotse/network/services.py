@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from lotse.core.access import Capability, require
 from lotse.core.services import audit_context, save_versioned
+from lotse.core.transactions import atomic
 from lotse.network.choices import Accessibility, OrganisationType, TargetGroup
 from lotse.network.models import Actor, ActorCategory
 
@@ -85,7 +86,7 @@ def _duplicate(actor: Actor) -> ValidationError:
 def _save_unique(actor: Actor, save: Any) -> Any:
     """Run ``save``; a concurrent save of the same name in the same municipality is the duplicate message."""
     try:
-        with transaction.atomic():
+        with atomic():
             return save()
     except IntegrityError as error:
         if "actor_unique_name_per_municipality" in str(error):
@@ -102,7 +103,7 @@ def _unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
 def create_actor(*, acting_user: User | None, **fields: Any) -> Actor:
     check_edits_network(acting_user)
     _unknown(fields, ACTOR_FIELDS)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         record = Actor(**fields)
         _check_actor(record)
         _save_unique(record, record.save)
@@ -113,7 +114,7 @@ def update_actor(*, acting_user: User | None, record: Actor, expected_version: i
     """Change ``fields`` of ``record``; ConcurrentEditError when someone saved it since ``expected_version``."""
     check_edits_network(acting_user)
     _unknown(fields, ACTOR_FIELDS)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         for name, value in fields.items():
             setattr(record, name, value)
         _check_actor(record)
@@ -125,14 +126,14 @@ def update_actor(*, acting_user: User | None, record: Actor, expected_version: i
 def delete_actor(*, acting_user: User | None, record: Actor) -> None:
     """Remove an actor from the directory; referrals to it keep the name they recorded."""
     check_edits_network(acting_user)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         record.delete()
 
 
 def create_category(*, acting_user: User | None, **fields: Any) -> ActorCategory:
     check_keeps_categories(acting_user)
     _unknown(fields, CATEGORY_FIELDS)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         category = ActorCategory(**fields)
         category.full_clean()
         category.save()
@@ -144,7 +145,7 @@ def update_category(
 ) -> ActorCategory:
     check_keeps_categories(acting_user)
     _unknown(fields, CATEGORY_FIELDS)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         for name, value in fields.items():
             setattr(category, name, value)
         category.full_clean(validate_unique=True)
@@ -154,5 +155,5 @@ def update_category(
 def delete_category(*, acting_user: User | None, category: ActorCategory) -> None:
     """Remove a category without actors (ProtectedError while actors are still in it)."""
     check_keeps_categories(acting_user)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         category.delete()

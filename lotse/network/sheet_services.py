@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core.services import ConcurrentEditError, audit_context, save_versioned
+from lotse.core.transactions import atomic
 from lotse.network.choices import MASTER_LANGUAGE, SheetLanguage
 from lotse.network.models import Actor, InfoSheet, InfoSheetBlock, InfoSheetText
 from lotse.network.services import check_edits_network
@@ -64,11 +65,11 @@ def create_sheet(*, acting_user: User | None, municipality: Municipality) -> Inf
     refused = ValidationError(
         _("%(municipality)s already has an info sheet.") % {"municipality": municipality.name}, code="sheet_exists"
     )
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         if InfoSheet.objects.filter(municipality=municipality).exists():
             raise refused
         try:
-            with transaction.atomic():
+            with atomic():
                 return InfoSheet.objects.create(municipality=municipality)
         except IntegrityError:
             # Someone created it a moment ago.
@@ -85,7 +86,7 @@ def set_actors(
     """
     check_edits_network(acting_user)
     wanted = {a.pk: a for a in actors}
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         locked = _locked_sheet(sheet)
         if locked.version != expected_version:
             raise ConcurrentEditError
@@ -127,7 +128,7 @@ def add_block(*, acting_user: User | None, sheet: InfoSheet, heading: str, body:
     check_edits_network(acting_user)
     heading, body = heading.strip(), body.strip()
     _check_text(heading, body)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         locked = _locked_sheet(sheet)
         last = InfoSheetBlock.objects.filter(sheet=locked).aggregate(last=Max("position"))["last"]
         block = InfoSheetBlock.objects.create(sheet=locked, position=0 if last is None else last + 1)
@@ -148,7 +149,7 @@ def move_block(*, acting_user: User | None, block: InfoSheetBlock, direction: in
     check_edits_network(acting_user)
     if direction not in (UP, DOWN):
         raise ValueError(f"direction must be UP or DOWN, got {direction!r}")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         locked = _locked_sheet(block.sheet)
         blocks = list(InfoSheetBlock.objects.filter(sheet=locked).order_by("position", "pk"))
         index = next((i for i, b in enumerate(blocks) if b.pk == block.pk), None)
@@ -171,7 +172,7 @@ def move_block(*, acting_user: User | None, block: InfoSheetBlock, direction: in
 def delete_block(*, acting_user: User | None, block: InfoSheetBlock) -> None:
     """Remove a block with its texts in every language."""
     check_edits_network(acting_user)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         locked = _locked_sheet(block.sheet)
         deleted, _counts = InfoSheetBlock.objects.filter(pk=block.pk, sheet=locked).delete()
         if not deleted:
@@ -225,7 +226,7 @@ def write_text(
     _check_language(language)
     heading, body = heading.strip(), body.strip()
     _check_text(heading, body)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         # The block's row is locked, so two first translations into one language cannot both be created.
         locked = InfoSheetBlock.objects.select_for_update().filter(pk=block.pk).first()
         if locked is None:
@@ -267,7 +268,7 @@ def confirm_translation(
     check_edits_network(acting_user)
     if text.language == MASTER_LANGUAGE:
         raise ValidationError(_("The German text is the original: there is nothing to confirm."), code="is_master")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         _check_master(_master_of(text.block), master_version)
         text.written_at, text.written_by = timezone.now(), acting_user
         return save_versioned(text, expected_version, ["written_at", "written_by"])

@@ -6,12 +6,13 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from lotse.core.access import Capability, require
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, save_versioned
+from lotse.core.transactions import atomic
 from lotse.core.validation import clean_changed
 from lotse.people.choices import Relationship
 from lotse.people.dates import check_birth_date, not_in_future
@@ -68,7 +69,7 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def create_person(*, acting_user: User | None, organisation: Organisation, **fields: Any) -> Person:
     require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
     cleaned = clean_person_fields(fields)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
         person.full_clean()
         person.save()
@@ -78,7 +79,7 @@ def create_person(*, acting_user: User | None, organisation: Organisation, **fie
 def update_person(*, acting_user: User | None, person: Person, expected_version: int, **fields: Any) -> Person:
     require(acting_user, Capability.CASEWORK, organisation_id=person.organisation_id, code="not_owner")
     cleaned = clean_person_fields(fields)
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         for name, value in cleaned.items():
             setattr(person, name, value)
         clean_changed(person, cleaned)
@@ -88,7 +89,7 @@ def update_person(*, acting_user: User | None, person: Person, expected_version:
 
 def create_household(*, acting_user: User | None, organisation: Organisation, external_id: str = "") -> Household:
     require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         return Household.objects.create(organisation=organisation, external_id=external_id)
 
 
@@ -105,7 +106,7 @@ def join_household(
     if relationship not in Relationship.values:
         raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
     not_in_future(since, _("The date of moving in"))
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         current = HouseholdMembership.objects.select_for_update().filter(person=person, valid_to__isnull=True).first()
         if current is not None:
             if current.household_id == household.pk:
@@ -127,7 +128,7 @@ def set_relationship(*, acting_user: User | None, membership: HouseholdMembershi
     require(acting_user, Capability.CASEWORK, organisation_id=membership.household.organisation_id, code="not_owner")
     if relationship not in Relationship.values:
         raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         membership.relationship = relationship
         membership.save(update_fields=["relationship"])
 
@@ -138,7 +139,7 @@ def add_status_record(*, acting_user: User | None, person: Person, kind: str, **
     model = STATUS_RECORD_MODELS[kind]
     valid_from = fields["valid_from"]
     not_in_future(valid_from, _("The date from which it holds"))
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         record = model(person=person, recorded_by=acting_user, **fields)
         record.full_clean(validate_unique=False, validate_constraints=False)
         if model._default_manager.filter(person=person, valid_from=valid_from).exists():
@@ -148,7 +149,7 @@ def add_status_record(*, acting_user: User | None, person: Person, kind: str, **
                 code="duplicate_day",
             )
         try:
-            with transaction.atomic():
+            with atomic():
                 record.save()
         except IntegrityError:
             raise ValidationError(
@@ -160,5 +161,5 @@ def add_status_record(*, acting_user: User | None, person: Person, kind: str, **
 def delete_status_record(*, acting_user: User | None, record: StatusRecord) -> None:
     """Remove a wrongly recorded fact; the change history keeps what it said."""
     require(acting_user, Capability.CASEWORK, organisation_id=record.person.organisation_id, code="not_owner")
-    with transaction.atomic(), audit_context(acting_user):
+    with atomic(), audit_context(acting_user):
         record.delete()

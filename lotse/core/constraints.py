@@ -1,0 +1,111 @@
+"""Check constraints validated in one query per record instead of one per constraint.
+
+Django's ``Model.validate_constraints`` asks the database about every
+``CheckConstraint`` on its own: a query wrapped in a savepoint, three
+statements per constraint (nine for a person, one of which, the conditional
+unique external ID, is asked even when the person has no external ID).  ``ChecksInOneQuery``
+evaluates the same conditions (the same ``COALESCE(condition, true)`` Django
+uses) as the columns of one ``SELECT`` in one savepoint and raises the same
+errors with the same messages and codes.  The same query asks whether the
+condition of each conditional unique constraint holds; Django's own query for
+such a constraint (another savepoint and SELECT) runs only when it does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from contextlib import nullcontext
+from typing import Any
+
+from django.core.exceptions import FieldError, ValidationError
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import BooleanField, CheckConstraint, F, Q, UniqueConstraint, Value
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
+from django.db.models.sql.constants import SINGLE
+
+_logger = logging.getLogger(__name__)
+
+
+def _referenced(condition: Q) -> set[str]:
+    """The names of the fields a condition refers to (in lookups and in F() expressions)."""
+    names: set[str] = set()
+    for node in condition.flatten():
+        if isinstance(node, Q):
+            names.update(child[0].split(LOOKUP_SEP, 1)[0] for child in node.children if isinstance(child, tuple))
+        elif isinstance(node, F):
+            names.add(node.name.split(LOOKUP_SEP, 1)[0])
+    return names
+
+
+def failed_conditions(
+    instance: Any, meta: Any, conditions: list[Q], exclude: Collection[str] | None, using: str
+) -> list[bool]:
+    """Whether each condition fails (is false) for the instance's values, asked in one query.
+
+    A condition is evaluated as ``Q.check`` does (``COALESCE(condition, true)``);
+    one that refers to an excluded field is not asked and counts as holding.
+    """
+    if not conditions:
+        return []
+    names = set().union(*(_referenced(condition) for condition in conditions))
+    against = instance._get_field_expression_map(meta=meta, exclude=exclude)
+    query = Query(None)
+    for name, value in against.items():
+        if name in names:
+            query.add_annotation(value if hasattr(value, "resolve_expression") else Value(value), name, select=False)
+    asked: list[int] = []
+    for index, condition in enumerate(conditions):
+        try:
+            query.add_annotation(Coalesce(Q(condition), Value(True), output_field=BooleanField()), f"_check_{index}")
+        except FieldError:
+            continue  # refers to an excluded field: Django's constraints skip it too
+        asked.append(index)
+    failed = [False] * len(conditions)
+    if not asked:
+        return failed
+    connection = connections[using]
+    atomic = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+    try:
+        with atomic:
+            row = query.get_compiler(using=using).execute_sql(SINGLE)
+    except DatabaseError as error:
+        _logger.warning("Got a database error checking %r: %s", conditions, error)
+        return failed
+    for index, holds in zip(asked, row, strict=True):
+        failed[index] = not holds
+    return failed
+
+
+class ChecksInOneQuery:
+    """Model mixin: ``full_clean`` checks all of the record's check constraints in one query."""
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        using = router.db_for_write(type(self), instance=self)
+        errors: dict[str, list[ValidationError]] = {}
+        for model_class, model_constraints in self.get_constraints():  # type: ignore[attr-defined]
+            checks = [c for c in model_constraints if isinstance(c, CheckConstraint)]
+            # A unique constraint with a condition is only asked about when its condition holds.
+            gated = [c for c in model_constraints if isinstance(c, UniqueConstraint) and c.condition is not None]
+            failed = failed_conditions(self, model_class._meta, [c.condition for c in checks + gated], exclude, using)
+            outside = {id(c) for c, fails in zip(gated, failed[len(checks) :], strict=True) if fails}
+            for constraint, fails in zip(checks, failed, strict=False):
+                if fails:
+                    error = ValidationError(
+                        constraint.get_violation_error_message(), code=constraint.violation_error_code
+                    )
+                    errors = error.update_error_dict(errors)
+            for constraint in model_constraints:
+                if isinstance(constraint, CheckConstraint) or id(constraint) in outside:
+                    continue
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
