@@ -31,7 +31,7 @@ from lotse.accommodation.choices import (
 )
 from lotse.core.access import Capability, can
 from lotse.core.choices import OrganisationKind
-from lotse.core.constraints import ChecksInOneQuery
+from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.models import Person
 
@@ -189,7 +189,7 @@ class PlaceQuerySet(models.QuerySet["Place"]):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Place(ChecksInOneQuery, models.Model):
+class Place(ValidatedInFewQueries, models.Model):
     """One bed: available from a date (the shelter opened or grew) until a date (it was given up)."""
 
     shelter = models.ForeignKey(Shelter, verbose_name=_("shelter"), on_delete=models.CASCADE, related_name="places")
@@ -399,7 +399,7 @@ class IntakeObligation(VersionedModel):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class ExpectedIntake(ChecksInOneQuery, models.Model):
+class ExpectedIntake(ValidatedInFewQueries, models.Model):
     """The persons an operator expects to house in a month (the input of the capacity forecast)."""
 
     organisation = models.ForeignKey(

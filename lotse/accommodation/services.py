@@ -270,7 +270,7 @@ def move_in(
         raise ValidationError(_("The unit belongs to another shelter."), code="foreign_unit")
     with atomic(), audit_context(acting_user):
         # The lock that serialises bookings of this shelter: whoever comes second sees the first one's stay.
-        locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
+        locked = Shelter.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=shelter.pk)
         if (locked.in_operation_from and on < locked.in_operation_from) or (
             locked.in_operation_to and on > locked.in_operation_to
         ):

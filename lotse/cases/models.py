@@ -31,7 +31,7 @@ from lotse.cases.choices import (
     ReferralOutcome,
     Responsible,
 )
-from lotse.core.constraints import ChecksInOneQuery
+from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.models import Household, Person, casework_organisation_id
 
@@ -261,7 +261,7 @@ class Goal(VersionedModel):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Step(ChecksInOneQuery, models.Model):
+class Step(ValidatedInFewQueries, models.Model):
     """A measure towards a goal: who does what by when."""
 
     goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="steps")
@@ -287,7 +287,7 @@ class Step(ChecksInOneQuery, models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Contact(ChecksInOneQuery, models.Model):
+class Contact(ValidatedInFewQueries, models.Model):
     """A counselling contact as the funders' grid asks for it."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts")
@@ -434,7 +434,7 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Consent(ChecksInOneQuery, models.Model):
+class Consent(ValidatedInFewQueries, models.Model):
     """A client's consent, in force from ``given_on`` until withdrawn (withdrawal takes effect at once)."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="consents")
@@ -502,7 +502,7 @@ class Consent(ChecksInOneQuery, models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Handover(ChecksInOneQuery, models.Model):
+class Handover(ValidatedInFewQueries, models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="handovers")
     from_organisation = models.ForeignKey(
         Organisation, verbose_name=_("from"), on_delete=models.PROTECT, related_name="handovers_sent"

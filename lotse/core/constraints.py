@@ -1,14 +1,19 @@
-"""Check constraints validated in one query per record instead of one per constraint.
+"""Records validated in few queries: check constraints in one, foreign keys already in hand in none.
 
 Django's ``Model.validate_constraints`` asks the database about every
 ``CheckConstraint`` on its own: a query wrapped in a savepoint, three
 statements per constraint (nine for a person, one of which, the conditional
-unique external ID, is asked even when the person has no external ID).  ``ChecksInOneQuery``
-evaluates the same conditions (the same ``COALESCE(condition, true)`` Django
+unique external ID, is asked even when the person has no external ID).
+``ValidatedInFewQueries`` evaluates the same conditions (the same ``COALESCE(condition, true)`` Django
 uses) as the columns of one ``SELECT`` in one savepoint and raises the same
 errors with the same messages and codes.  The same query asks whether the
 condition of each conditional unique constraint holds; Django's own query for
 such a constraint (another savepoint and SELECT) runs only when it does.
+
+``clean_fields`` asks for the row of every foreign key as well.  When the
+service set the related record itself (loaded from the database, so it
+exists), that question is not asked again; the database's foreign key still
+guards the INSERT.
 """
 
 from __future__ import annotations
@@ -79,8 +84,21 @@ def failed_conditions(
     return failed
 
 
-class ChecksInOneQuery:
-    """Model mixin: ``full_clean`` checks all of the record's check constraints in one query."""
+class ValidatedInFewQueries:
+    """Model mixin: ``full_clean`` checks all of the record's check constraints in one query, and does
+    not ask again for the rows of foreign keys the caller handed over as loaded records."""
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        held = {
+            field.name
+            for field in self._meta.concrete_fields  # type: ignore[attr-defined]
+            if field.many_to_one
+            and not field.remote_field.limit_choices_to
+            and field.is_cached(self)
+            and getattr(self, field.name) is not None
+            and getattr(self, field.name).pk is not None
+        }
+        super().clean_fields(exclude={*(exclude or ()), *held})  # type: ignore[misc]
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         using = router.db_for_write(type(self), instance=self)

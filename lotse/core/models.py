@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.access import Capability, can
 from lotse.core.choices import AccessAction, ImportKind, ImportStatus, OrganisationKind, Role
-from lotse.core.constraints import ChecksInOneQuery
+from lotse.core.constraints import ValidatedInFewQueries
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -39,7 +39,7 @@ short_name_validator = RegexValidator(
 )
 
 
-class VersionedModel(ChecksInOneQuery, models.Model):
+class VersionedModel(ValidatedInFewQueries, models.Model):
     """A record edited in forms: ``version`` detects concurrent edits (see services.save_versioned)."""
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -323,7 +323,7 @@ class ImportRunQuerySet(models.QuerySet["ImportRun"]):
         return self.filter(organisation_id=user.organisation_id, kind__in=kinds)
 
 
-class ImportRun(ChecksInOneQuery, models.Model):
+class ImportRun(ValidatedInFewQueries, models.Model):
     """One upload of any kind of list (lotse.core.staged_import): checked in a dry run, then committed or discarded.
 
     One upload. Its file is kept only until it is committed or discarded (it holds personal data)."""

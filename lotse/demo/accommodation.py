@@ -971,6 +971,7 @@ class _Builder(Drafting):
             **{name: getattr(planned, name) for name in PERSON_FIELDS},
         )
         persons[id(planned)] = person
+        self.visible.add((organisation.pk, person.pk))  # registered by the staff's own organisation
         household = household_of.get(id(membership.household))
         if household is None:
             # Households are kept through the people services, which only caseworkers (or the command) use.
@@ -1025,8 +1026,7 @@ class _Builder(Drafting):
 
     def _assign(self, assignment: Assignment, assigned: list[Person], persons: dict[int, Person]) -> None:
         county_user = self.users.get(COUNTY_USER)
-        people = [persons.get(id(p), p) for p in assigned]
-        people = [self._record_for(county_user, p) for p in people if p.pk is not None]
+        people = self._records_for(county_user, [persons.get(id(p), p) for p in assigned if persons.get(id(p), p).pk])
         record_assignment(
             acting_user=county_user,
             organisation=assignment.organisation,
@@ -1037,36 +1037,49 @@ class _Builder(Drafting):
         )
 
     def _record_for(self, operator: User | None, person: Person) -> Person:
-        """The record of ``person`` the accommodation staff can choose in the app (residents_visible_to).
+        return self._records_for(operator, [person])[0]
+
+    def _records_for(self, operator: User | None, people: list[Person]) -> list[Person]:
+        """The records of ``people`` the accommodation staff can choose in the app (residents_visible_to).
 
         A caseworker's client of another organisation is not among them: the
         staff register the person as a resident of their own, as they would
         through the app, and keep using that record (which the other
-        organisations whose staff it is assigned to then see too).
+        organisations whose staff it is assigned to then see too).  One query
+        asks for all of them.
         """
         if operator is None:
-            return person
-        candidates = [person, *self.own_records.get(person.pk, [])]
+            return people
+        organisation_id = operator.organisation_id
+        candidates = {p.pk: [p, *self.own_records.get(p.pk, [])] for p in people}
         # Once visible, always visible (residents_visible_to counts past stays and assignments too).
-        seen = [c for c in candidates if (operator.organisation_id, c.pk) in self.visible]
-        if seen:
-            return seen[0]
-        visible = set(
-            residents_visible_to(operator).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True)
-        )
-        for candidate in candidates:
-            if candidate.pk in visible:
-                self.visible.add((operator.organisation_id, candidate.pk))
-                return candidate
-        record = register_resident(
-            acting_user=operator,
-            organisation=operator.organisation,
-            **{name: getattr(person, name) for name in PERSON_FIELDS if name not in ("phone", "email", "notes")},
-        )
-        self.own_records.setdefault(person.pk, []).append(record)
-        self.visible.add((operator.organisation_id, record.pk))
-        self.own_records_created += 1
-        return record
+        chosen = {
+            pk: next((c for c in cands if (organisation_id, c.pk) in self.visible), None)
+            for pk, cands in candidates.items()
+        }
+        unknown = [c.pk for pk, cands in candidates.items() if chosen[pk] is None for c in cands]
+        if unknown:
+            visible = set(residents_visible_to(operator).filter(pk__in=unknown).values_list("pk", flat=True))
+            for pk, cands in candidates.items():
+                if chosen[pk] is None:
+                    chosen[pk] = next((c for c in cands if c.pk in visible), None)
+        records = []
+        for person in people:
+            record = chosen[person.pk]
+            if record is None:
+                record = register_resident(
+                    acting_user=operator,
+                    organisation=operator.organisation,
+                    **{
+                        name: getattr(person, name) for name in PERSON_FIELDS if name not in ("phone", "email", "notes")
+                    },
+                )
+                self.own_records.setdefault(person.pk, []).append(record)
+                self.own_records_created += 1
+                chosen[person.pk] = record
+            self.visible.add((organisation_id, record.pk))
+            records.append(record)
+        return records
 
 
 def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[str, int]:

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.access import Capability, can
-from lotse.core.constraints import ChecksInOneQuery
+from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.choices import (
     BirthDatePrecision,
@@ -217,7 +217,7 @@ class HouseholdMembershipQuerySet(models.QuerySet["HouseholdMembership"]):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class HouseholdMembership(ChecksInOneQuery, models.Model):
+class HouseholdMembership(ValidatedInFewQueries, models.Model):
     """A person in a household from one date to another; the open one is the current household."""
 
     household = models.ForeignKey(
@@ -264,7 +264,7 @@ class StatusRecordQuerySet(models.QuerySet[Any]):
         return self.filter(valid_from__lte=day).order_by("person_id", "-valid_from", "-pk").distinct("person_id")
 
 
-class StatusRecord(ChecksInOneQuery, models.Model):
+class StatusRecord(ValidatedInFewQueries, models.Model):
     """A fact about a person that holds from ``valid_from`` until the next record of its kind."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="%(class)ss")
