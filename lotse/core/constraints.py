@@ -19,7 +19,7 @@ guards the INSERT.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -34,7 +34,7 @@ from django.db.models.sql.constants import SINGLE
 _logger = logging.getLogger(__name__)
 
 
-def _referenced(condition: Q) -> set[str]:
+def _referenced(condition: Any) -> set[str]:
     """The names of the fields a condition refers to (in lookups and in F() expressions)."""
     names: set[str] = set()
     for node in condition.flatten():
@@ -46,7 +46,7 @@ def _referenced(condition: Q) -> set[str]:
 
 
 def failed_conditions(
-    instance: Any, meta: Any, conditions: list[Q], exclude: Collection[str] | None, using: str
+    instance: Any, meta: Any, conditions: Sequence[Any], exclude: Collection[str] | None, using: str
 ) -> list[bool]:
     """Whether each condition fails (is false) for the instance's values, asked in one query.
 
@@ -101,7 +101,7 @@ class ValidatedInFewQueries:
         super().clean_fields(exclude={*(exclude or ()), *held})  # type: ignore[misc]
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
-        using = router.db_for_write(type(self), instance=self)
+        using = router.db_for_write(type(self), instance=self)  # type: ignore[arg-type]
         errors: dict[str, list[ValidationError]] = {}
         for model_class, model_constraints in self.get_constraints():  # type: ignore[attr-defined]
             checks = [c for c in model_constraints if isinstance(c, CheckConstraint)]

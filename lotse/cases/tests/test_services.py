@@ -664,6 +664,42 @@ def test_it_adds_a_step_that_is_already_done(case, caseworker_a):
     assert done.done
 
 
+def test_it_adds_a_goal_with_its_steps_all_or_nothing(case, caseworker_a):
+    plan = services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 2, 1))
+    goal = services.add_goal(
+        acting_user=caseworker_a,
+        plan=plan,
+        field_of_action=FieldOfAction.WOHNEN,
+        title="Eigene Wohnung",
+        steps=[
+            services.NewStep("WBS beantragen", Responsible.ACTOR, " Wohnungsamt ", datetime.date(2025, 3, 1)),
+            services.NewStep("Wohnungsanzeigen lesen", Responsible.CLIENT, "Wohnungsamt", done=True),
+        ],
+    )
+    assert list(goal.steps.values_list("description", "responsible_name", "due_date", "done", "position")) == [
+        ("WBS beantragen", "Wohnungsamt", datetime.date(2025, 3, 1), False, 0),
+        ("Wohnungsanzeigen lesen", "", None, True, 1),
+    ]
+    for step in goal.steps.all():  # each step in the change history, by the caseworker
+        (event,) = events_of(step)
+        assert (event.pgh_label, acting_user_of(event)) == ("insert", caseworker_a.pk)
+
+    with pytest.raises(ValidationError) as refused:
+        services.add_goal(
+            acting_user=caseworker_a,
+            plan=plan,
+            field_of_action=FieldOfAction.ARBEIT,
+            title="Ausbildung",
+            steps=[
+                services.NewStep("Berufsberatung", Responsible.CLIENT),
+                services.NewStep("Praktikum suchen", Responsible.ACTOR),
+            ],
+        )
+    assert refused.value.messages == ["Bitte den Akteur angeben, der für den Schritt zuständig ist."]
+    assert list(plan.goals.values_list("title", flat=True)) == ["Eigene Wohnung"]
+    assert Step.objects.count() == 2
+
+
 def test_it_refuses_to_change_an_earlier_plan_version(case, caseworker_a):
     first, goal, step = plan_with_goal(case, caseworker_a)
     services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=datetime.date(2025, 4, 1))
