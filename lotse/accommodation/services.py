@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -239,11 +239,20 @@ def record_housing(
 
 
 def _current_stay(person: Person) -> Occupancy | None:
+    # Locks the stay's row only: locking its place and shelter as well would take the other shelter's lock
+    # after this booking's own, and two moves in opposite directions at the same moment would deadlock.
     return (
-        Occupancy.objects.select_for_update()
+        Occupancy.objects.select_for_update(of=("self",))
         .select_related("place__shelter")
         .filter(person=person, move_out__isnull=True)
         .first()
+    )
+
+
+def _overlap(person: Person, on: datetime.date) -> ValidationError:
+    return ValidationError(
+        _("%(person)s already has a stay that overlaps %(date)s.") % {"person": person, "date": _day(on)},
+        code="stay_overlaps",
     )
 
 
@@ -289,11 +298,13 @@ def move_in(
             current.move_out_reason = MoveOutReason.UMZUG_ANDERE_UNTERKUNFT
             current.version += 1
             current.save(update_fields=["move_out", "move_out_reason", "version"])
-        if Occupancy.objects.filter(person=person, move_out__gt=on).exists():
-            raise ValidationError(
-                _("%(person)s already has a stay that overlaps %(date)s.") % {"person": person, "date": _day(on)},
-                code="stay_overlaps",
-            )
+        # An open stay here was committed by a move-in of the same person at the same moment (its row was not
+        # there when the current stay was looked up); a later one was recorded before.
+        overlapping = Occupancy.objects.filter(person=person).filter(Q(move_out__isnull=True) | Q(move_out__gt=on))
+        if current is not None:
+            overlapping = overlapping.exclude(pk=current.pk)
+        if overlapping.exists():
+            raise _overlap(person, on)
         free = Place.objects.filter(shelter=locked).free_from(on)
         if unit is not None:
             free = free.filter(unit=unit)
@@ -309,7 +320,9 @@ def move_in(
                 occupancy = Occupancy.objects.create(
                     person=person, place=place, move_in=on, basis=basis, notes=notes, recorded_by=acting_user
                 )
-        except IntegrityError:
+        except IntegrityError as error:
+            if "occupancy_one_stay_per_person_at_a_time" in str(error):
+                raise _overlap(person, on) from None
             raise ValidationError(
                 _("The place was booked by someone else at the same moment. Please try again."),
                 code="booking_conflict",

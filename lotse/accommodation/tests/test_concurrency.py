@@ -117,3 +117,100 @@ def test_of_two_simultaneous_bookings_of_the_last_place_exactly_one_succeeds(
     refused = next(value for value in results.values() if isinstance(value, list))
     assert refused == [NO_PLACE]
     assert Occupancy.objects.filter(place__shelter=follow_up_shelter, move_out__isnull=True).count() == 4
+
+
+@pytest.fixture
+def second_shelter(city: Organisation, follow_up_shelter: Shelter) -> Shelter:
+    return services.create_shelter(
+        acting_user=None,
+        organisation=city,
+        places=4,
+        places_from=follow_up_shelter.places.first().available_from,  # type: ignore[union-attr]
+        name="Weststadt, Aldinger Straße",
+        kind=follow_up_shelter.kind,
+        municipality=follow_up_shelter.municipality,
+    )
+
+
+def test_moves_in_opposite_directions_do_not_wait_for_each_other(
+    follow_up_shelter: Shelter,
+    second_shelter: Shelter,
+    housing_officer: User,
+    colleague_housing_officer: User,
+    city: Organisation,
+) -> None:
+    """A → B and B → A at the same moment: neither booking locks the other's shelter, so none deadlocks."""
+    east, west = (
+        services.register_resident(acting_user=None, organisation=city, family_name=name) for name in ("Ost", "West")
+    )
+    services.move_in(acting_user=None, shelter=follow_up_shelter, person=east, on=DAY)
+    services.move_in(acting_user=None, shelter=second_shelter, person=west, on=DAY)
+    later = DAY + datetime.timedelta(days=30)
+    booked, release = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def move_east_west_and_hold() -> Occupancy:
+        with transaction.atomic():
+            stay = services.move_in(acting_user=housing_officer, shelter=second_shelter, person=east, on=later)
+            booked.set()
+            assert release.wait(10)
+            return stay
+
+    holder = in_thread(move_east_west_and_hold, results, "east")
+    assert booked.wait(10)
+    contender = in_thread(
+        lambda: services.move_in(
+            acting_user=colleague_housing_officer, shelter=follow_up_shelter, person=west, on=later
+        ),
+        results,
+        "west",
+    )
+    contender.join(10)
+    # The opposite move finished while the first one still held its transaction open.
+    assert not contender.is_alive(), "the move B → A waited for the move A → B"
+    release.set()
+    holder.join(10)
+
+    assert isinstance(results["east"], Occupancy) and isinstance(results["west"], Occupancy), results
+    open_stays = Occupancy.objects.filter(move_out__isnull=True).select_related("place__shelter")
+    assert {(o.person_id, o.place.shelter_id) for o in open_stays} == {
+        (east.pk, second_shelter.pk),
+        (west.pk, follow_up_shelter.pk),
+    }
+
+
+def test_one_person_moved_into_two_shelters_at_once_gets_the_reason(
+    follow_up_shelter: Shelter,
+    second_shelter: Shelter,
+    housing_officer: User,
+    colleague_housing_officer: User,
+    city: Organisation,
+) -> None:
+    person = services.register_resident(acting_user=None, organisation=city, family_name="Haddad", given_names="Rami")
+    booked, release = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def book_and_hold() -> Occupancy:
+        with transaction.atomic():
+            stay = services.move_in(acting_user=housing_officer, shelter=follow_up_shelter, person=person, on=DAY)
+            booked.set()
+            assert release.wait(10)
+            return stay
+
+    holder = in_thread(book_and_hold, results, "first")
+    assert booked.wait(10)
+    contender = in_thread(
+        lambda: services.move_in(acting_user=colleague_housing_officer, shelter=second_shelter, person=person, on=DAY),
+        results,
+        "second",
+    )
+    contender.join(0.5)
+    release.set()
+    holder.join(10)
+    contender.join(10)
+
+    assert isinstance(results["first"], Occupancy)
+    assert results["second"] == ["Haddad, Rami already has a stay that overlaps 03/01/2025."]
+    assert list(Occupancy.objects.filter(person=person).values_list("place__shelter", flat=True)) == [
+        follow_up_shelter.pk
+    ]
