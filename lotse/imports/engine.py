@@ -287,7 +287,12 @@ class _Importer:
         parse = PARSERS[sheet]
         problems: list[Problem] = []
         count = 0
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        # psycopg's COPY raises its own errors: wrapped as Django's, they end in the report like any other.
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
             for number, values in rows:
                 count += 1
                 staged = parse(Row(spec, number, values, problems), lookups)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from lotse.cases.choices import CaseStatus, ClosingReason, ContactForm, InterpreterKind
 from lotse.cases.models import Case, CaseClient, CaseStatusChange, Contact
 from lotse.core.models import Municipality, Organisation
+from lotse.imports import engine
 from lotse.imports.engine import CLIENTS, HOUSEHOLDS, _Importer
 from lotse.imports.export import EXAMPLE, template_workbook
 from lotse.imports.tests.builders import (
@@ -1405,6 +1406,25 @@ def test_it_reports_a_refusal_of_the_database_and_leaves_nothing_behind(org_a, o
     assert problems(report) == [("", None, "", "", _("The database refused the import: %(error)s") % {"error": error})]
     assert report.committed is False
     assert report.counts == {}
+    assert nothing_written()
+
+
+def test_a_refusal_while_staging_ends_in_the_report(org_a, org_admin_a, monkeypatch):
+    """The rows are copied into the staging table with psycopg's COPY, whose errors are psycopg's own."""
+    parse = engine.PARSERS[PERSONS.name]
+
+    def spoilt(row: Any, lookups: Any) -> Any:
+        staged = parse(row, lookups)
+        return None if staged is None else tuple("kein Wert" for _value in staged)
+
+    monkeypatch.setitem(engine.PARSERS, PERSONS.name, spoilt)
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(good_sheets())))
+
+    ((sheet, row, column, value, message),) = problems(report)
+    assert (sheet, row, column, value) == ("", None, "", "")
+    assert message.startswith("Die Datenbank hat den Import abgelehnt: ")
+    assert report.committed is False
     assert nothing_written()
 
 
