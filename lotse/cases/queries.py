@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.translation import gettext_lazy
@@ -53,12 +54,22 @@ NAME_MATCH_THRESHOLD = 0.45
 
 
 def persons_matching(text: str) -> QuerySet[Person]:
-    """Persons whose names or aliases resemble ``text``, best match first (``name_score``)."""
+    """Persons whose names or aliases resemble ``text``, best match first (``name_score``).
+
+    The trigram indexes find the candidates (pg_trgm's ``<%`` operator and
+    ``LIKE``, with the session's threshold set in the database settings);
+    the score then decides, as it always did.
+    """
     query, folded = plain(text), fold(text)
     if not query:
         return Person.objects.none()
     return (
-        Person.objects.annotate(
+        Person.objects.filter(
+            Q(search_text__trigram_word_similar=query)
+            | Q(search_key__trigram_word_similar=folded)
+            | Q(search_text__contains=query)
+        )
+        .annotate(
             name_score=Greatest(
                 TrigramWordSimilarity(query, "search_text"),
                 TrigramWordSimilarity(folded, "search_key") - 0.05,
@@ -70,13 +81,18 @@ def persons_matching(text: str) -> QuerySet[Person]:
 
 
 def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Cases with a client whose name resembles ``text``, ranked by the best match."""
+    """Cases with a client whose name resembles ``text``, ranked by the best match.
+
+    The matching persons are found once, through the index; only their cases
+    are scored (not every case the user sees).
+    """
     if not plain(text):
         # A text of punctuation alone names nobody; the list still sorts by the score, so it must be there.
         return cases.annotate(name_score=Value(None, output_field=FloatField())).none()
-    matches = persons_matching(text).filter(client_of__case=OuterRef("pk"))
-    best = Subquery(matches.values("name_score")[:1])  # type: ignore[misc]
-    return cases.annotate(name_score=best).filter(name_score__isnull=False)
+    matching = persons_matching(text)
+    clients = CaseClient.objects.filter(person__in=matching.values("pk")).values("case_id")
+    best = Subquery(matching.filter(client_of__case=OuterRef("pk")).values("name_score")[:1])  # type: ignore[misc]
+    return cases.filter(pk__in=clients).annotate(name_score=best)
 
 
 def current_residence(person_ref: str = "pk") -> QuerySet[ResidenceRecord]:
@@ -234,15 +250,35 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-def case_list_for(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
-    """The cases the user sees, filtered and sorted as the case list's filter form asks (open cases by default)."""
+def _case_rows(user: User) -> QuerySet[Case]:
+    """The cases the user sees, with what a row of the case list shows."""
     last_contact = Contact.objects.filter(case_id=OuterRef("pk")).order_by("-date").values("date")[:1]
-    cases: QuerySet[Case] = (
+    return (
         Case.objects.visible_to(user)
         .select_related("municipality", "responsible", "organisation")
         .annotate(head_name=head_of_household_name(), last_contact=Subquery(last_contact))
         .prefetch_related(Prefetch("case_clients", queryset=CaseClient.objects.select_related("person").order_by("pk")))
     )
+
+
+def case_list_page(user: User, filters: dict[str, Any], page_number: str | None) -> Page[Case]:
+    """One page of the case list, and how many cases it has in all.
+
+    A name search runs once: the ranked keys of all its hits give the count
+    and the page, whose rows are then read by key.
+    """
+    cases = case_list_for(user, filters)
+    if not filters.get("q", "").strip():
+        return Paginator(cases, PAGE_SIZE).get_page(page_number)
+    page: Page[Any] = Paginator(list(cases.values_list("pk", flat=True)), PAGE_SIZE).get_page(page_number)
+    rows = _case_rows(user).in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
+
+
+def case_list_for(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
+    """The cases the user sees, filtered and sorted as the case list's filter form asks (open cases by default)."""
+    cases = _case_rows(user)
     status = filters.get("status", "")
     if not status:
         cases = cases.exclude(status=CaseStatus.CLOSED)

@@ -93,6 +93,11 @@ if _database is None:
     from lotse.core.embedded_db import embedded_database_settings
 
     _database = embedded_database_settings(VAR_DIR / "postgres")
+# The name search finds candidates through the trigram indexes with pg_trgm's word-similarity operator,
+# whose threshold is this setting of the session: at most the search's own threshold
+# (lotse.cases.queries.NAME_MATCH_THRESHOLD), so that the index finds every name the search accepts.
+_options = _database.setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c pg_trgm.word_similarity_threshold=0.45".strip()
 _database["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection, transaction
 
 from lotse.cases import queries, services
 from lotse.cases.choices import CaseStatus, ClosingReason, ConsentPurpose, FieldOfAction, GoalStatus
@@ -112,6 +113,37 @@ def test_it_filters_cases_by_the_names_of_their_clients(caseworker_a, caseworker
     assert list(queries.filter_cases_by_name(mine, "Schmidt")) == [schmidt]
     # A household member who is not a client does not make the case match.
     assert not queries.filter_cases_by_name(mine, "Yusuf").exists()
+
+
+def test_the_name_search_finds_its_candidates_through_the_trigram_indexes(caseworker_a):
+    """The condition is one the indexes can answer: with sequential scans off, the plan reads both of them."""
+    open_case_for(caseworker_a, family_name="Haddad", given_names="Muhammad")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert float(cursor.fetchone()[0]) <= queries.NAME_MATCH_THRESHOLD
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queries.persons_matching("Mohammed").explain()
+    assert "person_search_text_trgm" in plan
+    assert "person_search_key_trgm" in plan
+
+
+def test_a_name_search_pages_its_ranked_hits(caseworker_a):
+    exact = open_case_for(caseworker_a, family_name="Haddad", given_names="Rami")
+    for index in range(queries.PAGE_SIZE):
+        open_case_for(caseworker_a, family_name="Haddad", given_names=f"Sami {index}")
+    open_case_for(caseworker_a, family_name="Schmidt", given_names="Peter")
+
+    first = queries.case_list_page(caseworker_a, {"q": "Rami Haddad"}, None)
+    second = queries.case_list_page(caseworker_a, {"q": "Rami Haddad"}, "2")
+
+    assert first.paginator.count == queries.PAGE_SIZE + 1
+    assert first.object_list[0] == exact  # the best match first
+    assert len(first.object_list) == queries.PAGE_SIZE and len(second.object_list) == 1
+    assert {c.pk for c in first.object_list} | {c.pk for c in second.object_list} == set(
+        Case.objects.filter(case_clients__person__family_name="Haddad").values_list("pk", flat=True)
+    )
+    assert first.object_list[0].head_name  # the rows carry what the list shows
 
 
 @pytest.mark.parametrize("query", ["", "--"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import Form
 from django.http import HttpResponse
@@ -61,8 +60,7 @@ def case_form_page(
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, organisation_id=request.user.organisation_id)
     filters = form.values() if request.GET else {}
-    cases = queries.case_list_for(request.user, filters)
-    page = Paginator(cases, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queries.case_list_page(request.user, filters, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
