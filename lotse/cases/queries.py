@@ -53,6 +53,14 @@ from lotse.people.search import fold, plain
 NAME_MATCH_THRESHOLD = 0.45
 
 
+def _name_score(query: str, folded: str, person: str = "") -> Greatest:
+    """How well the names of a person (``person`` is the path to it) resemble the search text."""
+    return Greatest(
+        TrigramWordSimilarity(query, f"{person}search_text"),
+        TrigramWordSimilarity(folded, f"{person}search_key") - 0.05,
+    )
+
+
 def persons_matching(text: str) -> QuerySet[Person]:
     """Persons whose names or aliases resemble ``text``, best match first (``name_score``).
 
@@ -69,12 +77,7 @@ def persons_matching(text: str) -> QuerySet[Person]:
             | Q(search_key__trigram_word_similar=folded)
             | Q(search_text__contains=query)
         )
-        .annotate(
-            name_score=Greatest(
-                TrigramWordSimilarity(query, "search_text"),
-                TrigramWordSimilarity(folded, "search_key") - 0.05,
-            )
-        )
+        .annotate(name_score=_name_score(query, folded))
         .filter(Q(name_score__gte=NAME_MATCH_THRESHOLD) | Q(search_text__contains=query))
         .order_by("-name_score")
     )
@@ -83,16 +86,37 @@ def persons_matching(text: str) -> QuerySet[Person]:
 def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Cases with a client whose name resembles ``text``, ranked by the best match.
 
-    The matching persons are found once, through the index; only their cases
-    are scored (not every case the user sees).
+    The matching persons are found once, through the index; only the cases of
+    their clients are scored, each by its own few clients.
     """
-    if not plain(text):
+    query, folded = plain(text), fold(text)
+    if not query:
         # A text of punctuation alone names nobody; the list still sorts by the score, so it must be there.
         return cases.annotate(name_score=Value(None, output_field=FloatField())).none()
-    matching = persons_matching(text)
-    clients = CaseClient.objects.filter(person__in=matching.values("pk")).values("case_id")
-    best = Subquery(matching.filter(client_of__case=OuterRef("pk")).values("name_score")[:1])  # type: ignore[misc]
-    return cases.filter(pk__in=clients).annotate(name_score=best)
+    clients = CaseClient.objects.filter(person__in=persons_matching(text).values("pk")).values("case_id")
+    best = (
+        CaseClient.objects.filter(case_id=OuterRef("pk"))
+        .annotate(score=_name_score(query, folded, "person__"))
+        .filter(Q(score__gte=NAME_MATCH_THRESHOLD) | Q(person__search_text__contains=query))
+        .order_by("-score")
+        .values("score")[:1]
+    )
+    return cases.filter(pk__in=clients).annotate(name_score=Subquery(best))
+
+
+def ranked_by_name(cases: QuerySet[Case], text: str) -> list[int]:
+    """The keys of the cases with a client whose name resembles ``text``, in the order of
+    ``filter_cases_by_name``: best match first, then the newest start, then the newest case.
+
+    One pass: each matching person is scored once, joined to the cases it is a client of.
+    """
+    best: dict[int, tuple[float, int]] = {}
+    hits = persons_matching(text).filter(client_of__case__in=cases.values("pk"))
+    rows = hits.values_list("client_of__case_id", "name_score", "client_of__case__start_date")  # type: ignore[misc]
+    for case_id, score, start in rows:
+        if case_id not in best or score > best[case_id][0]:
+            best[case_id] = (score, start.toordinal())
+    return sorted(best, key=lambda pk: (-best[pk][0], -best[pk][1], -pk))
 
 
 def current_residence(person_ref: str = "pk") -> QuerySet[ResidenceRecord]:
@@ -267,10 +291,14 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
     A name search runs once: the ranked keys of all its hits give the count
     and the page, whose rows are then read by key.
     """
-    cases = case_list_for(user, filters)
-    if not filters.get("q", "").strip():
-        return Paginator(cases, PAGE_SIZE).get_page(page_number)
-    page: Page[Any] = Paginator(list(cases.values_list("pk", flat=True)), PAGE_SIZE).get_page(page_number)
+    query = filters.get("q", "").strip()
+    if not query:
+        return Paginator(case_list_for(user, filters), PAGE_SIZE).get_page(page_number)
+    if filters.get("sort", "") in SORTS:
+        keys = list(case_list_for(user, filters).values_list("pk", flat=True))
+    else:
+        keys = ranked_by_name(case_list_for(user, {**filters, "q": ""}), query)
+    page: Page[Any] = Paginator(keys, PAGE_SIZE).get_page(page_number)
     rows = _case_rows(user).in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list]
     return page

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 
 from lotse.cases import queries, services
 from lotse.cases.choices import CaseStatus, ClosingReason, ConsentPurpose, FieldOfAction, GoalStatus
@@ -143,7 +144,12 @@ def test_a_name_search_pages_its_ranked_hits(caseworker_a):
     assert {c.pk for c in first.object_list} | {c.pk for c in second.object_list} == set(
         Case.objects.filter(case_clients__person__family_name="Haddad").values_list("pk", flat=True)
     )
-    assert first.object_list[0].head_name  # the rows carry what the list shows
+    assert first.object_list[0].head_name  # type: ignore[attr-defined]  # the rows carry what the list shows
+    # The page ranks as the queryset of the other sorts would.
+    ranked = queries.filter_cases_by_name(Case.objects.visible_to(caseworker_a), "Rami Haddad")
+    assert [c.pk for c in [*first.object_list, *second.object_list]] == list(
+        ranked.order_by(F("name_score").desc(), "-start_date", "-pk").values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.parametrize("query", ["", "--"])

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from lotse.cases.choices import CaseStatus, ClosingReason, ContactForm, InterpreterKind
 from lotse.cases.models import Case, CaseClient, CaseStatusChange, Contact
 from lotse.core.models import Municipality, Organisation
-from lotse.imports import engine
+from lotse.imports import rows as row_parsers
 from lotse.imports.engine import CLIENTS, HOUSEHOLDS, _Importer
 from lotse.imports.export import EXAMPLE, template_workbook
 from lotse.imports.tests.builders import (
@@ -1411,13 +1411,13 @@ def test_it_reports_a_refusal_of_the_database_and_leaves_nothing_behind(org_a, o
 
 def test_a_refusal_while_staging_ends_in_the_report(org_a, org_admin_a, monkeypatch):
     """The rows are copied into the staging table with psycopg's COPY, whose errors are psycopg's own."""
-    parse = engine.PARSERS[PERSONS.name]
+    parse = row_parsers.PARSERS[PERSONS.name]
 
     def spoilt(row: Any, lookups: Any) -> Any:
         staged = parse(row, lookups)
         return None if staged is None else tuple("kein Wert" for _value in staged)
 
-    monkeypatch.setitem(engine.PARSERS, PERSONS.name, spoilt)
+    monkeypatch.setitem(row_parsers.PARSERS, PERSONS.name, spoilt)
 
     report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(good_sheets())))
 
