@@ -64,9 +64,10 @@ test: lint typecheck deploy-check pytest
 # Benchmarks print figures; they are not part of `make test`.
 bench: migrate
 	@echo "==> Import benchmark: a workbook of 100,000 persons (generated once into var/bench), in a throw-away database"
-	@$(MANAGE) bench_import --keep-database
-	@echo "==> Key figures benchmark on the imported workbook (then the throw-away database is dropped)"
-	@$(MANAGE) bench_kennzahlen --database-name bench_lotse --drop
+	@name=lotse_bench_$$(date +%s)_$$$$; \
+	  $(MANAGE) bench_import --keep-database --database-name $$name && \
+	  echo "==> Key figures benchmark on the imported workbook (then the throw-away database is dropped)" && \
+	  $(MANAGE) bench_kennzahlen --database-name $$name --drop
 
 stop-db: install
 	@$(PY) -c "from pathlib import Path; from lotse.core.embedded_db import stop; print('stopped' if stop(Path('var/postgres')) else 'not running')"

@@ -442,10 +442,7 @@ class _Importer:
         households = self._execute(
             """INSERT INTO people_household (version, organisation_id, external_id, created_at)
                SELECT 1, %(org)s, s.household_ext, now() FROM (SELECT DISTINCT household_ext FROM imp_person) s
-               WHERE NOT EXISTS (
-                   SELECT 1 FROM people_household h
-                   WHERE h.organisation_id = %(org)s AND h.external_id = s.household_ext
-               )"""
+               ON CONFLICT (organisation_id, external_id) WHERE NOT (external_id = '') DO NOTHING"""
         )
         values = (
             "family_name, given_names, birth_date, birth_date_precision, gender,"
@@ -471,9 +468,7 @@ class _Importer:
                     aliases, phone, email, notes, search_text, search_key, created_at)
                 SELECT 1, %(org)s, s.ext, {staged}, '', '{{}}', '', '', '', s.search_text, s.search_key, now()
                 FROM imp_person s
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM people_person p WHERE p.organisation_id = %(org)s AND p.external_id = s.ext
-                )"""
+                ON CONFLICT (organisation_id, external_id) WHERE NOT (external_id = '') DO NOTHING"""
         )
         self._analyze("people_household", "people_person")
         # Names changed on a person with aliases: the search text includes them.
@@ -498,30 +493,37 @@ class _Importer:
         }
         # A first membership starts with the household's first case (or today);
         # a move starts today. The first person listed heads a household without a head.
+        # Worked out before the insert: an insert that reads the table it fills is planned from that
+        # table's statistics, and with a table the statistics call empty (after a dry run) the planner
+        # rescans it for every row it inserts.
         self._execute(
-            """WITH joined AS (
-               INSERT INTO people_householdmembership (household_id, person_id, relationship, valid_from, valid_to)
+            """CREATE TEMP TABLE imp_membership ON COMMIT DROP AS
                SELECT t.household_id, t.person_id,
                    CASE WHEN t.first_in_household AND NOT EXISTS (
                        SELECT 1 FROM people_householdmembership o
                        WHERE o.household_id = t.household_id AND o.valid_to IS NULL
                        AND o.relationship = 'haushaltsvorstand'
-                   ) THEN 'haushaltsvorstand' ELSE 'unbekannt' END,
+                   ) THEN 'haushaltsvorstand' ELSE 'unbekannt' END AS relationship,
                    CASE WHEN EXISTS (SELECT 1 FROM people_householdmembership o WHERE o.person_id = t.person_id)
                    THEN %(today)s
                    ELSE LEAST(
                        %(today)s,
                        (SELECT min(c.start_date) FROM cases_case c WHERE c.household_id = t.household_id),
                        (SELECT min(i.start_date) FROM imp_case i WHERE i.household_ext = t.household_ext)
-                   ) END,
-                   NULL
+                   ) END AS valid_from
                FROM imp_target t
                WHERE NOT EXISTS (
                    SELECT 1 FROM people_householdmembership m WHERE m.person_id = t.person_id AND m.valid_to IS NULL
-               )
+               )"""
+        )
+        self._execute(
+            """WITH joined AS (
+               INSERT INTO people_householdmembership (household_id, person_id, relationship, valid_from, valid_to)
+               SELECT household_id, person_id, relationship, valid_from, NULL FROM imp_membership
                RETURNING person_id
                ) INSERT INTO imp_joined (person_id) SELECT person_id FROM joined"""
         )
+        self._execute("DROP TABLE imp_membership")
         self._analyze("people_householdmembership")
         self._count(PERSONS.name, created, len(updated | moved))
         self.report.counts[HOUSEHOLDS] = {"created": households, "updated": 0, "unchanged": 0}

@@ -7,13 +7,15 @@ the real commit.
 
 from __future__ import annotations
 
+import os
 import resource
+import secrets
 import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from lotse.core.models import Municipality, Organisation
@@ -34,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=100_000)
         parser.add_argument("--keep-database", action="store_true", help="keep the bench database afterwards")
         parser.add_argument(
+            "--database-name",
+            default="",
+            help="the name of the throw-away database (lotse_bench_..., must not exist; default: a new unique name)",
+        )
+        parser.add_argument(
             "--import-only", action="store_true", help="only the import, no dry run or re-import (to get the data)"
         )
 
@@ -50,8 +57,16 @@ class Command(BaseCommand):
         self.stdout.write(f"workbook {path.name}: {path.stat().st_size / 1e6:.1f} MB")
 
         old_name = connection.settings_dict["NAME"]
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = "bench_lotse"
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        name = options["database_name"] or f"lotse_bench_{os.getpid()}_{secrets.token_hex(3)}"
+        if not name.startswith("lotse_bench_"):
+            raise CommandError("The benchmark's database name starts with lotse_bench_.")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone():
+                raise CommandError(f"The database {name} exists already; the benchmark only drops what it creates.")
+        self.stdout.write(f"database {name}")
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+        connection.creation.create_test_db(verbosity=0, autoclobber=False, keepdb=False)
         try:
             Municipality.objects.bulk_create(
                 [Municipality(ags=ags, name=name, county=COUNTY) for ags, name in MUNICIPALITIES]
@@ -71,6 +86,13 @@ class Command(BaseCommand):
                     f"{label}: {elapsed:.1f} s for {rows} rows ({rows / elapsed:,.0f} rows/s), "
                     f"problems {report.problem_count}, peak memory {_peak_mb():.0f} MB (before {before:.0f} MB)"
                 )
+                if not commit:
+                    # What autovacuum does to the tables the dry run emptied, at a moment nobody chooses: the
+                    # statistics then call them empty, which once made the import after a dry run quadratic.
+                    connection.close()
+                    with connection.cursor() as cursor:
+                        for table in ("people_household", "people_person", "people_householdmembership", "cases_case"):
+                            cursor.execute(f"VACUUM ANALYZE {table}")
                 for sheet, counts in report.counts.items():
                     self.stdout.write(f"    {sheet}: {counts}")
                 if report.problem_count:

@@ -1,8 +1,8 @@
 """manage.py bench_kennzahlen: time the key figures (part of `make bench`).
 
 `make bench` first imports the 100,000-person workbook into the throw-away
-database ``bench_lotse`` (``bench_import --keep-database``) and then runs this
-command with ``--database-name bench_lotse --drop`` against it. Without options
+database ``lotse_bench_...`` (``bench_import --keep-database``) and then runs this
+command with ``--database-name lotse_bench_... --drop`` against it. Without options
 it times the figures of the current database (e.g. the demo).
 """
 
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
@@ -36,13 +36,17 @@ class Command(BaseCommand):
     help = "Time the key figures at one reference date, a 24-month series and the whole dashboard report."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--database-name", help="run against this database on the same server (e.g. bench_lotse)")
+        parser.add_argument(
+            "--database-name", help="run against this database on the same server (e.g. lotse_bench_...)"
+        )
         parser.add_argument("--drop", action="store_true", help="drop that database afterwards")
         parser.add_argument("--stichtag", type=datetime.date.fromisoformat, help="reference date (default: today)")
         parser.add_argument("--repeat", type=int, default=5)
 
     def handle(self, *args: Any, **options: Any) -> None:
         old_name = connection.settings_dict["NAME"]
+        if options["drop"] and not (options["database_name"] or "").startswith("lotse_bench_"):
+            raise CommandError("--drop drops only a benchmark's own database (lotse_bench_...).")
         if options["database_name"]:
             connection.close()
             connection.settings_dict["NAME"] = options["database_name"]
