@@ -16,6 +16,7 @@ from lotse.accommodation.models import Shelter, Unit
 from lotse.accommodation.services import MAX_PLACES, SHELTER_FIELDS
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm
 from lotse.core.models import Municipality
+from lotse.core.submissions import OnceForm
 from lotse.people.forms import PersonForm
 from lotse.people.models import Person
 from lotse.people.vocabulary import nationality_choices
@@ -120,7 +121,7 @@ class ShelterForm(VersionedForm):
         }
 
 
-class ShelterCreateForm(ShelterForm):
+class ShelterCreateForm(OnceForm, ShelterForm):
     places = _places_field(
         _("Places"),
         _(
@@ -131,7 +132,7 @@ class ShelterCreateForm(ShelterForm):
     field_order = [*(name for name in SHELTER_FIELDS if name != "notes"), "places"]
 
 
-class UnitForm(BootstrapMixin, forms.Form):
+class UnitForm(OnceForm, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example “Haus B, Zimmer 12”."))
     places = _places_field(_("Places"))
     places_from = DateField(label=_("Places available from"), initial=_today)
@@ -154,7 +155,7 @@ class CapacityForm(BootstrapMixin, forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(shelter=shelter)  # type: ignore[attr-defined]
 
 
-class MoveInForm(BootstrapMixin, forms.Form):
+class MoveInForm(OnceForm, BootstrapMixin, forms.Form):
     """Who moves in (a person already known, or a new resident registered in the same step), when and where."""
 
     person = forms.ModelChoiceField(

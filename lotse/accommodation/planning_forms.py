@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accommodation.models import Assignment, Shelter
 from lotse.core.forms import BootstrapMixin, DateField
 from lotse.core.models import Municipality
+from lotse.core.submissions import OnceForm
 from lotse.people.models import Person
 from lotse.people.search import plain
 
@@ -94,7 +95,7 @@ class AssignmentFilterForm(BootstrapMixin, forms.Form):
         return assignments
 
 
-class AssignmentForm(BootstrapMixin, forms.Form):
+class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
     gemeinde = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.order_by("name"), to_field_name="ags"
     )

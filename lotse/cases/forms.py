@@ -23,6 +23,7 @@ from lotse.cases.services import TRANSITIONS
 from lotse.core.access import Capability, roles_holding
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality, Organisation, User
+from lotse.core.submissions import OnceForm
 from lotse.network.models import Actor
 from lotse.people.choices import (
     HousingSituation,
@@ -55,7 +56,7 @@ class CaseFieldsMixin(forms.Form):
         self.fields["responsible"].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]
 
 
-class CaseCreateForm(CaseFieldsMixin, PersonForm):
+class CaseCreateForm(OnceForm, CaseFieldsMixin, PersonForm):
     field_order = ["municipality", "start_date", "responsible"]
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
@@ -94,7 +95,7 @@ class StatusChangeForm(VersionedForm):
         return cleaned
 
 
-class MemberForm(PersonForm):
+class MemberForm(OnceForm, PersonForm):
     relationship = forms.ChoiceField(
         label=_("Relationship to the head of household"),
         choices=[(c, label) for c, label in Relationship.choices if c != Relationship.HEAD],
@@ -108,7 +109,7 @@ class MoveOutForm(BootstrapMixin, forms.Form):
     since = DateField(label=_("Moved out on"), initial=today)
 
 
-class ResidenceForm(BootstrapMixin, forms.Form):
+class ResidenceForm(OnceForm, BootstrapMixin, forms.Form):
     valid_from = DateField(label=_("Valid from"), initial=today)
     status = forms.ChoiceField(label=_("Residence status"), choices=ResidenceStatus.choices)
     legal_basis = forms.CharField(
@@ -124,19 +125,19 @@ class ResidenceForm(BootstrapMixin, forms.Form):
         return cleaned
 
 
-class LanguageForm(BootstrapMixin, forms.Form):
+class LanguageForm(OnceForm, BootstrapMixin, forms.Form):
     valid_from = DateField(label=_("Date"), initial=today)
     level = forms.ChoiceField(label=_("German language level"), choices=LanguageLevel.choices)
     evidence = forms.ChoiceField(label=_("Evidence"), choices=LanguageEvidence.choices)
     course = forms.ChoiceField(label=_("Course"), choices=LanguageCourse.choices, required=False)
 
 
-class WorkForm(BootstrapMixin, forms.Form):
+class WorkForm(OnceForm, BootstrapMixin, forms.Form):
     valid_from = DateField(label=_("Valid from"), initial=today)
     situation = forms.ChoiceField(label=_("Work situation"), choices=WorkSituation.choices)
 
 
-class HousingForm(BootstrapMixin, forms.Form):
+class HousingForm(OnceForm, BootstrapMixin, forms.Form):
     valid_from = DateField(label=_("Valid from"), initial=today)
     situation = forms.ChoiceField(label=_("Housing situation"), choices=HousingSituation.choices)
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"), required=False)
@@ -150,7 +151,7 @@ FACT_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-class ContactEntryForm(BootstrapMixin, forms.Form):
+class ContactEntryForm(OnceForm, BootstrapMixin, forms.Form):
     date = DateField(label=_("Date"), initial=today)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
@@ -197,7 +198,7 @@ class NetworkActorField(forms.ModelChoiceField["Actor"]):
         return f"{obj.name} ({obj.municipality.name})"
 
 
-class ReferralForm(BootstrapMixin, forms.Form):
+class ReferralForm(OnceForm, BootstrapMixin, forms.Form):
     date = DateField(label=_("Date"), initial=today)
     network_actor = NetworkActorField(
         queryset=Actor.objects.none(),
@@ -241,7 +242,7 @@ class ReferralOutcomeForm(VersionedForm):
     outcome_note = forms.CharField(label=_("Note on the outcome"), max_length=300, required=False)
 
 
-class ConsentForm(BootstrapMixin, forms.Form):
+class ConsentForm(OnceForm, BootstrapMixin, forms.Form):
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Given by"))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     recipient_organisation = forms.ModelChoiceField(
@@ -286,7 +287,7 @@ class WithdrawForm(BootstrapMixin, forms.Form):
     on = DateField(label=_("Withdrawn on"), initial=today)
 
 
-class PlanForm(VersionedForm):
+class PlanForm(OnceForm, VersionedForm):
     agreed_on = DateField(label=_("Agreed on"), initial=today)
     review_on = DateField(label=_("Next joint review"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -299,7 +300,7 @@ class PlanForm(VersionedForm):
         return cleaned
 
 
-class GoalForm(VersionedForm):
+class GoalForm(OnceForm, VersionedForm):
     field_of_action = forms.ChoiceField(label=_("Field of action"), choices=FieldOfAction.choices)
     title = forms.CharField(label=_("Goal"), max_length=300, help_text=_("In plain words, as agreed with the client."))
     due_date = DateField(label=_("To be achieved by"), required=False)
@@ -307,7 +308,7 @@ class GoalForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.OPEN)
 
 
-class StepForm(BootstrapMixin, forms.Form):
+class StepForm(OnceForm, BootstrapMixin, forms.Form):
     description = forms.CharField(label=_("Step"), max_length=300)
     responsible = forms.ChoiceField(label=_("Responsible"), choices=Responsible.choices)
     responsible_name = forms.CharField(
@@ -325,7 +326,7 @@ class StepForm(BootstrapMixin, forms.Form):
         return cleaned
 
 
-class HandoverRequestForm(BootstrapMixin, forms.Form):
+class HandoverRequestForm(OnceForm, BootstrapMixin, forms.Form):
     to_organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Hand over to"))
     note = forms.CharField(
         label=_("Message to the receiving organisation"), required=False, widget=forms.Textarea(attrs={"rows": 3})

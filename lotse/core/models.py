@@ -239,6 +239,27 @@ class PasswordResetRequest(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M}"
 
 
+class FormSubmission(models.Model):
+    """A form that created something, by the one-time key it carried (lotse.core.submissions).
+
+    Sent again (a retry after an error, a double click, the back button), the
+    form finds its key here and the user is shown what the first sending made
+    instead of getting it twice.
+    """
+
+    key = models.UUIDField(_("key"), primary_key=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    location = models.CharField(_("address of the result"), max_length=500, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def visible_to(self, user: User | AnonymousUser) -> AccessLogQuerySet:
         if not user.is_authenticated or not user.is_active:

@@ -24,6 +24,7 @@ from django.utils.http import content_disposition_header
 
 from lotse.core.models import User
 from lotse.core.services import ConcurrentEditError
+from lotse.core.submissions import mark_saved
 
 FormT = TypeVar("FormT", bound=forms.Form)
 ResultT = TypeVar("ResultT")
@@ -91,6 +92,7 @@ def save_or_show(
     except ValidationError as error:
         add_errors(form, error)
         return form, None
+    mark_saved(request)
     return form, Saved(result)
 
 

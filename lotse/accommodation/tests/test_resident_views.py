@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -462,3 +463,13 @@ def test_it_exports_the_resident_list_and_logs_the_export(housing_officer, follo
         "core.organisation",
         str(city.pk),
     )
+
+
+def test_a_move_in_sent_twice_is_one_stay(housing_officer, follow_up_shelter, city):
+    amina = resident(city)
+    client = client_for(housing_officer)
+    url = reverse("accommodation:move_in", args=[follow_up_shelter.pk])
+    data = move_in_data(person=amina.pk, submission_key=str(uuid.uuid4()))
+    first, again = client.post(url, data), client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert Occupancy.objects.filter(person=amina).count() == 1
