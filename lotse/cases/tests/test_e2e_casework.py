@@ -90,7 +90,16 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
             form.locator("[name=interpreter_kind]").select_option("professionell")
             form.locator("[name=interpreter_language]").select_option("so")
             form.locator("[name=note]").fill("Wohnungssuche besprochen, Unterlagen für WBS mitgegeben.")
+            # The connection drops: the user is told so, and the input stays in the form for the next try.
+            page.route("**/contacts/new/", lambda route: route.abort())
             form.locator("button[type=submit]").click()
+            expect(page.locator("#request-failed")).to_contain_text("Lotse ist gerade nicht erreichbar")
+            expect(form.locator("[name=note]")).to_have_value(
+                "Wohnungssuche besprochen, Unterlagen für WBS mitgegeben."
+            )
+            page.unroute("**/contacts/new/")
+            form.locator("button[type=submit]").click()
+            expect(page.locator("#request-failed")).to_be_hidden()
             expect(page.locator("#timeline")).to_contain_text("Wohnungssuche besprochen")
             expect(page.locator("#quick-contact")).to_contain_text("Der Kontakt wurde erfasst.")
             page.screenshot(path=str(SCREENSHOT_DIR / "case_detail.png"), full_page=True)
