@@ -24,6 +24,7 @@ from lotse.core.access import Capability, roles_holding
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.submissions import OnceForm
+from lotse.core.widgets import LongSelect
 from lotse.network.models import Actor
 from lotse.people.choices import (
     HousingSituation,
@@ -168,7 +169,7 @@ class ContactEntryForm(OnceForm, BootstrapMixin, forms.Form):
         label=_("Fields of action"), choices=FieldOfAction.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     interpreter_kind = forms.ChoiceField(label=_("Interpreter"), choices=InterpreterKind.choices)
-    interpreter_language = forms.ChoiceField(label=_("Interpreted language"), required=False)
+    interpreter_language = forms.ChoiceField(label=_("Interpreted language"), required=False, widget=LongSelect)
     note = forms.CharField(
         label=_("Short factual note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
