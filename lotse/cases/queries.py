@@ -110,6 +110,8 @@ def ranked_by_name(cases: QuerySet[Case], text: str) -> list[int]:
 
     One pass: each matching person is scored once, joined to the cases it is a client of.
     """
+    if not plain(text):
+        return []  # a text of punctuation alone names nobody
     best: dict[int, tuple[float, int]] = {}
     hits = persons_matching(text).filter(client_of__case__in=cases.values("pk"))
     rows = hits.values_list("client_of__case_id", "name_score", "client_of__case__start_date")  # type: ignore[misc]
