@@ -66,8 +66,10 @@ bench: migrate
 	@echo "==> Import benchmark: a workbook of 100,000 persons (generated once into var/bench), in a throw-away database"
 	@name=lotse_bench_$$(date +%s)_$$$$; \
 	  $(MANAGE) bench_import --keep-database --database-name $$name && \
-	  echo "==> Key figures benchmark on the imported workbook (then the throw-away database is dropped)" && \
-	  $(MANAGE) bench_kennzahlen --database-name $$name --drop
+	  echo "==> Key figures benchmark on the imported workbook" && \
+	  $(MANAGE) bench_kennzahlen --database-name $$name && \
+	  echo "==> Load: 150 simulated caseworkers and a statistics user against gunicorn (production settings, TLS); then the throw-away database is dropped" && \
+	  $(MANAGE) bench_load --database-name $$name --drop
 
 stop-db: install
 	@$(PY) -c "from pathlib import Path; from lotse.core.embedded_db import stop; print('stopped' if stop(Path('var/postgres')) else 'not running')"

@@ -16,6 +16,7 @@ was stored.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 
@@ -23,12 +24,14 @@ from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lotse.core.models import FormSubmission, User
 
 FIELD = "submission_key"
+KEPT = datetime.timedelta(days=7)
 _SAVED = "_lotse_submission_saved"
 
 
@@ -96,6 +99,7 @@ class SubmissionKeyMiddleware:
         response = self.get_response(request)
         if getattr(request, _SAVED, False):
             FormSubmission.objects.filter(key=key).update(location=self._location(request, response))
+            FormSubmission.objects.filter(user=user, at__lt=timezone.now() - KEPT).delete()  # a week is enough
         else:
             FormSubmission.objects.filter(key=key).delete()  # not saved: the form may be sent again
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lotse.cases.models import Case, Contact, FollowUp, Referral
 from lotse.cases.tests.test_views import open_case
@@ -61,9 +63,11 @@ def test_a_contact_sent_twice_is_stored_once(caseworker_a):
     assert Contact.objects.filter(case=case).count() == 1
     assert FollowUp.objects.filter(case=case).count() == 1
     assert AGAIN in messages_of(client, again["Location"])
-    # A new sending of the form (a new key) is a new contact.
+    # A new sending of the form (a new key) is a new contact; keys older than a week are let go.
+    FormSubmission.objects.filter(key=key).update(at=timezone.now() - datetime.timedelta(days=8))
     client.post(url, contact_data(uuid.uuid4()))
     assert Contact.objects.filter(case=case).count() == 2
+    assert not FormSubmission.objects.filter(key=key).exists()
 
 
 def test_a_refused_form_keeps_its_key_for_the_corrected_sending(caseworker_a):
