@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.forms import DateField
@@ -12,10 +14,17 @@ from lotse.core.models import Municipality, Organisation
 from lotse.reports.figures import Scope
 from lotse.reports.presentation import MAX_SERIES_MONTHS
 
+# Key figures are asked for within these years (the chart reaches two years back from the reference date).
+_IN_RANGE = [
+    MinValueValidator(datetime.date(1900, 1, 1), message=_("Choose a date from 1900 on.")),
+    MaxValueValidator(datetime.date(2100, 12, 31), message=_("Choose a date up to the end of 2100.")),
+]
+
 
 class ReportForm(forms.Form):
-    stichtag = DateField(label=_("Reference date"))
+    stichtag = DateField(label=_("Reference date"), validators=_IN_RANGE)
     von = DateField(
+        validators=_IN_RANGE,
         label=_("Period from"),
         required=False,
         help_text=_("Start of the period for ended counselling; empty: the earliest case start."),
@@ -35,6 +44,7 @@ class ReportForm(forms.Form):
         to_field_name="ags",
     )
     verlauf_von = DateField(
+        validators=_IN_RANGE,
         label=_("Month by month from"),
         required=False,
         help_text=_("Empty: the last 24 months up to the reference date."),

@@ -273,3 +273,18 @@ def test_it_answers_only_reading_requests(statistician: User) -> None:
     client = client_for(statistician)
     for url in ("/kennzahlen/", "/kennzahlen/kennzahlen.xlsx", "/kennzahlen/kennzahlen.csv", "/kennzahlen/bericht.pdf"):
         assert client.post(url, QUERY).status_code == 405, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"stichtag": "01.01.0001"}, "Bitte ein Datum ab 1900 wählen."),
+        ({"stichtag": "31.12.9999"}, "Bitte ein Datum bis Ende 2100 wählen."),
+        ({"stichtag": "01.06.2025", "verlauf_von": "01.01.0001"}, "Bitte ein Datum ab 1900 wählen."),
+    ],
+)
+def test_it_refuses_a_date_out_of_range_with_a_message(statistician: User, query: dict[str, str], message: str) -> None:
+    response = client_for(statistician).get("/kennzahlen/", query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
