@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
+import pgtrigger
 from django.utils.translation import gettext_lazy as _
 
 from lotse.settings import env
@@ -203,6 +204,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Change history: event tables may only ever be appended to.
 PGHISTORY_APPEND_ONLY = True
+# Statement-level triggers: one INSERT of event rows per statement (from its transition tables), the same
+# rows and context as per-row triggers wrote, so a set-based import writes its history set-based too.
+PGHISTORY_LEVEL = pgtrigger.Statement
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from lotse.cases.choices import CaseStatus, ClosingReason, ContactForm, InterpreterKind
 from lotse.cases.models import Case, CaseClient, CaseStatusChange, Contact
+from lotse.cases.tests.factories import events_of
 from lotse.core.models import Municipality, Organisation
 from lotse.imports import rows as row_parsers
 from lotse.imports.engine import CLIENTS, HOUSEHOLDS, _Importer
@@ -1244,6 +1245,29 @@ def test_it_updates_exactly_the_person_whose_family_name_was_edited(org_a, org_a
     assert {key: value for key, value in after.items() if key != "persons"} == {
         key: value for key, value in before.items() if key != "persons"
     }
+
+
+def test_the_change_history_of_an_import_names_it_and_records_only_what_changed(org_a, org_admin_a):
+    """Written set-based (statement-level triggers), the history is what a per-row trigger wrote."""
+    run(org_a, org_admin_a, ("liste.xlsx", xlsx(good_sheets())))
+    context = {"user": org_admin_a.pk, "import_into": "org-a"}
+    for record in [*Person.objects.filter(organisation=org_a), *Case.objects.filter(organisation=org_a)]:
+        (event,) = events_of(record)
+        assert (event.pgh_label, event.pgh_context.metadata) == ("insert", context)
+        assert event.pgh_obj_id == record.pk
+    contact = Contact.objects.filter(case__organisation=org_a).first()
+    assert [(e.pgh_label, e.note) for e in events_of(contact)] == [("insert", contact.note)]
+
+    sheets = good_sheets()
+    set_cell("Personen", 3, "Familienname", "Haddad-Said")(sheets)
+    run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
+
+    lina = person("P-2", org_a)
+    assert [(e.pgh_label, e.family_name) for e in events_of(lina)] == [
+        ("insert", "Haddad"),
+        ("update", "Haddad-Said"),
+    ]
+    assert [len(events_of(p)) for p in Person.objects.filter(organisation=org_a).exclude(pk=lina.pk)] == [1, 1]
 
 
 def test_it_updates_exactly_the_residence_status_that_was_edited(org_a, org_admin_a):
