@@ -1255,7 +1255,7 @@ def test_the_change_history_of_an_import_names_it_and_records_only_what_changed(
         (event,) = events_of(record)
         assert (event.pgh_label, event.pgh_context.metadata) == ("insert", context)
         assert event.pgh_obj_id == record.pk
-    contact = Contact.objects.filter(case__organisation=org_a).first()
+    contact = Contact.objects.filter(case__organisation=org_a).earliest("pk")
     assert [(e.pgh_label, e.note) for e in events_of(contact)] == [("insert", contact.note)]
 
     sheets = good_sheets()
