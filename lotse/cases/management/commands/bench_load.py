@@ -55,6 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--spawn-rate", type=float, default=5)
         parser.add_argument("--seconds", type=int, default=120)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
         parser.add_argument("--drop", action="store_true", help="drop the benchmark's database afterwards")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="lotse-load-") as folder:
             work = Path(folder)
             plan = self._plan(work)
-            server = self._serve(work, name, options["workers"])
+            server = self._serve(work, name, options["workers"], options["threads"])
             try:
                 self._wait_for(server, plan)
                 self._locust(work, plan, options)
@@ -146,7 +147,7 @@ class Command(BaseCommand):
             "SECURE_HSTS_SECONDS": "0",
         }
 
-    def _serve(self, work: Path, database: str, workers: int) -> subprocess.Popen[bytes]:
+    def _serve(self, work: Path, database: str, workers: int, threads: int) -> subprocess.Popen[bytes]:
         environment = self._environment(database)
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
@@ -184,6 +185,8 @@ class Command(BaseCommand):
                 f"127.0.0.1:{plan['port']}",
                 "--workers",
                 str(workers),
+                "--threads",
+                str(threads),
                 "--certfile",
                 str(work / "cert.pem"),
                 "--keyfile",
@@ -215,7 +218,7 @@ class Command(BaseCommand):
         locust = Path(sys.executable).with_name("locust")
         self.stdout.write(
             f"load: {options['users']} simulated users (10-30 s think time) for {options['seconds']} s "
-            f"against gunicorn with {options['workers']} workers"
+            f"against gunicorn with {options['workers']} workers of {options['threads']} thread(s)"
         )
         subprocess.run(
             [
