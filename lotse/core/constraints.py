@@ -34,7 +34,7 @@ from django.db.models.sql.constants import SINGLE
 _logger = logging.getLogger(__name__)
 
 
-def _referenced(condition: Any) -> set[str]:
+def referenced_fields(condition: Any) -> set[str]:
     """The names of the fields a condition refers to (in lookups and in F() expressions)."""
     names: set[str] = set()
     for node in condition.flatten():
@@ -55,7 +55,7 @@ def failed_conditions(
     """
     if not conditions:
         return []
-    names = set().union(*(_referenced(condition) for condition in conditions))
+    names = set().union(*(referenced_fields(condition) for condition in conditions))
     against = instance._get_field_expression_map(meta=meta, exclude=exclude)
     query = Query(None)
     for name, value in against.items():

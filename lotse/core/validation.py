@@ -6,8 +6,9 @@ import contextlib
 from collections.abc import Iterable
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q
-from django.db.models.constants import LOOKUP_SEP
+from django.db.models import Model
+
+from lotse.core.constraints import referenced_fields
 
 
 def error_text(error: ValidationError, model: type[Model] | None = None) -> str:
@@ -37,13 +38,7 @@ def clean_changed(instance: Model, changed: Iterable[str]) -> None:
         condition = getattr(constraint, "condition", None)
         fields = {*getattr(constraint, "fields", ())}
         if condition is not None:
-            fields |= {
-                child[0].split(LOOKUP_SEP, 1)[0]
-                for node in condition.flatten()
-                if isinstance(node, Q)
-                for child in node.children
-                if isinstance(child, tuple)
-            }
+            fields |= referenced_fields(condition)
         if fields & names:
             names |= fields
     instance.full_clean(exclude=[field.name for field in instance._meta.fields if field.name not in names])
