@@ -302,7 +302,8 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
         keys = ranked_by_name(case_list_for(user, {**filters, "q": ""}), query)
     page: Page[Any] = Paginator(keys, PAGE_SIZE).get_page(page_number)
     rows = _case_rows(user).in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list]
+    # A case that stopped being visible a moment ago (handed over, say) drops out of the page.
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return page
 
 

@@ -47,11 +47,12 @@ def referenced_fields(condition: Any) -> set[str]:
 
 def failed_conditions(
     instance: Any, meta: Any, conditions: Sequence[Any], exclude: Collection[str] | None, using: str
-) -> list[bool]:
+) -> list[bool] | None:
     """Whether each condition fails (is false) for the instance's values, asked in one query.
 
     A condition is evaluated as ``Q.check`` does (``COALESCE(condition, true)``);
     one that refers to an excluded field is not asked and counts as holding.
+    None when the database refused the query (the caller then validates as Django does).
     """
     if not conditions:
         return []
@@ -60,7 +61,12 @@ def failed_conditions(
     query = Query(None)
     for name, value in against.items():
         if name in names:
-            query.add_annotation(value if hasattr(value, "resolve_expression") else Value(value), name, select=False)
+            try:
+                query.add_annotation(
+                    value if hasattr(value, "resolve_expression") else Value(value), name, select=False
+                )
+            except FieldError:
+                continue  # an expression Django's constraint validation skips as well
     asked: list[int] = []
     for index, condition in enumerate(conditions):
         try:
@@ -77,8 +83,8 @@ def failed_conditions(
         with atomic:
             row = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError as error:
-        _logger.warning("Got a database error checking %r: %s", conditions, error)
-        return failed
+        _logger.warning("Got a database error checking %r together: %s", conditions, error)
+        return None  # the caller asks Django, one constraint at a time
     for index, holds in zip(asked, row, strict=True):
         failed[index] = not holds
     return failed
@@ -108,6 +114,9 @@ class ValidatedInFewQueries:
             # A unique constraint with a condition is only asked about when its condition holds.
             gated = [c for c in model_constraints if isinstance(c, UniqueConstraint) and c.condition is not None]
             failed = failed_conditions(self, model_class._meta, [c.condition for c in checks + gated], exclude, using)
+            if failed is None:
+                super().validate_constraints(exclude)  # type: ignore[misc]
+                return
             outside = {id(c) for c, fails in zip(gated, failed[len(checks) :], strict=True) if fails}
             for constraint, fails in zip(checks, failed, strict=False):
                 if fails:

@@ -97,6 +97,8 @@ class SubmissionKeyMiddleware:
         except IntegrityError:
             return self._again(request, key, user)
         response = self.get_response(request)
+        if response.status_code >= 500:
+            return response  # the transaction middleware undoes everything, the key included
         if getattr(request, _SAVED, False):
             FormSubmission.objects.filter(key=key).update(location=self._location(request, response))
             FormSubmission.objects.filter(user=user, at__lt=timezone.now() - KEPT).delete()  # a week is enough
@@ -106,7 +108,12 @@ class SubmissionKeyMiddleware:
 
     @staticmethod
     def _location(request: HttpRequest, response: HttpResponse) -> str:
-        location = response.get("Location") or request.headers.get("HX-Current-URL") or request.get_full_path()
+        location = (
+            response.get("Location")
+            or response.get("HX-Redirect")
+            or request.headers.get("HX-Current-URL")
+            or request.get_full_path()
+        )
         return location[:500]
 
     @staticmethod

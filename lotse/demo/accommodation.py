@@ -258,6 +258,7 @@ class _Builder(Drafting):
         self.own_records: dict[int, list[Person]] = {}
         self.own_records_created = 0
         self.visible: set[tuple[int | None, int]] = set()
+        self.registered_in_step: list[tuple[int, Person]] = []  # undone with the step when it is refused
 
     # Helpers
 
@@ -879,12 +880,18 @@ class _Builder(Drafting):
                 (assignment.date, 4, next(sequence), functools.partial(self._assign, assignment, assigned, persons))
             )
         for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
+            self.registered_in_step.clear()
             try:
                 with one_savepoint_per_step(), recorded():
                     event()
             except ValidationError as error:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
                 self.refused[getattr(error, "code", None) or "invalid"] += 1
+                # The step's savepoint undid the residents it registered: so must the notes about them.
+                for person_pk, record in self.registered_in_step:
+                    self.own_records[person_pk].remove(record)
+                    self.visible = {seen for seen in self.visible if seen[1] != record.pk}
+                    self.own_records_created -= 1
         with recorded():  # the housing situations the stays do not give (before and after them)
             for (_key, on), (person, situation, town) in sorted(
                 self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
@@ -1075,6 +1082,7 @@ class _Builder(Drafting):
                     },
                 )
                 self.own_records.setdefault(person.pk, []).append(record)
+                self.registered_in_step.append((person.pk, record))
                 self.own_records_created += 1
                 chosen[person.pk] = record
             self.visible.add((organisation_id, record.pk))

@@ -2437,7 +2437,11 @@ class _CaseWriter:
         for from_status, to_status, on, reason, note in d.changes:
             if from_status:  # the first change, to active, comes with the import of the case
                 events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
+        members = [id(m.person) for m in d.members]
         for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
+            # What the step may note in memory; a refused step's records are undone, so are these notes.
+            persons = {key: self.persons.get(key) for key in members}
+            noted_consents, case = dict(self.consents), self.case
             try:
                 with one_savepoint_per_step(), recorded():
                     event()
@@ -2445,6 +2449,12 @@ class _CaseWriter:
                 # The services refuse it, so the demo leaves it out (and counts what it left out).
                 self.builder.refused[getattr(error, "code", None) or "invalid"] += 1
                 logger.debug("Refused for case %s on %s: %s", self.case.pk, _day, error)
+                for key, person in persons.items():
+                    if person is None:
+                        self.persons.pop(key, None)
+                    else:
+                        self.persons[key] = person
+                self.consents, self.case = noted_consents, case
 
     def household(self) -> None:
         """Who is who in the household, who is no client, who moved out (the workbook knows none of it)."""

@@ -97,13 +97,14 @@ if _database is None:
 
     _database = embedded_database_settings(VAR_DIR / "postgres")
 # The name search finds candidates through the trigram indexes with pg_trgm's word-similarity operator,
-# whose threshold is this setting of the session: at most the search's own threshold
-# (lotse.cases.queries.NAME_MATCH_THRESHOLD), so that the index finds every name the search accepts.
+# whose threshold is this setting of the session: a little below the search's own threshold
+# (lotse.cases.queries.NAME_MATCH_THRESHOLD, 0.45; pg_trgm compares in single precision), so that the
+# index finds every name the search accepts.
 # JIT compilation is off: it costs a page hundreds of milliseconds whenever the planner's estimate of a
 # correlated subquery is high (the name search spent 283 of its 406 ms compiling), and saves nothing
 # on queries of this size.
 _options = _database.setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c pg_trgm.word_similarity_threshold=0.45 -c jit=off".strip()
+_options["options"] = f"{_options.get('options', '')} -c pg_trgm.word_similarity_threshold=0.44 -c jit=off".strip()
 _database["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
 _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}

@@ -125,3 +125,12 @@ def test_one_savepoint_per_step(org_a) -> None:
         # The refused step left nothing behind, the earlier one stays, and the transaction goes on.
         assert list(Person.objects.filter(organisation=org_a).values_list("family_name", flat=True)) == ["Haddad"]
         assert HouseholdMembership.objects.filter(person=person).count() == 1
+
+
+def test_a_database_error_in_the_one_query_falls_back_to_djangos_checks(org_a, monkeypatch) -> None:
+    from lotse.core import constraints
+
+    person = Person(organisation=org_a, family_name="Aboud", gender="x", birth_date_precision="day")
+    monkeypatch.setattr(constraints, "failed_conditions", lambda *args: None)
+    assert _errors(person.validate_constraints) == _django_constraints(person)
+    assert len(_errors(person.validate_constraints)["__all__"]) == 2
