@@ -28,7 +28,7 @@ from lotse.reports.figures import (
     Scope,
     default_period_start,
     key_figure_series,
-    key_figures_by,
+    key_figures_by_both,
     month_ends,
 )
 from lotse.reports.labels import COLUMN_LABELS, FIGURE_LABELS
@@ -364,8 +364,8 @@ def build_report(
     # The last point of the series is the reference date itself: its figures are the cards'.
     series = key_figure_series(month_ends(series_from, stichtag), von, scope)
     figures = series[-1]
-    by_municipality = key_figures_by("municipality", stichtag, von, scope)
-    by_organisation = key_figures_by("organisation", stichtag, von, scope)
+    both = key_figures_by_both(stichtag, von, scope)
+    by_municipality, by_organisation = both["municipality"], both["organisation"]
     municipalities = Municipality.objects.in_bulk(list(by_municipality))
     organisations = Organisation.objects.in_bulk(list(by_organisation))
     return Report(

@@ -28,6 +28,7 @@ from lotse.reports.figures import (
     key_figure_series,
     key_figures,
     key_figures_by,
+    key_figures_by_both,
     month_ends,
     share,
 )
@@ -684,6 +685,9 @@ def test_it_counts_a_person_in_each_group_of_their_cases(
     assert (*ages(of_b), of_b.faelle_aktiv, of_b.beendet_personen) == (2, 0, 2, 0, 1, 0)
     # The parent counts in both organisations, once in the total.
     assert of_a.klienten + of_b.klienten == key_figures(D, V).klienten + 1
+    # Both breakdowns at once (as the dashboard computes them) give exactly the same figures.
+    both = key_figures_by_both(D, V)
+    assert both == {"municipality": by_municipality, "organisation": by_organisation}
 
     # Each group's figures are those of the scope narrowed to it.
     for pk, figures in by_municipality.items():

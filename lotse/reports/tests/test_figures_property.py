@@ -32,7 +32,16 @@ from lotse.core.models import Municipality, Organisation
 from lotse.core.tests.factories import MunicipalityFactory
 from lotse.people.choices import BirthDatePrecision, HousingSituation, LanguageLevel, WorkSituation
 from lotse.people.models import Household, HousingRecord, LanguageRecord, Person, WorkRecord
-from lotse.reports.figures import FIGURE_KEYS, Grouping, KeyFigures, Scope, compute, key_figures, key_figures_by
+from lotse.reports.figures import (
+    FIGURE_KEYS,
+    Grouping,
+    KeyFigures,
+    Scope,
+    compute,
+    key_figures,
+    key_figures_by,
+    key_figures_by_both,
+)
 
 # Around 29 February 2024, and around 28 February / 1 March 2026.
 BASES = (datetime.date(2024, 2, 10), datetime.date(2026, 2, 10))
@@ -343,6 +352,7 @@ def test_it_counts_as_the_definitions_say_on_random_data(
         with_cases = {group_of(c) for c in in_scope}
         by_group = key_figures_by(world.grouping, first_day, von, scope)
         assert set(by_group) <= {group_pks[index] for index in with_cases}
+        assert key_figures_by_both(first_day, von, scope)[world.grouping] == by_group
         grouped = compute(every_day, von, scope, world.grouping)
         assert {group for _day, group in grouped} <= {group_pks[index] for index in with_cases}
         for index in with_cases:

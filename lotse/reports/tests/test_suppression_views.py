@@ -95,13 +95,14 @@ def issue_figures(
         assert days == [f.stichtag for f in SERIES]
         return SERIES
 
-    def by(grouping: str, day: datetime.date, von: datetime.date, scope: Scope | None = None) -> dict[int, KeyFigures]:
-        if grouping == "municipality":
-            return {ludwigsburg.pk: LUDWIGSBURG, asperg.pk: ASPERG}
-        return {org_a.pk: ORG_A, org_b.pk: ORG_B}
+    def by(day: datetime.date, von: datetime.date, scope: Scope | None = None) -> dict[str, dict[int, KeyFigures]]:
+        return {
+            "municipality": {ludwigsburg.pk: LUDWIGSBURG, asperg.pk: ASPERG},
+            "organisation": {org_a.pk: ORG_A, org_b.pk: ORG_B},
+        }
 
     monkeypatch.setattr(presentation, "key_figure_series", series)
-    monkeypatch.setattr(presentation, "key_figures_by", by)
+    monkeypatch.setattr(presentation, "key_figures_by_both", by)
     monkeypatch.setattr(presentation, "default_period_start", lambda scope, day: VON)
 
 
