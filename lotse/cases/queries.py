@@ -61,6 +61,11 @@ def _name_score(query: str, folded: str, person: str = "") -> Greatest:
     )
 
 
+def _accepted(query: str, score: str, person: str = "") -> Q:
+    """A name counts as a match: its score reaches the threshold, or it contains the text."""
+    return Q(**{f"{score}__gte": NAME_MATCH_THRESHOLD}) | Q(**{f"{person}search_text__contains": query})
+
+
 def persons_matching(text: str) -> QuerySet[Person]:
     """Persons whose names or aliases resemble ``text``, best match first (``name_score``).
 
@@ -78,7 +83,7 @@ def persons_matching(text: str) -> QuerySet[Person]:
             | Q(search_text__contains=query)
         )
         .annotate(name_score=_name_score(query, folded))
-        .filter(Q(name_score__gte=NAME_MATCH_THRESHOLD) | Q(search_text__contains=query))
+        .filter(_accepted(query, "name_score"))
         .order_by("-name_score")
     )
 
@@ -97,7 +102,7 @@ def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     best = (
         CaseClient.objects.filter(case_id=OuterRef("pk"))
         .annotate(score=_name_score(query, folded, "person__"))
-        .filter(Q(score__gte=NAME_MATCH_THRESHOLD) | Q(person__search_text__contains=query))
+        .filter(_accepted(query, "score", "person__"))
         .order_by("-score")
         .values("score")[:1]
     )

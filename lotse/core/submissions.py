@@ -33,6 +33,7 @@ from lotse.core.models import FormSubmission, User
 FIELD = "submission_key"
 KEPT = datetime.timedelta(days=7)
 _SAVED = "_lotse_submission_saved"
+_KEY = "_lotse_submission_key"
 
 
 class OnceForm(forms.Form):
@@ -55,12 +56,16 @@ def mark_saved(request: HttpRequest) -> None:
 
 
 def _key(request: HttpRequest) -> uuid.UUID | None:
-    if request.method != "POST":
-        return None
-    try:
-        return uuid.UUID(request.POST.get(FIELD, ""))
-    except ValueError:
-        return None
+    """The form's key, read once per request (both middlewares ask)."""
+    if not hasattr(request, _KEY):
+        key = None
+        if request.method == "POST":
+            try:
+                key = uuid.UUID(request.POST.get(FIELD, ""))
+            except ValueError:
+                key = None
+        setattr(request, _KEY, key)
+    return getattr(request, _KEY)
 
 
 class SubmissionTransactionMiddleware:

@@ -25,19 +25,23 @@ def _options(choices: Iterable[tuple[Any, Any]], selected: set[str]) -> SafeStri
     )
 
 
-class LongSelect(forms.Select):
+class _OnePass:
+    """Renders the select and its options in one pass (``multiple`` where the widget allows several)."""
+
+    attrs: dict[str, Any]
+    choices: Any
+    allow_multiple_selected: bool
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        chosen = self.format_value(value)  # type: ignore[attr-defined]
+        own = {"name": name, **({"multiple": True} if self.allow_multiple_selected else {})}
+        final = self.build_attrs(self.attrs, {**(attrs or {}), **own})  # type: ignore[attr-defined]
+        return format_html("<select{}>{}</select>", flatatt(final), _options(self.choices, set(chosen)))
+
+
+class LongSelect(_OnePass, forms.Select):
     """A select of many options (the interpreter's language, say)."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        chosen = self.format_value(value)
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final), _options(self.choices, set(chosen)))
 
-
-class LongSelectMultiple(forms.SelectMultiple):
+class LongSelectMultiple(_OnePass, forms.SelectMultiple):
     """A multiple select of many options (nationalities, languages)."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        chosen = self.format_value(value)
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name, "multiple": True})
-        return format_html("<select{}>{}</select>", flatatt(final), _options(self.choices, set(chosen)))

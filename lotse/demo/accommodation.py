@@ -1033,7 +1033,8 @@ class _Builder(Drafting):
 
     def _assign(self, assignment: Assignment, assigned: list[Person], persons: dict[int, Person]) -> None:
         county_user = self.users.get(COUNTY_USER)
-        people = self._records_for(county_user, [persons.get(id(p), p) for p in assigned if persons.get(id(p), p).pk])
+        registered = (persons.get(id(p), p) for p in assigned)
+        people = self._records_for(county_user, [p for p in registered if p.pk is not None])
         record_assignment(
             acting_user=county_user,
             organisation=assignment.organisation,
