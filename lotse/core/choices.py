@@ -31,9 +31,18 @@ class AccessAction(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    """Where an upload is: its check and its commit run as background jobs (lotse.core.staged_import)."""
+
+    CHECKING = "in_pruefung", _("being checked")
     CHECKED = "geprueft", _("checked")
+    COMMITTING = "im_import", _("being imported")
     COMMITTED = "uebernommen", _("committed")
     DISCARDED = "verworfen", _("discarded")
+    REFUSED = "abgelehnt", _("refused")
+
+
+# An upload whose file is kept: waiting for its check, checked, or being imported.
+IMPORT_STATUSES_WITH_FILE = (ImportStatus.CHECKING, ImportStatus.CHECKED, ImportStatus.COMMITTING)
 
 
 class ImportKind(models.TextChoices):

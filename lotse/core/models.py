@@ -21,7 +21,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.access import Capability, can
-from lotse.core.choices import AccessAction, ImportKind, ImportStatus, OrganisationKind, Role
+from lotse.core.choices import (
+    IMPORT_STATUSES_WITH_FILE,
+    AccessAction,
+    ImportKind,
+    ImportStatus,
+    OrganisationKind,
+    Role,
+)
 from lotse.core.constraints import ValidatedInFewQueries
 
 if TYPE_CHECKING:
@@ -260,6 +267,22 @@ class FormSubmission(models.Model):
         return str(self.key)
 
 
+class JobProgress(models.Model):
+    """How far a background job is (lotse.core.jobs): written beside the job's own transaction, so that a page
+    can show it while the job's writes stay invisible until they commit. Counts only, never personal data."""
+
+    key = models.CharField(_("key"), max_length=60, primary_key=True)
+    data = models.JSONField(_("progress"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("progress of a background job")
+        verbose_name_plural = _("progress of background jobs")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def visible_to(self, user: User | AnonymousUser) -> AccessLogQuerySet:
         if not user.is_authenticated or not user.is_active:
@@ -376,6 +399,10 @@ class ImportRun(ValidatedInFewQueries, models.Model):
         related_name="+",
     )
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    # The background job (procrastinate) that checks or commits the upload, while it is waiting or running.
+    job_id = models.BigIntegerField(_("background job"), null=True, blank=True, editable=False)
+    # What the last job had to say beside the report: why the file was refused, or that the data changed.
+    job_message = models.TextField(_("message of the last job"), blank=True, default="")
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -390,7 +417,8 @@ class ImportRun(ValidatedInFewQueries, models.Model):
             models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="import_kind_valid"),
             # A file is kept only while it waits to be committed.
             models.CheckConstraint(
-                condition=Q(status=ImportStatus.CHECKED) | Q(content__isnull=True), name="import_content_only_pending"
+                condition=Q(status__in=IMPORT_STATUSES_WITH_FILE) | Q(content__isnull=True),
+                name="import_content_only_pending",
             ),
         ]
 

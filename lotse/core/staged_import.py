@@ -22,7 +22,7 @@ import re
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,8 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core.access import CAPABILITIES, Capability, can
-from lotse.core.choices import ImportStatus
+from lotse.core.choices import IMPORT_STATUSES_WITH_FILE, ImportStatus
+from lotse.core.jobs import NO_PROGRESS, JobState, Progress, RecordedProgress, job_state, progress_of
 from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet
+from lotse.core.transactions import atomic
 from lotse.core.upload_guard import check_size
 
 if TYPE_CHECKING:
@@ -106,6 +108,9 @@ class Importer(ABC):
     detail_url: ClassVar[str]
     commit_url: ClassVar[str]
     discard_url: ClassVar[str]
+    # The progress of a check or commit under way (polled by its page), and the restart of a job that failed.
+    progress_url: ClassVar[str]
+    restart_url: ClassVar[str]
     # A template included on the report page below the counts (e.g. the actors a list changes).
     extra_template: ClassVar[str] = ""
     # Whether the report shows the data of persons (the values of a casework workbook's rows): showing it is
@@ -128,11 +133,25 @@ class Importer(ABC):
         return can(acting_user, self.capability) and acting_user.organisation_id == organisation.pk
 
     @abstractmethod
-    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> Report:
+    def check(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> Report:
         """Read and check the files against the data as it is now; nothing is written."""
 
     @abstractmethod
-    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> Report:
+    def commit(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> Report:
         """Check the files again and, without a problem, write them; ``report.committed`` says whether it did."""
 
     @abstractmethod
@@ -168,6 +187,24 @@ class Importer(ABC):
     def crumbs(self) -> list[tuple[str, str]]:
         """(label, URL) of the breadcrumbs above the report, before the file's name."""
         return []
+
+
+_IMPORTERS: dict[str, Importer] = {}
+
+ImporterT = TypeVar("ImporterT", bound=Importer)
+
+
+def register(importer: ImporterT) -> ImporterT:
+    """Make a kind known to the background jobs, which find its importer by the run's kind.
+
+    Each kind's module registers its importer; its app imports that module when ready, so a worker knows it.
+    """
+    _IMPORTERS[importer.kind] = importer
+    return importer
+
+
+def importer_for(kind: str) -> Importer:
+    return _IMPORTERS[kind]
 
 
 def fingerprint(files: Files) -> str:
@@ -207,36 +244,118 @@ def runs_of(importer: Importer) -> ImportRunQuerySet:
     return ImportRun.objects.filter(kind=importer.kind).select_related("organisation", "uploaded_by", "committed_by")
 
 
+def progress_key(run: ImportRun | int) -> str:
+    """The key of a run's progress (lotse.core.jobs)."""
+    return f"import-run-{run if isinstance(run, int) else run.pk}"
+
+
+def _defer(run: ImportRun, commit: bool, acting_user: User | None) -> int:
+    """Queue the check or the commit of ``run``, in the caller's transaction; one import per organisation at a time."""
+    from lotse.core import tasks
+
+    task = tasks.commit_import if commit else tasks.check_import
+    return task.configure(lock=f"import-{run.organisation_id}").defer(
+        run_id=run.pk, user_id=acting_user.pk if acting_user else None
+    )
+
+
 def check_upload(importer: Importer, *, acting_user: User, organisation: Organisation, files: Files) -> ImportRun:
-    """Dry-run the uploaded files and keep them, with the report, until they are committed or discarded."""
+    """Keep the uploaded files and queue their check (a dry run, ``run_check``); the run's page shows its progress."""
     if not importer.may_import_into(acting_user, organisation):
         raise PermissionDenied
     if not files:
         raise ValidationError(_("Choose a file."))
     # The upload form checks the size too, but a file must not reach the readers past it whatever the caller.
     check_size([len(content) for _name, content in files], importer.max_megabytes())
-    report = importer.check(files, organisation=organisation, acting_user=acting_user)
-    return ImportRun.objects.create(
-        kind=importer.kind,
-        organisation=organisation,
-        uploaded_by=acting_user,
-        file_names=[name for name, _content in files],
-        file_hash=fingerprint(files),
-        content=_pack(files),
-        report=report.as_json(),
+    with atomic():
+        run = ImportRun.objects.create(
+            kind=importer.kind,
+            organisation=organisation,
+            uploaded_by=acting_user,
+            file_names=[name for name, _content in files],
+            file_hash=fingerprint(files),
+            content=_pack(files),
+            status=ImportStatus.CHECKING,
+        )
+        run.job_id = _defer(run, False, acting_user)
+        run.save(update_fields=["job_id"])
+    return run
+
+
+def _job_user(user_id: int | None) -> User | None:
+    from lotse.core.models import User
+
+    return User.objects.filter(pk=user_id).select_related("organisation").first() if user_id else None
+
+
+def _refusal(importer: Importer, user: User | None, organisation: Organisation) -> str:
+    """Why ``user`` may no longer import into ``organisation`` (the capability was taken since), or ""."""
+    if user is None or importer.may_import_into(user, organisation):
+        return ""
+    return str(CAPABILITIES[importer.capability].refusal)
+
+
+def _locked_for_job(run_id: int, status: ImportStatus) -> ImportRun | None:
+    """The run, locked, if it is still where the job left it (discarded meanwhile: None)."""
+    run = (
+        ImportRun.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("organisation")
+        .filter(pk=run_id, status=status)
+        .first()
     )
+    return run
+
+
+def run_check(run_id: int, user_id: int | None) -> None:
+    """The check job: dry-run the kept files and keep the report; a file beyond a limit is refused and deleted."""
+    run = ImportRun.objects.select_related("organisation").filter(pk=run_id, status=ImportStatus.CHECKING).first()
+    if run is None:
+        return  # discarded before the check began
+    importer = importer_for(run.kind)
+    user = _job_user(user_id)
+    progress = RecordedProgress(progress_key(run))
+    try:
+        refusal = _refusal(importer, user, run.organisation)
+        report: Report | None = None
+        if not refusal:
+            try:
+                report = importer.check(
+                    _unpack(run), organisation=run.organisation, acting_user=user, progress=progress
+                )
+            except ValidationError as error:
+                refusal = " ".join(error.messages)
+        with atomic():
+            locked = _locked_for_job(run_id, ImportStatus.CHECKING)
+            if locked is None:
+                return
+            if report is None:
+                locked.status = ImportStatus.REFUSED
+                locked.content = None
+                locked.job_message = refusal
+            else:
+                locked.status = ImportStatus.CHECKED
+                locked.report = report.as_json()
+            locked.save(update_fields=["status", "content", "job_message", "report"])
+    finally:
+        progress.finish()
 
 
 class _NotCommitted(Exception):
     """Leaves the import's savepoint without keeping what it wrote (its report has problems)."""
 
 
-def _import(importer: Importer, files: Files, organisation: Organisation | None, acting_user: User | None) -> Report:
+def _import(
+    importer: Importer,
+    files: Files,
+    organisation: Organisation | None,
+    acting_user: User | None,
+    progress: Progress = NO_PROGRESS,
+) -> Report:
     """Commit all or nothing: whatever an import with problems wrote is rolled back."""
     report: Report | None = None
     try:
         with transaction.atomic():
-            report = importer.commit(files, organisation=organisation, acting_user=acting_user)
+            report = importer.commit(files, organisation=organisation, acting_user=acting_user, progress=progress)
             if not report.committed:
                 raise _NotCommitted
     except _NotCommitted:
@@ -245,38 +364,87 @@ def _import(importer: Importer, files: Files, organisation: Organisation | None,
     return report
 
 
-def _locked(importer: Importer, acting_user: User, run: ImportRun) -> ImportRun:
+def run_commit(run_id: int, user_id: int | None) -> None:
+    """The commit job: import the checked files, all rows or none, in one transaction with the run's new status.
+
+    Killed midway, it leaves nothing written and the run still being imported: started again, it begins anew.
+    """
+    progress = RecordedProgress(progress_key(run_id))
+    try:
+        with atomic():
+            run = _locked_for_job(run_id, ImportStatus.COMMITTING)
+            if run is None:
+                return
+            importer = importer_for(run.kind)
+            user = _job_user(user_id)
+            run.job_message = _refusal(importer, user, run.organisation)
+            if not run.job_message:
+                try:
+                    report = _import(importer, _unpack(run), run.organisation, user, progress)
+                except ValidationError as error:
+                    run.job_message = " ".join(error.messages)
+                else:
+                    run.report = report.as_json()
+                    if report.committed:
+                        run.status = ImportStatus.COMMITTED
+                        run.content = None
+                        run.committed_by = user
+                        run.committed_at = timezone.now()
+                    else:
+                        run.job_message = importer.stale_message()
+            if run.status == ImportStatus.COMMITTING:
+                run.status = ImportStatus.CHECKED  # not imported: the upload waits again, with the reason
+            run.save(update_fields=["report", "status", "content", "committed_by", "committed_at", "job_message"])
+    finally:
+        progress.finish()
+
+
+def _locked(importer: Importer, acting_user: User, run: ImportRun, *statuses: ImportStatus) -> ImportRun:
     """The run, locked until the end of the transaction, so that only one commit or discard goes through."""
     if not importer.may_import_into(acting_user, run.organisation):
         raise PermissionDenied
     # Only the run's own row: locking its organisation too would hold up all its work while a commit runs.
     locked = ImportRun.objects.filter(kind=importer.kind).select_for_update(of=("self",)).select_related("organisation")
     run = locked.get(pk=run.pk)
-    if run.status != ImportStatus.CHECKED or run.content is None:
+    if run.status not in (statuses or (ImportStatus.CHECKED,)) or run.content is None:
+        if run.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING):
+            raise ValidationError(_("This upload is being checked or imported right now."))
         raise ValidationError(_("This import has already been committed or discarded."))
     return run
 
 
-def commit_run(importer: Importer, *, acting_user: User, run: ImportRun) -> Report:
-    """Import the checked files for good; the files are deleted once they are in."""
-    with transaction.atomic():
+def request_commit(importer: Importer, *, acting_user: User, run: ImportRun) -> ImportRun:
+    """Queue the import of a checked upload (``run_commit``); its page shows the progress and then the result."""
+    with atomic():
         locked = _locked(importer, acting_user, run)
-        report = _import(importer, _unpack(locked), locked.organisation, acting_user)
-        locked.report = report.as_json()
-        if report.committed:
-            locked.status = ImportStatus.COMMITTED
-            locked.content = None
-            locked.committed_by = acting_user
-            locked.committed_at = timezone.now()
-        locked.save(update_fields=["report", "status", "content", "committed_by", "committed_at"])
+        if int(locked.report.get("problem_count", 0)):
+            raise ValidationError(_("The check found problems: nothing can be imported until they are corrected."))
+        locked.status = ImportStatus.COMMITTING
+        locked.job_message = ""
+        locked.job_id = _defer(locked, True, acting_user)
+        locked.save(update_fields=["status", "job_message", "job_id"])
     run.refresh_from_db()
-    return report
+    return run
+
+
+def restart_run(importer: Importer, *, acting_user: User, run: ImportRun) -> ImportRun:
+    """Queue again the check or commit of a run whose job ended with an error or was lost."""
+    with atomic():
+        locked = _locked(importer, acting_user, run, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+        if job_state(locked.job_id) != JobState.FAILED:
+            raise ValidationError(_("This upload is being checked or imported right now."))
+        locked.job_id = _defer(locked, locked.status == ImportStatus.COMMITTING, acting_user)
+        locked.save(update_fields=["job_id"])
+    run.refresh_from_db()
+    return run
 
 
 def discard_run(importer: Importer, *, acting_user: User, run: ImportRun) -> None:
-    """Drop the upload; its file (personal data) is deleted."""
-    with transaction.atomic():
-        locked = _locked(importer, acting_user, run)
+    """Drop the upload; its file (personal data) is deleted. A check under way is dropped with it."""
+    with atomic():
+        locked = _locked(importer, acting_user, run, *IMPORT_STATUSES_WITH_FILE)
+        if locked.status == ImportStatus.COMMITTING and job_state(locked.job_id) != JobState.FAILED:
+            raise ValidationError(_("This upload is being imported right now; it can no longer be discarded."))
         locked.status = ImportStatus.DISCARDED
         locked.content = None
         locked.save(update_fields=["status", "content"])
@@ -349,8 +517,11 @@ def report_page_context(importer: Importer, run: ImportRun, user: User) -> dict[
     """Everything the one report page shows of a run."""
     report = importer.report_from_json(run.report)
     pending = run.status == ImportStatus.CHECKED
+    running = run.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)
     return {
-        "importer": importer,
+        **(progress_context(importer, run) if running else {}),
+        "running": running,
+        "refused": run.status == ImportStatus.REFUSED,
         "run": run,
         "report": report,
         "crumbs": importer.crumbs(),
@@ -360,6 +531,7 @@ def report_page_context(importer: Importer, run: ImportRun, user: User) -> dict[
         "committed": run.status == ImportStatus.COMMITTED,
         "problems_text": importer.problems_text(report.problem_count) if report.problem_count else "",
         "ready_text": importer.ready_text(),
+        "committed_text": importer.committed_message(),
         "earlier": earlier_commit(importer, run.file_hash, user=user, organisation=run.organisation, excluding=run)
         if pending
         else None,
@@ -368,4 +540,24 @@ def report_page_context(importer: Importer, run: ImportRun, user: User) -> dict[
         "discard_url": importer.discard_url,
         "extra_template": importer.extra_template,
         **importer.report_context(report),
+    }
+
+
+def progress_context(importer: Importer, run: ImportRun) -> dict[str, Any]:
+    """How far the check or the commit of ``run`` is (the partial core/_job_progress.html, polled by the page)."""
+    data = progress_of(progress_key(run))
+    sheets = [
+        {"name": name, "done": done, "total": max(total, done) if total else None}
+        for name, done, total in data.get("sheets", [])
+    ]
+    return {
+        "importer": importer,
+        "run": run,
+        "job": str(job_state(run.job_id)),
+        "phase": data.get("phase", ""),
+        "sheets": sheets,
+        "committing": run.status == ImportStatus.COMMITTING,
+        "progress_url": importer.progress_url,
+        "restart_url": importer.restart_url,
+        "discard_url": importer.discard_url,
     }

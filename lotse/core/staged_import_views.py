@@ -21,22 +21,25 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.audit import shows_no_person_data, shows_person_data
-from lotse.core.choices import AccessAction
+from lotse.core.choices import AccessAction, ImportStatus
 from lotse.core.models import ImportRun, Organisation, User
 from lotse.core.services import log_access
 from lotse.core.staged_import import (
     Files,
     Importer,
     check_upload,
-    commit_run,
     discard_run,
+    progress_context,
     recent_runs,
     report_page_context,
+    request_commit,
+    restart_run,
     runs_of,
 )
 from lotse.core.web import AuthenticatedRequest, add_errors, form_status
 
 REPORT_TEMPLATE = "imports/report.html"
+PROGRESS_TEMPLATE = "core/_job_progress.html"
 UPLOAD_TEMPLATE = "core/staged_import_upload.html"
 
 
@@ -99,17 +102,31 @@ def report_page(request: AuthenticatedRequest, importer: Importer, pk: int) -> H
     return render(request, REPORT_TEMPLATE, report_page_context(importer, run, request.user))
 
 
+def progress(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
+    """The progress of a check or commit under way (polled by the report page); once done, the page reloads."""
+    run = _run(request, importer, pk)
+    if run.status not in (ImportStatus.CHECKING, ImportStatus.COMMITTING):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, PROGRESS_TEMPLATE, progress_context(importer, run))
+
+
 def commit(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
     run = _run(request, importer, pk)
     try:
-        report = commit_run(importer, acting_user=request.user, run=run)
+        request_commit(importer, acting_user=request.user, run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        if report.committed:
-            messages.success(request, importer.committed_message())
-        else:
-            messages.error(request, importer.stale_message())
+    return redirect(importer.detail_url, pk=run.pk)
+
+
+def restart(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
+    run = _run(request, importer, pk)
+    try:
+        restart_run(importer, acting_user=request.user, run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(importer.detail_url, pk=run.pk)
 
 
@@ -125,15 +142,17 @@ def discard(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpR
 
 
 class RunViews(NamedTuple):
-    """The views of one kind's runs: the report (GET), commit and discard (POST)."""
+    """The views of one kind's runs: the report and its progress (GET), commit, discard and restart (POST)."""
 
     detail: Callable[[AuthenticatedRequest, int], HttpResponse]
     commit: Callable[[AuthenticatedRequest, int], HttpResponse]
     discard: Callable[[AuthenticatedRequest, int], HttpResponse]
+    progress: Callable[[AuthenticatedRequest, int], HttpResponse]
+    restart: Callable[[AuthenticatedRequest, int], HttpResponse]
 
 
 def run_views(importer: Importer, capability: Capability) -> RunViews:
-    """The report, commit and discard views of a kind, each declaring ``capability``; the kind routes them."""
+    """The views of a kind's runs, each declaring ``capability``; the kind routes them."""
 
     @capability_required(capability)
     @require_safe
@@ -150,5 +169,16 @@ def run_views(importer: Importer, capability: Capability) -> RunViews:
     def discard_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return discard(request, importer, pk)
 
+    @capability_required(capability)
+    @require_safe
+    @shows_no_person_data
+    def progress_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return progress(request, importer, pk)
+
+    @capability_required(capability)
+    @require_POST
+    def restart_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        return restart(request, importer, pk)
+
     declared = shows_person_data if importer.shows_person_data else shows_no_person_data
-    return RunViews(declared(detail), commit_view, discard_view)
+    return RunViews(declared(detail), commit_view, discard_view, progress_view, restart_view)

@@ -163,6 +163,8 @@ class TableReader:
         self.limits = limits()
         check_size([len(content)], settings.LOTSE_IMPORT_MAX_MEGABYTES)
         self._current: int | None = None
+        # How many rows the sheet last asked for spans (for a CSV file: its lines), to show progress against.
+        self.row_count = 0
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         try:
@@ -240,6 +242,7 @@ class TableReader:
             raise Unreadable(self.titles[index])
         assert answer[:2] == ("sheet", index), answer
         self._current = index
+        self.row_count = int(answer[3])
         return self._numbered(index, int(answer[2]))
 
     def _numbered(self, index: int, first_row: int) -> Iterator[tuple[int, list[Any]]]:

@@ -25,7 +25,8 @@ The protocol on the pipe (each message a pickled tuple):
   ``("refused", code, figures)``;
 - parent → child: ``("sheet", index)`` to read a sheet, ``("skip", index)``
   to drop the rest of it, ``("stop",)`` when done;
-- child → parent: ``("sheet", index, first_row)`` or ``("sheet_unreadable", index)``,
+- child → parent: ``("sheet", index, first_row, rows)`` (``rows``: how many rows the sheet spans,
+  for a CSV file its lines) or ``("sheet_unreadable", index)``,
   then ``("rows", index, [row, ...])`` chunks, ``("broken", index, detail)``
   when the sheet breaks off, and ``("end", index)``; ``("refused", code,
   figures)`` at any point ends the reading.
@@ -353,7 +354,8 @@ class _Server:
             # What calamine made of cells the scan could not place (no references): its grid is already here.
             check_extent(title, sheet.end[0] + 1 if sheet.end else 0, sheet.end[1] + 1 if sheet.end else 0, self.limits)
             first_row = sheet.start[0] + 1 if sheet.start else 1
-            self.connection.send(("sheet", index, first_row))
+            spanned = sheet.end[0] - sheet.start[0] + 1 if sheet.start and sheet.end else 0
+            self.connection.send(("sheet", index, first_row, spanned))
             self.send_rows(index, title, first_row, sheet.iter_rows(), csv_file=False)
             del sheet
             # The importers read the sheets in order: the next one is loaded while the parent works on the rows
@@ -365,7 +367,7 @@ class _Server:
     def csv(self, content: bytes) -> None:
         self.connection.send(("titles", [self.request.name]))
         for index in self.commands():
-            self.connection.send(("sheet", index, 1))
+            self.connection.send(("sheet", index, 1, content.count(b"\n")))
             text = io.TextIOWrapper(io.BytesIO(content), encoding=self.request.csv_encoding, newline="")
             reader = csv.reader(text, delimiter=self.request.csv_delimiter)
             self.send_rows(index, self.request.name, 1, reader, csv_file=True)

@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lotse.core.jobs import NO_PROGRESS, Phase, Progress
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context
 from lotse.imports.rows import PARSERS, Lookups, Row
@@ -43,7 +44,7 @@ from lotse.imports.workbook import (
     WORK,
     Problem,
     ReadResult,
-    SheetSpec,
+    SheetRows,
     Source,
     read_sources,
 )
@@ -52,6 +53,8 @@ from lotse.people.models import Person
 logger = logging.getLogger(__name__)
 # Namespace of the advisory lock that lets one import per organisation run at a time.
 IMPORT_LOCK = 4_711
+# The progress of a sheet is told every this many rows.
+PROGRESS_ROWS = 1_000
 HOUSEHOLDS = "households"
 CLIENTS = "clients"
 # Lines of the report that count what the sheets imply rather than rows of a sheet.
@@ -195,6 +198,7 @@ def import_workbook(
     acting_user: User | None,
     commit: bool,
     today: datetime.date | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportReport:
     """Check (and with ``commit`` write) the workbook; returns the report either way."""
     report = ImportReport()
@@ -208,7 +212,7 @@ def import_workbook(
                 # rescans that queue after every statement, which makes a large
                 # import quadratic. Checked at once, each costs one index lookup.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            _Importer(report, organisation, acting_user, today).run(sources)
+            _Importer(report, organisation, acting_user, today, progress).run(sources)
             if not report.ok or not commit:
                 raise _Rollback
             report.committed = True
@@ -227,8 +231,14 @@ def import_workbook(
 
 class _Importer:
     def __init__(
-        self, report: ImportReport, organisation: Organisation, acting_user: User | None, today: datetime.date
+        self,
+        report: ImportReport,
+        organisation: Organisation,
+        acting_user: User | None,
+        today: datetime.date,
+        progress: Progress = NO_PROGRESS,
     ):
+        self.progress = progress
         self.report = report
         self.organisation = organisation
         self.acting_user = acting_user
@@ -251,8 +261,9 @@ class _Importer:
             cursor.execute("CREATE TEMP TABLE imp_joined (person_id bigint) ON COMMIT DROP")
         read = ReadResult()
         lookups = Lookups.load(self.organisation, self.today)
+        self.progress.phase(Phase.READING)
         for sheet in read_sources(sources, read):
-            self._stage(sheet.spec, sheet.rows, lookups)
+            self._stage(sheet, lookups)
         self.report.notices.extend(read.notices)
         self.report.add_problems(read.problems)
         if not self.staged and not read.problems:
@@ -268,19 +279,22 @@ class _Importer:
                     )
                 ]
             )
+        self.progress.phase(Phase.CHECKING)
         self._index_staging()
         self._check()
         with connection.cursor() as cursor:
             for table, _columns in STAGING.values():
                 cursor.execute(f"DELETE FROM {table} WHERE bad")
                 cursor.execute(f"ANALYZE {table}")
+        self.progress.phase(Phase.WRITING)
         self._merge()
         order = {spec.name: index for index, spec in enumerate(SHEETS)}
         self.report.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
 
     # 1. Staging
 
-    def _stage(self, spec: SheetSpec, rows: Iterable[tuple[int, dict[str, Any]]], lookups: Lookups) -> None:
+    def _stage(self, rows: SheetRows, lookups: Lookups) -> None:
+        spec = rows.spec
         sheet = spec.name
         table, columns = STAGING[sheet]
         names = ", ".join(column.split()[0] for column in columns.split(", "))
@@ -293,8 +307,10 @@ class _Importer:
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
         ):
-            for number, values in rows:
+            for number, values in rows.rows:
                 count += 1
+                if not count % PROGRESS_ROWS:
+                    self.progress.sheet(sheet, count, rows.expected)
                 staged = parse(Row(spec, number, values, problems), lookups)
                 if staged is not None:
                     copy.write_row(staged)
@@ -302,6 +318,7 @@ class _Importer:
                     self.report.add_problems(problems)
                     problems.clear()
         self.report.add_problems(problems)
+        self.progress.sheet(sheet, count, count)
         self.report.rows[sheet] = count
         self.staged.add(sheet)
 

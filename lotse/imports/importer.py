@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lotse.core.choices import ImportKind
+from lotse.core.jobs import NO_PROGRESS, Progress
 from lotse.core.models import Organisation, User
-from lotse.core.staged_import import Files, Importer, Report
+from lotse.core.staged_import import Files, Importer, Report, register
 from lotse.imports.engine import SUMMARY_SHEETS, ImportReport, import_workbook, summary_label
 from lotse.imports.workbook import Source
 
@@ -27,20 +28,44 @@ class WorkbookImporter(Importer):
     detail_url = "imports:detail"
     commit_url = "imports:commit"
     discard_url = "imports:discard"
+    progress_url = "imports:progress"
+    restart_url = "imports:restart"
 
     def _run(
-        self, files: Files, organisation: Organisation | None, acting_user: User | None, *, commit: bool
+        self,
+        files: Files,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress,
+        *,
+        commit: bool,
     ) -> ImportReport:
         if organisation is None:
             raise ValueError("a workbook is imported into an organisation")
         sources = [Source(name, io.BytesIO(content)) for name, content in files]
-        return import_workbook(sources, organisation=organisation, acting_user=acting_user, commit=commit)
+        return import_workbook(
+            sources, organisation=organisation, acting_user=acting_user, commit=commit, progress=progress
+        )
 
-    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ImportReport:
-        return self._run(files, organisation, acting_user, commit=False)
+    def check(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> ImportReport:
+        return self._run(files, organisation, acting_user, progress, commit=False)
 
-    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ImportReport:
-        return self._run(files, organisation, acting_user, commit=True)
+    def commit(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> ImportReport:
+        return self._run(files, organisation, acting_user, progress, commit=True)
 
     def report_from_json(self, data: Mapping[str, Any]) -> ImportReport:
         return ImportReport.from_json(dict(data))
@@ -81,4 +106,4 @@ class WorkbookImporter(Importer):
         return [(_("Import and export"), reverse("imports:overview"))]
 
 
-WORKBOOK = WorkbookImporter()
+WORKBOOK = register(WorkbookImporter())

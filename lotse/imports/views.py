@@ -41,7 +41,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-detail, commit, discard = staged.run_views(WORKBOOK, Capability.IMPORT_WORKBOOKS)
+detail, commit, discard, progress, restart = staged.run_views(WORKBOOK, Capability.IMPORT_WORKBOOKS)
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)

@@ -169,6 +169,8 @@ class SheetRows:
     spec: SheetSpec
     source: str
     rows: Iterator[tuple[int, dict[str, Any]]]
+    # About how many data rows the sheet has (the rows it spans below its header), for the progress.
+    expected: int | None = None
 
 
 @dataclass
@@ -201,7 +203,11 @@ def _is_empty(row: tuple[Any, ...] | list[Any]) -> bool:
 
 
 def _rows_of(
-    spec: SheetSpec, source: str, numbered: Iterator[tuple[int, tuple[Any, ...] | list[Any]]], result: ReadResult
+    spec: SheetSpec,
+    source: str,
+    numbered: Iterator[tuple[int, tuple[Any, ...] | list[Any]]],
+    result: ReadResult,
+    spanned: int = 0,
 ) -> SheetRows | None:
     """Find the header row, check the columns, and yield the data rows as dicts."""
     wanted = {normalise_header(header): header for header in spec.headers}
@@ -264,7 +270,7 @@ def _rows_of(
                 Problem(spec.name, None, "", source, _("The file cannot be read to its end; it is damaged."))
             )
 
-    return SheetRows(spec, source, data())
+    return SheetRows(spec, source, data(), max(spanned - header_number, 0) or None)
 
 
 def _claim(spec: SheetSpec, source: str, seen: dict[str, str], result: ReadResult) -> bool:
@@ -341,7 +347,7 @@ def _read_workbook(source: Source, seen: dict[str, str], result: ReadResult) -> 
                 continue
             if not _claim(spec, f"{source.name}: {title}", seen, result):
                 continue
-            rows = _rows_of(spec, source.name, numbered, result)
+            rows = _rows_of(spec, source.name, numbered, result, reader.row_count)
             if rows is not None:
                 yield rows
 
@@ -402,7 +408,8 @@ def _read_csv(source: Source, seen: dict[str, str], result: ReadResult) -> Itera
     with open_csv(source.name, content, encoding=encoding, delimiter=_delimiter(first_line)) as reader:
         try:
             # Records, as Excel numbers its rows (a cell may span lines).
-            sheet = _rows_of(spec, source.name, reader.rows(0), result)
+            numbered = reader.rows(0)
+            sheet = _rows_of(spec, source.name, numbered, result, reader.row_count)
             if sheet is not None:
                 yield sheet
         except Unreadable as error:

@@ -40,9 +40,10 @@ from django.utils.translation import ngettext
 
 from lotse.core.choices import ImportKind
 from lotse.core.export import add_sheet, append_row, save_workbook, streaming_workbook
+from lotse.core.jobs import NO_PROGRESS, Phase, Progress
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context
-from lotse.core.staged_import import Files, Importer, Report
+from lotse.core.staged_import import Files, Importer, Report, register
 from lotse.core.upload_guard import TableReader, Unreadable, open_csv, open_workbook
 from lotse.imports.cells import CellError, code, code_list, display, fold_code, multiline_text, text
 from lotse.imports.cells import ags as parse_ags
@@ -834,20 +835,38 @@ class ActorListImporter(Importer):
     detail_url = "network:actor_import_detail"
     commit_url = "network:actor_import_commit"
     discard_url = "network:actor_import_discard"
+    progress_url = "network:actor_import_progress"
+    restart_url = "network:actor_import_restart"
     extra_template = "network/import/_outcomes.html"
     upload_megabytes = MAX_MEGABYTES
 
-    def _run(self, files: Files, acting_user: User | None, *, commit: bool) -> ActorReport:
+    def _run(self, files: Files, acting_user: User | None, progress: Progress, *, commit: bool) -> ActorReport:
         if len(files) != 1:
             raise ValidationError(_("Choose a file."))
         name, content = files[0]
+        # A list of actors is short: its phases are all the progress there is to show.
+        progress.phase(Phase.WRITING if commit else Phase.READING)
         return import_actor_list(name, content, acting_user=acting_user, commit=commit)
 
-    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ActorReport:
-        return self._run(files, acting_user, commit=False)
+    def check(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> ActorReport:
+        return self._run(files, acting_user, progress, commit=False)
 
-    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ActorReport:
-        return self._run(files, acting_user, commit=True)
+    def commit(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> ActorReport:
+        return self._run(files, acting_user, progress, commit=True)
 
     def report_from_json(self, data: Mapping[str, Any]) -> ActorReport:
         return ActorReport.from_json(dict(data))
@@ -883,7 +902,7 @@ class ActorListImporter(Importer):
         ]
 
 
-ACTOR_LIST = ActorListImporter()
+ACTOR_LIST = register(ActorListImporter())
 
 
 # Template and export

@@ -34,6 +34,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("akteure/import/<int:pk>/", imports.actor_import_detail, name="actor_import_detail"),
     path("akteure/import/<int:pk>/uebernehmen/", imports.actor_import_commit, name="actor_import_commit"),
     path("akteure/import/<int:pk>/verwerfen/", imports.actor_import_discard, name="actor_import_discard"),
+    path("akteure/import/<int:pk>/fortschritt/", imports.actor_import_progress, name="actor_import_progress"),
+    path("akteure/import/<int:pk>/neu-starten/", imports.actor_import_restart, name="actor_import_restart"),
     path("akteure/import/vorlage.xlsx", imports.actor_import_template, name="actor_import_template"),
     path("akteure/export.xlsx", imports.actor_export, name="actor_export"),
 ]

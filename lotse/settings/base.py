@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background jobs on a queue kept in PostgreSQL (lotse.core.jobs); `manage.py procrastinate worker` runs them.
+    "procrastinate.contrib.django",
     "lotse.core",
     "lotse.people",
     "lotse.cases",
@@ -221,6 +223,10 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The background worker says at INFO which job it starts and ends; registering the tasks is no news.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 

@@ -11,11 +11,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from lotse.core import staged_import
 from lotse.core.choices import ImportKind, ImportStatus, Role
+from lotse.core.jobs import NO_PROGRESS, JobState, Phase, Progress, RecordedProgress, job_state, progress_of
 from lotse.core.models import ImportRun, Municipality, Organisation, User
 from lotse.core.staged_import import Files, Importer
+from lotse.core.testing import run_jobs
 from lotse.core.tests.factories import UserFactory
 from lotse.imports.engine import ImportReport
 from lotse.imports.workbook import Problem
@@ -30,7 +33,7 @@ class MunicipalityImporter(Importer):
 
     kind = ImportKind.ACTORS  # any kind the database knows; its capability is EDIT_NETWORK
     per_organisation: ClassVar[bool] = False
-    upload_url = detail_url = commit_url = discard_url = ""
+    upload_url = detail_url = commit_url = discard_url = progress_url = restart_url = ""
     seen: ClassVar[list[list[str]]] = []
 
     def _run(self, files: Files, *, commit: bool) -> ImportReport:
@@ -50,10 +53,24 @@ class MunicipalityImporter(Importer):
         report.committed = commit and report.ok
         return report
 
-    def check(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ImportReport:
+    def check(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> ImportReport:
         return self._run(files, commit=False)
 
-    def commit(self, files: Files, *, organisation: Organisation | None, acting_user: User | None) -> ImportReport:
+    def commit(
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
+    ) -> ImportReport:
         return self._run(files, commit=True)
 
     def report_from_json(self, data: Mapping[str, Any]) -> ImportReport:
@@ -90,8 +107,28 @@ def editor_b(org_b) -> User:
     return UserFactory.create(username="netz-b", organisation=org_b, roles=[Role.NETZWERKPFLEGE])
 
 
+@pytest.fixture(autouse=True)
+def registered(monkeypatch):
+    """The background jobs find this test's importer by the kind it borrows."""
+    monkeypatch.setitem(staged_import._IMPORTERS, IMPORTER.kind, IMPORTER)
+
+
 def stage(user: User, files: Files = GOOD, importer: Importer = IMPORTER) -> ImportRun:
-    return staged_import.check_upload(importer, acting_user=user, organisation=user.organisation, files=files)
+    """Upload and check, the check run as the worker runs it."""
+    run = staged_import.check_upload(importer, acting_user=user, organisation=user.organisation, files=files)
+    assert run.status == ImportStatus.CHECKING
+    assert run_jobs() == 1
+    run.refresh_from_db()
+    return run
+
+
+def commit(user: User, run: ImportRun) -> ImportReport:
+    """Ask for the commit and run it as the worker runs it."""
+    staged_import.request_commit(IMPORTER, acting_user=user, run=run)
+    assert run.status == ImportStatus.COMMITTING
+    assert run_jobs() == 1
+    run.refresh_from_db()
+    return IMPORTER.report_from_json(run.report)
 
 
 def test_it_keeps_a_checked_upload_without_writing_and_commits_it_once(editor_a):
@@ -101,13 +138,13 @@ def test_it_keeps_a_checked_upload_without_writing_and_commits_it_once(editor_a)
     assert run.report["counts"][SHEET]["created"] == 2
     assert Municipality.objects.count() == 0
 
-    report = staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    report = commit(editor_a, run)
     assert report.committed
     assert (run.status, run.content, run.committed_by) == (ImportStatus.COMMITTED, None, editor_a)
     assert Municipality.objects.count() == 2
 
     with pytest.raises(ValidationError, match="bereits übernommen oder verworfen"):
-        staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+        commit(editor_a, run)
     with pytest.raises(ValidationError, match="bereits übernommen oder verworfen"):
         staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
     assert Municipality.objects.count() == 2
@@ -118,17 +155,17 @@ def test_it_discards_an_upload_and_deletes_its_file(editor_a):
     staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
     assert (run.status, run.content) == (ImportStatus.DISCARDED, None)
     with pytest.raises(ValidationError):
-        staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+        commit(editor_a, run)
     assert Municipality.objects.count() == 0
 
 
 def test_it_commits_all_or_nothing(editor_a):
     run = stage(editor_a, [("gemeinden.csv", b"08118048;Ludwigsburg\n08118046;FAIL\n")])
     assert run.problem_count == 0  # the check does not get as far as the late failure
-    report = staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
+    report = commit(editor_a, run)
     assert not report.committed and report.problem_count == 1
     assert Municipality.objects.count() == 0  # Ludwigsburg, written before the failure, is rolled back
-    assert (run.status, run.problem_count) == (ImportStatus.CHECKED, 1)
+    assert (run.status, run.problem_count, run.job_message) == (ImportStatus.CHECKED, 1, "stale")
     assert run.content is not None
 
 
@@ -141,13 +178,13 @@ def test_it_refuses_users_without_the_capability_and_other_organisations(editor_
         staged_import.check_upload(IMPORTER, acting_user=editor_a, organisation=editor_a.organisation, files=[])
     run = stage(editor_a)
     with pytest.raises(PermissionDenied):
-        staged_import.commit_run(IMPORTER, acting_user=org_admin_a, run=run)
+        staged_import.request_commit(IMPORTER, acting_user=org_admin_a, run=run)
     assert ImportRun.objects.count() == 1 and Municipality.objects.count() == 0
 
 
 def test_it_names_an_earlier_commit_of_the_same_file_only_to_who_may_see_it(editor_a, editor_b, sysadmin):
     first = stage(editor_a)
-    staged_import.commit_run(IMPORTER, acting_user=editor_a, run=first)
+    commit(editor_a, first)
     again = stage(editor_a)
     file_hash = again.file_hash
     assert staged_import.earlier_commit(IMPORTER, file_hash, user=editor_a, excluding=again) == first
@@ -170,7 +207,7 @@ def test_it_keeps_several_files_in_their_order_and_one_file_as_it_is(editor_a):
     run = stage(editor_a, files)
     assert run.file_names == ["Personen.csv", "Faelle.csv"]
     MunicipalityImporter.seen.clear()
-    assert staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run).committed
+    assert commit(editor_a, run).committed
     assert MunicipalityImporter.seen == [["Personen.csv", "Faelle.csv"]]
     # A workbook is a zip file itself: kept and handed back as it is.
     buffer = io.BytesIO()
@@ -205,7 +242,95 @@ def test_it_locks_only_the_run_while_committing_never_its_organisation(editor_a)
     """A long commit must not hold up the organisation's other work (every page view writes the access log)."""
     run = stage(editor_a)
     with CaptureQueriesContext(connection) as captured:
-        staged_import.commit_run(IMPORTER, acting_user=editor_a, run=run)
-    locks = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
-    assert locks, "the commit locks the run"
-    assert all(sql.rstrip().endswith(f'FOR UPDATE OF "{ImportRun._meta.db_table}"') for sql in locks), locks
+        commit(editor_a, run)
+    locks = [q["sql"].rstrip() for q in captured.captured_queries if "UPDATE OF" in q["sql"]]
+    assert len(locks) == 2, "the request and the job lock the run"
+    table = ImportRun._meta.db_table
+    assert locks[0].endswith(f'FOR UPDATE OF "{table}"') and locks[1].endswith(f'FOR NO KEY UPDATE OF "{table}"')
+
+
+def test_the_check_is_queued_as_a_job_of_the_organisation_and_runs_once(editor_a):
+    run = staged_import.check_upload(IMPORTER, acting_user=editor_a, organisation=editor_a.organisation, files=GOOD)
+    job = ProcrastinateJob.objects.get(pk=run.job_id)
+    assert (job.task_name, job.status, job.lock) == ("lotse.check_import", "todo", f"import-{editor_a.organisation_id}")
+    assert job.args == {"run_id": run.pk, "user_id": editor_a.pk}
+    assert job_state(run.job_id) == JobState.WAITING
+    assert (run.status, run.report) == (ImportStatus.CHECKING, {})
+    with pytest.raises(ValidationError, match="gerade geprüft oder importiert"):
+        staged_import.request_commit(IMPORTER, acting_user=editor_a, run=run)
+
+    assert run_jobs() == 1
+    run.refresh_from_db()
+    assert (run.status, run.report["counts"][SHEET]["created"]) == (ImportStatus.CHECKED, 2)
+    assert job_state(run.job_id) == JobState.DONE
+    assert progress_of(staged_import.progress_key(run)) == {}  # dropped once done
+    assert run_jobs() == 0
+
+
+def test_a_job_that_fails_leaves_nothing_and_can_be_started_again(editor_a, monkeypatch):
+    run = stage(editor_a)
+    staged_import.request_commit(IMPORTER, acting_user=editor_a, run=run)
+
+    def broken(*args, **kwargs):
+        Municipality.objects.create(ags="08118048", name="Ludwigsburg")
+        raise RuntimeError("the worker's host went away")
+
+    monkeypatch.setattr(IMPORTER, "commit", broken)
+    with pytest.raises(RuntimeError):
+        run_jobs()
+    run.refresh_from_db()
+    assert (run.status, job_state(run.job_id)) == (ImportStatus.COMMITTING, JobState.FAILED)
+    assert Municipality.objects.count() == 0
+    page = staged_import.report_page_context(IMPORTER, run, editor_a)
+    assert page["running"] and page["job"] == "failed"
+
+    monkeypatch.undo()
+    monkeypatch.setitem(staged_import._IMPORTERS, IMPORTER.kind, IMPORTER)
+    staged_import.restart_run(IMPORTER, acting_user=editor_a, run=run)
+    with pytest.raises(ValidationError, match="gerade geprüft oder importiert"):
+        staged_import.restart_run(IMPORTER, acting_user=editor_a, run=run)  # queued again: not twice
+    assert run_jobs() == 1
+    run.refresh_from_db()
+    assert (run.status, run.content) == (ImportStatus.COMMITTED, None)
+    assert Municipality.objects.count() == 2
+
+
+def test_an_upload_discarded_while_it_waits_for_its_check_is_not_checked(editor_a):
+    run = staged_import.check_upload(IMPORTER, acting_user=editor_a, organisation=editor_a.organisation, files=GOOD)
+    staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
+    assert run_jobs() == 1
+    run.refresh_from_db()
+    assert (run.status, run.content, run.report) == (ImportStatus.DISCARDED, None, {})
+
+
+def test_a_commit_under_way_cannot_be_discarded(editor_a):
+    run = stage(editor_a)
+    staged_import.request_commit(IMPORTER, acting_user=editor_a, run=run)
+    with pytest.raises(ValidationError, match="wird gerade importiert"):
+        staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
+    run_jobs()
+    run.refresh_from_db()
+    assert run.status == ImportStatus.COMMITTED
+
+
+def test_a_user_who_lost_the_capability_meanwhile_gets_nothing_imported(editor_a):
+    run = stage(editor_a)
+    staged_import.request_commit(IMPORTER, acting_user=editor_a, run=run)
+    editor_a.roles = [Role.INTEGRATIONSMANAGEMENT]
+    editor_a.save()
+    run_jobs()
+    run.refresh_from_db()
+    assert run.status == ImportStatus.CHECKED and "Netzwerk" in run.job_message
+    assert Municipality.objects.count() == 0
+
+
+def test_progress_is_written_outside_the_jobs_transaction_and_dropped_at_its_end():
+    progress = RecordedProgress("test-progress")
+    progress.phase(Phase.READING)
+    progress.sheet("Personen", 1_000, 40_000)
+    progress.sheet("Personen", 40_000, 40_000)
+    progress.phase(Phase.WRITING)
+    # Written through a connection of its own and committed there: visible whatever this test's transaction holds.
+    assert progress_of("test-progress") == {"phase": "writing", "sheets": [["Personen", 40_000, 40_000]]}
+    progress.finish()
+    assert progress_of("test-progress") == {}

@@ -17,6 +17,7 @@ from lotse.cases.models import Case
 from lotse.conftest import client_for
 from lotse.core.choices import ImportStatus
 from lotse.core.models import AccessLogEntry, ImportRun
+from lotse.core.testing import run_jobs
 from lotse.imports.export import EXAMPLE
 from lotse.imports.workbook import CASES, PERSONS, SHEETS
 from lotse.people.models import Person
@@ -42,9 +43,21 @@ def workbook(carrier: str = "org-a", *, family_name: str = "Haddad", birth: str 
 
 
 def upload(client, content: bytes, name: str = "liste.xlsx", *, follow: bool = False, **data):
-    return client.post(
-        reverse("imports:overview"), {"workbook": SimpleUploadedFile(name, content), **data}, follow=follow
-    )
+    """Upload through the page; the check then runs as the worker runs it."""
+    response = client.post(reverse("imports:overview"), {"workbook": SimpleUploadedFile(name, content), **data})
+    run_jobs()
+    if follow and response.status_code == 302:
+        return client.get(response["Location"])
+    return response
+
+
+def post_commit(client, pk: int, *, follow: bool = False):
+    """Ask for the commit through the page; it then runs as the worker runs it."""
+    response = client.post(reverse("imports:commit", kwargs={"pk": pk}))
+    run_jobs()
+    if follow and response.status_code == 302:
+        return client.get(response["Location"])
+    return response
 
 
 def test_it_checks_an_upload_without_writing_and_commits_on_request(org_admin_a, municipalities):
@@ -61,7 +74,7 @@ def test_it_checks_an_upload_without_writing_and_commits_on_request(org_admin_a,
     assert "Die Prüfung hat keine Probleme gefunden." in page
     assert "Jetzt importieren" in page
 
-    response = client.post(reverse("imports:commit", kwargs={"pk": run.pk}))
+    response = post_commit(client, run.pk)
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == ImportStatus.COMMITTED and run.committed_by == org_admin_a
@@ -72,7 +85,7 @@ def test_it_checks_an_upload_without_writing_and_commits_on_request(org_admin_a,
     assert "Die Arbeitsmappe wurde importiert." in client.get(response["Location"]).content.decode()
 
     # Committing twice is refused with a message, and changes nothing.
-    response = client.post(reverse("imports:commit", kwargs={"pk": run.pk}), follow=True)
+    response = post_commit(client, run.pk, follow=True)
     assert "Dieser Import wurde bereits übernommen oder verworfen." in response.content.decode()
     assert Person.objects.count() == 2
 
@@ -89,7 +102,7 @@ def test_it_shows_every_problem_with_its_place_and_offers_no_import(org_admin_a,
     run = ImportRun.objects.get()
     assert run.report["problem_count"] == 2
     # The commit URL refuses too.
-    client.post(reverse("imports:commit", kwargs={"pk": run.pk}))
+    post_commit(client, run.pk)
     assert Person.objects.count() == 0
     run.refresh_from_db()
     assert run.status == ImportStatus.CHECKED
@@ -99,7 +112,7 @@ def test_it_tells_the_user_a_file_was_imported_before(org_admin_a, municipalitie
     client = client_for(org_admin_a)
     content = workbook()  # the very same bytes (openpyxl stamps the time of saving into a workbook)
     first = upload(client, content)
-    client.post(reverse("imports:commit", kwargs={"pk": ImportRun.objects.get().pk}))
+    post_commit(client, ImportRun.objects.get().pk)
     second = upload(client, content, name="nochmal.xlsx")
     assert second["Location"] != first["Location"]
     page = client.get(second["Location"]).content.decode()
@@ -139,7 +152,7 @@ def test_it_imports_into_the_organisation_a_system_administrator_chooses(sysadmi
     response = upload(client, workbook(carrier="org-b"), organisation=org_b.pk)
     run = ImportRun.objects.get()
     assert run.organisation == org_b
-    client.post(reverse("imports:commit", kwargs={"pk": run.pk}))
+    post_commit(client, run.pk)
     assert response.status_code == 302
     assert set(Person.objects.values_list("organisation__short_name", flat=True)) == {"org-b"}
     # Without a choice the form says so and nothing is checked.
@@ -158,7 +171,7 @@ def test_it_refuses_a_missing_file_with_a_message(org_admin_a):
 def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
     client = client_for(org_admin_a)
     upload(client, workbook())
-    client.post(reverse("imports:commit", kwargs={"pk": ImportRun.objects.get().pk}))
+    post_commit(client, ImportRun.objects.get().pk)
     response = client.post(reverse("imports:export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="lotse-org-a-')

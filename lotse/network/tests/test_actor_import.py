@@ -19,9 +19,10 @@ from django.utils import translation
 from lotse.cases.tests.factories import acting_user_of, events_of
 from lotse.conftest import client_for
 from lotse.core.choices import ImportKind, ImportStatus, Role
+from lotse.core.jobs import JobState, job_state
 from lotse.core.models import ImportRun, Municipality, User
-from lotse.core.staged_import import check_upload, commit_run
-from lotse.core.testing import assert_same_queries, queries_of
+from lotse.core.staged_import import check_upload, request_commit
+from lotse.core.testing import assert_same_queries, queries_of, run_jobs
 from lotse.core.tests.factories import UserFactory
 from lotse.core.web import CONTENT_TYPES
 from lotse.network import services
@@ -91,12 +92,33 @@ def counts(report: ActorReport) -> tuple[int, int, int]:
 
 
 def stage(user: User, content: bytes, name: str = "akteure.csv") -> ImportRun:
-    """An upload checked and kept, as the upload page does it."""
-    return check_upload(ACTOR_LIST, acting_user=user, organisation=user.organisation, files=[(name, content)])
+    """An upload checked and kept, as the upload page and then the worker do it."""
+    run = check_upload(ACTOR_LIST, acting_user=user, organisation=user.organisation, files=[(name, content)])
+    run_jobs()
+    run.refresh_from_db()
+    return run
+
+
+def commit(user: User, run: ImportRun) -> ActorReport:
+    """The commit asked for, and run as the worker runs it."""
+    request_commit(ACTOR_LIST, acting_user=user, run=run)
+    run_jobs()
+    run.refresh_from_db()
+    return ACTOR_LIST.report_from_json(run.report)
 
 
 def upload(client, content: bytes, name: str = "akteure.csv", **kwargs: Any):
-    return client.post(reverse("network:actor_import"), {"actor_list": SimpleUploadedFile(name, content)}, **kwargs)
+    """Upload through the page; the check then runs as the worker runs it."""
+    response = client.post(reverse("network:actor_import"), {"actor_list": SimpleUploadedFile(name, content)}, **kwargs)
+    run_jobs()
+    return response
+
+
+def post_commit(client, run: ImportRun, **kwargs: Any):
+    """Ask for the commit through the page; it then runs as the worker runs it."""
+    response = client.post(reverse("network:actor_import_commit", args=[run.pk]), **kwargs)
+    run_jobs()
+    return response
 
 
 # Checking: every problem with its row, column, value and message
@@ -411,7 +433,7 @@ def test_it_leaves_the_directory_unchanged_when_a_row_fails_in_the_middle_of_the
 
     monkeypatch.setattr(services, "update_actor", fail)
     with translation.override("en"):
-        report = commit_run(ACTOR_LIST, acting_user=editor_a, run=run)
+        report = commit(editor_a, run)
     assert isinstance(report, ActorReport) and not report.committed
     assert problems(report) == [
         (None, "", "", "The directory changed while importing: Die Datenbank ist voll. Nothing was imported.")
@@ -434,10 +456,11 @@ def test_it_rolls_everything_back_when_the_commit_breaks(editor_a, monkeypatch):
 
     monkeypatch.setattr(services, "create_actor", second_fails)
     with pytest.raises(RuntimeError):
-        commit_run(ACTOR_LIST, acting_user=editor_a, run=run)
+        commit(editor_a, run)
     assert Actor.objects.count() == 0
     run.refresh_from_db()
-    assert run.status == ImportStatus.CHECKED
+    # Still waiting to be imported, its job failed: the page offers to start it again.
+    assert run.status == ImportStatus.COMMITTING and job_state(run.job_id) == JobState.FAILED
 
 
 # The pages: upload, report, commit, discard, scope
@@ -463,14 +486,14 @@ def test_it_checks_an_upload_without_writing_and_commits_it_on_request(editor_a)
     assert "Tafelladen" in page
     assert reverse("network:actor_import_commit", args=[run.pk]) in page
 
-    assert client.post(reverse("network:actor_import_commit", args=[run.pk])).status_code == 302
+    assert post_commit(client, run).status_code == 302
     run.refresh_from_db()
     assert (run.status, run.committed_by, run.content) == (ImportStatus.COMMITTED, editor_a, None)
     actor = Actor.objects.get()
     assert acting_user_of(events_of(actor).get()) == editor_a.pk
 
     # Committing twice is refused, and changes nothing.
-    response = client.post(reverse("network:actor_import_commit", args=[run.pk]), follow=True)
+    response = post_commit(client, run, follow=True)
     assert "Dieser Import wurde bereits übernommen oder verworfen." in response.content.decode()
     assert Actor.objects.count() == 1 and events_of(actor).count() == 1
 
@@ -483,7 +506,8 @@ def test_it_offers_no_commit_for_a_list_with_problems_and_refuses_one(editor_a):
     assert "Eine Postleitzahl hat fünf Ziffern." in page  # the form's message, in German
     assert reverse("network:actor_import_commit", args=[run.pk]) not in page
 
-    client.post(reverse("network:actor_import_commit", args=[run.pk]))
+    response = post_commit(client, run, follow=True)
+    assert "Die Prüfung hat Probleme gefunden" in response.content.decode()
     run.refresh_from_db()
     assert run.status == ImportStatus.CHECKED and Actor.objects.count() == 0
 
@@ -496,7 +520,7 @@ def test_it_discards_an_upload_and_deletes_its_file(editor_a):
     assert response["Location"] == reverse("network:actor_import")
     run.refresh_from_db()
     assert (run.status, run.content) == (ImportStatus.DISCARDED, None)
-    client.post(reverse("network:actor_import_commit", args=[run.pk]))
+    post_commit(client, run)
     assert Actor.objects.count() == 0
 
 

@@ -12,8 +12,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from lotse.conftest import client_for
+from lotse.core.choices import ImportStatus
 from lotse.core.models import ImportRun
 from lotse.core.staged_import import check_upload
+from lotse.core.testing import run_jobs
 from lotse.core.tests.hostile_files import far_cell, zip_bomb
 from lotse.network.actor_import import ACTOR_LIST
 from lotse.network.models import Actor
@@ -23,30 +25,30 @@ pytestmark = pytest.mark.django_db
 ROWS = "Die Tabelle „Akteure“ reicht bis Zeile 1.048.576; eine Tabelle darf höchstens 1.000.000 Zeilen haben."
 
 
-def test_it_refuses_the_far_cell_list_on_the_upload_page_and_keeps_no_run(network_editor):
-    response = client_for(network_editor).post(
-        reverse("network:actor_import"), {"actor_list": SimpleUploadedFile("akteure.xlsx", far_cell(title="Akteure"))}
-    )
-
-    assert response.status_code == 400
-    assert list(response.context["form"].non_field_errors()) == [ROWS]
-    assert ROWS in response.content.decode()
-    assert ImportRun.objects.count() == 0
+def refused_upload(editor, content: bytes) -> str:
+    """Upload through the page and run the check as the worker does: the report page, which says why."""
+    client = client_for(editor)
+    response = client.post(reverse("network:actor_import"), {"actor_list": SimpleUploadedFile("akteure.xlsx", content)})
+    assert response.status_code == 302
+    run_jobs()
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    run = ImportRun.objects.get()
+    assert (run.status, run.content) == (ImportStatus.REFUSED, None)
+    assert run.job_message in page.content.decode()
     assert Actor.objects.count() == 0
+    return run.job_message
 
 
-def test_it_refuses_a_list_beyond_the_last_column_on_the_upload_page(network_editor):
-    response = client_for(network_editor).post(
-        reverse("network:actor_import"),
-        {"actor_list": SimpleUploadedFile("akteure.xlsx", far_cell("XFD1", dimension=None, title="Akteure"))},
-    )
+def test_it_refuses_the_far_cell_list_in_its_check_and_deletes_it(network_editor):
+    assert refused_upload(network_editor, far_cell(title="Akteure")) == ROWS
 
-    assert response.status_code == 400
-    assert list(response.context["form"].non_field_errors()) == [
+
+def test_it_refuses_a_list_beyond_the_last_column_in_its_check(network_editor):
+    assert refused_upload(network_editor, far_cell("XFD1", dimension=None, title="Akteure")) == (
         "Die Tabelle „Akteure“ reicht bis Spalte XFD (Spalte Nr. 16.384); "
         "eine Tabelle darf höchstens 200 Spalten haben."
-    ]
-    assert ImportRun.objects.count() == 0
+    )
 
 
 def test_check_upload_has_its_own_size_limit_whatever_the_form_says(network_editor):

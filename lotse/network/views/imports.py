@@ -42,7 +42,13 @@ def actor_import(request: AuthenticatedRequest) -> HttpResponse:
     return staged.upload_page(request, ACTOR_LIST, ActorListForm, template="network/import/upload.html")
 
 
-actor_import_detail, actor_import_commit, actor_import_discard = staged.run_views(ACTOR_LIST, Capability.EDIT_NETWORK)
+(
+    actor_import_detail,
+    actor_import_commit,
+    actor_import_discard,
+    actor_import_progress,
+    actor_import_restart,
+) = staged.run_views(ACTOR_LIST, Capability.EDIT_NETWORK)
 
 
 @capability_required(Capability.EDIT_NETWORK)

@@ -1,0 +1,39 @@
+"""The background jobs of the platform (lotse.core.jobs): the check and the commit of a staged import.
+
+procrastinate finds this module by its name (``tasks``) in every installed
+app; a worker runs the jobs: ``manage.py procrastinate worker``.
+"""
+
+from __future__ import annotations
+
+from procrastinate import JobContext
+from procrastinate.contrib.django import app
+
+from lotse.core import staged_import
+
+# All of the platform's jobs go to this queue.
+QUEUE = "lotse"
+
+
+@app.task(name="lotse.check_import", queue=QUEUE)
+def check_import(run_id: int, user_id: int | None) -> None:
+    """Check an upload in a dry run and keep its report (lotse.core.staged_import.run_check)."""
+    staged_import.run_check(run_id, user_id)
+
+
+@app.task(name="lotse.commit_import", queue=QUEUE)
+def commit_import(run_id: int, user_id: int | None) -> None:
+    """Import a checked upload, all rows or none (lotse.core.staged_import.run_commit)."""
+    staged_import.run_commit(run_id, user_id)
+
+
+@app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")
+@app.task(name="lotse.retry_stalled_jobs", queue=QUEUE, queueing_lock="retry_stalled_jobs", pass_context=True)
+async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
+    """Start again, once a minute, the jobs whose worker stopped sending its heartbeat (killed, or its host gone).
+
+    What such a job wrote was rolled back with its connection; the check and
+    the commit may run again from the beginning.
+    """
+    for job in await context.app.job_manager.get_stalled_jobs():
+        await context.app.job_manager.retry_job(job)
