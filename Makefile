@@ -31,8 +31,9 @@ demo: migrate
 	@$(MANAGE) load_demo_data
 	@echo "==> Collecting static files"
 	@$(MANAGE) collectstatic --no-input --verbosity 0
-	@echo "==> Serving Lotse on http://$(HOST):$(PORT)/ (Ctrl+C stops; the database keeps running, 'make stop-db' stops it)"
-	@$(MANAGE) runserver --insecure $(HOST):$(PORT)
+	@echo "==> Serving Lotse on http://$(HOST):$(PORT)/ with its background worker (Ctrl+C stops both; the database keeps running, 'make stop-db' stops it)"
+	@$(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(MANAGE) runserver --insecure $(HOST):$(PORT)
 
 serve: migrate
 	@$(MANAGE) runserver $(HOST):$(PORT)

@@ -20,12 +20,16 @@ from __future__ import annotations
 import enum
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+# A worker silent for this long (no heartbeat, seconds) is taken for dead (procrastinate's own default).
+STALLED_SECONDS = 30
 # Progress is written at most this often (seconds), except when the phase changes.
 WRITE_INTERVAL = 0.5
 
@@ -131,14 +135,15 @@ def job_state(job_id: int | None) -> JobState:
     """The state of the job ``job_id`` in procrastinate's table."""
     if job_id is None:
         return JobState.FAILED
-    found = ProcrastinateJob.objects.filter(pk=job_id).values_list("status", "worker_id").first()
+    found = ProcrastinateJob.objects.filter(pk=job_id).values_list("status", "worker__last_heartbeat").first()
     if found is None:
         return JobState.FAILED
-    status, worker = found
+    status, heartbeat = found
     if status == "todo":
         return JobState.WAITING
     if status == "doing":
-        return JobState.RUNNING if worker is not None else JobState.INTERRUPTED
+        alive = heartbeat is not None and heartbeat > timezone.now() - timedelta(seconds=STALLED_SECONDS)
+        return JobState.RUNNING if alive else JobState.INTERRUPTED
     if status == "succeeded":
         return JobState.DONE
     return JobState.FAILED

@@ -42,9 +42,14 @@ def workbook(carrier: str = "org-a", *, family_name: str = "Haddad", birth: str 
     return buffer.getvalue()
 
 
+def upload_file(client, content: bytes, name: str = "liste.xlsx", **data):
+    """Upload through the page: the file is kept and its check queued."""
+    return client.post(reverse("imports:overview"), {"workbook": SimpleUploadedFile(name, content), **data})
+
+
 def upload(client, content: bytes, name: str = "liste.xlsx", *, follow: bool = False, **data):
     """Upload through the page; the check then runs as the worker runs it."""
-    response = client.post(reverse("imports:overview"), {"workbook": SimpleUploadedFile(name, content), **data})
+    response = upload_file(client, content, name, **data)
     run_jobs()
     if follow and response.status_code == 302:
         return client.get(response["Location"])
