@@ -520,6 +520,7 @@ def report_page_context(importer: Importer, run: ImportRun, user: User) -> dict[
     running = run.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)
     return {
         **(progress_context(importer, run) if running else {}),
+        "importer": importer,
         "running": running,
         "refused": run.status == ImportStatus.REFUSED,
         "run": run,

@@ -76,6 +76,7 @@ def test_it_checks_an_upload_without_writing_and_commits_on_request(org_admin_a,
     assert Person.objects.count() == 0  # the dry run wrote nothing
 
     page = client.get(response["Location"]).content.decode()
+    assert f"Für {org_admin_a.organisation.name}, hochgeladen am" in page
     assert "Die Prüfung hat keine Probleme gefunden." in page
     assert "Jetzt importieren" in page
 

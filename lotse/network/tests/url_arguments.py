@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Mapping
 
 from lotse.cases import services as case_services
-from lotse.core.choices import ImportKind
+from lotse.core.choices import ImportKind, ImportStatus
 from lotse.core.models import ImportRun
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
 from lotse.network import services, sheet_services
@@ -24,6 +24,7 @@ READ_ONLY = {
     "network:sheet_pdf",
     "network:case_info_sheet",
     "network:actor_import_detail",
+    "network:actor_import_progress",
 }
 
 
@@ -34,9 +35,13 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     )
     sheet = sheet_services.create_sheet(acting_user=None, municipality=world.municipality)
     block = sheet_services.add_block(acting_user=None, sheet=sheet, heading="Willkommen", body="Hier finden Sie Hilfe.")
-    # A staged actor list as the upload leaves it.
+    # A staged actor list as the upload leaves it, waiting for its check.
     upload = ImportRun.objects.create(
-        organisation=world.owner, kind=ImportKind.ACTORS, file_names=["akteure.csv"], file_hash="1" * 64
+        organisation=world.owner,
+        kind=ImportKind.ACTORS,
+        file_names=["akteure.csv"],
+        file_hash="1" * 64,
+        status=ImportStatus.CHECKING,
     )
     case = case_services.open_case(
         acting_user=None,
@@ -68,10 +73,12 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         "network:actor_import_detail": of_upload,
         "network:actor_import_commit": of_upload,
         "network:actor_import_discard": of_upload,
+        "network:actor_import_progress": of_upload,
+        "network:actor_import_restart": of_upload,
         "public:map": {"lang": "de"},
         "public:actor": {"lang": "de", "pk": actor.pk},
     }
-    uploads = ["network:actor_import_detail", "network:actor_import_commit", "network:actor_import_discard"]
+    uploads = [name for name in kwargs if name.startswith("network:actor_import_")]
     return AppUrls(
         kwargs=kwargs,
         out_of_scope={
