@@ -1,8 +1,11 @@
 """The staged-import lifecycle every import of a list into Lotse goes through.
 
-An upload is checked in a dry run and kept (file and report) in an
-``ImportRun`` until someone commits or discards it; a commit runs the import
+An upload is kept in an ``ImportRun`` and checked in a dry run, its report
+kept with it until someone commits or discards it; a commit runs the import
 again against the data as it is then, all rows or none, and deletes the file.
+Check and commit run as background jobs (``lotse.core.tasks``, one import per
+organisation at a time) that tell their progress (``lotse.core.jobs``); the
+run's page shows it and then the report.
 Every file is read through ``lotse.core.upload_guard`` (checked against its
 limits and parsed in a child process); a file beyond a limit is refused with a
 ``ValidationError`` and leaves no run behind. What differs per kind of list
