@@ -8,7 +8,8 @@ reference date D and a period start S:
 - a stay is active on D when ``move_in <= D`` and (no move-out or ``move_out > D``);
 - a shelter is in M when its municipality is M; VU are the kinds of
   ``PRELIMINARY_KINDS``, AU those of ``FOLLOW_UP_KINDS``;
-- the housing situation on D is the person's latest housing record dated on or before D;
+- the housing situation on D is the person's latest housing record dated on or before D (looked up only
+  for the persons assigned to M or placed in youth welfare there, the only ones it counts for);
 - S defaults to the date of the earliest assignment to M (D when there is none).
 """
 
@@ -169,10 +170,30 @@ def compute(
             JOIN {t["shelter"]} s ON s.id = p.shelter_id
             WHERE o.move_in <= %(day)s AND (o.move_out IS NULL OR o.move_out > %(day)s)
         ),
+        assigned AS (
+            SELECT DISTINCT a.municipality_id AS m, ap.person_id
+            FROM {t["assignment"]} a
+            JOIN {t["assigned"]} ap ON ap.assignment_id = a.id
+            JOIN periods pe ON pe.m = a.municipality_id
+            WHERE a.date >= pe.von AND a.date <= %(day)s
+        ),
+        -- Only these persons' housing situation counts: the assigned, and who was ever placed in youth
+        -- welfare in one of the municipalities (a minor's latest record is such a record). Their latest
+        -- records are looked up one by one through the index, not for every person of the installation.
+        housed AS (
+            SELECT person_id FROM assigned
+            UNION
+            SELECT h.person_id FROM {t["housing"]} h
+            WHERE h.situation = %(youth)s AND h.valid_from <= %(day)s AND h.municipality_id IN (SELECT id FROM munis)
+        ),
         housing AS (
-            SELECT DISTINCT ON (h.person_id) h.person_id, h.situation, h.municipality_id AS hm
-            FROM {t["housing"]} h WHERE h.valid_from <= %(day)s
-            ORDER BY h.person_id, h.valid_from DESC, h.id DESC
+            SELECT hd.person_id, latest.situation, latest.hm
+            FROM housed hd
+            CROSS JOIN LATERAL (
+                SELECT h.situation, h.municipality_id AS hm FROM {t["housing"]} h
+                WHERE h.person_id = hd.person_id AND h.valid_from <= %(day)s
+                ORDER BY h.valid_from DESC LIMIT 1  -- one record per person and day (housing_one_per_day)
+            ) latest
         ),
         residents AS (
             SELECT a.m,
@@ -184,13 +205,6 @@ def compute(
         minors AS (
             SELECT h.hm AS m, count(*) AS persons FROM housing h
             WHERE h.situation = %(youth)s AND h.hm IN (SELECT id FROM munis) GROUP BY h.hm
-        ),
-        assigned AS (
-            SELECT DISTINCT a.municipality_id AS m, ap.person_id
-            FROM {t["assignment"]} a
-            JOIN {t["assigned"]} ap ON ap.assignment_id = a.id
-            JOIN periods pe ON pe.m = a.municipality_id
-            WHERE a.date >= pe.von AND a.date <= %(day)s
         ),
         classified AS (
             SELECT ag.m, ag.person_id,

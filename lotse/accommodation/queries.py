@@ -464,8 +464,13 @@ def computed_figures(form: FiguresForm) -> tuple[MunicipalityFigures, list[Munic
     if not form.is_valid() or form.cleaned_data.get("gemeinde") is None:
         return None
     data = form.cleaned_data
-    figures = municipality_figures(data["gemeinde"], data["stichtag"], data.get("von"))
-    return figures, figures_overview(data["stichtag"], data.get("von"))
+    chosen = data["gemeinde"]
+    overview = figures_overview(data["stichtag"], data.get("von"))
+    # The overview has the chosen municipality unless it has neither shelters nor assignments.
+    figures = next((f for f in overview if f.municipality.pk == chosen.pk), None)
+    if figures is None:
+        figures = municipality_figures(chosen, data["stichtag"], data.get("von"))
+    return figures, overview
 
 
 def figures_page(form: FiguresForm, xlsx_url: str) -> dict[str, Any]:
