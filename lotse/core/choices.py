@@ -45,6 +45,13 @@ class ImportStatus(models.TextChoices):
 IMPORT_STATUSES_WITH_FILE = (ImportStatus.CHECKING, ImportStatus.CHECKED, ImportStatus.COMMITTING)
 
 
+class DownloadStatus(models.TextChoices):
+    """Where a file prepared in the background is (lotse.core.downloads)."""
+
+    PREPARING = "in_arbeit", _("being prepared")
+    READY = "fertig", _("ready")
+
+
 class ImportKind(models.TextChoices):
     """What was uploaded: a Lotse workbook of casework, or a list of actors for the network directory."""
 

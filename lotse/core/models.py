@@ -24,6 +24,7 @@ from lotse.core.access import Capability, can
 from lotse.core.choices import (
     IMPORT_STATUSES_WITH_FILE,
     AccessAction,
+    DownloadStatus,
     ImportKind,
     ImportStatus,
     OrganisationKind,
@@ -265,6 +266,48 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return str(self.key)
+
+
+class PreparedDownloadQuerySet(models.QuerySet["PreparedDownload"]):
+    def visible_to(self, user: User | AnonymousUser) -> PreparedDownloadQuerySet:
+        """A prepared file holds personal data: only who asked for it gets it."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(requested_by_id=user.pk)
+
+
+class PreparedDownload(models.Model):
+    """A large export written by a background job (lotse.core.downloads), kept for its user for a day."""
+
+    kind = models.CharField(_("kind"), max_length=30)
+    organisation = models.ForeignKey(
+        "Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=15, choices=DownloadStatus.choices, default=DownloadStatus.PREPARING
+    )
+    content = models.BinaryField(_("content"), null=True, blank=True, editable=False)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    job_id = models.BigIntegerField(_("background job"), null=True, blank=True, editable=False)
+
+    objects = PreparedDownloadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prepared download")
+        verbose_name_plural = _("prepared downloads")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=DownloadStatus.values), name="download_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=DownloadStatus.READY) | Q(content__isnull=True), name="download_content_when_ready"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class JobProgress(models.Model):

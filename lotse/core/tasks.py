@@ -1,4 +1,4 @@
-"""The background jobs of the platform (lotse.core.jobs): the check and the commit of a staged import.
+"""The background jobs of the platform (lotse.core.jobs): a staged import's check and commit, large exports.
 
 procrastinate finds this module by its name (``tasks``) in every installed
 app; a worker runs the jobs: ``manage.py procrastinate worker``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from procrastinate import JobContext
 from procrastinate.contrib.django import app
 
-from lotse.core import staged_import
+from lotse.core import downloads, staged_import
 
 # All of the platform's jobs go to this queue.
 QUEUE = "lotse"
@@ -25,6 +25,19 @@ def check_import(run_id: int, user_id: int | None) -> None:
 def commit_import(run_id: int, user_id: int | None) -> None:
     """Import a checked upload, all rows or none (lotse.core.staged_import.run_commit)."""
     staged_import.run_commit(run_id, user_id)
+
+
+@app.task(name="lotse.prepare_download", queue=QUEUE)
+def prepare_download(download_id: int) -> None:
+    """Write a large export into its PreparedDownload (lotse.core.downloads.run_prepare)."""
+    downloads.run_prepare(download_id)
+
+
+@app.periodic(cron="17 * * * *", periodic_id="delete_expired_downloads")
+@app.task(name="lotse.delete_expired_downloads", queue=QUEUE, queueing_lock="delete_expired_downloads")
+def delete_expired_downloads(timestamp: int) -> None:
+    """Every hour: delete the prepared exports older than a day (they hold personal data)."""
+    downloads.delete_expired()
 
 
 @app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")

@@ -10,5 +10,6 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self) -> None:
-        # The staged-import kind of this app, for the background jobs that check and commit its uploads.
+        # The staged-import kind and the export of this app, for the background jobs that run them.
         import_module("lotse.imports.importer")
+        import_module("lotse.imports.export")

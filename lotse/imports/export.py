@@ -13,12 +13,17 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.db.models import Model, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
 from lotse.cases.models import Case, Contact
+from lotse.core.access import Capability
 from lotse.core.choices import AccessAction
+from lotse.core.downloads import DownloadKind
+from lotse.core.downloads import register as register_download
 from lotse.core.export import BOLD, add_sheet, append_row, save_workbook, streaming_workbook
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, log_access
@@ -210,6 +215,21 @@ def export_workbook(organisation: Organisation, acting_user: User, stream: IO[by
         write_sheet(workbook, HOUSING, _status(HousingRecord, organisation, ["situation", "municipality__ags"]))
         write_sheet(workbook, CONTACTS, _contacts(organisation))
     save_workbook(workbook, stream)
+
+
+EXPORT = register_download(
+    DownloadKind(
+        name="arbeitsmappe",
+        capability=Capability.IMPORT_WORKBOOKS,
+        file_name=lambda organisation: f"lotse-{organisation.short_name}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        write=export_workbook,
+        page_url="imports:export_page",
+        status_url="imports:export_status",
+        file_url="imports:export_file",
+        back_url="imports:overview",
+        title=gettext_lazy("Export"),
+    )
+)
 
 
 # The blank template and its notes

@@ -12,6 +12,9 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.progress, name="progress"),
     path("imports/<int:pk>/restart/", views.restart, name="restart"),
     path("imports/export/", views.export, name="export"),
+    path("imports/export/<int:pk>/", views.export_page, name="export_page"),
+    path("imports/export/<int:pk>/status/", views.export_status, name="export_status"),
+    path("imports/export/<int:pk>/file/", views.export_file, name="export_file"),
     path("imports/template.xlsx", views.template, name="template"),
     path("imports/example.xlsx", views.example, name="example"),
 ]

@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lotse.core import downloads
 from lotse.core import staged_import_views as staged
 from lotse.core.access import Capability, can, capability_required
 from lotse.core.models import Organisation, User
 from lotse.core.web import AuthenticatedRequest, written_file_response
-from lotse.imports.export import EXAMPLE, export_workbook, template_workbook
+from lotse.imports.export import EXAMPLE, EXPORT, template_workbook
 from lotse.imports.forms import ExportForm, UploadForm
 from lotse.imports.importer import WORKBOOK
 
@@ -47,7 +47,7 @@ detail, commit, discard, progress, restart = staged.run_views(WORKBOOK, Capabili
 @capability_required(Capability.IMPORT_WORKBOOKS)
 @require_POST
 def export(request: AuthenticatedRequest) -> HttpResponse:
-    """All records of the organisation as a workbook (written to the access log)."""
+    """Ask for all records of the organisation as a workbook (written to the access log)."""
     user = request.user
     organisations = _organisations(user)
     organisation = user.organisation
@@ -57,10 +57,11 @@ def export(request: AuthenticatedRequest) -> HttpResponse:
             messages.error(request, _("Choose an organisation to export."))
             return redirect("imports:overview")
         organisation = form.cleaned_data["organisation"]
-    return written_file_response(
-        lambda buffer: export_workbook(organisation, user, buffer),
-        f"lotse-{organisation.short_name}-{timezone.localdate():%Y-%m-%d}.xlsx",
-    )
+    # A county's organisation takes minutes: the file is written in the background, its page offers it.
+    return downloads.ask(request, EXPORT, organisation)
+
+
+export_page, export_status, export_file = downloads.download_views(EXPORT)
 
 
 @capability_required(Capability.IMPORT_WORKBOOKS)

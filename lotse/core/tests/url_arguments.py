@@ -35,6 +35,9 @@ class UrlWorld:
     municipality: Municipality
     # A user of ``owner`` whose page the user administration shows.
     colleague: User
+    # The persona who administers ``owner`` (``org_admin_a``), for what only its own user may see;
+    # None where a world is built for one app's pages only.
+    administrator: User | None = None
 
 
 @dataclass(frozen=True)

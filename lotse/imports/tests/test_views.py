@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -12,13 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from lotse.cases.models import Case
 from lotse.conftest import client_for
-from lotse.core.choices import ImportStatus
-from lotse.core.models import AccessLogEntry, ImportRun
+from lotse.core.choices import ImportStatus, Role
+from lotse.core.downloads import delete_expired, request_download
+from lotse.core.models import AccessLogEntry, ImportRun, PreparedDownload
 from lotse.core.testing import run_jobs
-from lotse.imports.export import EXAMPLE
+from lotse.core.tests.factories import UserFactory
+from lotse.imports.export import EXAMPLE, EXPORT
 from lotse.imports.workbook import CASES, PERSONS, SHEETS
 from lotse.people.models import Person
 
@@ -178,19 +182,46 @@ def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
     client = client_for(org_admin_a)
     upload(client, workbook())
     post_commit(client, ImportRun.objects.get().pk)
-    response = client.post(reverse("imports:export"))
+    asked = client.post(reverse("imports:export"))
+    download = PreparedDownload.objects.get()
+    assert asked["Location"] == reverse("imports:export_page", args=[download.pk])
+    assert (download.status, download.requested_by, download.content) == ("in_arbeit", org_admin_a, None)
+    page = client.get(asked["Location"]).content.decode()
+    assert "Die Datei wird vorbereitet" in page and reverse("imports:export_status", args=[download.pk]) in page
+    assert client.get(reverse("imports:export_file", args=[download.pk]))["Location"] == asked["Location"]
+    assert not AccessLogEntry.objects.filter(action="export").exists()
+
+    assert run_jobs() == 1  # the background job writes the file
+    done = client.get(reverse("imports:export_status", args=[download.pk]))
+    assert (done.status_code, done["HX-Refresh"]) == (204, "true")
+    assert reverse("imports:export_file", args=[download.pk]) in client.get(asked["Location"]).content.decode()
+    response = client.get(reverse("imports:export_file", args=[download.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="lotse-org-a-')
     book = openpyxl.load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     rows = list(book[PERSONS.name].iter_rows(values_only=True))
     assert rows[0] == tuple(PERSONS.headers)
     assert [row[0] for row in rows[1:]] == ["P-1", "P-2"]
-    entry = AccessLogEntry.objects.get(action="export")
-    assert (entry.by, entry.record_type, entry.record_id) == (
-        org_admin_a,
-        "core.organisation",
-        str(org_admin_a.organisation_id),
+    # Written when the file was prepared, and again for each download.
+    entries = AccessLogEntry.objects.filter(action="export")
+    assert [(e.by, e.record_type, e.record_id) for e in entries] == [
+        (org_admin_a, "core.organisation", str(org_admin_a.organisation_id))
+    ] * 2
+    # A colleague of the same organisation does not get it.
+    assert (
+        client_for(UserFactory.create(organisation=org_admin_a.organisation, roles=[Role.ORGANISATIONSADMINISTRATION]))
+        .get(reverse("imports:export_file", args=[download.pk]))
+        .status_code
+        == 404
     )
+
+
+def test_prepared_exports_are_deleted_after_a_day(org_admin_a):
+    download = request_download(EXPORT, acting_user=org_admin_a, organisation=org_admin_a.organisation)
+    run_jobs()
+    assert delete_expired() == 0
+    PreparedDownload.objects.filter(pk=download.pk).update(requested_at=timezone.now() - timedelta(hours=25))
+    assert delete_expired() == 1 and not PreparedDownload.objects.exists()
 
 
 def test_it_offers_the_blank_template_and_the_example(org_admin_a):

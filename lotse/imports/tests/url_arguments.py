@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lotse.core.choices import ImportStatus
-from lotse.core.models import ImportRun
+from lotse.core.choices import DownloadStatus, ImportStatus
+from lotse.core.models import ImportRun, PreparedDownload
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
 
 
@@ -20,10 +20,28 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         "imports:progress": of_run,
         "imports:restart": of_run,
     }
+    # Exports for the administrator of A, one being prepared and one ready: nobody else gets them, not even
+    # the system administrator.
+    requested = {
+        "kind": "arbeitsmappe",
+        "organisation": world.owner,
+        "requested_by": world.administrator or world.colleague,
+        "file_name": "lotse-a.xlsx",
+    }
+    preparing = PreparedDownload.objects.create(**requested)
+    ready = PreparedDownload.objects.create(**requested, status=DownloadStatus.READY, content=b"a prepared workbook")
+    exports = {
+        "imports:export_page": {"pk": preparing.pk},
+        "imports:export_status": {"pk": preparing.pk},
+        "imports:export_file": {"pk": ready.pk},
+    }
     return AppUrls(
-        kwargs=kwargs,
+        kwargs={**kwargs, **exports},
         # The administrator of B imports into B only; the system administrator sees every import.
-        out_of_scope=dict.fromkeys(kwargs, frozenset({"org_admin_b"})),
+        out_of_scope={
+            **dict.fromkeys(kwargs, frozenset({"org_admin_b"})),
+            **dict.fromkeys(exports, frozenset({"org_admin_b", "sysadmin"})),
+        },
         accepts_post=frozenset(
             {"imports:overview", "imports:commit", "imports:discard", "imports:restart", "imports:export"}
         ),
