@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
+from django_stubs_ext import StrOrPromise
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,7 +59,7 @@ class DownloadKind:
     file_url: str
     # Where the user asked for it (the page links back)
     back_url: str
-    title: str
+    title: StrOrPromise
 
 
 _KINDS: dict[str, DownloadKind] = {}
