@@ -22,11 +22,11 @@ from datetime import timedelta
 from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django_stubs_ext import StrOrPromise
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from django_stubs_ext import StrOrPromise
 
 from lotse.core.access import Capability, can, capability_required, get_visible_or_404
 from lotse.core.audit import shows_no_person_data, shows_person_data
