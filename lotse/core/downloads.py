@@ -110,6 +110,12 @@ def run_prepare(download_id: int) -> None:
     )
 
 
+def prepared_for(user: User, kind: DownloadKind, count: int = 5) -> list[PreparedDownload]:
+    """The user's latest files of ``kind`` still kept (being prepared or ready), newest first."""
+    found = PreparedDownload.objects.visible_to(user).filter(kind=kind.name).defer("content")
+    return list(found.select_related("organisation")[:count])
+
+
 def delete_expired() -> int:
     """Delete the files asked for more than KEPT_HOURS ago; returns how many."""
     cutoff = timezone.now() - timedelta(hours=KEPT_HOURS)

@@ -38,6 +38,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         form_kwargs={"organisations": organisations},
         export_form=ExportForm(organisations=organisations) if organisations is not None else None,
         show_org=organisations is not None,
+        prepared=downloads.prepared_for(request.user, EXPORT),
     )
 
 

@@ -195,6 +195,8 @@ def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
     done = client.get(reverse("imports:export_status", args=[download.pk]))
     assert (done.status_code, done["HX-Refresh"]) == (204, "true")
     assert reverse("imports:export_file", args=[download.pk]) in client.get(asked["Location"]).content.decode()
+    overview = client.get(reverse("imports:overview")).content.decode()
+    assert reverse("imports:export_page", args=[download.pk]) in overview and "fertig" in overview
     response = client.get(reverse("imports:export_file", args=[download.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="lotse-org-a-')
