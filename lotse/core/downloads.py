@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -32,7 +32,7 @@ from lotse.core.access import Capability, can, capability_required, get_visible_
 from lotse.core.audit import shows_no_person_data, shows_person_data
 from lotse.core.choices import AccessAction, DownloadStatus
 from lotse.core.jobs import JobState, job_state
-from lotse.core.models import Organisation, PreparedDownload, User
+from lotse.core.models import JobProgress, Organisation, PreparedDownload, User
 from lotse.core.services import log_access
 from lotse.core.transactions import atomic
 from lotse.core.web import AuthenticatedRequest, file_response
@@ -71,22 +71,41 @@ def register(kind: DownloadKind) -> DownloadKind:
     return kind
 
 
+def may_export(user: User, kind: DownloadKind, organisation: Organisation) -> bool:
+    """Who holds the capability exports their own organisation; installation administrators any."""
+    if not user.is_active or not can(user, kind.capability):
+        return False
+    return organisation.pk == user.organisation_id or can(user, Capability.ADMINISTER_INSTALLATION)
+
+
 def request_download(kind: DownloadKind, *, acting_user: User, organisation: Organisation) -> PreparedDownload:
-    """Queue the preparation of the file, in the caller's transaction."""
+    """Queue the preparation of the file, in the caller's transaction; one being prepared already is reused.
+
+    The job waits for the organisation's import under way (and an import for it): an export does not read
+    half of what an import changes, nor give records their IDs while an import matches by them.
+    """
     from lotse.core import tasks
 
-    if not can(acting_user, kind.capability) or (
-        organisation.pk != acting_user.organisation_id and not can(acting_user, Capability.ADMINISTER_INSTALLATION)
-    ):
+    if not may_export(acting_user, kind, organisation):
         raise PermissionDenied
     with atomic():
+        waiting = (
+            PreparedDownload.objects.visible_to(acting_user)
+            .filter(kind=kind.name, organisation=organisation, status=DownloadStatus.PREPARING)
+            .defer("content")
+            .first()
+        )
+        if waiting is not None and job_state(waiting.job_id) != JobState.FAILED:
+            return waiting
         download = PreparedDownload.objects.create(
             kind=kind.name,
             organisation=organisation,
             requested_by=acting_user,
             file_name=kind.file_name(organisation),
         )
-        download.job_id = tasks.prepare_download.defer(download_id=download.pk)
+        download.job_id = tasks.prepare_download.configure(lock=f"import-{organisation.pk}").defer(
+            download_id=download.pk
+        )
         download.save(update_fields=["job_id"])
     return download
 
@@ -101,8 +120,9 @@ def run_prepare(download_id: int) -> None:
     if download is None:
         return
     kind = _KINDS[download.kind]
-    if not can(download.requested_by, kind.capability):
-        return  # the capability was taken since: the page says the file could not be prepared
+    if not may_export(download.requested_by, kind, download.organisation):
+        # The capability or the organisation changed since: the job fails, and its page says so.
+        raise PermissionDenied("the user who asked may no longer export this organisation")
     buffer = io.BytesIO()
     kind.write(download.organisation, download.requested_by, buffer)
     PreparedDownload.objects.filter(pk=download_id, status=DownloadStatus.PREPARING).update(
@@ -117,9 +137,11 @@ def prepared_for(user: User, kind: DownloadKind, count: int = 5) -> list[Prepare
 
 
 def delete_expired() -> int:
-    """Delete the files asked for more than KEPT_HOURS ago; returns how many."""
+    """Delete the files asked for more than KEPT_HOURS ago, and the progress of jobs long gone; returns how many
+    files."""
     cutoff = timezone.now() - timedelta(hours=KEPT_HOURS)
     deleted, _by_model = PreparedDownload.objects.filter(requested_at__lt=cutoff).delete()
+    JobProgress.objects.filter(updated_at__lt=cutoff).delete()
     return deleted
 
 
@@ -151,8 +173,15 @@ def ask(request: AuthenticatedRequest, kind: DownloadKind, organisation: Organis
 def download_views(kind: DownloadKind) -> DownloadViews:
     """The page, status and file views of ``kind``, each declaring its capability; the kind routes them."""
 
-    def fetch(request: AuthenticatedRequest, pk: int) -> PreparedDownload:
-        return get_visible_or_404(PreparedDownload.objects.filter(kind=kind.name), request.user, pk=pk)
+    def fetch(request: AuthenticatedRequest, pk: int, *, with_file: bool = False) -> PreparedDownload:
+        """The user's own download of this kind, still kept, and still theirs to export; else a 404."""
+        kept = PreparedDownload.objects.filter(
+            kind=kind.name, requested_at__gte=timezone.now() - timedelta(hours=KEPT_HOURS)
+        ).select_related("organisation")
+        download = get_visible_or_404(kept if with_file else kept.defer("content"), request.user, pk=pk)
+        if not may_export(request.user, kind, download.organisation):
+            raise Http404
+        return download
 
     @capability_required(kind.capability)
     @require_safe
@@ -165,17 +194,19 @@ def download_views(kind: DownloadKind) -> DownloadViews:
     @shows_no_person_data
     def status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         download = fetch(request, pk)
-        if download.status != DownloadStatus.PREPARING:
+        context = _context(kind, download)
+        if download.status != DownloadStatus.PREPARING or context["job"] == JobState.FAILED:
+            # Ready, or failed: the page offers the file, or says what to do.
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
-        return render(request, STATUS_TEMPLATE, _context(kind, download))
+        return render(request, STATUS_TEMPLATE, context)
 
     @capability_required(kind.capability)
     @require_safe
     @shows_person_data
     def file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-        download = fetch(request, pk)
+        download = fetch(request, pk, with_file=True)
         if download.status != DownloadStatus.READY:
             return redirect(kind.page_url, pk=download.pk)
         log_access(acting_user=request.user, action=AccessAction.EXPORT, record=download.organisation, request=request)

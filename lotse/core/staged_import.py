@@ -30,14 +30,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lotse.core.access import CAPABILITIES, Capability, can
 from lotse.core.choices import IMPORT_STATUSES_WITH_FILE, ImportStatus
 from lotse.core.jobs import NO_PROGRESS, JobState, Progress, RecordedProgress, job_state, progress_of
-from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet
+from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet, JobProgress
 from lotse.core.transactions import atomic
 from lotse.core.upload_guard import check_size
 
@@ -291,8 +292,14 @@ def _job_user(user_id: int | None) -> User | None:
     return User.objects.filter(pk=user_id).select_related("organisation").first() if user_id else None
 
 
-def _refusal(importer: Importer, user: User | None, organisation: Organisation) -> str:
-    """Why ``user`` may no longer import into ``organisation`` (the capability was taken since), or ""."""
+def _refusal(importer: Importer, user_id: int | None, user: User | None, organisation: Organisation) -> str:
+    """Why the user who asked may no longer import into ``organisation``, or "" (no user: the command line).
+
+    The user may have lost the capability since, or been deleted: a job never runs as the installation
+    for a user who is gone.
+    """
+    if user_id is not None and user is None:
+        return _("The user who asked for this no longer exists; nothing was imported.")
     if user is None or importer.may_import_into(user, organisation):
         return ""
     return str(CAPABILITIES[importer.capability].refusal)
@@ -318,7 +325,7 @@ def run_check(run_id: int, user_id: int | None) -> None:
     user = _job_user(user_id)
     progress = RecordedProgress(progress_key(run))
     try:
-        refusal = _refusal(importer, user, run.organisation)
+        refusal = _refusal(importer, user_id, user, run.organisation)
         report: Report | None = None
         if not refusal:
             try:
@@ -380,7 +387,7 @@ def run_commit(run_id: int, user_id: int | None) -> None:
                 return
             importer = importer_for(run.kind)
             user = _job_user(user_id)
-            run.job_message = _refusal(importer, user, run.organisation)
+            run.job_message = _refusal(importer, user_id, user, run.organisation)
             if not run.job_message:
                 try:
                     report = _import(importer, _unpack(run), run.organisation, user, progress)
@@ -402,25 +409,40 @@ def run_commit(run_id: int, user_id: int | None) -> None:
         progress.finish()
 
 
+BUSY = gettext_lazy("This upload is being checked or imported right now.")
+
+
 def _locked(importer: Importer, acting_user: User, run: ImportRun, *statuses: ImportStatus) -> ImportRun:
-    """The run, locked until the end of the transaction, so that only one commit or discard goes through."""
+    """The run, locked until the end of the transaction, so that only one commit or discard goes through.
+
+    A commit under way holds the run's row for minutes: a request does not wait for it (a double click,
+    the back button) but is told at once.
+    """
     if not importer.may_import_into(acting_user, run.organisation):
         raise PermissionDenied
     # Only the run's own row: locking its organisation too would hold up all its work while a commit runs.
-    locked = ImportRun.objects.filter(kind=importer.kind).select_for_update(of=("self",)).select_related("organisation")
-    run = locked.get(pk=run.pk)
+    locked = ImportRun.objects.filter(kind=importer.kind).select_related("organisation")
+    try:
+        with transaction.atomic():
+            run = locked.select_for_update(of=("self",), nowait=True).get(pk=run.pk)
+    except OperationalError:
+        raise ValidationError(str(BUSY)) from None
     if run.status not in (statuses or (ImportStatus.CHECKED,)) or run.content is None:
         if run.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING):
-            raise ValidationError(_("This upload is being checked or imported right now."))
+            raise ValidationError(str(BUSY))
         raise ValidationError(_("This import has already been committed or discarded."))
     return run
 
 
 def request_commit(importer: Importer, *, acting_user: User, run: ImportRun) -> ImportRun:
-    """Queue the import of a checked upload (``run_commit``); its page shows the progress and then the result."""
+    """Queue the import of a checked upload (``run_commit``); its page shows the progress and then the result.
+
+    An upload whose check found problems is not imported; one whose last commit failed (the data changed,
+    the database refused) may be tried again.
+    """
     with atomic():
         locked = _locked(importer, acting_user, run)
-        if int(locked.report.get("problem_count", 0)):
+        if int(locked.report.get("problem_count", 0)) and not locked.job_message:
             raise ValidationError(_("The check found problems: nothing can be imported until they are corrected."))
         locked.status = ImportStatus.COMMITTING
         locked.job_message = ""
@@ -435,22 +457,35 @@ def restart_run(importer: Importer, *, acting_user: User, run: ImportRun) -> Imp
     with atomic():
         locked = _locked(importer, acting_user, run, ImportStatus.CHECKING, ImportStatus.COMMITTING)
         if job_state(locked.job_id) != JobState.FAILED:
-            raise ValidationError(_("This upload is being checked or imported right now."))
+            raise ValidationError(str(BUSY))
         locked.job_id = _defer(locked, locked.status == ImportStatus.COMMITTING, acting_user)
         locked.save(update_fields=["job_id"])
     run.refresh_from_db()
     return run
 
 
+def _cancel(job_id: int | None) -> bool:
+    """Take a job that no worker has begun off the queue, in the caller's transaction; False if it has begun."""
+    from procrastinate.contrib.django import app
+
+    return job_id is not None and app.job_manager.cancel_job_by_id(job_id)
+
+
 def discard_run(importer: Importer, *, acting_user: User, run: ImportRun) -> None:
-    """Drop the upload; its file (personal data) is deleted. A check under way is dropped with it."""
+    """Drop the upload; its file (personal data) is deleted. A check or commit not yet begun is dropped with it.
+
+    A check under way finds the run discarded and keeps nothing; a commit under way holds the run (refused
+    above); one whose worker died or that failed may be discarded.
+    """
     with atomic():
         locked = _locked(importer, acting_user, run, *IMPORT_STATUSES_WITH_FILE)
-        if locked.status == ImportStatus.COMMITTING and job_state(locked.job_id) != JobState.FAILED:
+        state = job_state(locked.job_id) if locked.status != ImportStatus.CHECKED else JobState.DONE
+        if state == JobState.WAITING and not _cancel(locked.job_id) and locked.status == ImportStatus.COMMITTING:
             raise ValidationError(_("This upload is being imported right now; it can no longer be discarded."))
         locked.status = ImportStatus.DISCARDED
         locked.content = None
         locked.save(update_fields=["status", "content"])
+        JobProgress.objects.filter(key=progress_key(locked)).delete()
     run.refresh_from_db()
 
 
@@ -511,7 +546,7 @@ def earlier_commit(
 
 def recent_runs(importer: Importer, user: User, page_number: str | None) -> tuple[Page[ImportRun], list[Any]]:
     """A page of the runs of this kind the user may see, each with its totals of created/updated/unchanged."""
-    page = Paginator(runs_of(importer).visible_to(user), PAGE_SIZE).get_page(page_number)
+    page = Paginator(runs_of(importer).visible_to(user).defer("content"), PAGE_SIZE).get_page(page_number)
     rows = [(run, importer.totals(importer.report_from_json(run.report))) for run in page.object_list]
     return page, rows
 

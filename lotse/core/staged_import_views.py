@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.audit import shows_no_person_data, shows_person_data
 from lotse.core.choices import AccessAction, ImportStatus
+from lotse.core.jobs import JobState
 from lotse.core.models import ImportRun, Organisation, User
 from lotse.core.services import log_access
 from lotse.core.staged_import import (
@@ -59,7 +60,8 @@ UploadFormT = TypeVar("UploadFormT", bound=UploadForm)
 
 
 def _run(request: AuthenticatedRequest, importer: Importer, pk: int) -> ImportRun:
-    return get_visible_or_404(runs_of(importer), request.user, pk=pk)
+    """The run, without its file (up to 100 MB, read only by the jobs): its page is polled every two seconds."""
+    return get_visible_or_404(runs_of(importer).defer("content"), request.user, pk=pk)
 
 
 def upload_page(
@@ -105,11 +107,13 @@ def report_page(request: AuthenticatedRequest, importer: Importer, pk: int) -> H
 def progress(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:
     """The progress of a check or commit under way (polled by the report page); once done, the page reloads."""
     run = _run(request, importer, pk)
-    if run.status not in (ImportStatus.CHECKING, ImportStatus.COMMITTING):
+    context = progress_context(importer, run) if run.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING) else {}
+    if not context or context["job"] == JobState.FAILED:
+        # Done, or failed: the page shows the report, or offers to start again.
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, PROGRESS_TEMPLATE, progress_context(importer, run))
+    return render(request, PROGRESS_TEMPLATE, context)
 
 
 def commit(request: AuthenticatedRequest, importer: Importer, pk: int) -> HttpResponse:

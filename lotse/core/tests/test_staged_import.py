@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import Any, ClassVar, cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from procrastinate import JobContext
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from lotse.core import staged_import
@@ -18,6 +21,7 @@ from lotse.core.choices import ImportKind, ImportStatus, Role
 from lotse.core.jobs import NO_PROGRESS, JobState, Phase, Progress, RecordedProgress, job_state, progress_of
 from lotse.core.models import ImportRun, Municipality, Organisation, User
 from lotse.core.staged_import import Files, Importer
+from lotse.core.tasks import retry_stalled_jobs
 from lotse.core.testing import run_jobs
 from lotse.core.tests.factories import UserFactory
 from lotse.imports.engine import ImportReport
@@ -167,6 +171,8 @@ def test_it_commits_all_or_nothing(editor_a):
     assert Municipality.objects.count() == 0  # Ludwigsburg, written before the failure, is rolled back
     assert (run.status, run.problem_count, run.job_message) == (ImportStatus.CHECKED, 1, "stale")
     assert run.content is not None
+    # A commit that failed may be tried again (the data may have been corrected in Lotse meanwhile).
+    assert not commit(editor_a, run).committed and Municipality.objects.count() == 0
 
 
 def test_it_refuses_users_without_the_capability_and_other_organisations(editor_a, org_admin_a, org_b):
@@ -246,7 +252,7 @@ def test_it_locks_only_the_run_while_committing_never_its_organisation(editor_a)
     locks = [q["sql"].rstrip() for q in captured.captured_queries if "UPDATE OF" in q["sql"]]
     assert len(locks) == 2, "the request and the job lock the run"
     table = ImportRun._meta.db_table
-    assert locks[0].endswith(f'FOR UPDATE OF "{table}"') and locks[1].endswith(f'FOR NO KEY UPDATE OF "{table}"')
+    assert locks[0].endswith(f'FOR UPDATE OF "{table}" NOWAIT') and locks[1].endswith(f'FOR NO KEY UPDATE OF "{table}"')
 
 
 def test_the_check_is_queued_as_a_job_of_the_organisation_and_runs_once(editor_a):
@@ -298,19 +304,49 @@ def test_a_job_that_fails_leaves_nothing_and_can_be_started_again(editor_a, monk
 def test_an_upload_discarded_while_it_waits_for_its_check_is_not_checked(editor_a):
     run = staged_import.check_upload(IMPORTER, acting_user=editor_a, organisation=editor_a.organisation, files=GOOD)
     staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
-    assert run_jobs() == 1
+    assert ProcrastinateJob.objects.get(pk=run.job_id).status == "cancelled"
+    assert run_jobs() == 0
     run.refresh_from_db()
     assert (run.status, run.content, run.report) == (ImportStatus.DISCARDED, None, {})
 
 
-def test_a_commit_under_way_cannot_be_discarded(editor_a):
+def test_a_commit_not_yet_begun_is_discarded_with_its_job(editor_a):
     run = stage(editor_a)
     staged_import.request_commit(IMPORTER, acting_user=editor_a, run=run)
-    with pytest.raises(ValidationError, match="wird gerade importiert"):
-        staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
+    staged_import.discard_run(IMPORTER, acting_user=editor_a, run=run)
+    assert ProcrastinateJob.objects.get(pk=run.job_id).status == "cancelled"
+    assert run_jobs() == 0
+    run.refresh_from_db()
+    assert (run.status, run.content) == (ImportStatus.DISCARDED, None)
+    assert Municipality.objects.count() == 0
+
+
+def test_a_job_of_a_user_deleted_meanwhile_imports_nothing(editor_a):
+    run = stage(editor_a)
+    staged_import.request_commit(IMPORTER, acting_user=editor_a, run=run)
+    editor_a.delete()
     run_jobs()
     run.refresh_from_db()
-    assert run.status == ImportStatus.COMMITTED
+    assert run.status == ImportStatus.CHECKED and "existiert nicht mehr" in run.job_message
+    assert Municipality.objects.count() == 0
+
+
+def test_a_job_that_keeps_losing_its_worker_is_given_up_as_failed():
+    calls: list[tuple[str, int]] = []
+
+    class Manager:
+        async def get_stalled_jobs(self):
+            return [SimpleNamespace(id=1, attempts=0), SimpleNamespace(id=2, attempts=2)]
+
+        async def retry_job(self, job):
+            calls.append(("retry", job.id))
+
+        async def finish_job(self, job, status, delete_job):
+            calls.append((str(status), job.id))
+
+    context = cast(JobContext, SimpleNamespace(app=SimpleNamespace(job_manager=Manager())))
+    asyncio.run(retry_stalled_jobs.func(context, 0))
+    assert calls == [("retry", 1), ("Status.FAILED", 2)]
 
 
 def test_a_user_who_lost_the_capability_meanwhile_gets_nothing_imported(editor_a):

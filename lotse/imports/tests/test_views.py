@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -218,11 +219,26 @@ def test_it_exports_the_organisation_and_logs_it(org_admin_a, municipalities):
     )
 
 
+def test_an_export_is_asked_for_once_and_not_given_to_who_may_no_longer_export(org_admin_a):
+    first = request_download(EXPORT, acting_user=org_admin_a, organisation=org_admin_a.organisation)
+    again = request_download(EXPORT, acting_user=org_admin_a, organisation=org_admin_a.organisation)
+    assert again == first and PreparedDownload.objects.count() == 1
+    org_admin_a.roles = [Role.INTEGRATIONSMANAGEMENT]
+    org_admin_a.save()
+    with pytest.raises(PermissionDenied):
+        run_jobs()  # the job fails
+    first.refresh_from_db()
+    assert (first.status, first.content) == ("in_arbeit", None)
+
+
 def test_prepared_exports_are_deleted_after_a_day(org_admin_a):
     download = request_download(EXPORT, acting_user=org_admin_a, organisation=org_admin_a.organisation)
     run_jobs()
     assert delete_expired() == 0
     PreparedDownload.objects.filter(pk=download.pk).update(requested_at=timezone.now() - timedelta(hours=25))
+    # Past its day it is no longer given out, even before the hourly clean-up.
+    url = reverse("imports:export_file", args=[download.pk])
+    assert client_for(org_admin_a).get(url).status_code == 404
     assert delete_expired() == 1 and not PreparedDownload.objects.exists()
 
 

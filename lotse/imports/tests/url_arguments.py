@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lotse.core import staged_import, tasks
 from lotse.core.choices import DownloadStatus, ImportStatus
 from lotse.core.models import ImportRun, PreparedDownload
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
@@ -12,6 +13,8 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     run = ImportRun.objects.create(
         organisation=world.owner, file_names=["a.xlsx"], file_hash="0" * 64, status=ImportStatus.CHECKING
     )
+    run.job_id = staged_import._defer(run, False, None)  # waiting for a worker
+    run.save()
     of_run = {"pk": run.pk}
     kwargs = {
         "imports:detail": of_run,
@@ -29,6 +32,8 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         "file_name": "lotse-a.xlsx",
     }
     preparing = PreparedDownload.objects.create(**requested)
+    preparing.job_id = tasks.prepare_download.defer(download_id=preparing.pk)  # waiting for a worker
+    preparing.save()
     ready = PreparedDownload.objects.create(**requested, status=DownloadStatus.READY, content=b"a prepared workbook")
     exports = {
         "imports:export_page": {"pk": preparing.pk},

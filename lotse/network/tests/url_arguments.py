@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Mapping
 
 from lotse.cases import services as case_services
+from lotse.core import staged_import
 from lotse.core.choices import ImportKind, ImportStatus
 from lotse.core.models import ImportRun
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
@@ -43,6 +44,8 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         file_hash="1" * 64,
         status=ImportStatus.CHECKING,
     )
+    upload.job_id = staged_import._defer(upload, False, None)  # waiting for a worker
+    upload.save()
     case = case_services.open_case(
         acting_user=None,
         organisation=world.owner,
