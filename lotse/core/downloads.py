@@ -35,7 +35,7 @@ from lotse.core.jobs import JobState, job_state
 from lotse.core.models import JobProgress, Organisation, PreparedDownload, User
 from lotse.core.services import log_access
 from lotse.core.transactions import atomic
-from lotse.core.web import AuthenticatedRequest, file_response
+from lotse.core.web import AuthenticatedRequest, file_response, reload_page
 
 # How long a prepared file is kept for its user.
 KEPT_HOURS = 24
@@ -196,10 +196,7 @@ def download_views(kind: DownloadKind) -> DownloadViews:
         download = fetch(request, pk)
         context = _context(kind, download)
         if download.status != DownloadStatus.PREPARING or context["job"] == JobState.FAILED:
-            # Ready, or failed: the page offers the file, or says what to do.
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return reload_page()  # ready, or failed: the page offers the file, or says what to do
         return render(request, STATUS_TEMPLATE, context)
 
     @capability_required(kind.capability)

@@ -38,12 +38,12 @@ from django.utils.translation import gettext_lazy
 from lotse.core.access import CAPABILITIES, Capability, can
 from lotse.core.choices import IMPORT_STATUSES_WITH_FILE, ImportStatus
 from lotse.core.jobs import NO_PROGRESS, JobState, Progress, RecordedProgress, job_state, progress_of
-from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet, JobProgress
+from lotse.core.models import KIND_CAPABILITIES, ImportRun, ImportRunQuerySet, JobProgress, User
 from lotse.core.transactions import atomic
 from lotse.core.upload_guard import check_size
 
 if TYPE_CHECKING:
-    from lotse.core.models import Organisation, User
+    from lotse.core.models import Organisation
 
 # (file name, content) of each uploaded file.
 Files = Sequence[tuple[str, bytes]]
@@ -287,8 +287,6 @@ def check_upload(importer: Importer, *, acting_user: User, organisation: Organis
 
 
 def _job_user(user_id: int | None) -> User | None:
-    from lotse.core.models import User
-
     return User.objects.filter(pk=user_id).select_related("organisation").first() if user_id else None
 
 

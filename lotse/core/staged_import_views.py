@@ -37,7 +37,7 @@ from lotse.core.staged_import import (
     restart_run,
     runs_of,
 )
-from lotse.core.web import AuthenticatedRequest, add_errors, form_status
+from lotse.core.web import AuthenticatedRequest, add_errors, form_status, reload_page
 
 REPORT_TEMPLATE = "imports/report.html"
 PROGRESS_TEMPLATE = "core/_job_progress.html"
@@ -109,10 +109,7 @@ def progress(request: AuthenticatedRequest, importer: Importer, pk: int) -> Http
     run = _run(request, importer, pk)
     context = progress_context(importer, run) if run.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING) else {}
     if not context or context["job"] == JobState.FAILED:
-        # Done, or failed: the page shows the report, or offers to start again.
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
+        return reload_page()  # done, or failed: the page shows the report, or offers to start again
     return render(request, PROGRESS_TEMPLATE, context)
 
 

@@ -147,6 +147,13 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
+def reload_page() -> HttpResponse:
+    """The answer to a poll whose work is done (or failed): htmx reloads the page, which then shows the result."""
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response
+
+
 def written_file_response(write: Callable[[io.BytesIO], object], filename: str) -> HttpResponse:
     """A download of what ``write`` writes into a buffer (a workbook, say); the type is the file name's."""
     buffer = io.BytesIO()
