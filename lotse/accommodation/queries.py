@@ -406,7 +406,8 @@ def assigned_persons(assignment: Assignment) -> list[Any]:
 
 def intake_year(data: QueryDict) -> int:
     text = data.get("jahr", "")
-    if text.isdigit() and 2000 <= int(text) <= 2100:
+    # ASCII digits only: str.isdigit() also takes "¹" and other digits int() refuses.
+    if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100:
         return int(text)
     return timezone.localdate().year
 
