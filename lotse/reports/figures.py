@@ -177,7 +177,19 @@ def key_figures_by_both(
     Each case takes part twice, once in its organisation's group and once in its municipality's
     (the group keys are ``2 * id`` and ``2 * id + 1``), and every count partitions by the group.
     """
-    result = compute([day], von, scope or Scope(), "both")
+    return split_groups(compute([day], von, scope or Scope(), "both"))
+
+
+def key_figures_with_breakdowns(
+    day: datetime.date, von: datetime.date, scope: Scope | None = None
+) -> tuple[KeyFigures, dict[Grouping, dict[int, KeyFigures]]]:
+    """``key_figures`` and ``key_figures_by_both`` at one date, in one computation."""
+    result = compute([day], von, scope or Scope(), "total_and_both")
+    return result[(day, None)], split_groups(result)
+
+
+def split_groups(result: dict[tuple[datetime.date, int | None], KeyFigures]) -> dict[Grouping, dict[int, KeyFigures]]:
+    """The groups of a computation ``by_both`` (see ``key_figures_by_both``), by grouping and primary key."""
     both: dict[Grouping, dict[int, KeyFigures]] = {"organisation": {}, "municipality": {}}
     for (_day, group), figures in result.items():
         if group is not None:
@@ -200,12 +212,14 @@ def compute(
     days: Iterable[datetime.date],
     von: datetime.date,
     scope: Scope,
-    grouping: Grouping | Literal["both"] | None = None,
+    grouping: Grouping | Literal["both", "total_and_both"] | None = None,
 ) -> dict[tuple[datetime.date, int | None], KeyFigures]:
     """The figures for every (day, group); with ``grouping`` None the group is None.
 
     Groups that have no row at a day are absent when grouping; without
-    grouping every day is present (with zeros where nothing counts).
+    grouping (and for the total of ``total_and_both``) every day is present
+    (with zeros where nothing counts). One reference date is counted directly,
+    several by a sweep over time; both give the same figures.
     """
     day_list = sorted(set(days))
     if not day_list:
@@ -215,6 +229,7 @@ def compute(
         "organisation": ["c.organisation_id"],
         "municipality": ["c.municipality_id"],
         "both": ["c.organisation_id * 2", "c.municipality_id * 2 + 1"],  # see key_figures_by_both
+        "total_and_both": ["NULL::bigint", "c.organisation_id * 2", "c.municipality_id * 2 + 1"],
     }[grouping]
     where, where_params = scope.where("c")
     tables = {
@@ -239,7 +254,7 @@ def compute(
     scoped_params: list[Any] = [ADULT_AGE, day_list, *(where_params * len(group_columns))]
 
     result: dict[tuple[datetime.date, int | None], KeyFigures] = {}
-    if grouping is None:
+    if grouping in (None, "total_and_both"):
         for day in day_list:
             result[(day, None)] = KeyFigures(stichtag=day, von=von)
 
@@ -249,7 +264,53 @@ def compute(
             result[key] = KeyFigures(stichtag=day, von=von)
         return result[key]
 
-    # Clients are counted by sweeping over time instead of joining every client to every date:
+    # One reference date: the clients of the cases active on it, each classified by the latest language
+    # and work records dated on or before it (found for all persons at once, by sorting, not per person).
+    direct_clients_sql = f"""
+        WITH {scoped_cases},
+        clients AS MATERIALIZED (
+            SELECT DISTINCT sc.g, cc.person_id
+            FROM scoped_cases sc CROSS JOIN days JOIN {tables["client"]} cc ON cc.case_id = sc.id
+            WHERE sc.start_date <= days.d AND (sc.end_date IS NULL OR sc.end_date > days.d)
+        ),
+        language AS (
+            SELECT DISTINCT ON (l.person_id) l.person_id, l.level
+            FROM {tables["language"]} l CROSS JOIN days
+            WHERE l.valid_from <= days.d
+            ORDER BY l.person_id, l.valid_from DESC
+        ),
+        work AS (
+            SELECT DISTINCT ON (w.person_id) w.person_id, w.situation
+            FROM {tables["work"]} w CROSS JOIN days
+            WHERE w.valid_from <= days.d
+            ORDER BY w.person_id, w.valid_from DESC
+        ),
+        classified AS (
+            SELECT p.id,
+                CASE WHEN p.birth_date IS NULL THEN 'u' WHEN p.birth_date <= days.adult_born_by THEN 'a'
+                     ELSE 'm' END AS age,
+                coalesce(l.level = ANY(%s), FALSE) AS b1,
+                CASE WHEN wr.situation = ANY(%s) THEN 'e' WHEN wr.situation = ANY(%s) THEN 't' ELSE 'o' END AS work
+            FROM {tables["person"]} p CROSS JOIN days
+            LEFT JOIN language l ON l.person_id = p.id
+            LEFT JOIN work wr ON wr.person_id = p.id
+            WHERE p.id IN (SELECT person_id FROM clients)
+        )
+        SELECT days.d, cl.g,
+            count(*),
+            count(*) FILTER (WHERE c.age = 'm'),
+            count(*) FILTER (WHERE c.age = 'a'),
+            count(*) FILTER (WHERE c.age = 'u'),
+            count(*) FILTER (WHERE c.age = 'a' AND c.b1),
+            count(*) FILTER (WHERE c.age = 'a' AND c.work = 'e'),
+            count(*) FILTER (WHERE c.age = 'a' AND c.work = 't')
+        FROM clients cl JOIN classified c ON c.id = cl.person_id CROSS JOIN days
+        GROUP BY days.d, cl.g
+    """
+    direct_clients_params = [*scoped_params, sorted(B1_OR_HIGHER), list(EMPLOYED), list(IN_TRAINING)]
+
+    # Several reference dates: clients are counted by sweeping over time instead of joining every client
+    # to every date:
     # 1. the spans in which a person is a client in a group, merged so that overlapping cases count once,
     #    and clipped to the window of the reference dates;
     # 2. cut where something counted changes (a language or work record, the 18th birthday), so that
@@ -386,14 +447,18 @@ def compute(
     ended_params = [*scoped_params, von, day_list[-1]]
     ended_persons_sql = f"""
         WITH {scoped_cases}, {ended},
-        ended_clients AS (
-            SELECT e.end_date, e.g, cc.person_id,
+        -- the housing of each client on their case's end date, once per case however many groups it is in
+        tenancies AS MATERIALIZED (
+            SELECT cc.case_id, cc.person_id,
                 coalesce((
                     SELECT h.situation = %s FROM {tables["housing"]} h
                     WHERE h.person_id = cc.person_id AND h.valid_from <= e.end_date
                     ORDER BY h.valid_from DESC LIMIT 1
                 ), FALSE) AS own_tenancy
-            FROM ended e JOIN {tables["client"]} cc ON cc.case_id = e.id
+            FROM (SELECT DISTINCT id, end_date FROM ended) e JOIN {tables["client"]} cc ON cc.case_id = e.id
+        ),
+        ended_clients AS (
+            SELECT e.end_date, e.g, t.person_id, t.own_tenancy FROM ended e JOIN tenancies t ON t.case_id = e.id
         ),
         -- A person counts from the first day one of their cases ended (within the period);
         -- with their own tenancy from the first such case that ended into it.
@@ -417,8 +482,11 @@ def compute(
         FROM days JOIN per_date pd ON pd.end_date <= days.d
         GROUP BY days.d, pd.g, pd.closing_reason
     """
-    with _snapshot(), connection.cursor() as cursor:
-        cursor.execute(clients_sql, clients_params)
+    with one_snapshot(), connection.cursor() as cursor:
+        if len(day_list) == 1:
+            cursor.execute(direct_clients_sql, direct_clients_params)
+        else:
+            cursor.execute(clients_sql, clients_params)
         for day, group, *counts in cursor.fetchall():
             target = figures(day, group)
             for key, count in zip(COUNT_KEYS, counts, strict=True):
@@ -439,7 +507,7 @@ def compute(
     return result
 
 
-class _snapshot:
+class one_snapshot:
     """Run the statements of one computation in one snapshot (REPEATABLE READ), read only.
 
     Inside an outer transaction (tests, a caller's atomic block) the caller's

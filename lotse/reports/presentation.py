@@ -21,14 +21,13 @@ from django.utils.translation import gettext_lazy
 
 from lotse.cases.choices import ClosingReason
 from lotse.core.models import Municipality, Organisation
+from lotse.reports.closed_months import report_figures
 from lotse.reports.figures import (
     COUNT_KEYS,
     SHARE_KEYS,
     KeyFigures,
     Scope,
     default_period_start,
-    key_figure_series,
-    key_figures_by_both,
     month_ends,
 )
 from lotse.reports.labels import COLUMN_LABELS, FIGURE_LABELS
@@ -362,9 +361,7 @@ def build_report(
     von = von or default_period_start(scope, stichtag)
     series_from = series_from or default_series_start(stichtag)
     # The last point of the series is the reference date itself: its figures are the cards'.
-    series = key_figure_series(month_ends(series_from, stichtag), von, scope)
-    figures = series[-1]
-    both = key_figures_by_both(stichtag, von, scope)
+    series, figures, both = report_figures(stichtag, von, month_ends(series_from, stichtag), scope)
     by_municipality, by_organisation = both["municipality"], both["organisation"]
     municipalities = Municipality.objects.in_bulk(list(by_municipality))
     organisations = Organisation.objects.in_bulk(list(by_organisation))

@@ -91,18 +91,17 @@ def issue_figures(
 ) -> None:
     ludwigsburg, asperg = places
 
-    def series(days: list[datetime.date], von: datetime.date, scope: Scope | None = None) -> list[KeyFigures]:
+    def figures(
+        stichtag: datetime.date, von: datetime.date, days: list[datetime.date], scope: Scope
+    ) -> tuple[list[KeyFigures], KeyFigures, dict[str, dict[int, KeyFigures]]]:
         assert days == [f.stichtag for f in SERIES]
-        return SERIES
-
-    def by(day: datetime.date, von: datetime.date, scope: Scope | None = None) -> dict[str, dict[int, KeyFigures]]:
-        return {
+        by = {
             "municipality": {ludwigsburg.pk: LUDWIGSBURG, asperg.pk: ASPERG},
             "organisation": {org_a.pk: ORG_A, org_b.pk: ORG_B},
         }
+        return SERIES, SERIES[-1], by
 
-    monkeypatch.setattr(presentation, "key_figure_series", series)
-    monkeypatch.setattr(presentation, "key_figures_by_both", by)
+    monkeypatch.setattr(presentation, "report_figures", figures)
     monkeypatch.setattr(presentation, "default_period_start", lambda scope, day: VON)
 
 

@@ -1,0 +1,267 @@
+"""The figures of closed months are kept, and computed again as soon as a change reaches back into them.
+
+What users rely on: a report shows for every month exactly what a fresh
+computation gives, however the data were changed since the month's figures
+were first kept (a backdated language record, a case closed into the past, a
+date of birth corrected, a change committed while the figures were counted).
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from lotse.cases import services
+from lotse.cases.models import Case
+from lotse.core.models import Municipality, Organisation
+from lotse.people import services as people_services
+from lotse.people.models import LanguageRecord, Person, WorkRecord
+from lotse.reports import closed_months
+from lotse.reports.closed_months import kept, report_figures, seen_now
+from lotse.reports.figures import KeyFigures, Scope, compute, key_figure_series, month_ends, one_snapshot
+from lotse.reports.models import FigureChange, MonthFigures
+from lotse.reports.presentation import build_report, default_series_start
+from lotse.reports.tests.conftest import make_case
+
+pytestmark = pytest.mark.django_db
+
+STICHTAG = datetime.date(2025, 6, 30)
+V = datetime.date(2020, 1, 1)
+POISON = 1000
+
+
+def series_days() -> list[datetime.date]:
+    return month_ends(default_series_start(STICHTAG), STICHTAG)
+
+
+def as_json(series: list[KeyFigures]) -> list[dict[str, Any]]:
+    return [figures.as_json() for figures in series]
+
+
+def poison_kept() -> None:
+    """Make every kept month recognisable: what a report shows from them is off by POISON clients."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MonthFigures._meta.db_table} "  # noqa: S608 - the model's own table name
+            "SET counts = jsonb_set(counts, '{klienten}', to_jsonb((counts->>'klienten')::int + %s))",
+            [POISON],
+        )
+
+
+def head_of(case: Case) -> Person:
+    return case.clients.get(given_names="Test")
+
+
+def changes_after(last: int) -> list[datetime.date]:
+    return sorted(FigureChange.objects.filter(pk__gt=last).values_list("affected_from", flat=True))
+
+
+def last_change() -> int:
+    return FigureChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_it_keeps_the_closed_months_of_a_report_and_shows_them_again(figures_data: dict[str, Case]) -> None:
+    first = build_report(STICHTAG, V, None, Scope(), False)
+    days = series_days()
+    # Every point of the series is a closed month's last day (the reference date too): all are kept.
+    assert sorted(MonthFigures.objects.values_list("day", flat=True)) == days
+    assert as_json(first.series) == as_json(key_figure_series(days, V))
+
+    poison_kept()
+    again = build_report(STICHTAG, V, None, Scope(), False)
+    # The months come from what was kept; the reference date is always counted afresh (with its breakdowns).
+    assert [f.klienten for f in again.series[:-1]] == [f.klienten + POISON for f in first.series[:-1]]
+    assert again.figures.as_json() == first.figures.as_json()
+
+
+def test_a_change_dated_in_a_past_month_makes_that_month_and_the_later_ones_be_counted_again(
+    figures_data: dict[str, Case],
+) -> None:
+    build_report(STICHTAG, V, None, Scope(), False)
+    poison_kept()
+    head = head_of(figures_data["family"])
+    # The head of the family is recorded at A2 from 10 February 2025 (B1 since June 2024): the adults with B1
+    # fall from February on.
+    people_services.add_status_record(
+        acting_user=None, person=head, kind="language", valid_from=datetime.date(2025, 2, 10), level="A2"
+    )
+
+    report = build_report(STICHTAG, V, None, Scope(), False)
+    fresh = key_figure_series(series_days(), V)
+    for shown, counted in zip(report.series, fresh, strict=True):
+        if shown.stichtag < datetime.date(2025, 2, 10):
+            assert shown.klienten == counted.klienten + POISON, shown.stichtag
+        else:
+            assert shown.as_json() == counted.as_json(), shown.stichtag
+    assert [f.erwachsene_b1_plus for f in fresh[-6:]] == [1, 0, 0, 0, 0, 0]
+
+
+def test_closing_a_case_into_a_past_month_and_correcting_a_birth_date_count_again(
+    figures_data: dict[str, Case],
+) -> None:
+    build_report(STICHTAG, V, None, Scope(), False)
+    poison_kept()
+    other = figures_data["other"]
+    services.change_status(
+        acting_user=None,
+        case=other,
+        expected_version=other.version,
+        to_status="abgeschlossen",
+        on=datetime.date(2025, 4, 15),
+        closing_reason="wegzug",
+    )
+    # The child's date of birth was wrong: she is in fact of age.
+    child = figures_data["family"].clients.get(given_names="Lina")
+    Person.objects.filter(pk=child.pk).update(birth_date=datetime.date(2000, 2, 1))
+
+    report = build_report(STICHTAG, V, None, Scope(), False)
+    # The child is a client from the family's case start (10 January 2024): every month from then on counts again.
+    assert as_json(report.series[-18:]) == as_json(key_figure_series(series_days()[-18:], V))
+    assert report.series[-3].beendet_personen == report.series[-4].beendet_personen + 1
+
+
+def test_only_the_last_days_of_months_before_today_are_kept() -> None:
+    today = datetime.date(2026, 12, 3)
+    assert closed_months.is_closed_month_end(datetime.date(2026, 11, 30), today)
+    assert not closed_months.is_closed_month_end(datetime.date(2026, 12, 31), today)
+    assert not closed_months.is_closed_month_end(datetime.date(2026, 11, 29), today)
+
+
+@pytest.mark.parametrize(
+    ("change", "affected"),
+    [
+        ("language added", ["2025-05-02"]),
+        ("language moved", ["2024-03-01"]),
+        ("work removed", ["2025-01-01"]),
+        ("housing added", ["2025-05-20"]),
+        ("case opened", ["2025-05-05", "2025-05-05"]),
+        ("case closed", ["2025-06-01"]),
+        ("case moved to another municipality", ["2024-03-01"]),
+        ("client removed", ["2024-01-10"]),
+        ("birth date corrected", ["2024-01-10"]),
+        ("name corrected", []),
+        ("case responsible changed", []),
+    ],
+)
+def test_each_change_is_logged_with_the_first_day_it_affects(
+    change: str, affected: list[str], figures_data: dict[str, Case], places: tuple[Municipality, Municipality]
+) -> None:
+    family, other = figures_data["family"], figures_data["other"]
+    head = head_of(family)
+    org_a = family.organisation
+    last = last_change()
+    if change == "language added":
+        people_services.add_status_record(
+            acting_user=None, person=head, kind="language", valid_from=datetime.date(2025, 5, 2), level="B2"
+        )
+    elif change == "language moved":
+        LanguageRecord.objects.filter(person=head).update(valid_from=datetime.date(2024, 3, 1))
+    elif change == "work removed":
+        people_services.delete_status_record(acting_user=None, record=WorkRecord.objects.get(person=head))
+    elif change == "housing added":
+        people_services.add_status_record(
+            acting_user=None,
+            person=head,
+            kind="housing",
+            valid_from=datetime.date(2025, 5, 20),
+            situation="privater_mietvertrag",
+        )
+    elif change == "case opened":
+        make_case(org_a, places[0], datetime.date(2025, 5, 5), "Neu", datetime.date(1980, 1, 1))
+    elif change == "case closed":
+        services.change_status(
+            acting_user=None,
+            case=other,
+            expected_version=other.version,
+            to_status="abgeschlossen",
+            on=datetime.date(2025, 6, 1),
+            closing_reason="wegzug",
+        )
+    elif change == "case moved to another municipality":
+        Case.objects.filter(pk=other.pk).update(municipality=places[1])
+    elif change == "client removed":
+        family.case_clients.filter(person__given_names="Lina").delete()
+    elif change == "birth date corrected":
+        Person.objects.filter(pk=head.pk).update(birth_date=datetime.date(1990, 5, 2))
+    elif change == "name corrected":
+        Person.objects.filter(pk=head.pk).update(family_name="Hadad")
+    elif change == "case responsible changed":
+        Case.objects.filter(pk=family.pk).update(responsible=None, version=family.version + 1)
+    assert changes_after(last) == [datetime.date.fromisoformat(day) for day in affected]
+
+
+def test_figures_kept_from_a_snapshot_that_missed_a_change_are_not_used(figures_data: dict[str, Case]) -> None:
+    days = series_days()
+    with one_snapshot():
+        seen = seen_now()
+        counted = compute(days, V, Scope())
+    # A change that the snapshot could not see: written by a transaction that was still running (or not yet
+    # begun) when the snapshot was taken. Its id is beyond the snapshot's horizon.
+    xmax = int(seen.snapshot.split(":")[1])
+    FigureChange.objects.create(affected_from=datetime.date(2025, 3, 1), transaction_id=xmax + 1000)
+    closed_months.keep((counted[(day, None)] for day in days), V, Scope(), seen)
+
+    still_valid = kept(days, V, Scope())
+    assert sorted(still_valid) == [day for day in days if day < datetime.date(2025, 3, 1)]
+
+
+def test_the_nightly_job_forgets_what_no_longer_holds(figures_data: dict[str, Case]) -> None:
+    build_report(STICHTAG, V, None, Scope(), False)
+    people_services.add_status_record(
+        acting_user=None,
+        person=head_of(figures_data["family"]),
+        kind="work",
+        valid_from=datetime.date(2025, 4, 1),
+        situation="arbeitsuchend",
+    )
+    FigureChange.objects.update(created_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+
+    forgotten, changes = closed_months.forget_outdated()
+
+    assert forgotten == 3  # April, May and June 2025
+    assert changes > 0
+    assert not FigureChange.objects.exists()
+    assert max(MonthFigures.objects.values_list("day", flat=True)) == datetime.date(2025, 3, 31)
+    # What is left is still what a fresh computation gives.
+    days = [day for day in series_days() if day <= datetime.date(2025, 3, 31)]
+    left = kept(days, V, Scope())
+    assert as_json([left[day] for day in days]) == as_json(key_figure_series(days, V))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_while_the_months_are_counted_is_not_hidden_by_what_was_kept(
+    org_a: Organisation, places: tuple[Municipality, Municipality]
+) -> None:
+    """As two gunicorn workers: a dashboard counts in its snapshot while a caseworker records a language level
+    dated in a past month; the next dashboard shows the level."""
+    case = make_case(org_a, places[0], datetime.date(2024, 1, 10), "Haddad", datetime.date(1990, 5, 1))
+    head = case.clients.get()
+    days = series_days()
+    recorded = threading.Event()
+
+    def record() -> None:
+        try:
+            people_services.add_status_record(
+                acting_user=None, person=head, kind="language", valid_from=datetime.date(2025, 1, 15), level="C1"
+            )
+        finally:
+            connection.close()
+            recorded.set()
+
+    with one_snapshot():
+        seen = seen_now()
+        writer = threading.Thread(target=record)
+        writer.start()
+        assert recorded.wait(10)
+        writer.join()
+        counted = compute(days, V, Scope())
+    assert counted[(STICHTAG, None)].erwachsene_b1_plus == 0  # counted in the snapshot before the change
+    closed_months.keep((counted[(day, None)] for day in days), V, Scope(), seen)
+
+    series, figures, _breakdowns = report_figures(STICHTAG, V, days, Scope())
+    assert as_json(series) == as_json(key_figure_series(days, V))
+    assert figures.erwachsene_b1_plus == 1
