@@ -115,7 +115,7 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
 
     def chosen_ids(self) -> set[int]:
         values = self.data.getlist("persons") if hasattr(self.data, "getlist") else []
-        return {int(value) for value in values if str(value).isdigit()}
+        return {int(value) for value in values if str(value).isascii() and str(value).isdigit()}
 
 
 class IntakeObligationForm(BootstrapMixin, forms.Form):

@@ -288,7 +288,7 @@ def move_in_candidates(user: User, query: str, preselected: str) -> tuple[list[A
     hits: list[Any] = []
     if query:
         hits = list(_with_current_stay(matching_name(residents, query), organisation_id)[:SEARCH_HITS])
-    if preselected.isdigit():
+    if preselected.isascii() and preselected.isdigit():
         chosen = _with_current_stay(residents.filter(pk=int(preselected)), organisation_id).first()
         if chosen is not None:
             return [chosen, *(p for p in hits if p.pk != chosen.pk)], chosen.pk

@@ -526,3 +526,12 @@ def test_it_refuses_an_interpreter_of_unrecorded_kind_without_a_language(casewor
     assert response.status_code == 200
     assert "Bitte die Sprache angeben, in die gedolmetscht wurde." in response.content.decode()
     assert not Contact.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("version", "status"), [("1", 200), ("¹", 200), ("٣", 200), ("7", 404)])
+def test_it_shows_a_plan_version_asked_for_by_number_and_the_latest_for_anything_else(caseworker_a, version, status):
+    case = open_case(caseworker_a)
+    services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=DAY)
+    response = client_for(caseworker_a).get(reverse("cases:plan_detail", args=[case.pk]), {"version": version})
+    assert response.status_code == status

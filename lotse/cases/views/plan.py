@@ -30,7 +30,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = readable_case(request.user, pk)
     number = request.GET.get("version")
     latest = queries.plan_of(case, None)
-    plan = queries.plan_of(case, int(number)) if number and number.isdigit() else latest
+    plan = queries.plan_of(case, int(number)) if number and number.isascii() and number.isdigit() else latest
     if number and plan is None:
         raise Http404
     log_access(acting_user=request.user, action=AccessAction.VIEW, record=plan or case, request=request)
