@@ -1,7 +1,8 @@
-"""The key figures of closed months, kept once computed and used while no change since reaches them.
+"""Key figures kept once computed, and used while no change since reaches them.
 
-A month is closed when its last day is before today. Its figures are kept in
-``MonthFigures`` with the snapshot they were computed in. Every change of the
+The dashboard keeps the figures of each closed month of its series (a month
+is closed when its last day is before today) and those of its reference date
+with both breakdowns. They are kept in ``KeptFigures`` with the snapshot they were computed in. Every change of the
 data they are computed from is logged with the earliest date it affects
 (``FigureChange``, written by triggers). Kept figures are used only when no
 logged change dated on or before their day is missing from their snapshot,
@@ -17,6 +18,7 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -31,7 +33,7 @@ from lotse.reports.figures import (
     key_figures_with_breakdowns,
     one_snapshot,
 )
-from lotse.reports.models import FigureChange, MonthFigures
+from lotse.reports.models import FigureChange, KeptFigures
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,14 @@ class Seen:
     own_changes_until: int | None
 
 
+@dataclass(frozen=True)
+class Kept:
+    """The figures of one day, with its breakdowns by organisation and municipality when it is a reference date."""
+
+    figures: KeyFigures
+    breakdowns: dict[Grouping, dict[int, KeyFigures]] | None
+
+
 def seen_now() -> Seen:
     """Call first thing in the snapshot of the computation (a later statement may only see more, never less)."""
     with connection.cursor() as cursor:
@@ -86,7 +96,17 @@ def _scope_key(scope: Scope) -> tuple[int | None, int | None]:
     )
 
 
-def kept(days: Sequence[datetime.date], von: datetime.date, scope: Scope) -> dict[datetime.date, KeyFigures]:
+def _counts(figures: KeyFigures) -> dict[str, Any]:
+    return {**{key: figures.value(key) for key in STORED_KEYS}, REASONS: dict(figures.abschlussgruende)}
+
+
+def _figures(day: datetime.date, von: datetime.date, counts: dict[str, Any]) -> KeyFigures:
+    figures = KeyFigures(stichtag=day, von=von, **{key: counts[key] for key in STORED_KEYS})
+    figures.abschlussgruende.update(counts[REASONS])
+    return figures
+
+
+def kept(days: Sequence[datetime.date], von: datetime.date, scope: Scope) -> dict[datetime.date, Kept]:
     """The kept figures of those of ``days`` whose figures are kept and still valid."""
     if not days:
         return {}
@@ -94,7 +114,7 @@ def kept(days: Sequence[datetime.date], von: datetime.date, scope: Scope) -> dic
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT m.day, m.counts::text FROM {MonthFigures._meta.db_table} m
+            SELECT m.day, m.counts::text, m.breakdowns::text FROM {KeptFigures._meta.db_table} m
             WHERE m.day = ANY(%s) AND m.von = %s
               AND m.organisation_id IS NOT DISTINCT FROM %s AND m.municipality_id IS NOT DISTINCT FROM %s
               AND {STILL_VALID}
@@ -103,37 +123,50 @@ def kept(days: Sequence[datetime.date], von: datetime.date, scope: Scope) -> dic
         )
         rows = cursor.fetchall()
     result = {}
-    for day, text in rows:
-        counts = json.loads(text)
-        figures = KeyFigures(stichtag=day, von=von, **{key: counts[key] for key in STORED_KEYS})
-        figures.abschlussgruende.update(counts[REASONS])
-        result[day] = figures
+    for day, counts, breakdowns in rows:
+        groups: dict[Grouping, dict[int, KeyFigures]] | None = None
+        if breakdowns is not None:
+            groups = {
+                grouping: {int(pk): _figures(day, von, group) for pk, group in by_group.items()}
+                for grouping, by_group in json.loads(breakdowns).items()
+            }
+        result[day] = Kept(_figures(day, von, json.loads(counts)), groups)
     return result
 
 
-def keep(computed: Iterable[KeyFigures], von: datetime.date, scope: Scope, seen: Seen) -> None:
-    """Keep figures of closed months computed in the snapshot ``seen``; a failure to keep costs only time."""
+def keep(computed: Iterable[Kept], von: datetime.date, scope: Scope, seen: Seen) -> None:
+    """Keep figures computed in the snapshot ``seen``; a failure to keep costs only time."""
     organisation, municipality = _scope_key(scope)
     rows = [
         (
-            figures.stichtag,
-            json.dumps({**{key: figures.value(key) for key in STORED_KEYS}, REASONS: dict(figures.abschlussgruende)}),
+            item.figures.stichtag,
+            json.dumps(_counts(item.figures)),
+            None
+            if item.breakdowns is None
+            else json.dumps(
+                {
+                    grouping: {str(pk): _counts(figures) for pk, figures in by_group.items()}
+                    for grouping, by_group in item.breakdowns.items()
+                }
+            ),
         )
-        for figures in computed
+        for item in computed
     ]
     if not rows:
         return
-    days, counts = zip(*rows, strict=True)
+    days, counts, breakdowns = zip(*rows, strict=True)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO {MonthFigures._meta.db_table}
-                    (day, von, organisation_id, municipality_id, counts, snapshot, computed_in, own_changes_until)
-                SELECT kept.day, %s, %s, %s, kept.counts::jsonb, %s, %s, %s
-                FROM unnest(%s::date[], %s::text[]) AS kept(day, counts)
-                ON CONFLICT ON CONSTRAINT month_figures_once DO UPDATE SET
-                    counts = EXCLUDED.counts, snapshot = EXCLUDED.snapshot, computed_in = EXCLUDED.computed_in,
+                INSERT INTO {KeptFigures._meta.db_table}
+                    (day, von, organisation_id, municipality_id, counts, breakdowns, snapshot, computed_in,
+                     own_changes_until)
+                SELECT kept.day, %s, %s, %s, kept.counts::jsonb, kept.breakdowns::jsonb, %s, %s, %s
+                FROM unnest(%s::date[], %s::text[], %s::text[]) AS kept(day, counts, breakdowns)
+                ON CONFLICT ON CONSTRAINT kept_figures_once DO UPDATE SET
+                    counts = EXCLUDED.counts, breakdowns = EXCLUDED.breakdowns, snapshot = EXCLUDED.snapshot,
+                    computed_in = EXCLUDED.computed_in,
                     own_changes_until = EXCLUDED.own_changes_until, created_at = now()
                 """,
                 [
@@ -145,6 +178,7 @@ def keep(computed: Iterable[KeyFigures], von: datetime.date, scope: Scope, seen:
                     seen.own_changes_until,
                     list(days),
                     list(counts),
+                    list(breakdowns),
                 ],
             )
     except DatabaseError:
@@ -156,22 +190,32 @@ def report_figures(
 ) -> tuple[list[KeyFigures], KeyFigures, dict[Grouping, dict[int, KeyFigures]]]:
     """The series over ``series_days`` (ending with ``stichtag``), the figures at ``stichtag`` and its breakdowns.
 
-    All in one snapshot: the closed months from what is kept where it is still
-    valid, the other months in one computation, the reference date with both
-    breakdowns in one statement. The months computed here are kept afterwards.
+    All in one snapshot: the closed months and the reference date (with its
+    breakdowns) from what is kept where it is still valid, the other months in
+    one computation, the reference date with both breakdowns in one statement.
+    What is computed here is kept afterwards.
     """
     today = timezone.localdate()
-    closed = [day for day in series_days if is_closed_month_end(day, today)]
+    closed = [day for day in series_days if is_closed_month_end(day, today) and day != stichtag]
     with one_snapshot():
         seen = seen_now()
-        known = kept(closed, von, scope)
+        known = kept([*closed, stichtag], von, scope)
         missing = [day for day in series_days if day not in known and day != stichtag]
         computed = compute(missing, von, scope) if missing else {}
-        figures, breakdowns = key_figures_with_breakdowns(stichtag, von, scope)
-    computed[(stichtag, None)] = figures
-    keep((computed[(day, None)] for day in closed if day not in known), von, scope, seen)
+        reference = known.get(stichtag)
+        if reference is None or reference.breakdowns is None:
+            reference = Kept(*key_figures_with_breakdowns(stichtag, von, scope))
+            to_keep = [reference]
+        else:
+            to_keep = []
+    to_keep.extend(Kept(computed[(day, None)], None) for day in closed if day not in known)
+    keep(to_keep, von, scope, seen)
+    figures, breakdowns = reference.figures, reference.breakdowns or {}
     # The reference date is one row wherever it appears (lotse.reports.presentation.Report.row_name).
-    series = [figures if day == stichtag else known.get(day) or computed[(day, None)] for day in series_days]
+    series = [
+        figures if day == stichtag else (known[day].figures if day in known else computed[(day, None)])
+        for day in series_days
+    ]
     return series, figures, breakdowns
 
 
@@ -183,7 +227,7 @@ def forget_outdated() -> tuple[int, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""
-            DELETE FROM {MonthFigures._meta.db_table} m
+            DELETE FROM {KeptFigures._meta.db_table} m
             WHERE NOT ({STILL_VALID}) OR m.created_at < now() - make_interval(days => %s)
             """,
             [KEEP_FIGURES_DAYS],

@@ -2,7 +2,7 @@
 
 The key figures of a past month end are a function of the recorded data alone
 (cases with their dates, clients, dates of birth, and the dated language, work
-and housing records). They are kept in ``MonthFigures`` once computed. Any
+and housing records). They are kept in ``KeptFigures`` once computed. Any
 change of that data is dated: a language record from 1 March changes nothing
 before 1 March, a case ended on 15 May changes nothing before 15 May. Triggers
 on those tables (migration ``0002_figure_change_triggers``) write one
@@ -36,8 +36,8 @@ class FigureChange(models.Model):
         return f"{self.affected_from.isoformat()} ({self.transaction_id})"
 
 
-class MonthFigures(models.Model):
-    """The key figures of a closed month's last day for one scope and period start, as computed once."""
+class KeptFigures(models.Model):
+    """The key figures of one day (a closed month's last, or a reference date) for one scope and period start."""
 
     day = models.DateField(_("reference date"))
     von = models.DateField(_("period start"))
@@ -49,6 +49,8 @@ class MonthFigures(models.Model):
     )
     # The counts (lotse.reports.figures.STORED_KEYS and the closing reasons); no person is named.
     counts = models.JSONField(_("counts"))
+    # For a reference date: the same counts per organisation and per municipality of the cases.
+    breakdowns = models.JSONField(_("breakdowns"), null=True, blank=True)
     # The snapshot (pg_snapshot as text) the counts were computed in; with the computing transaction and the
     # last change it had written itself, for a computation inside a transaction that changed data first.
     snapshot = models.TextField(_("snapshot"))
@@ -57,11 +59,11 @@ class MonthFigures(models.Model):
     created_at = models.DateTimeField(_("created at"), db_default=models.functions.Now())
 
     class Meta:
-        verbose_name = _("key figures of a closed month")
-        verbose_name_plural = _("key figures of closed months")
+        verbose_name = _("kept key figures")
+        verbose_name_plural = _("kept key figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "von", "organisation", "municipality"], nulls_distinct=False, name="month_figures_once"
+                fields=["day", "von", "organisation", "municipality"], nulls_distinct=False, name="kept_figures_once"
             )
         ]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from lotse.cases import services
 from lotse.cases.models import Case
@@ -21,9 +22,9 @@ from lotse.core.models import Municipality, Organisation
 from lotse.people import services as people_services
 from lotse.people.models import LanguageRecord, Person, WorkRecord
 from lotse.reports import closed_months
-from lotse.reports.closed_months import kept, report_figures, seen_now
-from lotse.reports.figures import KeyFigures, Scope, compute, key_figure_series, month_ends, one_snapshot
-from lotse.reports.models import FigureChange, MonthFigures
+from lotse.reports.closed_months import Kept, kept, report_figures, seen_now
+from lotse.reports.figures import KeyFigures, Scope, compute, key_figure_series, key_figures, month_ends, one_snapshot
+from lotse.reports.models import FigureChange, KeptFigures
 from lotse.reports.presentation import build_report, default_series_start
 from lotse.reports.tests.conftest import make_case
 
@@ -46,7 +47,7 @@ def poison_kept() -> None:
     """Make every kept month recognisable: what a report shows from them is off by POISON clients."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {MonthFigures._meta.db_table} "  # noqa: S608 - the model's own table name
+            f"UPDATE {KeptFigures._meta.db_table} "  # noqa: S608 - the model's own table name
             "SET counts = jsonb_set(counts, '{klienten}', to_jsonb((counts->>'klienten')::int + %s))",
             [POISON],
         )
@@ -68,14 +69,40 @@ def test_it_keeps_the_closed_months_of_a_report_and_shows_them_again(figures_dat
     first = build_report(STICHTAG, V, None, Scope(), False)
     days = series_days()
     # Every point of the series is a closed month's last day (the reference date too): all are kept.
-    assert sorted(MonthFigures.objects.values_list("day", flat=True)) == days
+    assert sorted(KeptFigures.objects.values_list("day", flat=True)) == days
     assert as_json(first.series) == as_json(key_figure_series(days, V))
 
     poison_kept()
     again = build_report(STICHTAG, V, None, Scope(), False)
-    # The months come from what was kept; the reference date is always counted afresh (with its breakdowns).
-    assert [f.klienten for f in again.series[:-1]] == [f.klienten + POISON for f in first.series[:-1]]
-    assert again.figures.as_json() == first.figures.as_json()
+    # Every month, the reference date included, comes from what was kept; so do the breakdowns.
+    assert [f.klienten for f in again.series] == [f.klienten + POISON for f in first.series]
+    assert again.figures is again.series[-1]
+    assert [(m.pk, f.as_json()) for m, f in again.by_municipality] == [
+        (m.pk, f.as_json()) for m, f in first.by_municipality
+    ]
+    assert [(o.pk, f.as_json()) for o, f in again.by_organisation] == [
+        (o.pk, f.as_json()) for o, f in first.by_organisation
+    ]
+
+
+def test_the_figures_of_today_are_kept_until_a_change_dated_today(figures_data: dict[str, Case]) -> None:
+    today = timezone.localdate()
+    first = build_report(today, V, None, Scope(), False)
+    assert KeptFigures.objects.get(day=today).breakdowns is not None
+    poison_kept()
+    assert build_report(today, V, None, Scope(), False).figures.klienten == first.figures.klienten + POISON
+
+    other = figures_data["other"]
+    people_services.add_status_record(
+        acting_user=None, person=other.clients.get(), kind="language", valid_from=today, level="C1"
+    )
+    fresh = build_report(today, V, None, Scope(), False)
+    assert fresh.figures.as_json() == key_figures(today, V).as_json()
+    assert fresh.figures.erwachsene_b1_plus == first.figures.erwachsene_b1_plus + 1
+    by_organisation = {o.pk: f.as_json() for o, f in fresh.by_organisation}
+    assert by_organisation[other.organisation_id]["erwachsene_b1_plus"] == 1
+    # The closed months before today were not touched by the change: they still come from what was kept.
+    assert fresh.series[-2].klienten == first.series[-2].klienten + POISON
 
 
 def test_a_change_dated_in_a_past_month_makes_that_month_and_the_later_ones_be_counted_again(
@@ -203,7 +230,7 @@ def test_figures_kept_from_a_snapshot_that_missed_a_change_are_not_used(figures_
     # begun) when the snapshot was taken. Its id is beyond the snapshot's horizon.
     xmax = int(seen.snapshot.split(":")[1])
     FigureChange.objects.create(affected_from=datetime.date(2025, 3, 1), transaction_id=xmax + 1000)
-    closed_months.keep((counted[(day, None)] for day in days), V, Scope(), seen)
+    closed_months.keep((Kept(counted[(day, None)], None) for day in days), V, Scope(), seen)
 
     still_valid = kept(days, V, Scope())
     assert sorted(still_valid) == [day for day in days if day < datetime.date(2025, 3, 1)]
@@ -225,11 +252,11 @@ def test_the_nightly_job_forgets_what_no_longer_holds(figures_data: dict[str, Ca
     assert forgotten == 3  # April, May and June 2025
     assert changes > 0
     assert not FigureChange.objects.exists()
-    assert max(MonthFigures.objects.values_list("day", flat=True)) == datetime.date(2025, 3, 31)
+    assert max(KeptFigures.objects.values_list("day", flat=True)) == datetime.date(2025, 3, 31)
     # What is left is still what a fresh computation gives.
     days = [day for day in series_days() if day <= datetime.date(2025, 3, 31)]
     left = kept(days, V, Scope())
-    assert as_json([left[day] for day in days]) == as_json(key_figure_series(days, V))
+    assert as_json([left[day].figures for day in days]) == as_json(key_figure_series(days, V))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -260,7 +287,7 @@ def test_a_change_committed_while_the_months_are_counted_is_not_hidden_by_what_w
         writer.join()
         counted = compute(days, V, Scope())
     assert counted[(STICHTAG, None)].erwachsene_b1_plus == 0  # counted in the snapshot before the change
-    closed_months.keep((counted[(day, None)] for day in days), V, Scope(), seen)
+    closed_months.keep((Kept(counted[(day, None)], None) for day in days), V, Scope(), seen)
 
     series, figures, _breakdowns = report_figures(STICHTAG, V, days, Scope())
     assert as_json(series) == as_json(key_figure_series(days, V))
