@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
+from django.db import connection, transaction
 
 _own_savepoints: ContextVar[bool] = ContextVar("lotse_service_savepoints", default=True)
 
@@ -36,3 +36,20 @@ def one_savepoint_per_step() -> Iterator[None]:
             yield
         finally:
             _own_savepoints.reset(token)
+
+
+@contextmanager
+def planner_setting(name: str, value: str) -> Iterator[None]:
+    """Run the statements inside with one PostgreSQL setting changed, in a transaction, and put it back after.
+
+    For the rare query whose plan the planner gets wrong by its estimates
+    alone; the setting never outlives the block (the caller's transaction
+    goes on with its own value).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        (before, _now) = cursor.fetchone()
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, before])
