@@ -49,7 +49,6 @@ def planner_setting(name: str, value: str) -> Iterator[None]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
         (before, _now) = cursor.fetchone()
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, before])
+        yield
+        # On an error the block's savepoint (or transaction) is rolled back, and the setting with it.
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, before])
