@@ -27,9 +27,12 @@ def test_it_changes_the_setting_inside_and_restores_the_callers_value_after() ->
 
 def test_it_lets_a_failed_query_raise_its_own_error_and_restores_the_setting() -> None:
     with transaction.atomic():
-        with pytest.raises(DatabaseError, match="no_such_table"), planner_setting("enable_seqscan", "off"):
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT * FROM no_such_table")
+        with (
+            pytest.raises(DatabaseError, match="no_such_table"),
+            planner_setting("enable_seqscan", "off"),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT * FROM no_such_table")
         assert current("enable_seqscan") == "on"
 
 
