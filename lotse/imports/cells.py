@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from lotse.people.choices import BirthDatePrecision
@@ -192,7 +193,7 @@ def code(value: Any, table: Mapping[str, str], *, allowed: Iterable[str]) -> str
     return found
 
 
-def code_list(value: Any, table: Mapping[str, str], *, what: str) -> list[str]:
+def code_list(value: Any, table: Mapping[str, str], *, what: str | Promise) -> list[str]:
     """Several codes separated by commas (or semicolons, slashes, line breaks), in their order, once each."""
     result: list[str] = []
     unknown: list[str] = []

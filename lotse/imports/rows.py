@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
 from lotse.core.access import Capability, roles_holding
@@ -63,6 +64,12 @@ LEVEL_CODES = list(LanguageLevel.values)
 WORK_CODES = list(WorkSituation.values)
 HOUSING_CODES = list(HousingSituation.values)
 CONTACT_FORM_CODES = list(ContactForm.values)
+
+
+# What a list of codes holds, named in its error message (translated when a message is shown, not per row).
+WHAT_NATIONALITIES = gettext_lazy("nationality codes")
+WHAT_LANGUAGES = gettext_lazy("language codes")
+WHAT_FIELDS = gettext_lazy("fields of action")
 
 
 @dataclass
@@ -159,8 +166,8 @@ def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
         if cells.text(row.values.get("Geschlecht"))
         else "u"
     )
-    nationalities = row.get("Staatsangehörigkeit", cells.code_list, NATIONALITIES, what=_("nationality codes"))
-    languages = row.get("Sprachen", cells.code_list, LANGUAGES, what=_("language codes"))
+    nationalities = row.get("Staatsangehörigkeit", cells.code_list, NATIONALITIES, what=WHAT_NATIONALITIES)
+    languages = row.get("Sprachen", cells.code_list, LANGUAGES, what=WHAT_LANGUAGES)
     municipality_id = row.municipality("Gemeinde", lookups)
     if row.bad:
         return (row.number, True, ext, household, *([None] * 10))
@@ -283,8 +290,8 @@ def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     day = row.required("Datum", cells.date, today=lookups.today)
     duration = row.required("Dauer (Minuten)", cells.integer, low=1, high=720)
     form = row.required("Form", cells.code, CONTACT_FORMS, allowed=CONTACT_FORM_CODES)
-    topics = row.get("Themen", cells.code_list, FIELDS_OF_ACTION, what=_("fields of action"))
-    interpreted = row.get("Dolmetschung", cells.code_list, LANGUAGES, what=_("language codes"))
+    topics = row.get("Themen", cells.code_list, FIELDS_OF_ACTION, what=WHAT_FIELDS)
+    interpreted = row.get("Dolmetschung", cells.code_list, LANGUAGES, what=WHAT_LANGUAGES)
     if interpreted and len(interpreted) > 1:
         row.problem("Dolmetschung", _("Name one language."))
     note = row.get("Notiz", cells.multiline_text)
