@@ -69,6 +69,8 @@ bench: migrate
 	  $(MANAGE) bench_import --keep-database --database-name $$name && \
 	  echo "==> Key figures benchmark on the imported workbook" && \
 	  $(MANAGE) bench_kennzahlen --database-name $$name && \
+	  echo "==> Name search of the case list, beside a hand-written statement through the same indexes" && \
+	  $(MANAGE) bench_search --database-name $$name && \
 	  echo "==> Load: 150 simulated caseworkers and a statistics user against gunicorn (production settings, TLS); then the throw-away database is dropped" && \
 	  $(MANAGE) bench_load --database-name $$name --drop
 
