@@ -111,6 +111,7 @@ ROLES_AS_DATA = {
     ("core/models.py", "[Role.SYSTEMADMINISTRATION]"): "createsuperuser gives the first account system administration",
     ("cases/management/commands/bench_load.py", "[Role.INTEGRATIONSMANAGEMENT]"): "the load test's caseworkers",
     ("cases/management/commands/bench_load.py", "[Role.STATISTIK]"): "the load test's statistics user",
+    ("cases/management/commands/bench_search.py", "[Role.INTEGRATIONSMANAGEMENT]"): "the search benchmark's caseworker",
 }
 
 
