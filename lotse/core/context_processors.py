@@ -13,42 +13,51 @@ from lotse.core import second_factor
 from lotse.core.access import Capability, can
 
 C = Capability
-# (URL name, label, capability that shows it), from the same table as the views' own declarations.
-NAVIGATION: list[tuple[str, Any, Capability]] = [
-    ("core:start", _("Start"), C.SIGNED_IN),
-    ("cases:worklist", _("My work"), C.CASEWORK),
-    ("cases:case_list", _("Cases"), C.CASEWORK),
-    ("cases:handover_list", _("Handovers"), C.CASEWORK),
-    ("reports:dashboard", _("Key figures"), C.KEY_FIGURES),
-    ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS),
-    ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), C.MANAGE_SHELTERS),
-    ("accommodation:assignment_list", _("Assignments"), C.MANAGE_SHELTERS),
-    ("accommodation:figures", _("Accommodation figures"), C.SHELTER_NUMBERS),
-    ("accommodation:forecast", _("Forecast"), C.MANAGE_SHELTERS),
-    ("network:actor_list", _("Network"), C.SIGNED_IN),
-    ("network:sheet_list", _("Info sheets"), C.SIGNED_IN),
-    ("core:user_list", _("Users"), C.ADMINISTER_USERS),
-    ("imports:overview", _("Import and export"), C.IMPORT_WORKBOOKS),
-    ("core:history", _("Change history"), C.READ_AUDIT),
-    ("core:access_log", _("Access log"), C.READ_AUDIT),
+CASEWORK, ACCOMMODATION, NETWORK, ADMINISTRATION = (
+    _("Casework"),
+    _("Accommodation"),
+    _("Network"),
+    _("Administration"),
+)
+# (URL name, label, capability that shows it, menu it belongs to), from the same table as the views' own
+# declarations. A menu of which the user may open only one page shows that page as a plain link.
+NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
+    ("core:start", _("Start"), C.SIGNED_IN, None),
+    ("cases:worklist", _("My work"), C.CASEWORK, CASEWORK),
+    ("cases:case_list", _("Cases"), C.CASEWORK, CASEWORK),
+    ("cases:handover_list", _("Handovers"), C.CASEWORK, CASEWORK),
+    ("reports:dashboard", _("Key figures"), C.KEY_FIGURES, None),
+    ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS, ACCOMMODATION),
+    ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), C.MANAGE_SHELTERS, ACCOMMODATION),
+    ("accommodation:assignment_list", _("Assignments"), C.MANAGE_SHELTERS, ACCOMMODATION),
+    ("accommodation:figures", _("Accommodation figures"), C.SHELTER_NUMBERS, ACCOMMODATION),
+    ("accommodation:forecast", _("Forecast"), C.MANAGE_SHELTERS, ACCOMMODATION),
+    ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
+    ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
+    ("core:user_list", _("Users"), C.ADMINISTER_USERS, ADMINISTRATION),
+    ("imports:overview", _("Import and export"), C.IMPORT_WORKBOOKS, ADMINISTRATION),
+    ("core:history", _("Change history"), C.READ_AUDIT, ADMINISTRATION),
+    ("core:access_log", _("Access log"), C.READ_AUDIT, ADMINISTRATION),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """``navigation``: the pages the user may open, each with ``active``; ``menu``: the same as the header shows
+    them, single links and menus (``label``, ``pages``, ``active``) in the order of ``NAVIGATION``."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], "menu": []}
     if second_factor.is_pending(request):
         # Before the second factor nothing but its own pages and sign-out is open.
-        return {"navigation": [], "second_factor_pending": True}
+        return {"navigation": [], "menu": [], "second_factor_pending": True}
     try:
         current = resolve(request.path_info).view_name
     except Exception:
         current = ""
     items = []
-    for name, label, capability in NAVIGATION:
+    for name, label, capability, group in NAVIGATION:
         if can(user, capability):
-            items.append({"name": name, "url": reverse(name), "label": label, "active": False})
+            items.append({"name": name, "url": reverse(name), "label": label, "active": False, "group": group})
     # The current page's own item, else the item whose address is the longest prefix of the page's
     # ("/unterbringung/unterkuenfte/5/einzug/" belongs to "Unterkünfte" at "/unterbringung/unterkuenfte/").
     exact = [item for item in items if item["name"] == current]
@@ -56,4 +65,26 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     chosen = exact or sorted(prefixes, key=lambda item: len(item["url"]), reverse=True)[:1]
     for item in chosen:
         item["active"] = True
-    return {"navigation": items}
+    return {"navigation": items, "menu": _menu(items)}
+
+
+def _menu(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    menus: dict[str, dict[str, Any]] = {}
+    for item in items:
+        group = item["group"]
+        if group is None:
+            entries.append(item)
+        elif str(group) in menus:
+            menus[str(group)]["pages"].append(item)
+        else:
+            menus[str(group)] = {"label": group, "pages": [item], "id": f"menu-{len(menus) + 1}"}
+            entries.append(menus[str(group)])
+    result = []
+    for entry in entries:
+        if "pages" in entry and len(entry["pages"]) == 1:
+            entry = entry["pages"][0]  # one page of a menu: a plain link
+        elif "pages" in entry:
+            entry["active"] = any(item["active"] for item in entry["pages"])
+        result.append(entry)
+    return result

@@ -97,3 +97,45 @@ def test_demo_user_signs_in_and_sees_the_start_page(live_server) -> None:
 
     csp_errors = [e for e in errors if is_csp_violation(e)]
     assert not csp_errors, "Content Security Policy violations in the browser:\n" + "\n".join(csp_errors)
+
+
+# The widths the county's screens have: an office laptop and a tablet held upright.
+WIDTHS = (1366, 768)
+
+
+def test_every_role_reaches_its_pages_through_the_menus_and_no_page_is_wider_than_the_window(live_server) -> None:
+    """Each demo login opens every page of its menus at both widths, through the menus themselves: the
+    page fits its window (no horizontal scrolling of the whole page) and the browser reports no error."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_executable()
+    call_command("load_demo_data", quiet_logins=True)  # the whole county: lists and tables with their rows
+    logins = {roles_key: username for username, _org, roles, _f, _l in data.USERS for roles_key in [tuple(roles)]}
+
+    problems: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            for username in logins.values():
+                for width in WIDTHS:
+                    page = browser.new_page(locale="de-DE", viewport={"width": width, "height": 800})
+                    page.set_default_timeout(TIMEOUT_MS)
+                    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+                    page.goto(live_server.url + reverse("login"))
+                    page.fill("#id_username", username)
+                    page.fill("#id_password", data.DEMO_PASSWORD)
+                    with page.expect_navigation():
+                        page.locator("main form button[type=submit]").click()
+                    pages = page.eval_on_selector_all(
+                        "#main-nav a.nav-link[href^='/'], #main-nav a.dropdown-item[href^='/']",
+                        "links => links.map(link => link.getAttribute('href'))",
+                    )
+                    assert pages, username
+                    for path in pages:
+                        page.goto(live_server.url + path)
+                        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                        if wide > 0:
+                            problems.append(f"{username} at {width} px: {path} is {wide} px wider than the window")
+                    page.close()
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
