@@ -355,7 +355,7 @@ class HandoverDeclineForm(BootstrapMixin, forms.Form):
 class CaseFilterForm(FilterForm):
     """The case list's search and filters (GET); invalid values are ignored, never an error page."""
 
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name or case number"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("open cases")), ("all", _("all")), *CaseStatus.choices]
     )

@@ -8,13 +8,15 @@ lists stay fast as an organisation's caseload grows. Views fetch the record
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Case as DbCase
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Concat, Greatest
 from django.utils.translation import gettext_lazy
 
@@ -67,6 +69,13 @@ def _accepted(query: str, score: str, person: str = "") -> Q:
     return Q(**{f"{score}__gte": NAME_MATCH_THRESHOLD}) | Q(**{f"{person}search_text__contains": query})
 
 
+class NumberMatch(DbCase):
+    """The score of a case found by its number: 2.0, above any name's."""
+
+    def __init__(self, condition: Q) -> None:
+        super().__init__(When(condition, then=Value(2.0)), default=None, output_field=FloatField())
+
+
 def persons_matching(text: str) -> QuerySet[Person]:
     """Persons whose names or aliases resemble ``text``, best match first (``name_score``).
 
@@ -89,6 +98,25 @@ def persons_matching(text: str) -> QuerySet[Person]:
     )
 
 
+# Lotse's own case numbers as people write them: "F-000059", "f-59", "F 59", "F59".
+LOTSE_CASE_NUMBER = re.compile(r"^F\s*-?\s*0*(\d{1,15})$", re.IGNORECASE)
+
+
+def case_number_match(text: str) -> Q | None:
+    """The cases whose number is ``text``: an imported case's own ID, or the number Lotse gave a case."""
+    text = text.strip()
+    if not text:
+        return None
+    match = Q(external_id__iexact=text)
+    if number := LOTSE_CASE_NUMBER.match(text):
+        match |= Q(external_id="", pk=int(number.group(1)))
+    return match
+
+
+def is_lotse_case_number(text: str) -> bool:
+    return LOTSE_CASE_NUMBER.match(text.strip()) is not None
+
+
 def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Cases with a client whose name resembles ``text``, ranked by the best match.
 
@@ -96,6 +124,10 @@ def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     their clients are scored, each by its own few clients.
     """
     query, folded = plain(text), fold(text)
+    numbered = case_number_match(text)
+    if numbered is not None and (is_lotse_case_number(text) or cases.filter(numbered).exists()):
+        # A case number finds its case alone ("F-000059" names no person, whether or not such a case exists).
+        return cases.filter(numbered).annotate(name_score=NumberMatch(numbered))
     if not query:
         # A text of punctuation alone names nobody; the list still sorts by the score, so it must be there.
         return cases.annotate(name_score=Value(None, output_field=FloatField())).none()
@@ -309,7 +341,13 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
     if filters.get("sort", "") in SORTS:
         keys = list(case_list_for(user, filters).values_list("pk", flat=True))
     else:
-        keys = ranked_by_name(case_list_for(user, {**filters, "q": ""}), query)
+        unsearched = case_list_for(user, {**filters, "q": ""})
+        numbered = case_number_match(query)
+        # The case whose number was typed first, then the cases of the persons whose names match.
+        # A number the user typed finds its case alone; a name finds the cases of the persons it resembles.
+        keys = list(unsearched.filter(numbered).values_list("pk", flat=True)) if numbered is not None else []
+        if not keys and not is_lotse_case_number(query):
+            keys = ranked_by_name(unsearched, query)
     page: Page[Any] = Paginator(keys, PAGE_SIZE).get_page(page_number)
     rows = _case_rows(user).in_bulk(list(page.object_list))
     # A case that stopped being visible a moment ago (handed over, say) drops out of the page.

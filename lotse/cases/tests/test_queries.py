@@ -152,6 +152,34 @@ def test_a_name_search_pages_its_ranked_hits(caseworker_a):
     )
 
 
+def test_it_finds_a_case_by_its_number_first_and_only_within_the_users_scope(caseworker_a, caseworker_b):
+    wanted = open_case_for(caseworker_a, family_name="Schmidt")
+    for index in range(queries.PAGE_SIZE + 2):
+        open_case_for(caseworker_a, family_name="Fischer", given_names=f"Fritz {index}")
+    imported = open_case_for(caseworker_a, family_name="Weber")
+    Case.objects.filter(pk=imported.pk).update(external_id="AKTE-2024-17")
+    elsewhere = open_case_for(caseworker_b, family_name="Schmidt")
+
+    for typed in (wanted.number, f"f-{wanted.pk}", f"F {wanted.pk}", f"  {wanted.number.lower()} "):
+        page = queries.case_list_page(caseworker_a, {"q": typed}, None)
+        assert page.object_list[0] == wanted, typed
+        assert page.paginator.count == 1, typed
+        assert queries.case_list_page(caseworker_a, {"q": typed, "sort": "name"}, None).object_list == [wanted]
+    assert queries.case_list_page(caseworker_a, {"q": "akte-2024-17"}, None).object_list == [imported]
+    # Lotse's number of an imported case is not its number; another organisation's case is not found at all.
+    assert queries.case_list_page(caseworker_a, {"q": f"F-{imported.pk:06d}"}, None).paginator.count == 0
+    assert queries.case_list_page(caseworker_a, {"q": elsewhere.number}, None).paginator.count == 0
+
+
+def test_a_case_number_finds_its_case_alone_and_a_name_the_cases_of_its_persons(caseworker_a):
+    named = open_case_for(caseworker_a, family_name="Demir")
+    numbered = open_case_for(caseworker_a, family_name="Schmidt")
+    Case.objects.filter(pk=numbered.pk).update(external_id="DEMO-F0042")
+    assert queries.case_list_page(caseworker_a, {"q": "demo-f0042"}, None).object_list == [numbered]
+    assert queries.case_list_page(caseworker_a, {"q": "demo-f0042", "sort": "name"}, None).object_list == [numbered]
+    assert queries.case_list_page(caseworker_a, {"q": "Demir"}, None).object_list == [named]
+
+
 @pytest.mark.parametrize("query", ["", "--"])
 def test_it_filters_cases_by_an_empty_name_to_none(caseworker_a, query):
     open_case_for(caseworker_a, family_name="Haddad")
