@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class AccommodationConfig(AppConfig):
     name = "lotse.accommodation"
     verbose_name = _("Accommodation")
+
+    def ready(self) -> None:
+        # The panel of the start page for this app's users (lotse.core.start_page).
+        import_module("lotse.accommodation.start_panel")

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,7 @@ class CasesConfig(AppConfig):
     name = "lotse.cases"
     label = "cases"
     verbose_name = _("Case management")
+
+    def ready(self) -> None:
+        # The panel of the start page for this app's users (lotse.core.start_page).
+        import_module("lotse.cases.start_panel")

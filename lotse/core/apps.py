@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # The panel of the start page for this app's users (lotse.core.start_page).
+        import_module("lotse.core.start_panel")
         from lotse.core import checks, signals  # noqa: F401
 
 

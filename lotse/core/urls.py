@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", start.start, name="start"),
+    path("weiter/", start.after_sign_in, name="after_sign_in"),
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_create, name="user_create"),
     path("users/<int:pk>/", users.user_detail, name="user_detail"),

@@ -1,4 +1,4 @@
-"""End-to-end: a real browser signs in with a demo login and lands on the start page.
+"""End-to-end: a real browser signs in with a demo login, lands on its work and finds the start page.
 
 Drives Debian's Chromium (``apt-get install chromium``) through Playwright's
 sync API against pytest-django's ``live_server``. Skipped when Chromium is
@@ -50,7 +50,7 @@ def is_csp_violation(message: str) -> bool:
     return "content security policy" in message.lower()
 
 
-def test_demo_user_signs_in_and_sees_the_start_page(live_server) -> None:
+def test_a_demo_caseworker_signs_in_lands_on_her_work_and_sees_the_start_page(live_server) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = chromium_executable()
 
@@ -85,6 +85,10 @@ def test_demo_user_signs_in_and_sees_the_start_page(live_server) -> None:
             with page.expect_navigation():
                 page.locator("main form button[type=submit]").click()
 
+            # A caseworker begins on "Meine Arbeit"; the start page shows what is current for her.
+            sync_api.expect(page.get_by_role("heading", level=1)).to_have_text("Meine Arbeit")
+            assert page.url == live_server.url + reverse("cases:worklist")
+            page.goto(start_url)
             heading = page.get_by_role("heading", level=1)
             sync_api.expect(heading).to_contain_text("Willkommen")
             sync_api.expect(heading).to_contain_text(full_name)

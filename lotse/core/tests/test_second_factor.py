@@ -119,7 +119,7 @@ def test_it_asks_an_organisation_administrator_too(org_admin_a):
 @ADMINS
 def test_it_does_not_force_a_caseworker_unless_all_must(caseworker_a):
     response = sign_in(Client(), caseworker_a)
-    assert response["Location"] == reverse("core:start")
+    assert response["Location"] == reverse("core:after_sign_in")
     with override_settings(LOTSE_REQUIRE_2FA="all"):
         client = Client()
         response = sign_in(client, caseworker_a)

@@ -101,7 +101,7 @@ def test_it_lifts_the_lock_after_fifteen_minutes(caseworker_a):
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         response = login(client, "caseworker-a", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:start")
+    assert response["Location"] == reverse("core:after_sign_in")
 
 
 @pytest.mark.django_db

@@ -80,6 +80,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
                 "second_factor_switch_off",
             }
         ),
-        # The steps of the second factor send a user who has none to pass on (to the start page).
-        redirects=frozenset({"second_factor_verify", "second_factor_recover"}),
+        # The steps of the second factor send a user who has none to pass on (to the start page); after signing in,
+        # caseworkers go on to their worklist, everyone else to the start page.
+        redirects=frozenset({"second_factor_verify", "second_factor_recover", "core:after_sign_in"}),
     )

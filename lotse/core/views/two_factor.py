@@ -33,13 +33,13 @@ from lotse.core.web import AuthenticatedRequest, add_errors, form_status
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where the user wanted to go before the second factor (a local address only), else the start page."""
+    """Where the user wanted to go before the second factor (a local address only), else where a sign-in leads."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url("core:start")
+    return resolve_url("core:after_sign_in")
 
 
 def _to_step(name: str, request: HttpRequest) -> HttpResponse:
