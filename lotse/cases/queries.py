@@ -56,17 +56,37 @@ from lotse.people.search import fold, plain
 NAME_MATCH_THRESHOLD = 0.45
 
 
-def _name_score(query: str, folded: str, person: str = "") -> Greatest:
-    """How well the names of a person (``person`` is the path to it) resemble the search text."""
-    return Greatest(
-        TrigramWordSimilarity(query, f"{person}search_text"),
-        TrigramWordSimilarity(folded, f"{person}search_key") - 0.05,
+# The folded key makes many names alike ("Mohammed" and "Mykhailo" share half of their trigrams). A name of
+# more than five letters is taken by its key only when most of its trigrams are shared; a short one
+# ("Jusuf" / "Yousef") reaches its variants at half of them.
+KEY_MATCH_THRESHOLD = 0.5
+LONG_KEY_MATCH_THRESHOLD = 0.7
+SHORT_NAME_LETTERS = 5
+
+
+def _similarities(query: str, folded: str, person: str = "") -> dict[str, TrigramWordSimilarity]:
+    """How well the names of a person (``person`` is the path to it) resemble the search text, as written
+    (``text_similarity``) and folded (``key_similarity``)."""
+    return {
+        "text_similarity": TrigramWordSimilarity(query, f"{person}search_text"),
+        "key_similarity": TrigramWordSimilarity(folded, f"{person}search_key"),
+    }
+
+
+def _name_score() -> Greatest:
+    """The rank of a match: its similarity as written, or folded a little below."""
+    return Greatest(F("text_similarity"), F("key_similarity") - 0.05)
+
+
+def _accepted(query: str, folded: str, person: str = "") -> Q:
+    """A name counts as a match: it resembles the text as written or folded enough, or it contains the text."""
+    letters = len(folded.replace(" ", ""))
+    key_threshold = KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
+    return (
+        Q(text_similarity__gte=NAME_MATCH_THRESHOLD)
+        | Q(key_similarity__gte=key_threshold)
+        | Q(**{f"{person}search_text__contains": query})
     )
-
-
-def _accepted(query: str, score: str, person: str = "") -> Q:
-    """A name counts as a match: its score reaches the threshold, or it contains the text."""
-    return Q(**{f"{score}__gte": NAME_MATCH_THRESHOLD}) | Q(**{f"{person}search_text__contains": query})
 
 
 class NumberMatch(DbCase):
@@ -92,8 +112,9 @@ def persons_matching(text: str) -> QuerySet[Person]:
             | Q(search_key__trigram_word_similar=folded)
             | Q(search_text__contains=query)
         )
-        .annotate(name_score=_name_score(query, folded))
-        .filter(_accepted(query, "name_score"))
+        .annotate(**_similarities(query, folded))
+        .filter(_accepted(query, folded))
+        .annotate(name_score=_name_score())
         .order_by("-name_score")
     )
 
@@ -134,8 +155,9 @@ def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     clients = CaseClient.objects.filter(person__in=persons_matching(text).values("pk")).values("case_id")
     best = (
         CaseClient.objects.filter(case_id=OuterRef("pk"))
-        .annotate(score=_name_score(query, folded, "person__"))
-        .filter(_accepted(query, "score", "person__"))
+        .annotate(**_similarities(query, folded, "person__"))
+        .filter(_accepted(query, folded, "person__"))
+        .annotate(score=_name_score())
         .order_by("-score")
         .values("score")[:1]
     )
