@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -366,14 +367,23 @@ def current_residents(user: User, query: str) -> QuerySet[Occupancy]:
 
 
 def assignment_list(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, QuerySet[Assignment]]:
-    """The user's assignments with their number of persons, filtered."""
+    """The user's assignments with their number of persons, filtered, newest first (the page and its XLSX)."""
     form = AssignmentFilterForm(data or None)
     assignments = (
         Assignment.objects.visible_to(user)
         .select_related("municipality", "organisation")
         .annotate(person_count=Count("assigned_persons"))
     )
-    return form, form.apply(assignments)
+    return form, form.apply(assignments).order_by("-date", "-pk")
+
+
+ASSIGNMENTS_PER_PAGE = 50
+
+
+def assignment_page(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, Page[Assignment]]:
+    """One page of the assignment list."""
+    form, assignments = assignment_list(user, data)
+    return form, Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(data.get("page"))
 
 
 def candidate_groups(user: User, chosen: set[int], query: str) -> list[tuple[str, list[tuple[Person, bool]]]]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from lotse.accommodation import services
 from lotse.accommodation.models import Assignment, IntakeObligation, Shelter
+from lotse.accommodation.queries import ASSIGNMENTS_PER_PAGE
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User
@@ -152,6 +154,37 @@ def test_it_exports_the_assignment_list_and_logs_it(
     assert rows[1][0].date() == DAY
     log = AccessLogEntry.objects.get(action=AccessAction.EXPORT)
     assert (log.by, log.record_id) == (county_housing_officer, str(assignment.pk))
+
+
+def test_it_lists_the_newest_assignments_first_on_pages_and_exports_them_in_the_same_order(
+    county_housing_officer: User, county: Organisation, ludwigsburg: Municipality, county_shelter: Shelter
+) -> None:
+    for offset in range(ASSIGNMENTS_PER_PAGE + 3):
+        person = Person.objects.create(organisation=county, family_name=f"Person {offset}")
+        services.record_assignment(
+            acting_user=None,
+            organisation=county,
+            municipality=ludwigsburg,
+            date=DAY + datetime.timedelta(days=offset * 7 % 61),  # not recorded in date order
+            persons=[person],
+            reference=f"AZ {offset}",
+        )
+    expected = list(Assignment.objects.order_by("-date", "-pk").values_list("reference", flat=True))
+    client = client_for(county_housing_officer)
+
+    first = client.get(reverse("accommodation:assignment_list")).content.decode()
+    second = client.get(reverse("accommodation:assignment_list"), {"page": "2"}).content.decode()
+    shown = re.findall(r"<td>(AZ \d+)</td>", first) + re.findall(r"<td>(AZ \d+)</td>", second)
+
+    assert shown == expected
+    assert len(re.findall(r"<td>(AZ \d+)</td>", first)) == ASSIGNMENTS_PER_PAGE
+    assert f"{ASSIGNMENTS_PER_PAGE + 3} Zuweisungen" in first
+    rows = list(
+        load_workbook(io.BytesIO(client.get(reverse("accommodation:assignment_list_xlsx")).content)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert [row[2] for row in rows] == expected
 
 
 def test_it_sets_an_intake_obligation_and_shows_the_progress(

@@ -30,13 +30,17 @@ from lotse.core.web import AuthenticatedRequest, file_response, save_or_show
 @capability_required(Capability.MANAGE_SHELTERS)
 @require_safe
 def assignment_list(request: AuthenticatedRequest) -> HttpResponse:
-    form, assignments = queries.assignment_list(request.user, request.GET)
+    form, page = queries.assignment_page(request.user, request.GET)
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "accommodation/assignment_list.html",
         {
             "form": form,
-            "assignments": list(assignments),
+            "page": page,
+            "assignments": page.object_list,
+            "query_string": params.urlencode(),
             "may_assign": assigns_for_county(request.user),
             "xlsx_url": queries.with_query(reverse("accommodation:assignment_list_xlsx"), request.GET.urlencode()),
         },
