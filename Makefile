@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean bench
+.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean bench pdf-libraries gettext-tools
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@echo "==> Creating the virtual environment in $(VENV) and installing pinned dependencies"
@@ -20,13 +20,43 @@ install: $(STAMP)
 
 messages: $(STAMP)
 	@echo "==> Compiling translations"
-	@$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	@$(MANAGE) compile_translations --verbosity 0
 
 migrate: install messages
 	@echo "==> Starting the embedded PostgreSQL (var/postgres) unless DATABASE_URL is set, and migrating"
 	@$(MANAGE) migrate --no-input --verbosity 0
 
-demo: migrate
+# PDFs are drawn by WeasyPrint with Pango and the DejaVu fonts; the test suite also runs makemessages (GNU
+# gettext). As root with apt they are installed here; otherwise make stops at once with the command to run.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+pdf-libraries:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! fc-list 2>/dev/null | grep -q DejaVuSans; then \
+	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> Installing Pango and the DejaVu fonts for the PDFs"; \
+	    apt-get update -qq || true; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Lotse draws its PDFs with Pango and the DejaVu fonts. Install them first, then run make again:"; \
+	    echo "  sudo apt-get install $(PDF_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+gettext-tools:
+	@if ! command -v xgettext >/dev/null; then \
+	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> Installing GNU gettext (the tests check the message catalogue with makemessages)"; \
+	    apt-get update -qq || true; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >/dev/null; \
+	  else \
+	    echo "The tests check the message catalogue with GNU gettext. Install it first, then run make again:"; \
+	    echo "  sudo apt-get install gettext"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+demo: pdf-libraries migrate
 	@echo "==> Loading the demo county (idempotent)"
 	@$(MANAGE) load_demo_data
 	@echo "==> Collecting static files"
@@ -54,7 +84,7 @@ deploy-check: install
 	  DATABASE_URL=postgresql://lotse@127.0.0.1:5432/lotse ALLOWED_HOSTS=lotse.example.org \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
-pytest: migrate
+pytest: pdf-libraries gettext-tools migrate
 	@echo "==> Missing-migrations check"
 	@$(MANAGE) makemigrations --check --dry-run --verbosity 1
 	@echo "==> pytest"

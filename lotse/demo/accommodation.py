@@ -77,7 +77,7 @@ from lotse.cases.models import CaseClient
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo.casework import ORIGINS, POPULATION
-from lotse.demo.data import Drafting, read_json, recorded
+from lotse.demo.data import Drafting, analyze_written_tables, read_json, recorded
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import PERSON_FIELDS, create_household, join_household
@@ -1113,6 +1113,7 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
     with transaction.atomic():
         builder.build()
         builder.write()
+    analyze_written_tables(Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson, Person, HousingRecord)
     after = _counts()
     counts = {key: after[key] - before[key] for key in after}
     counts["casework_occupancies"] = Occupancy.objects.filter(

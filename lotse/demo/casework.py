@@ -2652,11 +2652,34 @@ def load_demo_cases(*, today: datetime.date, seed: int = 2026, link_actors: bool
     before = _counts(casework)
     with transaction.atomic():
         builder.write(ActorFinder() if link_actors else None)
+    data.analyze_written_tables(*COUNTED_MODELS)
     after = _counts(casework)
     counts = {key: after[key] - before[key] for key in COUNT_KEYS}
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo casework: the services refused %s", dict(builder.refused))
     return counts
+
+
+COUNTED_MODELS = (
+    Household,
+    Person,
+    HouseholdMembership,
+    Case,
+    CaseClient,
+    CaseStatusChange,
+    IntegrationPlan,
+    Goal,
+    Step,
+    Contact,
+    FollowUp,
+    Referral,
+    Consent,
+    Handover,
+    ResidenceRecord,
+    LanguageRecord,
+    WorkRecord,
+    HousingRecord,
+)
 
 
 def _counts(organisations: list[Organisation]) -> dict[str, int]:
