@@ -30,6 +30,7 @@ from lotse.reports.figures import (
     KeyFigures,
     Scope,
     compute,
+    default_period_start,
     key_figures_with_breakdowns,
     one_snapshot,
 )
@@ -217,6 +218,20 @@ def report_figures(
         for day in series_days
     ]
     return series, figures, breakdowns
+
+
+def figures_on(day: datetime.date, scope: Scope) -> KeyFigures:
+    """The figures at ``day`` with the dashboard's default period start: kept ones while still valid, else
+    counted (with both breakdowns, as the dashboard will want them) and kept."""
+    von = default_period_start(scope, day)
+    with one_snapshot():
+        seen = seen_now()
+        found = kept([day], von, scope).get(day)
+        if found is not None and found.breakdowns is not None:
+            return found.figures
+        reference = Kept(*key_figures_with_breakdowns(day, von, scope))
+    keep([reference], von, scope, seen)
+    return reference.figures
 
 
 def forget_outdated() -> tuple[int, int]:

@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 from lotse.core.access import Capability, can
 from lotse.core.models import User
 from lotse.core.start_page import Fact, Panel, number, register
-from lotse.reports.figures import Scope, key_figures
+from lotse.reports.closed_months import figures_on
+from lotse.reports.figures import Scope
 from lotse.reports.presentation import format_number
 
 
 def figures_panel(user: User, today: datetime.date) -> Panel:
     everything = can(user, Capability.KEY_FIGURES_OF_ALL)
     scope = Scope() if everything else Scope(organisation=user.organisation)
-    figures = key_figures(today, None, scope)
+    figures = figures_on(today, scope)  # shared with the dashboard's kept reference date
     share = figures.anteil_b1_plus
     return Panel(
         title=_("Key figures today"),

@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from lotse.cases import services
 from lotse.cases.models import Case
-from lotse.core.models import Municipality, Organisation
+from lotse.conftest import client_for
+from lotse.core.models import Municipality, Organisation, User
+from lotse.core.tests.test_start_page import facts
 from lotse.people import services as people_services
 from lotse.people.models import LanguageRecord, Person, WorkRecord
 from lotse.reports import closed_months
@@ -292,3 +295,16 @@ def test_a_change_committed_while_the_months_are_counted_is_not_hidden_by_what_w
     series, figures, _breakdowns = report_figures(STICHTAG, V, days, Scope())
     assert as_json(series) == as_json(key_figure_series(days, V))
     assert figures.erwachsene_b1_plus == 1
+
+
+def test_the_start_page_shares_the_kept_figures_of_today_with_the_dashboard(
+    figures_data: dict[str, Case], statistician: User
+) -> None:
+    today = timezone.localdate()
+    client = client_for(statistician)
+    assert facts(client.get(reverse("core:start")).content.decode())["Aktive Fälle"] == "2"
+    kept_today = KeptFigures.objects.get(day=today, organisation=None, municipality=None)
+    assert kept_today.breakdowns is not None  # what the dashboard of today will use
+
+    make_case(figures_data["family"].organisation, figures_data["family"].municipality, today, "Neu", today)
+    assert facts(client.get(reverse("core:start")).content.decode())["Aktive Fälle"] == "3"
