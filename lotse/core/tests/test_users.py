@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -27,6 +29,16 @@ def test_it_lists_only_the_own_organisation(org_admin_a, colleague_a, caseworker
     listed = set(response.context["page"].object_list)
     assert colleague_a in listed
     assert caseworker_b not in listed
+
+
+@pytest.mark.django_db
+def test_it_shows_when_each_user_last_signed_in(org_admin_a, colleague_a, teamlead_a):
+    signed_in = datetime.datetime(2026, 11, 30, 8, 15, tzinfo=datetime.UTC)
+    User.objects.filter(pk=colleague_a.pk).update(last_login=signed_in)
+    body = client_for(org_admin_a).get(reverse("core:user_list")).content.decode()
+    assert "Letzte Anmeldung" in body
+    assert "30.11.2026 09:15" in body  # in the county's time zone
+    assert "<td>nie</td>" in body  # the team lead has never signed in
 
 
 @pytest.mark.django_db
