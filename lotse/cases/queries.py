@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Concat, Greatest
 from django.utils.translation import gettext_lazy
 
@@ -121,21 +121,62 @@ def persons_matching(text: str) -> QuerySet[Person]:
 
 # Lotse's own case numbers as people write them: "F-000059", "f-59", "F 59", "F59".
 LOTSE_CASE_NUMBER = re.compile(r"^F\s*-?\s*0*(\d{1,15})$", re.IGNORECASE)
+# A date of birth: 03.02.1986, 3.2.1986 or 1986-02-03.
+GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# A phone number: digits with the usual separators, at least six digits.
+PHONE = re.compile(r"^\+?[\d\s/()\-]+$")
+PHONE_DIGITS = 6
 
 
-def case_number_match(text: str) -> Q | None:
-    """The cases whose number is ``text``: an imported case's own ID, or the number Lotse gave a case."""
+def _birth_date(text: str) -> datetime.date | None:
+    if match := GERMAN_DATE.match(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := ISO_DATE.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _phone_digits(text: str) -> str | None:
+    """The digits to look for in a phone number, without the country code 49 or a leading 0."""
+    if not PHONE.match(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < PHONE_DIGITS:
+        return None
+    if text.startswith("+49") or digits.startswith("0049"):
+        digits = digits.removeprefix("00").removeprefix("49")
+    return digits.lstrip("0")
+
+
+def exact_match(text: str) -> Q | None:
+    """The cases that ``text`` names exactly: by their number (an imported case's own ID, or the number Lotse
+    gave it), or by a client's date of birth or phone number."""
     text = text.strip()
     if not text:
         return None
     match = Q(external_id__iexact=text)
     if number := LOTSE_CASE_NUMBER.match(text):
         match |= Q(external_id="", pk=int(number.group(1)))
+    if born := _birth_date(text):
+        match |= Q(pk__in=CaseClient.objects.filter(person__birth_date=born).values("case_id"))
+    elif digits := _phone_digits(text):
+        phones = Person.objects.annotate(
+            phone_digits=Func(F("phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace")
+        ).filter(phone_digits__contains=digits)
+        match |= Q(pk__in=CaseClient.objects.filter(person__in=phones).values("case_id"))
     return match
 
 
-def is_lotse_case_number(text: str) -> bool:
-    return LOTSE_CASE_NUMBER.match(text.strip()) is not None
+def names_nobody(text: str) -> bool:
+    """A case number, a date or a phone number: the text is no name to look for."""
+    text = text.strip()
+    return bool(LOTSE_CASE_NUMBER.match(text) or _birth_date(text) or _phone_digits(text))
 
 
 def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -145,9 +186,9 @@ def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     their clients are scored, each by its own few clients.
     """
     query, folded = plain(text), fold(text)
-    numbered = case_number_match(text)
-    if numbered is not None and (is_lotse_case_number(text) or cases.filter(numbered).exists()):
-        # A case number finds its case alone ("F-000059" names no person, whether or not such a case exists).
+    numbered = exact_match(text)
+    if numbered is not None and (names_nobody(text) or cases.filter(numbered).exists()):
+        # A case number, a date of birth or a phone number finds its cases alone ("F-000059" names no person).
         return cases.filter(numbered).annotate(name_score=NumberMatch(numbered))
     if not query:
         # A text of punctuation alone names nobody; the list still sorts by the score, so it must be there.
@@ -364,11 +405,11 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
         keys = list(case_list_for(user, filters).values_list("pk", flat=True))
     else:
         unsearched = case_list_for(user, {**filters, "q": ""})
-        numbered = case_number_match(query)
+        numbered = exact_match(query)
         # The case whose number was typed first, then the cases of the persons whose names match.
-        # A number the user typed finds its case alone; a name finds the cases of the persons it resembles.
+        # A number or date the user typed finds its cases alone; a name finds the cases of the persons it resembles.
         keys = list(unsearched.filter(numbered).values_list("pk", flat=True)) if numbered is not None else []
-        if not keys and not is_lotse_case_number(query):
+        if not keys and not names_nobody(query):
             keys = ranked_by_name(unsearched, query)
     page: Page[Any] = Paginator(keys, PAGE_SIZE).get_page(page_number)
     rows = _case_rows(user).in_bulk(list(page.object_list))

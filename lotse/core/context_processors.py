@@ -65,7 +65,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     chosen = exact or sorted(prefixes, key=lambda item: len(item["url"]), reverse=True)[:1]
     for item in chosen:
         item["active"] = True
-    return {"navigation": items, "menu": _menu(items)}
+    # The header's search finds cases, for those who may open the case list.
+    search_url = next((item["url"] for item in items if item["name"] == "cases:case_list"), None)
+    return {"navigation": items, "menu": _menu(items), "search_url": search_url}
 
 
 def _menu(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

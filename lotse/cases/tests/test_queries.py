@@ -22,6 +22,7 @@ from lotse.cases.tests.factories import (
 from lotse.core.testing import assert_queries
 from lotse.people import services as people_services
 from lotse.people.choices import Relationship, ResidenceStatus
+from lotse.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +195,35 @@ def test_a_case_number_finds_its_case_alone_and_a_name_the_cases_of_its_persons(
     assert queries.case_list_page(caseworker_a, {"q": "demo-f0042"}, None).object_list == [numbered]
     assert queries.case_list_page(caseworker_a, {"q": "demo-f0042", "sort": "name"}, None).object_list == [numbered]
     assert queries.case_list_page(caseworker_a, {"q": "Demir"}, None).object_list == [named]
+
+
+@pytest.mark.parametrize("typed", ["03.02.1986", "3.2.1986", "1986-02-03"])
+def test_it_finds_the_cases_of_a_date_of_birth_alone(caseworker_a, caseworker_b, typed):
+    born = open_case_for(
+        caseworker_a, family_name="Aboud", birth_date=datetime.date(1986, 2, 3), birth_date_precision="day"
+    )
+    open_case_for(caseworker_a, family_name="Aboud", birth_date=datetime.date(1986, 2, 4), birth_date_precision="day")
+    open_case_for(
+        caseworker_b, family_name="Aboud", birth_date=datetime.date(1986, 2, 3), birth_date_precision="day"
+    )  # not hers
+    assert queries.case_list_page(caseworker_a, {"q": typed}, None).object_list == [born]
+    assert queries.case_list_page(caseworker_a, {"q": typed, "sort": "name"}, None).object_list == [born]
+
+
+@pytest.mark.parametrize("typed", ["0176 1234567", "+49 176 123 45 67", "0176/1234567", "1234567"])
+def test_it_finds_the_cases_of_a_phone_number_alone(caseworker_a, caseworker_b, typed):
+    called = open_case_for(caseworker_a, family_name="Nasser")
+    Person.objects.filter(pk=head_of(called).pk).update(phone="+49 (176) 1234-567")
+    open_case_for(caseworker_a, family_name="Nasser")
+    elsewhere = open_case_for(caseworker_b, family_name="Nasser")
+    Person.objects.filter(pk=head_of(elsewhere).pk).update(phone="0176 1234567")
+    assert queries.case_list_page(caseworker_a, {"q": typed}, None).object_list == [called]
+
+
+@pytest.mark.parametrize("typed", ["31.02.1986", "12345", "F-999999"])
+def test_a_number_or_date_that_names_no_case_finds_nothing_and_no_names(caseworker_a, typed):
+    open_case_for(caseworker_a, family_name="Haddad")
+    assert queries.case_list_page(caseworker_a, {"q": typed}, None).paginator.count == 0
 
 
 @pytest.mark.parametrize("query", ["", "--"])

@@ -53,3 +53,11 @@ def _assert_inputs_labelled(body: str) -> None:
     assert ids
     for field_id in ids:
         assert f'for="{field_id}"' in body, field_id
+
+
+@pytest.mark.django_db
+def test_the_header_offers_the_case_search_to_whoever_may_open_the_case_list(caseworker_a, statistician):
+    body = client_for(caseworker_a).get(reverse("core:start")).content.decode()
+    assert re.search(rf'<form class="header-search[^"]*" role="search" action="{reverse("cases:case_list")}"', body)
+    assert '<label class="visually-hidden" for="header-search">' in body
+    assert "header-search" not in client_for(statistician).get(reverse("core:start")).content.decode()
