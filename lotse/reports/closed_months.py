@@ -49,8 +49,12 @@ STILL_VALID = f"""
     NOT EXISTS (
         SELECT 1 FROM {FigureChange._meta.db_table} ch
         WHERE ch.affected_from <= m.day
-          AND NOT pg_visible_in_snapshot(ch.transaction_id::text::xid8, m.snapshot::pg_snapshot)
-          AND NOT coalesce(ch.transaction_id = m.computed_in AND ch.id <= m.own_changes_until, FALSE)
+          AND CASE
+              -- the computing transaction's own changes: seen if made before the computation (a snapshot
+              -- counts its own transaction as visible or not depending on what else was running)
+              WHEN ch.transaction_id = m.computed_in THEN ch.id > coalesce(m.own_changes_until, 0)
+              ELSE NOT pg_visible_in_snapshot(ch.transaction_id::text::xid8, m.snapshot::pg_snapshot)
+          END
     )
 """
 

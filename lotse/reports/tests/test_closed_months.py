@@ -308,3 +308,22 @@ def test_the_start_page_shares_the_kept_figures_of_today_with_the_dashboard(
 
     make_case(figures_data["family"].organisation, figures_data["family"].municipality, today, "Neu", today)
     assert facts(client.get(reverse("core:start")).content.decode())["Aktive Fälle"] == "3"
+
+
+def test_the_own_changes_of_the_computing_transaction_count_by_their_order_not_by_the_snapshot(
+    figures_data: dict[str, Case],
+) -> None:
+    """A snapshot taken while a later transaction runs counts its own transaction as visible; its own
+    changes after the computation must invalidate all the same (and those before it must not)."""
+    day = datetime.date(2025, 5, 31)
+    figures = key_figures(day, V)
+    own = 500_000
+    before = FigureChange.objects.create(affected_from=datetime.date(2025, 5, 1), transaction_id=own)
+    for snapshot in (f"{own - 5}:{own + 10}:", f"{own}:{own}:"):  # own visible, own not visible
+        KeptFigures.objects.all().delete()
+        seen = closed_months.Seen(snapshot, own, before.pk)
+        closed_months.keep([Kept(figures, None)], V, Scope(), seen)
+        assert day in kept([day], V, Scope()), snapshot  # the change before the computation was seen
+        after = FigureChange.objects.create(affected_from=datetime.date(2025, 5, 2), transaction_id=own)
+        assert day not in kept([day], V, Scope()), snapshot  # the one after it was not
+        after.delete()
