@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from lotse.accommodation.queries import shelter_overview
 from lotse.core.access import Capability
 from lotse.core.models import User
-from lotse.core.start_page import Fact, Panel, number, register
-from lotse.reports.presentation import format_number
+from lotse.core.start_page import Fact, Panel, number, percent, register
 
 
 def accommodation_panel(user: User, today: datetime.date) -> Panel:
     overview, _form = shelter_overview(user, QueryDict())
     totals = overview.totals
     shelters = reverse("accommodation:shelter_list")
-    rate = totals.rate
     return Panel(
         title=_("Accommodation today"),
         facts=[
@@ -27,7 +25,7 @@ def accommodation_panel(user: User, today: datetime.date) -> Panel:
             Fact(_("Places"), number(totals.places)),
             Fact(_("Occupied"), number(totals.occupied)),
             Fact(_("Free"), number(totals.free)),
-            Fact(_("Occupancy"), f"{format_number(rate)}\u00a0%" if rate is not None else "–"),
+            Fact(_("Occupancy"), percent(totals.rate)),
         ],
         link_url=shelters,
         link_label=_("Open the shelters"),

@@ -15,8 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page, Paginator
-from django.db.models import Case as DbCase
-from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.translation import gettext_lazy
 
@@ -87,13 +86,6 @@ def _accepted(query: str, folded: str, person: str = "") -> Q:
         | Q(key_similarity__gte=key_threshold)
         | Q(**{f"{person}search_text__contains": query})
     )
-
-
-class NumberMatch(DbCase):
-    """The score of a case found by its number: 2.0, above any name's."""
-
-    def __init__(self, condition: Q) -> None:
-        super().__init__(When(condition, then=Value(2.0)), default=None, output_field=FloatField())
 
 
 def persons_matching(text: str) -> QuerySet[Person]:
@@ -189,7 +181,8 @@ def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     numbered = exact_match(text)
     if numbered is not None and (names_nobody(text) or cases.filter(numbered).exists()):
         # A case number, a date of birth or a phone number finds its cases alone ("F-000059" names no person).
-        return cases.filter(numbered).annotate(name_score=NumberMatch(numbered))
+        # Their score ranks them above any name's.
+        return cases.filter(numbered).annotate(name_score=Value(2.0, output_field=FloatField()))
     if not query:
         # A text of punctuation alone names nobody; the list still sorts by the score, so it must be there.
         return cases.annotate(name_score=Value(None, output_field=FloatField())).none()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any
 
 from django.http import HttpRequest
@@ -71,22 +72,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 
 def _menu(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Single links, and a menu for each run of pages of one group (NAVIGATION keeps a group's pages together)."""
     entries: list[dict[str, Any]] = []
-    menus: dict[str, dict[str, Any]] = {}
-    for item in items:
-        group = item["group"]
-        if group is None:
-            entries.append(item)
-        elif str(group) in menus:
-            menus[str(group)]["pages"].append(item)
+    for group, run in groupby(items, key=lambda item: item["group"]):
+        pages = list(run)
+        if group is None or len(pages) == 1:
+            entries.extend(pages)  # one page of a menu: a plain link
         else:
-            menus[str(group)] = {"label": group, "pages": [item], "id": f"menu-{len(menus) + 1}"}
-            entries.append(menus[str(group)])
-    result = []
-    for entry in entries:
-        if "pages" in entry and len(entry["pages"]) == 1:
-            entry = entry["pages"][0]  # one page of a menu: a plain link
-        elif "pages" in entry:
-            entry["active"] = any(item["active"] for item in entry["pages"])
-        result.append(entry)
-    return result
+            active = any(page["active"] for page in pages)
+            entries.append({"label": group, "pages": pages, "active": active, "id": f"menu-{len(entries) + 1}"})
+    return entries

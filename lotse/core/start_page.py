@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import number_format
 
 from lotse.core.access import Capability, can
 from lotse.core.models import User
@@ -54,6 +57,10 @@ def panels_for(user: User, today: datetime.date) -> list[Panel]:
     return panels
 
 
-def number(value: int) -> str:
-    """German thousands: 1.234."""
-    return f"{value:,}".replace(",", ".")
+def number(value: int | Decimal | None, decimals: int | None = None) -> str:
+    """A number as the user's language writes it (German: 1.234 and 24,5); a dash for none."""
+    return "–" if value is None else number_format(value, decimals, force_grouping=True)
+
+
+def percent(value: Decimal | None) -> str:
+    return "–" if value is None else f"{number(value, 1)}\u00a0%"

@@ -225,17 +225,10 @@ def report_figures(
 
 
 def figures_on(day: datetime.date, scope: Scope) -> KeyFigures:
-    """The figures at ``day`` with the dashboard's default period start: kept ones while still valid, else
-    counted (with both breakdowns, as the dashboard will want them) and kept."""
-    von = default_period_start(scope, day)
-    with one_snapshot():
-        seen = seen_now()
-        found = kept([day], von, scope).get(day)
-        if found is not None and found.breakdowns is not None:
-            return found.figures
-        reference = Kept(*key_figures_with_breakdowns(day, von, scope))
-    keep([reference], von, scope, seen)
-    return reference.figures
+    """The figures at ``day`` with the dashboard's default period start: the dashboard's kept reference date
+    while still valid, else counted (with both breakdowns, as the dashboard will want them) and kept."""
+    _series, figures, _breakdowns = report_figures(day, default_period_start(scope, day), [day], scope)
+    return figures
 
 
 def forget_outdated() -> tuple[int, int]:

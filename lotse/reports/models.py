@@ -1,4 +1,4 @@
-"""The kept figures of closed months, and the log of changes that tell which of them no longer hold.
+"""Kept key figures (closed months, reference dates), and the log of changes that tell which no longer hold.
 
 The key figures of a past month end are a function of the recorded data alone
 (cases with their dates, clients, dates of birth, and the dated language, work
@@ -8,7 +8,7 @@ before 1 March, a case ended on 15 May changes nothing before 15 May. Triggers
 on those tables (migration ``0002_figure_change_triggers``) write one
 ``FigureChange`` per statement with the earliest date it affects; kept figures
 of a day on or after that date are no longer used when the change is not
-visible in the snapshot they were computed from (see ``lotse.reports.figures``).
+visible in the snapshot they were computed from (see ``lotse.reports.closed_months``).
 """
 
 from __future__ import annotations

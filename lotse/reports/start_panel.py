@@ -9,24 +9,22 @@ from django.utils.translation import gettext as _
 
 from lotse.core.access import Capability, can
 from lotse.core.models import User
-from lotse.core.start_page import Fact, Panel, number, register
+from lotse.core.start_page import Fact, Panel, number, percent, register
 from lotse.reports.closed_months import figures_on
 from lotse.reports.figures import Scope
-from lotse.reports.presentation import format_number
 
 
 def figures_panel(user: User, today: datetime.date) -> Panel:
     everything = can(user, Capability.KEY_FIGURES_OF_ALL)
     scope = Scope() if everything else Scope(organisation=user.organisation)
     figures = figures_on(today, scope)  # shared with the dashboard's kept reference date
-    share = figures.anteil_b1_plus
     return Panel(
         title=_("Key figures today"),
         note=_("All organisations") if everything else user.organisation.name,
         facts=[
             Fact(_("Clients"), number(figures.klienten)),
             Fact(_("of them minors"), number(figures.minderjaehrige)),
-            Fact(_("Adults with German B1 or higher"), f"{format_number(share)}\u00a0%" if share is not None else "–"),
+            Fact(_("Adults with German B1 or higher"), percent(figures.anteil_b1_plus)),
             Fact(_("Active cases"), number(figures.faelle_aktiv)),
         ],
         link_url=reverse("reports:dashboard"),

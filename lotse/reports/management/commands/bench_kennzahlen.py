@@ -132,11 +132,12 @@ def _hand_written_clients(day: datetime.date) -> tuple[int, int]:
                 SELECT DISTINCT ON (person_id) person_id, level FROM {LanguageRecord._meta.db_table}
                 WHERE valid_from <= %s ORDER BY person_id, valid_from DESC
             )
-            SELECT count(*), count(*) FILTER (WHERE p.birth_date <= %s AND l.level = ANY(%s))
+            SELECT count(*),
+                count(*) FILTER (WHERE p.birth_date <= (%s - interval '18 years')::date AND l.level = ANY(%s))
             FROM clients cl JOIN {Person._meta.db_table} p ON p.id = cl.person_id
             LEFT JOIN language l ON l.person_id = cl.person_id
             """,
-            [day, day, day, day.replace(year=day.year - 18, day=min(day.day, 28)), sorted(B1_OR_HIGHER)],
+            [day, day, day, day, sorted(B1_OR_HIGHER)],
         )
         clients, b1 = cursor.fetchone()
     return clients, b1
