@@ -442,7 +442,7 @@ def test_it_exports_the_resident_list_and_logs_the_export(housing_officer, follo
     response = client_for(housing_officer).get(reverse("accommodation:resident_list_xlsx"))
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "Bewohnerinnen und Bewohner der Unterkünfte von Stadt Ludwigsburg"
+    assert rows[0][0] == "Bewohner:innen der Unterkünfte von Stadt Ludwigsburg"
     assert list(rows[4]) == [
         "Name",
         "Geburtsdatum",

@@ -323,7 +323,7 @@ def test_it_exports_the_residents_of_a_shelter_and_logs_the_export(housing_offic
     )
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "Bewohnerinnen und Bewohner von Oststadt, Fuchshofstraße"
+    assert rows[0][0] == "Bewohner:innen von Oststadt, Fuchshofstraße"
     assert list(rows[4]) == ["Name", "Geburtsdatum", "Geschlecht", "Einheit", "Platz", "Eingezogen am", "Gezählt als"]
     name, birth, _gender, unit, place, since, basis = rows[5]
     assert (name, birth, unit, place, since.date(), basis) == (
@@ -445,6 +445,6 @@ def test_it_changes_the_capacity_from_a_date_and_refuses_giving_up_occupied_plac
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
         "Ab 01.05.2024 sind nur 0 dieser Plätze frei, daher kann die Kapazität nicht auf 1 verringert werden. "
-        "Bitte zuerst Bewohnerinnen und Bewohner ausziehen lassen oder umziehen."
+        "Bitte zuerst Bewohner:innen ausziehen lassen oder umziehen."
     ]
     assert Place.objects.filter(shelter=follow_up_shelter).available_on(datetime.date(2024, 5, 1)).count() == 2

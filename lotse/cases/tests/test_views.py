@@ -492,7 +492,7 @@ def test_it_adds_a_household_member_whose_relationship_is_not_recorded(caseworke
     assert (membership.person.family_name, membership.valid_from) == ("Haddad", DAY)
     assert CaseClient.objects.filter(case=case, person=membership.person).exists()
     page = client_for(caseworker_a).get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    assert "nicht erfasst · <strong>Klient/in</strong>" in page
+    assert "nicht erfasst · <strong>Klient:in</strong>" in page
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -28,6 +29,22 @@ def test_it_translates_every_message_to_german():
     po = polib.pofile(str(PO_FILE))
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
+
+
+# Pair forms ("Klientinnen und Klienten", "der Klientin bzw. dem Klienten") and slashes ("Klient/in")
+# instead of the one gender-inclusive form of the interface, the colon ("Klient:innen", "Benutzer:in").
+PAIR_OR_SLASH = re.compile(r"\w+innen und \w+|\w+in (?:bzw\.|oder) (?:de[rnm]|ein|mein)\w* \w+|\w+/-?in(?:nen)?\b")
+
+
+def test_it_uses_one_gender_inclusive_form():
+    po = polib.pofile(str(PO_FILE))
+    found = [
+        match.group(0)
+        for entry in po
+        for text in (entry.msgstr, *entry.msgstr_plural.values())
+        for match in PAIR_OR_SLASH.finditer(text)
+    ]
+    assert found == []
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")

@@ -172,7 +172,7 @@ def test_it_prints_the_date_and_says_when_no_actor_is_listed(sheet):
         german = text_of(pdf.sheet_pdf(sheet, "de"))
         turkish = text_of(pdf.sheet_pdf(sheet, "tr"))
     assert "Stand: 16.06.2025" in german
-    assert "Auf diesem Blatt sind noch keine Ansprechpartner aufgeführt." in german
+    assert "Auf diesem Blatt sind noch keine Ansprechpersonen aufgeführt." in german
     assert "16.06.2025 itibarıyla" in turkish
 
 

@@ -87,7 +87,7 @@ def test_it_gives_null_shares_without_adults(figures_data: dict[str, Case]) -> N
 def test_it_prints_a_table(figures_data: dict[str, Case]) -> None:
     lines = run("--stichtag", "2025-06-30", "--format", "table").splitlines()
     assert lines[0].split() == ["Stichtag", "30.06.2025"]
-    assert any(line.split() == ["Klient/innen", "3"] for line in lines)
+    assert any(line.split() == ["Klient:innen", "3"] for line in lines)
     assert any(line.split()[-1] == "50,0" and line.startswith("Anteil der Erwachsenen mit B1") for line in lines)
     assert any(line.strip().startswith("in eigenen Wohnraum gezogen") and line.endswith(" 1") for line in lines)
 

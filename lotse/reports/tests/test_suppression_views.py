@@ -31,8 +31,8 @@ DAY = datetime.date(2025, 6, 30)
 VON = datetime.date(2020, 1, 1)
 QUERY = {"stichtag": DAY.isoformat(), "verlauf_von": "2025-04-01", "unterdrueckt": "on"}
 HIDDEN = {"< 3", "x", "–"}
-AGE_COLUMNS = ("Klient/innen", "Minderjährige", "Erwachsene", "Alter unbekannt")
-AGE_ROWS = ("Klient/innen", "davon minderjährig", "davon erwachsen", "davon Alter unbekannt")
+AGE_COLUMNS = ("Klient:innen", "Minderjährige", "Erwachsene", "Alter unbekannt")
+AGE_ROWS = ("Klient:innen", "davon minderjährig", "davon erwachsen", "davon Alter unbekannt")
 COUNT_COLUMNS = (*AGE_COLUMNS, "B1 oder höher", "Beschäftigt (SVP)", "Ausbildung/Studium", "Aktive Fälle", "Beendet")
 ALL_ROW = "Gesamt (jede Person einmal)"
 GROUP_TABLES = ("Nach Gemeinde des Falls", "Nach Träger")
@@ -228,7 +228,7 @@ def test_it_hides_the_issues_unknown_age_everywhere(statistician: User, issue_fi
     assert parts == ["x minderjährig", "72 erwachsen", "< 3 Alter unbekannt"]
     found = outputs(client)
     # On the page the month rows are the tables of the charts.
-    for _label, row in cells_by_name(found["page"]["Klient/innen"]):
+    for _label, row in cells_by_name(found["page"]["Klient:innen"]):
         assert row["davon Alter unbekannt"] == "< 3"
         assert_no_single_hidden([row[column] for column in AGE_ROWS], "page, chart of the clients")
     for name in ("csv", "xlsx", "pdf"):

@@ -182,7 +182,7 @@ def test_it_exports_what_the_page_shows_as_xlsx(statistician: User, figures_data
     ]
     rows = {row[0]: row[1] for row in workbook["Kennzahlen"].iter_rows(values_only=True) if row and row[0]}
     assert rows["Stichtag"] == "30.06.2025"
-    assert rows["Klient/innen"] == 3
+    assert rows["Klient:innen"] == 3
     assert rows["davon minderjährig"] == 1
     assert rows["Anteil der Erwachsenen mit B1 oder höher (%)"] == 50.0
     municipalities = [row for row in workbook["Nach Gemeinde des Falls"].iter_rows(values_only=True) if row[0]]
@@ -196,7 +196,7 @@ def test_it_exports_suppressed_cells_as_text(statistician: User, figures_data: d
     rows = {
         row[0]: row[1] for row in load_workbook(io.BytesIO(response.content))["Kennzahlen"].iter_rows(values_only=True)
     }
-    assert rows["Klient/innen"] == "x"
+    assert rows["Klient:innen"] == "x"
     assert rows["davon minderjährig"] == "< 3"
     assert rows["Anteil der Erwachsenen mit B1 oder höher (%)"] == "–"
 
@@ -209,13 +209,13 @@ def test_it_exports_csv_for_german_spreadsheets(statistician: User, figures_data
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert ["Stichtag", "30.06.2025"] in rows
-    assert ["Klient/innen", "2"] in rows
+    assert ["Klient:innen", "2"] in rows
     assert ["Anteil der Erwachsenen mit B1 oder höher (%)", "100,0"] in rows
     assert ["in eigenen Wohnraum gezogen", "1"] in rows
     suppressed = client.get("/kennzahlen/kennzahlen.csv", {**QUERY, "unterdrueckt": "on"})
     rows = list(csv.reader(io.StringIO(suppressed.content.decode("utf-8-sig")), delimiter=";"))
     assert ["in eigenen Wohnraum gezogen", "< 3"] in rows
-    assert ["Klient/innen", "x"] in rows
+    assert ["Klient:innen", "x"] in rows
 
 
 @pytest.mark.django_db
