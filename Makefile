@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean bench pdf-libraries gettext-tools
+.PHONY: demo test install messages migrate lint typecheck pytest deploy-check serve stop-db lock clean bench pdf-libraries gettext-tools handbook
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@echo "==> Creating the virtual environment in $(VENV) and installing pinned dependencies"
@@ -64,6 +64,12 @@ demo: pdf-libraries migrate
 	@echo "==> Serving Lotse on http://$(HOST):$(PORT)/ with its background worker (Ctrl+C stops both; the database keeps running, 'make stop-db' stops it)"
 	@$(MANAGE) procrastinate worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(MANAGE) runserver --insecure $(HOST):$(PORT)
+
+# The pictures of the user guide (docs/handbuch/bilder/), taken from the demo county in headless Chromium.
+handbook: pdf-libraries migrate
+	@echo "==> Loading the demo county (idempotent) and taking the pictures of docs/handbuch/"
+	@$(MANAGE) load_demo_data --quiet-logins
+	@$(MANAGE) handbook_screenshots
 
 serve: migrate
 	@$(MANAGE) runserver $(HOST):$(PORT)
