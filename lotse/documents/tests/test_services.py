@@ -110,9 +110,7 @@ def test_it_keeps_a_persons_document_with_the_person(case, caseworker_a):
 def test_it_refuses_an_expiry_before_the_documents_date(case, caseworker_a):
     today = timezone.localdate()
     message = refusal(
-        lambda: upload(
-            caseworker_a, files.pdf(), "x.pdf", case=case, expiry_date=today - datetime.timedelta(days=1)
-        )
+        lambda: upload(caseworker_a, files.pdf(), "x.pdf", case=case, expiry_date=today - datetime.timedelta(days=1))
     )
     assert message.startswith("Das Dokument kann nicht vor seinem Datum")
 
@@ -217,7 +215,7 @@ def test_it_shows_expiring_documents_in_my_work(case, caseworker_a, colleague_a,
     upload(caseworker_a, files.pdf(), "ohne.pdf", case=case)
     work = case_queries.worklist_for(caseworker_a, today)
     assert work.expiring_documents == [expired, soon]
-    assert [d.case_link for d in work.expiring_documents] == [case.pk, case.pk]
+    assert [d.case_link for d in work.expiring_documents] == [case.pk, case.pk]  # type: ignore[attr-defined]
     assert work.total == 2
     # Only the responsible caseworker's worklist shows them.
     assert case_queries.worklist_for(colleague_a, today).expiring_documents == []
