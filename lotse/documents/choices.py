@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentKind(models.TextChoices):
@@ -11,4 +12,4 @@ class DocumentKind(models.TextChoices):
     EINWILLIGUNG = "einwilligung", _("Consent form")
     INTEGRATIONSVEREINBARUNG = "integrationsvereinbarung", _("Signed integration agreement")
     NACHWEIS = "nachweis", _("Certificate or proof")
-    SONSTIGES = "sonstiges", _("Other")
+    SONSTIGES = "sonstiges", pgettext_lazy("type of document", "Other")

@@ -58,7 +58,20 @@ class DocumentUploadForm(OnceForm, BootstrapMixin, forms.Form):
         owner.choices = [(CASE, _("The case")), *((pk, p.full_name) for pk, p in self.persons.items())]
         plan = self.fields["plan"]
         assert isinstance(plan, forms.ChoiceField)
-        plan.choices = [
+        if plans:
+            plan.choices = self._plan_choices(plans)
+        else:
+            del self.fields["plan"]  # the case has no plan yet
+        self.fields["file"].help_text = _(
+            "PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument, at most %(limit)s MB."
+        ) % {"limit": max_megabytes}
+        self.fields["file"].widget.attrs["accept"] = (
+            ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt"
+        )
+
+    @staticmethod
+    def _plan_choices(plans: list[IntegrationPlan]) -> list[tuple[Any, str]]:
+        return [
             ("", "–"),
             *(
                 (
@@ -69,20 +82,14 @@ class DocumentUploadForm(OnceForm, BootstrapMixin, forms.Form):
                 for p in plans
             ),
         ]
-        self.fields["file"].help_text = _(
-            "PDF, JPEG, PNG, Word, Excel, PowerPoint or OpenDocument, at most %(limit)s MB."
-        ) % {"limit": max_megabytes}
-        self.fields["file"].widget.attrs["accept"] = (
-            ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt"
-        )
 
     def person(self) -> Person | None:
         """The person the document belongs to; None for the case."""
         return self.persons.get(self.cleaned_data["owner"])
 
     def chosen_plan(self) -> IntegrationPlan | None:
-        number = self.cleaned_data.get("plan")
-        return self.plans.get(number) if number is not None else None
+        key = self.cleaned_data.get("plan")
+        return self.plans.get(key) if key is not None else None
 
 
 class DeleteForm(BootstrapMixin, forms.Form):

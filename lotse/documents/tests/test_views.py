@@ -63,6 +63,7 @@ def test_it_adds_a_document_through_the_form(case, caseworker_a, document_folder
     page = client.get(url)
     assert page.status_code == 200
     assert b'enctype="multipart/form-data"' in page.content
+    assert ">Sonstiges</option>" in page.content.decode()
     response = client.post(
         url,
         form_data(
@@ -188,7 +189,7 @@ def test_it_lists_the_documents_on_the_case_page_in_a_fixed_number_of_queries(ca
     few = queries_of(client, url)
     page = client.get(url).content.decode()
     assert "Erster Bescheid" in page
-    assert f"Von {person.full_name}" in page
+    assert f"Dokumente von {person.full_name}" in page
     for number in range(4):
         upload(caseworker_a, case=case, title=f"Nachweis {number}")
         upload(caseworker_a, person=person, title=f"Antrag {number}")
