@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import logging
 import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 TITLE_LENGTH = 200
 NAME_LENGTH = 255
+# How old a file no document names must be before it is removed (lotse.documents.tasks).
+UNRECORDED_FILES_KEPT = datetime.timedelta(days=1)
 
 
 def _checksum(file: File[bytes]) -> str:
@@ -158,3 +161,38 @@ def _remove_file(name: str) -> None:
     except OSError:
         # The row is gone; a file left behind is logged for the operator rather than failing the deletion.
         logger.exception("The file %s of a deleted document could not be removed.", name)
+
+
+# Files no document names
+
+
+def _stored_names(folder: str = "") -> Iterator[str]:
+    directories, names = document_storage.listdir(folder)
+    for name in names:
+        yield f"{folder}/{name}" if folder else name
+    for directory in directories:
+        yield from _stored_names(f"{folder}/{directory}" if folder else directory)
+
+
+def remove_unrecorded_files(*, older_than: datetime.timedelta = UNRECORDED_FILES_KEPT) -> list[str]:
+    """Remove the files of the document storage that no document names and that are older than ``older_than``.
+
+    An upload writes its file before its row; when the request's transaction
+    is rolled back after the service (or a deletion's removal of the file
+    fails) the file stays behind, unreachable. A younger file may belong to
+    an upload under way and is left alone. Returns the names removed.
+    """
+    recorded = set(Document.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = []
+    for name in sorted(set(_stored_names()) - recorded):
+        try:
+            modified = document_storage.get_modified_time(name)
+        except (NotImplementedError, OSError):
+            continue
+        if modified < cutoff:
+            document_storage.delete(name)
+            removed.append(name)
+    if removed:
+        logger.warning("Removed %s files of the document storage that no document named.", len(removed))
+    return removed

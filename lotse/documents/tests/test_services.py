@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -219,3 +220,20 @@ def test_it_shows_expiring_documents_in_my_work(case, caseworker_a, colleague_a,
     assert work.total == 2
     # Only the responsible caseworker's worklist shows them.
     assert case_queries.worklist_for(colleague_a, today).expiring_documents == []
+
+
+def test_it_removes_files_that_no_document_names_once_they_are_a_day_old(case, caseworker_a, document_folder):
+    kept = upload(caseworker_a, files.pdf(), "bescheid.pdf", case=case)
+    left_behind = document_folder / "2025" / "01" / "verwaist.pdf"
+    just_written = document_folder / "2025" / "01" / "im-upload.pdf"
+    for path in (left_behind, just_written):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files.pdf())
+    a_week_ago = (timezone.now() - datetime.timedelta(days=7)).timestamp()
+    os.utime(left_behind, (a_week_ago, a_week_ago))
+    os.utime(document_folder / kept.file.name, (a_week_ago, a_week_ago))
+    assert services.remove_unrecorded_files() == ["2025/01/verwaist.pdf"]
+    assert {path.relative_to(document_folder).as_posix() for path in stored_files(document_folder)} == {
+        kept.file.name,
+        "2025/01/im-upload.pdf",
+    }
