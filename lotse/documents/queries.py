@@ -42,6 +42,22 @@ def case_documents(user: User, case: Case, *, editable: bool, today: datetime.da
     }
 
 
+def person_documents(user: User, case: Case, person: Person, *, editable: bool, today: datetime.date) -> dict[str, Any]:
+    """The documents of one person of the case, for the person's page (one query).
+
+    Only a person of the case (a current member of its household, or a
+    client) has them shown there: the download goes through the case.
+    """
+    documents = Document.objects.visible_to(user).of_case(case).filter(person_id=person.pk)
+    return {
+        "case": case,
+        "person": person,
+        "editable": editable and person.organisation_id == user.organisation_id,
+        "documents": list(_rows(documents)),
+        "today": today,
+    }
+
+
 def plan_documents(user: User, plan: IntegrationPlan) -> list[Document]:
     """The signed agreements attached to this version of the plan (one query)."""
     return list(_rows(Document.objects.visible_to(user).filter(plan=plan)))

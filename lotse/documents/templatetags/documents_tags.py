@@ -21,6 +21,14 @@ def case_documents(context: template.Context, case: Any) -> dict[str, Any]:
     return {**page, "request": context["request"]}
 
 
+@register.inclusion_tag("documents/_person_documents_card.html", takes_context=True)
+def person_documents(context: template.Context, case: Any, person: Any) -> dict[str, Any]:
+    """The documents of one person of the case, with the links to add, download and delete them."""
+    user = context["request"].user
+    editable = bool(context.get("editable"))
+    return queries.person_documents(user, case, person, editable=editable, today=timezone.localdate())
+
+
 @register.inclusion_tag("documents/_plan_documents_card.html", takes_context=True)
 def plan_documents(context: template.Context, case: Any, plan: Any, can_edit_case: bool) -> dict[str, Any]:
     """The signed agreements of this version of the plan, and a link to attach one while the case is open."""

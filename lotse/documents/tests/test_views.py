@@ -209,3 +209,17 @@ def test_it_shows_an_expiring_document_in_my_work(case, caseworker_a):
     page = client_for(caseworker_a).get(reverse("cases:worklist")).content.decode()
     assert "Ablaufende Dokumente" in page
     assert "Aufenthaltserlaubnis (Aufenthaltstitel)" in page
+
+
+def test_it_shows_a_persons_documents_on_the_persons_page(case, caseworker_a):
+    person = head_of(case)
+    document = upload(caseworker_a, person=person, kind=DocumentKind.AUFENTHALTSTITEL, title="Aufenthaltserlaubnis")
+    upload(caseworker_a, case=case, title="Bescheid des Falls")
+    client = client_for(caseworker_a)
+    page = client.get(reverse("cases:person_detail", args=[case.pk, person.pk])).content.decode()
+    assert reverse("documents:document_download", args=[case.pk, document.pk]) in page
+    assert "Bescheid des Falls" not in page
+    add = f"{reverse('documents:document_upload', args=[case.pk])}?owner={person.pk}"
+    assert add in page
+    form = client.get(add).content.decode()
+    assert f'<option value="{person.pk}" selected>' in form
