@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("lotse.reports.urls")),
     path("", include("lotse.accommodation.urls")),
     path("netzwerk/", include("lotse.network.urls")),
+    path("dokumente/", include("lotse.documents.urls")),
     path("stadtkarte/", include((public_urlpatterns, "public"))),
 ]
 

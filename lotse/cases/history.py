@@ -10,7 +10,8 @@ from lotse.cases.models import Case, Goal
 from lotse.core.audit import newest_events, tracked_event_models
 from lotse.people.models import Person
 
-CASE_APPS = frozenset({"cases", "people"})
+# The documents of the case and of its persons are part of its history (who added or deleted which, and why).
+CASE_APPS = frozenset({"cases", "people", "documents"})
 
 
 def case_events(case: Case, limit: int = 200) -> list[Any]:

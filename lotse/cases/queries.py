@@ -41,6 +41,8 @@ from lotse.cases.services import current_plan
 from lotse.core.audit import describe_events
 from lotse.core.models import User
 from lotse.core.transactions import planner_setting
+from lotse.documents.models import Document
+from lotse.documents.queries import expiring_documents
 from lotse.people.models import (
     STATUS_RECORD_MODELS,
     HouseholdMembership,
@@ -242,6 +244,7 @@ class Worklist:
     nearing_max_duration: list[Case] = field(default_factory=list)
     incoming_handovers: list[Handover] = field(default_factory=list)
     moved_into_own_tenancy: list[Occupancy] = field(default_factory=list)
+    expiring_documents: list[Document] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -255,6 +258,7 @@ class Worklist:
                 self.nearing_max_duration,
                 self.incoming_handovers,
                 self.moved_into_own_tenancy,
+                self.expiring_documents,
             )
         )
 
@@ -267,7 +271,7 @@ MOVE_OUT_HORIZON_DAYS = 90
 
 
 def worklist_for(user: User, today: datetime.date) -> Worklist:
-    """The open cases the user is responsible for, and what in them is due (eight queries)."""
+    """The open cases the user is responsible for, and what in them is due (nine queries)."""
     my_cases = Case.objects.visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
     case_ids = my_cases.values("pk")
     current_goals = (
@@ -338,6 +342,9 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
         .exclude(Exists(contact_since))
         .select_related("person", "place__shelter")
         .order_by("move_out", "pk")
+    )
+    result.expiring_documents = expiring_documents(
+        case_ids, today + datetime.timedelta(days=settings.LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS)
     )
     return result
 

@@ -46,6 +46,7 @@ from lotse.core.access import Capability, holds, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.core.transactions import atomic
+from lotse.documents.models import Document
 from lotse.network.models import Actor
 from lotse.people import services as people_services
 from lotse.people.choices import Relationship
@@ -746,7 +747,12 @@ def accept_handover(*, acting_user: User | None, handover: Handover, responsible
             "person_id"
         )
         client_ids = CaseClient.objects.filter(case=case).values("person_id")
-        _move_to_organisation(Person.objects.filter(Q(pk__in=member_ids) | Q(pk__in=client_ids)), receiving)
+        moving = Person.objects.filter(Q(pk__in=member_ids) | Q(pk__in=client_ids))
+        # The documents of the case and of its persons go along, in this transaction.
+        Document.objects.filter(Q(case_id=case.pk) | Q(person_id__in=moving.values("pk"))).update(
+            organisation_id=receiving
+        )
+        _move_to_organisation(moving, receiving)
         _move_to_organisation(Household.objects.filter(pk=case.household_id), receiving)
         if case.external_id and Case.objects.filter(organisation_id=receiving, external_id=case.external_id).exists():
             case.external_id = ""  # see _move_to_organisation

@@ -130,6 +130,8 @@ def describe_events(events: list[Any]) -> list[dict[str, Any]]:
                 "by": users.get(context.get("user")),
                 "command": context.get("command") if not context.get("user") else None,
                 "url": context.get("url"),
+                # Why, where the service asked for a reason (a deleted document, say).
+                "reason": context.get("reason"),
                 "label": event.pgh_label,
                 "model": model._meta.verbose_name,
                 "record": _record_label(model, data),

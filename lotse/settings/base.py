@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lotse.reports",
     "lotse.accommodation",
     "lotse.network",
+    "lotse.documents",
     "lotse.demo",
 ]
 
@@ -189,9 +190,21 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Documents of persons and cases (lotse.documents) are kept through the storage "documents": a folder
+# under the var directory by default, readable by the application's user only; a deployment may name any
+# storage backend for it here. No URL serves the folder: a document is downloaded through its scoped view.
+LOTSE_DOCUMENT_DIR = Path(env.get_str("LOTSE_DOCUMENT_DIR", str(VAR_DIR / "documents")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": LOTSE_DOCUMENT_DIR,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 
 _email = env.get_email("EMAIL_URL", "consolemail://")
@@ -254,6 +267,11 @@ LOTSE_MAX_CASE_YEARS = env.get_int("LOTSE_MAX_CASE_YEARS", 3, minimum=1)
 LOTSE_CASE_DURATION_WARNING_DAYS = env.get_int("LOTSE_CASE_DURATION_WARNING_DAYS", 90, minimum=0)
 # Residence permits expiring within this many days appear in the worklist.
 LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS", 90, minimum=0)
+
+# Documents: the largest file, in megabytes, and how many days before its expiry date a document appears
+# in the worklist ("Meine Arbeit").
+LOTSE_DOCUMENT_MAX_MEGABYTES = env.get_int("LOTSE_DOCUMENT_MAX_MEGABYTES", 20, minimum=1)
+LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS", 30, minimum=0)
 
 # Workbook import: the largest upload (all files together), in megabytes.
 LOTSE_IMPORT_MAX_MEGABYTES = env.get_int("LOTSE_IMPORT_MAX_MEGABYTES", 100, minimum=1)

@@ -28,5 +28,6 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
             "expiry_days": settings.LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS,
             "max_years": settings.LOTSE_MAX_CASE_YEARS,
             "move_out_days": MOVE_OUT_HORIZON_DAYS,
+            "document_days": settings.LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS,
         },
     )

@@ -13,6 +13,7 @@ from lotse.core.models import Municipality, Organisation, User
 from lotse.demo import data
 from lotse.demo.accommodation import load_demo_accommodation
 from lotse.demo.casework import load_demo_cases
+from lotse.demo.documents import load_demo_documents
 from lotse.demo.network import load_demo_network
 
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             network: dict[str, int] = {}
             cases: dict[str, int] = {}
             housing: dict[str, int] = {}
+            documents = 0
             if not options["no_cases"]:
                 started = time.perf_counter()
                 if not options["no_network"]:
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 cases = load_demo_cases(today=today, link_actors=not options["no_network"])
                 seconds["cases"] = time.perf_counter() - started
+                documents = load_demo_documents(today=today)
                 started = time.perf_counter()
                 if not options["no_accommodation"]:
                     housing = load_demo_accommodation(today=today)
@@ -82,6 +85,8 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("Demo casework: the demo organisations already have cases; nothing created.")
+            if documents:
+                self.stdout.write(f"Demo documents: {documents} documents of cases and clients created.")
         if housing.get("shelters"):
             self.stdout.write(
                 f"Demo accommodation: {housing['shelters']} shelters with {housing['places']} places, "
