@@ -86,8 +86,9 @@ password_change = signed_in(auth_views.PasswordChangeView.as_view(success_url=re
 password_change_done = signed_in(auth_views.PasswordChangeDoneView.as_view())
 
 
-INVITATION_SESSION_TOKEN = "_lotse_invitation_token"
-INVITATION_URL_TOKEN = "set-password"
+# Names, not secrets: where the token waits in the session, and what stands in for it in the URL.
+INVITATION_SESSION_TOKEN = "_lotse_invitation_token"  # noqa: S105
+INVITATION_URL_TOKEN = "set-password"  # noqa: S105
 
 
 def _invited_user(uidb64: str) -> User | None:
