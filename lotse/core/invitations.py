@@ -25,7 +25,7 @@ from lotse.core.models import User
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "lotse.core.invitations.InvitationTokenGenerator"
 
-    def check_token(self, user: User | None, token: str | None) -> bool:  # type: ignore[override]
+    def check_token(self, user: User | None, token: str | None) -> bool:
         """Django's check, with the validity of an invitation instead of a reset link's."""
         if not (user and token):
             return False

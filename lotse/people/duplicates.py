@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
@@ -129,10 +129,10 @@ def _add_case_numbers(user: User, hits: list[LikelyDuplicate]) -> None:
         hit.case_numbers = numbers.get(hit.person.pk, [])
 
 
-def _readable_cases(user: User) -> QuerySet[object]:
+def _readable_cases(user: User) -> QuerySet[Any]:
     from lotse.cases.models import Case
 
-    return Case.objects.visible_to(user).values("pk")  # type: ignore[return-value]
+    return Case.objects.visible_to(user).values("pk")
 
 
 def duplicates_to_confirm(
@@ -172,7 +172,7 @@ def own_persons(user: User) -> QuerySet[Person]:
     return Person.objects.visible_to(user).filter(organisation_id=user.organisation_id)
 
 
-def duplicates_context(duplicates: list[LikelyDuplicate], *, organisation_id: int | None) -> dict[str, object]:
+def duplicates_context(duplicates: list[LikelyDuplicate], *, organisation_id: int | None) -> dict[str, Any]:
     """What people/_duplicates.html needs: the duplicates, and which of them may be taken over (those the
     organisation keeps; every one shown where ``organisation_id`` is None)."""
     takeable = {hit.person.pk for hit in duplicates if organisation_id in (None, hit.person.organisation_id)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Model
 from django.forms import Form
@@ -37,7 +39,7 @@ def case_form_page(
     back_url: str | None = None,
     intro: str = "",
     record: Model | None = None,
-    **context: object,
+    **context: Any,
 ) -> HttpResponse:
     """A small form about one case: its breadcrumb, and cancel leads back to ``back_url`` (the case page).
 

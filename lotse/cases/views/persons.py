@@ -14,7 +14,7 @@ from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm
 from lotse.cases.queries import FACT_TITLES
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, fact_kind, person_of_case, readable_case
-from lotse.core.access import Capability, capability_required
+from lotse.core.access import Capability, can, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
@@ -89,7 +89,14 @@ def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
     # Like every form page: a refused save is no success.
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
-        request, "cases/person_detail.html", {**queries.person_page(user, case, person), "form": form}, status=status
+        request,
+        "cases/person_detail.html",
+        {
+            **queries.person_page(user, case, person),
+            "form": form,
+            "can_merge": can(user, Capability.MERGE_PERSONS) and person.organisation_id == user.organisation_id,
+        },
+        status=status,
     )
 
 

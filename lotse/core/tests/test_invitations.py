@@ -167,7 +167,7 @@ def test_it_does_not_let_an_admin_invite_into_another_organisation(
     assert response.status_code == 302
     assert User.objects.get(username="neu.im.team").organisation == org_admin_a.organisation
     # Nor can they send the invitation of another organisation's user (404, it does not exist for them).
-    other = UserFactory(organisation=org_b, email="b@example.org")
+    other: User = UserFactory.create(organisation=org_b, email="b@example.org")
     other.set_unusable_password()
     other.save()
     mailoutbox.clear()
