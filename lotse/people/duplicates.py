@@ -4,8 +4,9 @@ Names reach German offices in many transliterations, so "Abud, Muhammad"
 and "Aboud, Mohammed" must meet. Two persons are likely the same when their
 family names have the same folded key (lotse.people.search.fold: vowels,
 doubled letters and common consonant spellings unified), their given names
-too (where both are known), and their years of birth do not contradict each
-other. Equal years of birth and a shared nationality rank a candidate higher.
+too (where both are known; where not, their years of birth must be known and
+equal, since members of a family share the family name), and their years of
+birth do not contradict each other. Equal years of birth and a shared nationality rank a candidate higher.
 """
 
 from __future__ import annotations
@@ -90,11 +91,17 @@ def likely_duplicates(
         family, given = _name_keys(person)
         if not family_key & family:
             continue
-        if given_key and given and not given_key & given:
+        both_given = bool(given_key and given)
+        if both_given and not given_key & given:
+            continue
+        years_known = birth_date is not None and person.birth_date is not None
+        # A family name alone is no evidence: families share it. Without both given names, the year must agree.
+        if not both_given and not years_known:
             continue
         reasons = [_("name in another spelling") if fold(person.family_name) != fold(family_name) else _("same name")]
         score = 4 + (2 if given_key & given else 0)
-        if birth_date is not None and person.birth_date is not None:
+        if years_known:
+            assert birth_date is not None and person.birth_date is not None
             if birth_date.year != person.birth_date.year:
                 continue
             score += 3

@@ -73,6 +73,11 @@ def test_it_finds_another_transliteration_of_the_same_person(caseworker_a, casew
     )
     assert likely_duplicates(caseworker_a, family_name="Haddad", given_names="Muhammad") == []
     assert likely_duplicates(caseworker_a, family_name="Abud", given_names="Yusuf") == []
+    # A family name alone is no evidence (families share it); with the same year of birth it is.
+    assert likely_duplicates(caseworker_a, family_name="Abud") == []
+    assert [
+        hit.person for hit in likely_duplicates(caseworker_a, family_name="Abud", birth_date=datetime.date(1986, 7, 1))
+    ] == [aboud]
     # Nor a person of another organisation.
     assert likely_duplicates(caseworker_b, family_name="Abud", given_names="Muhammad") == []
 
