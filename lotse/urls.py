@@ -19,6 +19,7 @@ urlpatterns = [
     path("password-reset/sent/", auth.password_reset_done, name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", auth.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/done/", auth.password_reset_complete, name="password_reset_complete"),
+    path("einladung/<uidb64>/<token>/", auth.invitation_accept, name="invitation_accept"),
     path("password-change/", auth.password_change, name="password_change"),
     path("password-change/done/", auth.password_change_done, name="password_change_done"),
     path("zwei-faktor/", two_factor.overview, name="second_factor"),

@@ -17,7 +17,7 @@ from lotse.accommodation.services import MAX_PLACES, SHELTER_FIELDS
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm
 from lotse.core.models import Municipality
 from lotse.core.submissions import OnceForm
-from lotse.people.forms import PersonForm
+from lotse.people.forms import DuplicateChoiceMixin, PersonForm
 from lotse.people.models import Person
 from lotse.people.vocabulary import nationality_choices
 
@@ -155,7 +155,7 @@ class CapacityForm(BootstrapMixin, forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(shelter=shelter)  # type: ignore[attr-defined]
 
 
-class MoveInForm(OnceForm, BootstrapMixin, forms.Form):
+class MoveInForm(OnceForm, DuplicateChoiceMixin, BootstrapMixin, forms.Form):
     """Who moves in (a person already known, or a new resident registered in the same step), when and where."""
 
     person = forms.ModelChoiceField(

@@ -35,7 +35,7 @@ from lotse.people.choices import (
     ResidenceStatus,
     WorkSituation,
 )
-from lotse.people.forms import PersonForm
+from lotse.people.forms import DuplicateChoiceMixin, PersonForm
 from lotse.people.models import Person
 from lotse.people.vocabulary import language_choices
 
@@ -57,7 +57,7 @@ class CaseFieldsMixin(forms.Form):
         self.fields["responsible"].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]
 
 
-class CaseCreateForm(OnceForm, CaseFieldsMixin, PersonForm):
+class CaseCreateForm(OnceForm, DuplicateChoiceMixin, CaseFieldsMixin, PersonForm):
     field_order = ["municipality", "start_date", "responsible"]
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
@@ -96,7 +96,7 @@ class StatusChangeForm(VersionedForm):
         return cleaned
 
 
-class MemberForm(OnceForm, PersonForm):
+class MemberForm(OnceForm, DuplicateChoiceMixin, PersonForm):
     relationship = forms.ChoiceField(
         label=_("Relationship to the head of household"),
         choices=[(c, label) for c, label in Relationship.choices if c != Relationship.HEAD],

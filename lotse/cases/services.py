@@ -93,19 +93,39 @@ def open_case(
     municipality: Municipality,
     start_date: datetime.date,
     responsible: User | None,
-    head: dict[str, Any],
+    head: dict[str, Any] | None = None,
     external_id: str = "",
+    head_person: Person | None = None,
 ) -> Case:
-    """Intake: a new household with its head as the first client, and an active case."""
+    """Intake: a new household with its head as the first client, and an active case.
+
+    The head is a new person (``head``, their fields) or one already registered by the organisation
+    (``head_person``, who moves from their current household into the new one on the start date).
+    """
     require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
     _check_caseworker(responsible, organisation.pk)
     not_in_future(start_date, _("The start of counselling"))
+    if (head is None) == (head_person is None):
+        raise TypeError("open_case needs either the fields of a new head or an existing person")
+    if head_person is not None and head_person.organisation_id != organisation.pk:
+        raise ValidationError(_("The person and the household belong to different organisations."), code="foreign")
     with atomic(), audit_context(acting_user):
         household = people_services.create_household(acting_user=acting_user, organisation=organisation)
-        person = people_services.create_person(acting_user=acting_user, organisation=organisation, **head)
-        HouseholdMembership.objects.create(
-            household=household, person=person, relationship=Relationship.HEAD, valid_from=start_date
-        )
+        if head_person is None:
+            assert head is not None
+            person = people_services.create_person(acting_user=acting_user, organisation=organisation, **head)
+            HouseholdMembership.objects.create(
+                household=household, person=person, relationship=Relationship.HEAD, valid_from=start_date
+            )
+        else:
+            person = head_person
+            people_services.join_household(
+                acting_user=acting_user,
+                person=person,
+                household=household,
+                relationship=Relationship.HEAD,
+                since=start_date,
+            )
         case = Case.objects.create(
             organisation=organisation,
             municipality=municipality,
@@ -126,13 +146,21 @@ def add_household_member(
     relationship: str,
     since: datetime.date,
     is_client: bool,
-    person_fields: dict[str, Any],
+    person_fields: dict[str, Any] | None = None,
+    person: Person | None = None,
 ) -> Person:
-    """A new person joins the case's household (and, usually, becomes a client of the case)."""
+    """A new person (``person_fields``) or one already registered by the organisation (``person``) joins the
+    case's household (and, usually, becomes a client of the case)."""
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
+    if (person_fields is None) == (person is None):
+        raise TypeError("add_household_member needs either the fields of a new person or an existing person")
     with atomic(), audit_context(acting_user):
-        person = people_services.create_person(acting_user=acting_user, organisation=case.organisation, **person_fields)
+        if person is None:
+            assert person_fields is not None
+            person = people_services.create_person(
+                acting_user=acting_user, organisation=case.organisation, **person_fields
+            )
         people_services.join_household(
             acting_user=acting_user, person=person, household=case.household, relationship=relationship, since=since
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lotse.cases.views import cases, handovers, persons, plan, records, worklist
+from lotse.cases.views import cases, handovers, merge, persons, plan, records, worklist
 
 app_name = "cases"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/history/", cases.case_history, name="case_history"),
     path("cases/<int:pk>/members/new/", persons.member_add, name="member_add"),
     path("cases/<int:pk>/persons/<int:person_pk>/", persons.person_detail, name="person_detail"),
+    path("persons/<int:pk>/merge/", merge.person_merge, name="person_merge"),
     path("cases/<int:pk>/persons/<int:person_pk>/client/", persons.client_toggle, name="client_toggle"),
     path("cases/<int:pk>/persons/<int:person_pk>/move-out/", persons.person_move_out, name="person_move_out"),
     path("cases/<int:pk>/persons/<int:person_pk>/facts/<slug:kind>/new/", persons.fact_add, name="fact_add"),

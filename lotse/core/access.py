@@ -48,6 +48,7 @@ class Capability(StrEnum):
     ADMINISTER_INSTALLATION = "administer_installation"
     IMPORT_WORKBOOKS = "import_workbooks"
     READ_AUDIT = "read_audit"
+    MERGE_PERSONS = "merge_persons"
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,10 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.IMPORT_WORKBOOKS: CapabilityRow(
         frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),
         _("Only the administrators of the organisation may import into it."),
+    ),
+    # Two records of one person, registered twice, become one (lotse.people.merge).
+    Capability.MERGE_PERSONS: CapabilityRow(
+        frozenset({R.TEAMLEITUNG}), _("Only the team leads of the organisation may merge persons.")
     ),
     Capability.READ_AUDIT: CapabilityRow(
         frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lotse.core.access import Capability, can
 from lotse.core.models import User
@@ -136,9 +137,23 @@ def describe_events(events: list[Any]) -> list[dict[str, Any]]:
                 "model": model._meta.verbose_name,
                 "record": _record_label(model, data),
                 "changes": changes,
+                "merge": _merge_note(context.get("merge")),
             }
         )
     return rows
+
+
+def _merge_note(merge: Any) -> str:
+    """What a merge of two persons (lotse.people.merge) says in each change it made."""
+    if not isinstance(merge, dict):
+        return ""
+    born = merge.get("removed_birth_date") or "–"
+    return _("Merge: “%(name)s” (no. %(removed)s, born %(born)s) was merged into no. %(kept)s.") % {
+        "name": merge.get("removed_name", ""),
+        "removed": merge.get("removed", ""),
+        "born": born,
+        "kept": merge.get("kept", ""),
+    }
 
 
 def _record_label(model: Any, data: dict[str, Any]) -> Any:

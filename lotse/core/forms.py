@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
@@ -145,23 +146,24 @@ class UserForm(VersionedForm):
 
 
 class UserCreateForm(UserForm):
+    """A new user: name, e-mail and roles, no password. The user chooses it through the invitation mail."""
+
     username = forms.RegexField(
         label=_("Username"),
         max_length=150,
         regex=r"^[\w.@+-]+\Z",
         error_messages={"invalid": _("Letters, digits and @ . + - _ only, no spaces.")},
     )
-    password1 = forms.CharField(
-        label=_("Initial password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters, not a common password. The user can change it after signing in."),
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("The invitation with the link to choose a password is sent to this address."),
+        error_messages={"required": _("Enter the e-mail address the invitation is sent to.")},
     )
-    password2 = forms.CharField(
-        label=_("Repeat password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="de", required=True
     )
 
-    field_order = ["organisation", "username", "first_name", "last_name", "email", "roles", "password1", "password2"]
+    field_order = ["organisation", "username", "first_name", "last_name", "email", "language", "roles"]
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,24 +177,6 @@ class UserCreateForm(UserForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This username is already taken."))
         return username
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            candidate = User(
-                username=cleaned.get("username", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-                email=cleaned.get("email", ""),
-            )
-            try:
-                password_validation.validate_password(p1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
 
 
 class SetPasswordForm(BootstrapMixin, forms.Form):

@@ -182,6 +182,11 @@ class User(VersionedModel, AbstractUser):
     # When the user set up their second factor (lotse.core.second_factor); empty without one. Its changes,
     # an administrator's reset among them, are in the change history.
     second_factor_since = models.DateTimeField(_("second factor set up at"), null=True, blank=True, editable=False)
+    # The language of the mails Lotse sends the user (the invitation among them).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="de")
+    # When the last invitation (a link to choose a first password) was sent; it is open while the user has
+    # no usable password (lotse.core.invitations).
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
 
     objects = LotseUserManager()  # type: ignore[misc]
 
@@ -202,6 +207,11 @@ class User(VersionedModel, AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(set(self.roles) & set(roles))
+
+    @property
+    def invitation_open(self) -> bool:
+        """Invited, and the first password not yet chosen."""
+        return self.invited_at is not None and not self.has_usable_password()
 
     @property
     def role_labels(self) -> list[str]:

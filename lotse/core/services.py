@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 import pghistory
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lotse.core.access import Capability, can, holds, require
@@ -174,6 +175,7 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    language: str = "de",
 ) -> User:
     chosen = _validate_roles(roles)
     _check_may_administer(acting_user, organisation, chosen)
@@ -185,6 +187,7 @@ def create_user(
             first_name=first_name,
             last_name=last_name,
             email=email,
+            language=language,
             is_staff=Role.SYSTEMADMINISTRATION in chosen,
             is_superuser=Role.SYSTEMADMINISTRATION in chosen,
         )
@@ -195,6 +198,71 @@ def create_user(
             user.set_unusable_password()
         user.full_clean()
         user.save()
+        return user
+
+
+def invite_user(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    username: str,
+    roles: Iterable[str],
+    first_name: str,
+    last_name: str,
+    email: str,
+    language: str = "de",
+    site_url: str,
+) -> User:
+    """Create a user without a password and send them the invitation to choose one."""
+    if not email.strip():
+        raise ValidationError(_("An invitation needs an e-mail address."), code="no_email")
+    with atomic():
+        user = create_user(
+            acting_user=acting_user,
+            organisation=organisation,
+            username=username,
+            roles=roles,
+            password=None,
+            first_name=first_name,
+            last_name=last_name,
+            email=email.strip(),
+            language=language,
+        )
+        send_invitation(acting_user=acting_user, user=user, site_url=site_url)
+        return user
+
+
+def send_invitation(*, acting_user: User | None, user: User, site_url: str) -> User:
+    """Send (again) the link to choose a first password; only while the user has none.
+
+    The mail leaves once the transaction is committed, so a refused change sends nothing.
+    """
+    from lotse.core.invitations import invitation_mail
+    from lotse.core.password_reset import deliver
+
+    _check_may_administer(acting_user, user.organisation, [], subject=user)
+    if user.has_usable_password():
+        raise ValidationError(_("“%(username)s” has already chosen a password.") % {"username": user.username})
+    if not user.is_active:
+        raise ValidationError(_("A deactivated user cannot be invited."), code="inactive")
+    if not user.email:
+        raise ValidationError(_("An invitation needs an e-mail address."), code="no_email")
+    with atomic(), audit_context(acting_user, invitation=True):
+        user.invited_at = timezone.now()
+        user.save(update_fields=["invited_at"])
+        message = invitation_mail(user, site_url)
+        transaction.on_commit(lambda: deliver(message, user.pk))
+        return user
+
+
+def accept_invitation(*, user: User, password: str) -> User:
+    """The invited user chose their first password (the link's token is checked by the view)."""
+    if user.has_usable_password() or not user.is_active:
+        raise ValidationError(_("This invitation link is invalid or has expired."), code="invalid_invitation")
+    validate_password(password, user)
+    with atomic(), audit_context(user):
+        user.set_password(password)
+        user.save(update_fields=["password"])
         return user
 
 

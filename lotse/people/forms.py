@@ -6,6 +6,8 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.forms import BootstrapMixin, VersionedForm
@@ -114,3 +116,41 @@ class PersonForm(BootstrapMixin, forms.Form):
 
 class PersonEditForm(VersionedForm, PersonForm):
     """A person's data as edited on the person page; ``version`` detects concurrent edits."""
+
+
+class _NotRendered(forms.HiddenInput):
+    """A value sent by buttons and a checkbox of the duplicates panel (people/_duplicates.html), not by an input
+    of its own."""
+
+    def render(self, *args: Any, **kwargs: Any) -> SafeString:
+        return SafeString("")
+
+
+class DuplicateChoiceMixin(forms.Form):
+    """The answer to "Possible duplicate": take an existing person (``existing_person``) or create anyway."""
+
+    existing_person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=_NotRendered,
+        error_messages={"invalid_choice": _("The chosen person cannot be taken over here.")},
+    )
+    confirm_new = forms.BooleanField(required=False, widget=_NotRendered)
+
+    def offer_persons(self, persons: QuerySet[Person]) -> None:
+        """The persons that may be taken over instead of creating a new one."""
+        self.fields["existing_person"].queryset = persons  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The field has no input of its own: its error is the form's.
+        if "existing_person" in self.errors:
+            self.add_error(None, self.errors.pop("existing_person"))
+        return cleaned
+
+    def duplicate_choice_made(self) -> bool:
+        return self.existing() is not None or bool(self.cleaned_data.get("confirm_new"))
+
+    def existing(self) -> Person | None:
+        person: Person | None = self.cleaned_data.get("existing_person")
+        return person

@@ -26,6 +26,7 @@ from lotse.core.choices import AccessAction
 from lotse.core.models import User
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, file_response, form_page, save_or_show
+from lotse.people.duplicates import duplicates_context, duplicates_to_confirm
 from lotse.people.models import Person
 
 PAGE_SIZE = 25
@@ -70,12 +71,18 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         residents=residents_visible_to(user),
         hits=[(p, queries.hit_label(p)) for p in hits],
     )
+    form.offer_persons(residents_visible_to(user))
+    # A new resident who is likely known already stops the move-in until the user takes them over or confirms.
+    new_resident = form.is_valid() and form.cleaned_data["person"] is None
+    duplicates = duplicates_to_confirm(
+        request, user, form, form.new_person_fields() if new_resident else None, scope=residents_visible_to(user)
+    )
 
     def move() -> tuple[Occupancy, Occupancy | None]:
         """The new stay, and the stay it ended (if any)."""
         data = form.cleaned_data
         stay = {"on": data["on"], "unit": data["unit"], "basis": data["basis"], "notes": data["notes"].strip()}
-        person = data["person"]
+        person = data["person"] or form.existing()
         if person is None:
             return services.move_in_new_resident(
                 acting_user=user, shelter=shelter, **stay, **form.new_person_fields()
@@ -83,7 +90,7 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         before = queries.current_stay(person)
         return services.move_in(acting_user=user, shelter=shelter, person=person, **stay), before
 
-    form, saved = save_or_show(request, form, move)
+    form, saved = save_or_show(request, form, move) if not duplicates else (form, None)
     if saved:
         occupancy, before = saved.result
         place = occupancy.place
@@ -101,11 +108,18 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             text += " " + _("The stay in another shelter ended that day.")
         messages.success(request, text)
         return redirect("accommodation:shelter_detail", pk=shelter.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not duplicates else 200
     return render(
         request,
         "accommodation/shelter_move_in.html",
-        {"shelter": shelter, "form": form, "search": search, "query": query, "hits": hits},
+        {
+            "shelter": shelter,
+            "form": form,
+            "search": search,
+            "query": query,
+            "hits": hits,
+            **duplicates_context(duplicates, organisation_id=None),
+        },
         status=status,
     )
 

@@ -47,6 +47,8 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
     for name, url in urls.items():
         if name in {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"}:
             continue
+        if name == "cases:person_merge":  # the team leads' page: 403 for a caseworker of any organisation
+            continue
         response = client.post(url) if name in POST_ONLY else client.get(url)
         assert response.status_code == 404, (name, response.status_code)
     case = Case.objects.get(pk=case_pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Model
 from django.forms import Form
@@ -22,6 +24,7 @@ from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
+from lotse.people.duplicates import duplicates_context, duplicates_to_confirm, own_persons
 
 FORM_PAGE = "cases/form_page.html"
 
@@ -36,6 +39,7 @@ def case_form_page(
     back_url: str | None = None,
     intro: str = "",
     record: Model | None = None,
+    **context: Any,
 ) -> HttpResponse:
     """A small form about one case: its breadcrumb, and cancel leads back to ``back_url`` (the case page).
 
@@ -52,6 +56,7 @@ def case_form_page(
         intro=intro,
         template=FORM_PAGE,
         case=case,
+        **context,
     )
 
 
@@ -79,21 +84,27 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         organisation_id=user.organisation_id,
         initial={"start_date": timezone.localdate(), "responsible": user.pk},
     )
-    form, saved = save_or_show(
-        request,
-        form,
-        lambda: services.open_case(
-            acting_user=user,
-            organisation=user.organisation,
-            municipality=form.cleaned_data["municipality"],
-            start_date=form.cleaned_data["start_date"],
-            responsible=form.cleaned_data["responsible"],
-            head=form.person_fields(),
-        ),
-    )
-    if saved:
-        messages.success(request, _("The case was opened. Add the other members of the household next."))
-        return redirect("cases:case_detail", pk=saved.result.pk)
+    form.offer_persons(own_persons(user))
+    # A likely duplicate of the new client stops the intake until the user takes them over or confirms.
+    duplicates = duplicates_to_confirm(request, user, form, form.person_fields() if form.is_valid() else None)
+    if not duplicates:
+
+        def open_case() -> Case:
+            existing = form.existing()
+            return services.open_case(
+                acting_user=user,
+                organisation=user.organisation,
+                municipality=form.cleaned_data["municipality"],
+                start_date=form.cleaned_data["start_date"],
+                responsible=form.cleaned_data["responsible"],
+                head=form.person_fields() if existing is None else None,
+                head_person=existing,
+            )
+
+        form, saved = save_or_show(request, form, open_case)
+        if saved:
+            messages.success(request, _("The case was opened. Add the other members of the household next."))
+            return redirect("cases:case_detail", pk=saved.result.pk)
     return form_page(
         request,
         form=form,
@@ -103,6 +114,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         intro=_("Intake: the case, and its first client as the head of a new household."),
         template=FORM_PAGE,
         case=None,
+        **duplicates_context(duplicates, organisation_id=user.organisation_id),
     )
 
 

@@ -14,12 +14,13 @@ from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm
 from lotse.cases.queries import FACT_TITLES
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, fact_kind, person_of_case, readable_case
-from lotse.core.access import Capability, capability_required
+from lotse.core.access import Capability, can, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, done_or_flash, save_or_show
 from lotse.people import services as people_services
+from lotse.people.duplicates import duplicates_context, duplicates_to_confirm, own_persons
 from lotse.people.forms import PersonEditForm
 from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Person
 
@@ -28,29 +29,36 @@ from lotse.people.models import STATUS_RECORD_MODELS, HouseholdMembership, Perso
 @shows_person_data
 @require_http_methods(["GET", "POST"])
 def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    case = editable_case(request.user, pk)
+    user = request.user
+    case = editable_case(user, pk)
     form = MemberForm(request.POST or None)
-    form, saved = save_or_show(
-        request,
-        form,
-        lambda: services.add_household_member(
-            acting_user=request.user,
-            case=case,
-            relationship=form.cleaned_data["relationship"],
-            since=form.cleaned_data["since"],
-            is_client=form.cleaned_data["is_client"],
-            person_fields=form.person_fields(),
-        ),
-    )
-    if saved:
-        messages.success(request, _("%(name)s was added to the household.") % {"name": saved.result.full_name})
-        return redirect("cases:case_detail", pk=case.pk)
+    form.offer_persons(own_persons(user))
+    # A likely duplicate of the new member stops the step until the user takes them over or confirms.
+    duplicates = duplicates_to_confirm(request, user, form, form.person_fields() if form.is_valid() else None)
+    if not duplicates:
+        form, saved = save_or_show(
+            request,
+            form,
+            lambda: services.add_household_member(
+                acting_user=user,
+                case=case,
+                relationship=form.cleaned_data["relationship"],
+                since=form.cleaned_data["since"],
+                is_client=form.cleaned_data["is_client"],
+                person_fields=form.person_fields() if form.existing() is None else None,
+                person=form.existing(),
+            ),
+        )
+        if saved:
+            messages.success(request, _("%(name)s was added to the household.") % {"name": saved.result.full_name})
+            return redirect("cases:case_detail", pk=case.pk)
     return case_form_page(
         request,
         case,
         form,
         title=_("Add a member of the household"),
         submit=_("Add"),
+        **duplicates_context(duplicates, organisation_id=user.organisation_id),
     )
 
 
@@ -81,7 +89,14 @@ def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
     # Like every form page: a refused save is no success.
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
-        request, "cases/person_detail.html", {**queries.person_page(user, case, person), "form": form}, status=status
+        request,
+        "cases/person_detail.html",
+        {
+            **queries.person_page(user, case, person),
+            "form": form,
+            "can_merge": can(user, Capability.MERGE_PERSONS) and person.organisation_id == user.organisation_id,
+        },
+        status=status,
     )
 
 

@@ -34,6 +34,7 @@ AUTH_EXEMPT = PUBLIC_URLS | {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation_accept",
     "set_language",
 }
 # Every persona of the root conftest with a role the table names; one organisation's records meet

@@ -60,25 +60,27 @@ def test_it_answers_404_for_a_user_of_another_organisation(org_admin_a, casework
 
 
 @pytest.mark.django_db
-def test_it_creates_a_user_in_the_own_organisation(org_admin_a):
-    response = client_for(org_admin_a).post(
-        reverse("core:user_create"),
-        {
-            "username": "neue.kollegin",
-            "first_name": "Leyla",
-            "last_name": "Aydın",
-            "email": "leyla@example.org",
-            "roles": [Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG],
-            "password1": "Sonnenblume-Rathaus-77",
-            "password2": "Sonnenblume-Rathaus-77",
-        },
-    )
+def test_it_creates_a_user_in_the_own_organisation(org_admin_a, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(org_admin_a).post(
+            reverse("core:user_create"),
+            {
+                "username": "neue.kollegin",
+                "first_name": "Leyla",
+                "last_name": "Aydın",
+                "email": "leyla@example.org",
+                "language": "de",
+                "roles": [Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG],
+            },
+        )
     user = User.objects.get(username="neue.kollegin")
     assert response.status_code == 302
     assert response["Location"] == reverse("core:user_detail", args=[user.pk])
     assert user.organisation == org_admin_a.organisation
     assert user.roles == [Role.INTEGRATIONSMANAGEMENT, Role.TEAMLEITUNG]
-    assert user.check_password("Sonnenblume-Rathaus-77")
+    assert not user.has_usable_password()
+    assert user.invitation_open
+    assert [mail.to for mail in mailoutbox] == [["leyla@example.org"]]
     assert not user.is_superuser
 
 
@@ -91,8 +93,7 @@ def test_it_refuses_bad_input_with_german_messages_and_creates_nothing(org_admin
             "first_name": "",
             "last_name": "X",
             "roles": [],
-            "password1": "kurz",
-            "password2": "kurz",
+            "language": "de",
         },
     )
     assert response.status_code == 400
@@ -100,7 +101,7 @@ def test_it_refuses_bad_input_with_german_messages_and_creates_nothing(org_admin
     assert errors["username"] == ["Dieser Benutzername ist bereits vergeben."]
     assert errors["first_name"] == ["Dieses Feld ist zwingend erforderlich."]
     assert errors["roles"] == ["Wählen Sie mindestens eine Rolle aus."]
-    assert "Dieses Passwort ist zu kurz. Es muss mindestens 12 Zeichen enthalten." in errors["password1"]
+    assert errors["email"] == ["Geben Sie die E-Mail-Adresse an, an die die Einladung geht."]
     assert User.objects.count() == 2
 
 
@@ -112,9 +113,9 @@ def test_it_does_not_let_an_org_admin_grant_system_administration(org_admin_a):
             "username": "heimlich",
             "first_name": "H",
             "last_name": "H",
+            "email": "h@example.org",
+            "language": "de",
             "roles": [Role.SYSTEMADMINISTRATION],
-            "password1": "Sonnenblume-Rathaus-77",
-            "password2": "Sonnenblume-Rathaus-77",
         },
     )
     assert response.status_code == 400
@@ -187,9 +188,9 @@ def test_it_lets_a_sysadmin_create_users_in_any_organisation(sysadmin, org_b):
             "username": "admin-b",
             "first_name": "B",
             "last_name": "Admin",
+            "email": "admin-b@example.org",
+            "language": "de",
             "roles": [Role.ORGANISATIONSADMINISTRATION],
-            "password1": "Sonnenblume-Rathaus-77",
-            "password2": "Sonnenblume-Rathaus-77",
         },
     )
     assert response.status_code == 302

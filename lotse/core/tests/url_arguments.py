@@ -54,14 +54,22 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     return AppUrls(
         kwargs={
             "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+            "invitation_accept": {"uidb64": "MQ", "token": "set-password"},
             "core:user_detail": user,
             "core:user_set_active": user,
             "core:user_set_password": user,
             "core:user_reset_second_factor": user,
+            "core:user_resend_invitation": user,
         },
         # The administrator of organisation B does not see the users of A.
         out_of_scope=dict.fromkeys(
-            ["core:user_detail", "core:user_set_active", "core:user_set_password", "core:user_reset_second_factor"],
+            [
+                "core:user_detail",
+                "core:user_set_active",
+                "core:user_set_password",
+                "core:user_reset_second_factor",
+                "core:user_resend_invitation",
+            ],
             frozenset({"org_admin_b"}),
         ),
         accepts_post=frozenset(
@@ -73,6 +81,8 @@ def url_arguments(world: UrlWorld) -> AppUrls:
                 "core:user_set_active",
                 "core:user_set_password",
                 "core:user_reset_second_factor",
+                "core:user_resend_invitation",
+                "invitation_accept",
                 "second_factor_verify",
                 "second_factor_recover",
                 "second_factor_setup",

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from lotse.core import password_reset as reset_limit
-from lotse.core import second_factor
+from lotse.core import second_factor, services
 from lotse.core.access import second_factor_step, signed_in
-from lotse.core.forms import InvitingPasswordResetForm, LoginForm
+from lotse.core.forms import InvitingPasswordResetForm, LoginForm, SetPasswordForm
+from lotse.core.invitations import invitation_tokens
+from lotse.core.models import User
+from lotse.core.web import form_status
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -75,3 +84,56 @@ password_reset_confirm = login_not_required(
 password_reset_complete = login_not_required(auth_views.PasswordResetCompleteView.as_view())
 password_change = signed_in(auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")))
 password_change_done = signed_in(auth_views.PasswordChangeDoneView.as_view())
+
+
+# Names, not secrets: where the token waits in the session, and what stands in for it in the URL.
+INVITATION_SESSION_TOKEN = "_lotse_invitation_token"  # noqa: S105
+INVITATION_URL_TOKEN = "set-password"  # noqa: S105
+
+
+def _invited_user(uidb64: str) -> User | None:
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+        return User.objects.select_related("organisation").get(pk=pk)
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist, ValidationError):
+        return None
+
+
+@login_not_required
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The invited user chooses their first password, then signs in (with the second factor where required).
+
+    As in Django's password reset, the token moves from the URL into the session at once, so it never
+    leaks in a Referer header of the page.
+    """
+    user = _invited_user(uidb64)
+    if token != INVITATION_URL_TOKEN:
+        if user is not None and invitation_tokens.check_token(user, token):
+            request.session[INVITATION_SESSION_TOKEN] = token
+            return HttpResponseRedirect(request.path.replace(token, INVITATION_URL_TOKEN))
+        user = None
+    else:
+        session_token = request.session.get(INVITATION_SESSION_TOKEN)
+        if user is None or not invitation_tokens.check_token(user, session_token):
+            user = None
+    if user is None or user.has_usable_password() or not user.is_active:
+        return render(request, "registration/invitation_accept.html", {"validlink": False})
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_invitation(user=user, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            del request.session[INVITATION_SESSION_TOKEN]
+            messages.success(request, _("Your password was saved. Please sign in with your username and password."))
+            return HttpResponseRedirect(reverse("login"))
+    return render(
+        request,
+        "registration/invitation_accept.html",
+        {"validlink": True, "form": form, "subject": user},
+        status=form_status(request, form),
+    )

@@ -24,6 +24,11 @@ def _is_sysadmin(request: AuthenticatedRequest) -> bool:
     return can(request.user, Capability.ADMINISTER_INSTALLATION)
 
 
+def _site_url(request: AuthenticatedRequest) -> str:
+    """Scheme and host the invitation links point to: the address the administrator works at."""
+    return request.build_absolute_uri("/")
+
+
 def _initial(user: User) -> dict[str, object]:
     return {
         "first_name": user.first_name,
@@ -63,21 +68,26 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 
     def create() -> User:
         data = form.cleaned_data
-        return services.create_user(
+        return services.invite_user(
             acting_user=acting_user,
             organisation=data["organisation"] if sysadmin else organisation,
             username=data["username"],
             roles=data["roles"],
-            password=data["password1"],
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],
+            language=data["language"],
+            site_url=_site_url(request),
         )
 
     form, saved = save_or_show(request, form, create)
     if saved:
         user = saved.result
-        messages.success(request, _("User “%(username)s” was created.") % {"username": user.username})
+        messages.success(
+            request,
+            _("User “%(username)s” was created and invited by e-mail to %(email)s.")
+            % {"username": user.username, "email": user.email},
+        )
         return redirect("core:user_detail", pk=user.pk)
     return form_page(
         request,
@@ -192,4 +202,23 @@ def user_reset_second_factor(request: AuthenticatedRequest, pk: int) -> HttpResp
             request,
             _("The second factor of “%(username)s” was reset and their sessions ended.") % {"username": user.username},
         )
+    return redirect("core:user_detail", pk=user.pk)
+
+
+@capability_required(Capability.ADMINISTER_USERS)
+@require_POST
+def user_resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Send the invitation again (a new link; the earlier ones keep working until a password is chosen)."""
+    acting_user = request.user
+    user = get_visible_or_404(User.objects.select_related("organisation"), acting_user, pk=pk)
+    if done_or_flash(
+        request, lambda: services.send_invitation(acting_user=acting_user, user=user, site_url=_site_url(request))
+    ):
+        messages.success(
+            request,
+            _("The invitation was sent again to %(email)s.") % {"email": user.email},
+        )
+    back = request.POST.get("next", "")
+    if back == "list":
+        return redirect("core:user_list")
     return redirect("core:user_detail", pk=user.pk)
