@@ -19,8 +19,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
-from django.utils.translation import pgettext_lazy as p_
+from django.utils.translation import gettext, pgettext_lazy
 
 from lotse.cases.choices import FieldOfAction, GoalStatus, Responsible
 from lotse.cases.models import Case, CaseClient, Goal, IntegrationPlan, Step
@@ -34,59 +33,59 @@ PLAN_LANGUAGES: tuple[str, ...] = tuple(code for code in PUBLIC_LANGUAGE_CODES i
 ADULT_AGE = 18
 
 TEXTS: dict[str, Promise] = {
-    "title": p_("public", "Integration agreement"),
-    "lead": p_("public", "This is what we agreed together. We will check it together again."),
-    "draft": p_("public", "Draft: not for signature"),
-    "for": p_("public", "For"),
-    "counselling_by": p_("public", "Counselling by"),
-    "agreed_on": p_("public", "Agreed on"),
-    "version": p_("public", "Version"),
-    "meet_again": p_("public", "We meet again on"),
-    "case": p_("public", "Case"),
-    "goal": p_("public", "Our goal"),
-    "concerns": p_("public", "Concerns"),
-    "household": p_("public", "Whole household"),
-    "until": p_("public", "Until"),
-    "check_on": p_("public", "We check on"),
-    "status": p_("public", "Status"),
-    "what": p_("public", "What needs to be done?"),
-    "who": p_("public", "Who does it?"),
-    "when": p_("public", "By when?"),
-    "done": p_("public", "Done"),
-    "no_goals": p_("public", "No goals agreed yet."),
-    "agree": p_(
+    "title": pgettext_lazy("public", "Integration agreement"),
+    "lead": pgettext_lazy("public", "This is what we agreed together. We will check it together again."),
+    "draft": pgettext_lazy("public", "Draft: not for signature"),
+    "for": pgettext_lazy("public", "For"),
+    "counselling_by": pgettext_lazy("public", "Counselling by"),
+    "agreed_on": pgettext_lazy("public", "Agreed on"),
+    "version": pgettext_lazy("public", "Version"),
+    "meet_again": pgettext_lazy("public", "We meet again on"),
+    "case": pgettext_lazy("public", "Case"),
+    "goal": pgettext_lazy("public", "Our goal"),
+    "concerns": pgettext_lazy("public", "Concerns"),
+    "household": pgettext_lazy("public", "Whole household"),
+    "until": pgettext_lazy("public", "Until"),
+    "check_on": pgettext_lazy("public", "We check on"),
+    "status": pgettext_lazy("public", "Status"),
+    "what": pgettext_lazy("public", "What needs to be done?"),
+    "who": pgettext_lazy("public", "Who does it?"),
+    "when": pgettext_lazy("public", "By when?"),
+    "done": pgettext_lazy("public", "Done"),
+    "no_goals": pgettext_lazy("public", "No goals agreed yet."),
+    "agree": pgettext_lazy(
         "public",
         "We agree to this plan. The client can change their mind and talk to us about the plan at any time.",
     ),
-    "signature": p_("public", "Place, date, signature"),
-    "client": p_("public", "Client"),
-    "caseworker": p_("public", "Caseworker"),
-    "printed_on": p_("public", "Printed on"),
+    "signature": pgettext_lazy("public", "Place, date, signature"),
+    "client": pgettext_lazy("public", "Client"),
+    "caseworker": pgettext_lazy("public", "Caseworker"),
+    "printed_on": pgettext_lazy("public", "Printed on"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
-    FieldOfAction.SPRACHE: p_("public", "Language"),
-    FieldOfAction.ARBEIT: p_("public", "Work and training"),
-    FieldOfAction.WOHNEN: p_("public", "Housing"),
-    FieldOfAction.BILDUNG: p_("public", "Education, school, childcare"),
-    FieldOfAction.GESUNDHEIT: p_("public", "Health"),
-    FieldOfAction.FAMILIE: p_("public", "Family and social life"),
-    FieldOfAction.TEILHABE: p_("public", "Participation in society"),
-    FieldOfAction.FINANZEN: p_("public", "Finances and benefits"),
-    FieldOfAction.AUFENTHALT: p_("public", "Residence and law"),
+    FieldOfAction.SPRACHE: pgettext_lazy("public", "Language"),
+    FieldOfAction.ARBEIT: pgettext_lazy("public", "Work and training"),
+    FieldOfAction.WOHNEN: pgettext_lazy("public", "Housing"),
+    FieldOfAction.BILDUNG: pgettext_lazy("public", "Education, school, childcare"),
+    FieldOfAction.GESUNDHEIT: pgettext_lazy("public", "Health"),
+    FieldOfAction.FAMILIE: pgettext_lazy("public", "Family and social life"),
+    FieldOfAction.TEILHABE: pgettext_lazy("public", "Participation in society"),
+    FieldOfAction.FINANZEN: pgettext_lazy("public", "Finances and benefits"),
+    FieldOfAction.AUFENTHALT: pgettext_lazy("public", "Residence and law"),
 }
 
 STATUS_LABELS: dict[str, Promise] = {
-    GoalStatus.OPEN: p_("public", "open"),
-    GoalStatus.IN_PROGRESS: p_("public", "in progress"),
-    GoalStatus.ACHIEVED: p_("public", "achieved"),
-    GoalStatus.NOT_ACHIEVED: p_("public", "not achieved"),
-    GoalStatus.DISCARDED: p_("public", "discarded"),
+    GoalStatus.OPEN: pgettext_lazy("public", "open"),
+    GoalStatus.IN_PROGRESS: pgettext_lazy("public", "in progress"),
+    GoalStatus.ACHIEVED: pgettext_lazy("public", "achieved"),
+    GoalStatus.NOT_ACHIEVED: pgettext_lazy("public", "not achieved"),
+    GoalStatus.DISCARDED: pgettext_lazy("public", "discarded"),
 }
 
 RESPONSIBLE_LABELS: dict[str, Promise] = {
-    Responsible.CLIENT: p_("public", "the client"),
-    Responsible.CASEWORKER: p_("public", "the caseworker"),
+    Responsible.CLIENT: pgettext_lazy("public", "the client"),
+    Responsible.CASEWORKER: pgettext_lazy("public", "the caseworker"),
 }
 
 
