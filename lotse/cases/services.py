@@ -379,7 +379,7 @@ def create_plan_version(
 
 def continue_printed_plan(*, acting_user: User | None, plan: IntegrationPlan) -> IntegrationPlan:
     """After a print for signature: the next version, a copy of the printed one, dated today, to change."""
-    if not plan.is_printed:
+    if not IntegrationPlan.objects.filter(pk=plan.pk, printed_at__isnull=False).exists():
         raise ValidationError(
             _("This version was not printed for signature; it can still be changed."), code="plan_not_printed"
         )
