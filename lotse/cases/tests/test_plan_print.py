@@ -314,8 +314,8 @@ def test_it_shows_the_print_and_the_new_version_in_the_case_history(family, case
 
     page = client_for(caseworker_a).get(reverse("cases:case_history", args=[case.pk])).content.decode()
 
-    assert "zur Unterschrift gedruckt am" in page
-    assert "zur Unterschrift gedruckt von" in page
+    assert "Zur Unterschrift gedruckt am" in page
+    assert "Zur Unterschrift gedruckt von" in page
 
 
 # The plan page and its actions
