@@ -274,9 +274,9 @@ def plan_print(request: AuthenticatedRequest, pk: int, number: int) -> HttpRespo
         current_version=lambda: IntegrationPlan.objects.get(pk=plan.pk).version,
     )
     if saved:
+        # The language always travels (blank: German only), also when a version printed before is printed again.
         url = reverse("cases:plan_pdf", args=[case.pk, plan.number])
-        chosen = form.cleaned_data["language"]
-        return redirect(f"{url}?{urlencode({'language': chosen})}" if chosen else url)
+        return redirect(f"{url}?{urlencode({'language': form.cleaned_data['language']})}")
     intro = (
         _("This version was printed for signature on %(date)s. It is printed again as it was.")
         % {"date": date_format(timezone.localtime(plan.printed_at), "SHORT_DATETIME_FORMAT")}
