@@ -19,6 +19,8 @@ from lotse.cases.choices import (
     ReferralOutcome,
     Responsible,
 )
+from lotse.cases.models import Case
+from lotse.cases.plan_print import language_choices as language_choices_for_print
 from lotse.cases.services import TRANSITIONS
 from lotse.core.access import Capability, roles_holding
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
@@ -301,12 +303,45 @@ class PlanForm(OnceForm, VersionedForm):
         return cleaned
 
 
+class ClientChoiceField(forms.ModelMultipleChoiceField[Person]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.given_names} {obj.family_name}".strip()
+
+
 class GoalForm(OnceForm, VersionedForm):
     field_of_action = forms.ChoiceField(label=_("Field of action"), choices=FieldOfAction.choices)
     title = forms.CharField(label=_("Goal"), max_length=300, help_text=_("In plain words, as agreed with the client."))
+    members = ClientChoiceField(
+        queryset=Person.objects.none(),
+        label=_("Concerns"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: the whole household."),
+        error_messages={
+            "invalid_choice": _("A goal can only concern clients of this case."),
+            "invalid_pk_value": _("A goal can only concern clients of this case."),
+        },
+    )
     due_date = DateField(label=_("To be achieved by"), required=False)
     review_date = DateField(label=_("Review on"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.OPEN)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clients = Person.objects.filter(client_of__case=case).order_by("given_names", "family_name", "pk")
+        self.fields["members"].queryset = clients  # type: ignore[attr-defined]
+
+
+class PlanPrintForm(VersionedForm):
+    language = forms.ChoiceField(
+        label=_("Language beside German"),
+        required=False,
+        help_text=_("The fixed texts are printed in German and in this language; goals and steps as written."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices_for_print()  # type: ignore[attr-defined]
 
 
 class StepForm(OnceForm, BootstrapMixin, forms.Form):

@@ -215,12 +215,30 @@ class IntegrationPlan(VersionedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Printed for signature: from then on the version stays as it was printed, a change starts a new version.
+    printed_at = models.DateTimeField(_("printed for signature at"), null=True, blank=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed for signature by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The language printed beside German (blank: German only).
+    printed_language = models.CharField(_("language beside German"), max_length=3, blank=True)
 
     class Meta:
         verbose_name = _("integration plan")
         verbose_name_plural = _("integration plans")
         ordering = ["case", "-number"]
-        constraints = [models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="plan_version_unique"),
+            models.CheckConstraint(
+                condition=Q(printed_at__isnull=False) | Q(printed_by__isnull=True, printed_language=""),
+                name="plan_printed_fields_with_print",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("Integration plan, version %(number)s") % {"number": self.number})
@@ -229,6 +247,10 @@ class IntegrationPlan(VersionedModel):
     def access_log_organisation_id(self) -> int:
         """The organisation that keeps the case keeps its plan (lotse.core.services.log_access)."""
         return self.case.organisation_id
+
+    @property
+    def is_printed(self) -> bool:
+        return self.printed_at is not None
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -240,6 +262,10 @@ class Goal(VersionedModel):
     review_date = models.DateField(_("review on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=15, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # The clients of the case the goal concerns; none named: the whole household.
+    members: models.ManyToManyField[Person, GoalMember] = models.ManyToManyField(
+        Person, verbose_name=_("concerns"), through="GoalMember", related_name="goals", blank=True
+    )
 
     class Meta:
         verbose_name = _("goal")
@@ -261,6 +287,22 @@ class Goal(VersionedModel):
     @property
     def is_pending(self) -> bool:
         return self.status in GOAL_STATUS_PENDING
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class GoalMember(models.Model):
+    """A client of the case whom the goal concerns."""
+
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="goal_members")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("person a goal concerns")
+        verbose_name_plural = _("persons goals concern")
+        constraints = [models.UniqueConstraint(fields=["goal", "person"], name="goal_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} / {self.goal}"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

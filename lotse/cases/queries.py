@@ -590,8 +590,10 @@ def plan_of(case: Case, number: int | None) -> IntegrationPlan | None:
 
 
 def goals_of(plan: IntegrationPlan) -> list[Goal]:
-    steps = Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))
-    return list(plan.goals.prefetch_related(steps).order_by("position", "pk"))
+    """The plan's goals with their steps and the clients they concern (none: the whole household)."""
+    steps: Prefetch[Any] = Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))
+    members: Prefetch[Any] = Prefetch("members", queryset=Person.objects.order_by("given_names", "family_name", "pk"))
+    return list(plan.goals.prefetch_related(steps, members).order_by("position", "pk"))
 
 
 def grouped_goals(goals: list[Goal]) -> list[dict[str, Any]]:
@@ -605,32 +607,25 @@ def grouped_goals(goals: list[Goal]) -> list[dict[str, Any]]:
 
 
 def plan_page(user: User, case: Case, plan: IntegrationPlan | None, latest: IntegrationPlan | None) -> dict[str, Any]:
-    """A version of the plan with its goals by field of action; only the newest version of an open case is edited."""
+    """A version of the plan with its goals by field of action.
+
+    Only the newest version of an open case is edited, and only until it is printed for signature; then
+    ``may_continue``: the next version, a copy, can be started.
+    """
     own_case = case.organisation_id == user.organisation_id
+    current = plan is not None and latest is not None and plan.pk == latest.pk and own_case
+    open_case = case.status != CaseStatus.CLOSED
     return {
         "case": case,
         "plan": plan,
         "latest": latest,
         "groups": grouped_goals(goals_of(plan)) if plan else [],
-        "versions": list(case.plans.order_by("-number").values("number", "agreed_on")),
-        "editable": (
-            plan is not None
-            and latest is not None
-            and plan.pk == latest.pk
-            and own_case
-            and case.status != CaseStatus.CLOSED
-        ),
+        "versions": list(case.plans.order_by("-number").values("number", "agreed_on", "printed_at")),
+        "editable": current and open_case and plan is not None and not plan.is_printed,
+        "may_print": current and open_case,
+        "may_continue": current and open_case and plan is not None and plan.is_printed,
+        "printed_by": plan.printed_by if plan is not None and plan.printed_by_id else None,
         "can_edit_case": own_case,
-    }
-
-
-def plan_print(case: Case, plan: IntegrationPlan) -> dict[str, Any]:
-    """The plan as printed to be signed with the clients."""
-    return {
-        "case": case,
-        "plan": plan,
-        "groups": grouped_goals(goals_of(plan)),
-        "clients": list(case.clients.order_by("family_name", "given_names")),
     }
 
 

@@ -37,11 +37,13 @@ from lotse.cases.models import (
     Contact,
     FollowUp,
     Goal,
+    GoalMember,
     Handover,
     IntegrationPlan,
     Referral,
     Step,
 )
+from lotse.cases.plan_print import PLAN_LANGUAGES
 from lotse.core.access import Capability, holds, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
@@ -312,7 +314,18 @@ def current_plan(case: Case) -> IntegrationPlan | None:
     return case.plans.order_by("-number").first()
 
 
+def printed_refusal() -> ValidationError:
+    return ValidationError(
+        _("This version was printed for signature. Changes start a new version."), code="plan_printed"
+    )
+
+
 def _check_plan_editable(acting_user: User | None, plan: IntegrationPlan) -> None:
+    """Call inside the change's transaction: the plan's row stays locked until it ends.
+
+    Printing for signature locks the same row (``print_plan_for_signature``), so a
+    change either lands before the print or is refused after it.
+    """
     require(acting_user, Capability.CASEWORK, organisation_id=plan.case.organisation_id, code="not_owner")
     _check_open(plan.case)
     latest = current_plan(plan.case)
@@ -321,6 +334,33 @@ def _check_plan_editable(acting_user: User | None, plan: IntegrationPlan) -> Non
             _("Only the newest version of the plan can be changed; earlier versions are kept as agreed."),
             code="old_plan",
         )
+    if IntegrationPlan.objects.select_for_update().filter(pk=plan.pk, printed_at__isnull=False).exists():
+        raise printed_refusal()
+
+
+def _copy_goals(previous: IntegrationPlan, plan: IntegrationPlan) -> None:
+    """The goals and steps of ``previous`` into ``plan``, with the clients they concern who are clients still."""
+    goals = list(previous.goals.prefetch_related("steps", "goal_members"))
+    steps = [list(goal.steps.all()) for goal in goals]
+    members = [[m.person_id for m in goal.goal_members.all()] for goal in goals]
+    for goal in goals:
+        goal.pk, goal.plan, goal.version = None, plan, 1
+        goal._state.adding = True
+    Goal.objects.bulk_create(goals)  # the copies, with their new keys (the history triggers fire per row)
+    for goal, goal_steps in zip(goals, steps, strict=True):
+        for step in goal_steps:
+            step.pk, step.goal = None, goal
+            step._state.adding = True
+    Step.objects.bulk_create([step for goal_steps in steps for step in goal_steps])
+    clients = set(CaseClient.objects.filter(case_id=plan.case_id).values_list("person_id", flat=True))
+    GoalMember.objects.bulk_create(
+        [
+            GoalMember(goal=goal, person_id=person_id)
+            for goal, person_ids in zip(goals, members, strict=True)
+            for person_id in person_ids
+            if person_id in clients
+        ]
+    )
 
 
 def create_plan_version(
@@ -330,14 +370,23 @@ def create_plan_version(
     agreed_on: datetime.date,
     review_on: datetime.date | None = None,
     notes: str = "",
+    after: IntegrationPlan | None = None,
 ) -> IntegrationPlan:
-    """A new dated version of the plan; it starts with the goals and steps of the previous one."""
+    """A new dated version of the plan; it starts with the goals, steps and goal members of the previous one.
+
+    ``after``: the version the user saw as the newest; if another was started since, nothing is created.
+    """
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
     not_in_future(agreed_on, _("The date of the agreement"))
     with atomic(), audit_context(acting_user):
         Case.objects.select_for_update().filter(pk=case.pk).first()  # serialise version numbering
         previous = current_plan(case)
+        if after is not None and previous is not None and previous.pk != after.pk:
+            raise ValidationError(
+                _("Version %(number)s was started in the meantime.") % {"number": previous.number},
+                code="plan_started_meanwhile",
+            )
         if previous is not None and agreed_on < previous.agreed_on:
             raise ValidationError(
                 _("The new version cannot be dated before the previous one (%(date)s).")
@@ -353,18 +402,49 @@ def create_plan_version(
             created_by=acting_user,
         )
         if previous is not None:
-            goals = list(previous.goals.prefetch_related("steps"))
-            steps = [list(goal.steps.all()) for goal in goals]
-            for goal in goals:
-                goal.pk, goal.plan, goal.version = None, plan, 1
-                goal._state.adding = True
-            Goal.objects.bulk_create(goals)  # the copies, with their new keys (the history triggers fire per row)
-            for goal, goal_steps in zip(goals, steps, strict=True):
-                for step in goal_steps:
-                    step.pk, step.goal = None, goal
-                    step._state.adding = True
-            Step.objects.bulk_create([step for goal_steps in steps for step in goal_steps])
+            _copy_goals(previous, plan)
         return plan
+
+
+def continue_printed_plan(*, acting_user: User | None, plan: IntegrationPlan) -> IntegrationPlan:
+    """After a print for signature: the next version, a copy of the printed one, dated today, to change."""
+    if not IntegrationPlan.objects.filter(pk=plan.pk, printed_at__isnull=False).exists():
+        raise ValidationError(
+            _("This version was not printed for signature; it can still be changed."), code="plan_not_printed"
+        )
+    return create_plan_version(
+        acting_user=acting_user,
+        case=plan.case,
+        agreed_on=max(timezone.localdate(), plan.agreed_on),
+        review_on=plan.review_on,
+        notes=plan.notes,
+        after=plan,
+    )
+
+
+def print_plan_for_signature(
+    *, acting_user: User | None, plan: IntegrationPlan, expected_version: int, language: str
+) -> IntegrationPlan:
+    """Mark the newest version as printed for signature, by whom and when; from then on it is not changed.
+
+    Printing a version again keeps the first print's record. ``language`` is printed beside German
+    (blank: German only).
+    """
+    require(acting_user, Capability.CASEWORK, organisation_id=plan.case.organisation_id, code="not_owner")
+    _check_open(plan.case)
+    if language and language not in PLAN_LANGUAGES:
+        raise ValidationError(_("Choose a language of the list."), code="plan_language")
+    with atomic(), audit_context(acting_user):
+        locked = IntegrationPlan.objects.select_for_update().get(pk=plan.pk)
+        latest = current_plan(plan.case)
+        if latest is None or latest.pk != plan.pk:
+            raise ValidationError(
+                _("Only the newest version of the plan is printed for signature."), code="old_plan_print"
+            )
+        if locked.is_printed:
+            return locked
+        locked.printed_at, locked.printed_by, locked.printed_language = timezone.now(), acting_user, language
+        return save_versioned(locked, expected_version, ["printed_at", "printed_by", "printed_language"])
 
 
 def update_plan(
@@ -376,7 +456,6 @@ def update_plan(
     review_on: datetime.date | None,
     notes: str,
 ) -> IntegrationPlan:
-    _check_plan_editable(acting_user, plan)
     not_in_future(agreed_on, _("The date of the agreement"))
     previous = plan.case.plans.filter(number__lt=plan.number).order_by("-number").first()
     if previous is not None and agreed_on < previous.agreed_on:
@@ -385,6 +464,7 @@ def update_plan(
             code="plan_before_previous",
         )
     with atomic(), audit_context(acting_user):
+        _check_plan_editable(acting_user, plan)
         plan.agreed_on, plan.review_on, plan.notes = agreed_on, review_on, notes
         return save_versioned(plan, expected_version, ["agreed_on", "review_on", "notes"])
 
@@ -394,6 +474,24 @@ def _check_goal_values(field_of_action: str, status: str) -> None:
         raise ValidationError(_("Choose a field of action."), code="field_of_action")
     if status not in GoalStatus.values:
         raise ValidationError(_("Choose the goal's status."), code="goal_status")
+
+
+def _check_members(plan: IntegrationPlan, members: Iterable[Person]) -> set[int]:
+    """The keys of the persons a goal concerns: clients of the plan's case only."""
+    person_ids = {person.pk for person in members}
+    clients = set(
+        CaseClient.objects.filter(case_id=plan.case_id, person_id__in=person_ids).values_list("person_id", flat=True)
+    )
+    if person_ids - clients:
+        raise ValidationError(_("A goal can only concern clients of this case."), code="goal_member_not_client")
+    return person_ids
+
+
+def _set_members(goal: Goal, person_ids: set[int]) -> None:
+    """Write the change only: the history shows who was added to or removed from the goal."""
+    current = set(GoalMember.objects.filter(goal=goal).values_list("person_id", flat=True))
+    GoalMember.objects.filter(goal=goal, person_id__in=current - person_ids).delete()
+    GoalMember.objects.bulk_create([GoalMember(goal=goal, person_id=pk) for pk in sorted(person_ids - current)])
 
 
 @dataclass(frozen=True)
@@ -433,12 +531,17 @@ def add_goal(
     due_date: datetime.date | None = None,
     review_date: datetime.date | None = None,
     status: str = GoalStatus.OPEN,
+    members: Iterable[Person] = (),
     steps: Sequence[NewStep] = (),
 ) -> Goal:
-    """A goal of the newest plan version, with the steps agreed for it (all of them or nothing)."""
-    _check_plan_editable(acting_user, plan)
+    """A goal of the newest plan version, with the steps agreed for it (all of them or nothing).
+
+    ``members``: the clients of the case the goal concerns (none: the whole household).
+    """
     _check_goal_values(field_of_action, status)
     with atomic(), audit_context(acting_user):
+        _check_plan_editable(acting_user, plan)
+        person_ids = _check_members(plan, members)
         goal = Goal.objects.create(
             plan=plan,
             field_of_action=field_of_action,
@@ -448,6 +551,7 @@ def add_goal(
             status=status,
             position=plan.goals.count(),
         )
+        _set_members(goal, person_ids)
         Step.objects.bulk_create([_step(goal, position, new) for position, new in enumerate(steps)])
         return goal
 
@@ -462,13 +566,19 @@ def update_goal(
     due_date: datetime.date | None,
     review_date: datetime.date | None,
     status: str,
+    members: Iterable[Person] | None = None,
 ) -> Goal:
-    _check_plan_editable(acting_user, goal.plan)
+    """Change the goal; ``members`` None leaves the persons it concerns as they are."""
     _check_goal_values(field_of_action, status)
     with atomic(), audit_context(acting_user):
+        _check_plan_editable(acting_user, goal.plan)
+        person_ids = _check_members(goal.plan, members) if members is not None else None
         goal.field_of_action, goal.title, goal.due_date = field_of_action, title, due_date
         goal.review_date, goal.status = review_date, status
-        return save_versioned(goal, expected_version, ["field_of_action", "title", "due_date", "review_date", "status"])
+        save_versioned(goal, expected_version, ["field_of_action", "title", "due_date", "review_date", "status"])
+        if person_ids is not None:
+            _set_members(goal, person_ids)
+        return goal
 
 
 def add_step(
@@ -481,25 +591,25 @@ def add_step(
     due_date: datetime.date | None = None,
     done: bool = False,
 ) -> Step:
-    _check_plan_editable(acting_user, goal.plan)
     step = _step(goal, 0, NewStep(description, responsible, responsible_name, due_date, done))
     with atomic(), audit_context(acting_user):
+        _check_plan_editable(acting_user, goal.plan)
         step.position = goal.steps.count()
         step.save()
         return step
 
 
 def set_step_done(*, acting_user: User | None, step: Step, done: bool) -> Step:
-    _check_plan_editable(acting_user, step.goal.plan)
     with atomic(), audit_context(acting_user):
+        _check_plan_editable(acting_user, step.goal.plan)
         step.done = done
         step.save(update_fields=["done"])
         return step
 
 
 def delete_step(*, acting_user: User | None, step: Step) -> None:
-    _check_plan_editable(acting_user, step.goal.plan)
     with atomic(), audit_context(acting_user):
+        _check_plan_editable(acting_user, step.goal.plan)
         step.delete()
 
 

@@ -411,6 +411,8 @@ class _GoalLife:
     review: datetime.date | None = None
     resolved: tuple[datetime.date, str] | None = None
     steps: list[tuple[str, str, str, datetime.date, datetime.date | None]] = field(default_factory=list)
+    # The clients the goal concerns (none: the whole household).
+    members: list[_Member] = field(default_factory=list)
 
 
 @dataclass
@@ -541,6 +543,7 @@ class _Builder(Drafting):
         self.extra_memberships: list[HouseholdMembership] = []
         self.plans: list[IntegrationPlan] = []
         self.goals: list[Goal] = []
+        self.goal_members: dict[int, list[_Member]] = {}
         self.steps: list[Step] = []
         self.contacts: list[Contact] = []
         self.follow_ups: list[FollowUp] = []
@@ -1537,11 +1540,11 @@ class _Builder(Drafting):
         Goals tied to a fact (B1 reached, a job, the own tenancy, the family's
         arrival) are achieved on the day the fact was recorded.
         """
-        # (template, names for the title, date of the fact that achieves it)
-        candidates: list[tuple[str, dict[str, str], datetime.date | None]] = []
+        # (template, the clients it concerns, date of the fact that achieves it)
+        candidates: list[tuple[str, list[_Member], datetime.date | None]] = []
         adults = d.adults()
         for m in adults[:2]:
-            names = {"name": m.given}
+            names = [m]
             b1 = next((when for when, level, *_rest in m.lang_path if level == 3 and when > d.start), None)
             start_level = m.lang_path[0][1] if m.lang_path else 0
             if b1 is not None:
@@ -1556,10 +1559,10 @@ class _Builder(Drafting):
             elif m.work in (WorkSituation.ARBEITSUCHEND, WorkSituation.SPRACHKURS) and m.age_on(d.ref) < 55:
                 candidates.append(("arbeit_job" if self.chance(0.7) else "arbeit_anerkennung", names, None))
         if d.housing_on(d.start) != HousingSituation.PRIVATER_MIETVERTRAG:
-            candidates.append(("wohnen_wohnung", {}, d.private_on))
+            candidates.append(("wohnen_wohnung", [], d.private_on))
         for child in d.children()[:2]:
             age_at_start = child.age_on(max(d.start, child.since))
-            names = {"child": child.given}
+            names = [child]
             if age_at_start <= 5:
                 candidates.append(("bildung_kita", names, None))
             elif 6 <= age_at_start <= 15 and not child.born_here:
@@ -1568,26 +1571,27 @@ class _Builder(Drafting):
             elif self.chance(0.3):
                 candidates.append(("teilhabe_verein", names, None))
         if d.reunion_on is not None:
-            candidates.append(("familie_nachzug", {}, d.reunion_on))
+            candidates.append(("familie_nachzug", [], d.reunion_on))
         head = d.members[0]
         if d.route in ("duldung", "pending"):
-            candidates.append(("aufenthalt_perspektive", {"name": head.given}, None))
+            candidates.append(("aufenthalt_perspektive", [head], None))
             if self.chance(0.5):
-                candidates.append(("aufenthalt_pass", {"name": head.given}, None))
+                candidates.append(("aufenthalt_pass", [head], None))
         elif d.route != "ukraine" and self.chance(0.3):
-            candidates.append(("aufenthalt_verlaengerung", {"name": head.given}, None))
+            candidates.append(("aufenthalt_verlaengerung", [head], None))
         if d.children() and self.chance(0.3):
-            candidates.append(("finanzen_kindergeld", {}, None))
+            candidates.append(("finanzen_kindergeld", [], None))
         if adults and self.chance(0.15):
-            candidates.append(("gesundheit_psz", {"name": self.rng.choice(adults).given}, None))
-        candidates.extend((key, {}, None) for key in self.rng.sample(GENERIC_GOALS, 2))
+            candidates.append(("gesundheit_psz", [self.rng.choice(adults)], None))
+        candidates.extend((key, [], None) for key in self.rng.sample(GENERIC_GOALS, 2))
 
         target = self.weighted({2: 20, 3: 40, 4: 28, 5: 12})
         chosen: list[_GoalLife] = []
-        seen: set[str] = set()
-        for key, names, event in candidates:
-            title = GOALS[key].title.format(name=names.get("name", ""), child=names.get("child", ""))
-            if title in seen:
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        for key, members, event in candidates:
+            title = GOALS[key].title
+            concerned = (title, tuple(id(m) for m in members))
+            if concerned in seen:
                 continue
             created = 0
             if event is not None:
@@ -1601,8 +1605,8 @@ class _Builder(Drafting):
                     created = self.rng.randint(1, len(versions) - 1)
                 else:
                     continue
-            seen.add(title)
-            chosen.append(_GoalLife(key=key, title=title, created=created, event=event))
+            seen.add(concerned)
+            chosen.append(_GoalLife(key=key, title=title, created=created, event=event, members=members))
             if len(chosen) >= 6:
                 break
         self.rng.shuffle(chosen)
@@ -1693,6 +1697,7 @@ class _Builder(Drafting):
             position=position,
         )
         self.goals.append(goal)
+        self.goal_members[id(goal)] = life.members
         for index, (description, responsible, actor, step_due, done_on) in enumerate(life.steps):
             done = (done_on is not None and done_on <= as_of) or status == GoalStatus.ACHIEVED
             self.steps.append(
@@ -2514,6 +2519,7 @@ class _CaseWriter:
         )
         in_order = Prefetch("steps", queryset=Step.objects.order_by("position"))
         copied = list(plan.goals.order_by("position").prefetch_related(in_order))
+        clients = set(CaseClient.objects.filter(case=self.case).values_list("person_id", flat=True))
         for index, (goal_draft, step_drafts) in enumerate(plan_goals):
             if index < len(copied):
                 goal = copied[index]
@@ -2537,6 +2543,11 @@ class _CaseWriter:
                 due_date=goal_draft.due_date,
                 review_date=goal_draft.review_date,
                 status=goal_draft.status,
+                members=[
+                    person
+                    for member in self.builder.goal_members.get(id(goal_draft), [])
+                    if (person := self.persons.get(id(member.person))) is not None and person.pk in clients
+                ],
                 steps=[
                     case_services.NewStep(s.description, s.responsible, s.responsible_name, s.due_date, s.done)
                     for s in step_drafts

@@ -25,6 +25,7 @@ POST_ONLY = {
     "cases:fact_delete",
     "cases:follow_up_done",
     "cases:step_done",
+    "cases:plan_continue",
     "cases:handover_withdraw",
 }
 

@@ -81,6 +81,8 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         "cases:plan_new": of_case,
         "cases:plan_edit": of_case,
         "cases:plan_pdf": {**of_case, "number": plan.number},
+        "cases:plan_print": {**of_case, "number": plan.number},
+        "cases:plan_continue": {**of_case, "number": plan.number},
         "cases:goal_add": of_case,
         "cases:goal_edit": goal_kwargs,
         "cases:step_add": goal_kwargs,

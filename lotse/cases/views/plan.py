@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lotse.cases import plan_print as plan_print_module
 from lotse.cases import queries, services
-from lotse.cases.forms import GoalForm, PlanForm, StepForm
+from lotse.cases.forms import GoalForm, PlanForm, PlanPrintForm, StepForm
 from lotse.cases.models import Case, Goal, IntegrationPlan, Step
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, readable_case
@@ -87,6 +89,8 @@ def _latest_plan_or_404(case: Case) -> IntegrationPlan:
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     plan = _latest_plan_or_404(case)
+    if printed := _printed_notice(request, plan):
+        return printed
     initial = {"agreed_on": plan.agreed_on, "review_on": plan.review_on, "notes": plan.notes, "version": plan.version}
     form = PlanForm(request.POST or None, initial=initial)
     form, saved = save_or_show(
@@ -120,7 +124,9 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     plan = _latest_plan_or_404(case)
-    form = GoalForm(request.POST or None, initial={"field_of_action": request.GET.get("field", "")})
+    if printed := _printed_notice(request, plan):
+        return printed
+    form = GoalForm(request.POST or None, case=case, initial={"field_of_action": request.GET.get("field", "")})
     form, saved = save_or_show(
         request, form, lambda: services.add_goal(acting_user=request.user, plan=plan, **form.changed_fields())
     )
@@ -138,6 +144,17 @@ def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _printed_notice(request: AuthenticatedRequest, plan: IntegrationPlan) -> HttpResponse | None:
+    """A form to change a version printed for signature is not shown: the plan page offers the next version.
+
+    (A POST still reaches the service, which refuses the change.)
+    """
+    if request.method != "GET" or not plan.is_printed:
+        return None
+    messages.info(request, _("This version was printed for signature. Changes start a new version."))
+    return redirect("cases:plan_detail", pk=plan.case_id)
+
+
 def _goal_of(case: Case, goal_pk: int) -> Goal:
     goal = Goal.objects.select_related("plan__case").filter(plan__case=case, pk=goal_pk).first()
     if goal is None:
@@ -151,15 +168,18 @@ def _goal_of(case: Case, goal_pk: int) -> Goal:
 def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     goal = _goal_of(case, goal_pk)
+    if printed := _printed_notice(request, goal.plan):
+        return printed
     initial = {
         "field_of_action": goal.field_of_action,
         "title": goal.title,
         "due_date": goal.due_date,
         "review_date": goal.review_date,
         "status": goal.status,
+        "members": [member.pk for member in goal.members.all()],
         "version": goal.version,
     }
-    form = GoalForm(request.POST or None, initial=initial)
+    form = GoalForm(request.POST or None, case=case, initial=initial)
     form, saved = save_or_show(
         request,
         form,
@@ -170,6 +190,7 @@ def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespo
             **form.changed_fields(),
         ),
         current_version=lambda: Goal.objects.get(pk=goal.pk).version,
+        form_kwargs={"case": case},
     )
     if saved:
         messages.success(request, _("The goal was saved."))
@@ -191,6 +212,8 @@ def goal_edit(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpRespo
 def step_add(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = editable_case(request.user, pk)
     goal = _goal_of(case, goal_pk)
+    if printed := _printed_notice(request, goal.plan):
+        return printed
     form = StepForm(request.POST or None)
     form, saved = save_or_show(
         request, form, lambda: services.add_step(acting_user=request.user, goal=goal, **form.cleaned_data)
@@ -223,18 +246,83 @@ def step_done(request: AuthenticatedRequest, pk: int, step_pk: int) -> HttpRespo
     return redirect("cases:plan_detail", pk=case.pk)
 
 
+def _plan_by_number_or_404(case: Case, number: int) -> IntegrationPlan:
+    plan = queries.plan_of(case, number)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@capability_required(Capability.CASEWORK)
+@shows_person_data
+@require_http_methods(["GET", "POST"])
+def plan_print(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    """Print the newest version for signature: it is locked from then on; choose the language beside German."""
+    case = editable_case(request.user, pk)
+    plan = _plan_by_number_or_404(case, number)
+    language = plan.printed_language if plan.is_printed else plan_print_module.preselected_language(case)
+    form = PlanPrintForm(request.POST or None, initial={"language": language, "version": plan.version})
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: services.print_plan_for_signature(
+            acting_user=request.user,
+            plan=plan,
+            expected_version=form.loaded_version(),
+            language=form.cleaned_data["language"],
+        ),
+        current_version=lambda: IntegrationPlan.objects.get(pk=plan.pk).version,
+    )
+    if saved:
+        # The language always travels (blank: German only), also when a version printed before is printed again.
+        url = reverse("cases:plan_pdf", args=[case.pk, plan.number])
+        return redirect(f"{url}?{urlencode({'language': form.cleaned_data['language']})}")
+    intro = (
+        _("This version was printed for signature on %(date)s. It is printed again as it was.")
+        % {"date": date_format(timezone.localtime(plan.printed_at), "SHORT_DATETIME_FORMAT")}
+        if plan.printed_at
+        else _(
+            "After printing for signature this version can no longer be changed; "
+            "a change then starts a new version. Each adult client gets a signature line."
+        )
+    )
+    return case_form_page(
+        request,
+        case,
+        form,
+        title=_("Print version %(number)s for signature") % {"number": plan.number},
+        submit=_("Print for signature"),
+        back_url=_back_to_plan(case),
+        intro=intro,
+        record=plan,
+    )
+
+
+@capability_required(Capability.CASEWORK)
+@require_POST
+def plan_continue(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    """After a print for signature: start the next version, a copy of the printed one, to change it."""
+    case = editable_case(request.user, pk)
+    plan = _plan_by_number_or_404(case, number)
+    if done_or_flash(request, lambda: services.continue_printed_plan(acting_user=request.user, plan=plan)):
+        messages.success(
+            request,
+            _("Version %(number)s was started as a copy of version %(printed)s. Change it and print it again.")
+            % {"number": plan.number + 1, "printed": plan.number},
+        )
+    return redirect("cases:plan_detail", pk=case.pk)
+
+
 @capability_required(Capability.CASEWORK)
 @shows_person_data
 @require_safe
 def plan_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
-    """The plan as a PDF to print and sign together with the client."""
-    from weasyprint import HTML
-
+    """The plan as a PDF: for signature once printed for it (with a line for each adult client), else a draft."""
     case = readable_case(request.user, pk)
-    plan = queries.plan_of(case, number)
-    if plan is None:
-        raise Http404
-    page = {**queries.plan_print(case, plan), "printed_on": timezone.localdate()}
-    pdf = HTML(string=render_to_string("cases/plan_pdf.html", page, request=request)).write_pdf()
+    plan = _plan_by_number_or_404(case, number)
+    # The language asked for (an unknown one: German only), else the one printed for signature.
+    asked = request.GET.get("language")
+    language = plan.printed_language if asked is None else asked if asked in plan_print_module.PLAN_LANGUAGES else ""
+    pdf = plan_print_module.plan_pdf(case, plan, language, timezone.localdate())
     log_access(acting_user=request.user, action=AccessAction.PRINT, record=plan, request=request)
-    return file_response(pdf, f"integrationsvereinbarung-{case.number}-v{plan.number}.pdf", inline=True)
+    return file_response(pdf, plan_print_module.pdf_filename(case, plan, language), inline=True)

@@ -21,6 +21,7 @@ from lotse.cases.models import (
     Contact,
     FollowUp,
     Goal,
+    GoalMember,
     Handover,
     IntegrationPlan,
     Referral,
@@ -188,6 +189,10 @@ def test_demo_casework_is_realistic_consistent_and_loaded_once(demo: str):
     assert set(plans_per_case) <= {1, 2, 3}
     first_plans = Goal.objects.filter(plan__number=1).values("plan").annotate(n=Count("pk")).values_list("n", flat=True)
     assert set(first_plans) <= {2, 3, 4, 5}
+    # Goals name the clients they concern (the rest concern the whole household); all of them clients of the case.
+    members = GoalMember.objects.all()
+    assert 0.3 < Goal.objects.filter(goal_members__isnull=False).distinct().count() / Goal.objects.count() < 0.95
+    assert not members.exclude(person__client_of__case=F("goal__plan__case")).exists()
     assert Case.objects.filter(status=CaseStatus.DORMANT).exists()
     sizes = Counter(
         HouseholdMembership.objects.filter(valid_to__isnull=True)
