@@ -10,6 +10,7 @@ from lotse.conftest import client_for
 from lotse.core import services
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import AccessLogEntry, User
+from lotse.core.records import RecordName
 from lotse.core.testing import assert_same_queries, queries_of
 
 
@@ -116,10 +117,11 @@ def test_it_shows_an_org_admin_the_history_of_their_organisation_only(org_admin_
     assert "Sichtbar" in body
     assert "Unsichtbar" not in body
     assert "caseworker-b" not in body
-    row = next(r for r in response.context["rows"] if r["record"] == "colleague-a" and r["label"] == "update")
-    assert row["by"] == org_admin_a
+    row = next(r for r in response.context["rows"] if r["record"].text == "Eva Sichtbar" and r["label"] == "update")
+    assert row["by"] == RecordName(org_admin_a.get_full_name(), reverse("core:user_detail", args=[org_admin_a.pk]))
+    assert row["record"].url == reverse("core:user_detail", args=[colleague_a.pk])
     assert {"field": "Nachname", "before": old_name, "after": "Sichtbar"} in [
-        {**c, "field": str(c["field"])} for c in row["changes"]
+        {"field": str(c["field"]), "before": c["before"].text, "after": c["after"].text} for c in row["changes"]
     ]
 
 
