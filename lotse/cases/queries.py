@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from lotse.accommodation.choices import MoveOutReason
 from lotse.accommodation.models import Occupancy
 from lotse.cases.choices import GOAL_STATUS_PENDING, CaseStatus, FieldOfAction, HandoverStatus
-from lotse.cases.history import case_events, case_persons
+from lotse.cases.history import case_events
 from lotse.cases.models import (
     Case,
     CaseClient,

@@ -30,7 +30,7 @@ from lotse.people.models import Person
 
 @names_records("cases.case")
 def name_cases(user: User, pks: Collection[str], context: NamingContext) -> dict[str, RecordName]:
-    """"Fall F-000157", linked to the case page for whoever may open it; in the access log with its clients."""
+    """ "Fall F-000157", linked to the case page for whoever may open it; in the access log with its clients."""
     cases = list(Case.objects.filter(pk__in=pks_of(Case, pks)).only("pk", "external_id"))
     visible = set(Case.objects.visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
     clients: dict[int, list[str]] = defaultdict(list)
@@ -94,7 +94,9 @@ def person_access(user: User, person_id: int) -> PersonAccess | None:
     records: dict[str, list[Any]] = {
         "people.person": [person.pk],
         "cases.case": case_ids,
-        "cases.integrationplan": list(IntegrationPlan.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)),
+        "cases.integrationplan": list(
+            IntegrationPlan.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+        ),
         "cases.goal": list(Goal.objects.filter(plan__case_id__in=case_ids).values_list("pk", flat=True)),
         "cases.referral": list(Referral.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)),
         "cases.consent": list(Consent.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)),

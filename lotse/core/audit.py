@@ -89,10 +89,8 @@ def tracked_event_models(app_labels: frozenset[str] | None = ADMINISTRATION_APPS
 
 def tracked_model_choices(event_models: Iterable[type]) -> list[tuple[str, str]]:
     """The kinds of record of the event models for a filter: (``app.model``, German plural), sorted by name."""
-    kinds = {
-        model.pgh_tracked_model._meta.label_lower: str(capfirst(model.pgh_tracked_model._meta.verbose_name_plural))
-        for model in event_models
-    }
+    tracked = [model.pgh_tracked_model for model in event_models]  # type: ignore[attr-defined]
+    kinds = {model._meta.label_lower: str(capfirst(model._meta.verbose_name_plural)) for model in tracked}
     return sorted(kinds.items(), key=lambda kind: kind[1])
 
 
@@ -129,10 +127,13 @@ class _GroupedEventsCompiler(EventsQueryCompiler):
         return None
 
     def _get_where_clause(self, event_model: Any) -> str:
-        clauses = []
-        for referenced, pks in self.query.reference_groups:
+        clauses: list[str] = []
+        groups: list[tuple[type, list[Any]]] = self.query.reference_groups  # type: ignore[attr-defined]
+        for referenced, pks in groups:
             columns = [
-                field.column for field in event_model._meta.fields if pgh_utils.related_model(field) == referenced
+                field.column
+                for field in event_model._meta.fields
+                if pgh_utils.related_model(field) == referenced  # type: ignore[no-untyped-call]
             ]
             if not columns or not pks:
                 continue
@@ -145,10 +146,10 @@ class _GroupedEventsCompiler(EventsQueryCompiler):
 
 
 class _GroupedEventsQuery(EventsQuery):
-    reference_groups: list[tuple[type, list[Any]]] = []  # noqa: RUF012 - replaced per query, never mutated
+    reference_groups: list[tuple[type, list[Any]]] = []
 
     def get_compiler(self, *args: Any, **kwargs: Any) -> Any:
-        compiler = super().get_compiler(*args, **kwargs)
+        compiler = super().get_compiler(*args, **kwargs)  # type: ignore[no-untyped-call]
         compiler.__class__ = _GroupedEventsCompiler
         return compiler
 
@@ -221,13 +222,14 @@ def describe_events(user: User, events: list[Any], context: NamingContext | None
         if event.pgh_obj_id:
             wanted[model._meta.label_lower].add(str(event.pgh_obj_id))
         changes = []
-        for name, (before, after) in sorted((event.pgh_diff or {}).items(), key=lambda item: _field_order(model, item[0])):
-            field = _field(model, name)
+        for name, (before, after) in sorted(
+            (event.pgh_diff or {}).items(), key=lambda item: _field_order(model, item[0])
+        ):
+            field: Any = _field(model, name)
             if name in HIDDEN_FIELDS or field is None:
                 continue
             if isinstance(field, models.ForeignKey):
-                target = field.related_model._meta.label_lower
-                wanted[target].update(str(value) for value in (before, after) if value is not None)
+                wanted[_target_label(field)].update(str(value) for value in (before, after) if value is not None)
             changes.append((field, before, after))
         parsed.append((event, model, changes))
     named = name_records(user, wanted, context)
@@ -270,6 +272,11 @@ def _field_order(model: Any, name: str) -> int:
     return names.index(name) if name in names else len(names)
 
 
+def _target_label(field: Any) -> str:
+    """The model a foreign key points to, as ``app_label.model_name``."""
+    return str(field.related_model._meta.label_lower)
+
+
 def _as_name(value: RecordName | str) -> RecordName:
     return value if isinstance(value, RecordName) else RecordName(value)
 
@@ -279,7 +286,7 @@ def _readable(field: Any, value: Any, named: dict[tuple[str, str], RecordName]) 
     if value is None or value == "" or value == []:
         return ""
     if isinstance(field, models.ForeignKey):
-        key = (field.related_model._meta.label_lower, str(value))
+        key = (_target_label(field), str(value))
         return named.get(key) or RecordName(str(_("deleted record")))
     if field.choices:
         labels = {str(code): str(label) for code, label in field.flatchoices}

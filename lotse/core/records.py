@@ -85,7 +85,7 @@ def _valid_pks(model: type[models.Model], pks: Collection[str]) -> list[Any]:
     for pk in pks:
         try:
             valid.append(field.to_python(pk))
-        except Exception:  # noqa: BLE001, S112 - a key that cannot be the model's names no record
+        except Exception:  # noqa: S112 - a key that cannot be the model's names no record
             continue
     return valid
 

@@ -16,6 +16,8 @@ def name_actors(user: User, pks: Collection[str], context: NamingContext) -> dic
     actors = list(Actor.objects.filter(pk__in=pks_of(Actor, pks)).only("name"))
     visible = set(Actor.objects.visible_to(user).filter(pk__in=[a.pk for a in actors]).values_list("pk", flat=True))
     return {
-        str(actor.pk): RecordName(actor.name, reverse("network:actor_detail", args=[actor.pk]) if actor.pk in visible else "")
+        str(actor.pk): RecordName(
+            actor.name, reverse("network:actor_detail", args=[actor.pk]) if actor.pk in visible else ""
+        )
         for actor in actors
     }

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.cases import queries, services
 from lotse.cases.choices import CaseStatus
-from lotse.cases.history import case_kinds, case_persons
 from lotse.cases.forms import CaseCreateForm, CaseEditForm, CaseFilterForm, ContactEntryForm, StatusChangeForm
+from lotse.cases.history import case_kinds, case_persons
 from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required

@@ -47,9 +47,7 @@ def access_log(request: AuthenticatedRequest) -> HttpResponse:
     if person is not None:
         # The page names the person: reading it is itself a view of the person's data.
         log_access(acting_user=user, action=AccessAction.VIEW, record=person.record, request=request)
-    return render(
-        request, "core/access_log.html", {**page, "form": form, "person": person, **_query(request, filters)}
-    )
+    return render(request, "core/access_log.html", {**page, "form": form, "person": person, **_query(request, filters)})
 
 
 def _query(request: AuthenticatedRequest, filters: dict[str, object]) -> dict[str, object]:
