@@ -70,8 +70,9 @@ def declared_person_data(view: Any) -> bool | Capability | None:
 # so a handover takes a case's history along and nobody else reads it.
 ADMINISTRATION_APPS = frozenset({"core"})
 
-# Fields of a change that say nothing to a reader: the lock counter and the keys.
-HIDDEN_FIELDS = frozenset({"version", "id", "pgh_obj_id", "password"})
+# Fields of a change that say nothing to a reader: the lock counter, the keys, the texts kept for finding a
+# person (derived from the names), the content of files and the job that wrote them.
+HIDDEN_FIELDS = frozenset({"version", "id", "pgh_obj_id", "password", "search_text", "search_key", "content", "job_id"})
 
 HISTORY_PAGE_SIZE = 50
 

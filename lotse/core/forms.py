@@ -273,8 +273,8 @@ class AuditFilterForm(FilterForm):
     person = forms.ChoiceField(label=_("Person"), required=False)
     user = forms.ChoiceField(label=_("User"), required=False)
     kind = forms.ChoiceField(label=_("Kind of record"), required=False)
-    since = DateField(label=_("From"), required=False)
-    until = DateField(label=_("Until"), required=False)
+    since = DateField(label=_("From date"), required=False)
+    until = DateField(label=_("Until date"), required=False)
 
     def __init__(
         self,
