@@ -64,7 +64,7 @@ def name_records(
         namer = _NAMERS.get(label)
         try:
             found = namer(user, keys, context or {}) if namer else _name_by_str(label, keys)
-        except LookupError:  # a model that is gone from the code
+        except (LookupError, ValueError):  # a model that is gone from the code
             continue
         named.update({(label, pk): name for pk, name in found.items()})
     return named
