@@ -11,3 +11,5 @@ class AccommodationConfig(AppConfig):
     def ready(self) -> None:
         # The panel of the start page for this app's users (lotse.core.start_page).
         import_module("lotse.accommodation.start_panel")
+        # How stays are named in the change history and the access log (lotse.core.records).
+        import_module("lotse.accommodation.records")

@@ -166,19 +166,9 @@ def shelter_events(shelter: Shelter, places: list[Place], limit: int = HISTORY_L
     return newest_events(tracked_event_models(frozenset({"accommodation"})), [[shelter], places], limit)
 
 
-def _history_rows(shelter: Shelter, places: list[Place]) -> list[dict[str, Any]]:
-    events = shelter_events(shelter, places)
-    rows = describe_events(events)
-    # A stay is named by its resident rather than by its number.
-    occupancy_label = Occupancy._meta.label
-    person_ids = {e.pgh_data.get("person_id") for e in events if e.pgh_obj_model == occupancy_label and e.pgh_data}
-    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=[pk for pk in person_ids if pk])}
-    for event, row in zip(events, rows, strict=True):
-        if event.pgh_obj_model == occupancy_label and event.pgh_data:
-            row["record"] = names.get(event.pgh_data.get("person_id"), row["record"])
-        elif event.pgh_obj_model == Place._meta.label and event.pgh_data:
-            row["record"] = _("Place %(number)s") % {"number": event.pgh_data.get("number")}
-    return rows
+def _history_rows(user: User, shelter: Shelter, places: list[Place]) -> list[dict[str, Any]]:
+    # A stay is named by its resident, a place by its number (their str(), lotse.core.records).
+    return describe_events(user, shelter_events(shelter, places))
 
 
 def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
@@ -215,7 +205,7 @@ def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
             residents=list(stays.filter(move_out__isnull=True).order_by("person__family_name", "person__given_names")),
             former=list(former[:FORMER_RESIDENTS_SHOWN]),
             former_count=former.count(),
-            history=_history_rows(shelter, list(Place.objects.filter(shelter=shelter).only("pk"))),
+            history=_history_rows(user, shelter, list(Place.objects.filter(shelter=shelter).only("pk"))),
         )
     return page
 

@@ -12,3 +12,5 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # The panel of the start page for this app's users (lotse.core.start_page).
         import_module("lotse.cases.start_panel")
+        # How cases and persons are named in the change history and the access log (lotse.core.records).
+        import_module("lotse.cases.records")

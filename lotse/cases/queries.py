@@ -38,7 +38,7 @@ from lotse.cases.models import (
     add_years,
 )
 from lotse.cases.services import current_plan
-from lotse.core.audit import describe_events
+from lotse.core.audit import HISTORY_PAGE_SIZE, describe_events, filter_events
 from lotse.core.models import User
 from lotse.core.transactions import planner_setting
 from lotse.documents.models import Document
@@ -537,9 +537,27 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
     }
 
 
-def case_history(case: Case) -> dict[str, Any]:
-    """The change history of the case, described for reading."""
-    return {"case": case, "rows": describe_events(case_events(case))}
+def case_history(
+    user: User, case: Case, persons: list[Person], filters: dict[str, Any], page_number: str | None
+) -> dict[str, Any]:
+    """A page of the case's change history, filtered by person, user, kind of record and days, described for
+    reading: a fixed number of queries whatever the page shows."""
+    person = next((p for p in persons if str(p.pk) == filters.get("person")), None)
+    events = filter_events(case_events(case, persons, person), filters)
+    page = Paginator(events, HISTORY_PAGE_SIZE).get_page(page_number)
+    context = {"case": case, "case_person_ids": [p.pk for p in persons]}
+    return {"case": case, "page": page, "rows": describe_events(user, list(page.object_list), context)}
+
+
+def case_history_users(case: Case, persons: list[Person]) -> list[tuple[str, str]]:
+    """Who changed something in the case, for the history's filter (one query for the events, one for names)."""
+    ids = {
+        user_id
+        for user_id in case_events(case, persons).order_by().values_list("pgh_context__user", flat=True).distinct()
+        if user_id
+    }
+    users = User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "username")
+    return [(str(u.pk), u.get_full_name() or u.username) for u in users]
 
 
 # The person page
@@ -562,6 +580,8 @@ def person_page(user: User, case: Case, person: Person) -> dict[str, Any]:
         "case": case,
         "person": person,
         "editable": may_edit_person(user, case, person),
+        # The organisation's administrators (also caseworkers) read who viewed the person's data.
+        "may_audit": Person.objects.audited_by(user).filter(pk=person.pk).exists(),
         "histories": histories,
         "memberships": list(person.household_memberships.select_related("household").order_by("-valid_from", "-pk")),
         "stays": list(

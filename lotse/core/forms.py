@@ -244,3 +244,48 @@ class RecoveryCodeForm(BootstrapMixin, forms.Form):
         error_messages={"invalid": _("A recovery code has eight letters and digits, such as abcd-2345.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "size": 12}),
     )
+
+
+class AuditFilterForm(FilterForm):
+    """The filters above the change history and the access log (GET): whose data, who, which kind, which days.
+
+    The pages offer only the fields they can filter by (``person`` and
+    ``kind`` only where given choices); a value that is not offered or a
+    date that is no date is shown as an error and not applied.
+    """
+
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    user = forms.ChoiceField(label=_("User"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of record"), required=False)
+    since = DateField(label=_("From date"), required=False)
+    until = DateField(label=_("Until date"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        users: list[tuple[str, str]],
+        persons: list[tuple[str, str]] | None = None,
+        kinds: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        everyone = ("", _("all"))
+        self.fields["user"].choices = [everyone, *users]  # type: ignore[attr-defined]
+        for name, choices in (("person", persons), ("kind", kinds)):
+            if choices is None:
+                del self.fields[name]
+            else:
+                self.fields[name].choices = [everyone, *choices]  # type: ignore[attr-defined]
+        self.style_small()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned
+
+    def values(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        return super().values()

@@ -12,3 +12,5 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         # The staged-import kind of this app, for the background jobs that check and commit its uploads.
         import_module("lotse.network.actor_import")
+        # How actors are named in the change history (lotse.core.records).
+        import_module("lotse.network.records")

@@ -91,7 +91,7 @@ def directory_page(user: User, query: QueryDict) -> dict[str, Any]:
     }
 
 
-def actor_history(actor: Actor) -> list[dict[str, Any]]:
+def actor_history(user: User, actor: Actor) -> list[dict[str, Any]]:
     """The actor's own changes and its listing on info sheets.
 
     Only these event models: referrals reference the actor too, but they are casework of
@@ -99,7 +99,7 @@ def actor_history(actor: Actor) -> list[dict[str, Any]]:
     """
     models = [Actor.pgh_event_model, InfoSheetActor.pgh_event_model]  # type: ignore[attr-defined]
     events = Events.objects.across(*models).references(actor).order_by("-pgh_created_at", "-pgh_id")
-    return describe_events(list(events[:HISTORY_LENGTH]))
+    return describe_events(user, list(events[:HISTORY_LENGTH]))
 
 
 def actor_page(user: User, actor: Actor) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def actor_page(user: User, actor: Actor) -> dict[str, Any]:
         "language_names": [language_name(code) for code in actor.languages],
         "target_group_labels": [TargetGroup(code).label for code in actor.target_groups if code in TargetGroup.values],
         "may_edit": editor,
-        "history": actor_history(actor) if editor else None,
+        "history": actor_history(user, actor) if editor else None,
         "referral_count": actor.referrals.count() if editor else None,
     }
 

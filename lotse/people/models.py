@@ -99,6 +99,15 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return self.none()
         return self.filter(Q(organisation_id=organisation_id) | _shared_case_exists(organisation_id, "pk"))
 
+    def audited_by(self, user: User | AnonymousUser) -> PersonQuerySet:
+        """Persons whose access log the user reads: those the user's organisation keeps (system administrators:
+        everyone's). An organisation a case was shared with reads what its own users saw, not the person's log."""
+        if can(user, Capability.ADMINISTER_INSTALLATION):
+            return self.all()
+        if can(user, Capability.READ_AUDIT):
+            return self.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+        return self.none()
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Person(VersionedModel):

@@ -272,7 +272,7 @@ def test_it_shows_the_operator_residents_former_residents_and_history_and_logs_t
     assert reverse("accommodation:resident_detail", args=[amina.pk]) in html
     assert "eigener Mietvertrag" in html
     assert "Änderungshistorie" in html
-    records = {row["record"] for row in response.context["history"]}
+    records = {row["record"].text for row in response.context["history"]}
     assert {"Oststadt, Fuchshofstraße", "Haddad, Amina", "Yilmaz, Deniz"} <= records
     entry = AccessLogEntry.objects.get()
     assert (entry.by, entry.action, entry.record_type, entry.record_id) == (

@@ -406,7 +406,7 @@ def test_it_shows_the_case_history_with_who_did_what(caseworker_a):
     services.record_contact(acting_user=caseworker_a, case=case, date=DAY, duration_minutes=30, form="buero")
     body = client_for(caseworker_a).get(reverse("cases:case_history", args=[case.pk])).content.decode()
     assert "Beratungskontakt" in body
-    assert str(caseworker_a) in body
+    assert caseworker_a.get_full_name() in body
 
 
 @pytest.mark.django_db

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lotse.cases import queries, services
 from lotse.cases.choices import CaseStatus
 from lotse.cases.forms import CaseCreateForm, CaseEditForm, CaseFilterForm, ContactEntryForm, StatusChangeForm
+from lotse.cases.history import case_kinds, case_persons
 from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
+from lotse.core.forms import AuditFilterForm
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 from lotse.people.duplicates import duplicates_context, duplicates_to_confirm, own_persons
@@ -236,6 +238,26 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @shows_person_data
 @require_safe
 def case_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    case = readable_case(request.user, pk)
-    log_access(acting_user=request.user, action=AccessAction.VIEW, record=case, request=request)
-    return render(request, "cases/case_history.html", queries.case_history(case))
+    user = request.user
+    case = readable_case(user, pk)
+    persons = case_persons(case)
+    form = AuditFilterForm(
+        request.GET or None,
+        users=queries.case_history_users(case, persons),
+        persons=[(str(p.pk), p.full_name) for p in persons],
+        kinds=case_kinds(),
+    )
+    filters = form.values()
+    log_access(acting_user=user, action=AccessAction.VIEW, record=case, request=request)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "cases/case_history.html",
+        {
+            **queries.case_history(user, case, persons, filters, request.GET.get("page")),
+            "form": form,
+            "query_string": params.urlencode(),
+            "filtered": bool(filters),
+        },
+    )

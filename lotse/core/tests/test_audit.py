@@ -10,6 +10,7 @@ from lotse.conftest import client_for
 from lotse.core import services
 from lotse.core.choices import AccessAction, Role
 from lotse.core.models import AccessLogEntry, User
+from lotse.core.records import RecordName
 from lotse.core.testing import assert_same_queries, queries_of
 
 
@@ -116,10 +117,11 @@ def test_it_shows_an_org_admin_the_history_of_their_organisation_only(org_admin_
     assert "Sichtbar" in body
     assert "Unsichtbar" not in body
     assert "caseworker-b" not in body
-    row = next(r for r in response.context["rows"] if r["record"] == "colleague-a" and r["label"] == "update")
-    assert row["by"] == org_admin_a
+    row = next(r for r in response.context["rows"] if r["record"].text == "Eva Sichtbar" and r["label"] == "update")
+    assert row["by"] == RecordName(org_admin_a.get_full_name(), reverse("core:user_detail", args=[org_admin_a.pk]))
+    assert row["record"].url == reverse("core:user_detail", args=[colleague_a.pk])
     assert {"field": "Nachname", "before": old_name, "after": "Sichtbar"} in [
-        {**c, "field": str(c["field"])} for c in row["changes"]
+        {"field": str(c["field"]), "before": c["before"].text, "after": c["after"].text} for c in row["changes"]
     ]
 
 
@@ -163,3 +165,34 @@ def test_it_answers_only_reading_requests_on_the_lists(org_admin_a):
     client = client_for(org_admin_a)
     for url_name in ("core:history", "core:access_log", "core:user_list", "core:start"):
         assert client.post(reverse(url_name)).status_code == 405, url_name
+
+
+@pytest.mark.django_db
+def test_it_filters_the_organisations_history_by_user_kind_and_day(org_admin_a, colleague_a, caseworker_a):
+    import datetime
+
+    from django.utils import timezone
+
+    for editor, subject in ((org_admin_a, colleague_a), (org_admin_a, caseworker_a)):
+        subject.refresh_from_db()
+        services.update_user(
+            acting_user=editor,
+            user=subject,
+            expected_version=subject.version,
+            roles=subject.roles,
+            first_name=subject.first_name,
+            last_name=subject.last_name + "x",
+            email=subject.email,
+        )
+    client = client_for(org_admin_a)
+    url = reverse("core:history")
+    users = client.get(f"{url}?kind=core.user&user={org_admin_a.pk}").context["rows"]
+    assert {row["record"].text for row in users} == {colleague_a.get_full_name(), caseworker_a.get_full_name()}
+    assert client.get(f"{url}?kind=core.organisation&user={org_admin_a.pk}").context["rows"] == []
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert client.get(f"{url}?until={yesterday:%d.%m.%Y}").context["rows"] == []
+    response = client.get(f"{url}?since=morgen&kind=nichts")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Bitte ein Datum wie 24.12.2026 eingeben." in body
+    assert response.context["rows"]  # the invalid filters are not applied

@@ -33,7 +33,11 @@ def test_it_translates_every_message_to_german():
 
 # Pair forms ("Klientinnen und Klienten", "der Klientin bzw. dem Klienten") and slashes ("Klient/in")
 # instead of the one gender-inclusive form of the interface, the colon ("Klient:innen", "Benutzer:in").
-PAIR_OR_SLASH = re.compile(r"[A-ZÄÖÜ]\w*innen und [A-ZÄÖÜ]\w+|[A-ZÄÖÜ]\w*in (?:bzw\.|oder) (?:de[rnm]|ein|mein)\w* \w+|\w+/-?in(?:nen)?\b")
+PAIR_OR_SLASH = re.compile(
+    r"[A-ZÄÖÜ]\w*innen und [A-ZÄÖÜ]\w+"
+    r"|[A-ZÄÖÜ]\w*in (?:bzw\.|oder) (?:de[rnm]|ein|mein)\w* \w+"
+    r"|\w+/-?in(?:nen)?\b"
+)
 
 
 def test_it_uses_one_gender_inclusive_form():
