@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -28,6 +28,7 @@ from lotse.accommodation.figures import MunicipalityFigures, figures_overview, m
 from lotse.accommodation.forecast import MAX_HORIZON, Forecast, Group, basis_window, load_forecast, next_months
 from lotse.accommodation.forms import KIND_GROUP_AU, KIND_GROUP_VU, ShelterFilterForm
 from lotse.accommodation.models import (
+    AssignedPerson,
     Assignment,
     ExpectedIntake,
     IntakeObligation,
@@ -42,7 +43,8 @@ from lotse.accommodation.planning_forms import AssignmentFilterForm, FiguresForm
 from lotse.cases.models import Case
 from lotse.core.audit import describe_events, newest_events, tracked_event_models
 from lotse.core.models import Municipality, Organisation, User
-from lotse.people.models import HousingRecord, Person
+from lotse.people.choices import Relationship
+from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.search import fold, plain
 from lotse.people.vocabulary import nationality_name
 from lotse.reports.figures import share
@@ -377,6 +379,15 @@ def assignment_list(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, 
     return form, form.apply(assignments).order_by("-date", "-pk")
 
 
+def assignment_export(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, list[Assignment]]:
+    """The filtered assignments of the list, in its order, each with its persons by name (two queries)."""
+    form, assignments = assignment_list(user, data)
+    persons = AssignedPerson.objects.select_related("person").order_by(
+        "person__family_name", "person__given_names", "person_id"
+    )
+    return form, list(assignments.prefetch_related(Prefetch("assigned_persons", queryset=persons)))
+
+
 ASSIGNMENTS_PER_PAGE = 50
 
 
@@ -386,26 +397,137 @@ def assignment_page(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, 
     return form, Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(data.get("page"))
 
 
-def candidate_groups(user: User, chosen: set[int], query: str) -> list[tuple[str, list[tuple[Person, bool]]]]:
-    """Current residents of the user's shelters grouped by shelter, then the matches of a name search."""
+@dataclass
+class Candidate:
+    """A person offered for an assignment: chosen on the form, and where they were assigned before."""
+
+    person: Person
+    checked: bool
+    relationship: str = ""
+    earlier: list[Assignment] = field(default_factory=list)
+
+    @property
+    def assigned(self) -> bool:
+        return bool(self.earlier)
+
+
+@dataclass
+class CandidateHousehold:
+    """A household with its current members the user may read (``household`` None: persons without one)."""
+
+    household: Household | None
+    members: list[Candidate]
+    checked: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.household is None:
+            return _("Without a recorded household")
+        return household_label([c.person for c in self.members], [c.relationship for c in self.members])
+
+    @property
+    def open_members(self) -> list[Candidate]:
+        return [c for c in self.members if not c.assigned]
+
+
+@dataclass
+class CandidateSection:
+    title: str
+    households: list[CandidateHousehold]
+
+
+HEAD_FIRST = {Relationship.HEAD: 0, Relationship.PARTNER: 1}
+
+
+def household_label(persons: list[Person], relationships: list[str]) -> str:
+    """"Household of <the head's name>" (else of the first member's)."""
+    named = next((p for p, r in zip(persons, relationships, strict=True) if r == Relationship.HEAD), persons[0])
+    return _("Household of %(name)s") % {"name": named.full_name}
+
+
+def _member_order(candidate: Candidate) -> tuple[int, datetime.date, str, int]:
+    born = candidate.person.birth_date or datetime.date.max
+    return (HEAD_FIRST.get(candidate.relationship, 2), born, candidate.person.full_name, candidate.person.pk)
+
+
+def candidate_sections(
+    user: User, chosen: set[int], chosen_households: set[int], query: str
+) -> list[CandidateSection]:
+    """The persons offered for an assignment, grouped by household, in a fixed number of queries.
+
+    First the current residents of the user's shelters, by shelter; then the matches of a name search
+    (and persons chosen before who are neither). A household comes with all its current members the
+    user may read, also those living elsewhere, under the shelter (or search) where it is met first.
+    Everyone already assigned is marked with the assignments the user sees.
+    """
+    readable = residents_visible_to(user)
     stays = (
         Occupancy.objects.current()
         .filter(place__shelter__in=Shelter.objects.managed_by(user))
         .select_related("person", "place__shelter")
         .order_by("place__shelter__name", "person__family_name", "person__given_names", "person_id")
     )
-    groups: dict[str, list[tuple[Person, bool]]] = {}
-    for stay in stays:
-        groups.setdefault(stay.place.shelter.name, []).append((stay.person, stay.person_id in chosen))
-    result = list(groups.items())
-    listed = {person.pk for persons in groups.values() for person, _checked in persons}
-    extra = residents_visible_to(user).filter(pk__in=chosen - listed)
+    found: list[tuple[str, Person]] = [(stay.place.shelter.name, stay.person) for stay in stays]
+    listed = {person.pk for _title, person in found}
+    extra = readable.filter(pk__in=chosen - listed)
     if query.strip():
-        extra = extra | residents_visible_to(user).filter(name_filter(query)).exclude(pk__in=listed)
-    found = list(extra.order_by("family_name", "given_names", "pk")[:MAX_CANDIDATES])
-    if found:
-        result.append((_("Search results"), [(person, person.pk in chosen) for person in found]))
-    return result
+        extra = extra | readable.filter(name_filter(query)).exclude(pk__in=listed)
+    search_title = _("Search results")
+    found += [(search_title, person) for person in extra.order_by("family_name", "given_names", "pk")[:MAX_CANDIDATES]]
+    ids = {person.pk for _title, person in found}
+    memberships = list(
+        HouseholdMembership.objects.current()
+        .filter(
+            Q(person_id__in=ids)
+            | Q(
+                household__in=HouseholdMembership.objects.current().filter(person_id__in=ids).values("household_id"),
+                person__in=readable,
+            )
+        )
+        .select_related("person", "household")
+    )
+    household_of = {m.person_id: m.household for m in memberships}
+    relationship_of = {m.person_id: m.relationship for m in memberships}
+    members: dict[int, list[Person]] = {}
+    for membership in memberships:
+        members.setdefault(membership.household_id, []).append(membership.person)
+    everyone = ids | {m.person_id for m in memberships}
+    earlier: dict[int, list[Assignment]] = {}
+    for assigned in (
+        AssignedPerson.objects.filter(person_id__in=everyone, assignment__in=Assignment.objects.visible_to(user))
+        .select_related("assignment__municipality")
+        .order_by("assignment__date", "assignment_id")
+    ):
+        earlier.setdefault(assigned.person_id, []).append(assigned.assignment)
+
+    def candidate(person: Person) -> Candidate:
+        return Candidate(person, person.pk in chosen, relationship_of.get(person.pk, ""), earlier.get(person.pk, []))
+
+    sections: dict[str, CandidateSection] = {}
+    households: dict[int, CandidateHousehold] = {}
+    for title, person in found:
+        section = sections.setdefault(title, CandidateSection(title, []))
+        household = household_of.get(person.pk)
+        if household is None:
+            alone = next((h for h in section.households if h.household is None), None)
+            if alone is None:
+                alone = CandidateHousehold(None, [])
+                section.households.append(alone)
+            alone.members.append(candidate(person))
+            continue
+        if household.pk in households:
+            continue
+        group = CandidateHousehold(
+            household,
+            sorted((candidate(p) for p in members[household.pk]), key=_member_order),
+            household.pk in chosen_households,
+        )
+        households[household.pk] = group
+        section.households.append(group)
+    for section in sections.values():
+        # Households by their label; persons without a recorded household last.
+        section.households.sort(key=lambda h: (h.household is None, h.label.casefold()))
+    return list(sections.values())
 
 
 def assigned_persons(assignment: Assignment) -> list[Any]:

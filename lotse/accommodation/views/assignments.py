@@ -38,11 +38,12 @@ def assignment_list(request: AuthenticatedRequest) -> HttpResponse:
         "accommodation/assignment_list.html",
         {
             "form": form,
+            "filtered": bool(form.values()),
             "page": page,
             "assignments": page.object_list,
             "query_string": params.urlencode(),
             "may_assign": assigns_for_county(request.user),
-            "xlsx_url": queries.with_query(reverse("accommodation:assignment_list_xlsx"), request.GET.urlencode()),
+            "xlsx_url": queries.with_query(reverse("accommodation:assignment_list_xlsx"), params.urlencode()),
         },
     )
 
@@ -50,12 +51,13 @@ def assignment_list(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_SHELTERS)
 @require_safe
 def assignment_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
-    _form, assignments = queries.assignment_list(request.user, request.GET)
-    chosen = list(assignments.prefetch_related("assigned_persons__person"))
+    """The filtered list in the page's order (newest first), one row per assigned person; every assignment logged."""
+    form, chosen = queries.assignment_export(request.user, request.GET)
     for assignment in chosen:
         log_access(acting_user=request.user, action=AccessAction.EXPORT, record=assignment, request=request)
     return file_response(
-        figure_exports.assignments_xlsx(chosen), f"zuweisungen-{timezone.localdate().isoformat()}.xlsx"
+        figure_exports.assignments_xlsx(chosen, form.description()),
+        f"zuweisungen-{timezone.localdate().isoformat()}.xlsx",
     )
 
 
@@ -75,6 +77,7 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
             municipality=data["gemeinde"],
             date=data["date"],
             persons=list(data["persons"]),
+            households=list(data["households"]),
             reference=data["reference"],
             notes=data["notes"],
         )
@@ -91,7 +94,11 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accommodation/assignment_form.html",
-        {"form": form, "groups": queries.candidate_groups(user, form.chosen_ids(), query), "query": query},
+        {
+            "form": form,
+            "sections": queries.candidate_sections(user, form.chosen_ids(), form.chosen_household_ids(), query),
+            "query": query,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
