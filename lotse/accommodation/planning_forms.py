@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from lotse.accommodation.models import AssignedPerson, Assignment, Shelter
+from lotse.accommodation.models import AssignedPerson, Assignment, IntakeObligation, Shelter
+from lotse.accommodation.services import MAX_OBLIGATION
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm
 from lotse.core.models import Municipality
 from lotse.core.submissions import OnceForm
@@ -212,12 +213,56 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
         return _ids(self.data, "households")
 
 
-class IntakeObligationForm(BootstrapMixin, forms.Form):
-    gemeinde = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.order_by("name"), to_field_name="ags"
-    )
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    persons = forms.IntegerField(label=_("Persons to take in"), min_value=0, max_value=100000)
+class IntakeObligationsForm(forms.Form):
+    """The obligations of every municipality for one year: a number field per municipality (empty: none).
+
+    Each row carries the version and the number it was loaded with, so only rows the user changed are
+    saved, each checked against a concurrent change.
+    """
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+
+    def __init__(
+        self,
+        *args: Any,
+        municipalities: list[Municipality],
+        stored: dict[int, IntakeObligation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipalities = municipalities
+        for municipality in municipalities:
+            obligation = stored.get(municipality.pk)
+            ags = municipality.ags
+            self.fields[f"p_{ags}"] = forms.IntegerField(
+                label=municipality.name,
+                min_value=0,
+                max_value=MAX_OBLIGATION,
+                required=False,
+                initial=obligation.persons if obligation else None,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm intake-input"}),
+            )
+            self.fields[f"v_{ags}"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=0, required=False, initial=obligation.version if obligation else 0
+            )
+            self.fields[f"o_{ags}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=0,
+                required=False,
+                initial=obligation.persons if obligation else None,
+            )
+
+    def rows(self) -> list[tuple[Municipality, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [(m, self[f"p_{m.ags}"], self[f"v_{m.ags}"], self[f"o_{m.ags}"]) for m in self.municipalities]
+
+    def changed_rows(self) -> dict[Municipality, tuple[int | None, int]]:
+        """The rows whose number the user changed: the new number and the version it was loaded at."""
+        data = self.cleaned_data
+        return {
+            m: (data.get(f"p_{m.ags}"), data.get(f"v_{m.ags}") or 0)
+            for m in self.municipalities
+            if data.get(f"p_{m.ags}") != data.get(f"o_{m.ags}")
+        }
 
 
 def name_filter(query: str) -> Q:

@@ -213,13 +213,78 @@ def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
     if page["managed"]:
         stays = Occupancy.objects.filter(place__shelter=shelter).select_related("person", "place__unit")
         former = stays.filter(move_out__isnull=False).order_by("-move_out", "-pk")
+        residents = list(stays.filter(move_out__isnull=True).order_by("person__family_name", "person__given_names"))
         page.update(
-            residents=list(stays.filter(move_out__isnull=True).order_by("person__family_name", "person__given_names")),
+            residents=residents,
+            resident_units=resident_units(residents, units, without_unit),
             former=list(former[:FORMER_RESIDENTS_SHOWN]),
             former_count=former.count(),
             history=_history_rows(shelter, list(Place.objects.filter(shelter=shelter).only("pk"))),
         )
     return page
+
+
+@dataclass
+class ResidentHousehold:
+    """Residents of one unit who live in one household (``household`` None: those without a recorded one)."""
+
+    household: Household | None
+    stays: list[Occupancy]
+    label: str
+
+
+@dataclass
+class ResidentUnit:
+    """A unit (None: the places without a unit) with its counts today and its residents by household."""
+
+    unit: Unit | None
+    places: int
+    occupied: int
+    free: int
+    households: list[ResidentHousehold]
+
+    @property
+    def residents(self) -> int:
+        return sum(len(h.stays) for h in self.households)
+
+
+def resident_units(residents: list[Occupancy], units: list[Any], without_unit: dict[str, int]) -> list[ResidentUnit]:
+    """The current residents grouped by unit (by name, those without a unit last) and within it by household
+    (households by their label, residents without one last); one query for the households."""
+    memberships = {
+        m.person_id: m
+        for m in HouseholdMembership.objects.current()
+        .filter(person_id__in=[stay.person_id for stay in residents])
+        .select_related("household")
+    }
+    by_unit: dict[int | None, list[Occupancy]] = {}
+    for stay in residents:
+        by_unit.setdefault(stay.place.unit_id, []).append(stay)
+    rows = [ResidentUnit(u, u.places_count, u.occupied_count, u.free_count, []) for u in units]
+    if without_unit["places"] or without_unit["occupied"] or None in by_unit:
+        rows.append(ResidentUnit(None, without_unit["places"], without_unit["occupied"], without_unit["free"], []))
+    for row in rows:
+        groups: dict[int | None, list[Occupancy]] = {}
+        for stay in by_unit.get(row.unit.pk if row.unit else None, []):
+            membership = memberships.get(stay.person_id)
+            groups.setdefault(membership.household_id if membership else None, []).append(stay)
+        for household_id, stays in groups.items():
+            if household_id is None:
+                row.households.append(ResidentHousehold(None, stays, _("Without a recorded household")))
+                continue
+            relationships = [memberships[stay.person_id].relationship for stay in stays]
+            stays = [
+                stay
+                for _order, stay in sorted(
+                    zip(relationships, stays, strict=True),
+                    key=lambda pair: (HEAD_FIRST.get(pair[0], 2), pair[1].person.birth_date or datetime.date.max),
+                )
+            ]
+            relationships = [memberships[stay.person_id].relationship for stay in stays]
+            label = household_label([stay.person for stay in stays], relationships)
+            row.households.append(ResidentHousehold(memberships[stays[0].person_id].household, stays, label))
+        row.households.sort(key=lambda h: (h.household is None, h.label.casefold()))
+    return rows
 
 
 def shelter_residents(shelter: Shelter) -> list[Occupancy]:
@@ -436,11 +501,11 @@ class CandidateSection:
     households: list[CandidateHousehold]
 
 
-HEAD_FIRST = {Relationship.HEAD: 0, Relationship.PARTNER: 1}
+HEAD_FIRST: dict[str, int] = {Relationship.HEAD: 0, Relationship.PARTNER: 1}
 
 
 def household_label(persons: list[Person], relationships: list[str]) -> str:
-    """"Household of <the head's name>" (else of the first member's)."""
+    """ "Household of <the head's name>" (else of the first member's)."""
     named = next((p for p, r in zip(persons, relationships, strict=True) if r == Relationship.HEAD), persons[0])
     return _("Household of %(name)s") % {"name": named.full_name}
 
@@ -450,9 +515,7 @@ def _member_order(candidate: Candidate) -> tuple[int, datetime.date, str, int]:
     return (HEAD_FIRST.get(candidate.relationship, 2), born, candidate.person.full_name, candidate.person.pk)
 
 
-def candidate_sections(
-    user: User, chosen: set[int], chosen_households: set[int], query: str
-) -> list[CandidateSection]:
+def candidate_sections(user: User, chosen: set[int], chosen_households: set[int], query: str) -> list[CandidateSection]:
     """The persons offered for an assignment, grouped by household, in a fixed number of queries.
 
     First the current residents of the user's shelters, by shelter; then the matches of a name search
@@ -536,36 +599,41 @@ def assigned_persons(assignment: Assignment) -> list[Any]:
     )
 
 
-def intake_year(data: QueryDict) -> int:
-    text = data.get("jahr", "")
+def intake_year(data: QueryDict, field: str = "jahr") -> int:
+    text = data.get(field, "")
     # ASCII digits only: str.isdigit() also takes "¹" and other digits int() refuses.
     if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100:
         return int(text)
     return timezone.localdate().year
 
 
-def intake_rows(year: int) -> list[dict[str, Any]]:
-    """Per municipality with an obligation or assignments in ``year``: obligation, assigned, percent."""
-    municipalities = (
+def intake_municipalities(year: int) -> list[Any]:
+    """Every municipality of the county (the installation), by name, with the persons assigned in ``year``."""
+    return list(
         Municipality.objects.annotate(
             assigned=Count(
                 "assignments__assigned_persons__person", distinct=True, filter=Q(assignments__date__year=year)
             )
-        )
-        .filter(Q(assigned__gt=0) | Q(intake_obligations__year=year))
-        .distinct()
-        .order_by("name")
+        ).order_by("name", "ags")
     )
-    obligations = dict(IntakeObligation.objects.filter(year=year).values_list("municipality_id", "persons"))
+
+
+def stored_obligations(year: int) -> dict[int, IntakeObligation]:
+    return {o.municipality_id: o for o in IntakeObligation.objects.filter(year=year)}
+
+
+def intake_rows(municipalities: list[Any], stored: dict[int, IntakeObligation]) -> list[dict[str, Any]]:
+    """Per municipality: obligation, assigned, percent fulfilled (the numbers beside the form's fields)."""
     rows = []
     for municipality in municipalities:
-        obligation = obligations.get(municipality.pk)
+        obligation = stored.get(municipality.pk)
+        persons = obligation.persons if obligation else None
         rows.append(
             {
                 "municipality": municipality,
-                "obligation": obligation,
-                "assigned": municipality.assigned,  # type: ignore[attr-defined]
-                "percent": share(municipality.assigned, obligation),  # type: ignore[attr-defined]
+                "obligation": persons,
+                "assigned": municipality.assigned,
+                "percent": share(municipality.assigned, persons),
             }
         )
     return rows

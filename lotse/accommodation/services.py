@@ -42,8 +42,8 @@ from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.core.transactions import atomic
-from lotse.people.dates import not_in_future
 from lotse.people.choices import Relationship
+from lotse.people.dates import not_in_future
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import clean_person_fields
 
@@ -520,6 +520,94 @@ def set_intake_obligation(
             obligation.version += 1
             obligation.save(update_fields=["persons", "set_by", "version"])
         return obligation
+
+
+MAX_OBLIGATION = 100_000
+
+
+def set_intake_obligations(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    year: int,
+    rows: Mapping[Municipality, tuple[int | None, int]],
+) -> dict[str, int]:
+    """Set, correct or remove (``None``) the obligations of several municipalities for ``year`` at once.
+
+    Each row is the new number of persons and the version the user loaded (0: there was none). All rows
+    are saved in one transaction, or none: a row with a bad number, or one that someone else changed
+    since it was loaded, refuses the whole change with a German message under that municipality's AGS.
+    Returns how many obligations were created, changed and removed.
+    """
+    check_assigns(acting_user)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("The year must be between 2000 and 2100."), code="year")
+    errors: dict[str, list[ValidationError]] = {}
+    for municipality, (persons, _version) in rows.items():
+        if persons is not None and not 0 <= persons <= MAX_OBLIGATION:
+            errors[municipality.ags] = [
+                ValidationError(
+                    _("The number of persons must be between 0 and %(max)s.") % {"max": MAX_OBLIGATION},
+                    code="persons",
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+    counts = {"created": 0, "changed": 0, "removed": 0}
+    with atomic(), audit_context(acting_user):
+        current = {
+            o.municipality_id: o
+            for o in IntakeObligation.objects.select_for_update().filter(
+                year=year, municipality__in=[m.pk for m in rows]
+            )
+        }
+        create, change, remove = [], [], []
+        for municipality, (persons, expected_version) in rows.items():
+            obligation = current.get(municipality.pk)
+            if (obligation.persons if obligation else None) == persons:
+                continue  # as stored already (also when someone else stored the same number)
+            if (obligation.version if obligation else 0) != expected_version:
+                now = obligation.persons if obligation else _("none")
+                errors[municipality.ags] = [
+                    ValidationError(
+                        _(
+                            "Someone else changed this obligation in the meantime (now: %(now)s), so nothing was "
+                            "saved. Check your number and save again."
+                        )
+                        % {"now": now},
+                        code="conflict",
+                    )
+                ]
+            elif persons is None:
+                assert obligation is not None
+                remove.append(obligation.pk)
+            elif obligation is None:
+                create.append(
+                    IntakeObligation(municipality=municipality, year=year, persons=persons, set_by=organisation)
+                )
+            else:
+                obligation.persons, obligation.set_by = persons, organisation
+                change.append(obligation)
+        if errors:
+            raise ValidationError(errors)
+        IntakeObligation.objects.filter(pk__in=remove).delete()
+        for obligation in change:
+            obligation.version += 1
+            obligation.save(update_fields=["persons", "set_by", "version"])
+        try:
+            with atomic():
+                IntakeObligation.objects.bulk_create(create)
+        except IntegrityError:
+            # Another user set one of these municipalities' first obligation at the same moment.
+            raise ValidationError(
+                _(
+                    "Someone else set obligations for this year at the same moment, so nothing was saved. "
+                    "Check the numbers and save again."
+                ),
+                code="conflict",
+            ) from None
+        counts.update(created=len(create), changed=len(change), removed=len(remove))
+        return counts
 
 
 def set_expected_intake(
