@@ -106,6 +106,7 @@ class AssignmentFilterForm(FilterForm):
         start, end = data.get("von"), data.get("bis")
         if start is not None and end is not None and start > end:
             self.add_error("bis", _("The end of the period lies before its start."))
+            data.pop("von", None)  # the period as a whole is dropped
         return data
 
     def values(self) -> dict[str, Any]:
@@ -151,7 +152,9 @@ class AssignmentFilterForm(FilterForm):
 def assigned_to_match(text: str) -> Q:
     """Assignments of a person whose name matches ``text`` (also folded), or of a household with that ID."""
     query, folded = plain(text), fold(text)
-    names = Q(search_text__contains=query) | Q(search_key__contains=folded) if query else Q(pk__in=[])
+    names = Q(search_text__contains=query) if query else Q(pk__in=[])
+    if len(folded) >= 3:  # a shorter folded key ("hh-7" folds to "h") would find nearly everyone
+        names |= Q(search_key__contains=folded)
     persons = Person.objects.filter(names | Q(household_memberships__household__external_id__iexact=text.strip()))
     return Q(Exists(AssignedPerson.objects.filter(assignment_id=OuterRef("pk"), person__in=persons)))
 
