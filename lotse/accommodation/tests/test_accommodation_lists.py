@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -51,8 +53,8 @@ def assign(
     )
 
 
-def xlsx_references(client: object, query: dict[str, str]) -> list[str]:
-    response = client.get(reverse("accommodation:assignment_list_xlsx"), query)  # type: ignore[attr-defined]
+def xlsx_references(client: Client, query: dict[str, str]) -> list[str]:
+    response = client.get(reverse("accommodation:assignment_list_xlsx"), query)
     assert response.status_code == 200
     rows = load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
     return list(dict.fromkeys(row[2] for row in rows))
@@ -385,13 +387,13 @@ def obligations(year: int) -> dict[str, int]:
     return dict(IntakeObligation.objects.filter(year=year).values_list("municipality__ags", "persons"))
 
 
-def intake_post(client: object, data: dict[str, str]) -> object:
-    return client.post(reverse("accommodation:intake_list"), data)  # type: ignore[attr-defined]
+def intake_post(client: Client, data: dict[str, str]) -> Any:
+    return client.post(reverse("accommodation:intake_list"), data)
 
 
-def loaded(client: object, year: int) -> dict[str, str]:
+def loaded(client: Client, year: int) -> dict[str, str]:
     """The form as the page loads it: every field with its value (what a browser would send back)."""
-    form = client.get(reverse("accommodation:intake_list"), {"jahr": str(year)}).context["form"]  # type: ignore[attr-defined]
+    form = client.get(reverse("accommodation:intake_list"), {"jahr": str(year)}).context["form"]
     data = {name: form[name].value() for name in form.fields}
     return {name: "" if value is None else str(value) for name, value in data.items()}
 
