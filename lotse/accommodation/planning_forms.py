@@ -243,7 +243,7 @@ class IntakeObligationsForm(forms.Form):
                 max_value=MAX_OBLIGATION,
                 required=False,
                 initial=obligation.persons if obligation else None,
-                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm intake-input"}),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end intake-input"}),
             )
             self.fields[f"v_{ags}"] = forms.IntegerField(
                 widget=forms.HiddenInput, min_value=0, required=False, initial=obligation.version if obligation else 0
