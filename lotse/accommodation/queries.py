@@ -248,52 +248,80 @@ class ResidentUnit:
         return sum(len(h.stays) for h in self.households)
 
 
+def _current_memberships(stays: list[Occupancy]) -> dict[int, HouseholdMembership]:
+    return {
+        m.person_id: m
+        for m in HouseholdMembership.objects.current()
+        .filter(person_id__in=[stay.person_id for stay in stays])
+        .select_related("household")
+    }
+
+
+def by_household(stays: list[Occupancy], memberships: dict[int, HouseholdMembership]) -> list[ResidentHousehold]:
+    """The stays grouped by the residents' current household: households by their label (members head first,
+    then by birth date), residents without a recorded household last."""
+    groups: dict[int | None, list[Occupancy]] = {}
+    for stay in stays:
+        membership = memberships.get(stay.person_id)
+        groups.setdefault(membership.household_id if membership else None, []).append(stay)
+    result = []
+    for household_id, members in groups.items():
+        if household_id is None:
+            result.append(ResidentHousehold(None, members, _("Without a recorded household")))
+            continue
+        members.sort(
+            key=lambda stay: (
+                HEAD_FIRST.get(memberships[stay.person_id].relationship, 2),
+                stay.person.birth_date or datetime.date.max,
+            )
+        )
+        relationships = [memberships[stay.person_id].relationship for stay in members]
+        label = household_label([stay.person for stay in members], relationships)
+        result.append(ResidentHousehold(memberships[members[0].person_id].household, members, label))
+    result.sort(key=lambda h: (h.household is None, h.label.casefold()))
+    return result
+
+
+def _by_unit(stays: list[Occupancy]) -> dict[int | None, list[Occupancy]]:
+    by_unit: dict[int | None, list[Occupancy]] = {}
+    for stay in stays:
+        by_unit.setdefault(stay.place.unit_id, []).append(stay)
+    return by_unit
+
+
 def resident_units(residents: list[Occupancy], units: list[Any], without_unit: dict[str, int]) -> list[ResidentUnit]:
     """The current residents grouped by unit (by name, those without a unit last) and within it by household
     (households by their label, residents without one last); one query for the households."""
-    memberships = {
-        m.person_id: m
-        for m in HouseholdMembership.objects.current()
-        .filter(person_id__in=[stay.person_id for stay in residents])
-        .select_related("household")
-    }
-    by_unit: dict[int | None, list[Occupancy]] = {}
-    for stay in residents:
-        by_unit.setdefault(stay.place.unit_id, []).append(stay)
+    memberships = _current_memberships(residents)
+    by_unit = _by_unit(residents)
     rows = [ResidentUnit(u, u.places_count, u.occupied_count, u.free_count, []) for u in units]
     if without_unit["places"] or without_unit["occupied"] or None in by_unit:
         rows.append(ResidentUnit(None, without_unit["places"], without_unit["occupied"], without_unit["free"], []))
     for row in rows:
-        groups: dict[int | None, list[Occupancy]] = {}
-        for stay in by_unit.get(row.unit.pk if row.unit else None, []):
-            membership = memberships.get(stay.person_id)
-            groups.setdefault(membership.household_id if membership else None, []).append(stay)
-        for household_id, stays in groups.items():
-            if household_id is None:
-                row.households.append(ResidentHousehold(None, stays, _("Without a recorded household")))
-                continue
-            relationships = [memberships[stay.person_id].relationship for stay in stays]
-            stays = [
-                stay
-                for _order, stay in sorted(
-                    zip(relationships, stays, strict=True),
-                    key=lambda pair: (HEAD_FIRST.get(pair[0], 2), pair[1].person.birth_date or datetime.date.max),
-                )
-            ]
-            relationships = [memberships[stay.person_id].relationship for stay in stays]
-            label = household_label([stay.person for stay in stays], relationships)
-            row.households.append(ResidentHousehold(memberships[stays[0].person_id].household, stays, label))
-        row.households.sort(key=lambda h: (h.household is None, h.label.casefold()))
+        row.households = by_household(by_unit.get(row.unit.pk if row.unit else None, []), memberships)
     return rows
 
 
-def shelter_residents(shelter: Shelter) -> list[Occupancy]:
-    """The current stays of a shelter, by name (its residents' export)."""
-    return list(
+def shelter_residents(shelter: Shelter) -> tuple[list[Occupancy], dict[int, str]]:
+    """The current stays of a shelter as its page groups them (by unit, then household), and the household
+    label of each stay (the residents' export)."""
+    stays = list(
         Occupancy.objects.filter(place__shelter=shelter, move_out__isnull=True)
         .select_related("person", "place__unit", "place__shelter")
         .order_by("person__family_name", "person__given_names", "pk")
     )
+    memberships = _current_memberships(stays)
+    groups = sorted(
+        _by_unit(stays).values(),
+        key=lambda group: (group[0].place.unit is None, group[0].place.unit.name if group[0].place.unit else ""),
+    )
+    ordered: list[Occupancy] = []
+    labels: dict[int, str] = {}
+    for group in groups:
+        for household in by_household(group, memberships):
+            ordered += household.stays
+            labels.update((stay.pk, household.label if household.household else "") for stay in household.stays)
+    return ordered, labels
 
 
 # --- residents -------------------------------------------------------------------------------------------

@@ -353,6 +353,31 @@ def test_it_groups_the_residents_of_a_shelter_by_unit_and_household_with_counts(
     assert '<th scope="rowgroup" colspan="6">Haushalt von Haddad, Amina' in html
 
 
+def test_it_exports_the_residents_of_a_shelter_in_the_order_of_the_page_with_their_household(
+    housing_officer: User, city: Organisation, follow_up_shelter: Shelter
+) -> None:
+    alone = person(city, "Yilmaz", "Deniz")
+    housed(follow_up_shelter, alone)
+    unit = services.add_unit(
+        acting_user=None, shelter=follow_up_shelter, name="Haus B", places=4, places_from=datetime.date(2020, 1, 1)
+    )
+    amina, lina, karim = person(city, "Haddad", "Amina"), person(city, "Haddad", "Lina"), person(city, "Rahimi")
+    household(city, (lina, Relationship.CHILD), (amina, Relationship.HEAD))
+    housed(follow_up_shelter, karim, lina, amina, unit=unit)
+
+    response = client_for(housing_officer).get(
+        reverse("accommodation:shelter_residents_xlsx", args=[follow_up_shelter.pk])
+    )
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=6, values_only=True))
+    assert [(row[0], row[3], row[4]) for row in rows] == [
+        ("Haddad, Amina", "Haus B", "Haushalt von Haddad, Amina"),
+        ("Haddad, Lina", "Haus B", "Haushalt von Haddad, Amina"),
+        ("Rahimi, Test", "Haus B", None),
+        ("Yilmaz, Deniz", None, None),
+    ]
+
+
 def test_it_shows_the_residents_by_unit_with_a_fixed_number_of_queries(
     housing_officer: User, city: Organisation, follow_up_shelter: Shelter
 ) -> None:
