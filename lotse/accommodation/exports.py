@@ -94,19 +94,32 @@ def shelter_overview_xlsx(overview: Overview) -> bytes:
     return workbook_bytes(workbook)
 
 
-def residents_xlsx(*, title: str, day: datetime.date, stays: Sequence[Occupancy], with_shelter: bool) -> bytes:
-    """Current residents: name, date of birth, since, shelter (if several), unit, place, counted as."""
+def residents_xlsx(
+    *,
+    title: str,
+    day: datetime.date,
+    stays: Sequence[Occupancy],
+    with_shelter: bool,
+    households: dict[int, str] | None = None,
+) -> bytes:
+    """Current residents: name, date of birth, since, shelter (if several), unit, (household,) place, counted as."""
     header = [_("Name"), _("Date of birth"), _("Gender")]
     if with_shelter:
         header.append(_("Shelter"))
-    header += [_("Unit"), _("Place"), _("Moved in on"), _("Counted as")]
+    header.append(_("Unit"))
+    if households is not None:
+        header.append(_("Household"))
+    header += [_("Place"), _("Moved in on"), _("Counted as")]
     rows = []
     for stay in stays:
         person, place = stay.person, stay.place
         row: list[Any] = [person.full_name, person.birth_date_display, person.get_gender_display()]
         if with_shelter:
             row.append(place.shelter.name)
-        row += [place.unit.name if place.unit else "", place.number, stay.move_in, stay.get_basis_display()]
+        row.append(place.unit.name if place.unit else "")
+        if households is not None:
+            row.append(households.get(stay.pk, ""))
+        row += [place.number, stay.move_in, stay.get_basis_display()]
         rows.append(row)
     workbook, _sheet = _workbook(
         _("Residents"), [(title, ""), (_("As of"), _day(day)), (_("Persons"), str(len(stays)))], header, rows

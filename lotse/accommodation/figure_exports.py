@@ -179,8 +179,11 @@ def forecast_outcome(forecast: Forecast) -> str:
     return _("Places run out in %(month)s.") % {"month": date_format(forecast.runs_out, "YEAR_MONTH_FORMAT")}
 
 
-def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
-    """One row per assigned person (this export contains names; the view logs it)."""
+def assignments_xlsx(assignments: Sequence[Assignment], filters: str = "") -> bytes:
+    """One row per assigned person, in the order given (the list's: newest first), then a sheet with the filters.
+
+    This export contains names; the view logs it.
+    """
     workbook, sheet = new_workbook(_("Assignments"))
     rows = []
     for assignment in assignments:
@@ -208,4 +211,7 @@ def assignments_xlsx(assignments: Sequence[Assignment]) -> bytes:
         rows,
     )
     fit_columns(sheet)
+    about = add_sheet(workbook, _("Filters"))
+    append_row(about, [_("Filters"), filters or _("none")])
+    append_row(about, [_("Order"), _("newest first")])
     return workbook_bytes(workbook)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -28,6 +28,7 @@ from lotse.accommodation.figures import MunicipalityFigures, figures_overview, m
 from lotse.accommodation.forecast import MAX_HORIZON, Forecast, Group, basis_window, load_forecast, next_months
 from lotse.accommodation.forms import KIND_GROUP_AU, KIND_GROUP_VU, ShelterFilterForm
 from lotse.accommodation.models import (
+    AssignedPerson,
     Assignment,
     ExpectedIntake,
     IntakeObligation,
@@ -42,7 +43,8 @@ from lotse.accommodation.planning_forms import AssignmentFilterForm, FiguresForm
 from lotse.cases.models import Case
 from lotse.core.audit import describe_events, newest_events, tracked_event_models
 from lotse.core.models import Municipality, Organisation, User
-from lotse.people.models import HousingRecord, Person
+from lotse.people.choices import Relationship
+from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.search import fold, plain
 from lotse.people.vocabulary import nationality_name
 from lotse.reports.figures import share
@@ -201,8 +203,10 @@ def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
     if page["managed"]:
         stays = Occupancy.objects.filter(place__shelter=shelter).select_related("person", "place__unit")
         former = stays.filter(move_out__isnull=False).order_by("-move_out", "-pk")
+        residents = list(stays.filter(move_out__isnull=True).order_by("person__family_name", "person__given_names"))
         page.update(
-            residents=list(stays.filter(move_out__isnull=True).order_by("person__family_name", "person__given_names")),
+            residents=residents,
+            resident_units=resident_units(residents, units, without_unit),
             former=list(former[:FORMER_RESIDENTS_SHOWN]),
             former_count=former.count(),
             history=_history_rows(user, shelter, list(Place.objects.filter(shelter=shelter).only("pk"))),
@@ -210,13 +214,104 @@ def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
     return page
 
 
-def shelter_residents(shelter: Shelter) -> list[Occupancy]:
-    """The current stays of a shelter, by name (its residents' export)."""
-    return list(
+@dataclass
+class ResidentHousehold:
+    """Residents of one unit who live in one household (``household`` None: those without a recorded one)."""
+
+    household: Household | None
+    stays: list[Occupancy]
+    label: str
+
+
+@dataclass
+class ResidentUnit:
+    """A unit (None: the places without a unit) with its counts today and its residents by household."""
+
+    unit: Unit | None
+    places: int
+    occupied: int
+    free: int
+    households: list[ResidentHousehold]
+
+    @property
+    def residents(self) -> int:
+        return sum(len(h.stays) for h in self.households)
+
+
+def _current_memberships(stays: list[Occupancy]) -> dict[int, HouseholdMembership]:
+    return {
+        m.person_id: m
+        for m in HouseholdMembership.objects.current()
+        .filter(person_id__in=[stay.person_id for stay in stays])
+        .select_related("household")
+    }
+
+
+def by_household(stays: list[Occupancy], memberships: dict[int, HouseholdMembership]) -> list[ResidentHousehold]:
+    """The stays grouped by the residents' current household: households by their label (members head first,
+    then by birth date), residents without a recorded household last."""
+    groups: dict[int | None, list[Occupancy]] = {}
+    for stay in stays:
+        membership = memberships.get(stay.person_id)
+        groups.setdefault(membership.household_id if membership else None, []).append(stay)
+    result = []
+    for household_id, members in groups.items():
+        if household_id is None:
+            result.append(ResidentHousehold(None, members, _("Without a recorded household")))
+            continue
+        members.sort(
+            key=lambda stay: (
+                HEAD_FIRST.get(memberships[stay.person_id].relationship, 2),
+                stay.person.birth_date or datetime.date.max,
+            )
+        )
+        relationships = [memberships[stay.person_id].relationship for stay in members]
+        label = household_label([stay.person for stay in members], relationships)
+        result.append(ResidentHousehold(memberships[members[0].person_id].household, members, label))
+    result.sort(key=lambda h: (h.household is None, h.label.casefold()))
+    return result
+
+
+def _by_unit(stays: list[Occupancy]) -> dict[int | None, list[Occupancy]]:
+    by_unit: dict[int | None, list[Occupancy]] = {}
+    for stay in stays:
+        by_unit.setdefault(stay.place.unit_id, []).append(stay)
+    return by_unit
+
+
+def resident_units(residents: list[Occupancy], units: list[Any], without_unit: dict[str, int]) -> list[ResidentUnit]:
+    """The current residents grouped by unit (by name, those without a unit last) and within it by household
+    (households by their label, residents without one last); one query for the households."""
+    memberships = _current_memberships(residents)
+    by_unit = _by_unit(residents)
+    rows = [ResidentUnit(u, u.places_count, u.occupied_count, u.free_count, []) for u in units]
+    if without_unit["places"] or without_unit["occupied"] or None in by_unit:
+        rows.append(ResidentUnit(None, without_unit["places"], without_unit["occupied"], without_unit["free"], []))
+    for row in rows:
+        row.households = by_household(by_unit.get(row.unit.pk if row.unit else None, []), memberships)
+    return rows
+
+
+def shelter_residents(shelter: Shelter) -> tuple[list[Occupancy], dict[int, str]]:
+    """The current stays of a shelter as its page groups them (by unit, then household), and the household
+    label of each stay (the residents' export)."""
+    stays = list(
         Occupancy.objects.filter(place__shelter=shelter, move_out__isnull=True)
         .select_related("person", "place__unit", "place__shelter")
         .order_by("person__family_name", "person__given_names", "pk")
     )
+    memberships = _current_memberships(stays)
+    groups = sorted(
+        _by_unit(stays).values(),
+        key=lambda group: (group[0].place.unit is None, group[0].place.unit.name if group[0].place.unit else ""),
+    )
+    ordered: list[Occupancy] = []
+    labels: dict[int, str] = {}
+    for group in groups:
+        for household in by_household(group, memberships):
+            ordered += household.stays
+            labels.update((stay.pk, household.label if household.household else "") for stay in household.stays)
+    return ordered, labels
 
 
 # --- residents -------------------------------------------------------------------------------------------
@@ -367,6 +462,15 @@ def assignment_list(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, 
     return form, form.apply(assignments).order_by("-date", "-pk")
 
 
+def assignment_export(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, list[Assignment]]:
+    """The filtered assignments of the list, in its order, each with its persons by name (two queries)."""
+    form, assignments = assignment_list(user, data)
+    persons = AssignedPerson.objects.select_related("person").order_by(
+        "person__family_name", "person__given_names", "person_id"
+    )
+    return form, list(assignments.prefetch_related(Prefetch("assigned_persons", queryset=persons)))
+
+
 ASSIGNMENTS_PER_PAGE = 50
 
 
@@ -376,26 +480,135 @@ def assignment_page(user: User, data: QueryDict) -> tuple[AssignmentFilterForm, 
     return form, Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(data.get("page"))
 
 
-def candidate_groups(user: User, chosen: set[int], query: str) -> list[tuple[str, list[tuple[Person, bool]]]]:
-    """Current residents of the user's shelters grouped by shelter, then the matches of a name search."""
+@dataclass
+class Candidate:
+    """A person offered for an assignment: chosen on the form, and where they were assigned before."""
+
+    person: Person
+    checked: bool
+    relationship: str = ""
+    earlier: list[Assignment] = field(default_factory=list)
+
+    @property
+    def assigned(self) -> bool:
+        return bool(self.earlier)
+
+
+@dataclass
+class CandidateHousehold:
+    """A household with its current members the user may read (``household`` None: persons without one)."""
+
+    household: Household | None
+    members: list[Candidate]
+    checked: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.household is None:
+            return _("Without a recorded household")
+        return household_label([c.person for c in self.members], [c.relationship for c in self.members])
+
+    @property
+    def open_members(self) -> list[Candidate]:
+        return [c for c in self.members if not c.assigned]
+
+
+@dataclass
+class CandidateSection:
+    title: str
+    households: list[CandidateHousehold]
+
+
+HEAD_FIRST: dict[str, int] = {Relationship.HEAD: 0, Relationship.PARTNER: 1}
+
+
+def household_label(persons: list[Person], relationships: list[str]) -> str:
+    """ "Household of <the head's name>" (else of the first member's)."""
+    named = next((p for p, r in zip(persons, relationships, strict=True) if r == Relationship.HEAD), persons[0])
+    return _("Household of %(name)s") % {"name": named.full_name}
+
+
+def _member_order(candidate: Candidate) -> tuple[int, datetime.date, str, int]:
+    born = candidate.person.birth_date or datetime.date.max
+    return (HEAD_FIRST.get(candidate.relationship, 2), born, candidate.person.full_name, candidate.person.pk)
+
+
+def candidate_sections(user: User, chosen: set[int], chosen_households: set[int], query: str) -> list[CandidateSection]:
+    """The persons offered for an assignment, grouped by household, in a fixed number of queries.
+
+    First the current residents of the user's shelters, by shelter; then the matches of a name search
+    (and persons chosen before who are neither). A household comes with all its current members the
+    user may read, also those living elsewhere, under the shelter (or search) where it is met first.
+    Everyone already assigned is marked with the assignments the user sees.
+    """
+    readable = residents_visible_to(user)
     stays = (
         Occupancy.objects.current()
         .filter(place__shelter__in=Shelter.objects.managed_by(user))
         .select_related("person", "place__shelter")
         .order_by("place__shelter__name", "person__family_name", "person__given_names", "person_id")
     )
-    groups: dict[str, list[tuple[Person, bool]]] = {}
-    for stay in stays:
-        groups.setdefault(stay.place.shelter.name, []).append((stay.person, stay.person_id in chosen))
-    result = list(groups.items())
-    listed = {person.pk for persons in groups.values() for person, _checked in persons}
-    extra = residents_visible_to(user).filter(pk__in=chosen - listed)
+    found: list[tuple[str, Person]] = [(stay.place.shelter.name, stay.person) for stay in stays]
+    listed = {person.pk for _title, person in found}
+    extra = readable.filter(pk__in=chosen - listed)
     if query.strip():
-        extra = extra | residents_visible_to(user).filter(name_filter(query)).exclude(pk__in=listed)
-    found = list(extra.order_by("family_name", "given_names", "pk")[:MAX_CANDIDATES])
-    if found:
-        result.append((_("Search results"), [(person, person.pk in chosen) for person in found]))
-    return result
+        extra = extra | readable.filter(name_filter(query)).exclude(pk__in=listed)
+    search_title = _("Search results")
+    found += [(search_title, person) for person in extra.order_by("family_name", "given_names", "pk")[:MAX_CANDIDATES]]
+    ids = {person.pk for _title, person in found}
+    memberships = list(
+        HouseholdMembership.objects.current()
+        .filter(
+            Q(person_id__in=ids)
+            | Q(
+                household__in=HouseholdMembership.objects.current().filter(person_id__in=ids).values("household_id"),
+                person__in=readable,
+            )
+        )
+        .select_related("person", "household")
+    )
+    household_of = {m.person_id: m.household for m in memberships}
+    relationship_of = {m.person_id: m.relationship for m in memberships}
+    members: dict[int, list[Person]] = {}
+    for membership in memberships:
+        members.setdefault(membership.household_id, []).append(membership.person)
+    everyone = ids | {m.person_id for m in memberships}
+    earlier: dict[int, list[Assignment]] = {}
+    for assigned in (
+        AssignedPerson.objects.filter(person_id__in=everyone, assignment__in=Assignment.objects.visible_to(user))
+        .select_related("assignment__municipality")
+        .order_by("assignment__date", "assignment_id")
+    ):
+        earlier.setdefault(assigned.person_id, []).append(assigned.assignment)
+
+    def candidate(person: Person) -> Candidate:
+        return Candidate(person, person.pk in chosen, relationship_of.get(person.pk, ""), earlier.get(person.pk, []))
+
+    sections: dict[str, CandidateSection] = {}
+    households: dict[int, CandidateHousehold] = {}
+    for title, person in found:
+        section = sections.setdefault(title, CandidateSection(title, []))
+        household = household_of.get(person.pk)
+        if household is None:
+            alone = next((h for h in section.households if h.household is None), None)
+            if alone is None:
+                alone = CandidateHousehold(None, [])
+                section.households.append(alone)
+            alone.members.append(candidate(person))
+            continue
+        if household.pk in households:
+            continue
+        group = CandidateHousehold(
+            household,
+            sorted((candidate(p) for p in members[household.pk]), key=_member_order),
+            household.pk in chosen_households,
+        )
+        households[household.pk] = group
+        section.households.append(group)
+    for section in sections.values():
+        # Households by their label; persons without a recorded household last.
+        section.households.sort(key=lambda h: (h.household is None, h.label.casefold()))
+    return list(sections.values())
 
 
 def assigned_persons(assignment: Assignment) -> list[Any]:
@@ -404,36 +617,41 @@ def assigned_persons(assignment: Assignment) -> list[Any]:
     )
 
 
-def intake_year(data: QueryDict) -> int:
-    text = data.get("jahr", "")
+def intake_year(data: QueryDict, field: str = "jahr") -> int:
+    text = data.get(field, "")
     # ASCII digits only: str.isdigit() also takes "¹" and other digits int() refuses.
     if text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100:
         return int(text)
     return timezone.localdate().year
 
 
-def intake_rows(year: int) -> list[dict[str, Any]]:
-    """Per municipality with an obligation or assignments in ``year``: obligation, assigned, percent."""
-    municipalities = (
+def intake_municipalities(year: int) -> list[Any]:
+    """Every municipality of the county (the installation), by name, with the persons assigned in ``year``."""
+    return list(
         Municipality.objects.annotate(
             assigned=Count(
                 "assignments__assigned_persons__person", distinct=True, filter=Q(assignments__date__year=year)
             )
-        )
-        .filter(Q(assigned__gt=0) | Q(intake_obligations__year=year))
-        .distinct()
-        .order_by("name")
+        ).order_by("name", "ags")
     )
-    obligations = dict(IntakeObligation.objects.filter(year=year).values_list("municipality_id", "persons"))
+
+
+def stored_obligations(year: int) -> dict[int, IntakeObligation]:
+    return {o.municipality_id: o for o in IntakeObligation.objects.filter(year=year)}
+
+
+def intake_rows(municipalities: list[Any], stored: dict[int, IntakeObligation]) -> list[dict[str, Any]]:
+    """Per municipality: obligation, assigned, percent fulfilled (the numbers beside the form's fields)."""
     rows = []
     for municipality in municipalities:
-        obligation = obligations.get(municipality.pk)
+        obligation = stored.get(municipality.pk)
+        persons = obligation.persons if obligation else None
         rows.append(
             {
                 "municipality": municipality,
-                "obligation": obligation,
-                "assigned": municipality.assigned,  # type: ignore[attr-defined]
-                "percent": share(municipality.assigned, obligation),  # type: ignore[attr-defined]
+                "obligation": persons,
+                "assigned": municipality.assigned,
+                "percent": share(municipality.assigned, persons),
             }
         )
     return rows

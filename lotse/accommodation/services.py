@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -36,13 +36,15 @@ from lotse.accommodation.models import (
     Shelter,
     Unit,
     assigns_for_county,
+    residents_visible_to,
 )
 from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.core.transactions import atomic
+from lotse.people.choices import Relationship
 from lotse.people.dates import not_in_future
-from lotse.people.models import HousingRecord, Person
+from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import clean_person_fields
 
 MAX_PLACES = 2000
@@ -403,28 +405,79 @@ def move_out(
         return occupancy
 
 
+def household_members_to_assign(
+    acting_user: User | None, households: Iterable[Household]
+) -> list[tuple[Household, list[Person]]]:
+    """The current members of each household not assigned to any municipality yet (those the user may read)."""
+    chosen = list(dict.fromkeys(households))
+    if not chosen:
+        return []
+    # Two assignments of the same household at the same moment: the second waits and sees the first.
+    list(Household.objects.select_for_update().filter(pk__in=[h.pk for h in chosen]).values_list("pk"))
+    memberships = (
+        HouseholdMembership.objects.current()
+        .filter(household__in=chosen)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_names", "person_id")
+    )
+    if acting_user is not None:
+        memberships = memberships.filter(person__in=residents_visible_to(acting_user))
+    all_members: dict[int, list[HouseholdMembership]] = {h.pk: [] for h in chosen}
+    for membership in memberships.annotate(
+        assigned=Exists(AssignedPerson.objects.filter(person_id=OuterRef("person_id")))
+    ):
+        all_members[membership.household_id].append(membership)
+    result = []
+    for household in chosen:
+        members = all_members[household.pk]
+        open_members = [m.person for m in members if not m.assigned]  # type: ignore[attr-defined]
+        if not open_members:
+            if not members:
+                raise ValidationError(
+                    _("The chosen household has no members you may assign."), code="household_without_members"
+                )
+            head = next((m.person for m in members if m.relationship == Relationship.HEAD), members[0].person)
+            raise ValidationError(
+                _("Everyone in the household of %(person)s was already assigned; choose persons one by one instead.")
+                % {"person": head},
+                code="household_assigned",
+            )
+        result.append((household, open_members))
+    return result
+
+
 def record_assignment(
     *,
     acting_user: User | None,
     organisation: Organisation,
     municipality: Municipality,
     date: datetime.date,
-    persons: Iterable[Person],
+    persons: Iterable[Person] = (),
+    households: Iterable[Household] = (),
     reference: str = "",
     notes: str = "",
 ) -> Assignment:
-    """The county assigns ``persons`` to ``municipality`` on ``date``."""
+    """The county assigns ``persons`` and the members of ``households`` not yet assigned to ``municipality``.
+
+    A household chosen as a whole brings its current members who were never assigned (to any
+    municipality); a person chosen one by one is assigned even if assigned elsewhere before (a
+    redistribution), but never twice to the same municipality.
+    """
     check_assigns(acting_user)
     if acting_user is not None and acting_user.organisation_id != organisation.pk:
         raise ValidationError(_("Assignments are recorded for your own organisation."), code="foreign")
     not_in_future(date, _("The date of assignment"))
-    people = list(dict.fromkeys(persons))
-    if not people:
-        raise ValidationError(_("Choose at least one person to assign."), code="no_persons")
     with atomic(), audit_context(acting_user):
+        people = list(persons)
+        for _household, members in household_members_to_assign(acting_user, households):
+            people += members
+        people = list(dict.fromkeys(people))
+        if not people:
+            raise ValidationError(_("Choose at least one person to assign."), code="no_persons")
         earlier = (
             AssignedPerson.objects.filter(person__in=people, assignment__municipality=municipality)
             .select_related("person", "assignment")
+            .order_by("assignment__date", "pk")
             .first()
         )
         if earlier is not None:
@@ -467,6 +520,94 @@ def set_intake_obligation(
             obligation.version += 1
             obligation.save(update_fields=["persons", "set_by", "version"])
         return obligation
+
+
+MAX_OBLIGATION = 100_000
+
+
+def set_intake_obligations(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    year: int,
+    rows: Mapping[Municipality, tuple[int | None, int]],
+) -> dict[str, int]:
+    """Set, correct or remove (``None``) the obligations of several municipalities for ``year`` at once.
+
+    Each row is the new number of persons and the version the user loaded (0: there was none). All rows
+    are saved in one transaction, or none: a row with a bad number, or one that someone else changed
+    since it was loaded, refuses the whole change with a German message under that municipality's AGS.
+    Returns how many obligations were created, changed and removed.
+    """
+    check_assigns(acting_user)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("The year must be between 2000 and 2100."), code="year")
+    errors: dict[str, list[ValidationError]] = {}
+    for municipality, (persons, _version) in rows.items():
+        if persons is not None and not 0 <= persons <= MAX_OBLIGATION:
+            errors[municipality.ags] = [
+                ValidationError(
+                    _("The number of persons must be between 0 and %(max)s.") % {"max": MAX_OBLIGATION},
+                    code="persons",
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+    counts = {"created": 0, "changed": 0, "removed": 0}
+    with atomic(), audit_context(acting_user):
+        current = {
+            o.municipality_id: o
+            for o in IntakeObligation.objects.select_for_update().filter(
+                year=year, municipality__in=[m.pk for m in rows]
+            )
+        }
+        create, change, remove = [], [], []
+        for municipality, (persons, expected_version) in rows.items():
+            obligation = current.get(municipality.pk)
+            if (obligation.persons if obligation else None) == persons:
+                continue  # as stored already (also when someone else stored the same number)
+            if (obligation.version if obligation else 0) != expected_version:
+                now = obligation.persons if obligation else _("none")
+                errors[municipality.ags] = [
+                    ValidationError(
+                        _(
+                            "Someone else changed this obligation in the meantime (now: %(now)s), so nothing was "
+                            "saved. Check your number and save again."
+                        )
+                        % {"now": now},
+                        code="conflict",
+                    )
+                ]
+            elif persons is None:
+                assert obligation is not None
+                remove.append(obligation.pk)
+            elif obligation is None:
+                create.append(
+                    IntakeObligation(municipality=municipality, year=year, persons=persons, set_by=organisation)
+                )
+            else:
+                obligation.persons, obligation.set_by = persons, organisation
+                change.append(obligation)
+        if errors:
+            raise ValidationError(errors)
+        IntakeObligation.objects.filter(pk__in=remove).delete()
+        for obligation in change:
+            obligation.version += 1
+            obligation.save(update_fields=["persons", "set_by", "version"])
+        try:
+            with atomic():
+                IntakeObligation.objects.bulk_create(create)
+        except IntegrityError:
+            # Another user set one of these municipalities' first obligation at the same moment.
+            raise ValidationError(
+                _(
+                    "Someone else set obligations for this year at the same moment, so nothing was saved. "
+                    "Check the numbers and save again."
+                ),
+                code="conflict",
+            ) from None
+        counts.update(created=len(create), changed=len(change), removed=len(remove))
+        return counts
 
 
 def set_expected_intake(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lotse.accommodation import services
-from lotse.accommodation.models import Assignment, IntakeObligation, Shelter
+from lotse.accommodation.models import Assignment, Shelter
 from lotse.accommodation.queries import ASSIGNMENTS_PER_PAGE
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction
@@ -185,34 +185,3 @@ def test_it_lists_the_newest_assignments_first_on_pages_and_exports_them_in_the_
         )
     )
     assert [row[2] for row in rows] == expected
-
-
-def test_it_sets_an_intake_obligation_and_shows_the_progress(
-    county_housing_officer: User,
-    housing_officer: User,
-    county: Organisation,
-    ludwigsburg: Municipality,
-    county_shelter: Shelter,
-) -> None:
-    assignment_to(county, ludwigsburg, resident(county, county_shelter, "Haddad"))
-    client = client_for(county_housing_officer)
-
-    response = client.post(
-        reverse("accommodation:intake_list") + "?jahr=2024", {"gemeinde": "08118048", "year": "2024", "persons": "8"}
-    )
-
-    assert response.status_code == 302
-    assert IntakeObligation.objects.get().persons == 8
-    text = client_for(housing_officer).get(reverse("accommodation:intake_list") + "?jahr=2024").content.decode()
-    assert "12,5 %" in text
-    assert "Aufnahmeverpflichtung festlegen" not in text
-    refused = client_for(housing_officer).post(
-        reverse("accommodation:intake_list"), {"gemeinde": "08118048", "year": "2024", "persons": "9"}
-    )
-    assert refused.status_code == 404
-    negative = client.post(
-        reverse("accommodation:intake_list"), {"gemeinde": "08118048", "year": "2024", "persons": "-1"}
-    )
-    assert negative.status_code == 400
-    assert "Dieser Wert muss größer oder gleich 0 sein." in negative.content.decode()
-    assert IntakeObligation.objects.get().persons == 8

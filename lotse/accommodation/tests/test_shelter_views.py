@@ -324,11 +324,21 @@ def test_it_exports_the_residents_of_a_shelter_and_logs_the_export(housing_offic
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "Bewohner:innen von Oststadt, Fuchshofstraße"
-    assert list(rows[4]) == ["Name", "Geburtsdatum", "Geschlecht", "Einheit", "Platz", "Eingezogen am", "Gezählt als"]
-    name, birth, _gender, unit, place, since, basis = rows[5]
-    assert (name, birth, unit, place, since.date(), basis) == (
+    assert list(rows[4]) == [
+        "Name",
+        "Geburtsdatum",
+        "Geschlecht",
+        "Einheit",
+        "Haushalt",
+        "Platz",
+        "Eingezogen am",
+        "Gezählt als",
+    ]
+    name, birth, _gender, unit, household, place, since, basis = rows[5]
+    assert (name, birth, unit, household, place, since.date(), basis) == (
         "Haddad, Amina",
         "1990",
+        None,
         None,
         1,
         DAY,

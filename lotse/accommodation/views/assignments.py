@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -19,11 +20,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.accommodation import figure_exports, queries, services
 from lotse.accommodation.models import Assignment, assigns_for_county, residents_visible_to
-from lotse.accommodation.planning_forms import AssignmentForm, IntakeObligationForm
+from lotse.accommodation.planning_forms import AssignmentForm, IntakeObligationsForm
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
+from lotse.core.models import Municipality
 from lotse.core.services import log_access
+from lotse.core.submissions import mark_saved
 from lotse.core.web import AuthenticatedRequest, file_response, save_or_show
 
 
@@ -38,11 +41,12 @@ def assignment_list(request: AuthenticatedRequest) -> HttpResponse:
         "accommodation/assignment_list.html",
         {
             "form": form,
+            "filtered": bool(form.values()),
             "page": page,
             "assignments": page.object_list,
             "query_string": params.urlencode(),
             "may_assign": assigns_for_county(request.user),
-            "xlsx_url": queries.with_query(reverse("accommodation:assignment_list_xlsx"), request.GET.urlencode()),
+            "xlsx_url": queries.with_query(reverse("accommodation:assignment_list_xlsx"), params.urlencode()),
         },
     )
 
@@ -50,12 +54,13 @@ def assignment_list(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_SHELTERS)
 @require_safe
 def assignment_list_xlsx(request: AuthenticatedRequest) -> HttpResponse:
-    _form, assignments = queries.assignment_list(request.user, request.GET)
-    chosen = list(assignments.prefetch_related("assigned_persons__person"))
+    """The filtered list in the page's order (newest first), one row per assigned person; every assignment logged."""
+    form, chosen = queries.assignment_export(request.user, request.GET)
     for assignment in chosen:
         log_access(acting_user=request.user, action=AccessAction.EXPORT, record=assignment, request=request)
     return file_response(
-        figure_exports.assignments_xlsx(chosen), f"zuweisungen-{timezone.localdate().isoformat()}.xlsx"
+        figure_exports.assignments_xlsx(chosen, form.description()),
+        f"zuweisungen-{timezone.localdate().isoformat()}.xlsx",
     )
 
 
@@ -75,6 +80,7 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
             municipality=data["gemeinde"],
             date=data["date"],
             persons=list(data["persons"]),
+            households=list(data["households"]),
             reference=data["reference"],
             notes=data["notes"],
         )
@@ -91,7 +97,11 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accommodation/assignment_form.html",
-        {"form": form, "groups": queries.candidate_groups(user, form.chosen_ids(), query), "query": query},
+        {
+            "form": form,
+            "sections": queries.candidate_sections(user, form.chosen_ids(), form.chosen_household_ids(), query),
+            "query": query,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -111,33 +121,68 @@ def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.MANAGE_SHELTERS)
 @require_http_methods(["GET", "POST"])
 def intake_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The obligations of all municipalities for one year, entered on one page by the county's staff."""
     user = request.user
-    year = queries.intake_year(request.GET)
     allowed = assigns_for_county(user)
     if request.method == "POST" and not allowed:
         raise Http404
-    form = IntakeObligationForm(request.POST or None, initial={"year": year})
-    form, saved = save_or_show(
-        request,
-        form,
-        lambda: services.set_intake_obligation(
-            acting_user=user,
-            organisation=user.organisation,
-            municipality=form.cleaned_data["gemeinde"],
-            year=form.cleaned_data["year"],
-            persons=form.cleaned_data["persons"],
-        ),
+    posted = request.method == "POST"
+    year = queries.intake_year(request.POST, field="year") if posted else queries.intake_year(request.GET)
+    municipalities = queries.intake_municipalities(year)
+    stored = queries.stored_obligations(year)
+    form = IntakeObligationsForm(
+        request.POST if posted else None,
+        municipalities=municipalities,
+        stored=stored,
+        initial={"year": year},
     )
-    if saved:
-        data = form.cleaned_data
-        messages.success(
-            request,
-            _("The intake obligation of %(municipality)s for %(year)s was saved.")
-            % {"municipality": data["gemeinde"], "year": data["year"]},
-        )
-        return redirect(f"{reverse('accommodation:intake_list')}?jahr={data['year']}")
-    context: dict[str, Any] = {"form": form, "may_assign": allowed, "year": year, "rows": queries.intake_rows(year)}
-    return render(request, "accommodation/intake_list.html", context, status=400 if request.method == "POST" else 200)
+    if posted and form.is_valid():
+        try:
+            counts = services.set_intake_obligations(
+                acting_user=user, organisation=user.organisation, year=year, rows=form.changed_rows()
+            )
+        except ValidationError as error:
+            form = _form_after_refusal(request, error, municipalities, year)
+        else:
+            mark_saved(request)
+            messages.success(
+                request,
+                _("Intake obligations for %(year)s saved: %(created)s new, %(changed)s changed, %(removed)s removed.")
+                % {"year": year, **counts},
+            )
+            return redirect(f"{reverse('accommodation:intake_list')}?jahr={year}")
+    context: dict[str, Any] = {
+        "form": form,
+        "may_assign": allowed,
+        "year": year,
+        "rows": zip(queries.intake_rows(municipalities, stored), form.rows(), strict=True),
+        "errors": [(field, error) for field in form for error in field.errors if field.name.startswith("p_")],
+    }
+    return render(request, "accommodation/intake_list.html", context, status=400 if posted else 200)
+
+
+def _form_after_refusal(
+    request: AuthenticatedRequest, error: ValidationError, municipalities: list[Municipality], year: int
+) -> IntakeObligationsForm:
+    """The user's input again, with the refusal under each row (or above the table); rows someone else
+    changed meanwhile are checked against their current version at the next save."""
+    stored = queries.stored_obligations(year)
+    data = request.POST.copy()
+    for municipality in municipalities:
+        obligation = stored.get(municipality.pk)
+        if str(obligation.version if obligation else 0) != data.get(f"v_{municipality.ags}", ""):
+            data[f"v_{municipality.ags}"] = str(obligation.version if obligation else 0)
+            data[f"o_{municipality.ags}"] = str(obligation.persons) if obligation else ""
+    form = IntakeObligationsForm(data, municipalities=municipalities, stored=stored)
+    form.is_valid()
+    if hasattr(error, "error_dict"):
+        for ags, messages_of_row in error.message_dict.items():
+            for message in messages_of_row:
+                form.add_error(f"p_{ags}" if f"p_{ags}" in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+    return form
 
 
 urlpatterns: list[URLPattern] = [

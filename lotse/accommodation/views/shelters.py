@@ -178,11 +178,13 @@ def shelter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def shelter_residents_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     shelter = managed_shelter(request.user, pk)
     today = timezone.localdate()
+    stays, households = queries.shelter_residents(shelter)
     content = exports.residents_xlsx(
         title=_("Residents of %(shelter)s") % {"shelter": shelter.name},
         day=today,
-        stays=queries.shelter_residents(shelter),
+        stays=stays,
         with_shelter=False,
+        households=households,
     )
     log_access(acting_user=request.user, action=AccessAction.EXPORT, record=shelter, request=request)
     return file_response(content, f"bewohner-{shelter.pk}-{today.isoformat()}.xlsx")
