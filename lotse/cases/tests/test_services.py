@@ -214,7 +214,7 @@ def test_it_refuses_to_open_a_case_for_another_organisation(caseworker_b, org_a)
 
 
 def test_it_rolls_the_intake_back_when_the_head_is_invalid(caseworker_a):
-    with refused_with("Unknown language “xx”: use a two-letter ISO 639-1 code."):
+    with refused_with("Unknown language “xx”: use a three-letter ISO 639-3 code."):
         open_case_for(caseworker_a, languages=["xx"])
     assert not Case.objects.exists()
     assert not Household.objects.exists()
