@@ -260,7 +260,7 @@ def _notes() -> list[list[str]]:
         rows += [[column, str(value), str(label)] for value, label in choices]
     rows += [
         ["Staatsangehörigkeit", "DE, SY, UA, …", _("ISO 3166 alpha-2, or staatenlos, ungeklärt; several: comma")],
-        ["Sprachen, Dolmetschung", "ara, ukr, prs, …", _("ISO 639-3 (or ISO 639-1, or the German name); several languages: comma")],
+        ["Sprachen, Dolmetschung", "ara, ukr, prs, …", _("ISO 639-3 or 639-1 code, or German name; several: comma")],
         ["Gemeinde", "08118048", _("official municipality key (AGS), 8 digits")],
     ]
     return rows
