@@ -152,7 +152,7 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
     contact = Contact.objects.get(case=case)
     assert (contact.interpreter_kind, contact.interpreter_language, contact.duration_minutes) == (
         "professionell",
-        "so",
+        "som",
         50,
     )
     assert Goal.objects.filter(plan__case=case, title="Eigene Wohnung in Ludwigsburg finden").exists()
