@@ -311,7 +311,15 @@ EXAMPLE: dict[str, list[list[Any]]] = {
         ["P-1004", "15.09.2025", "privater_mietvertrag", "08118046"],
     ],
     CONTACTS.name: [
-        ["F-2001", "15.01.2024", 60, "buero", "sprache, aufenthalt", "ara", "Erstgespräch, Integrationsplan vereinbart"],
+        [
+            "F-2001",
+            "15.01.2024",
+            60,
+            "buero",
+            "sprache, aufenthalt",
+            "ara",
+            "Erstgespräch, Integrationsplan vereinbart",
+        ],
         ["F-2001", "12.03.2024", 30, "telefonisch", "arbeit_ausbildung", "", ""],
         ["F-2002", "01.06.2023", 45, "hausbesuch", "wohnen", "ukr", "Wohnungssuche besprochen"],
     ],
