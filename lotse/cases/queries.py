@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -466,6 +467,10 @@ def _facts(person: Person) -> dict[str, Any]:
     }
 
 
+# ISO 639-3 code of German: a client who speaks it needs no interpreter for it.
+GERMAN = "deu"
+
+
 def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = False) -> dict[str, Any]:
     """The case page: household with the clients' current facts, plan, timeline, follow-ups, consents, handovers.
 
@@ -479,7 +484,8 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
         )
         .order_by("valid_to", "valid_from", "pk")
     )
-    client_ids = set(CaseClient.objects.filter(case=case).values_list("person_id", flat=True))
+    client_order = list(CaseClient.objects.filter(case=case).order_by("pk").values_list("person_id", flat=True))
+    client_ids = set(client_order)
     members = [
         {
             "membership": m,
@@ -534,7 +540,26 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
             Handover.objects.filter(case=case).select_related("from_organisation", "to_organisation", "requested_by")
         ),
         "nears_max_duration": case.nears_max_duration(today),
+        "interpreter_language": next(
+            (
+                interpreter_language_of(m.person.languages)
+                for m in memberships
+                if client_order and m.person_id == client_order[0]
+            ),
+            "",
+        ),
     }
+
+
+def interpreter_language_of(languages: Iterable[str]) -> str:
+    """The language an interpreter most likely interprets for a client: the first they speak that is not German."""
+    return next((code for code in languages if code != GERMAN), "")
+
+
+def case_interpreter_language(case: Case) -> str:
+    """The interpreted language to offer first for the case's main client (its first client); "" if none."""
+    first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
+    return interpreter_language_of(first.person.languages) if first is not None else ""
 
 
 def case_history(

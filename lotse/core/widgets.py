@@ -15,6 +15,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 
 def _options(choices: Iterable[tuple[Any, Any]], selected: set[str]) -> SafeString:
@@ -43,5 +44,23 @@ class LongSelect(_OnePass, forms.Select):
     """A select of many options (the interpreter's language, say)."""
 
 
+# The help text of a field with this widget: it says how to choose with and without JavaScript.
+MULTICHOICE_HELP = _("Type to search and choose several; in the plain list, hold Ctrl (Mac: Cmd).")
+
+
 class LongSelectMultiple(_OnePass, forms.SelectMultiple):
-    """A multiple select of many options (nationalities, languages)."""
+    """A multiple select of many options (nationalities, languages).
+
+    multichoice.js turns it into a searchable choice that shows the chosen entries as removable chips;
+    without JavaScript it stays the plain select. The texts the script shows come from here, translated.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        enhanced = {
+            "data-multichoice": True,
+            # Translators: %s is the name of a chosen entry, e.g. a language.
+            "data-remove-label": _("Remove: %s"),
+            "data-placeholder": _("Type to search …"),
+            "data-empty-text": _("No match"),
+        }
+        super().__init__({**enhanced, **(attrs or {})}, choices)

@@ -226,7 +226,7 @@ UKRAINIAN_FAMILY = _pool(_NAMES["UKRAINIAN_FAMILY"])
 class _Origin:
     key: str
     country: str
-    languages: tuple[tuple[str, float], ...]  # (ISO 639-1, share of persons speaking it); the first is the main one
+    languages: tuple[tuple[str, float], ...]  # (ISO 639-3, share of persons speaking it); the first is the main one
     male: tuple[_Name, ...]
     female: tuple[_Name, ...]
     family: tuple[_Name, ...]  # empty: the family name is the father's given name
@@ -943,7 +943,7 @@ class _Builder(Drafting):
                 d.nationality = UNRESOLVED
         languages = [o.languages[0][0]] + [code for code, share in o.languages[1:] if adult and self.chance(share)]
         if not adult and (d.ref - max(born, d.arrival)).days > 365 and (d.ref - born).days > 4 * 365:
-            languages.append("de")
+            languages.append("deu")
         phone = email = notes = ""
         if role in ("head", "partner") and self.chance(0.85 if role == "head" else 0.5):
             number = self.phone_numbers[self.phones_used % len(self.phone_numbers)]

@@ -260,7 +260,7 @@ def _notes() -> list[list[str]]:
         rows += [[column, str(value), str(label)] for value, label in choices]
     rows += [
         ["Staatsangehörigkeit", "DE, SY, UA, …", _("ISO 3166 alpha-2, or staatenlos, ungeklärt; several: comma")],
-        ["Sprachen, Dolmetschung", "ar, uk, fa, …", _("ISO 639-1; several languages: comma")],
+        ["Sprachen, Dolmetschung", "ara, ukr, prs, …", _("ISO 639-3 or 639-1 code, or German name; several: comma")],
         ["Gemeinde", "08118048", _("official municipality key (AGS), 8 digits")],
     ]
     return rows
@@ -279,11 +279,11 @@ def template_workbook(stream: IO[bytes], examples: dict[str, list[list[Any]]] | 
 
 EXAMPLE: dict[str, list[list[Any]]] = {
     PERSONS.name: [
-        ["P-1001", "H-100", "Haddad", "Rami", "12.03.1984", "m", "SY", "ar, ku", "08118048"],
-        ["P-1002", "H-100", "Haddad", "Lina", "1987", "w", "SY", "ar", "08118048"],
-        ["P-1003", "H-100", "Haddad", "Omar", "05.2016", "m", "SY", "ar, de", "08118048"],
-        ["P-1004", "H-101", "Kovalenko", "Olha", "24.08.1979", "w", "UA", "uk, ru", "08118046"],
-        ["P-1005", "", "Ahmadi", "Farid", "", "m", "ungeklärt", "fa", "08118079"],
+        ["P-1001", "H-100", "Haddad", "Rami", "12.03.1984", "m", "SY", "ara, kmr", "08118048"],
+        ["P-1002", "H-100", "Haddad", "Lina", "1987", "w", "SY", "ara", "08118048"],
+        ["P-1003", "H-100", "Haddad", "Omar", "05.2016", "m", "SY", "ara, deu", "08118048"],
+        ["P-1004", "H-101", "Kovalenko", "Olha", "24.08.1979", "w", "UA", "ukr, rus", "08118046"],
+        ["P-1005", "", "Ahmadi", "Farid", "", "m", "ungeklärt", "prs", "08118079"],
     ],
     CASES.name: [
         ["F-2001", "H-100", "caritas-lb", "08118048", "15.01.2024", "", "", ""],
@@ -311,8 +311,16 @@ EXAMPLE: dict[str, list[list[Any]]] = {
         ["P-1004", "15.09.2025", "privater_mietvertrag", "08118046"],
     ],
     CONTACTS.name: [
-        ["F-2001", "15.01.2024", 60, "buero", "sprache, aufenthalt", "ar", "Erstgespräch, Integrationsplan vereinbart"],
+        [
+            "F-2001",
+            "15.01.2024",
+            60,
+            "buero",
+            "sprache, aufenthalt",
+            "ara",
+            "Erstgespräch, Integrationsplan vereinbart",
+        ],
         ["F-2001", "12.03.2024", 30, "telefonisch", "arbeit_ausbildung", "", ""],
-        ["F-2002", "01.06.2023", 45, "hausbesuch", "wohnen", "uk", "Wohnungssuche besprochen"],
+        ["F-2002", "01.06.2023", 45, "hausbesuch", "wohnen", "ukr", "Wohnungssuche besprochen"],
     ],
 }

@@ -43,11 +43,12 @@ from lotse.people.choices import (
     WorkSituation,
 )
 from lotse.people.search import search_texts
-from lotse.people.vocabulary import LANGUAGE_CODES, NATIONALITY_CODES
+from lotse.people.vocabulary import LANGUAGE_CODES, NATIONALITY_CODES, language_spellings
 
 GENDERS = cells.code_table(Gender.values)
 NATIONALITIES = cells.code_table(NATIONALITY_CODES, **{"ungeklärt": UNRESOLVED})
-LANGUAGES = cells.code_table(LANGUAGE_CODES)
+# ISO 639-3 and ISO 639-1 codes and the languages' German and English names ("Dari", "Kurmandschi").
+LANGUAGES = cells.code_table(LANGUAGE_CODES, **language_spellings())
 CLOSING_REASONS = cells.code_table(ClosingReason.values)
 RESIDENCE_STATUSES = cells.code_table(ResidenceStatus.values)
 LEVELS = cells.code_table(LanguageLevel.values)

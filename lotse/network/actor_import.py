@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import gettext as gettext_module
 import io
 import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
@@ -30,7 +29,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import IO, Any
 
-import pycountry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -65,6 +63,7 @@ from lotse.network.choices import Accessibility, OrganisationType, TargetGroup
 from lotse.network.forms import ActorForm
 from lotse.network.models import Actor, ActorCategory
 from lotse.network.services import ACTOR_FIELDS, check_edits_network
+from lotse.people.vocabulary import language_name, language_spellings
 
 SHEET_NAME = "Akteure"
 NOTES_SHEET = "Hinweise"
@@ -83,8 +82,6 @@ YES = "Ja"
 NO = "Nein"
 _YES_WORDS = frozenset({"ja", "j", "x", "yes", "y", "1", "wahr", "true", "✓", "✔"})
 _NO_WORDS = frozenset({"", "nein", "n", "no", "0", "falsch", "false", "-"})
-# Languages lists name that ISO 639-1 has no code of their own for.
-LANGUAGE_ALIASES = {"Farsi": "fa", "Dari": "fa", "Griechisch": "el", "Kastilisch": "es"}
 TARGET_GROUP_ALIASES = {
     "Kinder": TargetGroup.KINDER_JUGENDLICHE,
     "Jugendliche": TargetGroup.KINDER_JUGENDLICHE,
@@ -443,38 +440,21 @@ def _choice_table(choices: Iterable[tuple[str, Any]], aliases: Mapping[str, str]
 
 
 @functools.lru_cache(maxsize=1)
-def _language_names() -> tuple[tuple[str, str, str], ...]:
-    """(code, German name, English name) of every ISO 639-1 language."""
-    german = gettext_module.translation("iso639-3", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
-    return tuple(
-        (lang.alpha_2, german.gettext(lang.name), lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")
-    )
-
-
-@functools.lru_cache(maxsize=1)
 def language_table() -> dict[str, str]:
-    """Folded spelling -> ISO 639-1 code: "Arabisch", "arabic", "ar", "Neugriechisch", "Farsi", ..."""
+    """Folded spelling -> ISO 639-3 code: "Arabisch", "arabic", "ar", "ara", "Dari", "Farsi", ..."""
     table: dict[str, str] = {}
-
-    def add(name: str, code_: str) -> None:
-        for part in re.split(r"[;,]", name):  # "Paschtu; Afghanisch"
+    for spelling, code_ in language_spellings().items():
+        for part in re.split(r"[;,]", spelling):
+            table.setdefault(fold_code(re.sub(_QUALIFIER, "", part)), code_)  # "Neugriechisch (ab 1453)"
+    for spelling, code_ in language_spellings().items():
+        for part in re.split(r"[;,]", spelling):
             table[fold_code(part)] = code_
-            table[fold_code(re.sub(_QUALIFIER, "", part))] = code_  # "Neugriechisch (ab 1453)"
-
-    names = _language_names()
-    for code_, _german_name, english in names:
-        add(english, code_)
-    for code_, german, _english in names:  # the German names win where they collide with English ones
-        add(german, code_)
-    table.update({fold_code(alias): value for alias, value in LANGUAGE_ALIASES.items()})
-    table.update({fold_code(code_): code_ for code_, _german_name, _english in names})
     return table
 
 
 def _language_label(code_: str) -> str:
-    """The German name a list writes ("Neugriechisch"), or the code where the name holds a separator."""
-    name = next((german for c, german, _english in _language_names() if c == code_), code_)
-    name = re.sub(_QUALIFIER, "", name)
+    """The German name a list writes ("Arabisch"), or the code where the name holds a separator."""
+    name = language_name(code_, "de")
     return code_ if _SEPARATORS.search(name) else name
 
 
@@ -922,7 +902,7 @@ def _notes(lookups: Lookups) -> list[list[str]]:
             "organisation_type": ", ".join(str(label) for _v, label in OrganisationType.choices),
             "target_groups": _("several separated by commas: %(names)s")
             % {"names": ", ".join(str(label) for _v, label in TargetGroup.choices)},
-            "languages": _("German names or ISO 639-1 codes (ar, fa, uk), separated by commas"),
+            "languages": _("German names or ISO 639-3 codes (ara, prs, ukr), separated by commas"),
             "municipality": _("required: official municipality key (AGS, 8 digits) or the name"),
             "latitude": _("decimal number, e.g. 48,8975"),
             "longitude": _("decimal number, e.g. 9,1919"),

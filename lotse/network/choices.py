@@ -23,6 +23,25 @@ PUBLIC_LANGUAGE_CODES = [code for code, _name, _rtl in PUBLIC_LANGUAGES]
 RTL_LANGUAGES = frozenset(code for code, _name, rtl in PUBLIC_LANGUAGES if rtl)
 # Each public language named in itself ("العربية"), for language switchers and choices.
 NATIVE_NAMES = {code: name for code, name, _rtl in PUBLIC_LANGUAGES}
+# The public language a speaker of a spoken language (ISO 639-3) reads: Dari speakers read Persian,
+# speakers of a dialect of Arabic read Standard Arabic.
+READS_PUBLIC_LANGUAGE = {
+    "deu": "de",
+    "eng": "en",
+    "ara": "ar",
+    "arb": "ar",
+    "apc": "ar",
+    "acm": "ar",
+    "arz": "ar",
+    "apd": "ar",
+    "ary": "ar",
+    "fas": "fa",
+    "pes": "fa",
+    "prs": "fa",
+    "rus": "ru",
+    "tur": "tr",
+    "ukr": "uk",
+}
 # The master language of every text written in Lotse: translations are checked against it.
 MASTER_LANGUAGE = "de"
 

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from lotse.core.forms import FilterForm, VersionedForm, _style
 from lotse.core.models import Municipality
+from lotse.core.widgets import MULTICHOICE_HELP, LongSelectMultiple
 from lotse.network.choices import (
     MASTER_LANGUAGE,
     PUBLIC_LANGUAGES,
@@ -59,8 +60,8 @@ class ActorForm(VersionedForm):
         label=_("Languages of counselling"),
         choices=language_choices,
         required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=MULTICHOICE_HELP,
+        widget=LongSelectMultiple(attrs={"size": 6}),
     )
     street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
     postcode = forms.RegexField(

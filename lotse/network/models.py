@@ -119,7 +119,7 @@ class Actor(VersionedModel):
         default=list,
         blank=True,
     )
-    # ISO 639-1 codes of the languages counselling is offered in.
+    # ISO 639-3 codes of the languages counselling is offered in.
     languages = ArrayField(
         models.CharField(max_length=3), verbose_name=_("languages of counselling"), default=list, blank=True
     )

@@ -27,8 +27,8 @@ from lotse.core.models import Municipality
 from lotse.network.choices import (
     MASTER_LANGUAGE,
     NATIVE_NAMES,
-    PUBLIC_LANGUAGE_CODES,
     PUBLIC_LANGUAGES,
+    READS_PUBLIC_LANGUAGE,
     RTL_LANGUAGES,
     SheetLanguage,
     TargetGroup,
@@ -302,7 +302,11 @@ SECOND_LANGUAGES = ("en", MASTER_LANGUAGE)
 def client_language(case: Case) -> str:
     """The sheet language the case's main client most likely reads best; German if they speak none."""
     first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
-    spoken = [code for code in (first.person.languages if first is not None else []) if code in PUBLIC_LANGUAGE_CODES]
+    spoken = [
+        READS_PUBLIC_LANGUAGE[code]
+        for code in (first.person.languages if first is not None else [])
+        if code in READS_PUBLIC_LANGUAGE
+    ]
     own = [code for code in spoken if code not in SECOND_LANGUAGES]
     if own:
         return own[0]

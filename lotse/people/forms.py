@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.core.forms import BootstrapMixin, VersionedForm
 from lotse.core.models import Municipality
-from lotse.core.widgets import LongSelectMultiple
+from lotse.core.widgets import MULTICHOICE_HELP, LongSelectMultiple
 from lotse.people.choices import Gender
 from lotse.people.dates import format_partial_date, parse_partial_date
 from lotse.people.models import Person
@@ -39,13 +39,13 @@ class PersonForm(BootstrapMixin, forms.Form):
         label=_("Nationalities"),
         required=False,
         widget=LongSelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
+        help_text=MULTICHOICE_HELP,
     )
     languages = forms.MultipleChoiceField(
         label=_("Spoken languages"),
         required=False,
         widget=LongSelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (Mac: Cmd) to choose several."),
+        help_text=MULTICHOICE_HELP,
     )
     # Not named "municipality": the intake form also has the case's municipality.
     residence_municipality = forms.ModelChoiceField(

@@ -58,7 +58,7 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
         )
     if bad := [code for code in cleaned.get("languages", []) if code not in LANGUAGE_CODES]:
         raise ValidationError(
-            _("Unknown language “%(code)s”: use a two-letter ISO 639-1 code.") % {"code": bad[0]},
+            _("Unknown language “%(code)s”: use a three-letter ISO 639-3 code.") % {"code": bad[0]},
             code="unknown_language",
         )
     if cleaned.get("birth_date") is not None:

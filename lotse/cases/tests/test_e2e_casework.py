@@ -36,7 +36,7 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
         municipality=Municipality.objects.get(name="Ludwigsburg"),
         start_date=start,
         responsible=caseworker,
-        head={"family_name": "Abdulkadir", "given_names": "Hawa", "languages": ["so"], "nationalities": ["SO"]},
+        head={"family_name": "Abdulkadir", "given_names": "Hawa", "languages": ["som"], "nationalities": ["SO"]},
     )
     services.create_plan_version(acting_user=caseworker, case=case, agreed_on=start)
     to_close = services.open_case(
@@ -88,7 +88,7 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
             form.locator("[name=form]").select_option("buero")
             form.locator("[name=fields_of_action][value=wohnen]").check()
             form.locator("[name=interpreter_kind]").select_option("professionell")
-            form.locator("[name=interpreter_language]").select_option("so")
+            form.locator("[name=interpreter_language]").select_option("som")
             form.locator("[name=note]").fill("Wohnungssuche besprochen, Unterlagen für WBS mitgegeben.")
             # The connection drops: the user is told so, and the input stays in the form for the next try.
             page.route("**/contacts/new/", lambda route: route.abort())
@@ -152,7 +152,7 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
     contact = Contact.objects.get(case=case)
     assert (contact.interpreter_kind, contact.interpreter_language, contact.duration_minutes) == (
         "professionell",
-        "so",
+        "som",
         50,
     )
     assert Goal.objects.filter(plan__case=case, title="Eigene Wohnung in Ludwigsburg finden").exists()

@@ -214,7 +214,7 @@ def test_it_refuses_to_open_a_case_for_another_organisation(caseworker_b, org_a)
 
 
 def test_it_rolls_the_intake_back_when_the_head_is_invalid(caseworker_a):
-    with refused_with("Unknown language “xx”: use a two-letter ISO 639-1 code."):
+    with refused_with("Unknown language “xx”: use a three-letter ISO 639-3 code."):
         open_case_for(caseworker_a, languages=["xx"])
     assert not Case.objects.exists()
     assert not Household.objects.exists()
@@ -954,7 +954,7 @@ def test_it_records_a_contact_with_follow_ups(case, caseworker_a):
         caseworker_a,
         fields_of_action=[FieldOfAction.SPRACHE, FieldOfAction.ARBEIT, FieldOfAction.SPRACHE],
         interpreter_kind=InterpreterKind.PROFESSIONAL,
-        interpreter_language="ar",
+        interpreter_language="ara",
         note="Kursanmeldung besprochen",
         follow_ups=[("Kursträger anrufen", datetime.date(2025, 3, 5)), ("Unterlagen prüfen", TODAY + days(3))],
     )
@@ -966,7 +966,7 @@ def test_it_records_a_contact_with_follow_ups(case, caseworker_a):
         ContactForm.OFFICE,
     )
     assert contact.fields_of_action == [FieldOfAction.SPRACHE, FieldOfAction.ARBEIT]
-    assert (contact.interpreter_kind, contact.interpreter_language) == (InterpreterKind.PROFESSIONAL, "ar")
+    assert (contact.interpreter_kind, contact.interpreter_language) == (InterpreterKind.PROFESSIONAL, "ara")
     assert contact.created_by == caseworker_a
     assert [(f.description, f.due_date, f.case, f.done_on) for f in contact.follow_ups.order_by("due_date")] == [
         ("Kursträger anrufen", datetime.date(2025, 3, 5), case, None),
@@ -977,16 +977,16 @@ def test_it_records_a_contact_with_follow_ups(case, caseworker_a):
 
 
 def test_it_records_a_contact_with_an_interpreter_of_unrecorded_kind(case, caseworker_a):
-    contact = record(case, caseworker_a, interpreter_kind=InterpreterKind.UNSPECIFIED, interpreter_language="uk")
+    contact = record(case, caseworker_a, interpreter_kind=InterpreterKind.UNSPECIFIED, interpreter_language="ukr")
     stored = Contact.objects.get(pk=contact.pk)
-    assert (stored.interpreter_kind, stored.interpreter_language) == ("ohne_angabe", "uk")
+    assert (stored.interpreter_kind, stored.interpreter_language) == ("ohne_angabe", "ukr")
     assert InterpreterKind.values[-1] == "ohne_angabe"
     with translation.override("de"):
         assert stored.get_interpreter_kind_display() == "Dolmetschung (Art nicht erfasst)"
 
 
 def test_it_drops_the_language_when_there_was_no_interpreter(case, caseworker_a):
-    contact = record(case, caseworker_a, interpreter_kind=InterpreterKind.NONE, interpreter_language="ar")
+    contact = record(case, caseworker_a, interpreter_kind=InterpreterKind.NONE, interpreter_language="ara")
     assert Contact.objects.get(pk=contact.pk).interpreter_language == ""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -161,7 +162,7 @@ def test_it_runs_a_fixed_number_of_queries_for_the_case_page(caseworker_a):
             form="buero",
             fields_of_action=["sprache"],
             interpreter_kind="professionell",
-            interpreter_language="ar",
+            interpreter_language="ara",
             follow_ups=[(f"Aufgabe {index}", day)],
         )
         services.add_referral(
@@ -205,7 +206,7 @@ def test_it_records_a_quick_contact_in_place_with_htmx(caseworker_a):
             "form": "hausbesuch",
             "fields_of_action": ["wohnen", "sprache"],
             "interpreter_kind": "ehrenamtlich",
-            "interpreter_language": "fa",
+            "interpreter_language": "fas",
             "note": "Mietvertrag besprochen.",
             "follow_up": "Wohnungsangebot prüfen",
             "follow_up_due": "2025-03-17",
@@ -217,7 +218,7 @@ def test_it_records_a_quick_contact_in_place_with_htmx(caseworker_a):
     assert 'hx-swap-oob="true"' in body
     assert "Mietvertrag besprochen." in body
     contact = Contact.objects.get(case=case)
-    assert (contact.form, contact.duration_minutes, contact.interpreter_language) == ("hausbesuch", 45, "fa")
+    assert (contact.form, contact.duration_minutes, contact.interpreter_language) == ("hausbesuch", 45, "fas")
     assert contact.fields_of_action == ["wohnen", "sprache"]
     assert contact.follow_ups.get().due_date == datetime.date(2025, 3, 17)
 
@@ -266,7 +267,7 @@ def test_it_opens_a_case_with_a_partial_date_of_birth(caseworker_a):
             "birth_date": "03.1990",
             "gender": "m",
             "nationalities": ["AF"],
-            "languages": ["fa", "ps"],
+            "languages": ["fas", "pus"],
         },
     )
     assert response.status_code == 302
@@ -508,13 +509,13 @@ def test_it_records_a_contact_with_an_interpreter_of_unrecorded_kind(caseworker_
             "duration_minutes": "30",
             "form": "telefonisch",
             "interpreter_kind": "ohne_angabe",
-            "interpreter_language": "uk",
+            "interpreter_language": "ukr",
         },
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     contact = Contact.objects.get(case=case)
-    assert (contact.interpreter_kind, contact.interpreter_language) == ("ohne_angabe", "uk")
+    assert (contact.interpreter_kind, contact.interpreter_language) == ("ohne_angabe", "ukr")
     assert "Dolmetschung: Dolmetschung (Art nicht erfasst), Ukrainisch" in response.content.decode()
 
 
@@ -538,3 +539,18 @@ def test_it_shows_a_plan_version_asked_for_by_number_and_the_latest_for_anything
     services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=DAY)
     response = client_for(caseworker_a).get(reverse("cases:plan_detail", args=[case.pk]), {"version": version})
     assert response.status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("spoken", "preselected"),
+    [(["deu", "prs", "eng"], "prs"), (["tir"], "tir"), (["deu"], ""), ([], "")],
+)
+def test_it_preselects_the_interpreted_language_from_the_main_clients_languages(caseworker_a, spoken, preselected):
+    case = open_case(caseworker_a, languages=spoken)
+    client = client_for(caseworker_a)
+
+    for url in (reverse("cases:case_detail", args=[case.pk]), reverse("cases:contact_add", args=[case.pk])):
+        html = client.get(url).content.decode()
+        chosen = re.findall(r'<select[^>]*name="interpreter_language"[^>]*>.*?</select>', html, re.S)[0]
+        assert re.findall(r'<option value="(\w*)" selected>', chosen) == [preselected]

@@ -132,7 +132,9 @@ def render_case_page(
     page = queries.case_page(
         request.user, case, today=timezone.localdate(), show_all=request.GET.get("timeline") == "all"
     )
-    return render(request, template, {**page, "contact_form": contact_form or ContactEntryForm(), **extra})
+    # The interpreted language is offered as the main client's language (an interpreter is still chosen).
+    form = contact_form or ContactEntryForm(initial={"interpreter_language": page["interpreter_language"]})
+    return render(request, template, {**page, "contact_form": form, **extra})
 
 
 @capability_required(Capability.CASEWORK)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lotse.cases import services
+from lotse.cases import queries, services
 from lotse.cases.forms import ConsentForm, ContactEntryForm, ReferralForm, ReferralOutcomeForm, WithdrawForm
 from lotse.cases.models import Consent, FollowUp, Referral
 from lotse.cases.views.cases import case_form_page, render_case_page
@@ -31,7 +31,10 @@ def _is_htmx(request: HttpRequest) -> bool:
 def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a counselling contact; from the case page this runs in place (htmx), without leaving it."""
     case = editable_case(request.user, pk)
-    form = ContactEntryForm(request.POST or None)
+    form = ContactEntryForm(
+        request.POST or None,
+        initial=None if request.method == "POST" else {"interpreter_language": queries.case_interpreter_language(case)},
+    )
 
     def record() -> object:
         data = form.cleaned_data
@@ -57,7 +60,7 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request,
             case,
             "cases/_contact_saved.html" if saved else "cases/_quick_contact.html",
-            contact_form=ContactEntryForm() if saved else form,
+            contact_form=None if saved else form,
             contact_saved=bool(saved),
         )
     return case_form_page(

@@ -22,7 +22,7 @@ CHOICES = [("", "—"), ("ar", "Arabisch"), ("fa", 'Persisch <Farsi> & "Dari"'),
 )
 def test_it_renders_what_django_renders(ours, django, value) -> None:
     attrs = {"id": "id_languages", "class": "form-select", "aria-invalid": "true", "size": 6}
-    expected = django(choices=CHOICES).render("languages", value, attrs=attrs)
+    expected = django(attrs=ours().attrs, choices=CHOICES).render("languages", value, attrs=attrs)
     rendered = ours(choices=CHOICES).render("languages", value, attrs=attrs)
     assert parse_html(rendered) == parse_html(expected)
     assert "&lt;Farsi&gt; &amp; &quot;Dari&quot;" in rendered

@@ -834,7 +834,7 @@ def test_it_imports_the_good_workbook_as_it_reads(org_a, org_admin_a, caseworker
     rami = person("P-1", org_a)
     assert (rami.family_name, rami.given_names, rami.gender) == ("Haddad", "Rami", Gender.MALE)
     assert (rami.birth_date, rami.birth_date_precision) == (datetime.date(1984, 3, 12), BirthDatePrecision.DAY)
-    assert (rami.nationalities, rami.languages) == (["SY"], ["ar", "ku"])
+    assert (rami.nationalities, rami.languages) == (["SY"], ["ara", "kur"])
     lina = person("P-2", org_a)
     assert (lina.birth_date, lina.birth_date_precision) == (datetime.date(1987, 1, 1), BirthDatePrecision.YEAR)
     olha = person("P-3", org_a)
@@ -870,7 +870,7 @@ def test_it_imports_the_good_workbook_as_it_reads(org_a, org_admin_a, caseworker
     assert LanguageRecord.objects.get(person=rami, valid_from=datetime.date(2025, 5, 30)).evidence == "zertifikat"
     first = Contact.objects.get(case=open_case, date=datetime.date(2024, 1, 15))
     assert (first.duration_minutes, first.form, first.fields_of_action) == (60, "buero", ["sprache", "aufenthalt"])
-    assert (first.interpreter_kind, first.interpreter_language) == (InterpreterKind.UNSPECIFIED, "ar")
+    assert (first.interpreter_kind, first.interpreter_language) == (InterpreterKind.UNSPECIFIED, "ara")
     counts = {sheet: counts_of(report, sheet) for sheet in report.counts}
     assert counts == {
         "Personen": (3, 0, 0),
@@ -1046,7 +1046,7 @@ def test_it_trims_spaces_around_values_and_headers(org_a, org_admin_a):
     assert notices(report) == []
     rami = person("P-1", org_a)
     assert (rami.family_name, rami.given_names, rami.gender) == ("Haddad", "Rami", "m")
-    assert (rami.nationalities, rami.languages) == (["SY"], ["ar", "ku"])
+    assert (rami.nationalities, rami.languages) == (["SY"], ["ara", "kur"])
     assert rami.municipality_id == Municipality.objects.get(ags="08118048").pk
     assert case("F-1", org_a).contacts.count() == 2
     # The same workbook without the spaces is the same workbook.
@@ -1598,8 +1598,18 @@ def test_it_reads_codes_put_on_separate_lines_of_one_cell(org_a, org_admin_a):
     report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
 
     assert problems(report) == []
-    assert person("P-1", org_a).languages == ["ar", "ku"]
+    assert person("P-1", org_a).languages == ["ara", "kur"]
     assert person("P-2", org_a).nationalities == ["SY", "staatenlos"]
+
+
+def test_it_reads_languages_by_german_name_and_by_both_iso_codes(org_a, org_admin_a):
+    sheets = good_sheets()
+    set_cell("Personen", 2, "Sprachen", "Dari, Sorani, Kurmandschi, ara, fa, Tigrinya")(sheets)
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
+
+    assert problems(report) == []
+    assert person("P-1", org_a).languages == ["prs", "ckb", "kmr", "ara", "fas", "tir"]
 
 
 @pytest.mark.xfail(

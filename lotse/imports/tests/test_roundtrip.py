@@ -108,7 +108,7 @@ def test_it_gives_records_created_in_lotse_an_id_when_exported(org_a, org_admin_
         form=ContactForm.OFFICE,
         fields_of_action=[FieldOfAction.SPRACHE],
         interpreter_kind=InterpreterKind.PROFESSIONAL,
-        interpreter_language="tr",
+        interpreter_language="tur",
     )
     assert (head.external_id, opened.household.external_id, opened.external_id) == ("", "", "")
 
@@ -127,7 +127,7 @@ def test_it_gives_records_created_in_lotse_an_id_when_exported(org_a, org_admin_
     assert (opened.external_id, household.external_id, "org-a", "08118048", datetime.date(2025, 1, 2)) in [
         row[:5] for row in sheets["Fälle"]
     ]
-    assert (opened.external_id, datetime.date(2025, 1, 10), 40, "buero", "sprache", "tr") in [
+    assert (opened.external_id, datetime.date(2025, 1, 10), 40, "buero", "sprache", "tur") in [
         row[:6] for row in sheets["Kontakte"]
     ]
 
@@ -249,7 +249,7 @@ names = (
 )
 days = st.dates(min_value=datetime.date(2015, 1, 1), max_value=TODAY)
 NATIONALITIES = ("SY", "UA", "AF", "ER", "IQ", "TR", STATELESS, UNRESOLVED)
-LANGUAGES = ("ar", "ku", "fa", "uk", "ru", "de", "en", "ti", "ps", "tr")
+LANGUAGES = ("ara", "kmr", "prs", "ukr", "rus", "deu", "eng", "tir", "pus", "tur")
 
 
 def spelt(draw: st.DrawFn, code: str) -> str:

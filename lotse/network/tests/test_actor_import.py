@@ -316,7 +316,7 @@ def test_it_reads_a_windows_csv_with_semicolons_decimal_commas_and_german_words(
     )
     assert actor.services == "Beratung für junge Zugewanderte; Bewerbungstraining"
     assert actor.target_groups == ["gefluechtete", "kinder_jugendliche"]
-    assert actor.languages == ["ar", "fa", "tr", "uk"]
+    assert actor.languages == ["ara", "fas", "tur", "ukr"]
     assert (actor.street, actor.postcode, actor.town, actor.municipality.ags) == (
         "Bahnhofstraße 3",
         "71638",
@@ -580,7 +580,7 @@ def test_it_exports_the_directory_so_that_importing_the_export_changes_nothing(e
         name="Migrantenverein Al-Amal",
         organisation_type="migrantenorganisation",
         target_groups=["frauen", "familien"],
-        languages=["ar", "ps", "el", "de"],
+        languages=["ara", "pus", "ell", "deu"],
         opening_hours="Mo 9–12 Uhr\nDi 14–16 Uhr",
         website="https://example.org/al-amal",
         accessibility="teilweise",

@@ -28,7 +28,7 @@ def actor_post(actor: Actor | None = None, /, **changes: Any) -> dict[str, Any]:
         "organisation_type": "wohlfahrtsverband",
         "services": "Beratung zu Aufenthalt, Familiennachzug und Behördenpost",
         "target_groups": ["gefluechtete", "familien"],
-        "languages": ["ar", "de", "fa"],
+        "languages": ["ara", "deu", "fas"],
         "street": "Solitudestraße 12",
         "postcode": "71638",
         "town": "Ludwigsburg",
@@ -62,7 +62,7 @@ def test_it_lets_the_volunteer_coordination_add_an_actor_with_every_field(networ
         "wohlfahrtsverband",
     )
     assert actor.target_groups == ["gefluechtete", "familien"]
-    assert actor.languages == ["ar", "de", "fa"]
+    assert actor.languages == ["ara", "deu", "fas"]
     assert (actor.latitude, actor.longitude) == (Decimal("48.893100"), Decimal("9.179100"))
     assert actor.website == "https://example.org/mbe"
     assert actor.appointment_needed and actor.is_public
@@ -156,12 +156,12 @@ def test_it_detects_a_concurrent_edit_and_keeps_the_first(network_editor, networ
 
 
 def test_it_searches_with_german_stemming_and_filters(caseworker_a, actor_factory, municipality_other):
-    beratung = actor_factory(name="Frauenberatung", services="Beratungen für Frauen", languages=["de", "tr"])
+    beratung = actor_factory(name="Frauenberatung", services="Beratungen für Frauen", languages=["deu", "tur"])
     kurs = actor_factory(
         name="Volkshochschule",
         category=ActorCategory.objects.get(slug="sprache-bildung"),
         services="Integrationskurse und Sprachkurse",
-        languages=["de", "uk"],
+        languages=["deu", "ukr"],
         municipality=municipality_other,
     )
     client = client_for(caseworker_a)
@@ -174,10 +174,10 @@ def test_it_searches_with_german_stemming_and_filters(caseworker_a, actor_factor
     assert names(q="sprachkurs") == ["Volkshochschule"]
     assert names(q="volkshoch") == ["Volkshochschule"]
     assert names(category="sprache-bildung") == ["Volkshochschule"]
-    assert names(language="tr") == ["Frauenberatung"]
+    assert names(language="tur") == ["Frauenberatung"]
     assert names(municipality=municipality_other.ags) == ["Volkshochschule"]
     # An invalid filter is ignored, the others still apply.
-    assert names(category="gibt-es-nicht", language="uk") == ["Volkshochschule"]
+    assert names(category="gibt-es-nicht", language="ukr") == ["Volkshochschule"]
     assert sorted(names()) == sorted([beratung.name, kurs.name])
 
 

@@ -217,10 +217,10 @@ def directory(actor_factory, municipality_other):
     """Four published actors in two categories, two municipalities and several languages."""
     arbeit = ActorCategory.objects.get(slug="arbeit")
     return {
-        "frauen": actor_factory(name="Beratung für Frauen", services="Offene Beratung", languages=["ar", "de"]),
-        "jobcenter": actor_factory(name="Jobcenter Ludwigsburg", category=arbeit, languages=["de", "uk"]),
+        "frauen": actor_factory(name="Beratung für Frauen", services="Offene Beratung", languages=["ara", "deu"]),
+        "jobcenter": actor_factory(name="Jobcenter Ludwigsburg", category=arbeit, languages=["deu", "ukr"]),
         "kleider": actor_factory(
-            name="Kleiderkammer Besigheim", municipality=municipality_other, services="Kleidung", languages=["fa"]
+            name="Kleiderkammer Besigheim", municipality=municipality_other, services="Kleidung", languages=["fas"]
         ),
         "sprach": actor_factory(
             name="Sprachcafé Besigheim",
@@ -252,12 +252,12 @@ def test_it_lists_every_published_actor_grouped_by_category(directory, unpublish
         ({"category": "arbeit"}, ["Jobcenter Ludwigsburg", "Sprachcafé Besigheim"]),
         ({"category": "beratung"}, ["Beratung für Frauen", "Kleiderkammer Besigheim"]),
         ({"category": "blaulicht"}, []),
-        ({"language": "ar"}, ["Beratung für Frauen"]),
-        ({"language": "de"}, ["Jobcenter Ludwigsburg", "Beratung für Frauen"]),
-        ({"language": "fa"}, ["Kleiderkammer Besigheim"]),
+        ({"language": "ara"}, ["Beratung für Frauen"]),
+        ({"language": "deu"}, ["Jobcenter Ludwigsburg", "Beratung für Frauen"]),
+        ({"language": "fas"}, ["Kleiderkammer Besigheim"]),
         ({"municipality": "08118010"}, ["Sprachcafé Besigheim", "Kleiderkammer Besigheim"]),
         ({"municipality": "08118048", "category": "arbeit"}, ["Jobcenter Ludwigsburg"]),
-        ({"municipality": "08118010", "language": "fa", "category": "beratung"}, ["Kleiderkammer Besigheim"]),
+        ({"municipality": "08118010", "language": "fas", "category": "beratung"}, ["Kleiderkammer Besigheim"]),
         # German stemming: the plural finds the singular.
         ({"q": "Beratungen"}, ["Beratung für Frauen"]),
         ({"q": "Kleidungen"}, ["Kleiderkammer Besigheim"]),
@@ -294,20 +294,20 @@ def test_it_ignores_invalid_filter_values(directory, query):
 
 
 def test_it_ignores_only_the_invalid_filter_and_applies_the_others(directory):
-    assert listed(map_url("de", category="gibt-es-nicht", language="fa")) == ["Kleiderkammer Besigheim"]
+    assert listed(map_url("de", category="gibt-es-nicht", language="fas")) == ["Kleiderkammer Besigheim"]
 
 
 def test_it_offers_only_the_languages_and_municipalities_of_published_actors(directory, unpublished, municipality_lb):
     from lotse.core.tests.factories import MunicipalityFactory
 
     hidden_town = MunicipalityFactory.create(ags="08118077", name="Verstecktingen")
-    Actor.objects.filter(pk=unpublished.pk).update(languages=["ps"], municipality=hidden_town)
+    Actor.objects.filter(pk=unpublished.pk).update(languages=["pus"], municipality=hidden_town)
 
     html = page(map_url("en"))
 
-    assert '<option value="fa">Persian</option>' in html
-    assert '<option value="uk">Ukrainian</option>' in html
-    assert 'value="ps"' not in html
+    assert '<option value="fas">Persian</option>' in html
+    assert '<option value="ukr">Ukrainian</option>' in html
+    assert 'value="pus"' not in html
     assert "Verstecktingen" not in html
     assert '<option value="08118010">Besigheim</option>' in html
 
@@ -327,11 +327,11 @@ def test_it_pages_a_long_list_keeping_the_filters(actor_factory, monkeypatch):
 @pytest.mark.parametrize("count", [1, 20])
 def test_it_lists_with_a_fixed_number_of_queries(actor_factory, count):
     for number in range(count):
-        actor_factory(name=f"Beratungsstelle {number}", languages=["ar", "de", "fa"], target_groups=["frauen"])
+        actor_factory(name=f"Beratungsstelle {number}", languages=["ara", "deu", "fas"], target_groups=["frauen"])
     client = Client()
 
     plain = queries_of(client, map_url("ar"))
-    filtered = queries_of(client, map_url("ar", q="Beratung", category="beratung", language="ar"))
+    filtered = queries_of(client, map_url("ar", q="Beratung", category="beratung", language="ara"))
 
     # Languages offered, the count, the page of actors, the categories and municipalities of the form.
     assert len(plain) == 5
@@ -359,7 +359,7 @@ def test_it_puts_exactly_the_listed_actors_with_coordinates_on_the_map(directory
     }
     assert data["tiles"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
-    filtered = map_data(page(map_url("ar", language="ar")))
+    filtered = map_data(page(map_url("ar", language="ara")))
     assert filtered is not None
     assert [marker["id"] for marker in filtered["markers"]] == [directory["frauen"].pk]
     assert filtered["markers"][0]["category"] == "الاستشارة"
@@ -453,7 +453,7 @@ def test_it_shows_an_actors_published_details(actor_factory):
         organisation_type="wohlfahrtsverband",
         services="Beratung zu Aufenthalt\nund Familiennachzug",
         target_groups=["gefluechtete", "familien"],
-        languages=["ar", "fa", "de"],
+        languages=["ara", "fas", "deu"],
         street="Karlstraße 7",
         postcode="71638",
         town="Ludwigsburg",
@@ -493,12 +493,22 @@ def test_it_shows_an_actors_published_details(actor_factory):
     assert "Arabisch, Deutsch, Persisch" in html
 
 
-def test_it_names_the_languages_of_counselling_in_the_page_language(actor_factory):
-    actor = actor_factory(languages=["ar", "de", "uk"])
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("de", "Arabisch, Dari, Deutsch, Ukrainisch"),
+        ("en", "Arabic, Dari, German, Ukrainian"),
+        ("ar", "الألمانية، الأوكرانية، الدارية، العربية"),
+        ("fa", "آلمانی، اوکراینی، دری، عربی"),
+        ("ru", "арабский, дари, немецкий, украинский"),
+        ("tr", "Almanca, Arapça, Darice, Ukraynaca"),
+        ("uk", "арабська, дарі, німецька, українська"),
+    ],
+)
+def test_it_names_the_languages_of_counselling_in_the_page_language(actor_factory, language, names):
+    actor = actor_factory(languages=["ara", "deu", "ukr", "prs"])
 
-    assert "الألمانية، العربية" in page(actor_url(actor, "ar"))
-    assert "Arabic, German, Ukrainian" in page(actor_url(actor, "en"))
-    assert "арабська, німецька, українська" in page(actor_url(actor, "uk"))
+    assert names in page(actor_url(actor, language))
 
 
 def test_it_links_only_web_addresses(actor_factory):

@@ -123,7 +123,7 @@ def test_it_prints_only_the_published_actors_by_category_with_their_contact(netw
         email="migration@caritas.example",
         website="https://caritas.example/migration",
         opening_hours="Mo–Do 9–12 Uhr",
-        languages=["ar", "fa"],
+        languages=["ara", "fas"],
         appointment_needed=True,
     )
     job_centre = actor_factory(name="Jobcenter Landkreis", category=work, languages=[], appointment_needed=False)

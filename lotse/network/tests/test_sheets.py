@@ -648,7 +648,7 @@ def pdf_text(response) -> str:
 
 @pytest.mark.django_db
 def test_it_prints_the_sheet_in_the_clients_language_from_a_case(caseworker_a, municipality_lb, sheet, block):
-    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ku", "ar", "de"])
+    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["kur", "ara", "deu"])
     response = client_for(caseworker_a).get(reverse("network:case_info_sheet", args=[case.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -659,7 +659,7 @@ def test_it_prints_the_sheet_in_the_clients_language_from_a_case(caseworker_a, m
 
 @pytest.mark.django_db
 def test_it_prints_another_language_when_asked(teamlead_a, caseworker_a, municipality_lb, sheet, block):
-    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ar"])
+    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ara"])
     response = client_for(teamlead_a).get(reverse("network:case_info_sheet", args=[case.pk]) + "?sprache=tr")
     assert TURKISH_TITLE in pdf_text(response)
     response = client_for(teamlead_a).get(reverse("network:case_info_sheet", args=[case.pk]) + "?sprache=xx")
@@ -671,7 +671,15 @@ def test_it_prints_another_language_when_asked(teamlead_a, caseworker_a, municip
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("spoken", "printed"),
-    [(["de", "en", "fa"], "fa"), (["en", "ru", "uk"], "ru"), (["de", "en"], "en"), (["de", "ku"], "de"), ([], "de")],
+    [
+        (["deu", "eng", "fas"], "fa"),
+        (["eng", "rus", "ukr"], "ru"),
+        (["deu", "eng"], "en"),
+        (["deu", "kmr"], "de"),
+        (["deu", "prs"], "fa"),
+        (["apc", "eng"], "ar"),
+        ([], "de"),
+    ],
 )
 def test_it_prefers_a_language_other_than_german_and_english(caseworker_a, municipality_lb, spoken, printed):
     case = open_case_for(caseworker_a, municipality=municipality_lb, languages=spoken)
@@ -680,14 +688,14 @@ def test_it_prefers_a_language_other_than_german_and_english(caseworker_a, munic
 
 @pytest.mark.django_db
 def test_it_prints_german_when_the_client_speaks_no_sheet_language(caseworker_a, municipality_lb, sheet, block):
-    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ku", "ti"])
+    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["kur", "tir"])
     response = client_for(caseworker_a).get(reverse("network:case_info_sheet", args=[case.pk]))
     assert GERMAN_TITLE in pdf_text(response)
 
 
 @pytest.mark.django_db
 def test_it_hides_the_case_of_another_organisation(caseworker_a, caseworker_b, municipality_lb, sheet, block):
-    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ar"])
+    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["ara"])
     assert client_for(caseworker_b).get(reverse("network:case_info_sheet", args=[case.pk])).status_code == 404
     assert not AccessLogEntry.objects.filter(by=caseworker_b).exists()
 
@@ -700,7 +708,7 @@ def test_it_prints_from_cases_for_casework_only(network_editor, caseworker_a, mu
 
 @pytest.mark.django_db
 def test_it_explains_when_the_municipality_has_no_sheet(caseworker_a, municipality_other, sheet):
-    case = open_case_for(caseworker_a, municipality=municipality_other, languages=["ar"])
+    case = open_case_for(caseworker_a, municipality=municipality_other, languages=["ara"])
     response = client_for(caseworker_a).get(reverse("network:case_info_sheet", args=[case.pk]))
     assert response.status_code == 200
     assert "Für Besigheim gibt es noch kein Infoblatt." in response.content.decode()
@@ -709,7 +717,7 @@ def test_it_explains_when_the_municipality_has_no_sheet(caseworker_a, municipali
 
 @pytest.mark.django_db
 def test_it_offers_the_clients_language_on_the_case_page(caseworker_a, municipality_lb, municipality_other, sheet):
-    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["fa", "ar"])
+    case = open_case_for(caseworker_a, municipality=municipality_lb, languages=["fas", "ara"])
     card = " ".join(render_to_string("network/_case_info_sheet.html", {"case": case}).split())
     assert "Infoblatt auf Farsi drucken" in card
     assert f'href="{reverse("network:case_info_sheet", args=[case.pk])}?sprache=fa"' in card

@@ -188,7 +188,7 @@ def test_it_creates_a_person_with_cleaned_lists_and_an_audit_trail(caseworker_a)
         given_names="Mohammed",
         aliases=[" Mohamad ", "Mohamad", "", "  "],
         nationalities=["SY", "SY", STATELESS],
-        languages=["ar", "ku", "ar"],
+        languages=["ara", "kur", "ara"],
         birth_date=datetime.date(1990, 1, 1),
         birth_date_precision=BirthDatePrecision.YEAR,
     )
@@ -196,7 +196,7 @@ def test_it_creates_a_person_with_cleaned_lists_and_an_audit_trail(caseworker_a)
     assert person.organisation == caseworker_a.organisation
     assert person.aliases == ["Mohamad"]
     assert person.nationalities == ["SY", STATELESS]
-    assert person.languages == ["ar", "ku"]
+    assert person.languages == ["ara", "kur"]
     assert person.search_text == "al hassan mohammed mohamad"
     assert person.search_key == "al hasan mahamad mahamad"
     assert person.version == 1
@@ -216,8 +216,8 @@ def test_it_creates_a_person_with_cleaned_lists_and_an_audit_trail(caseworker_a)
             {"nationalities": ["syrisch"]},
             "Unknown nationality “syrisch”: use a two-letter ISO 3166 code, “staatenlos” or “ungeklaert”.",
         ),
-        ({"languages": ["ar", "arabic"]}, "Unknown language “arabic”: use a two-letter ISO 639-1 code."),
-        ({"languages": ["ara"]}, "Unknown language “ara”: use a two-letter ISO 639-1 code."),
+        ({"languages": ["ara", "arabic"]}, "Unknown language “arabic”: use a three-letter ISO 639-3 code."),
+        ({"languages": ["ar"]}, "Unknown language “ar”: use a three-letter ISO 639-3 code."),
         (
             {"birth_date": TODAY + days(1), "birth_date_precision": BirthDatePrecision.DAY},
             "The date of birth cannot be in the future.",
