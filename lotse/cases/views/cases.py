@@ -17,7 +17,7 @@ from lotse.cases.choices import CaseStatus
 from lotse.cases.forms import CaseCreateForm, CaseEditForm, CaseFilterForm, ContactEntryForm, StatusChangeForm
 from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
-from lotse.core.access import Capability, capability_required
+from lotse.core.access import Capability, can, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
@@ -63,10 +63,19 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     page = queries.case_list_page(request.user, filters, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    # A team lead chooses cases of the page and assigns them to another caseworker at once.
+    reassign = can(request.user, Capability.LEAD_TEAM)
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "form": form, "query_string": params.urlencode(), "filtered": bool(filters)},
+        {
+            "page": page,
+            "form": form,
+            "query_string": params.urlencode(),
+            "filtered": bool(filters),
+            "reassign": reassign,
+            "caseworkers": list(queries.caseworkers_of(request.user.organisation_id)) if reassign else [],
+        },
     )
 
 
