@@ -375,17 +375,20 @@ def test_it_saves_a_substitution_from_the_form(teamlead_a, caseworker_a, colleag
 def test_it_shows_the_absent_colleagues_work_to_the_substitute_only_while_in_force(team, teamlead_a, caseworker_a, colleague_a):
     substitution_of(teamlead_a, caseworker_a, colleague_a)
     heading = f"Vertretung für {caseworker_a.get_full_name()} bis 21.06.2025"
-    client = client_for(colleague_a)
     for day, shown in [(TODAY, False), (TODAY + days(1), True), (TODAY + days(5), True), (TODAY + days(6), False)]:
         with frozen_today(day):
-            body = client.get(reverse("cases:worklist")).content.decode()
+            # Signed in that day (a session does not last across days).
+            response = client_for(colleague_a).get(reverse("cases:worklist"))
+        assert response.status_code == 200
+        body = response.content.decode()
         assert (heading in body) is shown, day
         assert ("Wohngeld beantragen" in body) is shown, day
     # The absent colleague's own worklist and another caseworker's stay as they were.
     with frozen_today(TODAY + days(1)):
         assert heading not in client_for(caseworker_a).get(reverse("cases:worklist")).content.decode()
         # The substitute opens the absent colleague's cases.
-        assert client.get(reverse("cases:case_detail", args=[team.first.pk])).status_code == 200
+        response = client_for(colleague_a).get(reverse("cases:case_detail", args=[team.first.pk]))
+        assert response.status_code == 200
 
 
 def test_it_runs_a_fixed_number_of_queries_for_the_substitutes_worklist(team, teamlead_a, caseworker_a, colleague_a):
