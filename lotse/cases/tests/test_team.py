@@ -301,7 +301,10 @@ def test_it_offers_the_choice_on_the_case_list_to_a_team_lead_only(team, teamlea
 # Substitutions
 
 
-def substitution_of(teamlead, absent, substitute, starts_on=TODAY + days(1), ends_on=TODAY + days(5)):
+TOMORROW, IN_FIVE_DAYS = TODAY + days(1), TODAY + days(5)
+
+
+def substitution_of(teamlead, absent, substitute, starts_on=TOMORROW, ends_on=IN_FIVE_DAYS):
     return services.create_substitution(
         acting_user=teamlead,
         organisation=teamlead.organisation,
@@ -321,7 +324,9 @@ def substitution_of(teamlead, absent, substitute, starts_on=TODAY + days(1), end
         ("overlap", "Erika Muster{n} hat bereits eine Vertretung vom 17.06.2025 bis 21.06.2025."),
     ],
 )
-def test_it_refuses_a_substitution_that_makes_no_sense(case, message, teamlead_a, caseworker_a, colleague_a, caseworker_b):
+def test_it_refuses_a_substitution_that_makes_no_sense(
+    case, message, teamlead_a, caseworker_a, colleague_a, caseworker_b
+):
     substitute, starts_on, ends_on = colleague_a, TODAY + days(1), TODAY + days(5)
     if case == "same":
         substitute = caseworker_a
@@ -372,7 +377,9 @@ def test_it_saves_a_substitution_from_the_form(teamlead_a, caseworker_a, colleag
     assert (stored.starts_on, stored.ends_on) == (TODAY + days(1), TODAY + days(5))
 
 
-def test_it_shows_the_absent_colleagues_work_to_the_substitute_only_while_in_force(team, teamlead_a, caseworker_a, colleague_a):
+def test_it_shows_the_absent_colleagues_work_to_the_substitute_only_while_in_force(
+    team, teamlead_a, caseworker_a, colleague_a
+):
     substitution_of(teamlead_a, caseworker_a, colleague_a)
     heading = f"Vertretung für {caseworker_a.get_full_name()} bis 21.06.2025"
     for day, shown in [(TODAY, False), (TODAY + days(1), True), (TODAY + days(5), True), (TODAY + days(6), False)]:
@@ -395,7 +402,9 @@ def test_it_runs_a_fixed_number_of_queries_for_the_substitutes_worklist(team, te
     client = client_for(colleague_a)
     substitution_of(teamlead_a, caseworker_a, colleague_a, starts_on=TODAY)
     one = queries_of(client, reverse("cases:worklist"))
-    other = User.objects.create(username="other-a", organisation=caseworker_a.organisation, roles=["integrationsmanagement"])
+    other = User.objects.create(
+        username="other-a", organisation=caseworker_a.organisation, roles=["integrationsmanagement"]
+    )
     case = open_case_for(caseworker_a, responsible=other, family_name="Weitere")
     follow_up(case, caseworker_a, TODAY)
     substitution_of(teamlead_a, other, colleague_a, starts_on=TODAY)
@@ -421,7 +430,9 @@ def test_it_refuses_to_end_a_substitution_changed_meanwhile(teamlead_a, casework
     assert (running.ends_on, running.version) == (TODAY + days(5), 1)
 
 
-def test_it_hides_the_substitutions_from_a_team_lead_of_another_organisation(teamlead_a, teamlead_b, caseworker_a, colleague_a):
+def test_it_hides_the_substitutions_from_a_team_lead_of_another_organisation(
+    teamlead_a, teamlead_b, caseworker_a, colleague_a
+):
     substitution = substitution_of(teamlead_a, caseworker_a, colleague_a)
     client = client_for(teamlead_b)
     assert client.post(reverse("cases:substitution_delete", args=[substitution.pk])).status_code == 404
