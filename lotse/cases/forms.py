@@ -410,7 +410,14 @@ class TeamFilterForm(FilterForm):
 class ReassignForm(forms.Form):
     """The cases chosen on the case list (``case``: "key:version" each) and the caseworker who takes them."""
 
-    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Assign the chosen cases to"))
+    responsible = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Assign the chosen cases to"),
+        error_messages={
+            "required": _("Choose the caseworker who takes the cases."),
+            "invalid_choice": _("Choose a caseworker of your organisation."),
+        },
+    )
     case = forms.MultipleChoiceField(required=False)
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:

@@ -442,3 +442,16 @@ def test_it_hides_the_substitutions_from_a_team_lead_of_another_organisation(
     with translation.override("de"), pytest.raises(ValidationError) as refusal:
         services.delete_substitution(acting_user=teamlead_b, substitution=substitution)
     assert refusal.value.messages == ["Nur die Teamleitung der Organisation darf dies tun."]
+
+
+def test_it_tells_why_the_list_could_not_reassign(team, teamlead_a, caseworker_b, caseworker_a):
+    client = client_for(teamlead_a)
+    url = reverse("cases:cases_reassign")
+    with translation.override("de"):
+        foreign = client.post(url, {"case": choose(team.first), "responsible": caseworker_b.pk}, follow=True)
+        nobody = client.post(url, {"case": choose(team.first), "responsible": ""}, follow=True)
+        nothing = client.post(url, {"responsible": caseworker_a.pk}, follow=True)
+    assert [str(m) for m in foreign.context["messages"]] == ["Wählen Sie eine Fachkraft Ihrer Organisation aus."]
+    assert [str(m) for m in nobody.context["messages"]] == ["Wählen Sie die Fachkraft aus, die die Fälle übernimmt."]
+    assert [str(m) for m in nothing.context["messages"]] == ["Wählen Sie mindestens einen Fall aus."]
+    assert Case.objects.get(pk=team.first.pk).responsible == caseworker_a
