@@ -97,6 +97,11 @@ def caseworker_b(org_b) -> User:
 
 
 @pytest.fixture
+def teamlead_b(org_b) -> User:
+    return UserFactory.create(username="teamlead-b", organisation=org_b, roles=[Role.TEAMLEITUNG])
+
+
+@pytest.fixture
 def org_admin_b(org_b) -> User:
     return UserFactory.create(username="orgadmin-b", organisation=org_b, roles=[Role.ORGANISATIONSADMINISTRATION])
 

@@ -21,8 +21,8 @@ from lotse.cases.choices import (
 )
 from lotse.cases.models import Case
 from lotse.cases.plan_print import language_choices as language_choices_for_print
+from lotse.cases.queries import TEAM_ITEM_KINDS, caseworkers_of
 from lotse.cases.services import TRANSITIONS
-from lotse.core.access import Capability, roles_holding
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.submissions import OnceForm
@@ -40,12 +40,6 @@ from lotse.people.choices import (
 from lotse.people.forms import DuplicateChoiceMixin, PersonForm
 from lotse.people.models import Person
 from lotse.people.vocabulary import language_choices
-
-
-def caseworkers_of(organisation_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        organisation_id=organisation_id, is_active=True, roles__overlap=list(roles_holding(Capability.CASEWORK))
-    ).order_by("last_name", "first_name", "username")
 
 
 class CaseFieldsMixin(forms.Form):
@@ -402,6 +396,9 @@ class CaseFilterForm(FilterForm):
     field_of_action = forms.ChoiceField(
         label=_("Field of action in the plan"), required=False, choices=[("", "—"), *FieldOfAction.choices]
     )
+    duration = forms.ChoiceField(
+        label=_("Duration"), required=False, choices=[("", "—"), ("near_max", _("nearing the maximum duration"))]
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -424,3 +421,67 @@ class CaseFilterForm(FilterForm):
             *caseworkers,
         ]
         self.style_small()
+
+
+# The team page
+
+
+class TeamFilterForm(FilterForm):
+    """Which of the team's due items the team page lists: of one caseworker (or of none), of one kind."""
+
+    caseworker = forms.ChoiceField(label=_("Caseworker"), required=False)
+    kind = forms.ChoiceField(label=_("Show"), required=False, choices=list(TEAM_ITEM_KINDS.items()))
+
+    def __init__(self, *args: Any, caseworkers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].choices = [  # type: ignore[attr-defined]
+            ("", _("the whole team")),
+            *[(str(u.pk), u.get_full_name() or u.username) for u in caseworkers],
+            ("none", _("without caseworker")),
+        ]
+        self.style_small()
+
+
+class ReassignForm(forms.Form):
+    """The cases chosen on the case list (``case``: "key:version" each) and the caseworker who takes them."""
+
+    responsible = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Assign the chosen cases to"),
+        error_messages={
+            "required": _("Choose the caseworker who takes the cases."),
+            "invalid_choice": _("Choose a caseworker of your organisation."),
+        },
+    )
+    case = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]
+        # Any "key:version" pair is accepted here; the service decides whether the cases may be reassigned.
+        self.fields["case"].valid_value = lambda value: True  # type: ignore[attr-defined]
+
+    def clean_case(self) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        for value in self.cleaned_data.get("case", []):
+            key, _sep, version = str(value).partition(":")
+            if not (key.isdigit() and version.isdigit()) or len(key) > 15 or len(version) > 9:
+                raise forms.ValidationError(_("The chosen cases could not be read. Reload the list and choose again."))
+            versions[int(key)] = int(version)
+        return versions
+
+    def versions(self) -> dict[int, int]:
+        versions: dict[int, int] = self.cleaned_data["case"]
+        return versions
+
+
+class SubstitutionForm(OnceForm, BootstrapMixin, forms.Form):
+    absent = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Absent caseworker"))
+    substitute = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Substitute"))
+    starts_on = DateField(label=_("From"), initial=today)
+    ends_on = DateField(label=_("Until"))
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("absent", "substitute"):
+            self.fields[name].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ from lotse.cases.choices import (
     ReferralOutcome,
     Responsible,
 )
+from lotse.core.access import Capability, can
 from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.models import Household, Person, casework_organisation_id
@@ -601,3 +602,64 @@ class Handover(ValidatedInFewQueries, models.Model):
     def access_log_organisation_id(self) -> int:
         """The organisation that keeps the case keeps its handovers (lotse.core.services.log_access)."""
         return self.case.organisation_id
+
+
+class SubstitutionQuerySet(models.QuerySet["Substitution"]):
+    def visible_to(self, user: User | AnonymousUser) -> SubstitutionQuerySet:
+        """The substitutions of the team lead's own organisation."""
+        organisation_id: int | None = getattr(user, "organisation_id", None)
+        if not can(user, Capability.LEAD_TEAM) or organisation_id is None:
+            return self.none()
+        return self.filter(organisation_id=organisation_id)
+
+    def in_force_on(self, day: datetime.date) -> SubstitutionQuerySet:
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Substitution(VersionedModel):
+    """Vertretung: while a caseworker is absent, a colleague of the same organisation sees what is due in her cases."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="substitutions"
+    )
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("absent caseworker"),
+        on_delete=models.CASCADE,
+        related_name="substituted_during",
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("substitute"),
+        on_delete=models.CASCADE,
+        related_name="substitutes_during",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SubstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("substitution")
+        verbose_name_plural = _("substitutions")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="substitution_ends_after_start"
+            ),
+            models.CheckConstraint(condition=~Q(absent=models.F("substitute")), name="substitution_by_another_person"),
+        ]
+        indexes = [models.Index(fields=["substitute", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.absent} → {self.substitute} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"

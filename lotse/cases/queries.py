@@ -16,8 +16,22 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Concat, Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from lotse.accommodation.choices import MoveOutReason
@@ -36,9 +50,11 @@ from lotse.cases.models import (
     IntegrationPlan,
     Referral,
     Step,
+    Substitution,
     add_years,
 )
 from lotse.cases.services import current_plan
+from lotse.core.access import Capability, roles_holding
 from lotse.core.audit import HISTORY_PAGE_SIZE, describe_events, filter_events
 from lotse.core.models import User
 from lotse.core.transactions import planner_setting
@@ -271,18 +287,38 @@ REVIEW_HORIZON_DAYS = 14
 MOVE_OUT_HORIZON_DAYS = 90
 
 
+def max_duration_warned_from(today: datetime.date) -> datetime.date:
+    """Open cases that started on or before this day near the maximum duration of counselling (or passed it)."""
+    warn_days = settings.LOTSE_CASE_DURATION_WARNING_DAYS
+    return add_years(today + datetime.timedelta(days=warn_days), -settings.LOTSE_MAX_CASE_YEARS)
+
+
 def worklist_for(user: User, today: datetime.date) -> Worklist:
     """The open cases the user is responsible for, and what in them is due (nine queries)."""
-    my_cases = Case.objects.visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
-    case_ids = my_cases.values("pk")
+    result = worklists_of(user, [user.pk], today)[user.pk]
+    if casework_organisation_id(user) is not None:
+        result.incoming_handovers = list(
+            Handover.objects.filter(to_organisation_id=user.organisation_id, status=HandoverStatus.REQUESTED)
+            .select_related("case", "from_organisation")
+            .annotate(case_name=client_name("case_id"))
+            .order_by("requested_at")
+        )
+    return result
+
+
+def worklists_of(user: User, responsible_ids: list[int], today: datetime.date) -> dict[int, Worklist]:
+    """What is due in the open cases of each of the caseworkers, as far as ``user`` sees them (eight queries,
+    however many caseworkers). Handovers offered to the organisation are no one's own: see ``worklist_for``."""
+    result = {pk: Worklist() for pk in responsible_ids}
+    cases = Case.objects.visible_to(user).filter(responsible_id__in=responsible_ids).exclude(status=CaseStatus.CLOSED)
+    case_ids = cases.values("pk")
     current_goals = (
         Goal.objects.filter(plan__case_id__in=case_ids, plan_id=latest_plan_pk("plan__case_id"))
         .select_related("plan__case")
         .annotate(case_name=client_name("plan__case_id"))
     )
     horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
-    result = Worklist()
-    result.follow_ups = list(
+    for follow_up in (
         FollowUp.objects.filter(
             case_id__in=case_ids,
             done_on__isnull=True,
@@ -291,23 +327,24 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
         .select_related("case")
         .annotate(case_name=client_name("case_id"))
         .order_by("due_date", "pk")
-    )
-    plans_due = list(
+    ):
+        result[follow_up.case.responsible_id].follow_ups.append(follow_up)  # type: ignore[index]
+    for plan in (
         IntegrationPlan.objects.filter(case_id__in=case_ids, pk=latest_plan_pk("case_id"), review_on__lte=horizon)
         .select_related("case")
         .annotate(case_name=client_name("case_id"))
         .order_by("review_on")
-    )
-    goals_due = list(
-        current_goals.filter(status__in=GOAL_STATUS_PENDING, review_date__lte=horizon).order_by("review_date", "pk")
-    )
-    result.reviews = [*plans_due, *goals_due]
-    result.overdue_goals = list(
-        current_goals.filter(status__in=GOAL_STATUS_PENDING, due_date__lt=today).order_by("due_date", "pk")
-    )
+    ):
+        result[plan.case.responsible_id].reviews.append(plan)  # type: ignore[index]
+    for goal in current_goals.filter(status__in=GOAL_STATUS_PENDING, review_date__lte=horizon).order_by(
+        "review_date", "pk"
+    ):
+        result[goal.plan.case.responsible_id].reviews.append(goal)  # type: ignore[index]
+    for goal in current_goals.filter(status__in=GOAL_STATUS_PENDING, due_date__lt=today).order_by("due_date", "pk"):
+        result[goal.plan.case.responsible_id].overdue_goals.append(goal)  # type: ignore[index]
     latest_record = current_residence("person_id").values("pk")[:1]
     warn_until = today + datetime.timedelta(days=settings.LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS)
-    result.expiring_permits = list(
+    for record in (
         ResidenceRecord.objects.filter(
             person__client_of__case_id__in=case_ids,
             pk=Subquery(latest_record),
@@ -315,39 +352,50 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
             valid_until__lte=warn_until,
         )
         .select_related("person")
-        .annotate(case_id=F("person__client_of__case_id"))
+        .annotate(case_id=F("person__client_of__case_id"), responsible_id=F("person__client_of__case__responsible_id"))
         .order_by("valid_until", "pk")
-    )
-    warn_days = settings.LOTSE_CASE_DURATION_WARNING_DAYS
-    started_before = add_years(today + datetime.timedelta(days=warn_days), -settings.LOTSE_MAX_CASE_YEARS)
-    result.nearing_max_duration = list(
-        my_cases.filter(start_date__lte=started_before)
+    ):
+        result[record.responsible_id].expiring_permits.append(record)
+    for case in (
+        cases.filter(start_date__lte=max_duration_warned_from(today))
         .annotate(case_name=client_name("pk"))
         .order_by("start_date", "pk")
-    )
-    if casework_organisation_id(user) is not None:
-        result.incoming_handovers = list(
-            Handover.objects.filter(to_organisation_id=user.organisation_id, status=HandoverStatus.REQUESTED)
-            .select_related("case", "from_organisation")
-            .annotate(case_name=client_name("case_id"))
-            .order_by("requested_at")
-        )
+    ):
+        result[case.responsible_id].nearing_max_duration.append(case)  # type: ignore[index]
     contact_since = Contact.objects.filter(case_id=OuterRef("case_id"), date__gte=OuterRef("move_out"))
-    result.moved_into_own_tenancy = list(
+    for stay in (
         Occupancy.objects.filter(
             move_out_reason=MoveOutReason.PRIVATER_MIETVERTRAG,
             move_out__gte=today - datetime.timedelta(days=MOVE_OUT_HORIZON_DAYS),
             person__client_of__case_id__in=case_ids,
         )
-        .annotate(case_id=F("person__client_of__case_id"))
+        .annotate(case_id=F("person__client_of__case_id"), responsible_id=F("person__client_of__case__responsible_id"))
         .exclude(Exists(contact_since))
         .select_related("person", "place__shelter")
         .order_by("move_out", "pk")
-    )
-    result.expiring_documents = expiring_documents(
-        case_ids, today + datetime.timedelta(days=settings.LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS)
-    )
+    ):
+        result[stay.responsible_id].moved_into_own_tenancy.append(stay)  # type: ignore[attr-defined]
+    warn_documents_until = today + datetime.timedelta(days=settings.LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS)
+    for document in expiring_documents(case_ids, warn_documents_until):
+        worklist = result.get(document.link_responsible_id)  # type: ignore[attr-defined]
+        if worklist is not None:
+            worklist.expiring_documents.append(document)
     return result
+
+
+def substitutions_of(user: User, today: datetime.date) -> list[tuple[Substitution, Worklist]]:
+    """The colleagues the user substitutes for today, each with what is due in her cases (one query, and seven
+    more if there are any)."""
+    substitutions = list(
+        Substitution.objects.in_force_on(today)
+        .filter(substitute=user, organisation_id=user.organisation_id)
+        .select_related("absent")
+        .order_by("absent__last_name", "absent__first_name", "pk")
+    )
+    if not substitutions:
+        return []
+    work = worklists_of(user, [s.absent_id for s in substitutions], today)
+    return [(substitution, work[substitution.absent_id]) for substitution in substitutions]
 
 
 def _first_client(case_ref: str, value: Any) -> Any:
@@ -438,6 +486,9 @@ def case_list_for(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(responsible_id=responsible)
     if residence := filters.get("residence"):
         cases = cases_with_residence_status(cases, residence)
+    if filters.get("duration") == "near_max":
+        warned_from = max_duration_warned_from(timezone.localdate())
+        cases = cases.exclude(status=CaseStatus.CLOSED).filter(start_date__lte=warned_from)
     if field_of_action := filters.get("field_of_action"):
         goals = Goal.objects.filter(
             plan__case_id=OuterRef("pk"), field_of_action=field_of_action, plan_id=latest_plan_pk("plan__case_id")
@@ -718,3 +769,219 @@ def handover_page(user: User, handover: Handover) -> dict[str, Any]:
         "clients": clients,
         "case_visible": case_visible,
     }
+
+
+# The team page
+
+
+def caseworkers_of(organisation_id: int) -> QuerySet[User]:
+    """The active users of the organisation who may be responsible for its cases."""
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, roles__overlap=list(roles_holding(Capability.CASEWORK))
+    ).order_by("last_name", "first_name", "username")
+
+
+@dataclass
+class TeamRow:
+    """One caseworker's caseload; ``caseworker`` None counts the open cases without a caseworker."""
+
+    caseworker: User | None
+    active: int = 0
+    dormant: int = 0
+    open_follow_ups: int = 0
+    overdue_follow_ups: int = 0
+    reviews_due: int = 0
+    nearing_max_duration: int = 0
+
+    @property
+    def key(self) -> str:
+        return "none" if self.caseworker is None else str(self.caseworker.pk)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.active or self.dormant or self.open_follow_ups or self.reviews_due)
+
+
+# What the team's list of due items shows: the overdue items (the default), or, from a number of the table,
+# the open or overdue follow-ups or the reviews due of one caseworker.
+TEAM_ITEM_KINDS = {
+    "overdue": gettext_lazy("Overdue follow-ups and reviews"),
+    "follow_ups": gettext_lazy("Open follow-ups"),
+    "overdue_follow_ups": gettext_lazy("Overdue follow-ups"),
+    "reviews": gettext_lazy("Reviews due"),
+}
+TEAM_PAGE_SIZE = 25
+
+
+def _team_items(team_cases: QuerySet[Case], today: datetime.date, kind: str) -> QuerySet[Any]:
+    """The follow-ups, plan reviews and goal reviews of ``kind`` in the team's cases, as rows of one list
+    (one UNION, sorted by date)."""
+    horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
+    follow_ups = FollowUp.objects.filter(case__in=team_cases, done_on__isnull=True)
+    plans = IntegrationPlan.objects.filter(case__in=team_cases, pk=latest_plan_pk("case_id"))
+    goals = Goal.objects.filter(
+        plan__case__in=team_cases, plan_id=latest_plan_pk("plan__case_id"), status__in=GOAL_STATUS_PENDING
+    )
+    if kind == "follow_ups":
+        plans, goals = plans.none(), goals.none()
+    elif kind == "overdue_follow_ups":
+        follow_ups, plans, goals = follow_ups.filter(due_date__lt=today), plans.none(), goals.none()
+    elif kind == "reviews":
+        follow_ups = follow_ups.none()
+        plans, goals = plans.filter(review_on__lte=horizon), goals.filter(review_date__lte=horizon)
+    else:
+        follow_ups = follow_ups.filter(due_date__lt=today)
+        plans, goals = plans.filter(review_on__lt=today), goals.filter(review_date__lt=today)
+    no_number = Value(None, output_field=IntegerField())
+    columns = ["item_kind", "item_pk", "item_case", "item_date", "item_text", "item_number", "item_responsible"]
+    rows = [
+        follow_ups.annotate(
+            item_kind=Value("follow_up"),
+            item_pk=F("pk"),
+            item_case=F("case_id"),
+            item_date=F("due_date"),
+            item_text=F("description"),
+            item_number=no_number,
+            item_responsible=F("case__responsible_id"),
+            item_case_name=client_name("case_id"),
+        ),
+        plans.annotate(
+            item_kind=Value("plan"),
+            item_pk=F("pk"),
+            item_case=F("case_id"),
+            item_date=F("review_on"),
+            item_text=Value(""),
+            item_number=F("number"),
+            item_responsible=F("case__responsible_id"),
+            item_case_name=client_name("case_id"),
+        ),
+        goals.annotate(
+            item_kind=Value("goal"),
+            item_pk=F("pk"),
+            item_case=F("plan__case_id"),
+            item_date=F("review_date"),
+            item_text=F("title"),
+            item_number=no_number,
+            item_responsible=F("plan__case__responsible_id"),
+            item_case_name=client_name("plan__case_id"),
+        ),
+    ]
+    first, *others = (row.values(*columns, "item_case_name") for row in rows)
+    return first.union(*others, all=True).order_by("item_date", "item_kind", "item_pk")
+
+
+def _counts(rows: QuerySet[Any], key: str) -> dict[int | None, dict[str, int]]:
+    return {row.pop(key): row for row in rows}
+
+
+def team_rows(user: User, today: datetime.date) -> tuple[list[User], list[TeamRow]]:
+    """The caseworkers of the team lead's organisation (and whoever else still holds its open cases), and each
+    one's caseload; a last row counts the open cases without a caseworker, if there are any (five queries)."""
+    team_cases = Case.objects.editable_by(user)
+    open_cases = team_cases.exclude(status=CaseStatus.CLOSED)
+    holding = open_cases.filter(responsible__isnull=False).values("responsible_id")
+    caseworkers = list(
+        User.objects.filter(
+            Q(pk__in=caseworkers_of(user.organisation_id).values("pk")) | Q(pk__in=holding),
+            organisation_id=user.organisation_id,
+        ).order_by("last_name", "first_name", "username")
+    )
+    cases = _counts(
+        open_cases.values("responsible_id").annotate(
+            active=Count("pk", filter=Q(status=CaseStatus.ACTIVE)),
+            dormant=Count("pk", filter=Q(status=CaseStatus.DORMANT)),
+            nearing_max_duration=Count("pk", filter=Q(start_date__lte=max_duration_warned_from(today))),
+        ),
+        "responsible_id",
+    )
+    follow_ups = _counts(
+        FollowUp.objects.filter(case__in=open_cases, done_on__isnull=True)
+        .values("case__responsible_id")
+        .annotate(open_follow_ups=Count("pk"), overdue_follow_ups=Count("pk", filter=Q(due_date__lt=today))),
+        "case__responsible_id",
+    )
+    horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
+    plans = _counts(
+        IntegrationPlan.objects.filter(case__in=open_cases, pk=latest_plan_pk("case_id"), review_on__lte=horizon)
+        .values("case__responsible_id")
+        .annotate(reviews=Count("pk")),
+        "case__responsible_id",
+    )
+    goals = _counts(
+        Goal.objects.filter(
+            plan__case__in=open_cases,
+            plan_id=latest_plan_pk("plan__case_id"),
+            status__in=GOAL_STATUS_PENDING,
+            review_date__lte=horizon,
+        )
+        .values("plan__case__responsible_id")
+        .annotate(reviews=Count("pk")),
+        "plan__case__responsible_id",
+    )
+
+    def row(caseworker: User | None) -> TeamRow:
+        key = None if caseworker is None else caseworker.pk
+        return TeamRow(
+            caseworker,
+            **cases.get(key, {}),
+            **follow_ups.get(key, {}),
+            reviews_due=plans.get(key, {}).get("reviews", 0) + goals.get(key, {}).get("reviews", 0),
+        )
+
+    rows = [row(caseworker) for caseworker in caseworkers]
+    without = row(None)
+    if not without.is_empty:
+        rows.append(without)
+    return caseworkers, rows
+
+
+def team_totals(rows: list[TeamRow]) -> TeamRow:
+    names = ("active", "dormant", "open_follow_ups", "overdue_follow_ups", "reviews_due", "nearing_max_duration")
+    return TeamRow(None, **{name: sum(getattr(row, name) for row in rows) for name in names})
+
+
+def team_page(
+    user: User,
+    today: datetime.date,
+    team: tuple[list[User], list[TeamRow]],
+    filters: dict[str, Any],
+    page_number: str | None,
+) -> dict[str, Any]:
+    """The team lead's view of her organisation (a fixed number of queries): each caseworker's caseload
+    (``team``, from ``team_rows``), the team's due items (overdue by default; of one caseworker or kind as
+    ``filters`` ask), the substitutions."""
+    caseworkers, rows = team
+    open_cases = Case.objects.editable_by(user).exclude(status=CaseStatus.CLOSED)
+    names = {caseworker.pk: caseworker.get_full_name() or caseworker.username for caseworker in caseworkers}
+    kind = filters.get("kind") or "overdue"
+    chosen = filters.get("caseworker", "")
+    of_chosen = open_cases
+    if chosen == "none":
+        of_chosen = open_cases.filter(responsible__isnull=True)
+    elif chosen:
+        of_chosen = open_cases.filter(responsible_id=int(chosen))
+    items = _team_items(of_chosen, today, kind)
+    page: Page[Any] = Paginator(items, TEAM_PAGE_SIZE).get_page(page_number)
+    for item in page.object_list:
+        item["responsible_name"] = names.get(item["item_responsible"], "")
+    substitutions = list(
+        Substitution.objects.visible_to(user)
+        .filter(ends_on__gte=today - datetime.timedelta(days=SUBSTITUTIONS_SHOWN_DAYS))
+        .select_related("absent", "substitute")
+        .order_by("-ends_on", "starts_on", "pk")
+    )
+    return {
+        "rows": rows,
+        "totals": team_totals(rows),
+        "page": page,
+        "kind": kind,
+        "kind_label": TEAM_ITEM_KINDS.get(kind, TEAM_ITEM_KINDS["overdue"]),
+        "chosen_name": names.get(int(chosen)) if chosen and chosen != "none" else "",
+        "substitutions": substitutions,
+        "today": today,
+        "review_days": REVIEW_HORIZON_DAYS,
+    }
+
+
+# Substitutions that ended longer ago than this drop off the team page (their history stays).
+SUBSTITUTIONS_SHOWN_DAYS = 30

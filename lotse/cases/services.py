@@ -8,7 +8,7 @@ user in the change history.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from lotse.cases.models import (
     IntegrationPlan,
     Referral,
     Step,
+    Substitution,
 )
 from lotse.cases.plan_print import PLAN_LANGUAGES
 from lotse.core.access import Capability, holds, require
@@ -911,3 +912,128 @@ def decline_handover(*, acting_user: User | None, handover: Handover, reason: st
         handover.decision_note = reason.strip()
         handover.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         return handover
+
+
+# The team: reassigning cases, and substitutions during an absence
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def reassign_cases(
+    *, acting_user: User | None, organisation: Organisation, versions: Mapping[int, int], responsible: User
+) -> int:
+    """Give several cases of the organisation to another caseworker at once (all or none).
+
+    ``versions`` maps each chosen case to the version it was shown at: a case changed since (by its
+    caseworker, or by another reassignment) stops the whole change, so nothing is overwritten unseen.
+    Each case's change history records the new caseworker. Returns how many cases were reassigned.
+    """
+    require(acting_user, Capability.LEAD_TEAM, organisation_id=organisation.pk)
+    if not versions:
+        raise ValidationError(_("Choose at least one case."), code="no_cases")
+    _check_caseworker(responsible, organisation.pk)
+    with atomic(), audit_context(acting_user):
+        cases = list(
+            Case.objects.select_for_update().filter(pk__in=list(versions), organisation=organisation).order_by("pk")
+        )
+        if len(cases) != len(versions):
+            raise ValidationError(
+                _("One of the chosen cases does not belong to your organisation (any more). Nothing was reassigned."),
+                code="not_owner",
+            )
+        changed = [case for case in cases if case.version != versions[case.pk]]
+        if changed:
+            raise ValidationError(
+                _(
+                    "Someone changed %(cases)s in the meantime, so nothing was reassigned. "
+                    "Check the list and choose again."
+                )
+                % {"cases": ", ".join(case.number for case in changed)},
+                code="concurrent",
+            )
+        # One statement: the history triggers record every case's change of caseworker, named by the context.
+        return Case.objects.filter(pk__in=[case.pk for case in cases]).update(
+            responsible=responsible, version=F("version") + 1
+        )
+
+
+def _check_substitution(substitution: Substitution, organisation_id: int, absent: User, substitute: User) -> None:
+    if absent.pk == substitute.pk:
+        raise ValidationError(_("A caseworker cannot substitute for themselves."), code="same_person")
+    if absent.organisation_id != organisation_id or not holds(absent.roles, Capability.CASEWORK):
+        raise ValidationError(
+            _("The absent colleague must be a caseworker of your organisation."), code="absent_foreign"
+        )
+    if substitute.organisation_id != organisation_id or not holds(substitute.roles, Capability.CASEWORK):
+        raise ValidationError(_("The substitute must be a caseworker of your organisation."), code="substitute_foreign")
+    if not substitute.is_active:
+        raise ValidationError(_("The substitute's account is deactivated."), code="substitute_inactive")
+    if substitution.ends_on < substitution.starts_on:
+        raise ValidationError(_("The substitution cannot end before it begins."), code="ends_before_start")
+    overlapping = (
+        Substitution.objects.filter(
+            absent=absent, starts_on__lte=substitution.ends_on, ends_on__gte=substitution.starts_on
+        )
+        .exclude(pk=substitution.pk)
+        .order_by("starts_on")
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            _("%(name)s already has a substitution from %(from)s until %(until)s.")
+            % {"name": _name(absent), "from": _d(overlapping.starts_on), "until": _d(overlapping.ends_on)},
+            code="overlap",
+        )
+
+
+def create_substitution(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    absent: User,
+    substitute: User,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Substitution:
+    """Vertretung: from ``starts_on`` until ``ends_on`` the substitute sees what is due in the absent colleague's
+    cases in her own "Meine Arbeit"."""
+    require(acting_user, Capability.LEAD_TEAM, organisation_id=organisation.pk)
+    substitution = Substitution(
+        organisation=organisation,
+        absent=absent,
+        substitute=substitute,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=acting_user,
+    )
+    with atomic(), audit_context(acting_user):
+        # Serialise the substitutions of one absent colleague, so two that overlap cannot both be made.
+        User.objects.select_for_update().filter(pk=absent.pk).first()
+        _check_substitution(substitution, organisation.pk, absent, substitute)
+        substitution.save()
+        return substitution
+
+
+def end_substitution(
+    *, acting_user: User | None, substitution: Substitution, expected_version: int, today: datetime.date | None = None
+) -> Substitution:
+    """End a substitution early: yesterday was its last day."""
+    require(acting_user, Capability.LEAD_TEAM, organisation_id=substitution.organisation_id)
+    today = today or timezone.localdate()
+    if substitution.ends_on < today:
+        raise ValidationError(_("This substitution has already ended."), code="ended")
+    if substitution.starts_on >= today:
+        raise ValidationError(
+            _("This substitution has not begun before today: delete it instead of ending it."), code="not_begun"
+        )
+    with atomic(), audit_context(acting_user):
+        substitution.ends_on = today - datetime.timedelta(days=1)
+        return save_versioned(substitution, expected_version, ["ends_on"])
+
+
+def delete_substitution(*, acting_user: User | None, substitution: Substitution) -> None:
+    require(acting_user, Capability.LEAD_TEAM, organisation_id=substitution.organisation_id)
+    with atomic(), audit_context(acting_user):
+        substitution.delete()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from lotse.cases.choices import CaseStatus
 from lotse.cases.models import Case
-from lotse.cases.queries import worklist_for
+from lotse.cases.queries import team_rows, team_totals, worklist_for
 from lotse.core.access import Capability
 from lotse.core.models import User
 from lotse.core.start_page import Fact, Panel, number, register
@@ -35,3 +35,23 @@ def casework_panel(user: User, today: datetime.date) -> Panel:
 
 
 register(Capability.CASEWORK, casework_panel, order=10)
+
+
+def team_panel(user: User, today: datetime.date) -> Panel:
+    _caseworkers, rows = team_rows(user, today)
+    totals = team_totals(rows)
+    team = reverse("cases:team")
+    return Panel(
+        title=_("My team"),
+        facts=[
+            Fact(_("Open cases of the team"), number(totals.active + totals.dormant), team),
+            Fact(_("Overdue follow-ups"), number(totals.overdue_follow_ups), team, urgent=True),
+            Fact(_("Reviews due"), number(totals.reviews_due), team, urgent=True),
+            Fact(_("Cases nearing the maximum duration"), number(totals.nearing_max_duration), team, urgent=True),
+        ],
+        link_url=team,
+        link_label=_("Open the team page"),
+    )
+
+
+register(Capability.LEAD_TEAM, team_panel, order=15)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lotse.cases.views import cases, handovers, merge, persons, plan, records, worklist
+from lotse.cases.views import cases, handovers, merge, persons, plan, records, team, worklist
 
 app_name = "cases"
 
@@ -43,4 +43,9 @@ urlpatterns = [
     path("handovers/", handovers.handover_list, name="handover_list"),
     path("handovers/<int:pk>/", handovers.handover_detail, name="handover_detail"),
     path("handovers/<int:pk>/withdraw/", handovers.handover_withdraw, name="handover_withdraw"),
+    path("team/", team.team, name="team"),
+    path("team/reassign/", team.cases_reassign, name="cases_reassign"),
+    path("team/substitutions/new/", team.substitution_create, name="substitution_create"),
+    path("team/substitutions/<int:pk>/end/", team.substitution_end, name="substitution_end"),
+    path("team/substitutions/<int:pk>/delete/", team.substitution_delete, name="substitution_delete"),
 ]

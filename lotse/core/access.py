@@ -36,6 +36,7 @@ class Capability(StrEnum):
     SIGNED_IN = "signed_in"
     SEE_COLLEAGUES = "see_colleagues"
     CASEWORK = "casework"
+    LEAD_TEAM = "lead_team"
     KEY_FIGURES = "key_figures"
     KEY_FIGURES_OF_ALL = "key_figures_of_all"
     SHELTER_NUMBERS = "shelter_numbers"
@@ -68,6 +69,10 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.CASEWORK: CapabilityRow(
         frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG}),
         _("Only the organisation responsible for the case may change it."),
+    ),
+    # The team page: every caseworker's caseload, reassigning cases, substitutions during an absence.
+    Capability.LEAD_TEAM: CapabilityRow(
+        frozenset({R.TEAMLEITUNG}), _("Only the team lead of the organisation may do this.")
     ),
     Capability.KEY_FIGURES: CapabilityRow(
         frozenset({R.STATISTIK, R.TEAMLEITUNG, R.SYSTEMADMINISTRATION}), _("You may not read the key figures.")

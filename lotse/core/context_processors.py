@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("cases:worklist", _("My work"), C.CASEWORK, CASEWORK),
     ("cases:case_list", _("Cases"), C.CASEWORK, CASEWORK),
     ("cases:handover_list", _("Handovers"), C.CASEWORK, CASEWORK),
+    ("cases:team", _("Team"), C.LEAD_TEAM, CASEWORK),
     ("reports:dashboard", _("Key figures"), C.KEY_FIGURES, None),
     ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS, ACCOMMODATION),
     ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), C.MANAGE_SHELTERS, ACCOMMODATION),

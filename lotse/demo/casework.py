@@ -2663,12 +2663,29 @@ def load_demo_cases(*, today: datetime.date, seed: int = 2026, link_actors: bool
     before = _counts(casework)
     with transaction.atomic():
         builder.write(ActorFinder() if link_actors else None)
+        with recorded():
+            _substitution(organisations, users, today)
     data.analyze_written_tables(*COUNTED_MODELS)
     after = _counts(casework)
     counts = {key: after[key] - before[key] for key in COUNT_KEYS}
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo casework: the services refused %s", dict(builder.refused))
     return counts
+
+
+def _substitution(organisations: dict[str, Organisation], users: dict[str, User], today: datetime.date) -> None:
+    """The team lead of the Caritas has Miriam Haddad substitute for her colleague Jonas Weber on leave."""
+    absent, substitute = users.get("integration2"), users.get("integration")
+    if absent is None or substitute is None or "caritas-lb" not in organisations:
+        return
+    case_services.create_substitution(
+        acting_user=None,
+        organisation=organisations["caritas-lb"],
+        absent=absent,
+        substitute=substitute,
+        starts_on=today - datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=12),
+    )
 
 
 COUNTED_MODELS = (

@@ -65,13 +65,15 @@ def plan_documents(user: User, plan: IntegrationPlan) -> list[Document]:
 
 def expiring_documents(case_ids: QuerySet[Any], until: datetime.date) -> list[Document]:
     """Documents of the cases ``case_ids`` (a subquery of keys) or of their clients that expired or expire by
-    ``until``, each with the case it is shown in (``case_link``), soonest first (one query)."""
+    ``until``, each with the case it is shown in (``case_link``) and that case's caseworker
+    (``link_responsible_id``), soonest first (one query)."""
     clients = CaseClient.objects.filter(case_id__in=case_ids)
     case_of_client = clients.filter(person_id=OuterRef("person_id")).order_by("case_id").values("case_id")[:1]
     return list(
         Document.objects.filter(expiry_date__isnull=False, expiry_date__lte=until)
         .filter(Q(case_id__in=case_ids) | Q(person_id__in=clients.values("person_id")))
         .annotate(case_link=Coalesce("case_id", Subquery(case_of_client), output_field=BigIntegerField()))
+        .annotate(link_responsible_id=Subquery(Case.objects.filter(pk=OuterRef("case_link")).values("responsible_id")))
         .select_related("case", "person")
         .order_by("expiry_date", "pk")
     )

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
 from lotse.cases import services
 from lotse.cases.models import CaseClient, Step
@@ -55,6 +56,19 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     goal = services.add_goal(acting_user=None, plan=plan, field_of_action="sprache", title="B1 erreichen")
     services.add_step(acting_user=None, goal=goal, description="Kurs anmelden", responsible="klient")
     handover = services.request_handover(acting_user=None, case=case, to_organisation=other)
+    # A substitution in organisation A, in force on the day the matrix runs.
+    today = timezone.localdate()
+    substitute = UserFactory.create(
+        username=f"substitute-{world.owner.short_name}", organisation=world.owner, roles=[Role.INTEGRATIONSMANAGEMENT]
+    )
+    substitution = services.create_substitution(
+        acting_user=None,
+        organisation=world.owner,
+        absent=world.colleague,
+        substitute=substitute,
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=7),
+    )
 
     of_case = {"pk": case.pk}
     of_person = {**of_case, "person_pk": person.pk}
@@ -90,13 +104,21 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         "cases:handover_request": of_case,
         "cases:handover_detail": {"pk": handover.pk},
         "cases:handover_withdraw": {"pk": handover.pk},
+        "cases:substitution_end": {"pk": substitution.pk},
+        "cases:substitution_delete": {"pk": substitution.pk},
     }
+    team_lead_urls = {"cases:substitution_end", "cases:substitution_delete", "cases:person_merge"}
     return AppUrls(
         kwargs=kwargs,
-        # The caseworker of B holds the capability but not the case of A (nor its handover to C); merging persons is
-        # the team leads' (of A only: lotse/people/tests/test_merge.py).
-        out_of_scope=dict.fromkeys(set(kwargs) - {"cases:person_merge"}, frozenset({"caseworker_b"})),
-        accepts_post=frozenset(kwargs) - READ_ONLY | {"cases:case_create"},
+        # The caseworker and the team lead of B hold the capability but not the case of A (nor its handover to C);
+        # the team lead of B does not see the substitutions of A nor merge its persons (the caseworker of B lacks the
+        # capability for these: 403).
+        out_of_scope={
+            **dict.fromkeys(set(kwargs) - team_lead_urls, frozenset({"caseworker_b", "teamlead_b"})),
+            **dict.fromkeys(team_lead_urls, frozenset({"teamlead_b"})),
+        },
+        accepts_post=frozenset(kwargs) - READ_ONLY
+        | {"cases:case_create", "cases:cases_reassign", "cases:substitution_create"},
     )
 
 

@@ -20,7 +20,7 @@ from lotse.cases.forms import CaseCreateForm, CaseEditForm, CaseFilterForm, Cont
 from lotse.cases.history import case_kinds, case_persons
 from lotse.cases.models import Case
 from lotse.cases.views.fetch import editable_case, readable_case
-from lotse.core.access import Capability, capability_required
+from lotse.core.access import Capability, can, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.forms import AuditFilterForm
@@ -70,10 +70,19 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     page = queries.case_list_page(request.user, filters, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    # A team lead chooses cases of the page and assigns them to another caseworker at once.
+    reassign = can(request.user, Capability.LEAD_TEAM)
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "form": form, "query_string": params.urlencode(), "filtered": bool(filters)},
+        {
+            "page": page,
+            "form": form,
+            "query_string": params.urlencode(),
+            "filtered": bool(filters),
+            "reassign": reassign,
+            "caseworkers": list(queries.caseworkers_of(request.user.organisation_id)) if reassign else [],
+        },
     )
 
 

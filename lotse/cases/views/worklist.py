@@ -8,7 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from lotse.cases.queries import FOLLOW_UP_HORIZON_DAYS, MOVE_OUT_HORIZON_DAYS, REVIEW_HORIZON_DAYS, worklist_for
+from lotse.cases.queries import (
+    FOLLOW_UP_HORIZON_DAYS,
+    MOVE_OUT_HORIZON_DAYS,
+    REVIEW_HORIZON_DAYS,
+    substitutions_of,
+    worklist_for,
+)
 from lotse.core.access import Capability, capability_required
 from lotse.core.web import AuthenticatedRequest
 
@@ -22,6 +28,11 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
         "cases/worklist.html",
         {
             "work": worklist_for(request.user, today),
+            # The colleagues the user substitutes for today, each in a section of her own.
+            "substitutions": [
+                {"substitution": substitution, "work": work, "prefix": f"s{substitution.pk}"}
+                for substitution, work in substitutions_of(request.user, today)
+            ],
             "today": today,
             "follow_up_days": FOLLOW_UP_HORIZON_DAYS,
             "review_days": REVIEW_HORIZON_DAYS,

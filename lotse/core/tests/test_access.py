@@ -28,6 +28,7 @@ EXPECTED = {
     Capability.SIGNED_IN: {IM, TL, UB, EK, ST, OA, SA, NP},
     Capability.SEE_COLLEAGUES: {IM, TL, UB, EK, OA, SA, NP},
     Capability.CASEWORK: {IM, TL},
+    Capability.LEAD_TEAM: {TL},
     Capability.KEY_FIGURES: {ST, TL, SA},
     Capability.KEY_FIGURES_OF_ALL: {ST, SA},
     Capability.SHELTER_NUMBERS: {UB, ST, SA},

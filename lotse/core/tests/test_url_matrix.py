@@ -43,6 +43,7 @@ PERSONAS = [
     "caseworker_a",
     "teamlead_a",
     "caseworker_b",
+    "teamlead_b",
     "statistician",
     "org_admin_a",
     "org_admin_b",

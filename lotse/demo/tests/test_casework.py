@@ -25,9 +25,10 @@ from lotse.cases.models import (
     Handover,
     IntegrationPlan,
     Referral,
+    Substitution,
     add_years,
 )
-from lotse.cases.queries import worklist_for
+from lotse.cases.queries import substitutions_of, worklist_for
 from lotse.core.choices import Role
 from lotse.core.models import Municipality, Organisation, User
 from lotse.demo.casework import COUNT_KEYS, _Builder, load_demo_cases
@@ -251,6 +252,10 @@ def test_demo_casework_is_realistic_consistent_and_loaded_once(demo: str):
         assert handover.case.organisation_id == handover.to_organisation_id
         responsible = handover.case.responsible
         assert responsible is not None and responsible.has_role(Role.INTEGRATIONSMANAGEMENT)
+    # Miriam Haddad substitutes for her colleague on leave: his worklist shows in hers.
+    substitution = Substitution.objects.in_force_on(today).select_related("absent", "substitute").get()
+    assert (substitution.absent.username, substitution.substitute.username) == ("integration2", "integration")
+    assert [s.absent_id for s, _work in substitutions_of(substitution.substitute, today)] == [substitution.absent_id]
     # No open case has outrun the maximum duration.
     limit = add_years(today, -settings.LOTSE_MAX_CASE_YEARS)
     assert not Case.objects.exclude(status=CaseStatus.CLOSED).filter(start_date__lt=limit).exists()

@@ -86,7 +86,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         kwargs=kwargs,
         out_of_scope={
             **dict.fromkeys(uploads, frozenset({"network_editor"})),
-            "network:case_info_sheet": frozenset({"caseworker_b"}),
+            "network:case_info_sheet": frozenset({"caseworker_b", "teamlead_b"}),
         },
         accepts_post=frozenset(kwargs) - READ_ONLY - {"public:map", "public:actor"}
         | {"network:actor_create", "network:category_create", "network:sheet_create", "network:actor_import"},
