@@ -267,7 +267,11 @@ MOVE_OUT_HORIZON_DAYS = 90
 
 
 def worklist_for(user: User, today: datetime.date) -> Worklist:
-    """The open cases the user is responsible for, and what in them is due (eight queries)."""
+    """The open cases the user is responsible for, and what in them is due (eight queries).
+
+    The follow-up tasks are the user's own (``FollowUp.objects.for_user``): those of their cases that were not
+    passed to a colleague, and those colleagues passed to them.
+    """
     my_cases = Case.objects.visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
     case_ids = my_cases.values("pk")
     current_goals = (
@@ -278,11 +282,9 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
     result = Worklist()
     result.follow_ups = list(
-        FollowUp.objects.filter(
-            case_id__in=case_ids,
-            done_on__isnull=True,
-            due_date__lte=today + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS),
-        )
+        FollowUp.objects.for_user(user)
+        .open()
+        .filter(due_date__lte=today + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS))
         .select_related("case")
         .annotate(case_name=client_name("case_id"))
         .order_by("due_date", "pk")
@@ -493,7 +495,7 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
     contacts_qs = (
         Contact.objects.filter(case=case)
         .select_related("created_by")
-        .prefetch_related("follow_ups")
+        .prefetch_related("follow_ups", "participants")
         .order_by("-date", "-pk")
     )
     contacts = list(contacts_qs if show_all else contacts_qs[:TIMELINE_LENGTH])
@@ -519,7 +521,11 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
         "contact_count": contact_count,
         "more_contacts": contact_count > len(contacts),
         "show_all": show_all,
-        "open_follow_ups": list(FollowUp.objects.filter(case=case, done_on__isnull=True).order_by("due_date", "pk")),
+        "open_follow_ups": list(
+            FollowUp.objects.filter(case=case, done_on__isnull=True)
+            .select_related("assignee")
+            .order_by("due_date", "pk")
+        ),
         "consents": list(
             Consent.objects.filter(case=case).select_related("person", "recipient_organisation").order_by("-given_on")
         ),
@@ -528,6 +534,24 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
         ),
         "nears_max_duration": case.nears_max_duration(today),
     }
+
+
+# All open follow-up tasks ("Alle offenen Wiedervorlagen")
+
+FOLLOW_UP_PAGE_SIZE = 50
+
+
+def open_follow_ups_page(user: User, *, team: bool, page_number: str | None) -> Page[FollowUp]:
+    """One page of the user's open follow-up tasks, or (``team``, for a team lead) of all the organisation's open
+    cases, the earliest due first (two queries: the count and the page)."""
+    follow_ups = FollowUp.objects.of_own_cases(user) if team else FollowUp.objects.for_user(user)
+    rows = (
+        follow_ups.open()
+        .select_related("case__responsible", "assignee", "contact")
+        .annotate(case_name=client_name("case_id"))
+        .order_by("due_date", "pk")
+    )
+    return Paginator(rows, FOLLOW_UP_PAGE_SIZE).get_page(page_number)
 
 
 def case_history(case: Case) -> dict[str, Any]:

@@ -36,6 +36,7 @@ class Capability(StrEnum):
     SIGNED_IN = "signed_in"
     SEE_COLLEAGUES = "see_colleagues"
     CASEWORK = "casework"
+    OVERSEE_TEAM = "oversee_team"
     KEY_FIGURES = "key_figures"
     KEY_FIGURES_OF_ALL = "key_figures_of_all"
     SHELTER_NUMBERS = "shelter_numbers"
@@ -67,6 +68,10 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.CASEWORK: CapabilityRow(
         frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG}),
         _("Only the organisation responsible for the case may change it."),
+    ),
+    # The team lead reads what is due in all the cases of the organisation, not only in their own.
+    Capability.OVERSEE_TEAM: CapabilityRow(
+        frozenset({R.TEAMLEITUNG}), _("Only team leads see the open follow-up tasks of the whole team.")
     ),
     Capability.KEY_FIGURES: CapabilityRow(
         frozenset({R.STATISTIK, R.TEAMLEITUNG, R.SYSTEMADMINISTRATION}), _("You may not read the key figures.")

@@ -107,6 +107,10 @@ def history_for(user: User) -> QuerySet[Any]:
     return events.none()
 
 
+# Fields of a deleted record the history does not list: keys and bookkeeping.
+HIDDEN_FIELDS = frozenset({"id", "version", "search_text", "search_key", "created_at", "pgh_obj_id"})
+
+
 def describe_events(events: list[Any]) -> list[dict[str, Any]]:
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
     users: dict[Any, User] = {u.pk: u for u in User.objects.filter(pk__in=[a for a in user_ids if a])}
@@ -116,7 +120,11 @@ def describe_events(events: list[Any]) -> list[dict[str, Any]]:
         model = apps.get_model(event.pgh_obj_model)
         data = event.pgh_data or {}
         changes = []
-        for name, (before, after) in (event.pgh_diff or {}).items():
+        diff = event.pgh_diff or {}
+        if event.pgh_label == "delete" and not diff:
+            # What a deleted record said, so the history shows what is gone (not only that something is).
+            diff = {name: (value, None) for name, value in data.items() if name not in HIDDEN_FIELDS and value}
+        for name, (before, after) in diff.items():
             if name in {"version", "pgh_obj_id"}:
                 continue
             try:
@@ -134,6 +142,8 @@ def describe_events(events: list[Any]) -> list[dict[str, Any]]:
                 "model": model._meta.verbose_name,
                 "record": _record_label(model, data),
                 "changes": changes,
+                # Why it was done, where the service asks for a reason (a deleted contact).
+                "reason": context.get("reason", ""),
             }
         )
     return rows

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
+from lotse.people.models import Person
 
 FORM_PAGE = "cases/form_page.html"
 
@@ -118,7 +119,19 @@ def render_case_page(
     page = queries.case_page(
         request.user, case, today=timezone.localdate(), show_all=request.GET.get("timeline") == "all"
     )
-    return render(request, template, {**page, "contact_form": contact_form or ContactEntryForm(), **extra})
+    return render(request, template, {**page, "contact_form": contact_form or new_contact_form(case), **extra})
+
+
+def case_clients(case: Case) -> QuerySet[Person]:
+    """The clients of the case, the first client (who names the case) first."""
+    return Person.objects.filter(client_of__case=case).order_by("client_of__pk")
+
+
+def new_contact_form(case: Case, data: QueryDict | None = None) -> ContactEntryForm:
+    """The form to record a contact; the first client took part unless the user says otherwise."""
+    clients = case_clients(case)
+    first = clients.values_list("pk", flat=True).first()
+    return ContactEntryForm(data, clients=clients, initial={"participants": [first] if first else []})
 
 
 @capability_required(Capability.CASEWORK)
