@@ -249,6 +249,13 @@ class ContactEntryForm(OnceForm, BootstrapMixin, ContactFields):
     follow_up = forms.CharField(label=_("Follow-up task"), required=False, max_length=300)
     follow_up_due = DateField(label=_("Follow-up due on"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A contact always has a client; none ticked is the first client, as the form proposes.
+        participants = self.fields["participants"]
+        participants.required = False
+        participants.help_text = _("Without a choice, the first client of the case is recorded.")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("follow_up") and not cleaned.get("follow_up_due"):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from lotse.cases import services
 from lotse.cases.models import Case, CaseClient, Contact, Handover
-from lotse.cases.tests.url_arguments import casework_urls
+from lotse.cases.tests.url_arguments import LISTS, casework_urls
 from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
 from lotse.core.testing import assert_same_queries, queries_of
@@ -45,7 +45,7 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
     case_pk, urls = casework_urls(caseworker_a.organisation)
     client = client_for(caseworker_b)
     for name, url in urls.items():
-        if name in {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"}:
+        if name in LISTS:
             continue
         response = client.post(url) if name in POST_ONLY else client.get(url)
         assert response.status_code == 404, (name, response.status_code)
@@ -56,6 +56,7 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
 
 READ_ONLY = {
     "cases:worklist",
+    "cases:follow_up_list",
     "cases:case_list",
     "cases:case_detail",
     "cases:case_history",

@@ -63,7 +63,7 @@ def contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             interpreter_language=data["interpreter_language"],
             note=data["note"].strip(),
             follow_ups=[(data["follow_up"], data["follow_up_due"])] if data["follow_up"] else [],
-            participants=data["participants"],
+            participants=data["participants"] or None,
         )
 
     form, saved = save_or_show(request, form, record)
