@@ -8,8 +8,8 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils import translation
+from django.utils.html import strip_tags
 
 from lotse.cases import services
 from lotse.cases.models import Contact, ContactParticipant, FollowUp
