@@ -21,7 +21,7 @@ from lotse.core.services import ConcurrentEditError
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import UserFactory
 from lotse.people import services as people_services
-from lotse.people.models import LanguageRecord, ResidenceRecord
+from lotse.people.models import LanguageRecord, ResidenceRecord, WorkRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -279,7 +279,7 @@ def test_it_corrects_a_status_record_in_place_and_keeps_the_old_values(caseworke
         },
     )
     assert response.status_code == 302
-    record.refresh_from_db()
+    record = ResidenceRecord.objects.get(pk=record.pk)
     assert (record.valid_from, record.status, record.legal_basis, record.version) == (
         datetime.date(2025, 3, 1),
         "aufenthaltserlaubnis",
@@ -336,8 +336,7 @@ def test_it_answers_another_organisations_status_record_with_404(caseworker_a, c
     # The record of one kind is not found under another.
     wrong_kind = reverse("cases:fact_edit", args=[case.pk, person.pk, "housing", record.pk])
     assert client_for(caseworker_a).get(wrong_kind).status_code == 404
-    record.refresh_from_db()
-    assert record.situation == "arbeitsuchend"
+    assert WorkRecord.objects.get(pk=record.pk).situation == "arbeitsuchend"
 
 
 # Follow-up tasks: postpone, edit, pass on
@@ -529,5 +528,6 @@ def test_it_logs_the_access_of_a_follow_up_form(caseworker_a):
     before = AccessLogEntry.objects.count()
     client_for(caseworker_a).get(reverse("cases:follow_up_postpone", args=[case.pk, task.pk]))
     entry = AccessLogEntry.objects.order_by("pk").last()
+    assert entry is not None
     assert AccessLogEntry.objects.count() == before + 1
     assert (entry.record_type, entry.record_id) == ("cases.followup", str(task.pk))
