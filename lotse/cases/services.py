@@ -506,9 +506,15 @@ def _check_contact(
     return fields, interpreter_language
 
 
-def _participants(case: Case, participants: Iterable[Person] | None) -> list[Person]:
-    """Who took part: clients of the case only; None is the case's first client (the one who names the case)."""
+def _participants(case: Case, participants: Iterable[Person] | None, contact: Contact | None = None) -> list[Person]:
+    """Who took part: clients of the case only; None is the case's first client (the one who names the case).
+
+    A corrected contact keeps whoever took part in it, though they may no longer be a client (moved out, say).
+    """
     clients = [link.person for link in CaseClient.objects.filter(case=case).select_related("person").order_by("pk")]
+    if contact is not None:
+        known = {client.pk for client in clients}
+        clients += [person for person in contact.participants.order_by("pk") if person.pk not in known]
     if participants is None:
         return clients[:1]
     chosen = {person.pk for person in participants}
@@ -608,7 +614,7 @@ def update_contact(
         interpreter_kind=interpreter_kind,
         interpreter_language=interpreter_language,
     )
-    took_part = _participants(case, participants)
+    took_part = _participants(case, participants, contact)
     with atomic(), audit_context(acting_user):
         contact.date, contact.duration_minutes, contact.form = date, duration_minutes, form
         contact.fields_of_action, contact.interpreter_kind = fields, interpreter_kind
@@ -941,6 +947,8 @@ def accept_handover(*, acting_user: User | None, handover: Handover, responsible
             case.external_id = ""  # see _move_to_organisation
         case.organisation_id, case.responsible = receiving, responsible
         save_versioned(case, case.version, ["organisation", "responsible", "external_id"])
+        # Tasks passed to a colleague of the sending organisation go to the new responsible caseworker.
+        FollowUp.objects.filter(case=case, assignee__isnull=False).update(assignee=None, version=F("version") + 1)
         handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, acting_user, timezone.now()
         handover.save(update_fields=["status", "decided_by", "decided_at"])
         return case

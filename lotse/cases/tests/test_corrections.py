@@ -531,3 +531,37 @@ def test_it_logs_the_access_of_a_follow_up_form(caseworker_a):
     assert entry is not None
     assert AccessLogEntry.objects.count() == before + 1
     assert (entry.record_type, entry.record_id) == ("cases.followup", str(task.pk))
+
+
+def test_it_keeps_a_participant_who_is_no_longer_a_client_when_a_contact_is_corrected(caseworker_a):
+    case = open_case_for(caseworker_a, start_date=DAY)
+    child = add_child(case, caseworker_a)
+    contact = a_contact(case, caseworker_a, participants=[head_of(case), child])
+    services.move_to_new_household(acting_user=caseworker_a, case=case, person=child, since=DAY + days(5))
+    url = reverse("cases:contact_edit", args=[case.pk, contact.pk])
+    response = client_for(caseworker_a).post(url, contact_form(contact, [head_of(case), child], duration_minutes=35))
+    assert response.status_code == 302
+    assert set(Contact.objects.get(pk=contact.pk).participants.all()) == {head_of(case), child}
+
+
+def test_it_gives_passed_tasks_to_the_new_responsible_caseworker_after_a_handover(
+    caseworker_a, colleague_a, caseworker_b, org_b
+):
+    case = open_case_for(caseworker_a)
+    task = services.add_follow_up(
+        acting_user=caseworker_a, case=case, description="Kita-Platz", due_date=TODAY, assignee=colleague_a
+    )
+    services.record_consent(
+        acting_user=caseworker_a,
+        case=case,
+        person=head_of(case),
+        purpose="weitergabe",
+        given_on=DAY,
+        recipient_organisation=org_b,
+    )
+    handover = services.request_handover(acting_user=caseworker_a, case=case, to_organisation=org_b)
+    services.accept_handover(acting_user=caseworker_b, handover=handover, responsible=caseworker_b)
+    task.refresh_from_db()
+    assert task.assignee is None
+    assert [t.pk for t in FollowUp.objects.for_user(caseworker_b)] == [task.pk]
+    assert list(FollowUp.objects.for_user(colleague_a)) == []

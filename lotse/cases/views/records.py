@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,7 +27,7 @@ from lotse.cases.forms import (
     WithdrawForm,
 )
 from lotse.cases.models import Case, Consent, Contact, FollowUp, Referral
-from lotse.cases.views.cases import case_clients, case_form_page, new_contact_form, render_case_page
+from lotse.cases.views.cases import case_form_page, new_contact_form, render_case_page
 from lotse.cases.views.fetch import editable_case
 from lotse.core.access import Capability, capability_required
 from lotse.core.audit import shows_person_data
@@ -109,7 +110,8 @@ def contact_edit(request: AuthenticatedRequest, pk: int, contact_pk: int) -> Htt
     """Correct a recorded contact (the change history keeps the values it had)."""
     case = editable_case(request.user, pk)
     contact = _contact_of(case, contact_pk)
-    clients = case_clients(case)
+    # The clients, and whoever took part though no longer a client.
+    clients = Person.objects.filter(Q(client_of__case=case) | Q(contact_participations__contact=contact)).distinct()
     initial = {
         "version": contact.version,
         "participants": list(contact.participants.values_list("pk", flat=True)),
