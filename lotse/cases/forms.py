@@ -106,7 +106,7 @@ class MoveOutForm(BootstrapMixin, forms.Form):
     since = DateField(label=_("Moved out on"), initial=today)
 
 
-class ResidenceForm(OnceForm, BootstrapMixin, forms.Form):
+class ResidenceFields(forms.Form):
     valid_from = DateField(label=_("Valid from"), initial=today)
     status = forms.ChoiceField(label=_("Residence status"), choices=ResidenceStatus.choices)
     legal_basis = forms.CharField(
@@ -122,22 +122,54 @@ class ResidenceForm(OnceForm, BootstrapMixin, forms.Form):
         return cleaned
 
 
-class LanguageForm(OnceForm, BootstrapMixin, forms.Form):
+class LanguageFields(forms.Form):
     valid_from = DateField(label=_("Date"), initial=today)
     level = forms.ChoiceField(label=_("German language level"), choices=LanguageLevel.choices)
     evidence = forms.ChoiceField(label=_("Evidence"), choices=LanguageEvidence.choices)
     course = forms.ChoiceField(label=_("Course"), choices=LanguageCourse.choices, required=False)
 
 
-class WorkForm(OnceForm, BootstrapMixin, forms.Form):
+class WorkFields(forms.Form):
     valid_from = DateField(label=_("Valid from"), initial=today)
     situation = forms.ChoiceField(label=_("Work situation"), choices=WorkSituation.choices)
 
 
-class HousingForm(OnceForm, BootstrapMixin, forms.Form):
+class HousingFields(forms.Form):
     valid_from = DateField(label=_("Valid from"), initial=today)
     situation = forms.ChoiceField(label=_("Housing situation"), choices=HousingSituation.choices)
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.all(), label=_("Municipality"), required=False)
+
+
+class ResidenceForm(OnceForm, BootstrapMixin, ResidenceFields):
+    pass
+
+
+class LanguageForm(OnceForm, BootstrapMixin, LanguageFields):
+    pass
+
+
+class WorkForm(OnceForm, BootstrapMixin, WorkFields):
+    pass
+
+
+class HousingForm(OnceForm, BootstrapMixin, HousingFields):
+    pass
+
+
+class ResidenceEditForm(ResidenceFields, VersionedForm):
+    pass
+
+
+class LanguageEditForm(LanguageFields, VersionedForm):
+    pass
+
+
+class WorkEditForm(WorkFields, VersionedForm):
+    pass
+
+
+class HousingEditForm(HousingFields, VersionedForm):
+    pass
 
 
 FACT_FORMS: dict[str, type[forms.Form]] = {
@@ -146,9 +178,27 @@ FACT_FORMS: dict[str, type[forms.Form]] = {
     "work": WorkForm,
     "housing": HousingForm,
 }
+# The same fields, to correct an entry in place (with the version it was loaded at).
+FACT_EDIT_FORMS: dict[str, type[VersionedForm]] = {
+    "residence": ResidenceEditForm,
+    "language": LanguageEditForm,
+    "work": WorkEditForm,
+    "housing": HousingEditForm,
+}
 
 
-class ContactEntryForm(OnceForm, BootstrapMixin, forms.Form):
+class ParticipantsField(forms.ModelMultipleChoiceField["Person"]):
+    """The clients of the case who took part in a contact, as check boxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class ContactFields(forms.Form):
+    """What a counselling contact records; ``clients`` are the case's clients, who may have taken part."""
+
     date = DateField(label=_("Date"), initial=today)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"),
@@ -161,6 +211,14 @@ class ContactEntryForm(OnceForm, BootstrapMixin, forms.Form):
         },
     )
     form = forms.ChoiceField(label=_("Form"), choices=ContactForm.choices)
+    participants = ParticipantsField(
+        queryset=Person.objects.none(),
+        label=_("Took part"),
+        error_messages={
+            "required": _("Choose who took part in the contact."),
+            "invalid_choice": _("Only clients of the case can take part in its contacts."),
+        },
+    )
     fields_of_action = forms.MultipleChoiceField(
         label=_("Fields of action"), choices=FieldOfAction.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -169,23 +227,82 @@ class ContactEntryForm(OnceForm, BootstrapMixin, forms.Form):
     note = forms.CharField(
         label=_("Short factual note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
-    follow_up = forms.CharField(label=_("Follow-up task"), required=False, max_length=300)
-    follow_up_due = DateField(label=_("Follow-up due on"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clients: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["interpreter_language"].choices = [("", "—"), *language_choices()]  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = clients  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         kind = cleaned.get("interpreter_kind")
         if kind and kind != InterpreterKind.NONE and not cleaned.get("interpreter_language"):
             self.add_error("interpreter_language", _("Name the language the interpreter interpreted."))
+        return cleaned
+
+
+class ContactEntryForm(OnceForm, BootstrapMixin, ContactFields):
+    follow_up = forms.CharField(label=_("Follow-up task"), required=False, max_length=300)
+    follow_up_due = DateField(label=_("Follow-up due on"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A contact always has a client; none ticked is the first client, as the form proposes.
+        participants = self.fields["participants"]
+        participants.required = False
+        participants.help_text = _("Without a choice, the first client of the case is recorded.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
         if cleaned.get("follow_up") and not cleaned.get("follow_up_due"):
             self.add_error("follow_up_due", _("When is the follow-up task due?"))
         if cleaned.get("follow_up_due") and not cleaned.get("follow_up"):
             self.add_error("follow_up", _("Describe the follow-up task."))
         return cleaned
+
+
+class ContactEditForm(ContactFields, VersionedForm):
+    pass
+
+
+class ContactDeleteForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason for deleting"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example “recorded in the wrong case” or “recorded twice”. The change history keeps it."),
+        error_messages={"required": _("Give the reason why the contact is deleted.")},
+    )
+
+
+class FollowUpEditForm(VersionedForm):
+    description = forms.CharField(
+        label=_("Task"), max_length=300, error_messages={"required": _("Describe the follow-up task.")}
+    )
+    due_date = DateField(label=_("Due on"))
+
+
+class FollowUpPostponeForm(VersionedForm):
+    due_date = DateField(label=_("Postpone to"))
+
+
+class FollowUpAssignForm(VersionedForm):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Pass to"),
+        required=False,
+        empty_label=_("– the responsible caseworker –"),
+        error_messages={
+            "invalid_choice": _(
+                "A follow-up task can only be passed to an active colleague of the case's organisation "
+                "who does casework."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = caseworkers_of(organisation_id)  # type: ignore[attr-defined]
 
 
 class NetworkActorField(forms.ModelChoiceField["Actor"]):

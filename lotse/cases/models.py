@@ -333,8 +333,8 @@ class Step(ValidatedInFewQueries, models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Contact(ValidatedInFewQueries, models.Model):
-    """A counselling contact as the funders' grid asks for it."""
+class Contact(VersionedModel):
+    """A counselling contact as the funders' grid asks for it, with the clients who took part."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts")
     date = models.DateField(_("date"))
@@ -351,6 +351,9 @@ class Contact(ValidatedInFewQueries, models.Model):
     )
     interpreter_language = models.CharField(_("interpreted language"), max_length=3, blank=True)
     note = models.TextField(_("note"), blank=True)
+    participants: models.ManyToManyField[Person, ContactParticipant] = models.ManyToManyField(
+        Person, verbose_name=_("took part"), through="ContactParticipant", related_name="contacts", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -399,10 +402,51 @@ class Contact(ValidatedInFewQueries, models.Model):
 
         return language_name(self.interpreter_language) if self.interpreter_language else ""
 
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its contacts (lotse.core.services.log_access)."""
+        return self.case.organisation_id
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class ContactParticipant(models.Model):
+    """A client of the case who took part in a counselling contact."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("counselling contact"), on_delete=models.CASCADE, related_name="contact_participants"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="contact_participations"
+    )
+
+    class Meta:
+        verbose_name = _("participant in a contact")
+        verbose_name_plural = _("participants in contacts")
+        constraints = [models.UniqueConstraint(fields=["contact", "person"], name="contact_participant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} / {self.contact}"
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def of_own_cases(self, user: User | AnonymousUser) -> FollowUpQuerySet:
+        """Follow-ups of the open cases the user's organisation owns (the ones its caseworkers act on)."""
+        return self.filter(case__in=Case.objects.editable_by(user).open())
+
+    def for_user(self, user: User) -> FollowUpQuerySet:
+        """The user's own: passed to them, or unassigned in a case they are responsible for."""
+        return self.of_own_cases(user).filter(Q(assignee=user) | Q(assignee__isnull=True, case__responsible=user))
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class FollowUp(models.Model):
-    """A task that came out of a contact, due on a date."""
+class FollowUp(VersionedModel):
+    """A task that came out of a contact, due on a date.
+
+    It is the task of its ``assignee`` when it was passed to a colleague, else of the case's responsible caseworker.
+    """
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
     contact = models.ForeignKey(
@@ -411,15 +455,34 @@ class FollowUp(models.Model):
     description = models.CharField(_("task"), max_length=300)
     due_date = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("passed to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_follow_ups",
+        help_text=_("A colleague who takes the task over; otherwise it is the responsible caseworker's."),
+    )
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up task")
         verbose_name_plural = _("follow-up tasks")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["case", "done_on", "due_date"])]
+        indexes = [
+            models.Index(fields=["case", "done_on", "due_date"]),
+            models.Index(fields=["assignee", "done_on", "due_date"]),
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the case keeps its follow-ups (lotse.core.services.log_access)."""
+        return self.case.organisation_id
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

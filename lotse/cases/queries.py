@@ -318,17 +318,19 @@ def worklists_of(user: User, responsible_ids: list[int], today: datetime.date) -
         .annotate(case_name=client_name("plan__case_id"))
     )
     horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
+    owners = Q(assignee_id__in=responsible_ids) | Q(assignee__isnull=True, case__responsible_id__in=responsible_ids)
     for follow_up in (
-        FollowUp.objects.filter(
-            case_id__in=case_ids,
-            done_on__isnull=True,
-            due_date__lte=today + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS),
-        )
+        FollowUp.objects.of_own_cases(user)
+        .open()
+        .filter(owners, due_date__lte=today + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS))
         .select_related("case")
         .annotate(case_name=client_name("case_id"))
         .order_by("due_date", "pk")
     ):
-        result[follow_up.case.responsible_id].follow_ups.append(follow_up)  # type: ignore[index]
+        # A task passed to a colleague is theirs; otherwise it is the case's caseworker's (FollowUp.for_user).
+        owner = follow_up.assignee_id or follow_up.case.responsible_id
+        if owner in result:
+            result[owner].follow_ups.append(follow_up)
     for plan in (
         IntegrationPlan.objects.filter(case_id__in=case_ids, pk=latest_plan_pk("case_id"), review_on__lte=horizon)
         .select_related("case")
@@ -557,7 +559,7 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
     contacts_qs = (
         Contact.objects.filter(case=case)
         .select_related("created_by")
-        .prefetch_related("follow_ups")
+        .prefetch_related("follow_ups", "participants")
         .order_by("-date", "-pk")
     )
     contacts = list(contacts_qs if show_all else contacts_qs[:TIMELINE_LENGTH])
@@ -583,7 +585,11 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
         "contact_count": contact_count,
         "more_contacts": contact_count > len(contacts),
         "show_all": show_all,
-        "open_follow_ups": list(FollowUp.objects.filter(case=case, done_on__isnull=True).order_by("due_date", "pk")),
+        "open_follow_ups": list(
+            FollowUp.objects.filter(case=case, done_on__isnull=True)
+            .select_related("assignee")
+            .order_by("due_date", "pk")
+        ),
         "consents": list(
             Consent.objects.filter(case=case).select_related("person", "recipient_organisation").order_by("-given_on")
         ),
@@ -600,6 +606,24 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
             "",
         ),
     }
+
+
+# All open follow-up tasks ("Alle offenen Wiedervorlagen")
+
+FOLLOW_UP_PAGE_SIZE = 50
+
+
+def open_follow_ups_page(user: User, *, team: bool, page_number: str | None) -> Page[FollowUp]:
+    """One page of the user's open follow-up tasks, or (``team``, for a team lead) of all the organisation's open
+    cases, the earliest due first (two queries: the count and the page)."""
+    follow_ups = FollowUp.objects.of_own_cases(user) if team else FollowUp.objects.for_user(user)
+    rows = (
+        follow_ups.open()
+        .select_related("case__responsible", "assignee", "contact")
+        .annotate(case_name=client_name("case_id"))
+        .order_by("due_date", "pk")
+    )
+    return Paginator(rows, FOLLOW_UP_PAGE_SIZE).get_page(page_number)
 
 
 def interpreter_language_of(languages: Iterable[str]) -> str:

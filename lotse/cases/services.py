@@ -35,6 +35,7 @@ from lotse.cases.models import (
     CaseStatusChange,
     Consent,
     Contact,
+    ContactParticipant,
     FollowUp,
     Goal,
     GoalMember,
@@ -47,7 +48,7 @@ from lotse.cases.models import (
 from lotse.cases.plan_print import PLAN_LANGUAGES
 from lotse.core.access import Capability, holds, require
 from lotse.core.models import Municipality, Organisation, User
-from lotse.core.services import audit_context, save_versioned
+from lotse.core.services import ConcurrentEditError, audit_context, save_versioned
 from lotse.core.transactions import atomic
 from lotse.documents.models import Document
 from lotse.network.models import Actor
@@ -617,21 +618,15 @@ def delete_step(*, acting_user: User | None, step: Step) -> None:
 # Contacts and follow-ups
 
 
-def record_contact(
-    *,
-    acting_user: User | None,
+def _check_contact(
     case: Case,
+    *,
     date: datetime.date,
-    duration_minutes: int,
-    form: str,
-    fields_of_action: Iterable[str] = (),
-    interpreter_kind: str = InterpreterKind.NONE,
-    interpreter_language: str = "",
-    note: str = "",
-    follow_ups: Sequence[tuple[str, datetime.date]] = (),
-) -> Contact:
-    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
-    _check_open(case)
+    fields_of_action: Iterable[str],
+    interpreter_kind: str,
+    interpreter_language: str,
+) -> tuple[list[str], str]:
+    """The rules every contact keeps, recorded or corrected: its fields of action and interpreted language."""
     not_in_future(date, _("The date of the contact"))
     if date < case.start_date:
         raise ValidationError(
@@ -648,6 +643,62 @@ def record_contact(
         raise ValidationError(_("Name the language the interpreter interpreted."), code="interpreter_language")
     elif interpreter_language not in LANGUAGE_CODES:
         raise ValidationError(_("Unknown language “%(code)s”.") % {"code": interpreter_language}, code="language")
+    return fields, interpreter_language
+
+
+def _participants(case: Case, participants: Iterable[Person] | None, contact: Contact | None = None) -> list[Person]:
+    """Who took part: clients of the case only; None is the case's first client (the one who names the case).
+
+    A corrected contact keeps whoever took part in it, though they may no longer be a client (moved out, say).
+    """
+    clients = [link.person for link in CaseClient.objects.filter(case=case).select_related("person").order_by("pk")]
+    if contact is not None:
+        known = {client.pk for client in clients}
+        clients += [person for person in contact.participants.order_by("pk") if person.pk not in known]
+    if participants is None:
+        return clients[:1]
+    chosen = {person.pk for person in participants}
+    if not chosen:
+        raise ValidationError(_("Choose who took part in the contact."), code="no_participant")
+    if chosen - {client.pk for client in clients}:
+        raise ValidationError(_("Only clients of the case can take part in its contacts."), code="not_client")
+    return [client for client in clients if client.pk in chosen]
+
+
+def _set_participants(contact: Contact, participants: list[Person]) -> None:
+    wanted = {person.pk for person in participants}
+    ContactParticipant.objects.filter(contact=contact).exclude(person_id__in=wanted).delete()
+    present = set(ContactParticipant.objects.filter(contact=contact).values_list("person_id", flat=True))
+    ContactParticipant.objects.bulk_create(
+        [ContactParticipant(contact=contact, person=person) for person in participants if person.pk not in present]
+    )
+
+
+def record_contact(
+    *,
+    acting_user: User | None,
+    case: Case,
+    date: datetime.date,
+    duration_minutes: int,
+    form: str,
+    fields_of_action: Iterable[str] = (),
+    interpreter_kind: str = InterpreterKind.NONE,
+    interpreter_language: str = "",
+    note: str = "",
+    follow_ups: Sequence[tuple[str, datetime.date]] = (),
+    participants: Iterable[Person] | None = None,
+) -> Contact:
+    """Record a counselling contact; ``participants`` are the clients who took part (None: the first client)."""
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
+    _check_open(case)
+    fields, interpreter_language = _check_contact(
+        case,
+        date=date,
+        fields_of_action=fields_of_action,
+        interpreter_kind=interpreter_kind,
+        interpreter_language=interpreter_language,
+    )
+    took_part = _participants(case, participants)
     with atomic(), audit_context(acting_user):
         contact = Contact(
             case=case,
@@ -662,24 +713,168 @@ def record_contact(
         )
         contact.full_clean()
         contact.save()
+        _set_participants(contact, took_part)
         for description, due_date in follow_ups:
             FollowUp.objects.create(case=case, contact=contact, description=description, due_date=due_date)
         return contact
 
 
-def add_follow_up(*, acting_user: User | None, case: Case, description: str, due_date: datetime.date) -> FollowUp:
+CONTACT_FIELDS = (
+    "date",
+    "duration_minutes",
+    "form",
+    "fields_of_action",
+    "interpreter_kind",
+    "interpreter_language",
+    "note",
+)
+
+
+def update_contact(
+    *,
+    acting_user: User | None,
+    contact: Contact,
+    expected_version: int,
+    date: datetime.date,
+    duration_minutes: int,
+    form: str,
+    fields_of_action: Iterable[str],
+    interpreter_kind: str,
+    interpreter_language: str,
+    note: str,
+    participants: Iterable[Person],
+) -> Contact:
+    """Correct a recorded contact; the change history keeps the values it had."""
+    case = contact.case
+    require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
+    fields, interpreter_language = _check_contact(
+        case,
+        date=date,
+        fields_of_action=fields_of_action,
+        interpreter_kind=interpreter_kind,
+        interpreter_language=interpreter_language,
+    )
+    took_part = _participants(case, participants, contact)
+    with atomic(), audit_context(acting_user):
+        contact.date, contact.duration_minutes, contact.form = date, duration_minutes, form
+        contact.fields_of_action, contact.interpreter_kind = fields, interpreter_kind
+        contact.interpreter_language, contact.note = interpreter_language, note
+        contact.full_clean()
+        save_versioned(contact, expected_version, CONTACT_FIELDS)
+        _set_participants(contact, took_part)
+        return contact
+
+
+def delete_contact(*, acting_user: User | None, contact: Contact, expected_version: int, reason: str) -> None:
+    """Delete a contact recorded by mistake, with the reason; the change history keeps it, who deleted it and why.
+
+    Its follow-up tasks stay with the case.
+    """
+    require(acting_user, Capability.CASEWORK, organisation_id=contact.case.organisation_id, code="not_owner")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason why the contact is deleted."), code="reason")
+    with atomic(), audit_context(acting_user, reason=reason):
+        locked = Contact.objects.select_for_update().filter(pk=contact.pk, version=expected_version).first()
+        if locked is None:
+            raise ConcurrentEditError
+        FollowUp.objects.filter(contact=locked).update(contact=None, version=F("version") + 1)
+        locked.delete()
+
+
+def add_follow_up(
+    *,
+    acting_user: User | None,
+    case: Case,
+    description: str,
+    due_date: datetime.date,
+    assignee: User | None = None,
+) -> FollowUp:
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     _check_open(case)
+    _check_assignee(assignee, case.organisation_id)
     with atomic(), audit_context(acting_user):
-        return FollowUp.objects.create(case=case, description=description, due_date=due_date)
+        return FollowUp.objects.create(case=case, description=description, due_date=due_date, assignee=assignee)
 
 
 def complete_follow_up(*, acting_user: User | None, follow_up: FollowUp, on: datetime.date | None = None) -> FollowUp:
+    """Tick a task off; a form still open on it (a postponement, say) then meets a new version."""
     require(acting_user, Capability.CASEWORK, organisation_id=follow_up.case.organisation_id, code="not_owner")
     with atomic(), audit_context(acting_user):
         follow_up.done_on = on or timezone.localdate()
-        follow_up.save(update_fields=["done_on"])
+        FollowUp.objects.filter(pk=follow_up.pk).update(done_on=follow_up.done_on, version=F("version") + 1)
+        follow_up.version += 1
         return follow_up
+
+
+def _check_follow_up_open(acting_user: User | None, follow_up: FollowUp) -> None:
+    require(acting_user, Capability.CASEWORK, organisation_id=follow_up.case.organisation_id, code="not_owner")
+    if follow_up.done_on is not None:
+        raise ValidationError(_("This follow-up task is already done."), code="done")
+
+
+def _check_assignee(assignee: User | None, organisation_id: int) -> None:
+    if assignee is None:
+        return
+    if (
+        assignee.organisation_id != organisation_id
+        or not holds(assignee.roles, Capability.CASEWORK)
+        or not assignee.is_active
+    ):
+        raise ValidationError(
+            _(
+                "A follow-up task can only be passed to an active colleague of the case's organisation "
+                "who does casework."
+            ),
+            code="assignee_foreign",
+        )
+
+
+def update_follow_up(
+    *,
+    acting_user: User | None,
+    follow_up: FollowUp,
+    expected_version: int,
+    description: str,
+    due_date: datetime.date,
+) -> FollowUp:
+    """Correct what a task says and when it is due."""
+    _check_follow_up_open(acting_user, follow_up)
+    description = description.strip()
+    if not description:
+        raise ValidationError(_("Describe the follow-up task."), code="description")
+    with atomic(), audit_context(acting_user):
+        follow_up.description, follow_up.due_date = description, due_date
+        follow_up.full_clean()
+        return save_versioned(follow_up, expected_version, ["description", "due_date"])
+
+
+def postpone_follow_up(
+    *, acting_user: User | None, follow_up: FollowUp, expected_version: int, due_date: datetime.date
+) -> FollowUp:
+    """Put a task off to a later day (not into the past)."""
+    _check_follow_up_open(acting_user, follow_up)
+    if due_date <= follow_up.due_date:
+        raise ValidationError(
+            _("A follow-up task is postponed to a day after %(date)s.") % {"date": _d(follow_up.due_date)},
+            code="not_later",
+        )
+    if due_date < timezone.localdate():
+        raise ValidationError(_("A follow-up task cannot be postponed into the past."), code="past")
+    with atomic(), audit_context(acting_user):
+        follow_up.due_date = due_date
+        return save_versioned(follow_up, expected_version, ["due_date"])
+
+
+def reassign_follow_up(
+    *, acting_user: User | None, follow_up: FollowUp, expected_version: int, assignee: User | None
+) -> FollowUp:
+    """Pass a task to a colleague of the case's organisation; None gives it back to the responsible caseworker."""
+    _check_follow_up_open(acting_user, follow_up)
+    _check_assignee(assignee, follow_up.case.organisation_id)
+    with atomic(), audit_context(acting_user):
+        follow_up.assignee = assignee
+        return save_versioned(follow_up, expected_version, ["assignee"])
 
 
 # Referrals
@@ -897,6 +1092,8 @@ def accept_handover(*, acting_user: User | None, handover: Handover, responsible
             case.external_id = ""  # see _move_to_organisation
         case.organisation_id, case.responsible = receiving, responsible
         save_versioned(case, case.version, ["organisation", "responsible", "external_id"])
+        # Tasks passed to a colleague of the sending organisation go to the new responsible caseworker.
+        FollowUp.objects.filter(case=case, assignee__isnull=False).update(assignee=None, version=F("version") + 1)
         handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, acting_user, timezone.now()
         handover.save(update_fields=["status", "decided_by", "decided_at"])
         return case

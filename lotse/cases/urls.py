@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("work/", worklist.worklist, name="worklist"),
+    path("work/follow-ups/", worklist.follow_up_list, name="follow_up_list"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/new/", cases.case_create, name="case_create"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
@@ -19,12 +20,24 @@ urlpatterns = [
     path("cases/<int:pk>/persons/<int:person_pk>/move-out/", persons.person_move_out, name="person_move_out"),
     path("cases/<int:pk>/persons/<int:person_pk>/facts/<slug:kind>/new/", persons.fact_add, name="fact_add"),
     path(
+        "cases/<int:pk>/persons/<int:person_pk>/facts/<slug:kind>/<int:record_pk>/edit/",
+        persons.fact_edit,
+        name="fact_edit",
+    ),
+    path(
         "cases/<int:pk>/persons/<int:person_pk>/facts/<slug:kind>/<int:record_pk>/delete/",
         persons.fact_delete,
         name="fact_delete",
     ),
     path("cases/<int:pk>/contacts/new/", records.contact_add, name="contact_add"),
+    path("cases/<int:pk>/contacts/<int:contact_pk>/edit/", records.contact_edit, name="contact_edit"),
+    path("cases/<int:pk>/contacts/<int:contact_pk>/delete/", records.contact_delete, name="contact_delete"),
     path("cases/<int:pk>/follow-ups/<int:follow_up_pk>/done/", records.follow_up_done, name="follow_up_done"),
+    path("cases/<int:pk>/follow-ups/<int:follow_up_pk>/edit/", records.follow_up_edit, name="follow_up_edit"),
+    path(
+        "cases/<int:pk>/follow-ups/<int:follow_up_pk>/postpone/", records.follow_up_postpone, name="follow_up_postpone"
+    ),
+    path("cases/<int:pk>/follow-ups/<int:follow_up_pk>/pass-on/", records.follow_up_assign, name="follow_up_assign"),
     path("cases/<int:pk>/referrals/new/", records.referral_add, name="referral_add"),
     path("cases/<int:pk>/referrals/<int:referral_pk>/", records.referral_outcome, name="referral_outcome"),
     path("cases/<int:pk>/consents/new/", records.consent_add, name="consent_add"),

@@ -223,9 +223,15 @@ def describe_events(user: User, events: list[Any], context: NamingContext | None
         if event.pgh_obj_id:
             wanted[model._meta.label_lower].add(str(event.pgh_obj_id))
         changes = []
-        for name, (before, after) in sorted(
-            (event.pgh_diff or {}).items(), key=lambda item: _field_order(model, item[0])
-        ):
+        diff = event.pgh_diff or {}
+        if event.pgh_label == "delete" and not diff:
+            # What a deleted record said, so the history shows what is gone (not only that something is).
+            diff = {
+                name: (value, None)
+                for name, value in (event.pgh_data or {}).items()
+                if name not in HIDDEN_FIELDS and name != "created_at" and value
+            }
+        for name, (before, after) in sorted(diff.items(), key=lambda item: _field_order(model, item[0])):
             field: Any = _field(model, name)
             if name in HIDDEN_FIELDS or field is None:
                 continue

@@ -25,6 +25,7 @@ CASEWORK, ACCOMMODATION, NETWORK, ADMINISTRATION = (
 NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("core:start", _("Start"), C.SIGNED_IN, None),
     ("cases:worklist", _("My work"), C.CASEWORK, CASEWORK),
+    ("cases:follow_up_list", _("All open follow-up tasks"), C.CASEWORK, CASEWORK),
     ("cases:case_list", _("Cases"), C.CASEWORK, CASEWORK),
     ("cases:handover_list", _("Handovers"), C.CASEWORK, CASEWORK),
     ("cases:team", _("Team"), C.LEAD_TEAM, CASEWORK),

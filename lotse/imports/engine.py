@@ -625,12 +625,14 @@ class _Importer:
         extra_insert, extra_values = ("course, ", "'', ") if target == "people_languagerecord" else ("", "")
         inserted, updated = self._fetch(
             f"""WITH merged AS (
-                    INSERT INTO {target} (person_id, valid_from, recorded_by_id, created_at, {extra_insert}{names})
-                    SELECT p.id, s.valid_from, %(by)s, now(), {extra_values}{", ".join(f"s.{c}" for c in columns)}
+                    INSERT INTO {target} (version, person_id, valid_from, recorded_by_id, created_at,
+                        {extra_insert}{names})
+                    SELECT 1, p.id, s.valid_from, %(by)s, now(), {extra_values}{", ".join(f"s.{c}" for c in columns)}
                     FROM {staging} s
                     JOIN people_person p ON p.organisation_id = %(org)s AND p.external_id = s.person_ext
-                    ON CONFLICT (person_id, valid_from) DO UPDATE SET ({names}, recorded_by_id)
-                        = ({", ".join(f"EXCLUDED.{c}" for c in columns)}, EXCLUDED.recorded_by_id)
+                    ON CONFLICT (person_id, valid_from) DO UPDATE SET ({names}, recorded_by_id, version)
+                        = ({", ".join(f"EXCLUDED.{c}" for c in columns)}, EXCLUDED.recorded_by_id,
+                           {target}.version + 1)
                     WHERE ({", ".join(f"{target}.{c}" for c in columns)})
                         IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in columns)})
                     RETURNING (xmax = 0) AS inserted
@@ -660,8 +662,8 @@ class _Importer:
         )
         updated = self._execute(
             f"""UPDATE cases_contact k
-                SET (duration_minutes, form, fields_of_action, interpreter_language, note, interpreter_kind)
-                    = ({staged})
+                SET (duration_minutes, form, fields_of_action, interpreter_language, note, interpreter_kind, version)
+                    = ({staged}, k.version + 1)
                 FROM imp_contact_existing e
                 JOIN imp_contact_resolved r ON r.case_id = e.case_id AND r.date = e.date AND r.n = e.n
                 WHERE k.id = e.id
@@ -669,9 +671,9 @@ class _Importer:
                     IS DISTINCT FROM ({staged})"""
         )
         created = self._execute(
-            """INSERT INTO cases_contact (case_id, date, duration_minutes, form, fields_of_action, interpreter_kind,
-                   interpreter_language, note, created_by_id, created_at)
-               SELECT r.case_id, r.date, r.duration, r.form, r.fields::varchar(20)[],
+            """INSERT INTO cases_contact (version, case_id, date, duration_minutes, form, fields_of_action,
+                   interpreter_kind, interpreter_language, note, created_by_id, created_at)
+               SELECT 1, r.case_id, r.date, r.duration, r.form, r.fields::varchar(20)[],
                    CASE WHEN r.interpreter_language = '' THEN 'keine' ELSE 'ohne_angabe' END,
                    r.interpreter_language, r.note, %(by)s, now()
                FROM imp_contact_resolved r

@@ -273,8 +273,12 @@ class StatusRecordQuerySet(models.QuerySet[Any]):
         return self.filter(valid_from__lte=day).order_by("person_id", "-valid_from", "-pk").distinct("person_id")
 
 
-class StatusRecord(ValidatedInFewQueries, models.Model):
-    """A fact about a person that holds from ``valid_from`` until the next record of its kind."""
+class StatusRecord(VersionedModel):
+    """A fact about a person that holds from ``valid_from`` until the next record of its kind.
+
+    A wrong entry is corrected in place (``version`` detects concurrent corrections); the change history keeps
+    what it said before.
+    """
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="%(class)ss")
     valid_from = models.DateField(_("valid from"))
@@ -293,6 +297,11 @@ class StatusRecord(ValidatedInFewQueries, models.Model):
     class Meta:
         abstract = True
         ordering = ["-valid_from", "-pk"]
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The organisation that keeps the person keeps their facts (lotse.core.services.log_access)."""
+        return self.person.organisation_id
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

@@ -158,6 +158,48 @@ def add_status_record(*, acting_user: User | None, person: Person, kind: str, **
         return record
 
 
+def status_record_fields(kind: str) -> list[str]:
+    """The fields of a dated fact of ``kind`` a caseworker records (and may correct)."""
+    model = STATUS_RECORD_MODELS[kind]
+    kept = {"id", "person", "recorded_by", "created_at", "version"}
+    return [field.name for field in model._meta.concrete_fields if field.name not in kept]
+
+
+def update_status_record(
+    *, acting_user: User | None, record: StatusRecord, expected_version: int, **fields: Any
+) -> StatusRecord:
+    """Correct a dated fact in place; the change history keeps what it said before."""
+    require(acting_user, Capability.CASEWORK, organisation_id=record.person.organisation_id, code="not_owner")
+    kind = next(kind for kind, model in STATUS_RECORD_MODELS.items() if isinstance(record, model))
+    allowed = status_record_fields(kind)
+    if unknown := set(fields) - set(allowed):
+        raise TypeError(f"unknown fields of a {kind} record: {sorted(unknown)}")
+    model = type(record)
+    valid_from = fields.get("valid_from", record.valid_from)
+    not_in_future(valid_from, _("The date from which it holds"))
+    with atomic(), audit_context(acting_user):
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.full_clean(validate_unique=False, validate_constraints=False)
+        if (
+            model._default_manager.filter(person_id=record.person_id, valid_from=valid_from)
+            .exclude(pk=record.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("There is already another entry from %(date)s.") % {"date": valid_from.strftime("%d.%m.%Y")},
+                code="duplicate_day",
+            )
+        try:
+            with atomic():
+                save_versioned(record, expected_version, list(fields))
+        except IntegrityError:
+            raise ValidationError(
+                _("The entry contradicts the stored data and was not saved."), code="integrity"
+            ) from None
+        return record
+
+
 def delete_status_record(*, acting_user: User | None, record: StatusRecord) -> None:
     """Remove a wrongly recorded fact; the change history keeps what it said."""
     require(acting_user, Capability.CASEWORK, organisation_id=record.person.organisation_id, code="not_owner")

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from lotse.cases import services
 from lotse.cases.models import Case, CaseClient, Contact, Handover
-from lotse.cases.tests.url_arguments import casework_urls
+from lotse.cases.tests.url_arguments import LISTS, casework_urls
 from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
 from lotse.core.testing import assert_same_queries, queries_of
@@ -55,7 +55,7 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
     case_pk, urls = casework_urls(caseworker_a.organisation)
     client = client_for(caseworker_b)
     for name, url in urls.items():
-        if name in {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"} | TEAM_LEAD:
+        if name in LISTS | TEAM_LEAD:
             continue
         if name == "cases:person_merge":  # the team leads' page: 403 for a caseworker of any organisation
             continue
@@ -68,6 +68,7 @@ def test_it_answers_every_case_url_of_another_organisation_with_404(caseworker_a
 
 READ_ONLY = {
     "cases:worklist",
+    "cases:follow_up_list",
     "cases:case_list",
     "cases:case_detail",
     "cases:case_history",

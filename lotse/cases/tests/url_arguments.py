@@ -19,7 +19,7 @@ from lotse.people import services as people_services
 DAY = datetime.date(2025, 3, 3)
 
 # Pages of the case list, the worklist and the handovers name no case; every other page names the case of A.
-LISTS = {"cases:worklist", "cases:case_list", "cases:case_create", "cases:handover_list"}
+LISTS = {"cases:worklist", "cases:follow_up_list", "cases:case_list", "cases:case_create", "cases:handover_list"}
 READ_ONLY = {"cases:case_detail", "cases:case_history", "cases:plan_detail", "cases:plan_pdf"}
 
 
@@ -44,6 +44,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         form="buero",
         follow_ups=[("Bescheid kopieren", DAY)],
     )
+    follow_up = contact.follow_ups.get()
     referral = services.add_referral(
         acting_user=None, case=case, date=DAY, to_whom="Jobcenter", field_of_action="arbeit_ausbildung", topic="Termin"
     )
@@ -84,9 +85,15 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         "cases:client_toggle": of_person,
         "cases:person_move_out": of_person,
         "cases:fact_add": {**of_person, "kind": "residence"},
+        "cases:fact_edit": {**of_person, "kind": "residence", "record_pk": record.pk},
         "cases:fact_delete": {**of_person, "kind": "residence", "record_pk": record.pk},
         "cases:contact_add": of_case,
-        "cases:follow_up_done": {**of_case, "follow_up_pk": contact.follow_ups.get().pk},
+        "cases:contact_edit": {**of_case, "contact_pk": contact.pk},
+        "cases:contact_delete": {**of_case, "contact_pk": contact.pk},
+        "cases:follow_up_done": {**of_case, "follow_up_pk": follow_up.pk},
+        "cases:follow_up_edit": {**of_case, "follow_up_pk": follow_up.pk},
+        "cases:follow_up_postpone": {**of_case, "follow_up_pk": follow_up.pk},
+        "cases:follow_up_assign": {**of_case, "follow_up_pk": follow_up.pk},
         "cases:referral_add": of_case,
         "cases:referral_outcome": {**of_case, "referral_pk": referral.pk},
         "cases:consent_add": of_case,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from lotse.core.forms import AuditFilterForm
 from lotse.core.services import log_access
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 from lotse.people.duplicates import duplicates_context, duplicates_to_confirm, own_persons
+from lotse.people.models import Person
 
 FORM_PAGE = "cases/form_page.html"
 
@@ -141,9 +142,28 @@ def render_case_page(
     page = queries.case_page(
         request.user, case, today=timezone.localdate(), show_all=request.GET.get("timeline") == "all"
     )
-    # The interpreted language is offered as the main client's language (an interpreter is still chosen).
-    form = contact_form or ContactEntryForm(initial={"interpreter_language": page["interpreter_language"]})
+    form = contact_form or new_contact_form(case, interpreter_language=page["interpreter_language"])
     return render(request, template, {**page, "contact_form": form, **extra})
+
+
+def case_clients(case: Case) -> QuerySet[Person]:
+    """The clients of the case, the first client (who names the case) first."""
+    return Person.objects.filter(client_of__case=case).order_by("client_of__pk")
+
+
+def new_contact_form(
+    case: Case, data: QueryDict | None = None, *, interpreter_language: str | None = None
+) -> ContactEntryForm:
+    """The form to record a contact; the first client took part unless the user says otherwise, and the
+    interpreted language is offered as the main client's language (an interpreter is still chosen)."""
+    clients = case_clients(case)
+    first = clients.values_list("pk", flat=True).first()
+    initial: dict[str, Any] = {"participants": [first] if first else []}
+    if data is None:
+        initial["interpreter_language"] = (
+            queries.case_interpreter_language(case) if interpreter_language is None else interpreter_language
+        )
+    return ContactEntryForm(data, clients=clients, initial=initial)
 
 
 @capability_required(Capability.CASEWORK)

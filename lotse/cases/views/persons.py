@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lotse.cases import queries, services
-from lotse.cases.forms import FACT_FORMS, MemberForm, MoveOutForm
+from lotse.cases.forms import FACT_EDIT_FORMS, FACT_FORMS, MemberForm, MoveOutForm
 from lotse.cases.queries import FACT_TITLES
 from lotse.cases.views.cases import case_form_page
 from lotse.cases.views.fetch import editable_case, fact_kind, person_of_case, readable_case
@@ -180,6 +180,50 @@ def fact_add(request: AuthenticatedRequest, pk: int, person_pk: int, kind: str) 
         back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
         intro=_("A new entry from the given date on; earlier entries stay in the history."),
         record=person,
+    )
+
+
+@capability_required(Capability.CASEWORK)
+@shows_person_data
+@require_http_methods(["GET", "POST"])
+def fact_edit(request: AuthenticatedRequest, pk: int, person_pk: int, kind: str, record_pk: int) -> HttpResponse:
+    """Correct a dated fact in place; the change history keeps what it said before."""
+    kind = fact_kind(kind)
+    case = editable_case(request.user, pk)
+    person = person_of_case(request.user, case, person_pk)
+    model = STATUS_RECORD_MODELS[kind]
+    record = model._default_manager.filter(person=person, pk=record_pk).select_related("person").first()
+    if record is None:
+        raise Http404
+    fields = people_services.status_record_fields(kind)
+    initial = {"version": record.version, **{name: getattr(record, name) for name in fields}}
+    form = FACT_EDIT_FORMS[kind](request.POST or None, initial=initial)
+    form, saved = save_or_show(
+        request,
+        form,
+        lambda: people_services.update_status_record(
+            acting_user=request.user, record=record, expected_version=form.loaded_version(), **form.changed_fields()
+        ),
+        current_version=lambda: model._default_manager.get(pk=record.pk).version,
+    )
+    if saved:
+        messages.success(
+            request,
+            _("The entry was corrected; the change history keeps what it said before."),
+        )
+        return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
+    return case_form_page(
+        request,
+        case,
+        form,
+        title=_("Correct: %(what)s of %(name)s") % {"what": FACT_TITLES[kind], "name": person.full_name},
+        submit=_("Save correction"),
+        back_url=reverse("cases:person_detail", args=[case.pk, person.pk]),
+        intro=_(
+            "Correct an entry that was recorded wrongly. A change from a later date on is a new entry instead, "
+            "so the history stays right."
+        ),
+        record=record,
     )
 
 

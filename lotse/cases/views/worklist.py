@@ -1,4 +1,4 @@
-"""“Meine Arbeit”: what is due in the caseworker's own cases."""
+"""“Meine Arbeit”: what is due in the caseworker's own cases; and all open follow-up tasks."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from lotse.cases.queries import (
     FOLLOW_UP_HORIZON_DAYS,
     MOVE_OUT_HORIZON_DAYS,
     REVIEW_HORIZON_DAYS,
+    open_follow_ups_page,
     substitutions_of,
     worklist_for,
 )
-from lotse.core.access import Capability, capability_required
+from lotse.core.access import Capability, can, capability_required
 from lotse.core.web import AuthenticatedRequest
 
 
@@ -40,5 +41,25 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
             "max_years": settings.LOTSE_MAX_CASE_YEARS,
             "move_out_days": MOVE_OUT_HORIZON_DAYS,
             "document_days": settings.LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS,
+        },
+    )
+
+
+@capability_required(Capability.CASEWORK)
+@require_safe
+def follow_up_list(request: AuthenticatedRequest) -> HttpResponse:
+    """“Alle offenen Wiedervorlagen”: the user's open follow-up tasks whenever due; a team lead may see the team's."""
+    may_see_team = can(request.user, Capability.LEAD_TEAM)
+    team = may_see_team and request.GET.get("scope") == "team"
+    page = open_follow_ups_page(request.user, team=team, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "cases/follow_up_list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "team": team,
+            "may_see_team": may_see_team,
+            "query_string": "scope=team" if team else "",
         },
     )
