@@ -291,7 +291,7 @@ def test_it_corrects_a_status_record_in_place_and_keeps_the_old_values(caseworke
     assert (before.status, before.valid_from) == ("gestattung", DAY)
     assert after.status == "aufenthaltserlaubnis"
     history = page_text(client.get(reverse("cases:case_history", args=[case.pk])))
-    assert "gestattung → aufenthaltserlaubnis" in history
+    assert "Aufenthaltsgestattung → Aufenthaltserlaubnis" in history
 
 
 def test_it_refuses_a_concurrent_or_clashing_correction_of_a_status_record(caseworker_a, colleague_a):

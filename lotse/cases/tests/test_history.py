@@ -128,7 +128,7 @@ def test_it_pages_and_filters_the_case_history(caseworker_a, colleague_a):
     assert total > 56
     assert len(first["rows"]) == 50
     second = client.get(history_url(case, page=2)).context
-    assert len(second["rows"]) == total - 50
+    assert len(second["rows"]) == min(50, total - 50)
 
     by_colleague = client.get(history_url(case, user=colleague_a.pk)).context["rows"]
     assert [(r["model"], r["label"]) for r in by_colleague] == [("Person", "update")]

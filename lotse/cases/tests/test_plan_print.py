@@ -60,7 +60,7 @@ def family(caseworker_a):
         given_names="Amal",
         birth_date=datetime.date(1990, 5, 1),
         birth_date_precision="day",
-        languages=["uk", "de"],
+        languages=["ukr", "deu"],
     )
     omar = member(case, caseworker_a, "Omar", datetime.date(1985, 2, 3))
     lina = member(case, caseworker_a, "Lina", datetime.date(2015, 7, 1))
@@ -454,7 +454,7 @@ def test_it_prints_a_draft_without_signature_lines_in_german_only(family, casewo
 
 
 def test_it_preselects_german_only_for_a_client_without_a_sheet_language(caseworker_a):
-    case = open_case_for(caseworker_a, languages=["so", "it"])
+    case = open_case_for(caseworker_a, languages=["som", "ita"])
     assert plan_print.preselected_language(case) == ""
-    case = open_case_for(caseworker_a, languages=["so", "fa", "en"])
+    case = open_case_for(caseworker_a, languages=["som", "prs", "eng"])
     assert plan_print.preselected_language(case) == "fa"

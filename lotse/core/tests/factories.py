@@ -24,7 +24,7 @@ class MunicipalityFactory(DjangoModelFactory[Municipality]):
         model = Municipality
         django_get_or_create = ("ags",)
 
-    ags = factory.Sequence(lambda n: f"08118{n:03d}")
+    ags = factory.Sequence(lambda n: f"08{118000 + n:06d}")  # 08118000, 08118001, … (8 digits beyond 999 too)
     name = factory.Sequence(lambda n: f"Gemeinde {n}")
     county = "Landkreis Testkreis"
 

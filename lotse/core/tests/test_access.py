@@ -29,6 +29,7 @@ EXPECTED = {
     Capability.SEE_COLLEAGUES: {IM, TL, UB, EK, OA, SA, NP},
     Capability.CASEWORK: {IM, TL},
     Capability.LEAD_TEAM: {TL},
+    Capability.MERGE_PERSONS: {TL},
     Capability.KEY_FIGURES: {ST, TL, SA},
     Capability.KEY_FIGURES_OF_ALL: {ST, SA},
     Capability.SHELTER_NUMBERS: {UB, ST, SA},

@@ -42,6 +42,6 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     return AppUrls(
         kwargs=kwargs,
         # The caseworker of B holds the capability but not the case of A.
-        out_of_scope=dict.fromkeys(kwargs, frozenset({"caseworker_b"})),
+        out_of_scope=dict.fromkeys(kwargs, frozenset({"caseworker_b", "teamlead_b"})),
         accepts_post=frozenset({"documents:document_upload", "documents:document_delete"}),
     )

@@ -54,7 +54,7 @@ def twice(caseworker_a):
     """Mohammed Aboud, registered a second time as Muhammad Abud, each with a case and records."""
     first = open_case(caseworker_a, "Aboud", "Mohammed", nationalities=["SY"], phone="0711 123")
     second = open_case(
-        caseworker_a, "Abud", "Muhammad", languages=["ar"], email="m.abud@example.org", notes="Kam 2023."
+        caseworker_a, "Abud", "Muhammad", languages=["ara"], email="m.abud@example.org", notes="Kam 2023."
     )
     kept, removed = first.clients.get(), second.clients.get()
     for person in (kept, removed):
@@ -136,7 +136,7 @@ def test_it_moves_every_record_to_the_person_kept(teamlead_a, twice):
     # The kept person's data stay; blanks are filled from the other, the other name is a spelling variant.
     assert (kept.family_name, kept.given_names, kept.phone) == ("Aboud", "Mohammed", "0711 123")
     assert kept.email == "m.abud@example.org"
-    assert kept.languages == ["ar"] and kept.nationalities == ["SY"]
+    assert kept.languages == ["ara"] and kept.nationalities == ["SY"]
     assert "Abud, Muhammad" in kept.aliases
     assert "Kam 2023." in kept.notes
 

@@ -57,6 +57,25 @@ def _first_case_with_plan(user: User) -> int:
     return case.pk
 
 
+def _plan_number(user: User) -> list[int]:
+    from lotse.cases.models import IntegrationPlan
+
+    case_pk = _first_case_with_plan(user)
+    plan = IntegrationPlan.objects.filter(case_id=case_pk).order_by("-number").first()
+    assert plan is not None
+    return [case_pk, plan.number]
+
+
+def _first_client(user: User) -> int:
+    from lotse.cases.models import Case, CaseClient
+
+    case = Case.objects.filter(organisation_id=user.organisation_id, responsible__isnull=False).order_by("pk").first()
+    client = CaseClient.objects.filter(case=case).order_by("pk").first()
+    if client is None:
+        raise CommandError(f"The organisation of {user.username} has no case with a client.")
+    return client.person_id
+
+
 def _first_shelter(user: User) -> int:
     from lotse.accommodation.models import Shelter
 
@@ -85,6 +104,37 @@ SHOTS: list[Shot] = [
         "integrationsplan", "integration", lambda user: reverse("cases:plan_detail", args=[_first_case_with_plan(user)])
     ),
     Shot("fall-neu", "integration", lambda _user: reverse("cases:case_create")),
+    Shot(
+        "doppelerfassung",
+        "integration",
+        lambda _user: reverse("cases:case_create"),
+        True,
+        actions=[
+            ("select", "#id_municipality", ""),
+            ("fill", "#id_start_date", "2026-12-01"),
+            ("fill", "#id_family_name", "Abud"),
+            ("fill", "#id_given_names", "Muhammad"),
+            ("click", "main form button[type=submit]", ""),
+        ],
+    ),
+    Shot("wiedervorlagen", "integration", lambda _user: reverse("cases:follow_up_list")),
+    Shot("plan-drucken", "integration", lambda user: reverse("cases:plan_print", args=_plan_number(user))),
+    Shot(
+        "dokument-neu",
+        "integration",
+        lambda user: reverse("documents:document_upload", args=[_first_case_with_plan(user)]),
+    ),
+    Shot(
+        "aenderungsverlauf",
+        "integration",
+        lambda user: reverse("cases:case_history", args=[_first_case_with_plan(user)]),
+    ),
+    Shot("team", "teamleitung", lambda _user: reverse("cases:team"), True),
+    Shot(
+        "zugriffsprotokoll",
+        "orgadmin",
+        lambda user: reverse("core:access_log") + f"?person={_first_client(user)}",
+    ),
     Shot("teamleitung-start", "teamleitung", lambda _user: reverse("core:start")),
     Shot("fallliste", "teamleitung", lambda _user: reverse("cases:case_list")),
     Shot("kennzahlen", "teamleitung", lambda _user: reverse("reports:dashboard")),
@@ -97,6 +147,8 @@ SHOTS: list[Shot] = [
     ),
     Shot("einzug", "unterbringung", lambda user: reverse("accommodation:move_in", args=[_first_shelter(user)])),
     Shot("zuweisungen", "unterbringung", lambda _user: reverse("accommodation:assignment_list")),
+    Shot("zuweisung-neu", "unterbringung-lra", lambda _user: reverse("accommodation:assignment_create")),
+    Shot("aufnahmeverpflichtungen", "unterbringung-lra", lambda _user: reverse("accommodation:intake_list")),
     Shot("prognose", "unterbringung", lambda _user: reverse("accommodation:forecast")),
 ]
 
@@ -177,9 +229,14 @@ class Command(BaseCommand):
             for kind, selector, value in shot.actions:
                 if kind == "fill":
                     page.fill(selector, value)
+                elif kind == "select":
+                    page.select_option(selector, index=1)
                 elif kind == "press":
                     with page.expect_navigation():
                         page.press(selector, value)
+                elif kind == "click":
+                    with page.expect_navigation():
+                        page.click(selector)
             target = output / f"{shot.name}.png"
             page.screenshot(path=str(target), full_page=shot.full_page)
             self.stdout.write(
