@@ -178,13 +178,15 @@ def compute(
             WHERE a.date >= pe.von AND a.date <= %(day)s
         ),
         -- Only these persons' housing situation counts: the assigned, and who was ever placed in youth
-        -- welfare (a facility or a foster family) in one of the municipalities (a minor's latest record is such a record). Their latest
-        -- records are looked up one by one through the index, not for every person of the installation.
+        -- welfare (a facility or a foster family) in one of the municipalities (a minor's latest record is
+        -- such a record). Their latest records are looked up one by one through the index, not for every
+        -- person of the installation.
         housed AS (
             SELECT person_id FROM assigned
             UNION
             SELECT h.person_id FROM {t["housing"]} h
-            WHERE h.situation = ANY(%(youth)s) AND h.valid_from <= %(day)s AND h.municipality_id IN (SELECT id FROM munis)
+            WHERE h.situation = ANY(%(youth)s) AND h.valid_from <= %(day)s
+                AND h.municipality_id IN (SELECT id FROM munis)
         ),
         housing AS (
             SELECT hd.person_id, latest.situation, latest.hm

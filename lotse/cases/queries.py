@@ -62,10 +62,10 @@ from lotse.documents.models import Document
 from lotse.documents.queries import expiring_documents
 from lotse.people.models import (
     STATUS_RECORD_MODELS,
-    UnaccompaniedMinorRecord,
     HouseholdMembership,
     Person,
     ResidenceRecord,
+    UnaccompaniedMinorRecord,
     casework_organisation_id,
 )
 from lotse.people.search import fold, plain
@@ -680,13 +680,13 @@ def person_page(user: User, case: Case, person: Person) -> dict[str, Any]:
         for kind, model in STATUS_RECORD_MODELS.items()
     ]
     records = {history["kind"]: history["records"] for history in histories}
-    minor = next(iter(records["minor"]), None)
+    minor, today = next(iter(records["minor"]), None), timezone.localdate()
     return {
         "case": case,
         "person": person,
         # The latest stage of the asylum procedure, and whether the person is an unaccompanied minor today.
         "asylum": next(iter(records["asylum"]), None),
-        "minor": minor if isinstance(minor, UnaccompaniedMinorRecord) and minor.holds_on(timezone.localdate()) else None,
+        "minor": minor if isinstance(minor, UnaccompaniedMinorRecord) and minor.holds_on(today) else None,
         "editable": may_edit_person(user, case, person),
         # The organisation's administrators (also caseworkers) read who viewed the person's data.
         "may_audit": Person.objects.audited_by(user).filter(pk=person.pk).exists(),

@@ -403,9 +403,7 @@ class AsylumRecord(StatusRecord):
     """A stage of the person's asylum procedure; a decision (Bescheid) with its outcome."""
 
     stage = models.CharField(_("stage of the asylum procedure"), max_length=20, choices=AsylumStage.choices)
-    outcome = models.CharField(
-        _("outcome of the decision"), max_length=20, choices=AsylumOutcome.choices, blank=True
-    )
+    outcome = models.CharField(_("outcome of the decision"), max_length=20, choices=AsylumOutcome.choices, blank=True)
     bamf_file_number = models.CharField(
         _("BAMF file number"),
         max_length=20,
@@ -413,7 +411,10 @@ class AsylumRecord(StatusRecord):
         validators=[
             RegexValidator(
                 BAMF_FILE_NUMBER_PATTERN,
-                _("A BAMF file number consists of digits, optionally followed by a dash and digits, e.g. “1234567-438”."),
+                _(
+                    "A BAMF file number consists of digits, optionally followed by a dash and digits, "
+                    "e.g. “1234567-438”."
+                ),
                 code="bamf_file_number",
             )
         ],

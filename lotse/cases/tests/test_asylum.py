@@ -140,8 +140,8 @@ def test_it_refuses_an_outcome_without_a_decision_and_a_bad_bamf_file_number(cas
             stage="klage",
             bamf_file_number="Aktenzeichen",
         )
-    record.refresh_from_db()
-    assert (record.stage, record.outcome, record.version) == ("bescheid", "ablehnung", 1)
+    stored = AsylumRecord.objects.get(pk=record.pk)
+    assert (stored.stage, stored.outcome, stored.version) == ("bescheid", "ablehnung", 1)
     assert AsylumRecord.objects.count() == 1
 
 
@@ -163,8 +163,8 @@ def test_it_answers_another_organisation_with_404_for_asylum_and_minor_records(c
         delete_url = reverse("cases:fact_delete", args=[case.pk, person.pk, kind, record.pk])
         assert other.post(delete_url).status_code == 404
     assert other.get(reverse("cases:person_detail", args=[case.pk, person.pk])).status_code == 404
-    asylum.refresh_from_db()
-    assert (asylum.stage, asylum.version) == ("anhoerung", 1)
+    stored = AsylumRecord.objects.get(pk=asylum.pk)
+    assert (stored.stage, stored.version) == ("anhoerung", 1)
     assert UnaccompaniedMinorRecord.objects.filter(pk=minor.pk).exists()
     # A record of one kind is not found under another.
     wrong_kind = reverse("cases:fact_edit", args=[case.pk, person.pk, "minor", asylum.pk + 1000])
