@@ -26,7 +26,7 @@ from django.db import connection
 from lotse.accommodation.choices import COUNTED_AS_ASSIGNED, FOLLOW_UP_KINDS, PRELIMINARY_KINDS, MoveOutReason
 from lotse.accommodation.models import AssignedPerson, Assignment, IntakeObligation, Occupancy, Place, Shelter
 from lotse.core.models import Municipality
-from lotse.people.choices import HousingSituation
+from lotse.people.choices import YOUTH_WELFARE_HOUSING, HousingSituation
 from lotse.people.models import HousingRecord
 from lotse.reports.figures import share
 
@@ -178,13 +178,15 @@ def compute(
             WHERE a.date >= pe.von AND a.date <= %(day)s
         ),
         -- Only these persons' housing situation counts: the assigned, and who was ever placed in youth
-        -- welfare in one of the municipalities (a minor's latest record is such a record). Their latest
-        -- records are looked up one by one through the index, not for every person of the installation.
+        -- welfare (a facility or a foster family) in one of the municipalities (a minor's latest record is
+        -- such a record). Their latest records are looked up one by one through the index, not for every
+        -- person of the installation.
         housed AS (
             SELECT person_id FROM assigned
             UNION
             SELECT h.person_id FROM {t["housing"]} h
-            WHERE h.situation = %(youth)s AND h.valid_from <= %(day)s AND h.municipality_id IN (SELECT id FROM munis)
+            WHERE h.situation = ANY(%(youth)s) AND h.valid_from <= %(day)s
+                AND h.municipality_id IN (SELECT id FROM munis)
         ),
         housing AS (
             SELECT hd.person_id, latest.situation, latest.hm
@@ -204,7 +206,7 @@ def compute(
         ),
         minors AS (
             SELECT h.hm AS m, count(*) AS persons FROM housing h
-            WHERE h.situation = %(youth)s AND h.hm IN (SELECT id FROM munis) GROUP BY h.hm
+            WHERE h.situation = ANY(%(youth)s) AND h.hm IN (SELECT id FROM munis) GROUP BY h.hm
         ),
         classified AS (
             SELECT ag.m, ag.person_id,
@@ -292,7 +294,7 @@ def compute(
         "vu": sorted(PRELIMINARY_KINDS),
         "au": sorted(FOLLOW_UP_KINDS),
         "counted": sorted(COUNTED_AS_ASSIGNED),
-        "youth": HousingSituation.JUGENDHILFE.value,
+        "youth": sorted(YOUTH_WELFARE_HOUSING),
         "own": HousingSituation.PRIVATER_MIETVERTRAG.value,
         "unknown": UNKNOWN_REASON,
     }

@@ -29,6 +29,8 @@ from lotse.core.submissions import OnceForm
 from lotse.core.widgets import LongSelect
 from lotse.network.models import Actor
 from lotse.people.choices import (
+    AsylumOutcome,
+    AsylumStage,
     HousingSituation,
     LanguageCourse,
     LanguageEvidence,
@@ -122,6 +124,40 @@ class ResidenceFields(forms.Form):
         return cleaned
 
 
+class AsylumFields(forms.Form):
+    valid_from = DateField(label=_("Date"), initial=today)
+    stage = forms.ChoiceField(label=_("Stage of the asylum procedure"), choices=AsylumStage.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome of the decision"),
+        choices=AsylumOutcome.choices,
+        required=False,
+        help_text=_("Only with the stage “decision (Bescheid)”."),
+    )
+    bamf_file_number = forms.CharField(
+        label=_("BAMF file number"), max_length=20, required=False, help_text=_("For example “1234567-438”.")
+    )
+    immigration_office_file_number = forms.CharField(
+        label=_("Immigration office file number"), max_length=50, required=False
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnaccompaniedMinorFields(forms.Form):
+    valid_from = DateField(label=_("Unaccompanied minor since"), initial=today)
+    youth_office = forms.CharField(label=_("Responsible youth welfare office (Jugendamt)"), max_length=200)
+    valid_until = DateField(
+        label=_("Until"), required=False, help_text=_("For example coming of age or reunion with the family.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and until and until < start:
+            self.add_error("valid_until", _("The end cannot be before the start."))
+        return cleaned
+
+
 class LanguageFields(forms.Form):
     valid_from = DateField(label=_("Date"), initial=today)
     level = forms.ChoiceField(label=_("German language level"), choices=LanguageLevel.choices)
@@ -144,6 +180,14 @@ class ResidenceForm(OnceForm, BootstrapMixin, ResidenceFields):
     pass
 
 
+class AsylumForm(OnceForm, BootstrapMixin, AsylumFields):
+    pass
+
+
+class UnaccompaniedMinorForm(OnceForm, BootstrapMixin, UnaccompaniedMinorFields):
+    pass
+
+
 class LanguageForm(OnceForm, BootstrapMixin, LanguageFields):
     pass
 
@@ -157,6 +201,14 @@ class HousingForm(OnceForm, BootstrapMixin, HousingFields):
 
 
 class ResidenceEditForm(ResidenceFields, VersionedForm):
+    pass
+
+
+class AsylumEditForm(AsylumFields, VersionedForm):
+    pass
+
+
+class UnaccompaniedMinorEditForm(UnaccompaniedMinorFields, VersionedForm):
     pass
 
 
@@ -174,6 +226,8 @@ class HousingEditForm(HousingFields, VersionedForm):
 
 FACT_FORMS: dict[str, type[forms.Form]] = {
     "residence": ResidenceForm,
+    "asylum": AsylumForm,
+    "minor": UnaccompaniedMinorForm,
     "language": LanguageForm,
     "work": WorkForm,
     "housing": HousingForm,
@@ -181,6 +235,8 @@ FACT_FORMS: dict[str, type[forms.Form]] = {
 # The same fields, to correct an entry in place (with the version it was loaded at).
 FACT_EDIT_FORMS: dict[str, type[VersionedForm]] = {
     "residence": ResidenceEditForm,
+    "asylum": AsylumEditForm,
+    "minor": UnaccompaniedMinorEditForm,
     "language": LanguageEditForm,
     "work": WorkEditForm,
     "housing": HousingEditForm,

@@ -65,6 +65,7 @@ from lotse.people.models import (
     HouseholdMembership,
     Person,
     ResidenceRecord,
+    UnaccompaniedMinorRecord,
     casework_organisation_id,
 )
 from lotse.people.search import fold, plain
@@ -664,6 +665,8 @@ def case_history_users(case: Case, persons: list[Person]) -> list[tuple[str, str
 
 FACT_TITLES = {
     "residence": gettext_lazy("Residence status"),
+    "asylum": gettext_lazy("Asylum procedure"),
+    "minor": gettext_lazy("Unaccompanied minor"),
     "language": gettext_lazy("German language level"),
     "work": gettext_lazy("Work situation"),
     "housing": gettext_lazy("Housing situation"),
@@ -676,9 +679,14 @@ def person_page(user: User, case: Case, person: Person) -> dict[str, Any]:
         {"kind": kind, "title": FACT_TITLES[kind], "records": list(model._default_manager.filter(person=person))}
         for kind, model in STATUS_RECORD_MODELS.items()
     ]
+    records = {history["kind"]: history["records"] for history in histories}
+    minor, today = next(iter(records["minor"]), None), timezone.localdate()
     return {
         "case": case,
         "person": person,
+        # The latest stage of the asylum procedure, and whether the person is an unaccompanied minor today.
+        "asylum": next(iter(records["asylum"]), None),
+        "minor": minor if isinstance(minor, UnaccompaniedMinorRecord) and minor.holds_on(today) else None,
         "editable": may_edit_person(user, case, person),
         # The organisation's administrators (also caseworkers) read who viewed the person's data.
         "may_audit": Person.objects.audited_by(user).filter(pk=person.pk).exists(),

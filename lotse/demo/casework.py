@@ -83,6 +83,8 @@ from lotse.people import services as people_services
 from lotse.people.choices import (
     STATELESS,
     UNRESOLVED,
+    AsylumOutcome,
+    AsylumStage,
     BirthDatePrecision,
     Gender,
     HousingSituation,
@@ -2678,12 +2680,59 @@ def load_demo_cases(*, today: datetime.date, seed: int = 2026, link_actors: bool
         builder.write(ActorFinder() if link_actors else None)
         with recorded():
             _substitution(organisations, users, today)
+        _asylum_procedures(casework, users, today)
     data.analyze_written_tables(*COUNTED_MODELS)
     after = _counts(casework)
     counts = {key: after[key] - before[key] for key in COUNT_KEYS}
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo casework: the services refused %s", dict(builder.refused))
     return counts
+
+
+# How many clients whose residence began pending asylum get the stages of their asylum procedure.
+ASYLUM_EXAMPLES = 12
+DECISIONS = (
+    AsylumOutcome.FLUECHTLINGSSCHUTZ,
+    AsylumOutcome.SUBSIDIAERER_SCHUTZ,
+    AsylumOutcome.ABSCHIEBUNGSVERBOT,
+    AsylumOutcome.ABLEHNUNG,
+)
+
+
+def _asylum_procedures(organisations: list[Organisation], users: dict[str, User], today: datetime.date) -> None:
+    """A few clients' asylum procedures (those whose residence began with a permission to reside pending asylum),
+    recorded by the case's caseworker."""
+    active = {user.pk: user for user in users.values()}
+    responsible: dict[int, User | None] = {}
+    clients = CaseClient.objects.filter(case__organisation__in=organisations).order_by("pk")
+    for person_id, user_id in clients.values_list("person_id", "case__responsible_id"):
+        responsible.setdefault(person_id, active.get(user_id or 0))
+    persons = {pk: (person, responsible[pk]) for pk, person in Person.objects.in_bulk(list(responsible)).items()}
+    pending = (
+        ResidenceRecord.objects.filter(person_id__in=list(persons), status=ResidenceStatus.GESTATTUNG)
+        .order_by("person_id", "valid_from")
+        .distinct("person_id")
+    )
+    for index, residence in enumerate(list(pending)[:ASYLUM_EXAMPLES]):
+        person, user = persons[residence.person_id]
+        start = residence.valid_from
+        stages = [(start, AsylumStage.ANTRAG, "")]
+        if start + datetime.timedelta(days=70) <= today:
+            stages.append((start + datetime.timedelta(days=70), AsylumStage.ANHOERUNG, ""))
+        if index % 2 == 0 and start + datetime.timedelta(days=210) <= today:
+            stages.append((start + datetime.timedelta(days=210), AsylumStage.BESCHEID, DECISIONS[index // 2 % 4]))
+        for day, stage, outcome in stages:
+            with recorded():
+                people_services.add_status_record(
+                    acting_user=user,
+                    person=person,
+                    kind="asylum",
+                    valid_from=day,
+                    stage=stage,
+                    outcome=outcome,
+                    bamf_file_number=f"{8104000 + 37 * index}-438",
+                    immigration_office_file_number=f"ABH-LB {start.year}/{310 + index}",
+                )
 
 
 def _substitution(organisations: dict[str, Organisation], users: dict[str, User], today: datetime.date) -> None:

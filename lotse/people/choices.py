@@ -93,5 +93,28 @@ class HousingSituation(models.TextChoices):
     ANSCHLUSSUNTERBRINGUNG = "anschlussunterbringung", _("follow-up accommodation (municipality)")
     PRIVATER_MIETVERTRAG = "privater_mietvertrag", _("own tenancy")
     JUGENDHILFE = "jugendhilfe", _("youth welfare")
+    PFLEGEFAMILIE = "pflegefamilie", _("foster family")
     NOTUNTERKUNFT = "notunterkunft", _("emergency shelter")
     SONSTIGES = "sonstiges", _("other")
+
+
+# Housed by the youth welfare office: a youth welfare facility or a foster family (neither is a tenancy).
+YOUTH_WELFARE_HOUSING = frozenset({HousingSituation.JUGENDHILFE, HousingSituation.PFLEGEFAMILIE})
+
+
+class AsylumStage(models.TextChoices):
+    ANKUNFTSNACHWEIS = "ankunftsnachweis", _("proof of arrival (Ankunftsnachweis)")
+    ANTRAG = "antrag_gestellt", _("application lodged")
+    ANHOERUNG = "anhoerung", _("interview (Anhörung)")
+    BESCHEID = "bescheid", _("decision (Bescheid)")
+    KLAGE = "klage", _("appeal to the court (Klage)")
+    RECHTSKRAEFTIG = "rechtskraeftig", _("final (rechtskräftig)")
+
+
+class AsylumOutcome(models.TextChoices):
+    NONE = "", _("no decision")
+    ASYLBERECHTIGUNG = "asylberechtigung", _("entitlement to asylum (Asylberechtigung)")
+    FLUECHTLINGSSCHUTZ = "fluechtlingsschutz", _("refugee protection (Flüchtlingsschutz)")
+    SUBSIDIAERER_SCHUTZ = "subsidiaerer_schutz", _("subsidiary protection (subsidiärer Schutz)")
+    ABSCHIEBUNGSVERBOT = "abschiebungsverbot", _("ban on deportation (Abschiebungsverbot)")
+    ABLEHNUNG = "ablehnung", _("rejection (Ablehnung)")

@@ -14,6 +14,8 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
@@ -23,6 +25,8 @@ from lotse.core.access import Capability, can
 from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
 from lotse.people.choices import (
+    AsylumOutcome,
+    AsylumStage,
     BirthDatePrecision,
     Gender,
     HousingSituation,
@@ -390,8 +394,93 @@ class HousingRecord(StatusRecord):
         return f"{self.get_situation_display()} ({self.valid_from:%d.%m.%Y})"
 
 
+# A BAMF file number (Aktenzeichen): digits, optionally a dash and the digits of the branch office ("1234567-438").
+BAMF_FILE_NUMBER_PATTERN = r"^[0-9]{5,12}(-[0-9]{1,4})?$"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class AsylumRecord(StatusRecord):
+    """A stage of the person's asylum procedure; a decision (Bescheid) with its outcome."""
+
+    stage = models.CharField(_("stage of the asylum procedure"), max_length=20, choices=AsylumStage.choices)
+    outcome = models.CharField(_("outcome of the decision"), max_length=20, choices=AsylumOutcome.choices, blank=True)
+    bamf_file_number = models.CharField(
+        _("BAMF file number"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                BAMF_FILE_NUMBER_PATTERN,
+                _(
+                    "A BAMF file number consists of digits, optionally followed by a dash and digits, "
+                    "e.g. “1234567-438”."
+                ),
+                code="bamf_file_number",
+            )
+        ],
+    )
+    immigration_office_file_number = models.CharField(_("immigration office file number"), max_length=50, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(StatusRecord.Meta):
+        verbose_name = _("asylum procedure")
+        verbose_name_plural = _("asylum procedure history")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "valid_from"], name="asylum_one_per_day"),
+            models.CheckConstraint(condition=Q(stage__in=AsylumStage.values), name="asylum_stage_valid"),
+            models.CheckConstraint(condition=Q(outcome__in=AsylumOutcome.values), name="asylum_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(stage=AsylumStage.BESCHEID), name="asylum_outcome_only_with_decision"
+            ),
+            models.CheckConstraint(
+                condition=Q(bamf_file_number="") | Q(bamf_file_number__regex=BAMF_FILE_NUMBER_PATTERN),
+                name="asylum_bamf_file_number_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} ({self.valid_from:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.outcome and self.stage != AsylumStage.BESCHEID:
+            raise ValidationError(
+                {"outcome": _("An outcome can only be recorded with the stage “decision (Bescheid)”.")},
+                code="outcome_without_decision",
+            )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class UnaccompaniedMinorRecord(StatusRecord):
+    """The person came as an unaccompanied minor (UMA), in the care of a youth welfare office, until ``valid_until``
+    (coming of age, reunion with the family) or, if open, until further notice."""
+
+    youth_office = models.CharField(_("responsible youth welfare office (Jugendamt)"), max_length=200)
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(StatusRecord.Meta):
+        verbose_name = _("unaccompanied minor")
+        verbose_name_plural = _("unaccompanied minor history")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "valid_from"], name="unaccompanied_minor_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="unaccompanied_minor_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.youth_office} ({self.valid_from:%d.%m.%Y})"
+
+    def holds_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
 STATUS_RECORD_MODELS: dict[str, type[StatusRecord]] = {
     "residence": ResidenceRecord,
+    "asylum": AsylumRecord,
+    "minor": UnaccompaniedMinorRecord,
     "language": LanguageRecord,
     "work": WorkRecord,
     "housing": HousingRecord,

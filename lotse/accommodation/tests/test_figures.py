@@ -186,3 +186,29 @@ def test_it_lists_every_municipality_with_shelters_or_assignments_in_one_query(
         ("Asperg", 1, 0),
         ("Ludwigsburg", 0, 10),
     ]
+
+
+def test_it_counts_a_minor_in_a_foster_family_as_unaccompanied_minor_not_as_private_housing(
+    county: Organisation, ludwigsburg: Municipality, asperg: Municipality
+) -> None:
+    foster, youth, elsewhere, tenant = (person(county, n) for n in ("Foster", "Youth", "Elsewhere", "Tenant"))
+    for minor, place in ((foster, ludwigsburg), (youth, ludwigsburg), (elsewhere, asperg)):
+        situation = HousingSituation.JUGENDHILFE if minor is youth else HousingSituation.PFLEGEFAMILIE
+        services.record_housing(acting_user=None, person=minor, on=BEFORE, situation=situation, municipality=place)
+    assign(county, ludwigsburg, datetime.date(2024, 1, 10), foster, tenant)
+    services.record_housing(
+        acting_user=None,
+        person=tenant,
+        on=BEFORE,
+        situation=HousingSituation.PRIVATER_MIETVERTRAG,
+        municipality=ludwigsburg,
+    )
+
+    figures = municipality_figures(ludwigsburg, D)
+
+    assert figures.unbegleitete_minderjaehrige == 2
+    assert figures.zugewiesen == 2
+    assert figures.privater_wohnraum == 1
+    overview = {row.municipality: row for row in figures_overview(D, None)}
+    assert overview[ludwigsburg].unbegleitete_minderjaehrige == 2
+    assert municipality_figures(asperg, D).unbegleitete_minderjaehrige == 1

@@ -286,3 +286,13 @@ def test_the_generator_is_deterministic():
 
     assert fingerprint() == fingerprint()
     assert Case.objects.count() == cases
+
+
+@pytest.mark.django_db
+def test_the_demo_records_asylum_procedures(demo: str):
+    from lotse.people.models import AsylumRecord
+
+    assert 1 <= AsylumRecord.objects.values("person").distinct().count() <= 12
+    assert AsylumRecord.objects.filter(stage="bescheid").exclude(outcome="").exists()
+    assert not AsylumRecord.objects.exclude(stage="bescheid").exclude(outcome="").exists()
+    assert not AsylumRecord.objects.filter(recorded_by__isnull=True).exists()

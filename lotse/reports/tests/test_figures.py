@@ -829,3 +829,17 @@ def test_it_lists_the_month_ends_up_to_the_reference_date() -> None:
     assert month_ends(date("2025-06-30"), date("2025-06-30")) == [date("2025-06-30")]
     assert len(month_ends(date("2023-07-01"), date("2025-06-30"))) == 24
     assert month_ends(date("2025-07-01"), date("2025-06-30")) == []
+
+
+def test_it_does_not_count_youth_welfare_or_a_foster_family_as_an_own_tenancy(
+    org_a: Organisation, place: Municipality
+) -> None:
+    end = date("2025-03-31")
+    foster, youth, tenant = (person(org_a, name=name) for name in ("foster family", "youth welfare", "tenant"))
+    housing(foster, date("2024-01-01"), HousingSituation.PFLEGEFAMILIE)
+    housing(youth, date("2024-01-01"), HousingSituation.JUGENDHILFE)
+    housing(tenant, date("2024-01-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [foster, youth, tenant], end=end)
+
+    figures = key_figures(D, V)
+    assert (figures.beendet_personen, figures.beendet_mit_mietvertrag) == (3, 1)
