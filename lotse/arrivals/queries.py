@@ -35,8 +35,7 @@ def responsible_organisations(
         for entry in Responsibility.objects.select_related("organisation")
         .filter(municipality_id=municipality_id)
         .on(on_date)
-        if entry.district.casefold() in ("", wanted_district)
-        and entry.residence_status in ("", residence_status)
+        if entry.district.casefold() in ("", wanted_district) and entry.residence_status in ("", residence_status)
     ]
     if not applying:
         return []

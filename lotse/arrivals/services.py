@@ -15,6 +15,7 @@ from lotse.core.access import Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context, save_versioned
 from lotse.core.transactions import atomic
+from lotse.people.choices import ResidenceStatus
 
 FIELDS = frozenset(
     {"municipality", "organisation", "district", "residence_status", "valid_from", "valid_until", "note"}
@@ -64,6 +65,8 @@ def _check(responsibility: Responsibility) -> None:
             % {"organisation": responsibility.organisation.name},
             code="not_integration_management",
         )
+    if responsibility.residence_status not in ("", *ResidenceStatus.values):
+        raise ValidationError(_("Choose a residence status from the list."), code="residence_status")
     clash = _overlapping(responsibility).first()
     if clash is not None:
         raise _overlap(clash)
@@ -134,7 +137,7 @@ def update_responsibility(
             setattr(responsibility, name, value)
         _check(responsibility)
         names = [name for name in FIELDS if name in fields or name == "district"]
-        return _save(responsibility, lambda: save_versioned(responsibility, expected_version, names))  # type: ignore[no-any-return]
+        return _save(responsibility, lambda: save_versioned(responsibility, expected_version, names))
 
 
 def end_responsibility(
@@ -142,7 +145,10 @@ def end_responsibility(
 ) -> Responsibility:
     """The responsibility ends on ``valid_until`` (its last day); later it no longer applies."""
     return update_responsibility(
-        acting_user=acting_user, responsibility=responsibility, expected_version=expected_version, valid_until=valid_until
+        acting_user=acting_user,
+        responsibility=responsibility,
+        expected_version=expected_version,
+        valid_until=valid_until,
     )
 
 

@@ -47,7 +47,7 @@ def responsibility_list(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_RESPONSIBILITIES)
 @require_http_methods(["GET", "POST"])
 def responsibility_create(request: AuthenticatedRequest) -> HttpResponse:
-    initial = {}
+    initial: dict[str, object] = {}
     municipality = request.GET.get("gemeinde", "")
     if municipality.isdigit() and Municipality.objects.filter(pk=int(municipality)).exists():
         initial["municipality"] = int(municipality)
@@ -111,7 +111,7 @@ def responsibility_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def responsibility_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     responsibility = _editable(request, pk)
-    initial = {"version": responsibility.version}
+    initial: dict[str, object] = {"version": responsibility.version}
     if responsibility.valid_until is not None:
         initial["valid_until"] = responsibility.valid_until
     form = EndResponsibilityForm(request.POST or None, initial=initial)

@@ -7,28 +7,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from lotse.arrivals import services
 from lotse.arrivals.models import Responsibility
+from lotse.arrivals.tests.factories import add
 from lotse.cases.tests.factories import frozen_today
 from lotse.conftest import client_for
-from lotse.core.tests.factories import MunicipalityFactory
 from lotse.core.testing import assert_same_queries, queries_of
+from lotse.core.tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 LIST = "arrivals:responsibility_list"
-
-
-def add(municipality, organisation, start=D(2025, 1, 1), until=None, **fields):
-    return services.create_responsibility(
-        acting_user=None,
-        municipality=municipality,
-        organisation=organisation,
-        valid_from=start,
-        valid_until=until,
-        **fields,
-    )
 
 
 @pytest.mark.parametrize("persona", ["sysadmin", "teamlead_a", "caseworker_a", "housing_officer"])
@@ -41,7 +30,7 @@ def test_it_shows_the_current_responsibilities_per_municipality(persona, request
         everything = client.get(reverse(LIST) + "?alle=1").content.decode()
     assert "Caritas Testkreis" in page and "Sprechstunde dienstags" in page
     assert "AWO Testkreis" not in page  # from July
-    assert "Asperg" in page and "No responsibility in force today." in page
+    assert "Asperg" in page and "Heute keine Zuständigkeit." in page
     assert "AWO Testkreis" in everything and "Eglosheim" in everything
     assert 'class="table-responsive" tabindex="0" role="region"' in page
     can_manage = persona == "sysadmin"

@@ -14,6 +14,7 @@ from django.utils import translation
 from lotse.arrivals import services
 from lotse.arrivals.models import Responsibility
 from lotse.arrivals.queries import responsible_organisations
+from lotse.arrivals.tests.factories import add
 from lotse.cases.tests.factories import acting_user_of, events_of
 from lotse.core.services import ConcurrentEditError
 from lotse.core.testing import assert_queries
@@ -22,17 +23,6 @@ from lotse.people.choices import ResidenceStatus
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def add(municipality, organisation, start=D(2025, 1, 1), until=None, **fields):
-    return services.create_responsibility(
-        acting_user=None,
-        municipality=municipality,
-        organisation=organisation,
-        valid_from=start,
-        valid_until=until,
-        **fields,
-    )
 
 
 @contextmanager
