@@ -32,7 +32,7 @@ def test_it_shows_the_current_responsibilities_per_municipality(persona, request
     assert "AWO Testkreis" not in page  # from July
     assert "Asperg" in page and "Heute keine Zuständigkeit." in page
     assert "AWO Testkreis" in everything and "Eglosheim" in everything
-    assert 'class="table-responsive" tabindex="0" role="region"' in page
+    assert 'class="table-responsive position-relative" tabindex="0" role="region"' in page
     can_manage = persona == "sysadmin"
     assert (reverse("arrivals:responsibility_create") in page) is can_manage
 
