@@ -53,10 +53,14 @@ def test_it_shows_the_list_in_the_same_number_of_queries_for_few_and_many(sysadm
     assert_same_queries(few, queries_of(client, reverse(LIST) + "?alle=1"))
 
 
-def test_it_adds_a_responsibility_through_the_form(sysadmin, ludwigsburg, org_a):
+def test_it_adds_a_responsibility_through_the_form(sysadmin, ludwigsburg, org_a, sports_club):
     client = client_for(sysadmin)
     form = client.get(reverse("arrivals:responsibility_create") + f"?gemeinde={ludwigsburg.pk}")
     assert form.status_code == 200
+    # The municipality of the list's row is chosen; only organisations doing integration management are offered.
+    assert form.context["form"]["municipality"].value() == ludwigsburg.pk
+    offered = {choice.instance.pk for choice, _label in form.context["form"].fields["organisation"].choices if choice}
+    assert org_a.pk in offered and sports_club.pk not in offered
     response = client.post(
         reverse("arrivals:responsibility_create"),
         {
