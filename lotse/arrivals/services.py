@@ -77,7 +77,8 @@ def _overlapping(responsibility: Responsibility) -> Any:
     candidates = Responsibility.objects.select_related("organisation", "municipality").filter(
         organisation_id=responsibility.organisation_id,
         municipality_id=responsibility.municipality_id,
-        district=responsibility.district,
+        # The query compares districts without regard to case, so "Eglosheim" and "eglosheim" are one district.
+        district__iexact=responsibility.district,
         residence_status=responsibility.residence_status,
     )
     if responsibility.valid_until is not None:

@@ -141,6 +141,19 @@ def test_it_names_an_open_ended_period_in_the_refusal(sysadmin, ludwigsburg, org
         )
 
 
+def test_it_takes_a_district_written_otherwise_for_the_same_district(sysadmin, ludwigsburg, org_a):
+    add(ludwigsburg, org_a, district="Eglosheim")
+    with pytest.raises(ValidationError):
+        services.create_responsibility(
+            acting_user=sysadmin,
+            municipality=ludwigsburg,
+            organisation=org_a,
+            valid_from=D(2026, 1, 1),
+            district=" EGLOSHEIM",
+        )
+    assert Responsibility.objects.count() == 1
+
+
 def test_it_allows_periods_that_follow_each_other_and_other_scopes(ludwigsburg, asperg, org_a, org_b):
     add(ludwigsburg, org_a, D(2025, 1, 1), D(2025, 6, 30))
     add(ludwigsburg, org_a, D(2025, 7, 1))
