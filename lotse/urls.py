@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("lotse.accommodation.urls")),
     path("netzwerk/", include("lotse.network.urls")),
     path("dokumente/", include("lotse.documents.urls")),
+    path("", include("lotse.arrivals.urls")),
     path("stadtkarte/", include((public_urlpatterns, "public"))),
 ]
 

@@ -50,6 +50,8 @@ class Capability(StrEnum):
     IMPORT_WORKBOOKS = "import_workbooks"
     READ_AUDIT = "read_audit"
     MERGE_PERSONS = "merge_persons"
+    READ_RESPONSIBILITIES = "read_responsibilities"
+    MANAGE_RESPONSIBILITIES = "manage_responsibilities"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,16 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     # Two records of one person, registered twice, become one (lotse.people.merge).
     Capability.MERGE_PERSONS: CapabilityRow(
         frozenset({R.TEAMLEITUNG}), _("Only the team leads of the organisation may merge persons.")
+    ),
+    # Which organisations counsel the people of each municipality (lotse.arrivals): no personal data, read by
+    # integration management, team leads and accommodation staff, kept by the district office's system administrators.
+    Capability.READ_RESPONSIBILITIES: CapabilityRow(
+        frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG, R.UNTERBRINGUNG, R.SYSTEMADMINISTRATION}),
+        _("You may not see the responsibilities for integration management."),
+    ),
+    Capability.MANAGE_RESPONSIBILITIES: CapabilityRow(
+        frozenset({R.SYSTEMADMINISTRATION}),
+        _("Only system administrators keep the responsibilities for integration management."),
     ),
     Capability.READ_AUDIT: CapabilityRow(
         frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),

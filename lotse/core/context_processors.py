@@ -41,6 +41,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("imports:overview", _("Import and export"), C.IMPORT_WORKBOOKS, ADMINISTRATION),
     ("core:history", _("Change history"), C.READ_AUDIT, ADMINISTRATION),
     ("core:access_log", _("Access log"), C.READ_AUDIT, ADMINISTRATION),
+    ("arrivals:responsibility_list", _("Responsibilities"), C.READ_RESPONSIBILITIES, ADMINISTRATION),
 ]
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "lotse.accommodation",
     "lotse.network",
     "lotse.documents",
+    # The arrival journey: who is responsible for whom (Zuständigkeiten).
+    "lotse.arrivals",
     "lotse.demo",
 ]
 

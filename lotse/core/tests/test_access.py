@@ -42,6 +42,8 @@ EXPECTED = {
     Capability.ADMINISTER_INSTALLATION: {SA},
     Capability.IMPORT_WORKBOOKS: {OA, SA},
     Capability.READ_AUDIT: {OA, SA},
+    Capability.READ_RESPONSIBILITIES: {IM, TL, UB, SA},
+    Capability.MANAGE_RESPONSIBILITIES: {SA},
 }
 
 

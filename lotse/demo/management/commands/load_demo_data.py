@@ -12,6 +12,7 @@ from lotse.core import services
 from lotse.core.models import Municipality, Organisation, User
 from lotse.demo import data
 from lotse.demo.accommodation import load_demo_accommodation
+from lotse.demo.arrivals import load_demo_responsibilities
 from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
 from lotse.demo.network import load_demo_network
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with data.recorded():
                 created_orgs, created_municipalities, created_users = self.county()
+            responsibilities = load_demo_responsibilities()
             network: dict[str, int] = {}
             cases: dict[str, int] = {}
             housing: dict[str, int] = {}
@@ -72,6 +74,7 @@ class Command(BaseCommand):
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
         )
+        self.stdout.write(f"Demo responsibilities for integration management: {responsibilities} created.")
         if not options["no_cases"]:
             if cases.get("cases"):
                 records = sum(
