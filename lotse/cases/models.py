@@ -134,6 +134,11 @@ class Case(VersionedModel):
             models.Index(fields=["start_date", "end_date"]),
         ]
 
+    def main_client_languages(self) -> list[str]:
+        """The languages of the main client (the first client, who names the case); none without a client."""
+        first = CaseClient.objects.filter(case=self).order_by("pk").select_related("person").first()
+        return list(first.person.languages) if first is not None else []
+
     def __str__(self) -> str:
         return str(_("Case %(number)s") % {"number": self.number})
 

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 
 from lotse.cases.choices import FieldOfAction, GoalStatus, Responsible
-from lotse.cases.models import Case, CaseClient, Goal, IntegrationPlan, Step
+from lotse.cases.models import Case, Goal, IntegrationPlan, Step
 from lotse.core.models import User
 from lotse.network.choices import MASTER_LANGUAGE, NATIVE_NAMES, PUBLIC_LANGUAGE_CODES, READS_PUBLIC_LANGUAGE, direction
 from lotse.people.models import Person
@@ -143,10 +143,7 @@ def language_choices() -> list[tuple[str, str]]:
 def preselected_language(case: Case) -> str:
     """The first language the plan is printed in that the case's first client reads (Dari speakers read Persian),
     else German only."""
-    first = CaseClient.objects.filter(case=case).select_related("person").order_by("pk").first()
-    if first is None:
-        return ""
-    read = (READS_PUBLIC_LANGUAGE.get(code, "") for code in first.person.languages)
+    read = (READS_PUBLIC_LANGUAGE.get(code, "") for code in case.main_client_languages())
     return next((code for code in read if code in PLAN_LANGUAGES), "")
 
 

@@ -634,8 +634,7 @@ def interpreter_language_of(languages: Iterable[str]) -> str:
 
 def case_interpreter_language(case: Case) -> str:
     """The interpreted language to offer first for the case's main client (its first client); "" if none."""
-    first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
-    return interpreter_language_of(first.person.languages) if first is not None else ""
+    return interpreter_language_of(case.main_client_languages())
 
 
 def case_history(

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from pghistory.models import Events
 
-from lotse.cases.models import Case, CaseClient
+from lotse.cases.models import Case
 from lotse.core.access import Capability, can
 from lotse.core.audit import describe_events
 from lotse.core.models import Municipality
@@ -301,12 +301,7 @@ SECOND_LANGUAGES = ("en", MASTER_LANGUAGE)
 
 def client_language(case: Case) -> str:
     """The sheet language the case's main client most likely reads best; German if they speak none."""
-    first = CaseClient.objects.filter(case=case).order_by("pk").select_related("person").first()
-    spoken = [
-        READS_PUBLIC_LANGUAGE[code]
-        for code in (first.person.languages if first is not None else [])
-        if code in READS_PUBLIC_LANGUAGE
-    ]
+    spoken = [READS_PUBLIC_LANGUAGE[code] for code in case.main_client_languages() if code in READS_PUBLIC_LANGUAGE]
     own = [code for code in spoken if code not in SECOND_LANGUAGES]
     if own:
         return own[0]
