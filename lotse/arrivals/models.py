@@ -13,6 +13,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 import pghistory
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
@@ -119,3 +120,77 @@ class Responsibility(VersionedModel):
 
     def in_force_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class PersonLinkQuerySet(models.QuerySet["PersonLink"]):
+    def exchanging_with(self, organisation_id: int, on: datetime.date | None = None) -> PersonLinkQuerySet:
+        """Links whose client consents, on ``on`` (default today), to the exchange of housing facts between the
+        counselling organisation and ``organisation_id`` (the organisation that houses the person: the
+        operator of the shelter of a stay): the one rule of what may flow."""
+        from django.utils import timezone
+
+        from lotse.cases.choices import ConsentPurpose
+        from lotse.cases.models import Consent
+
+        day = on or timezone.localdate()
+        consents = Consent.objects.filter(
+            purpose=ConsentPurpose.HOUSING_EXCHANGE,
+            person_id=models.OuterRef("casework_person_id"),
+            case__organisation_id=models.OuterRef("casework_person__organisation_id"),
+            recipient_organisation_id=organisation_id,
+            given_on__lte=day,
+        ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+        return self.filter(models.Exists(consents))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PersonLink(models.Model):
+    """One person, two records: the accommodation record (kept by the district office or the city that houses
+    the person) and the casework record (kept by the counselling organisation).
+
+    A link only pairs the records; facts flow between them only while the client's consent of the purpose
+    ``ConsentPurpose.HOUSING_EXCHANGE`` naming the organisation that houses the person is in force
+    (``PersonLink.objects.exchanging_with(organisation_id)``). Withdrawing it stops the flow at once; the link
+    stays, and what already flowed stays in both records.
+    """
+
+    accommodation_person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("accommodation record"),
+        on_delete=models.PROTECT,
+        related_name="casework_links",
+    )
+    casework_person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("casework record"),
+        on_delete=models.PROTECT,
+        related_name="accommodation_links",
+    )
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PersonLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("link of accommodation and casework records")
+        verbose_name_plural = _("links of accommodation and casework records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accommodation_person", "casework_person"], name="person_link_once_per_pair"
+            ),
+            # A casework record is linked to at most one accommodation record (and so one flow source).
+            models.UniqueConstraint(fields=["casework_person"], name="person_link_one_per_casework_record"),
+            models.CheckConstraint(
+                condition=~Q(accommodation_person=F("casework_person")), name="person_link_two_records"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.accommodation_person_id} ↔ {self.casework_person_id}"

@@ -78,6 +78,9 @@ class ConsentPurpose(models.TextChoices):
     PROCESSING = "datenverarbeitung", _("processing of personal data")
     SHARING = "weitergabe", _("sharing with a named organisation")
     CONFIDENTIALITY = "schweigepflichtentbindung", _("release from confidentiality")
+    # The accommodation record and the casework record of the client are linked and housing facts flow between
+    # the shelter's operator (the recipient) and the counselling organisation (lotse.arrivals).
+    HOUSING_EXCHANGE = "datenaustausch_unterbringung", _("data exchange accommodation ↔ integration management")
 
 
 class HandoverStatus(models.TextChoices):

@@ -52,6 +52,9 @@ class Capability(StrEnum):
     MERGE_PERSONS = "merge_persons"
     READ_RESPONSIBILITIES = "read_responsibilities"
     MANAGE_RESPONSIBILITIES = "manage_responsibilities"
+    RECEIVE_ARRIVALS = "receive_arrivals"
+    HAND_OVER_FROM_SHELTER = "hand_over_from_shelter"
+    MONITOR_PRELIMINARY_ACCOMMODATION = "monitor_preliminary_accommodation"
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,23 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.MANAGE_RESPONSIBILITIES: CapabilityRow(
         frozenset({R.SYSTEMADMINISTRATION}),
         _("Only system administrators keep the responsibilities for integration management."),
+    ),
+    # The new arrivals (Neuzugänge) assigned to the municipalities the organisation is responsible for: first
+    # contact, opening a case from an arrival (lotse.arrivals).
+    Capability.RECEIVE_ARRIVALS: CapabilityRow(
+        frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG}),
+        _("Only the integration management responsible for the municipality sees its new arrivals."),
+    ),
+    # The social service of a shelter hands a household over to the integration management (Übergabebogen).
+    Capability.HAND_OVER_FROM_SHELTER: CapabilityRow(
+        frozenset({R.UNTERBRINGUNG}),
+        _("Only the staff of the shelter hand its residents over to the integration management."),
+    ),
+    # The persons in the district office's preliminary accommodation with their months there (VU monitor);
+    # the services also require the organisation to be a Landratsamt.
+    Capability.MONITOR_PRELIMINARY_ACCOMMODATION: CapabilityRow(
+        frozenset({R.UNTERBRINGUNG}),
+        _("Only the accommodation staff of the district office see the stays in preliminary accommodation."),
     ),
     Capability.READ_AUDIT: CapabilityRow(
         frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),

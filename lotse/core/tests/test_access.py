@@ -44,6 +44,9 @@ EXPECTED = {
     Capability.READ_AUDIT: {OA, SA},
     Capability.READ_RESPONSIBILITIES: {IM, TL, UB, SA},
     Capability.MANAGE_RESPONSIBILITIES: {SA},
+    Capability.RECEIVE_ARRIVALS: {IM, TL},
+    Capability.HAND_OVER_FROM_SHELTER: {UB},
+    Capability.MONITOR_PRELIMINARY_ACCOMMODATION: {UB},
 }
 
 
