@@ -10,12 +10,13 @@ from django.db import IntegrityError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, Responsibility
+from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, PersonLink, Responsibility
 from lotse.core.access import Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context, save_versioned
 from lotse.core.transactions import atomic
 from lotse.people.choices import ResidenceStatus
+from lotse.people.models import Person
 
 FIELDS = frozenset(
     {"municipality", "organisation", "district", "residence_status", "valid_from", "valid_until", "note"}
@@ -160,3 +161,41 @@ def delete_responsibility(*, acting_user: User | None, responsibility: Responsib
         deleted, _rows = Responsibility.objects.filter(pk=responsibility.pk, version=expected_version).delete()
         if not deleted:
             raise ConcurrentEditError
+
+
+# Linking the accommodation record and the casework record of one person
+
+
+def link_records(*, acting_user: User | None, accommodation_person: Person, casework_person: Person) -> PersonLink:
+    """Pair the accommodation record and the casework record of one person (idempotent: an existing pair is
+    returned). Facts flow only while the client's consent is in force (``PersonLink.objects.exchanging_with``).
+
+    The acting user does casework for the organisation that keeps the casework record (``None``: a
+    management command or the demo loader); the two records are kept by two different organisations.
+    """
+    require(acting_user, Capability.CASEWORK, organisation_id=casework_person.organisation_id, code="not_owner")
+    if accommodation_person.organisation_id == casework_person.organisation_id:
+        raise ValidationError(
+            _("Both records are kept by the same organisation; there is nothing to link."), code="same_organisation"
+        )
+    with atomic(), audit_context(acting_user):
+        existing = (
+            PersonLink.objects.select_for_update()
+            .filter(casework_person=casework_person)
+            .select_related("accommodation_person")
+            .first()
+        )
+        if existing is not None:
+            if existing.accommodation_person_id == accommodation_person.pk:
+                return existing
+            raise ValidationError(
+                _("The client's record is already linked with another accommodation record."), code="already_linked"
+            )
+        try:
+            with atomic():
+                return PersonLink.objects.create(
+                    accommodation_person=accommodation_person, casework_person=casework_person, created_by=acting_user
+                )
+        except IntegrityError:
+            # The same pair linked at the same moment by someone else.
+            return PersonLink.objects.get(accommodation_person=accommodation_person, casework_person=casework_person)

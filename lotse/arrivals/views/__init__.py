@@ -1,0 +1,1 @@
+"""The pages of the arrival journey, one module per topic."""
