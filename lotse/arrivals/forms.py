@@ -7,11 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, Responsibility
-from lotse.core.forms import DateField, VersionedForm, today
-from lotse.core.models import Municipality, Organisation
+from lotse.arrivals.choices import PresentItemKind
+from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, HandoverSheet, HandoverSheetPerson, Responsibility
+from lotse.cases.choices import FieldOfAction
+from lotse.cases.models import Case
+from lotse.core.forms import BootstrapMixin, DateField, VersionedForm, today
+from lotse.core.models import Municipality, Organisation, User
 from lotse.core.submissions import OnceForm
+from lotse.core.widgets import LongSelect
 from lotse.people.choices import ResidenceStatus
+from lotse.people.models import Person
 
 
 class ResponsibilityForm(VersionedForm):
@@ -77,3 +82,162 @@ class EndResponsibilityForm(VersionedForm):
             "invalid": _("Enter a date such as 24.12.2026."),
         },
     )
+
+
+# The handover sheet (Übergabebogen)
+
+
+class SheetForm(VersionedForm):
+    """The head of the draft: to whom, the client's consent, the persons kept on the sheet, the message."""
+
+    receiving_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Integration management receiving the household"),
+        required=False,
+        help_text=_("Preselected: the organisation responsible for the municipality of the household."),
+    )
+    persons = forms.ModelMultipleChoiceField(
+        queryset=HandoverSheetPerson.objects.none(),
+        label=_("Persons on the sheet"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("A handover sheet names at least one person.")},
+    )
+    consent_given_on = DateField(label=_("The client consented to this handover on"), required=False)
+    consent_given_by = forms.ModelChoiceField(
+        queryset=HandoverSheetPerson.objects.none(), label=_("Consent given by"), required=False
+    )
+    message = forms.CharField(
+        label=_("Message to the integration management"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sheet: HandoverSheet, receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        persons = HandoverSheetPerson.objects.filter(sheet=sheet).order_by("position", "pk")
+        self.fields["persons"].queryset = persons  # type: ignore[attr-defined]
+        self.fields["consent_given_by"].queryset = persons  # type: ignore[attr-defined]
+        self.fields["receiving_organisation"].queryset = receivers  # type: ignore[attr-defined]
+
+
+class RowForm(BootstrapMixin, forms.Form):
+    """One row of a list on the sheet; ``id`` names the row it changes (none: a new row)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def row(self) -> dict[str, Any] | None:
+        """The row's values for the service; None for an empty new row or a row marked to be removed."""
+        data = getattr(self, "cleaned_data", None)
+        if not data or data.get("DELETE") or (data.get("id") is None and not self.has_changed()):
+            return None
+        return {name: value for name, value in data.items() if name != "DELETE"}
+
+
+class NeedForm(RowForm):
+    field_of_action = forms.ChoiceField(label=_("Field of action"), choices=[("", "—"), *FieldOfAction.choices])
+    description = forms.CharField(label=_("Need"), max_length=1000)
+
+
+class TaskForm(RowForm):
+    description = forms.CharField(label=_("Task"), max_length=300)
+    due_date = DateField(label=_("Deadline"))
+
+
+class ContactForm(RowForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    service = forms.CharField(label=_("Organisation or service"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.CharField(label=_("Role"), max_length=200, required=False)
+
+
+class ItemForm(RowForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *PresentItemKind.choices])
+    description = forms.CharField(label=_("Description"), max_length=300)
+
+
+# Two empty rows under each list: more are added by saving ("Save and add rows"), no script needed.
+ROW_FORMSETS: dict[str, Any] = {
+    name: forms.formset_factory(form, extra=2, can_delete=True)
+    for name, form in (("needs", NeedForm), ("tasks", TaskForm), ("contacts", ContactForm), ("items", ItemForm))
+}
+
+
+class AcceptNewCaseForm(VersionedForm):
+    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
+    start_date = DateField(label=_("Start of counselling"), initial=today)
+    exchange_consent = forms.BooleanField(
+        label=_("The clients consent to the exchange of housing facts with the shelter's operator"),
+        required=False,
+    )
+    exchange_consent_on = DateField(label=_("Consent to the exchange given on"), required=False, initial=today)
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = caseworkers  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("exchange_consent") and not cleaned.get("exchange_consent_on"):
+            self.add_error("exchange_consent_on", _("Enter the day the consent was given."))
+        return cleaned
+
+    def consent_on(self) -> Any:
+        return self.cleaned_data["exchange_consent_on"] if self.cleaned_data.get("exchange_consent") else None
+
+
+class CaseChoiceForm(BootstrapMixin, forms.Form):
+    """The first step of accepting into an existing case: which case (GET)."""
+
+    case = forms.ModelChoiceField(
+        queryset=Case.objects.none(),
+        label=_("Case of your organisation"),
+        widget=LongSelect,
+        error_messages={"invalid_choice": _("Choose an open case of your organisation.")},
+    )
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases  # type: ignore[attr-defined]
+        self.fields["case"].label_from_instance = lambda case: f"{case.number} · {case.client_name or '–'}"  # type: ignore[attr-defined]
+
+
+class AcceptIntoCaseForm(VersionedForm):
+    """The second step: for each person of the sheet, a member of the case's household or a new member."""
+
+    exchange_consent = AcceptNewCaseForm.base_fields["exchange_consent"]
+    exchange_consent_on = AcceptNewCaseForm.base_fields["exchange_consent_on"]
+
+    def __init__(
+        self,
+        *args: Any,
+        rows: list[HandoverSheetPerson],
+        members: list[Person],
+        proposed: dict[int, Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        choices = [("", _("add as a new member of the household")), *((str(m.pk), m.full_name) for m in members)]
+        self.members = {str(m.pk): m for m in members}
+        for row in rows:
+            name = f"person_{row.pk}"
+            label = row.full_name + (f" ({row.birth_date_display})" if row.birth_date_display else "")
+            proposal = proposed.get(row.pk)
+            field = forms.ChoiceField(
+                label=label, choices=choices, required=False, initial=str(proposal.pk) if proposal else ""
+            )
+            field.widget.attrs["class"] = "form-select"
+            self.fields[name] = field
+        self.order_fields(["version", *(f"person_{row.pk}" for row in rows), "exchange_consent", "exchange_consent_on"])
+
+    clean = AcceptNewCaseForm.clean
+    consent_on = AcceptNewCaseForm.consent_on
+
+    def matches(self) -> dict[int, Person | None]:
+        return {row.pk: self.members.get(self.cleaned_data.get(f"person_{row.pk}") or "") for row in self.rows}
+
+
+class DeclineSheetForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

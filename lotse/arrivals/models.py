@@ -15,15 +15,19 @@ from typing import TYPE_CHECKING
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from lotse.arrivals.choices import RECEIVED_STATUSES, HandoverSheetStatus, PresentItemKind
+from lotse.cases.choices import FieldOfAction
 from lotse.core.access import Capability, can
 from lotse.core.choices import OrganisationKind
+from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
-from lotse.people.choices import ResidenceStatus
+from lotse.people.choices import BirthDatePrecision, Gender, Relationship, ResidenceStatus
+from lotse.people.models import Person, casework_organisation_id
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -194,3 +198,327 @@ class PersonLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accommodation_person_id} ↔ {self.casework_person_id}"
+
+
+# The handover sheet (Übergabebogen) from a shelter's social service to the integration management
+
+
+class HandoverSheetQuerySet(models.QuerySet["HandoverSheet"]):
+    def sent_by(self, user: User | AnonymousUser) -> HandoverSheetQuerySet:
+        """The sheets of the user's organisation as the operator of the shelters (its own record, every status)."""
+        if not can(user, Capability.HAND_OVER_FROM_SHELTER):
+            return self.none()
+        return self.filter(sending_organisation_id=user.organisation_id)  # type: ignore[union-attr]
+
+    def received_by(self, user: User | AnonymousUser) -> HandoverSheetQuerySet:
+        """The sheets handed over to the user's organisation for its integration management (no drafts, and a
+        withdrawn sheet is no longer there)."""
+        organisation_id = casework_organisation_id(user)
+        if organisation_id is None:
+            return self.none()
+        return self.filter(receiving_organisation_id=organisation_id, status__in=RECEIVED_STATUSES)
+
+    def visible_to(self, user: User | AnonymousUser) -> HandoverSheetQuerySet:
+        return self.sent_by(user) | self.received_by(user)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandoverSheet(VersionedModel):
+    """Übergabebogen: the social service of a shelter hands a household over to the integration management.
+
+    The sheet holds what it says and nothing more: the persons (copied from the accommodation records when the
+    sheet is started and again when it is handed over), needs, open tasks, contacts, what documents and consents
+    are at hand, and a message. The receiving organisation reads the sheet only, never the accommodation records;
+    the sending organisation keeps its own records and the sheet. Handing over needs the client's consent.
+    """
+
+    sending_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("sending organisation"),
+        on_delete=models.PROTECT,
+        related_name="handover_sheets_sent",
+    )
+    shelter = models.ForeignKey(
+        "accommodation.Shelter",
+        verbose_name=_("shelter"),
+        on_delete=models.PROTECT,
+        related_name="handover_sheets",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality of assignment or residence"),
+        on_delete=models.PROTECT,
+        related_name="handover_sheets",
+    )
+    receiving_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("receiving integration management"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handover_sheets_received",
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=HandoverSheetStatus.choices, default=HandoverSheetStatus.DRAFT
+    )
+    consent_given_on = models.DateField(_("consent to the handover given on"), null=True, blank=True)
+    consent_given_by = models.ForeignKey(
+        "HandoverSheetPerson",
+        verbose_name=_("consent given by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.TextField(_("message to the integration management"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered or withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered or withdrawn at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("accepted into case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handover_sheets",
+    )
+
+    objects = HandoverSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover sheet")
+        verbose_name_plural = _("handover sheets")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=HandoverSheetStatus.values),
+                name="handover_sheet_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(receiving_organisation=F("sending_organisation")),
+                name="handover_sheet_to_another_org",
+            ),
+            # Gated by consent: a sheet leaves its draft only with the consent and a receiving organisation.
+            models.CheckConstraint(
+                condition=Q(status=HandoverSheetStatus.DRAFT)
+                | Q(consent_given_on__isnull=False, receiving_organisation__isnull=False, sent_at__isnull=False),
+                name="handover_sheet_sent_with_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=HandoverSheetStatus.ACCEPTED, case__isnull=False)
+                | (~Q(status=HandoverSheetStatus.ACCEPTED) & Q(case__isnull=True)),
+                name="handover_sheet_accepted_into_case",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=HandoverSheetStatus.DECLINED) | ~Q(decline_reason=""),
+                name="handover_sheet_declined_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["receiving_organisation", "status"])]
+
+    def __str__(self) -> str:
+        return str(_("Handover sheet %(number)s") % {"number": self.number})
+
+    @property
+    def number(self) -> str:
+        return f"Ü-{self.pk:06d}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == HandoverSheetStatus.DRAFT
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == HandoverSheetStatus.SENT
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The sheet is kept by the organisation that sent it (lotse.core.services.log_access)."""
+        return self.sending_organisation_id
+
+
+class HandoverSheetRow(ValidatedInFewQueries, models.Model):
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        return self.sheet.sending_organisation_id  # type: ignore[attr-defined,no-any-return]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandoverSheetPerson(HandoverSheetRow):
+    """A person of the household as the sheet names them (copied from the accommodation record)."""
+
+    sheet = models.ForeignKey(
+        HandoverSheet, verbose_name=_("handover sheet"), on_delete=models.CASCADE, related_name="persons"
+    )
+    accommodation_person = models.ForeignKey(
+        "people.Person", verbose_name=_("accommodation record"), on_delete=models.PROTECT, related_name="+"
+    )
+    relationship = models.CharField(
+        _("relationship to the head of household"),
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.UNKNOWN,
+    )
+    family_name = models.CharField(_("family name"), max_length=200)
+    given_names = models.CharField(_("given names"), max_length=200, blank=True)
+    original_script_name = models.CharField(_("name in original script"), max_length=200, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date_precision = models.CharField(
+        _("precision of the date of birth"), max_length=5, choices=BirthDatePrecision.choices, blank=True
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
+    nationalities = ArrayField(
+        models.CharField(max_length=12), verbose_name=_("nationalities"), default=list, blank=True
+    )
+    languages = ArrayField(models.CharField(max_length=3), verbose_name=_("spoken languages"), default=list, blank=True)
+
+    class Meta(HandoverSheetRow.Meta):
+        verbose_name = _("person of a handover sheet")
+        verbose_name_plural = _("persons of handover sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "accommodation_person"], name="handover_sheet_person_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}, {self.given_names}" if self.given_names else self.family_name
+
+    def person_fields(self) -> dict[str, object]:
+        """The fields of a person record made from this row (the receiving organisation's new record)."""
+        return {name: getattr(self, name) for name in PERSON_SNAPSHOT_FIELDS}
+
+    @property
+    def birth_date_display(self) -> str:
+        return Person(birth_date=self.birth_date, birth_date_precision=self.birth_date_precision).birth_date_display
+
+
+PERSON_SNAPSHOT_FIELDS = (
+    "family_name",
+    "given_names",
+    "original_script_name",
+    "birth_date",
+    "birth_date_precision",
+    "gender",
+    "nationalities",
+    "languages",
+)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandoverSheetNeed(HandoverSheetRow):
+    """A need of the household in one field of action, as the shelter's social service sees it."""
+
+    sheet = models.ForeignKey(
+        HandoverSheet, verbose_name=_("handover sheet"), on_delete=models.CASCADE, related_name="needs"
+    )
+    field_of_action = models.CharField(_("field of action"), max_length=20, choices=FieldOfAction.choices)
+    description = models.CharField(_("need"), max_length=1000)
+
+    class Meta(HandoverSheetRow.Meta):
+        verbose_name = _("need of a handover sheet")
+        verbose_name_plural = _("needs of handover sheets")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandoverSheetTask(HandoverSheetRow):
+    """An open task with its deadline (a residence permit expiring, an appointment pending)."""
+
+    sheet = models.ForeignKey(
+        HandoverSheet, verbose_name=_("handover sheet"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    description = models.CharField(_("task"), max_length=300)
+    due_date = models.DateField(_("deadline"))
+
+    class Meta(HandoverSheetRow.Meta):
+        verbose_name = _("open task of a handover sheet")
+        verbose_name_plural = _("open tasks of handover sheets")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandoverSheetContact(HandoverSheetRow):
+    """A contact person of a service involved with the household."""
+
+    sheet = models.ForeignKey(
+        HandoverSheet, verbose_name=_("handover sheet"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    service = models.CharField(_("organisation or service"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+
+    class Meta(HandoverSheetRow.Meta):
+        verbose_name = _("contact of a handover sheet")
+        verbose_name_plural = _("contacts of handover sheets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandoverSheetItem(HandoverSheetRow):
+    """A document or a consent at hand for the household (named, not attached)."""
+
+    sheet = models.ForeignKey(
+        HandoverSheet, verbose_name=_("handover sheet"), on_delete=models.CASCADE, related_name="items"
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=PresentItemKind.choices)
+    description = models.CharField(_("description"), max_length=300)
+
+    class Meta(HandoverSheetRow.Meta):
+        verbose_name = _("document or consent of a handover sheet")
+        verbose_name_plural = _("documents and consents of handover sheets")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PresentItemKind.values), name="handover_sheet_item_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

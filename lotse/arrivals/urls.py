@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from lotse.arrivals.views import handover_sheets as sheets
 from lotse.arrivals.views import responsibilities
 
 app_name = "arrivals"
@@ -12,4 +13,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("zustaendigkeiten/<int:pk>/bearbeiten/", responsibilities.responsibility_edit, name="responsibility_edit"),
     path("zustaendigkeiten/<int:pk>/beenden/", responsibilities.responsibility_end, name="responsibility_end"),
     path("zustaendigkeiten/<int:pk>/entfernen/", responsibilities.responsibility_delete, name="responsibility_delete"),
+    # The handover sheet: the shelter's social service (sending) ...
+    path("uebergabeboegen/", sheets.sheet_list, name="sheet_list"),
+    path("uebergabeboegen/neu/<int:person>/", sheets.sheet_start, name="sheet_start"),
+    path("uebergabeboegen/<int:pk>/", sheets.sheet_detail, name="sheet_detail"),
+    path("uebergabeboegen/<int:pk>/bearbeiten/", sheets.sheet_edit, name="sheet_edit"),
+    path("uebergabeboegen/<int:pk>/uebergeben/", sheets.sheet_send, name="sheet_send"),
+    path("uebergabeboegen/<int:pk>/zurueckziehen/", sheets.sheet_withdraw, name="sheet_withdraw"),
+    path("uebergabeboegen/<int:pk>/entfernen/", sheets.sheet_delete, name="sheet_delete"),
+    path("uebergabeboegen/<int:pk>/uebergabebogen.pdf", sheets.sheet_print, name="sheet_print"),
+    # ... and the integration management it is handed over to (receiving).
+    path("uebergaben-aus-unterkuenften/", sheets.received_list, name="received_list"),
+    path("uebergaben-aus-unterkuenften/<int:pk>/", sheets.received_detail, name="received_detail"),
+    path(
+        "uebergaben-aus-unterkuenften/<int:pk>/in-bestehenden-fall/",
+        sheets.received_into_case,
+        name="received_into_case",
+    ),
+    path("uebergaben-aus-unterkuenften/<int:pk>/uebergabebogen.pdf", sheets.received_print, name="received_print"),
 ]
