@@ -164,18 +164,14 @@ ROW_FORMSETS: dict[str, Any] = {
 }
 
 
-class AcceptNewCaseForm(VersionedForm):
-    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
-    start_date = DateField(label=_("Start of counselling"), initial=today)
+class ExchangeConsentForm(VersionedForm):
+    """Accepting a sheet may record, in the same step, the clients' consent to the exchange of housing facts."""
+
     exchange_consent = forms.BooleanField(
         label=_("The clients consent to the exchange of housing facts with the shelter's operator"),
         required=False,
     )
     exchange_consent_on = DateField(label=_("Consent to the exchange given on"), required=False, initial=today)
-
-    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = caseworkers  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -185,6 +181,17 @@ class AcceptNewCaseForm(VersionedForm):
 
     def consent_on(self) -> Any:
         return self.cleaned_data["exchange_consent_on"] if self.cleaned_data.get("exchange_consent") else None
+
+
+class AcceptNewCaseForm(ExchangeConsentForm):
+    responsible = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
+    start_date = DateField(label=_("Start of counselling"), initial=today)
+
+    field_order = ["responsible", "start_date", "exchange_consent", "exchange_consent_on"]
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = caseworkers  # type: ignore[attr-defined]
 
 
 class CaseChoiceForm(BootstrapMixin, forms.Form):
@@ -203,11 +210,8 @@ class CaseChoiceForm(BootstrapMixin, forms.Form):
         self.fields["case"].label_from_instance = lambda case: f"{case.number} · {case.client_name or '–'}"  # type: ignore[attr-defined]
 
 
-class AcceptIntoCaseForm(VersionedForm):
+class AcceptIntoCaseForm(ExchangeConsentForm):
     """The second step: for each person of the sheet, a member of the case's household or a new member."""
-
-    exchange_consent = AcceptNewCaseForm.base_fields["exchange_consent"]
-    exchange_consent_on = AcceptNewCaseForm.base_fields["exchange_consent_on"]
 
     def __init__(
         self,
@@ -231,9 +235,6 @@ class AcceptIntoCaseForm(VersionedForm):
             field.widget.attrs["class"] = "form-select"
             self.fields[name] = field
         self.order_fields(["version", *(f"person_{row.pk}" for row in rows), "exchange_consent", "exchange_consent_on"])
-
-    clean = AcceptNewCaseForm.clean
-    consent_on = AcceptNewCaseForm.consent_on
 
     def matches(self) -> dict[int, Person | None]:
         return {row.pk: self.members.get(self.cleaned_data.get(f"person_{row.pk}") or "") for row in self.rows}

@@ -172,7 +172,12 @@ def sheet_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     }
     form = SheetForm(data, initial=initial, sheet=sheet, receivers=receivers)
     rows = _row_initial(sheet)
-    formsets = {name: ROW_FORMSETS[name](data, initial=rows[name], prefix=name) for name in ROW_FORMSETS}
+    # A sent form is read as sent: compared with no stored rows, so rows saved by someone else in the meantime
+    # make no difference to what this user's rows say (the version check refuses the save then).
+    formsets = {
+        name: ROW_FORMSETS[name](data, initial=None if data is not None else rows[name], prefix=name)
+        for name in ROW_FORMSETS
+    }
     status = 200
     if request.method == "POST":
         valid = form.is_valid() & all([formset.is_valid() for formset in formsets.values()])
