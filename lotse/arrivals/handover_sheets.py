@@ -441,7 +441,8 @@ def accept_into_new_case(
         locked = _lock_waiting(sheet, expected_version)
         rows = list(HandoverSheetPerson.objects.filter(sheet=locked).order_by("position", "pk"))
         head = next((row for row in rows if row.relationship == Relationship.HEAD), rows[0])
-        receiving = Organisation.objects.get(pk=locked.receiving_organisation_id)
+        receiving = locked.receiving_organisation
+        assert receiving is not None  # a handed-over sheet names its receiver (a database constraint)
         case = case_services.open_case(
             acting_user=acting_user,
             organisation=receiving,

@@ -379,7 +379,7 @@ class HandoverSheetRow(ValidatedInFewQueries, models.Model):
 
     @property
     def access_log_organisation_id(self) -> int:
-        return self.sheet.sending_organisation_id  # type: ignore[attr-defined,no-any-return]
+        return self.sheet.sending_organisation_id  # type: ignore[attr-defined]
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

@@ -121,7 +121,7 @@ def waiting_sheets(user: User) -> list[HandoverSheet]:
 
 def sheet_page(sheet: HandoverSheet) -> dict[str, Any]:
     """What the sheet says: its persons and rows (what it contains, nothing of the records behind it)."""
-    persons = list(sheet.persons.order_by("position", "pk"))
+    persons: list[Any] = list(sheet.persons.order_by("position", "pk"))
     for person in persons:
         person.nationality_names = [nationality_name(code) for code in person.nationalities]
         person.language_names = [language_name(code) for code in person.languages]

@@ -187,7 +187,7 @@ def test_it_leaves_out_the_members_not_chosen_and_refuses_a_second_open_sheet(co
     with pytest.raises(ValidationError) as refused:
         services.start_sheet(acting_user=county_housing_officer, person=family[0])
     assert refused.value.messages == [
-        "Haddad, Amina steht schon auf dem offenen Übergabebogen Ü-%06d." % HandoverSheet.objects.get().pk
+        f"Haddad, Amina steht schon auf dem offenen Übergabebogen Ü-{HandoverSheet.objects.get().pk:06d}."
     ]
     assert HandoverSheet.objects.count() == 1
 
@@ -367,7 +367,7 @@ def test_it_hands_over_and_the_receiver_reads_only_the_sheet(county_housing_offi
     assert (
         client_for(caseworker_a).get(reverse("accommodation:resident_detail", args=[family[0].pk])).status_code == 403
     )
-    row = AccessLogEntry.objects.order_by("-pk").first()
+    row = AccessLogEntry.objects.latest("pk")
     assert (row.by, row.action, row.record_type, row.record_organisation_id) == (
         caseworker_a,
         AccessAction.VIEW,
@@ -467,7 +467,7 @@ def test_it_accepts_into_a_new_case_with_persons_links_follow_ups_and_the_exchan
     )
     clients = {c.person.given_names: c.person for c in CaseClient.objects.filter(case=case).select_related("person")}
     amina, omar = clients["Amina"], clients["Omar"]
-    assert CaseClient.objects.filter(case=case).order_by("pk").first().person == amina  # the head names the case
+    assert CaseClient.objects.filter(case=case).earliest("pk").person == amina  # the head names the case
     assert (
         amina.organisation,
         amina.family_name,
@@ -632,7 +632,7 @@ def test_it_prints_the_sheet_for_both_sides_and_logs_it(county_housing_officer, 
         response = client_for(user).get(reverse(name, args=[sheet.pk]))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
-        row = AccessLogEntry.objects.order_by("-pk").first()
+        row = AccessLogEntry.objects.latest("pk")
         assert (row.by, row.action, row.record_id) == (user, AccessAction.PRINT, str(sheet.pk))
 
 

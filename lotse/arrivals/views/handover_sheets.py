@@ -115,7 +115,7 @@ def sheet_start(request: AuthenticatedRequest, person: int) -> HttpResponse:
 
 def _history(sheet: HandoverSheet) -> list[tuple[Any, str, Any]]:
     """The steps of the sheet, oldest first: when, what, who (from the sheet's own fields)."""
-    steps = [(sheet.created_at, _("started"), sheet.created_by)]
+    steps: list[tuple[Any, str, Any]] = [(sheet.created_at, _("started"), sheet.created_by)]
     if sheet.consent_given_on is not None:
         steps.append((None, _("consent recorded"), sheet.consent_recorded_by))
     if sheet.sent_at is not None:
