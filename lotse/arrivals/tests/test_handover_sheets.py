@@ -664,3 +664,19 @@ def test_it_lists_the_sheets_in_the_same_number_of_queries_for_few_and_many(
     many = [queries_of(sender, reverse("arrivals:sheet_list")), queries_of(receiver, reverse("arrivals:received_list"))]
     for before, after in zip(few, many, strict=True):
         assert_same_queries(before, after)
+
+
+def test_it_names_the_sheet_in_the_history_and_access_log_linked_for_each_side(
+    county_housing_officer, caseworker_a, caseworker_b, family, org_a
+):
+    from lotse.core.records import name_records
+
+    sheet = _sent(family, org_a, county_housing_officer)
+    key = ("arrivals.handoversheet", str(sheet.pk))
+    for user, url in (
+        (county_housing_officer, reverse("arrivals:sheet_detail", args=[sheet.pk])),
+        (caseworker_a, reverse("arrivals:received_detail", args=[sheet.pk])),
+        (caseworker_b, ""),
+    ):
+        name = name_records(user, {"arrivals.handoversheet": [sheet.pk]})[key]
+        assert (name.text, name.url) == (f"Übergabebogen Ü-{sheet.pk:06d}", url)
