@@ -680,3 +680,25 @@ def test_it_names_the_sheet_in_the_history_and_access_log_linked_for_each_side(
     ):
         name = name_records(user, {"arrivals.handoversheet": [sheet.pk]})[key]
         assert (name.text, name.url) == (f"Übergabebogen Ü-{sheet.pk:06d}", url)
+
+
+def test_it_keeps_a_handed_over_sheet_as_it_was_and_removes_only_drafts(county_housing_officer, family, org_a):
+    sheet = _sent(family, org_a, county_housing_officer)
+    client = client_for(county_housing_officer)
+    assert client.get(reverse("arrivals:sheet_edit", args=[sheet.pk])).status_code == 302
+    with pytest.raises(ValidationError) as refused:
+        _filled(sheet, county_housing_officer, org_a, message="später geändert")
+    assert refused.value.messages == [
+        "Der Bogen wurde schon übergeben (übergeben); er kann nicht mehr geändert werden."
+    ]
+    response = client.post(reverse("arrivals:sheet_delete", args=[sheet.pk]), {"version": sheet.version}, follow=True)
+    assert "er kann nicht mehr geändert werden" in response.content.decode()
+    sheet.refresh_from_db()
+    assert (sheet.status, sheet.message) == (HandoverSheetStatus.SENT, "Familie wünscht Termin am Vormittag.")
+    services.withdraw_sheet(acting_user=county_housing_officer, sheet=sheet, expected_version=sheet.version)
+    draft = _draft(family, county_housing_officer)
+    response = client.post(reverse("arrivals:sheet_delete", args=[draft.pk]), {"version": draft.version})
+    assert response.status_code == 302 and response["Location"] == reverse("arrivals:sheet_list")
+    assert not HandoverSheet.objects.filter(pk=draft.pk).exists()
+    assert not HandoverSheetPerson.objects.filter(sheet_id=draft.pk).exists()
+    assert [e.pgh_label for e in events_of(HandoverSheet, draft.pk)] == ["insert", "delete"]
