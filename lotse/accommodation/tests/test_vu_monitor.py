@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -134,13 +135,13 @@ def stage(resident: Person, on: datetime.date, code: str, outcome: str = "") -> 
     return AsylumRecord.objects.create(person=resident, valid_from=on, stage=code, outcome=outcome)
 
 
-def rows_of(client, query: str = "") -> list[monitor.MonitorRow]:  # type: ignore[no-untyped-def]
+def rows_of(client: Client, query: str = "") -> list[monitor.MonitorRow]:
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 200
     return list(response.context["rows"])
 
 
-def row_of(client, resident: Person, query: str) -> monitor.MonitorRow:  # type: ignore[no-untyped-def]
+def row_of(client: Client, resident: Person, query: str) -> monitor.MonitorRow:
     found = [row for row in rows_of(client, query) if row.person == resident]
     assert len(found) == 1, found
     return found[0]
@@ -256,7 +257,9 @@ def test_it_shows_age_household_stage_and_assignment(
 
 
 @pytest.fixture
-def flagged(county: Organisation, county_shelter: Shelter, second_vu_shelter: Shelter, ludwigsburg: Municipality):  # type: ignore[no-untyped-def]
+def flagged(
+    county: Organisation, county_shelter: Shelter, second_vu_shelter: Shelter, ludwigsburg: Municipality
+) -> dict[str, Person]:
     """On 01.03.2025: one decided, one past 24 months, one reaching them within 3 months, one without flag."""
     decided = housed(county, county_shelter, "Amiri", D(2024, 1, 5))
     stage(decided, D(2025, 2, 1), AsylumStage.BESCHEID, AsylumOutcome.FLUECHTLINGSSCHUTZ)
