@@ -35,7 +35,6 @@ from django.db.models.functions import Coalesce
 from django.db.models.query import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -178,9 +177,6 @@ class MonitorForm(FilterForm):
             raise ValidationError(_("The reference date cannot lie in the future."), code="future")
         return day
 
-    def values(self) -> dict[str, Any]:
-        return super().values() if self.is_bound else {}
-
 
 # --- the rows --------------------------------------------------------------------------------------------
 
@@ -212,18 +208,6 @@ class MonitorRow:
     @property
     def flag_label(self) -> str:
         return str(Flag.LABELS[self.flag])
-
-    @property
-    def flag_text(self) -> str:
-        """The flag with its day, as the page and the export show it."""
-        if self.flag_day is None:
-            return ""
-        day = date_format(self.flag_day, "SHORT_DATE_FORMAT")
-        if self.flag == Flag.DECISION:
-            return _("decision taken on %(date)s") % {"date": day}
-        if self.flag == Flag.REACHED:
-            return _("24 months reached on %(date)s") % {"date": day}
-        return _("reaches 24 months on %(date)s") % {"date": day}
 
     @property
     def municipality_name(self) -> str:
@@ -356,12 +340,13 @@ def vu_monitor(user: User, data: QueryDict) -> tuple[Monitor, MonitorForm]:
     shelters = vu_shelters(user)
     municipalities = list(Municipality.objects.order_by("name", "ags"))
     today = timezone.localdate()
-    form = MonitorForm(
-        data or None,
-        shelters=shelters,
-        municipalities=municipalities,
-        initial={"stichtag": today, "monate": DEFAULT_WARNING_MONTHS},
-    )
+    # The form shows the reference date and warning in use: today and 3 months unless chosen.
+    values = data.copy()
+    if not values.get("stichtag"):
+        values["stichtag"] = today.isoformat()
+    if not values.get("monate"):
+        values["monate"] = str(DEFAULT_WARNING_MONTHS)
+    form = MonitorForm(values, shelters=shelters, municipalities=municipalities)
     filters = form.values()
     day = filters.get("stichtag") or today
     warning = filters.get("monate") or DEFAULT_WARNING_MONTHS

@@ -159,7 +159,7 @@ def test_it_keeps_the_start_of_the_vu_stay_across_moves_between_vu_shelters(
     assert (row.flag, row.flag_day, row.limit) == (Flag.SOON, D(2025, 1, 10), D(2025, 1, 10))
     page = client_for(county_housing_officer).get(f"{URL}?stichtag=2025-01-09").content.decode()
     assert "GU Asperg, Lindenstraße" in page and "10.01.2023" in page
-    assert "erreicht 24 Monate am 10.01.2025" in page
+    assert 'erreicht bald 24 Monate</span><br><span class="small">am 10.01.2025' in page
 
 
 def test_it_starts_anew_after_a_stay_in_follow_up_accommodation(

@@ -49,7 +49,7 @@ def vu_monitor(request: AuthenticatedRequest) -> HttpResponse:
         {
             "monitor": result,
             "form": form,
-            "filtered": bool(form.values()),
+            "filtered": any(request.GET.get(name) for name in form.fields),
             "page": page,
             "rows": page.object_list,
             "query_string": params.urlencode(),
