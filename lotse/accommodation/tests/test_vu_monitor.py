@@ -331,6 +331,8 @@ def test_it_drops_an_invalid_filter_and_refuses_a_reference_date_in_the_future(
     assert "Der Stichtag darf nicht in der Zukunft liegen." in page
     assert response.context["monitor"].day == datetime.date.today()
     assert len(response.context["rows"]) == 4
+    # Without a choice, the form shows the warning in use.
+    assert 'name="monate" value="3"' in page
 
 
 def test_it_lists_only_the_vu_shelters_of_the_district_office(
