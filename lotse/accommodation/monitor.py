@@ -350,9 +350,12 @@ def vu_monitor(user: User, data: QueryDict) -> tuple[Monitor, MonitorForm]:
     filters = form.values()
     day = filters.get("stichtag") or today
     warning = filters.get("monate") or DEFAULT_WARNING_MONTHS
-    chosen = [s for s in shelters if s.pk == filters["unterkunft"]] if filters.get("unterkunft") else shelters
-    rows = monitor_rows(user, day, warning, chosen)
-    texts = [s.name for s in chosen] if filters.get("unterkunft") else []
+    # The start of a stay is found across every VU shelter, also when one shelter is chosen.
+    rows = monitor_rows(user, day, warning, shelters)
+    texts = []
+    if shelter_id := filters.get("unterkunft"):
+        rows = [r for r in rows if r.shelter.pk == shelter_id]
+        texts += [s.name for s in shelters if s.pk == shelter_id]
     if municipality := filters.get("gemeinde"):
         if municipality == NOT_ASSIGNED:
             rows = [r for r in rows if r.assignment is None]

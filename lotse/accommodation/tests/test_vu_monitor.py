@@ -157,6 +157,11 @@ def test_it_keeps_the_start_of_the_vu_stay_across_moves_between_vu_shelters(
 
     assert (row.since, row.months, row.shelter) == (D(2023, 1, 10), 23, second_vu_shelter)
     assert (row.flag, row.flag_day, row.limit) == (Flag.SOON, D(2025, 1, 10), D(2025, 1, 10))
+    # Also when the shelter is chosen, the stay began in the other one.
+    chosen = row_of(
+        client_for(county_housing_officer), resident, f"stichtag=2025-01-09&unterkunft={second_vu_shelter.pk}"
+    )
+    assert (chosen.since, chosen.months) == (D(2023, 1, 10), 23)
     page = client_for(county_housing_officer).get(f"{URL}?stichtag=2025-01-09").content.decode()
     assert "GU Asperg, Lindenstraße" in page and "10.01.2023" in page
     assert 'erreicht bald 24 Monate</span><br><span class="small">am 10.01.2025' in page
