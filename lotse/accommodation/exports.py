@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
     from lotse.accommodation.models import Occupancy
+    from lotse.accommodation.monitor import Monitor
     from lotse.accommodation.queries import Overview
 
 
@@ -24,7 +25,7 @@ def _day(value: datetime.date | None) -> str:
 
 
 def _workbook(
-    title: str, heading: Sequence[tuple[str, str]], header: Sequence[str], rows: Iterable[Sequence[Any]]
+    title: str, heading: Sequence[tuple[str, Any]], header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> tuple[Workbook, Worksheet]:
     """A list as one sheet: the heading lines (the first one large), a blank line, the table."""
     workbook, sheet = new_workbook(title)
@@ -124,4 +125,59 @@ def residents_xlsx(
     workbook, _sheet = _workbook(
         _("Residents"), [(title, ""), (_("As of"), _day(day)), (_("Persons"), str(len(stays)))], header, rows
     )
+    return workbook_bytes(workbook)
+
+
+def vu_monitor_xlsx(monitor: Monitor) -> bytes:
+    """The VU monitor as the page shows it (every page of it): the counts per flag, then one row per person."""
+    header = [
+        _("Name"),
+        _("Date of birth"),
+        _("Age"),
+        _("Household size"),
+        _("Shelter"),
+        _("In VU since"),
+        _("Months in VU"),
+        _("24 months on"),
+        _("Stage of the asylum procedure"),
+        _("Stage since"),
+        _("Decision"),
+        _("Decision on"),
+        _("Municipality of assignment"),
+        _("Assigned on"),
+        _("Flag"),
+        _("Flag date"),
+    ]
+    rows = []
+    for row in monitor.rows:
+        person = row.person
+        rows.append(
+            [
+                person.full_name,
+                person.birth_date_display,
+                row.age,
+                row.household_size,
+                row.shelter.name,
+                row.since,
+                row.months,
+                row.limit,
+                row.stage.get_stage_display() if row.stage else "",
+                row.stage.valid_from if row.stage else None,
+                row.decision.get_outcome_display() if row.decision else "",
+                row.decision.valid_from if row.decision else None,
+                row.municipality_name,
+                row.assignment.date if row.assignment else None,
+                row.flag_label if row.flag_day else "",
+                row.flag_day,
+            ]
+        )
+    heading = [
+        (_("Persons in preliminary accommodation (VU monitor)"), ""),
+        (_("Reference date"), _day(monitor.day)),
+        (_("Warning ahead of 24 months (months)"), monitor.warning_months),
+        (_("Filters"), monitor.description or _("none")),
+        *((count.label, count.count) for count in monitor.counts),
+        (_("Persons"), len(monitor.rows)),
+    ]
+    workbook, _sheet = _workbook(_("VU monitor"), heading, header, rows)
     return workbook_bytes(workbook)

@@ -75,6 +75,17 @@ def assigns_for_county(user: User | AnonymousUser | None) -> bool:
     return can(user, Capability.ASSIGN) and user.organisation.kind == OrganisationKind.LANDRATSAMT
 
 
+def monitors_for_county(user: User | AnonymousUser | None) -> bool:
+    """The accommodation staff of a Landratsamt: they follow how long persons stay in preliminary accommodation
+    (the VU monitor, lotse.accommodation.monitor)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        can(user, Capability.MONITOR_PRELIMINARY_ACCOMMODATION)
+        and user.organisation.kind == OrganisationKind.LANDRATSAMT
+    )
+
+
 class ShelterQuerySet(models.QuerySet["Shelter"]):
     def visible_to(self, user: User | AnonymousUser) -> ShelterQuerySet:
         if sees_all_shelters(user):

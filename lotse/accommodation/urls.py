@@ -1,7 +1,13 @@
 """Accommodation URLs under /unterbringung/; each views module lists its own patterns."""
 
-from lotse.accommodation.views import assignments, figures, residents, shelters
+from lotse.accommodation.views import assignments, figures, monitor, residents, shelters
 
 app_name = "accommodation"
 
-urlpatterns = [*shelters.urlpatterns, *residents.urlpatterns, *assignments.urlpatterns, *figures.urlpatterns]
+urlpatterns = [
+    *shelters.urlpatterns,
+    *residents.urlpatterns,
+    *assignments.urlpatterns,
+    *figures.urlpatterns,
+    *monitor.urlpatterns,
+]

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from lotse.core import second_factor
 from lotse.core.access import Capability, can
+from lotse.core.choices import OrganisationKind
 
 C = Capability
 CASEWORK, ACCOMMODATION, NETWORK, ADMINISTRATION = (
@@ -37,6 +38,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("arrivals:sheet_list", _("Handover sheets"), C.HAND_OVER_FROM_SHELTER, ACCOMMODATION),
     ("accommodation:figures", _("Accommodation figures"), C.SHELTER_NUMBERS, ACCOMMODATION),
     ("accommodation:forecast", _("Forecast"), C.MANAGE_SHELTERS, ACCOMMODATION),
+    ("accommodation:vu_monitor", _("VU monitor"), C.MONITOR_PRELIMINARY_ACCOMMODATION, ACCOMMODATION),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
     ("core:user_list", _("Users"), C.ADMINISTER_USERS, ADMINISTRATION),
@@ -45,6 +47,17 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("core:access_log", _("Access log"), C.READ_AUDIT, ADMINISTRATION),
     ("arrivals:responsibility_list", _("Responsibilities"), C.READ_RESPONSIBILITIES, ADMINISTRATION),
 ]
+
+# Pages that only users of these kinds of organisation find, beyond the capability (the view answers the
+# others with a 404): the VU monitor is the district office's.
+ORGANISATION_KINDS: dict[str, frozenset[str]] = {
+    "accommodation:vu_monitor": frozenset({OrganisationKind.LANDRATSAMT}),
+}
+
+
+def _shown(user: Any, name: str, capability: Capability) -> bool:
+    kinds = ORGANISATION_KINDS.get(name)
+    return can(user, capability) and (kinds is None or user.organisation.kind in kinds)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -62,7 +75,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         current = ""
     items = []
     for name, label, capability, group in NAVIGATION:
-        if can(user, capability):
+        if _shown(user, name, capability):
             items.append({"name": name, "url": reverse(name), "label": label, "active": False, "group": group})
     # The current page's own item, else the item whose address is the longest prefix of the page's
     # ("/unterbringung/unterkuenfte/5/einzug/" belongs to "Unterkünfte" at "/unterbringung/unterkuenfte/").

@@ -70,6 +70,9 @@ def url_arguments(world: UrlWorld) -> AppUrls:
             **dict.fromkeys(kwargs, frozenset({"housing_officer"})),
             # Beyond the table: only a Landratsamt assigns, so a city's staff do not find the form (404).
             "accommodation:assignment_create": frozenset({"housing_officer"}),
+            # The VU monitor is the Landratsamt's: a city's staff hold the capability but do not find it (404).
+            "accommodation:vu_monitor": frozenset({"housing_officer"}),
+            "accommodation:vu_monitor_xlsx": frozenset({"housing_officer"}),
         },
         accepts_post=frozenset(kwargs) - READ_ONLY
         | {
