@@ -6,3 +6,12 @@ class ArrivalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "lotse.arrivals"
     verbose_name = _("Arrivals")
+
+    def ready(self) -> None:
+        from importlib import import_module
+
+        from lotse.arrivals import exchange
+
+        # Housing facts flow between linked records on the signals of accommodation and people.
+        exchange.connect()
+        import_module("lotse.arrivals.start_panel")
