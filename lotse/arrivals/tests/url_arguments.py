@@ -1,14 +1,42 @@
-"""The arrivals URLs for the URL matrix: one responsibility of organisation A for the world's municipality.
+"""The arrivals URLs for the URL matrix.
 
 Responsibilities belong to the whole installation and name no person: whoever holds the capability sees them.
+The exchange between linked records: a client of organisation A consented to the exchange with the county
+(``world.county``), whose accommodation staff moved the linked resident in (so A got a notice); a second client
+of A asks the county to link. Organisation B's caseworkers and the city's accommodation staff see none of it.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from lotse.arrivals import services
+from lotse.accommodation import services as accommodation_services
+from lotse.accommodation.choices import ShelterKind
+from lotse.arrivals import exchange, services
+from lotse.arrivals.models import ExchangeNotice
+from lotse.cases import services as case_services
+from lotse.cases.choices import ConsentPurpose
+from lotse.cases.models import Case, CaseClient
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
+
+DAY = datetime.date(2025, 3, 3)
+
+
+def _client(world: UrlWorld, family_name: str) -> tuple[Case, object]:
+    case = case_services.open_case(
+        acting_user=None,
+        organisation=world.owner,
+        municipality=world.municipality,
+        start_date=DAY,
+        responsible=None,
+        head={
+            "family_name": family_name,
+            "given_names": "Samir",
+            "birth_date": datetime.date(1990, 5, 1),
+            "birth_date_precision": "day",
+        },
+    )
+    return case, CaseClient.objects.get(case=case).person
 
 
 def url_arguments(world: UrlWorld) -> AppUrls:
@@ -18,8 +46,64 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         organisation=world.owner,
         valid_from=datetime.date(2025, 1, 1),
     )
-    kwargs = {
+    kwargs: dict[str, dict[str, object]] = {
         name: {"pk": responsibility.pk}
         for name in ("arrivals:responsibility_edit", "arrivals:responsibility_end", "arrivals:responsibility_delete")
     }
-    return AppUrls(kwargs=kwargs, accepts_post=frozenset(kwargs) | {"arrivals:responsibility_create"})
+
+    shelter = accommodation_services.create_shelter(
+        acting_user=None,
+        organisation=world.county,
+        places=4,
+        places_from=DAY,
+        name="GU Austausch",
+        kind=ShelterKind.GU_VORLAEUFIG,
+        municipality=world.municipality,
+    )
+    case, client = _client(world, "Karimi")
+    resident = accommodation_services.register_resident(
+        acting_user=None, organisation=world.county, family_name="Karimi", given_names="Samir"
+    )
+    case_services.record_consent(
+        acting_user=None,
+        case=case,
+        person=client,
+        purpose=ConsentPurpose.HOUSING_EXCHANGE,
+        given_on=DAY,
+        recipient_organisation=world.county,
+    )
+    services.link_records(acting_user=None, accommodation_person=resident, casework_person=client)
+    accommodation_services.move_in(acting_user=None, shelter=shelter, person=resident, on=DAY)
+    notice = ExchangeNotice.objects.get(person=client)
+
+    other_case, other_client = _client(world, "Rahimi")
+    consent = case_services.record_consent(
+        acting_user=None,
+        case=other_case,
+        person=other_client,
+        purpose=ConsentPurpose.HOUSING_EXCHANGE,
+        given_on=DAY,
+        recipient_organisation=world.county,
+    )
+    link_request = exchange.request_link(acting_user=None, consent=consent)
+
+    kwargs.update(
+        {
+            "arrivals:notice_seen": {"pk": notice.pk},
+            "arrivals:link_request_create": {"pk": consent.pk},
+            "arrivals:link_request_detail": {"pk": link_request.pk},
+            "arrivals:link_request_decline": {"pk": link_request.pk},
+        }
+    )
+    casework_outsiders = frozenset({"caseworker_b", "teamlead_b"})
+    accommodation_outsiders = frozenset({"housing_officer"})
+    return AppUrls(
+        kwargs=kwargs,
+        out_of_scope={
+            "arrivals:notice_seen": casework_outsiders,
+            "arrivals:link_request_create": casework_outsiders,
+            "arrivals:link_request_detail": accommodation_outsiders,
+            "arrivals:link_request_decline": accommodation_outsiders,
+        },
+        accepts_post=frozenset(kwargs) | {"arrivals:responsibility_create"},
+    )
