@@ -54,7 +54,7 @@ def _own_exchange_consent(request: AuthenticatedRequest, pk: int) -> Consent:
 def link_request_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = _own_exchange_consent(request, pk)
     case_url = reverse("cases:case_detail", args=[consent.case_id])
-    form = RequestLinkForm(request.POST or None)
+    form = RequestLinkForm(request.POST if request.method == "POST" else None)
     form, saved = save_or_show(request, form, lambda: exchange.request_link(acting_user=request.user, consent=consent))
     if saved:
         messages.success(
@@ -108,7 +108,7 @@ def link_request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     link_request = _addressed_request(request, pk)
     candidates = exchange_queries.link_candidates(request.user, link_request)
     choices = [(hit.person.pk, hit.person.full_name) for hit in candidates]
-    form = ConfirmLinkForm(request.POST or None, candidates=choices)
+    form = ConfirmLinkForm(request.POST if request.method == "POST" else None, candidates=choices)
 
     def confirm() -> object:
         resident = Person.objects.get(pk=form.cleaned_data["resident"])
@@ -149,7 +149,7 @@ def link_request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def link_request_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     link_request = _addressed_request(request, pk)
     back = reverse("arrivals:link_request_detail", args=[link_request.pk])
-    form = DeclineLinkForm(request.POST or None)
+    form = DeclineLinkForm(request.POST if request.method == "POST" else None)
     form, saved = save_or_show(
         request,
         form,
