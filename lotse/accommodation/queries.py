@@ -432,8 +432,17 @@ def resident_page(user: User, person: Person) -> dict[str, Any]:
         .select_related("municipality", "organisation")
         .distinct()
     )
+    from lotse.arrivals.models import PlannedMoveOut
+
+    # The move-out the integration management announced for the current stay in an own shelter (lotse.arrivals).
+    planned = (
+        PlannedMoveOut.objects.visible_to(user).planned().filter(occupancy=current).select_related("from_organisation")
+        if current is not None and current.own
+        else PlannedMoveOut.objects.none()
+    )
     return {
         "person": person,
+        "planned_move_out": planned.first(),
         "nationalities": [nationality_name(code) for code in person.nationalities],
         "stays": stays,
         "current": current,

@@ -314,6 +314,8 @@ def test_it_announces_an_own_tenancy_as_a_planned_move_out_until_the_real_move_o
     page = staff.get(reverse("accommodation:shelter_detail", args=[oststadt.pk])).content.decode()
     assert "Geplante Auszüge" in page and "Caritas Testkreis" in page
     assert "übermittelt aus dem Integrationsmanagement (Caritas Testkreis)" in page
+    resident_page = staff.get(reverse("accommodation:resident_detail", args=[resident.pk])).content.decode()
+    assert "Geplanter Auszug am 14.06.2025: eigener Mietvertrag, gemeldet von Caritas Testkreis." in resident_page
     listing = staff.get(reverse("arrivals:planned_move_out_list")).content.decode()
     assert "Haddad, Amal" in listing or "Amal Haddad" in listing
 

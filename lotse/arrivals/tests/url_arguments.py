@@ -18,11 +18,12 @@ from lotse.cases import services as case_services
 from lotse.cases.choices import ConsentPurpose
 from lotse.cases.models import Case, CaseClient
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
+from lotse.people.models import Person
 
 DAY = datetime.date(2025, 3, 3)
 
 
-def _client(world: UrlWorld, family_name: str) -> tuple[Case, object]:
+def _client(world: UrlWorld, family_name: str) -> tuple[Case, Person]:
     case = case_services.open_case(
         acting_user=None,
         organisation=world.owner,
