@@ -196,10 +196,13 @@ def _on_stay_changed(
 # --- casework → accommodation ------------------------------------------------------------------------------
 
 
-def announce_move_out(*, acting_user: User | None, record: HousingRecord) -> PlannedMoveOut | None:
+def announce_move_out(
+    *, acting_user: User | None, record: HousingRecord, deleted: bool = False
+) -> PlannedMoveOut | None:
     """A caseworker's housing record "privater Mietvertrag" of a linked client (new or corrected) becomes the
     planned move-out of the person's current stay, dated the tenancy's start, if the consent names the shelter's
-    operator. A record corrected to another situation withdraws the plan it made. Returns the plan, if any."""
+    operator. A record corrected to another situation, or deleted, withdraws the plan it made. Returns the plan,
+    if any."""
     today = timezone.localdate()
     link = PersonLink.objects.filter(casework_person_id=record.person_id).first()
     if link is None:
@@ -218,12 +221,14 @@ def announce_move_out(*, acting_user: User | None, record: HousingRecord) -> Pla
     plan = (
         PlannedMoveOut.objects.select_for_update().filter(occupancy=stay, status=PlannedMoveOutStatus.PLANNED).first()
     )
-    if record.situation != HousingSituation.PRIVATER_MIETVERTRAG:
+    if deleted or record.situation != HousingSituation.PRIVATER_MIETVERTRAG:
         if plan is None or plan.housing_record_id != record.pk:
             return None
         with _flow_context(FROM_CASEWORK, [link.pk], [sender.name]):
             plan.status, plan.ended_at = PlannedMoveOutStatus.CANCELLED, timezone.now()
-            plan.save(update_fields=["status", "ended_at"])
+            if deleted:
+                plan.housing_record = None
+            plan.save(update_fields=["status", "ended_at", "housing_record"])
         _mark_sent(TO_ACCOMMODATION, [link.pk], [operator.name])
         return None
     with _flow_context(FROM_CASEWORK, [link.pk], [sender.name]):
@@ -243,8 +248,10 @@ def announce_move_out(*, acting_user: User | None, record: HousingRecord) -> Pla
     return plan
 
 
-def _on_housing_recorded(sender: Any, *, acting_user: User | None, record: HousingRecord, **kwargs: Any) -> None:
-    announce_move_out(acting_user=acting_user, record=record)
+def _on_housing_recorded(
+    sender: Any, *, acting_user: User | None, record: HousingRecord, deleted: bool = False, **kwargs: Any
+) -> None:
+    announce_move_out(acting_user=acting_user, record=record, deleted=deleted)
 
 
 def connect() -> None:

@@ -210,4 +210,6 @@ def delete_status_record(*, acting_user: User | None, record: StatusRecord) -> N
     """Remove a wrongly recorded fact; the change history keeps what it said."""
     require(acting_user, Capability.CASEWORK, organisation_id=record.person.organisation_id, code="not_owner")
     with atomic(), audit_context(acting_user):
+        if isinstance(record, HousingRecord):
+            housing_recorded.send(HousingRecord, acting_user=acting_user, record=record, deleted=True)
         record.delete()

@@ -355,6 +355,20 @@ def test_it_follows_corrections_of_the_tenancy_record(caseworker_a, housing_offi
     assert PlannedMoveOut.objects.get().status == PlannedMoveOutStatus.CANCELLED
 
 
+def test_it_withdraws_the_plan_when_the_tenancy_record_is_deleted(
+    caseworker_a, housing_officer, link, client, resident, oststadt
+):
+    _move_in(housing_officer, oststadt, resident, TODAY - days(40))
+    record = people.add_status_record(
+        acting_user=caseworker_a, person=client, kind="housing", valid_from=TODAY, situation="privater_mietvertrag"
+    )
+    people.delete_status_record(acting_user=caseworker_a, record=record)
+
+    plan = PlannedMoveOut.objects.get()
+    assert (plan.status, plan.housing_record) == (PlannedMoveOutStatus.CANCELLED, None)
+    assert _flow(events_of(plan).order_by("pgh_id").last())["direction"] == "from_casework"
+
+
 def test_it_announces_nothing_without_the_consent_naming_the_shelters_operator(
     caseworker_a, county_housing_officer, link, consent, client, resident, county_gu, oststadt, housing_officer
 ):
