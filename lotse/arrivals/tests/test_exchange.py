@@ -34,6 +34,7 @@ from lotse.cases.tests.factories import TODAY, days, events_of, frozen_today, he
 from lotse.conftest import client_for
 from lotse.core.choices import AccessAction
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User
+from lotse.core.testing import assert_same_queries, queries_of
 from lotse.people import services as people
 from lotse.people.models import HousingRecord, LanguageRecord, Person
 
@@ -138,7 +139,7 @@ def _flow(event: Any) -> dict[str, Any]:
     return event.pgh_context.metadata.get("flow")
 
 
-def _move_in(user: User, shelter: Shelter, person: Person, on: datetime.date) -> Occupancy:
+def _move_in(user: User | None, shelter: Shelter, person: Person, on: datetime.date) -> Occupancy:
     return accommodation.move_in(acting_user=user, shelter=shelter, person=person, on=on)
 
 
@@ -592,3 +593,49 @@ def test_it_hides_planned_move_outs_from_other_accommodation_staff(
     for outsider in (other_housing_officer, county_housing_officer):
         page = client_for(outsider).get(reverse("arrivals:planned_move_out_list")).content.decode()
         assert "Haddad" not in page
+
+
+# --- lists run a fixed number of queries ------------------------------------------------------------------
+
+
+def _linked_client(caseworker: User, city: Organisation, shelter: Shelter, name: str) -> tuple[Person, Consent]:
+    case = open_case_for(caseworker, family_name=name, given_names="Lina")
+    client = head_of(case)
+    consent = _consent(caseworker, case, client, city, TODAY - days(30))
+    resident = accommodation.register_resident(
+        acting_user=None, organisation=city, family_name=name, given_names="Lina"
+    )
+    link_records(acting_user=caseworker, accommodation_person=resident, casework_person=client)
+    _move_in(None, shelter, resident, TODAY - days(20))
+    people.add_status_record(
+        acting_user=caseworker, person=client, kind="housing", valid_from=TODAY, situation="privater_mietvertrag"
+    )
+    return client, consent
+
+
+def test_it_lists_plans_requests_and_notices_in_a_fixed_number_of_queries(
+    caseworker_a, housing_officer, city, oststadt
+):
+    staff, caseworker = client_for(housing_officer), client_for(caseworker_a)
+    urls = [
+        (staff, reverse("arrivals:planned_move_out_list")),
+        (staff, reverse("arrivals:link_request_list")),
+        (staff, reverse("accommodation:shelter_detail", args=[oststadt.pk])),
+        (caseworker, reverse("cases:worklist")),
+    ]
+
+    def add(name: str) -> None:
+        _client, _consent_of_link = _linked_client(caseworker_a, city, oststadt, name)
+        case = open_case_for(caseworker_a, family_name=f"{name}-Anfrage", given_names="Rami")
+        consent = _consent(caseworker_a, case, head_of(case), city, TODAY - days(1))
+        exchange.request_link(acting_user=caseworker_a, consent=consent)
+
+    add("Saleh")
+    few = [queries_of(browser, url) for browser, url in urls]
+    add("Nasser")
+    add("Yousef")
+    for (browser, url), before in zip(urls, few, strict=True):
+        assert_same_queries(before, queries_of(browser, url))
+    assert PlannedMoveOut.objects.planned().count() == 3
+    assert ExchangeNotice.objects.count() == 3
+    assert LinkRequest.objects.count() == 3
