@@ -346,13 +346,13 @@ def _check_answerable(acting_user: User | None, link_request: LinkRequest) -> No
         message=_("Only the accommodation staff of the organisation asked answer the request."),
         code="not_addressed",
     )
-    if link_request.status != LinkRequestStatus.OPEN:
-        raise ValidationError(_("This request was already answered."), code="answered")
     if not _consent_in_force(link_request.consent):
         raise ValidationError(
             _("The client withdrew the consent: the request has ended and nothing may be linked."),
             code="consent_withdrawn",
         )
+    if link_request.status != LinkRequestStatus.OPEN:
+        raise ValidationError(_("This request was already answered."), code="answered")
 
 
 def confirm_link_request(

@@ -986,6 +986,12 @@ def withdraw_consent(*, acting_user: User | None, consent: Consent, on: datetime
             decided_by=acting_user,
             decision_note=_("The consent was withdrawn."),
         )
+        # A request to link the client's records made with this consent ends as well (lotse.arrivals).
+        from lotse.arrivals.models import LinkRequest, LinkRequestStatus
+
+        LinkRequest.objects.filter(consent=consent, status=LinkRequestStatus.OPEN).update(
+            status=LinkRequestStatus.ENDED, decided_at=timezone.now()
+        )
         return consent
 
 

@@ -526,6 +526,8 @@ def test_it_lets_the_housing_organisation_decline(caseworker_a, housing_officer,
 def test_it_ends_a_request_when_the_consent_is_withdrawn(caseworker_a, housing_officer, consent, resident, case):
     link_request = exchange.request_link(acting_user=caseworker_a, consent=consent)
     case_services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=TODAY)
+    link_request.refresh_from_db()
+    assert link_request.status == LinkRequestStatus.ENDED
 
     staff = client_for(housing_officer)
     assert staff.get(reverse("arrivals:link_request_detail", args=[link_request.pk])).status_code == 404
