@@ -641,3 +641,21 @@ def test_it_lists_plans_requests_and_notices_in_a_fixed_number_of_queries(
     assert PlannedMoveOut.objects.planned().count() == 3
     assert ExchangeNotice.objects.count() == 3
     assert LinkRequest.objects.count() == 3
+
+
+def test_it_asks_for_the_housing_organisation_on_the_consent_form(caseworker_a, case, client):
+    response = client_for(caseworker_a).post(
+        reverse("cases:consent_add", args=[case.pk]),
+        {
+            "person": client.pk,
+            "purpose": ConsentPurpose.HOUSING_EXCHANGE,
+            "recipient_name": "Stadt",
+            "given_on": "16.06.2025",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "Nennen Sie die Organisation, die die Klient:in unterbringt: Der Austausch findet mit einer Organisation in "
+        "Lotse statt." in response.content.decode()
+    )
+    assert not Consent.objects.exists()
