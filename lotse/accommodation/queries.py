@@ -165,7 +165,8 @@ def shelter_events(shelter: Shelter, places: list[Place], limit: int = HISTORY_L
 
     Events of units and places reference the shelter; events of stays reference their place.
     """
-    return newest_events(tracked_event_models(frozenset({"accommodation"})), [[shelter], places], limit)
+    # The planned move-outs announced by the integration management (lotse.arrivals) reference the shelter too.
+    return newest_events(tracked_event_models(frozenset({"accommodation", "arrivals"})), [[shelter], places], limit)
 
 
 def _history_rows(user: User, shelter: Shelter, places: list[Place]) -> list[dict[str, Any]]:
@@ -201,6 +202,8 @@ def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
         "managed": manages(user, shelter),
     }
     if page["managed"]:
+        from lotse.arrivals.exchange_queries import planned_move_outs
+
         stays = Occupancy.objects.filter(place__shelter=shelter).select_related("person", "place__unit")
         former = stays.filter(move_out__isnull=False).order_by("-move_out", "-pk")
         residents = list(stays.filter(move_out__isnull=True).order_by("person__family_name", "person__given_names"))
@@ -210,6 +213,8 @@ def shelter_page(user: User, shelter: Shelter) -> dict[str, Any]:
             former=list(former[:FORMER_RESIDENTS_SHOWN]),
             former_count=former.count(),
             history=_history_rows(user, shelter, list(Place.objects.filter(shelter=shelter).only("pk"))),
+            # Move-outs the integration management announced for residents who signed an own tenancy.
+            planned_move_outs=list(planned_move_outs(user, shelter.pk)),
         )
     return page
 
@@ -427,8 +432,17 @@ def resident_page(user: User, person: Person) -> dict[str, Any]:
         .select_related("municipality", "organisation")
         .distinct()
     )
+    from lotse.arrivals.models import PlannedMoveOut
+
+    # The move-out the integration management announced for the current stay in an own shelter (lotse.arrivals).
+    planned = (
+        PlannedMoveOut.objects.visible_to(user).planned().filter(occupancy=current).select_related("from_organisation")
+        if current is not None and current.own
+        else PlannedMoveOut.objects.none()
+    )
     return {
         "person": person,
+        "planned_move_out": planned.first(),
         "nationalities": [nationality_name(code) for code in person.nationalities],
         "stays": stays,
         "current": current,

@@ -38,6 +38,7 @@ from lotse.accommodation.models import (
     assigns_for_county,
     residents_visible_to,
 )
+from lotse.accommodation.signals import stay_changed
 from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
@@ -329,13 +330,15 @@ def move_in(
                 _("The place was booked by someone else at the same moment. Please try again."),
                 code="booking_conflict",
             ) from None
-        record_housing(
+        record = record_housing(
             acting_user=acting_user,
             person=person,
             on=on,
             situation=HOUSING_SITUATION_OF_KIND[locked.kind],
             municipality=locked.municipality,
         )
+        # Linked casework records receive the housing situation in this transaction (lotse.arrivals.exchange).
+        stay_changed.send(Occupancy, acting_user=acting_user, occupancy=occupancy, shelter=locked, record=record)
         return occupancy
 
 
@@ -395,13 +398,15 @@ def move_out(
         occupancy.move_out_reason = reason
         save_versioned(occupancy, expected_version, ["move_out", "move_out_reason"])
         situation = HOUSING_SITUATION_AFTER.get(reason)
+        record = None
         if situation is not None:
             municipality = None
             if reason == MoveOutReason.PRIVATER_MIETVERTRAG:
                 municipality = new_municipality or shelter.municipality
-            record_housing(
+            record = record_housing(
                 acting_user=acting_user, person=occupancy.person, on=on, situation=situation, municipality=municipality
             )
+        stay_changed.send(Occupancy, acting_user=acting_user, occupancy=occupancy, shelter=shelter, record=record)
         return occupancy
 
 

@@ -12,3 +12,8 @@ class ArrivalsConfig(AppConfig):
     def ready(self) -> None:
         # How handover sheets are named in the change history and the access log (lotse.core.records).
         import_module("lotse.arrivals.records")
+        from lotse.arrivals import exchange
+
+        # Housing facts flow between linked records on the signals of accommodation and people.
+        exchange.connect()
+        import_module("lotse.arrivals.start_panel")

@@ -242,3 +242,33 @@ class AcceptIntoCaseForm(ExchangeConsentForm):
 
 class DeclineSheetForm(VersionedForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+# Linking existing records (lotse.arrivals.exchange)
+
+
+class RequestLinkForm(OnceForm, BootstrapMixin, forms.Form):
+    """Asking the housing organisation to link: nothing to enter, the consent says with whom."""
+
+
+class ConfirmLinkForm(OnceForm, BootstrapMixin, forms.Form):
+    resident = forms.TypedChoiceField(
+        label=_("The client is this resident of ours"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the resident record that belongs to the client.")},
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].choices = candidates  # type: ignore[attr-defined]
+
+
+class DeclineLinkForm(OnceForm, BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note for the integration management"),
+        max_length=500,
+        required=False,
+        help_text=_("For example: nobody of this name lives in our shelters."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

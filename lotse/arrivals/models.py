@@ -26,7 +26,7 @@ from lotse.core.access import Capability, can
 from lotse.core.choices import OrganisationKind
 from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
-from lotse.people.choices import BirthDatePrecision, Gender, Relationship, ResidenceStatus
+from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship, ResidenceStatus
 from lotse.people.models import Person, casework_organisation_id
 
 if TYPE_CHECKING:
@@ -522,3 +522,219 @@ class HandoverSheetItem(HandoverSheetRow):
 
     def __str__(self) -> str:
         return self.description
+
+
+# The exchange of housing facts between linked records (lotse.arrivals.exchange)
+
+
+class ExchangeNoticeQuerySet(models.QuerySet["ExchangeNotice"]):
+    def visible_to(self, user: User | AnonymousUser) -> ExchangeNoticeQuerySet:
+        """The notices of the user's casework organisation (the organisation that keeps the casework record)."""
+        if not can(user, Capability.CASEWORK):
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ExchangeNotice(models.Model):
+    """A housing situation that flowed from the accommodation record into a casework record, shown to the
+    caseworkers in "Meine Arbeit" until one of them marks it as seen."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="exchange_notices"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("client"), on_delete=models.CASCADE, related_name="exchange_notices"
+    )
+    link = models.ForeignKey(PersonLink, verbose_name=_("link"), on_delete=models.PROTECT, related_name="notices")
+    # The organisation that houses the person (the shelter's operator) and sent the fact.
+    source_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    situation = models.CharField(_("housing situation"), max_length=30, choices=HousingSituation.choices)
+    valid_from = models.DateField(_("since"))
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("transmitted at"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ExchangeNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice of a transmitted housing situation")
+        verbose_name_plural = _("notices of transmitted housing situations")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["organisation", "seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_situation_display()} ({self.valid_from:%d.%m.%Y})"
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        return self.organisation_id
+
+
+class PlannedMoveOutStatus(models.TextChoices):
+    PLANNED = "geplant", _("planned")
+    DONE = "erledigt", _("moved out")
+    CANCELLED = "zurueckgezogen", _("withdrawn by the integration management")
+
+
+class PlannedMoveOutQuerySet(models.QuerySet["PlannedMoveOut"]):
+    def visible_to(self, user: User | AnonymousUser) -> PlannedMoveOutQuerySet:
+        """The planned move-outs from the shelters the user's organisation operates (its accommodation staff)."""
+        if not can(user, Capability.MANAGE_SHELTERS):
+            return self.none()
+        return self.filter(shelter__organisation_id=user.organisation_id)  # type: ignore[union-attr]
+
+    def planned(self) -> PlannedMoveOutQuerySet:
+        return self.filter(status=PlannedMoveOutStatus.PLANNED)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PlannedMoveOut(models.Model):
+    """A resident's move-out the integration management announced: the household signed its own tenancy
+    ("eigener Mietvertrag") from ``planned_on``. The accommodation staff record the real move-out as always;
+    that ends the plan."""
+
+    occupancy = models.ForeignKey(
+        "accommodation.Occupancy", verbose_name=_("stay"), on_delete=models.CASCADE, related_name="planned_move_outs"
+    )
+    # The shelter of the stay: its operator's accommodation staff see the plan (and it is in the shelter's history).
+    shelter = models.ForeignKey(
+        "accommodation.Shelter", verbose_name=_("shelter"), on_delete=models.PROTECT, related_name="planned_move_outs"
+    )
+    planned_on = models.DateField(_("planned move-out"))
+    reason = models.CharField(
+        _("reason"), max_length=30, default=HousingSituation.PRIVATER_MIETVERTRAG, choices=HousingSituation.choices
+    )
+    from_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("announced by"), on_delete=models.PROTECT, related_name="+"
+    )
+    link = models.ForeignKey(PersonLink, verbose_name=_("link"), on_delete=models.PROTECT, related_name="move_outs")
+    # The casework record the plan follows (a correction of it corrects the plan); not shown to the shelter.
+    housing_record = models.ForeignKey(
+        "people.HousingRecord",
+        verbose_name=_("housing record of the casework"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlannedMoveOutStatus.choices, default=PlannedMoveOutStatus.PLANNED
+    )
+    created_at = models.DateTimeField(_("announced at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = PlannedMoveOutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("planned move-out")
+        verbose_name_plural = _("planned move-outs")
+        ordering = ["planned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PlannedMoveOutStatus.values), name="planned_move_out_status_valid"
+            ),
+            # One plan at a time per stay: a later announcement corrects it.
+            models.UniqueConstraint(
+                fields=["occupancy"], condition=Q(status="geplant"), name="planned_move_out_one_open_per_stay"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Planned move-out on %(date)s") % {"date": f"{self.planned_on:%d.%m.%Y}"})
+
+
+class LinkRequestStatus(models.TextChoices):
+    OPEN = "offen", _("open")
+    CONFIRMED = "bestaetigt", _("linked")
+    DECLINED = "abgelehnt", _("declined")
+    ENDED = "beendet", _("ended: consent withdrawn")
+
+
+class LinkRequestQuerySet(models.QuerySet["LinkRequest"]):
+    def visible_to(self, user: User | AnonymousUser) -> LinkRequestQuerySet:
+        """Requests addressed to the user's organisation, for its accommodation staff."""
+        if not can(user, Capability.MANAGE_SHELTERS):
+            return self.none()
+        return self.filter(housing_organisation_id=user.organisation_id)  # type: ignore[union-attr]
+
+    def open(self) -> LinkRequestQuerySet:
+        """Open requests whose consent is still in force (a withdrawal ends a request at once)."""
+        return self.filter(status=LinkRequestStatus.OPEN, consent__withdrawn_on__isnull=True)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class LinkRequest(models.Model):
+    """A caseworker asks the organisation that houses a client to link its accommodation record with the casework
+    record (for clients who did not come through the Neuzugänge list). The accommodation staff see the client's
+    name, date of birth and nationalities only, pick their resident and confirm, or decline."""
+
+    consent = models.ForeignKey(
+        "cases.Consent", verbose_name=_("consent"), on_delete=models.PROTECT, related_name="link_requests"
+    )
+    casework_person = models.ForeignKey(
+        "people.Person", verbose_name=_("casework record"), on_delete=models.CASCADE, related_name="link_requests"
+    )
+    housing_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("housing organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=LinkRequestStatus.choices, default=LinkRequestStatus.OPEN
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    link = models.ForeignKey(
+        PersonLink, verbose_name=_("link"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = LinkRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to link records")
+        verbose_name_plural = _("requests to link records")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=LinkRequestStatus.values), name="link_request_status_valid"),
+            models.UniqueConstraint(
+                fields=["casework_person", "housing_organisation"],
+                condition=Q(status="offen"),
+                name="link_request_one_open_per_person_and_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Request to link records of %(date)s") % {"date": f"{self.requested_at:%d.%m.%Y}"})
+
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The casework organisation keeps the client's data the request shows."""
+        return self.casework_person.organisation_id

@@ -11,7 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, PersonLink, Responsibility
-from lotse.core.access import Capability, require
+from lotse.core.access import Capability, can, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context, save_versioned
 from lotse.core.transactions import atomic
@@ -170,10 +170,12 @@ def link_records(*, acting_user: User | None, accommodation_person: Person, case
     """Pair the accommodation record and the casework record of one person (idempotent: an existing pair is
     returned). Facts flow only while the client's consent is in force (``PersonLink.objects.exchanging_with``).
 
-    The acting user does casework for the organisation that keeps the casework record (``None``: a
+    The acting user does casework for the organisation that keeps the casework record, or is of the accommodation
+    staff of the organisation a caseworker asked to link (an open ``LinkRequest``, see
+    ``lotse.arrivals.exchange.confirm_link_request``) and may read the accommodation record (``None``: a
     management command or the demo loader); the two records are kept by two different organisations.
     """
-    require(acting_user, Capability.CASEWORK, organisation_id=casework_person.organisation_id, code="not_owner")
+    _check_may_link(acting_user, accommodation_person, casework_person)
     if accommodation_person.organisation_id == casework_person.organisation_id:
         raise ValidationError(
             _("Both records are kept by the same organisation; there is nothing to link."), code="same_organisation"
@@ -199,3 +201,22 @@ def link_records(*, acting_user: User | None, accommodation_person: Person, case
         except IntegrityError:
             # The same pair linked at the same moment by someone else.
             return PersonLink.objects.get(accommodation_person=accommodation_person, casework_person=casework_person)
+
+
+def _check_may_link(acting_user: User | None, accommodation_person: Person, casework_person: Person) -> None:
+    if acting_user is None or (
+        can(acting_user, Capability.CASEWORK) and acting_user.organisation_id == casework_person.organisation_id
+    ):
+        return
+    from lotse.accommodation.models import residents_visible_to
+    from lotse.arrivals.models import LinkRequest
+
+    asked = (
+        can(acting_user, Capability.MANAGE_SHELTERS)
+        and LinkRequest.objects.open()
+        .filter(casework_person=casework_person, housing_organisation_id=acting_user.organisation_id)
+        .exists()
+        and residents_visible_to(acting_user).filter(pk=accommodation_person.pk).exists()
+    )
+    if not asked:
+        require(acting_user, Capability.CASEWORK, organisation_id=casework_person.organisation_id, code="not_owner")

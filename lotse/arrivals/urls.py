@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from lotse.arrivals.views import exchange, responsibilities
 from lotse.arrivals.views import handover_sheets as sheets
-from lotse.arrivals.views import responsibilities
 
 app_name = "arrivals"
 
@@ -31,4 +31,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="received_into_case",
     ),
     path("uebergaben-aus-unterkuenften/<int:pk>/uebergabebogen.pdf", sheets.received_print, name="received_print"),
+    path("austausch/hinweise/<int:pk>/gesehen/", exchange.notice_seen, name="notice_seen"),
+    path(
+        "austausch/einwilligungen/<int:pk>/verknuepfung-anfragen/",
+        exchange.link_request_create,
+        name="link_request_create",
+    ),
+    path("austausch/anfragen/", exchange.link_request_list, name="link_request_list"),
+    path("austausch/anfragen/<int:pk>/", exchange.link_request_detail, name="link_request_detail"),
+    path("austausch/anfragen/<int:pk>/ablehnen/", exchange.link_request_decline, name="link_request_decline"),
+    path("austausch/geplante-auszuege/", exchange.planned_move_out_list, name="planned_move_out_list"),
 ]

@@ -419,7 +419,10 @@ class ConsentForm(OnceForm, BootstrapMixin, forms.Form):
         queryset=Organisation.objects.none(),
         label=_("Organisation in Lotse"),
         required=False,
-        help_text=_("For sharing with an organisation that works in Lotse, e.g. before a handover."),
+        help_text=_(
+            "For sharing with an organisation that works in Lotse, e.g. before a handover; for the data exchange "
+            "with the accommodation, the organisation that houses the client."
+        ),
     )
     recipient_name = forms.CharField(
         label=_("Other recipient"),
@@ -440,7 +443,12 @@ class ConsentForm(OnceForm, BootstrapMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         purpose = cleaned.get("purpose")
-        if (
+        if purpose == ConsentPurpose.HOUSING_EXCHANGE and not cleaned.get("recipient_organisation"):
+            self.add_error(
+                "recipient_organisation",
+                _("Name the organisation that houses the client: the exchange is with an organisation of Lotse."),
+            )
+        elif (
             purpose
             and purpose != ConsentPurpose.PROCESSING
             and not cleaned.get("recipient_organisation")

@@ -574,6 +574,11 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
         key=lambda entry: (entry[1], entry[2].pk),
         reverse=True,
     )
+    from lotse.arrivals.exchange_queries import case_exchange
+
+    consents = list(
+        Consent.objects.filter(case=case).select_related("person", "recipient_organisation").order_by("-given_on")
+    )
     return {
         "case": case,
         "editable": case.organisation_id == user.organisation_id,
@@ -591,9 +596,9 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
             .select_related("assignee")
             .order_by("due_date", "pk")
         ),
-        "consents": list(
-            Consent.objects.filter(case=case).select_related("person", "recipient_organisation").order_by("-given_on")
-        ),
+        "consents": consents,
+        # The clients' links with accommodation records and the exchange of housing facts (lotse.arrivals).
+        "exchange": case_exchange(case, consents, client_order) if case.organisation_id == user.organisation_id else [],
         "handovers": list(
             Handover.objects.filter(case=case).select_related("from_organisation", "to_organisation", "requested_by")
         ),

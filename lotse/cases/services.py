@@ -948,6 +948,11 @@ def record_consent(
             _("Name the organisation the data may be shared with, or the office released from confidentiality."),
             code="recipient",
         )
+    if purpose == ConsentPurpose.HOUSING_EXCHANGE and recipient_organisation is None:
+        raise ValidationError(
+            _("Name the organisation that houses the client: the exchange is with an organisation of Lotse."),
+            code="recipient_organisation",
+        )
     if recipient_organisation is not None and recipient_organisation.pk == case.organisation_id:
         raise ValidationError(_("Consent to share is given for another organisation than your own."), code="own_org")
     with atomic(), audit_context(acting_user):
@@ -980,6 +985,12 @@ def withdraw_consent(*, acting_user: User | None, consent: Consent, on: datetime
             decided_at=timezone.now(),
             decided_by=acting_user,
             decision_note=_("The consent was withdrawn."),
+        )
+        # A request to link the client's records made with this consent ends as well (lotse.arrivals).
+        from lotse.arrivals.models import LinkRequest, LinkRequestStatus
+
+        LinkRequest.objects.filter(consent=consent, status=LinkRequestStatus.OPEN).update(
+            status=LinkRequestStatus.ENDED, decided_at=timezone.now()
         )
         return consent
 

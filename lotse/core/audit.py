@@ -254,6 +254,8 @@ def describe_events(user: User, events: list[Any], context: NamingContext | None
                 # Why, where the service asked for a reason (a deleted document, say).
                 "reason": event_context.get("reason"),
                 "merge": _merge_note(event_context.get("merge")),
+                # Facts that flowed between the linked records of one person (lotse.arrivals.exchange).
+                "flow": flow_note(event_context.get("flow")),
                 "label": event.pgh_label,
                 "model": capfirst(model._meta.verbose_name),
                 "record": record or RecordName(_record_label(model, event.pgh_data or {})),
@@ -281,6 +283,21 @@ def _merge_note(merge: Any) -> str:
         "born": born,
         "kept": merge.get("kept", ""),
     }
+
+
+def flow_note(flow: Any) -> str:
+    """Where a change came from or went to when facts flowed between two organisations' records of a person."""
+    if not isinstance(flow, dict):
+        return ""
+    organisations = ", ".join(str(name) for name in flow.get("organisations", []))
+    notes = {
+        "from_accommodation": _("transmitted from the accommodation (%(organisations)s)"),
+        "to_casework": _("transmitted to the integration management (%(organisations)s)"),
+        "from_casework": _("transmitted from the integration management (%(organisations)s)"),
+        "to_accommodation": _("transmitted to the accommodation (%(organisations)s)"),
+    }
+    note = notes.get(str(flow.get("direction", "")))
+    return note % {"organisations": organisations} if note else ""
 
 
 def _field(model: Any, name: str) -> Any:

@@ -20,9 +20,11 @@ from lotse.people.models import (
     STATUS_RECORD_MODELS,
     Household,
     HouseholdMembership,
+    HousingRecord,
     Person,
     StatusRecord,
 )
+from lotse.people.signals import housing_recorded
 from lotse.people.vocabulary import LANGUAGE_CODES, NATIONALITY_CODES
 
 PERSON_FIELDS = (
@@ -155,6 +157,8 @@ def add_status_record(*, acting_user: User | None, person: Person, kind: str, **
             raise ValidationError(
                 _("The entry contradicts the stored data and was not saved."), code="integrity"
             ) from None
+        if isinstance(record, HousingRecord):
+            housing_recorded.send(HousingRecord, acting_user=acting_user, record=record)
         return record
 
 
@@ -197,6 +201,8 @@ def update_status_record(
             raise ValidationError(
                 _("The entry contradicts the stored data and was not saved."), code="integrity"
             ) from None
+        if isinstance(record, HousingRecord):
+            housing_recorded.send(HousingRecord, acting_user=acting_user, record=record)
         return record
 
 
@@ -204,4 +210,6 @@ def delete_status_record(*, acting_user: User | None, record: StatusRecord) -> N
     """Remove a wrongly recorded fact; the change history keeps what it said."""
     require(acting_user, Capability.CASEWORK, organisation_id=record.person.organisation_id, code="not_owner")
     with atomic(), audit_context(acting_user):
+        if isinstance(record, HousingRecord):
+            housing_recorded.send(HousingRecord, acting_user=acting_user, record=record, deleted=True)
         record.delete()

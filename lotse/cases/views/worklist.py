@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from lotse.arrivals.exchange_queries import notices_for
 from lotse.cases.queries import (
     FOLLOW_UP_HORIZON_DAYS,
     MOVE_OUT_HORIZON_DAYS,
@@ -29,6 +30,8 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
         "cases/worklist.html",
         {
             "work": worklist_for(request.user, today),
+            # Housing situations that flowed in from the accommodation of linked clients (lotse.arrivals).
+            "exchange_notices": notices_for(request.user),
             # The colleagues the user substitutes for today, each in a section of her own.
             "substitutions": [
                 {"substitution": substitution, "work": work, "prefix": f"s{substitution.pk}"}
