@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("cases:follow_up_list", _("All open follow-up tasks"), C.CASEWORK, CASEWORK),
     ("cases:case_list", _("Cases"), C.CASEWORK, CASEWORK),
     ("cases:handover_list", _("Handovers"), C.CASEWORK, CASEWORK),
+    ("arrivals:arrival_list", _("New arrivals"), C.RECEIVE_ARRIVALS, CASEWORK),
     ("cases:team", _("Team"), C.LEAD_TEAM, CASEWORK),
     ("reports:dashboard", _("Key figures"), C.KEY_FIGURES, None),
     ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS, ACCOMMODATION),
