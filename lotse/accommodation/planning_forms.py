@@ -164,6 +164,13 @@ def _ids(data: Any, name: str) -> set[int]:
     return {int(value) for value in values if str(value).isascii() and str(value).isdigit()}
 
 
+class ShelterChoiceField(forms.ModelChoiceField[Shelter]):
+    """A shelter named with its municipality ("Tamm: AU Bahnhofstraße")."""
+
+    def label_from_instance(self, obj: Shelter) -> str:
+        return f"{obj.municipality.name}: {obj.name}"
+
+
 class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
     """Whom (single persons and whole households), to which municipality, when.
 
@@ -182,7 +189,7 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Only if the household arrives later than on the date of assignment."),
     )
-    future_shelter = forms.ModelChoiceField(
+    future_shelter = ShelterChoiceField(
         label=_("Future shelter"),
         queryset=Shelter.objects.none(),
         required=False,
@@ -218,7 +225,6 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
         shelter_field = cast("forms.ModelChoiceField[Shelter]", self.fields["future_shelter"])
         if shelters is not None:
             shelter_field.queryset = shelters.select_related("municipality").order_by("municipality__name", "name")
-        shelter_field.label_from_instance = lambda shelter: f"{shelter.municipality.name}: {shelter.name}"  # type: ignore[method-assign]
         # The households of persons the user may assign.
         households = Household.objects.filter(
             Exists(HouseholdMembership.objects.current().filter(household_id=OuterRef("pk"), person__in=candidates))

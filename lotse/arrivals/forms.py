@@ -142,9 +142,7 @@ class ForwardForm(VersionedForm):
             "invalid_choice": _("Choose the organisation to forward to."),
         },
     )
-    reason = forms.CharField(
-        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,7 +204,9 @@ class BeginCounsellingForm(OnceForm, VersionedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"] = _caseworker_field(organisation_id, required=True, label=_("Responsible caseworker"))
+        self.fields["responsible"] = _caseworker_field(
+            organisation_id, required=True, label=_("Responsible caseworker")
+        )
         field = cast("forms.ModelChoiceField[Organisation]", self.fields["consent_recipient"])
         field.queryset = Organisation.objects.filter(pk__in=[org.pk for org, _reason in recipients])
         field.choices = [(org.pk, f"{org.name} ({reason})") for org, reason in recipients]

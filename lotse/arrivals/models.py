@@ -209,14 +209,13 @@ class ArrivalQuerySet(models.QuerySet["Arrival"]):
             return self.none()
         return self.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
 
-    def without_first_contact_since(self, day: datetime.date) -> ArrivalQuerySet:
-        """Entries still new, or planned for a day already passed, whose household arrived on or before ``day``."""
-        arrived = Q(assignment__planned_arrival__isnull=True, assignment__date__lte=day) | Q(
-            assignment__planned_arrival__lte=day
+    def without_first_contact(self, arrived_by: datetime.date, today: datetime.date) -> ArrivalQuerySet:
+        """Entries whose household arrived on or before ``arrived_by`` and that are still new, or whose planned
+        first contact was due before ``today``."""
+        arrived = Q(assignment__planned_arrival__isnull=True, assignment__date__lte=arrived_by) | Q(
+            assignment__planned_arrival__lte=arrived_by
         )
-        waiting = Q(state=ArrivalState.NEW) | Q(
-            state=ArrivalState.CONTACT_PLANNED, first_contact_on__lt=day + datetime.timedelta(days=1)
-        )
+        waiting = Q(state=ArrivalState.NEW) | Q(state=ArrivalState.CONTACT_PLANNED, first_contact_on__lt=today)
         return self.filter(arrived, waiting)
 
 
@@ -290,7 +289,8 @@ class Arrival(VersionedModel):
                 name="arrival_state_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(state=ArrivalState.COUNSELLING) | Q(case__isnull=False), name="arrival_counselling_has_case"
+                condition=~Q(state=ArrivalState.COUNSELLING) | Q(case__isnull=False),
+                name="arrival_counselling_has_case",
             ),
             models.CheckConstraint(
                 condition=~Q(state=ArrivalState.FORWARDED) | Q(forwarded_to__isnull=False),
@@ -341,9 +341,7 @@ class ArrivalPrint(models.Model):
     """The municipality's info sheet was printed for the household of a new arrival (when, by whom, in which
     language)."""
 
-    arrival = models.ForeignKey(
-        Arrival, verbose_name=_("new arrival"), on_delete=models.CASCADE, related_name="prints"
-    )
+    arrival = models.ForeignKey(Arrival, verbose_name=_("new arrival"), on_delete=models.CASCADE, related_name="prints")
     language = models.CharField(_("language"), max_length=5, choices=SheetLanguage.choices)
     printed_at = models.DateTimeField(_("printed at"), auto_now_add=True)
     printed_by = models.ForeignKey(

@@ -246,8 +246,9 @@ def housing_organisations(assignment: Assignment) -> list[tuple[Organisation, st
     """Who may be named in the client's consent to the data exchange, the likeliest first: the operator of the
     future shelter, the municipality's own administration, the assigning district office (one query)."""
     candidates: list[tuple[int | None, str]] = []
-    if assignment.future_shelter_id is not None:
-        candidates.append((assignment.future_shelter.organisation_id, _("operates the future shelter")))
+    shelter = assignment.future_shelter
+    if shelter is not None:
+        candidates.append((shelter.organisation_id, _("operates the future shelter")))
     own = (
         Organisation.objects.filter(municipality_id=assignment.municipality_id, kind=OrganisationKind.GEMEINDE)
         .order_by("pk")
@@ -269,9 +270,7 @@ def arrival_rows(user: User, filters: dict[str, Any]) -> QuerySet[Arrival]:
     """The user's organisation's new arrivals, newest assignment first, filtered by state and municipality."""
     arrivals = (
         Arrival.objects.visible_to(user)
-        .select_related(
-            "assignment__municipality", "assignment__future_shelter", "responsible", "forwarded_to", "case"
-        )
+        .select_related("assignment__municipality", "assignment__future_shelter", "responsible", "forwarded_to", "case")
         .annotate(household_size=Count("assignment__assigned_persons"))
         .order_by("-assignment__date", "-pk")
     )
@@ -288,7 +287,7 @@ def arrival_list_page(user: User, filters: dict[str, Any], page_number: str | No
     page: Page[Arrival] = Paginator(arrival_rows(user, filters), ARRIVALS_PER_PAGE).get_page(page_number)
     members = arrival_members(arrival.assignment_id for arrival in page.object_list)
     for arrival in page.object_list:
-        arrival.members = members[arrival.assignment_id]  # type: ignore[attr-defined]
+        arrival.members = members[arrival.assignment_id]
     return page
 
 
@@ -322,7 +321,7 @@ def overdue_arrivals(user: User, today: datetime.date, *, responsible_ids: Itera
     the caseworkers ``responsible_ids`` (None: every one, and those without)."""
     arrivals = (
         Arrival.objects.visible_to(user)
-        .without_first_contact_since(overdue_since(today))
+        .without_first_contact(overdue_since(today), today)
         .select_related("assignment__municipality", "responsible")
         .annotate(household=household_name())
         .order_by("assignment__date", "pk")

@@ -118,9 +118,7 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(
-        Assignment.objects.select_related(
-            "municipality", "organisation", "created_by", "future_shelter__municipality"
-        ),
+        Assignment.objects.select_related("municipality", "organisation", "created_by", "future_shelter__municipality"),
         request.user,
         pk=pk,
     )

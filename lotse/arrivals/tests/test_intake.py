@@ -78,7 +78,9 @@ def test_it_creates_an_entry_for_every_responsible_organisation_with_the_assignm
         (org_a, ArrivalState.NEW, 1, None),
     ]
     steps = ArrivalStep.objects.filter(arrival__in=arrivals)
-    assert {(s.to_state, s.on, s.by_id) for s in steps} == {(ArrivalState.NEW, D(2025, 5, 2), county_housing_officer.pk)}
+    assert {(s.to_state, s.on, s.by_id) for s in steps} == {
+        (ArrivalState.NEW, D(2025, 5, 2), county_housing_officer.pk)
+    }
     assert [acting_user_of(e) for e in events_of(arrivals[0])] == [county_housing_officer.pk]
 
 
@@ -121,7 +123,9 @@ def test_it_keeps_the_planned_arrival_and_the_future_home(family, county, ludwig
     assert housing_organisations(stored)[0][0] == county
 
 
-def test_it_refuses_a_shelter_elsewhere_and_an_arrival_before_the_assignment(family, county, ludwigsburg, asperg, org_a):
+def test_it_refuses_a_shelter_elsewhere_and_an_arrival_before_the_assignment(
+    family, county, ludwigsburg, asperg, org_a
+):
     add(ludwigsburg, org_a)
     shelter = accommodation_services.create_shelter(
         acting_user=None,
@@ -202,13 +206,18 @@ def test_it_declines_with_a_reason_and_then_refuses_to_forward(arrival, casework
             intake.decline_arrival(acting_user=caseworker_a, arrival=arrival, expected_version=1, reason="  ")
         assert _state(arrival) == (ArrivalState.NEW, 1, 1)
         intake.decline_arrival(
-            acting_user=caseworker_a, arrival=arrival, expected_version=1, reason="wird bereits von der Diakonie beraten"
+            acting_user=caseworker_a,
+            arrival=arrival,
+            expected_version=1,
+            reason="wird bereits von der Diakonie beraten",
         )
         stored = Arrival.objects.get(pk=arrival.pk)
         assert (stored.state, stored.reason) == (ArrivalState.DECLINED, "wird bereits von der Diakonie beraten")
         step = ArrivalStep.objects.filter(arrival=arrival).latest("pk")
         assert (step.to_state, step.on, step.note) == (ArrivalState.DECLINED, TODAY, stored.reason)
-        with refused_in_german("Ein Neuzugang im Zustand „kein Bedarf / abgelehnt“ kann nicht in „weitergeleitet“ wechseln."):
+        with refused_in_german(
+            "Ein Neuzugang im Zustand „kein Bedarf / abgelehnt“ kann nicht in „weitergeleitet“ wechseln."
+        ):
             intake.forward_arrival(acting_user=caseworker_a, arrival=stored, expected_version=2, to_organisation=org_b)
     assert _state(arrival) == (ArrivalState.DECLINED, 2, 2)
     assert Arrival.objects.count() == 1
@@ -246,9 +255,7 @@ def test_it_refuses_to_forward_to_oneself_to_a_non_counselling_one_or_twice(arri
     with frozen_today():
         with refused_in_german("Leiten Sie den Neuzugang an eine andere Organisation als Ihre eigene weiter."):
             intake.forward_arrival(acting_user=caseworker_a, arrival=arrival, expected_version=1, to_organisation=org_a)
-        with refused_in_german(
-            "Sportverein leistet kein Integrationsmanagement und kann keine Neuzugänge erhalten."
-        ):
+        with refused_in_german("Sportverein leistet kein Integrationsmanagement und kann keine Neuzugänge erhalten."):
             intake.forward_arrival(acting_user=caseworker_a, arrival=arrival, expected_version=1, to_organisation=club)
         Arrival.objects.create(assignment=arrival.assignment, organisation=org_b)
         with refused_in_german("AWO Testkreis hat diesen Neuzugang bereits in der Liste."):
@@ -259,9 +266,8 @@ def test_it_refuses_to_forward_to_oneself_to_a_non_counselling_one_or_twice(arri
 @pytest.mark.parametrize("persona", ["caseworker_b", "teamlead_b", "county_housing_officer", "org_admin_a"])
 def test_it_refuses_everybody_but_the_receiving_integration_management(persona, request, arrival):
     user = request.getfixturevalue(persona)
-    with frozen_today():
-        with pytest.raises(ValidationError):
-            intake.record_first_contact(acting_user=user, arrival=arrival, expected_version=1, on=TODAY, form="buero")
+    with frozen_today(), pytest.raises(ValidationError):
+        intake.record_first_contact(acting_user=user, arrival=arrival, expected_version=1, on=TODAY, form="buero")
     assert _state(arrival) == (ArrivalState.NEW, 1, 1)
 
 
@@ -272,8 +278,12 @@ def test_it_names_the_refusal_of_another_organisation_in_german(arrival, casewor
 
 def test_it_lets_the_team_lead_name_the_caseworker(arrival, teamlead_a, caseworker_a, caseworker_b):
     with refused_in_german("Nur die Teamleitung der Organisation darf dies tun."):
-        intake.assign_caseworker(acting_user=caseworker_a, arrival=arrival, expected_version=1, responsible=caseworker_a)
-    with refused_in_german("Die fallverantwortliche Person muss im Integrationsmanagement Ihrer Organisation arbeiten."):
+        intake.assign_caseworker(
+            acting_user=caseworker_a, arrival=arrival, expected_version=1, responsible=caseworker_a
+        )
+    with refused_in_german(
+        "Die fallverantwortliche Person muss im Integrationsmanagement Ihrer Organisation arbeiten."
+    ):
         intake.assign_caseworker(acting_user=teamlead_a, arrival=arrival, expected_version=1, responsible=caseworker_b)
     assert Arrival.objects.get(pk=arrival.pk).responsible is None
     intake.assign_caseworker(acting_user=teamlead_a, arrival=arrival, expected_version=1, responsible=caseworker_a)
@@ -381,7 +391,9 @@ def test_it_refuses_to_begin_counselling_twice_and_changes_nothing(arrival, case
             acting_user=caseworker_a, arrival=arrival, expected_version=1, start_date=TODAY, responsible=caseworker_a
         )
         stored = Arrival.objects.get(pk=arrival.pk)
-        with refused_in_german("Ein Neuzugang im Zustand „Beratung begonnen“ kann nicht in „Beratung begonnen“ wechseln."):
+        with refused_in_german(
+            "Ein Neuzugang im Zustand „Beratung begonnen“ kann nicht in „Beratung begonnen“ wechseln."
+        ):
             intake.begin_counselling(
                 acting_user=caseworker_a, arrival=stored, expected_version=2, start_date=TODAY, responsible=caseworker_a
             )

@@ -144,7 +144,10 @@ def test_it_hides_the_entry_from_other_organisations(persona, request, arrival):
     client = client_for(request.getfixturevalue(persona))
     for name in ("arrival_detail", "arrival_contact", "arrival_decline", "arrival_forward", "arrival_begin"):
         assert client.get(_url(name, arrival)).status_code == 404, name
-    assert client.post(_url("arrival_contact", arrival), {"version": 1, "on": "2025-06-16", "form": "buero"}).status_code == 404
+    assert (
+        client.post(_url("arrival_contact", arrival), {"version": 1, "on": "2025-06-16", "form": "buero"}).status_code
+        == 404
+    )
     assert client.get(reverse("arrivals:arrival_list")).context["page"].paginator.count == 0
     assert Arrival.objects.get(pk=arrival.pk).state == ArrivalState.NEW
 
@@ -156,7 +159,10 @@ def test_it_refuses_the_pages_to_everybody_without_the_capability(persona, reque
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("arrivals:arrival_list")).status_code == 403
     assert client.get(_url("arrival_detail", arrival)).status_code == 403
-    assert client.post(_url("arrival_contact", arrival), {"version": 1, "on": "2025-06-16", "form": "buero"}).status_code == 403
+    assert (
+        client.post(_url("arrival_contact", arrival), {"version": 1, "on": "2025-06-16", "form": "buero"}).status_code
+        == 403
+    )
     assert Arrival.objects.get(pk=arrival.pk).state == ArrivalState.NEW
 
 
@@ -192,7 +198,9 @@ def test_it_begins_counselling_from_the_entry_in_one_step(arrival, family, casew
 
 
 def test_it_offers_a_likely_duplicate_and_takes_it_over(arrival, family, caseworker_a, org_a):
-    case = open_case_for(caseworker_a, family_name="Karimi", given_names="Ahmed", birth_date=D(1985, 3, 2))
+    case = open_case_for(
+        caseworker_a, family_name="Karimi", given_names="Ahmed", birth_date=D(1985, 3, 2), birth_date_precision="day"
+    )
     known = CaseClient.objects.get(case=case).person
     client = client_for(caseworker_a)
     url = _url("arrival_begin", arrival)
@@ -298,11 +306,16 @@ def test_it_shows_overdue_arrivals_to_the_team_until_the_first_contact(
     assert case_queries.worklist_for(caseworker_a, TODAY).arrivals_without_contact == []
     assert case_queries.worklist_for(colleague_a, TODAY).arrivals_without_contact == [arrival]
     with frozen_today():
-        intake.record_first_contact(acting_user=colleague_a, arrival=arrival, expected_version=2, on=TODAY, form="buero")
+        intake.record_first_contact(
+            acting_user=colleague_a, arrival=arrival, expected_version=2, on=TODAY, form="buero"
+        )
     assert case_queries.worklist_for(colleague_a, TODAY).arrivals_without_contact == []
-    assert case_queries.team_page(teamlead_a, TODAY, case_queries.team_rows(teamlead_a, TODAY), {}, None)[
-        "arrivals_without_contact"
-    ] == []
+    assert (
+        case_queries.team_page(teamlead_a, TODAY, case_queries.team_rows(teamlead_a, TODAY), {}, None)[
+            "arrivals_without_contact"
+        ]
+        == []
+    )
 
 
 def test_it_keeps_a_planned_contact_off_the_worklist_until_its_day_has_passed(arrival, caseworker_a):

@@ -60,7 +60,6 @@ def url_arguments(world: UrlWorld) -> AppUrls:
             # Naming the caseworker is the team lead's (LEAD_TEAM): of organisation B, a 404.
             "arrivals:arrival_caseworker": frozenset({"teamlead_b"}),
         },
-        accepts_post=frozenset(kwargs)
-        - {"arrivals:arrival_detail", "arrivals:arrival_info_sheet"}
+        accepts_post=frozenset(kwargs) - {"arrivals:arrival_detail", "arrivals:arrival_info_sheet"}
         | {"arrivals:responsibility_create"},
     )

