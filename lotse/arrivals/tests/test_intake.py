@@ -419,3 +419,18 @@ def test_it_records_a_print_on_the_entry(arrival, caseworker_a):
     assert (printed.arrival, printed.language, printed.printed_by) == (arrival, "fa", caseworker_a)
     with refused_in_german("Das Infoblatt gibt es nicht in der Sprache „xx“."):
         intake.record_print(acting_user=caseworker_a, arrival=arrival, language="xx")
+
+
+def test_it_names_the_entry_in_the_history_and_access_log_linked_for_its_organisation(
+    arrival, caseworker_a, caseworker_b
+):
+    from django.utils import translation
+
+    from lotse.core.records import name_records
+
+    key = ("arrivals.arrival", str(arrival.pk))
+    with translation.override("de"):
+        own = name_records(caseworker_a, {"arrivals.arrival": [arrival.pk]})[key]
+        other = name_records(caseworker_b, {"arrivals.arrival": [arrival.pk]})[key]
+    assert (own.text, own.url) == ("Neuzugang: Haushalt von Karimi, Ahmad", f"/neuzugaenge/{arrival.pk}/")
+    assert other.url == ""
