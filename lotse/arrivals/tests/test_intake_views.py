@@ -235,6 +235,7 @@ def test_it_prints_the_info_sheet_in_the_households_language_and_records_it(arri
     assert "Gedruckt am" in page and "Ukrainisch" in page
     refused = client.get(_url("arrival_info_sheet", arrival) + "?sprache=xx")
     assert refused.status_code == 400 and ArrivalPrint.objects.count() == 2
+    assert AccessLogEntry.objects.filter(action=AccessAction.PRINT).count() == 2
 
 
 def test_it_tells_on_the_assignment_page_who_received_it_or_that_nobody_was_responsible(
@@ -336,3 +337,11 @@ def test_it_keeps_the_worklist_and_team_queries_fixed(county, ludwigsburg, org_a
         assign(county_family(county), ludwigsburg)
     assert_same_queries(few[0], queries_of(worker, reverse("cases:worklist")))
     assert_same_queries(few[1], queries_of(lead, reverse("cases:team")))
+
+
+def test_it_says_when_the_municipality_has_no_info_sheet_and_records_no_print(arrival, caseworker_a):
+    response = client_for(caseworker_a).get(_url("arrival_info_sheet", arrival), HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 400
+    assert "Für Ludwigsburg gibt es noch kein Infoblatt." in response.content.decode()
+    assert not ArrivalPrint.objects.exists()
+    assert not AccessLogEntry.objects.filter(action=AccessAction.PRINT).exists()

@@ -332,7 +332,6 @@ def arrival_info_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     municipality = arrival.assignment.municipality
     sheet = InfoSheet.objects.select_related("municipality").filter(municipality=municipality).first()
     requested = request.GET.get("sprache", "").strip()
-    log_access(acting_user=request.user, action=AccessAction.PRINT, record=arrival, request=request)
     if sheet is None or (requested and requested not in SheetLanguage.values):
         if sheet is None:
             message = _("There is no info sheet for %(municipality)s yet. The network editors write it.") % {
@@ -344,6 +343,7 @@ def arrival_info_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     members = queries.arrival_members([arrival.assignment_id])[arrival.assignment_id]
     language = requested or queries.sheet_language_of(members)
     response = file_response(pdf.sheet_pdf(sheet, language), pdf.pdf_filename(sheet, language), inline=True)
+    log_access(acting_user=request.user, action=AccessAction.PRINT, record=arrival, request=request)
     if request.method != "HEAD":
         intake.record_print(acting_user=request.user, arrival=arrival, language=language)
     return response
