@@ -340,6 +340,19 @@ class Assignment(VersionedModel):
     date = models.DateField(_("date of assignment"))
     reference = models.CharField(_("file reference"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # When the household is expected in the municipality, if not on the day of the assignment.
+    planned_arrival = models.DateField(_("planned arrival"), null=True, blank=True)
+    # Where the household will live (a shelter of the municipality and/or an address): the receiving integration
+    # management sees it in its new arrivals (lotse.arrivals).
+    future_shelter = models.ForeignKey(
+        Shelter,
+        verbose_name=_("future shelter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_assignments",
+    )
+    future_address = models.CharField(_("future address"), max_length=200, blank=True)
     persons: models.ManyToManyField[Person, AssignedPerson] = models.ManyToManyField(
         Person, through="AssignedPerson", verbose_name=_("persons"), related_name="assignments"
     )
@@ -363,6 +376,11 @@ class Assignment(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.municipality.name} {self.date:%d.%m.%Y}"
+
+    @property
+    def arrival_date(self) -> datetime.date:
+        """The day the household arrives in the municipality: the planned arrival, else the assignment date."""
+        return self.planned_arrival or self.date
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

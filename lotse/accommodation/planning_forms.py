@@ -164,6 +164,13 @@ def _ids(data: Any, name: str) -> set[int]:
     return {int(value) for value in values if str(value).isascii() and str(value).isdigit()}
 
 
+class ShelterChoiceField(forms.ModelChoiceField[Shelter]):
+    """A shelter named with its municipality ("Tamm: AU Bahnhofstraße")."""
+
+    def label_from_instance(self, obj: Shelter) -> str:
+        return f"{obj.municipality.name}: {obj.name}"
+
+
 class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
     """Whom (single persons and whole households), to which municipality, when.
 
@@ -177,6 +184,24 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
     date = DateField(label=_("Date of assignment"))
     reference = forms.CharField(label=_("File reference"), max_length=100, required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    planned_arrival = DateField(
+        label=_("Planned arrival"),
+        required=False,
+        help_text=_("Only if the household arrives later than on the date of assignment."),
+    )
+    future_shelter = ShelterChoiceField(
+        label=_("Future shelter"),
+        queryset=Shelter.objects.none(),
+        required=False,
+        help_text=_("A shelter of the municipality the household moves into, if known."),
+        error_messages={"invalid_choice": _("Choose a shelter from the list.")},
+    )
+    future_address = forms.CharField(
+        label=_("Future address"),
+        max_length=200,
+        required=False,
+        help_text=_("A flat, or the room in the shelter, if known."),
+    )
     persons = forms.ModelMultipleChoiceField(
         label=_("Persons"),
         queryset=Person.objects.none(),
@@ -192,9 +217,14 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
         error_messages={"invalid_choice": _("A chosen household cannot be assigned by you.")},
     )
 
-    def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidates: QuerySet[Person], shelters: QuerySet[Shelter] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelMultipleChoiceField[Person]", self.fields["persons"]).queryset = candidates
+        shelter_field = cast("forms.ModelChoiceField[Shelter]", self.fields["future_shelter"])
+        if shelters is not None:
+            shelter_field.queryset = shelters.select_related("municipality").order_by("municipality__name", "name")
         # The households of persons the user may assign.
         households = Household.objects.filter(
             Exists(HouseholdMembership.objects.current().filter(household_id=OuterRef("pk"), person__in=candidates))

@@ -39,6 +39,7 @@ from lotse.accommodation.models import (
     residents_visible_to,
 )
 from lotse.accommodation.signals import stay_changed
+from lotse.arrivals.intake import create_arrivals
 from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import audit_context, save_versioned
@@ -461,17 +462,33 @@ def record_assignment(
     households: Iterable[Household] = (),
     reference: str = "",
     notes: str = "",
+    planned_arrival: datetime.date | None = None,
+    future_shelter: Shelter | None = None,
+    future_address: str = "",
 ) -> Assignment:
     """The county assigns ``persons`` and the members of ``households`` not yet assigned to ``municipality``.
 
     A household chosen as a whole brings its current members who were never assigned (to any
     municipality); a person chosen one by one is assigned even if assigned elsewhere before (a
-    redistribution), but never twice to the same municipality.
+    redistribution), but never twice to the same municipality. ``planned_arrival`` (not before the
+    assignment) and the future home (a shelter of the municipality and/or an address) are what the
+    receiving integration management reads in its new arrivals, created in the same transaction for
+    every organisation responsible there (``lotse.arrivals.intake.create_arrivals``).
     """
     check_assigns(acting_user)
     if acting_user is not None and acting_user.organisation_id != organisation.pk:
         raise ValidationError(_("Assignments are recorded for your own organisation."), code="foreign")
     not_in_future(date, _("The date of assignment"))
+    if planned_arrival is not None and planned_arrival < date:
+        raise ValidationError(
+            _("The planned arrival cannot be before the date of assignment."), code="arrival_before_assignment"
+        )
+    if future_shelter is not None and future_shelter.municipality_id != municipality.pk:
+        raise ValidationError(
+            _("The future shelter %(shelter)s is not in %(municipality)s.")
+            % {"shelter": future_shelter.name, "municipality": municipality.name},
+            code="shelter_elsewhere",
+        )
     with atomic(), audit_context(acting_user):
         people = list(persons)
         for _household, members in household_members_to_assign(acting_user, households):
@@ -501,9 +518,13 @@ def record_assignment(
             date=date,
             reference=reference.strip(),
             notes=notes,
+            planned_arrival=planned_arrival,
+            future_shelter=future_shelter,
+            future_address=future_address.strip(),
             created_by=acting_user,
         )
         AssignedPerson.objects.bulk_create(AssignedPerson(assignment=assignment, person=p) for p in people)
+        create_arrivals(acting_user=acting_user, assignment=assignment)
         return assignment
 
 

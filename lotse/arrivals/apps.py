@@ -10,7 +10,7 @@ class ArrivalsConfig(AppConfig):
     verbose_name = _("Arrivals")
 
     def ready(self) -> None:
-        # How handover sheets are named in the change history and the access log (lotse.core.records).
+        # How handover sheets and new arrivals are named in the change history and the access log (lotse.core.records).
         import_module("lotse.arrivals.records")
         from lotse.arrivals import exchange
 

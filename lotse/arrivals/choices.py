@@ -25,3 +25,47 @@ class PresentItemKind(models.TextChoices):
 
     DOCUMENT = "dokument", _("document")
     CONSENT = "einwilligung", _("consent or release from confidentiality")
+
+
+class ArrivalState(models.TextChoices):
+    """Where a new arrival (Neuzugang) stands at the receiving integration management."""
+
+    NEW = "neu", _("new")
+    CONTACT_PLANNED = "erstkontakt_geplant", _("first contact planned")
+    CONTACT_MADE = "erstkontakt_erfolgt", _("first contact made")
+    COUNSELLING = "beratung_begonnen", _("counselling begun")
+    DECLINED = "kein_bedarf", _("no need / declined")
+    FORWARDED = "weitergeleitet", _("forwarded")
+
+
+# The state machine: which state may follow which. Counselling begun and forwarded are final (the case, or the
+# other organisation's own entry, carries on); a household that declined may still come after all.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ArrivalState.NEW: frozenset(
+        {
+            ArrivalState.CONTACT_PLANNED,
+            ArrivalState.CONTACT_MADE,
+            ArrivalState.COUNSELLING,
+            ArrivalState.DECLINED,
+            ArrivalState.FORWARDED,
+        }
+    ),
+    ArrivalState.CONTACT_PLANNED: frozenset(
+        {
+            ArrivalState.CONTACT_PLANNED,
+            ArrivalState.CONTACT_MADE,
+            ArrivalState.COUNSELLING,
+            ArrivalState.DECLINED,
+            ArrivalState.FORWARDED,
+        }
+    ),
+    ArrivalState.CONTACT_MADE: frozenset({ArrivalState.COUNSELLING, ArrivalState.DECLINED, ArrivalState.FORWARDED}),
+    ArrivalState.DECLINED: frozenset(
+        {ArrivalState.CONTACT_PLANNED, ArrivalState.CONTACT_MADE, ArrivalState.COUNSELLING}
+    ),
+    ArrivalState.COUNSELLING: frozenset(),
+    ArrivalState.FORWARDED: frozenset(),
+}
+
+# Without a first contact: what "Meine Arbeit" and the team page point out after some days.
+WITHOUT_FIRST_CONTACT = (ArrivalState.NEW, ArrivalState.CONTACT_PLANNED)

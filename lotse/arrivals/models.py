@@ -20,12 +20,13 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
-from lotse.arrivals.choices import RECEIVED_STATUSES, HandoverSheetStatus, PresentItemKind
-from lotse.cases.choices import FieldOfAction
+from lotse.arrivals.choices import RECEIVED_STATUSES, ArrivalState, HandoverSheetStatus, PresentItemKind
+from lotse.cases.choices import ContactForm, FieldOfAction
 from lotse.core.access import Capability, can
 from lotse.core.choices import OrganisationKind
 from lotse.core.constraints import ValidatedInFewQueries
 from lotse.core.models import Municipality, Organisation, VersionedModel
+from lotse.network.choices import SheetLanguage
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship, ResidenceStatus
 from lotse.people.models import Person, casework_organisation_id
 
@@ -738,3 +739,166 @@ class LinkRequest(models.Model):
     def access_log_organisation_id(self) -> int:
         """The casework organisation keeps the client's data the request shows."""
         return self.casework_person.organisation_id
+
+
+# New arrivals (Neuzugänge): an assignment reaches the integration management responsible for the municipality.
+
+
+class ArrivalQuerySet(models.QuerySet["Arrival"]):
+    def visible_to(self, user: User | AnonymousUser) -> ArrivalQuerySet:
+        """The new arrivals of the user's organisation, for its integration management and team leads."""
+        if not can(user, Capability.RECEIVE_ARRIVALS):
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+
+    def without_first_contact(self, arrived_by: datetime.date, today: datetime.date) -> ArrivalQuerySet:
+        """Entries whose household arrived on or before ``arrived_by`` and that are still new, or whose planned
+        first contact was due before ``today``."""
+        arrived = Q(assignment__planned_arrival__isnull=True, assignment__date__lte=arrived_by) | Q(
+            assignment__planned_arrival__lte=arrived_by
+        )
+        waiting = Q(state=ArrivalState.NEW) | Q(state=ArrivalState.CONTACT_PLANNED, first_contact_on__lt=today)
+        return self.filter(arrived, waiting)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Arrival(VersionedModel):
+    """Neuzugang: one assignment (Zuweisung) as the receiving organisation sees it, until counselling begins.
+
+    The entry names the assignment; what the organisation reads of the assigned persons is the read model
+    ``lotse.arrivals.queries.arrival_members`` (names, dates of birth, nationalities, languages), never their
+    accommodation records. Each change of state is a dated ``ArrivalStep``.
+    """
+
+    assignment = models.ForeignKey(
+        "accommodation.Assignment", verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="arrivals"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("receiving organisation"), on_delete=models.PROTECT, related_name="arrivals"
+    )
+    state = models.CharField(_("state"), max_length=30, choices=ArrivalState.choices, default=ArrivalState.NEW)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible caseworker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="arrivals",
+    )
+    # The first contact: planned for, or made on, this day, and how.
+    first_contact_on = models.DateField(_("first contact on"), null=True, blank=True)
+    first_contact_form = models.CharField(
+        _("form of the first contact"), max_length=20, blank=True, choices=ContactForm.choices
+    )
+    # Why the household needs no counselling or declined it, or why the entry was forwarded.
+    reason = models.TextField(_("reason"), blank=True)
+    forwarded_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("forwarded to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    forwarded_from = models.ForeignKey(
+        "self",
+        verbose_name=_("forwarded by the entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forwards",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="arrivals",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ArrivalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("new arrival")
+        verbose_name_plural = _("new arrivals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "organisation"], name="arrival_once_per_organisation"),
+            models.CheckConstraint(
+                condition=Q(state__in=ArrivalState.values),
+                name="arrival_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ArrivalState.COUNSELLING) | Q(case__isnull=False),
+                name="arrival_counselling_has_case",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ArrivalState.FORWARDED) | Q(forwarded_to__isnull=False),
+                name="arrival_forwarded_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("New arrival %(id)s") % {"id": self.pk})
+
+
+@pghistory.track(pghistory.InsertEvent())
+class ArrivalStep(models.Model):
+    """One dated change of state of a new arrival, with who recorded it (the entry's own history)."""
+
+    arrival = models.ForeignKey(Arrival, verbose_name=_("new arrival"), on_delete=models.CASCADE, related_name="steps")
+    from_state = models.CharField(_("previous state"), max_length=30, blank=True, choices=ArrivalState.choices)
+    to_state = models.CharField(_("new state"), max_length=30, choices=ArrivalState.choices)
+    on = models.DateField(_("date"))
+    contact_form = models.CharField(
+        _("form of the first contact"), max_length=20, blank=True, choices=ContactForm.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("step of a new arrival")
+        verbose_name_plural = _("steps of new arrivals")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.arrival_id}: {self.from_state} → {self.to_state}"
+
+
+@pghistory.track(pghistory.InsertEvent())
+class ArrivalPrint(models.Model):
+    """The municipality's info sheet was printed for the household of a new arrival (when, by whom, in which
+    language)."""
+
+    arrival = models.ForeignKey(Arrival, verbose_name=_("new arrival"), on_delete=models.CASCADE, related_name="prints")
+    language = models.CharField(_("language"), max_length=5, choices=SheetLanguage.choices)
+    printed_at = models.DateTimeField(_("printed at"), auto_now_add=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("printed info sheet of a new arrival")
+        verbose_name_plural = _("printed info sheets of new arrivals")
+        ordering = ["printed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.arrival_id}: {self.language}"

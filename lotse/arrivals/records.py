@@ -1,13 +1,16 @@
-"""Handover sheets named for the change history and the access log (``lotse.core.records``): by their number,
-linked to the side of the sheet the reader may open."""
+"""Handover sheets (by their number, linked to the side of the sheet the reader may open) and new arrivals (by
+their household, linked to the entry for those who may open it) named for the change history and the access
+log (``lotse.core.records``)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from lotse.arrivals.models import HandoverSheet
+from lotse.arrivals.models import Arrival, HandoverSheet
+from lotse.arrivals.queries import household_name
 from lotse.core.models import User
 from lotse.core.records import NamingContext, RecordName, names_records, pks_of
 
@@ -25,4 +28,17 @@ def name_sheets(user: User, pks: Collection[str], context: NamingContext) -> dic
         elif sheet.pk in received:
             url = reverse("arrivals:received_detail", args=[sheet.pk])
         names[str(sheet.pk)] = RecordName(str(sheet), url)
+    return names
+
+
+@names_records("arrivals.arrival")
+def name_arrivals(user: User, pks: Collection[str], context: NamingContext) -> dict[str, RecordName]:
+    arrivals = Arrival.objects.filter(pk__in=pks_of(Arrival, pks)).annotate(household=household_name())
+    readable = set(Arrival.objects.visible_to(user).filter(pk__in=pks_of(Arrival, pks)).values_list("pk", flat=True))
+    names = {}
+    for arrival in arrivals:
+        household = getattr(arrival, "household", None)
+        text = _("New arrival: household of %(name)s") % {"name": household} if household else str(arrival)
+        url = reverse("arrivals:arrival_detail", args=[arrival.pk]) if arrival.pk in readable else ""
+        names[str(arrival.pk)] = RecordName(text, url)
     return names

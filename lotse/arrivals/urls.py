@@ -1,8 +1,9 @@
-"""The arrival journey's pages: the responsibilities for integration management per municipality."""
+"""The arrival journey's pages: the responsibilities for integration management per municipality, and the new
+arrivals (Neuzugänge) of the receiving organisation."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from lotse.arrivals.views import exchange, responsibilities
+from lotse.arrivals.views import exchange, intake, responsibilities
 from lotse.arrivals.views import handover_sheets as sheets
 
 app_name = "arrivals"
@@ -41,4 +42,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("austausch/anfragen/<int:pk>/", exchange.link_request_detail, name="link_request_detail"),
     path("austausch/anfragen/<int:pk>/ablehnen/", exchange.link_request_decline, name="link_request_decline"),
     path("austausch/geplante-auszuege/", exchange.planned_move_out_list, name="planned_move_out_list"),
+    path("neuzugaenge/", intake.arrival_list, name="arrival_list"),
+    path("neuzugaenge/<int:pk>/", intake.arrival_detail, name="arrival_detail"),
+    path("neuzugaenge/<int:pk>/erstkontakt/", intake.arrival_contact, name="arrival_contact"),
+    path("neuzugaenge/<int:pk>/kein-bedarf/", intake.arrival_decline, name="arrival_decline"),
+    path("neuzugaenge/<int:pk>/weiterleiten/", intake.arrival_forward, name="arrival_forward"),
+    path("neuzugaenge/<int:pk>/zustaendig/", intake.arrival_caseworker, name="arrival_caseworker"),
+    path("neuzugaenge/<int:pk>/beratung-beginnen/", intake.arrival_begin, name="arrival_begin"),
+    path("neuzugaenge/<int:pk>/infoblatt.pdf", intake.arrival_info_sheet, name="arrival_info_sheet"),
 ]

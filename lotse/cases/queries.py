@@ -36,6 +36,8 @@ from django.utils.translation import gettext_lazy
 
 from lotse.accommodation.choices import MoveOutReason
 from lotse.accommodation.models import Occupancy
+from lotse.arrivals.models import Arrival
+from lotse.arrivals.queries import overdue_arrivals
 from lotse.cases.choices import GOAL_STATUS_PENDING, CaseStatus, FieldOfAction, HandoverStatus
 from lotse.cases.history import case_events
 from lotse.cases.models import (
@@ -263,6 +265,8 @@ class Worklist:
     incoming_handovers: list[Handover] = field(default_factory=list)
     moved_into_own_tenancy: list[Occupancy] = field(default_factory=list)
     expiring_documents: list[Document] = field(default_factory=list)
+    # New arrivals (lotse.arrivals) without a first contact after LOTSE_ARRIVAL_FIRST_CONTACT_DAYS.
+    arrivals_without_contact: list[Arrival] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -277,6 +281,7 @@ class Worklist:
                 self.incoming_handovers,
                 self.moved_into_own_tenancy,
                 self.expiring_documents,
+                self.arrivals_without_contact,
             )
         )
 
@@ -295,8 +300,9 @@ def max_duration_warned_from(today: datetime.date) -> datetime.date:
 
 
 def worklist_for(user: User, today: datetime.date) -> Worklist:
-    """The open cases the user is responsible for, and what in them is due (nine queries)."""
-    result = worklists_of(user, [user.pk], today)[user.pk]
+    """The open cases the user is responsible for, and what in them is due; the new arrivals without a first
+    contact that are hers or nobody's yet (ten queries)."""
+    result = worklists_of(user, [user.pk], today, unassigned_arrivals=True)[user.pk]
     if casework_organisation_id(user) is not None:
         result.incoming_handovers = list(
             Handover.objects.filter(to_organisation_id=user.organisation_id, status=HandoverStatus.REQUESTED)
@@ -307,10 +313,19 @@ def worklist_for(user: User, today: datetime.date) -> Worklist:
     return result
 
 
-def worklists_of(user: User, responsible_ids: list[int], today: datetime.date) -> dict[int, Worklist]:
-    """What is due in the open cases of each of the caseworkers, as far as ``user`` sees them (eight queries,
-    however many caseworkers). Handovers offered to the organisation are no one's own: see ``worklist_for``."""
+def worklists_of(
+    user: User, responsible_ids: list[int], today: datetime.date, *, unassigned_arrivals: bool = False
+) -> dict[int, Worklist]:
+    """What is due in the open cases of each of the caseworkers, as far as ``user`` sees them, and the new
+    arrivals overdue for a first contact they are responsible for (nine queries, however many caseworkers).
+    Handovers offered to the organisation are no one's own: see ``worklist_for``; ``unassigned_arrivals`` adds
+    the overdue arrivals without a caseworker to the first caseworker's list (the user's own worklist)."""
     result = {pk: Worklist() for pk in responsible_ids}
+    arrivals = Q(responsible_id__in=responsible_ids)
+    if unassigned_arrivals:
+        arrivals |= Q(responsible__isnull=True)
+    for arrival in overdue_arrivals(user, today).filter(arrivals):
+        result[arrival.responsible_id or responsible_ids[0]].arrivals_without_contact.append(arrival)
     cases = Case.objects.visible_to(user).filter(responsible_id__in=responsible_ids).exclude(status=CaseStatus.CLOSED)
     case_ids = cases.values("pk")
     current_goals = (
@@ -1016,6 +1031,10 @@ def team_page(
         "substitutions": substitutions,
         "today": today,
         "review_days": REVIEW_HORIZON_DAYS,
+        # The organisation's new arrivals without a first contact after the configured days, with their
+        # caseworker (or none yet).
+        "arrivals_without_contact": list(overdue_arrivals(user, today)),
+        "arrival_days": settings.LOTSE_ARRIVAL_FIRST_CONTACT_DAYS,
     }
 
 

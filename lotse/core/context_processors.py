@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("cases:case_list", _("Cases"), C.CASEWORK, CASEWORK),
     ("cases:handover_list", _("Handovers"), C.CASEWORK, CASEWORK),
     ("arrivals:received_list", _("Handovers from shelters"), C.CASEWORK, CASEWORK),
+    ("arrivals:arrival_list", _("New arrivals"), C.RECEIVE_ARRIVALS, CASEWORK),
     ("cases:team", _("Team"), C.LEAD_TEAM, CASEWORK),
     ("reports:dashboard", _("Key figures"), C.KEY_FIGURES, None),
     ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS, ACCOMMODATION),

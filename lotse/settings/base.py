@@ -271,6 +271,9 @@ LOTSE_MAX_CASE_YEARS = env.get_int("LOTSE_MAX_CASE_YEARS", 3, minimum=1)
 LOTSE_CASE_DURATION_WARNING_DAYS = env.get_int("LOTSE_CASE_DURATION_WARNING_DAYS", 90, minimum=0)
 # Residence permits expiring within this many days appear in the worklist.
 LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS", 90, minimum=0)
+# New arrivals (lotse.arrivals) without a first contact this many days after their arrival appear in the
+# worklist of their caseworker (or the whole team's, if nobody is named) and on the team page.
+LOTSE_ARRIVAL_FIRST_CONTACT_DAYS = env.get_int("LOTSE_ARRIVAL_FIRST_CONTACT_DAYS", 14, minimum=0)
 
 # Documents: the largest file, in megabytes, and how many days before its expiry date a document appears
 # in the worklist ("Meine Arbeit").

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.accommodation import figure_exports, queries, services
-from lotse.accommodation.models import Assignment, assigns_for_county, residents_visible_to
+from lotse.accommodation.models import Assignment, Shelter, assigns_for_county, residents_visible_to
 from lotse.accommodation.planning_forms import AssignmentForm, IntakeObligationsForm
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.audit import shows_person_data
@@ -70,7 +70,11 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not assigns_for_county(user):
         raise Http404
-    form = AssignmentForm(request.POST or None, candidates=residents_visible_to(user))
+    form = AssignmentForm(
+        request.POST or None,
+        candidates=residents_visible_to(user),
+        shelters=Shelter.objects.visible_to(user).in_group("au"),
+    )
 
     def record() -> Assignment:
         data = form.cleaned_data
@@ -83,6 +87,9 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
             households=list(data["households"]),
             reference=data["reference"],
             notes=data["notes"],
+            planned_arrival=data["planned_arrival"],
+            future_shelter=data["future_shelter"],
+            future_address=data["future_address"],
         )
 
     form, saved = save_or_show(request, form, record)
@@ -111,11 +118,20 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def assignment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_visible_or_404(
-        Assignment.objects.select_related("municipality", "organisation", "created_by"), request.user, pk=pk
+        Assignment.objects.select_related("municipality", "organisation", "created_by", "future_shelter__municipality"),
+        request.user,
+        pk=pk,
     )
     assigned = queries.assigned_persons(assignment)
+    # Which integration management received the assignment as a new arrival (lotse.arrivals), none if nobody
+    # was responsible for the municipality on the day.
+    receivers = [arrival.organisation for arrival in assignment.arrivals.select_related("organisation").order_by("pk")]
     log_access(acting_user=request.user, action=AccessAction.VIEW, record=assignment, request=request)
-    return render(request, "accommodation/assignment_detail.html", {"assignment": assignment, "assigned": assigned})
+    return render(
+        request,
+        "accommodation/assignment_detail.html",
+        {"assignment": assignment, "assigned": assigned, "receivers": receivers},
+    )
 
 
 @capability_required(Capability.MANAGE_SHELTERS)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accommodation', '0002_history_per_statement'),
-        ('arrivals', '0002_person_link'),
+        ('arrivals', '0003_handover_sheet'),
         ('cases', '0013_consent_housing_exchange'),
         ('core', '0012_user_invitation'),
         ('people', '0006_asylum_procedure_unaccompanied_minors_foster_family'),

@@ -8,6 +8,8 @@ receiver (404).
 The exchange between linked records: a client of organisation A consented to the exchange with the county
 (``world.county``), whose accommodation staff moved the linked resident in (so A got a notice); a second client
 of A asks the county to link. Organisation B's caseworkers and the city's accommodation staff see none of it.
+A new arrival is its receiving organisation's (A, from an assignment by the county): the integration management
+and team lead of organisation B hold the capability but get a 404; everybody else lacks it (403).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import datetime
 from lotse.accommodation import services as accommodation_services
 from lotse.accommodation.choices import ShelterKind
 from lotse.arrivals import exchange, handover_sheets, services
-from lotse.arrivals.models import ExchangeNotice
+from lotse.arrivals.models import Arrival, ExchangeNotice
 from lotse.cases import services as case_services
 from lotse.cases.choices import ConsentPurpose
 from lotse.cases.models import Case, CaseClient
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
+from lotse.network import sheet_services
+from lotse.network.models import InfoSheet
 from lotse.people.models import Person
 
 DAY = datetime.date(2025, 3, 3)
@@ -55,6 +59,16 @@ SENDING = (
 )
 RECEIVING = ("arrivals:received_detail", "arrivals:received_into_case", "arrivals:received_print")
 
+ARRIVAL_PAGES = (
+    "arrivals:arrival_detail",
+    "arrivals:arrival_contact",
+    "arrivals:arrival_decline",
+    "arrivals:arrival_forward",
+    "arrivals:arrival_caseworker",
+    "arrivals:arrival_begin",
+    "arrivals:arrival_info_sheet",
+)
+
 
 def url_arguments(world: UrlWorld) -> AppUrls:
     responsibility = services.create_responsibility(
@@ -63,6 +77,19 @@ def url_arguments(world: UrlWorld) -> AppUrls:
         organisation=world.owner,
         valid_from=datetime.date(2025, 1, 1),
     )
+    newcomer = accommodation_services.register_resident(
+        acting_user=None, organisation=world.county, family_name="Rostami", given_names="Zahra", languages=["prs"]
+    )
+    assignment = accommodation_services.record_assignment(
+        acting_user=None,
+        organisation=world.county,
+        municipality=world.municipality,
+        date=datetime.date(2025, 4, 1),
+        persons=[newcomer],
+    )
+    arrival = Arrival.objects.get(assignment=assignment, organisation=world.owner)
+    if not InfoSheet.objects.filter(municipality=world.municipality).exists():
+        sheet_services.create_sheet(acting_user=None, municipality=world.municipality)
     kwargs: dict[str, dict[str, object]] = {
         name: {"pk": responsibility.pk}
         for name in ("arrivals:responsibility_edit", "arrivals:responsibility_end", "arrivals:responsibility_delete")
@@ -144,6 +171,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
             "arrivals:link_request_decline": {"pk": link_request.pk},
         }
     )
+    kwargs |= {name: {"pk": arrival.pk} for name in ARRIVAL_PAGES}
     casework_outsiders = frozenset({"caseworker_b", "teamlead_b"})
     accommodation_outsiders = frozenset({"housing_officer"})
     return AppUrls(
@@ -155,6 +183,9 @@ def url_arguments(world: UrlWorld) -> AppUrls:
             "arrivals:link_request_decline": accommodation_outsiders,
             **dict.fromkeys(SENDING, frozenset({"housing_officer"})),
             **dict.fromkeys(RECEIVING, frozenset({"caseworker_b", "teamlead_b"})),
+            **dict.fromkeys(ARRIVAL_PAGES, casework_outsiders),
+            # Naming the caseworker is the team lead's (LEAD_TEAM): of organisation B, a 404.
+            "arrivals:arrival_caseworker": frozenset({"teamlead_b"}),
         },
         accepts_post=frozenset(
             {
@@ -173,6 +204,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
                 "arrivals:link_request_create",
                 "arrivals:link_request_detail",
                 "arrivals:link_request_decline",
+                *(set(ARRIVAL_PAGES) - {"arrivals:arrival_detail", "arrivals:arrival_info_sheet"}),
             }
         ),
     )

@@ -44,6 +44,7 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
             "max_years": settings.LOTSE_MAX_CASE_YEARS,
             "move_out_days": MOVE_OUT_HORIZON_DAYS,
             "document_days": settings.LOTSE_DOCUMENT_EXPIRY_WARNING_DAYS,
+            "arrival_days": settings.LOTSE_ARRIVAL_FIRST_CONTACT_DAYS,
         },
     )
 

@@ -54,6 +54,7 @@ PDF_DOWNLOADS = {
     "network:case_info_sheet",
     "network:sheet_pdf",
     "reports:pdf",
+    "arrivals:arrival_info_sheet",
 }
 # Spreadsheets that carry no stored text: the blank import templates and the documented example.
 WITHOUT_STORED_TEXT = {"imports:template", "imports:example"}
