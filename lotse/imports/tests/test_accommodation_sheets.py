@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime
+import io
 from typing import Any
 
+import openpyxl
 import pytest
 from django.utils.translation import gettext as _
 
@@ -13,17 +15,19 @@ from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceB
 from lotse.accommodation.models import AssignedPerson, Assignment, Occupancy, Place, Shelter, Unit
 from lotse.cases.tests.factories import events_of
 from lotse.core.models import Municipality, Organisation
+from lotse.imports.export import export_workbook
 from lotse.imports.tests.builders import (
     Sheets,
     counts_of,
     good_sheets,
     problems,
+    read_xlsx,
     record_counts,
     run,
     snapshot,
     xlsx,
 )
-from lotse.imports.workbook import ASSIGNMENTS, PERSONS, PLACES, SHELTERS, STAYS
+from lotse.imports.workbook import ASSIGNMENTS, CASES, PERSONS, PLACES, SHEETS, SHELTERS, STAYS
 from lotse.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -681,3 +685,113 @@ def test_a_place_taken_by_a_stay_in_lotse_is_refused(org_a, org_admin_a):
         )
     ]
     assert snapshot(org_a) == before
+
+
+# The round trip: the export writes the four sheets in the import's format.
+
+
+def export_of(organisation: Organisation, acting_user: Any) -> bytes:
+    buffer = io.BytesIO()
+    export_workbook(organisation, acting_user, buffer)
+    return buffer.getvalue()
+
+
+def with_carrier(data: bytes, carrier: str) -> bytes:
+    """The exported workbook with the shelters' and cases' carrier set to ``carrier``."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    for sheet_name, column in ((SHELTERS.name, 7), (CASES.name, 3)):
+        for (cell,) in workbook[sheet_name].iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.value = carrier
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ACCOMMODATION_SHEETS = (SHELTERS.name, PLACES.name, STAYS.name, ASSIGNMENTS.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_and_import_give_the_same_accommodation_records(org_a, org_b, org_admin_a, org_admin_b):
+    assert imported(org_a, org_admin_a, sheets()).committed is True
+    # Records made in Lotse (no import ID yet) get their IDs when exported.
+    made_in_lotse = shelter_in_lotse(org_a, "Notunterkunft Sporthalle")
+    Place.objects.create(shelter=made_in_lotse, number=1, available_from=D(2024, 1, 1), available_to=D(2025, 1, 1))
+    lina = Person.objects.get(organisation=org_a, external_id="P-2")
+    Occupancy.objects.create(
+        person=Person.objects.get(organisation=org_a, external_id="P-3"),
+        place=made_in_lotse.places.get(),
+        move_in=D(2024, 2, 1),
+        move_out=D(2024, 6, 1),
+        move_out_reason=MoveOutReason.SONSTIGES,
+        basis=ResidenceBasis.OBDACHLOSIGKEIT,
+    )
+    assignment = Assignment.objects.create(
+        organisation=org_a, municipality=Municipality.objects.get(ags="08118079"), date=D(2025, 2, 1)
+    )
+    AssignedPerson.objects.create(assignment=assignment, person=lina)
+
+    exported = export_of(org_a, org_admin_a)
+    rows_a = read_xlsx(exported)
+
+    made_in_lotse.refresh_from_db()
+    assignment.refresh_from_db()
+    assert made_in_lotse.external_id == f"U-{made_in_lotse.pk:06d}"
+    assert assignment.external_id == f"Z-{assignment.pk:06d}"
+    for name in ACCOMMODATION_SHEETS:
+        assert rows_a[name][0] == tuple(next(spec for spec in SHEETS if spec.name == name).headers)
+    assert (made_in_lotse.external_id, "Notunterkunft Sporthalle", "notunterkunft", "08118048") in [
+        row[:4] for row in rows_a[SHELTERS.name]
+    ]
+    assert (made_in_lotse.external_id, "", 1, D(2024, 1, 1), D(2025, 1, 1)) in rows_a[PLACES.name]
+    assert ("P-3", made_in_lotse.external_id, "", 1, D(2024, 2, 1), D(2024, 6, 1), "sonstiges", "obdachlosigkeit") in (
+        rows_a[STAYS.name]
+    )
+    assert ("P-1", "U-2", "", 1, D(2024, 3, 1), "", "", "zuweisung") in rows_a[STAYS.name]
+    assert (assignment.external_id, D(2025, 2, 1), "08118079", "", "P-2") in rows_a[ASSIGNMENTS.name]
+    assert ("Z-3", D(2025, 6, 1), "08118048", "ohne Personen") in rows_a[ASSIGNMENTS.name]
+    assert len(rows_a[STAYS.name]) == 1 + 6 and len(rows_a[ASSIGNMENTS.name]) == 1 + 5
+
+    # Imported again into the same organisation: nothing changes.
+    before = snapshot(org_a)
+    back = run(org_a, org_admin_a, ("export.xlsx", exported))
+    assert problems(back) == []
+    assert all(counts["created"] == counts["updated"] == 0 for counts in back.counts.values())
+    assert snapshot(org_a) == before
+
+    # Into an empty organisation: the same records, and the same export apart from the carrier.
+    into_b = run(org_b, org_admin_b, ("export.xlsx", with_carrier(exported, "org-b")))
+    assert problems(into_b) == []
+    assert counts_of(into_b, STAYS.name) == (6, 0, 0)
+    rows_b = read_xlsx(export_of(org_b, org_admin_b))
+    for name in ACCOMMODATION_SHEETS:
+        wanted = [row[:6] + row[7:] if name == SHELTERS.name else row for row in rows_a[name]]
+        found = [row[:6] + row[7:] if name == SHELTERS.name else row for row in rows_b[name]]
+        assert sorted(found, key=repr) == sorted(wanted, key=repr), name
+    assert Shelter.objects.filter(organisation=org_b).count() == 3
+    assert not Occupancy.objects.filter(person__organisation=org_b).exclude(place__shelter__organisation=org_b)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_leaves_out_stays_and_assigned_persons_of_other_organisations(
+    org_a, org_b, org_admin_a, org_admin_b
+):
+    assert imported(org_a, org_admin_a, sheets()).committed is True
+    workbook = good_sheets(PERSONS.name)
+    for row in workbook[PERSONS.name][1:]:
+        row[0] = "B" + row[0]
+        row[1] = "B" + row[1] if row[1] else ""
+    assert imported(org_b, org_admin_b, workbook).committed is True
+    outsider = Person.objects.get(organisation=org_b, external_id="BP-1")
+    place = Place.objects.get(shelter__external_id="U-1", number=3)
+    Occupancy.objects.create(
+        person=outsider, place=place, move_in=D(2024, 1, 10), move_out=D(2024, 2, 1), move_out_reason="sonstiges"
+    )
+    AssignedPerson.objects.create(assignment=Assignment.objects.get(external_id="Z-3"), person=outsider)
+
+    rows = read_xlsx(export_of(org_a, org_admin_a))
+
+    assert {row[0] for row in rows[STAYS.name][1:]} == {"P-1", "P-2", "P-3"}
+    assert {(*row, "")[4] for row in rows[ASSIGNMENTS.name][1:]} == {"P-1", "P-2", "P-3", ""}
+    assert [row for row in rows[ASSIGNMENTS.name] if row[0] == "Z-3"] == [
+        ("Z-3", D(2025, 6, 1), "08118048", "ohne Personen")
+    ]
