@@ -39,10 +39,8 @@ def _places(municipalities):
 
 
 def history_count() -> int:
-    return sum(
-        model.pgh_event_model.objects.count()  # type: ignore[attr-defined]
-        for model in (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson)
-    )
+    models: tuple[Any, ...] = (Shelter, Unit, Place, Occupancy, Assignment, AssignedPerson)
+    return sum(model.pgh_event_model.objects.count() for model in models)
 
 
 def shelter_in_lotse(organisation: Organisation, name: str, external_id: str = "") -> Shelter:
