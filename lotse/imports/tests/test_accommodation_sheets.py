@@ -462,6 +462,22 @@ CHECKS: list[tuple[str, Any, tuple[str, int, str, str, str]]] = [
         (STAYS.name, 2, "Auszugsgrund", "", "Ein Aufenthalt mit Auszug braucht einen Auszugsgrund."),
     ),
     (
+        "reason without move-out",
+        spoil(STAYS.name, 3, "Auszugsgrund", "wegzug"),
+        (STAYS.name, 4, "Auszug", "", "Ein Auszugsgrund ist angegeben, aber kein Auszug."),
+    ),
+    (
+        "unknown basis",
+        spoil(STAYS.name, 3, "Grundlage", "Amtshilfe"),
+        (
+            STAYS.name,
+            4,
+            "Grundlage",
+            "Amtshilfe",
+            "Unbekannter Code. Zulässig: zuweisung, geburt, familiennachzug, obdachlosigkeit, sonstiges.",
+        ),
+    ),
+    (
         "move-in in the future",
         spoil(STAYS.name, 3, "Einzug", "01.01.2030"),
         (STAYS.name, 4, "Einzug", "01.01.2030", "Das Datum darf nicht in der Zukunft liegen."),
