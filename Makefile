@@ -100,7 +100,7 @@ test: lint typecheck deploy-check pytest
 
 # Benchmarks print figures; they are not part of `make test`.
 bench: migrate
-	@echo "==> Import benchmark: a workbook of 100,000 persons (generated once into var/bench), in a throw-away database"
+	@echo "==> Import benchmark: a workbook of 100,000 persons and their accommodation history (200,000 stays, 60,000 assignments; generated once into var/bench), in a throw-away database"
 	@name=lotse_bench_$$(date +%s)_$$$$; \
 	  $(MANAGE) bench_import --keep-database --database-name $$name && \
 	  echo "==> Key figures benchmark on the imported workbook" && \

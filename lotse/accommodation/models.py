@@ -132,6 +132,7 @@ class Shelter(VersionedModel):
     in_operation_from = models.DateField(_("in operation from"), null=True, blank=True)
     in_operation_to = models.DateField(_("in operation until"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    external_id = models.CharField(_("shelter ID (import)"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ShelterQuerySet.as_manager()
@@ -142,6 +143,11 @@ class Shelter(VersionedModel):
         ordering = ["municipality__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="shelter_name_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="shelter_external_id_unique_per_org",
+            ),
             models.CheckConstraint(condition=Q(kind__in=ShelterKind.values), name="shelter_kind_valid"),
             models.CheckConstraint(
                 condition=Q(accessibility__in=Accessibility.values), name="shelter_accessibility_valid"
@@ -353,6 +359,7 @@ class Assignment(VersionedModel):
         related_name="incoming_assignments",
     )
     future_address = models.CharField(_("future address"), max_length=200, blank=True)
+    external_id = models.CharField(_("assignment ID (import)"), max_length=64, blank=True)
     persons: models.ManyToManyField[Person, AssignedPerson] = models.ManyToManyField(
         Person, through="AssignedPerson", verbose_name=_("persons"), related_name="assignments"
     )
@@ -373,6 +380,13 @@ class Assignment(VersionedModel):
         verbose_name_plural = _("assignments")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["municipality", "date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="assignment_external_id_unique_per_org",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality.name} {self.date:%d.%m.%Y}"

@@ -32,15 +32,20 @@ from django.utils.translation import gettext as _
 from lotse.core.jobs import NO_PROGRESS, Phase, Progress
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context
+from lotse.imports import accommodation
 from lotse.imports.rows import PARSERS, Lookups, Row
 from lotse.imports.workbook import (
+    ASSIGNMENTS,
     CASES,
     CONTACTS,
     HOUSING,
     LANGUAGE,
     PERSONS,
+    PLACES,
     RESIDENCE,
     SHEETS,
+    SHELTERS,
+    STAYS,
     WORK,
     Problem,
     ReadResult,
@@ -89,6 +94,24 @@ STAGING: dict[str, tuple[str, str]] = {
         "imp_contact",
         "row_no int, bad bool, case_ext text, date date, duration int, form text, fields text[],"
         " interpreter_language text, note text",
+    ),
+    SHELTERS.name: (
+        "imp_shelter",
+        "row_no int, bad bool, ext text, name text, kind text, municipality_id bigint, street text,"
+        " postal_code text, accessibility text, operating_from date, operating_to date",
+    ),
+    PLACES.name: (
+        "imp_place",
+        "row_no int, bad bool, shelter_ext text, unit_name text, number int, available_from date, available_to date",
+    ),
+    STAYS.name: (
+        "imp_stay",
+        "row_no int, bad bool, person_ext text, shelter_ext text, unit_name text, number int, move_in date,"
+        " move_out date, reason text, basis text",
+    ),
+    ASSIGNMENTS.name: (
+        "imp_assignment",
+        "row_no int, bad bool, ext text, date date, municipality_id bigint, reference text, person_ext text",
     ),
 }
 STATUS_SHEETS: dict[str, tuple[str, str, list[str]]] = {
@@ -327,7 +350,7 @@ class _Importer:
         with connection.cursor() as cursor:
             for table, columns in STAGING.values():
                 names = {column.split()[0] for column in columns.split(", ")}
-                for column in sorted(names & {"ext", "household_ext", "person_ext", "case_ext"}):
+                for column in sorted(names & {"ext", "household_ext", "person_ext", "case_ext", "shelter_ext"}):
                     cursor.execute(f"CREATE INDEX ON {table} ({column})")
                 cursor.execute(f"ANALYZE {table}")
 
@@ -359,6 +382,17 @@ class _Importer:
             f"""SELECT row_no, {key}::text, first FROM (
                     SELECT row_no, {key}, min(row_no) OVER (PARTITION BY {key}) AS first FROM {table}
                     WHERE {key} IS NOT NULL
+                ) t WHERE row_no > first ORDER BY row_no"""
+        )
+        self._flag(sheet, found, column, message)
+
+    def _duplicates_of(self, sheet: str, key: str, shown: str, column: str, message: str) -> None:
+        """Rows (not bad already) whose ``key`` columns repeat an earlier row's; ``shown`` is the value reported."""
+        table = STAGING[sheet][0]
+        found = self._fetch(
+            f"""SELECT row_no, shown, first FROM (
+                    SELECT row_no, {shown} AS shown, min(row_no) OVER (PARTITION BY {key}) AS first FROM {table}
+                    WHERE NOT bad
                 ) t WHERE row_no > first ORDER BY row_no"""
         )
         self._flag(sheet, found, column, message)
@@ -432,6 +466,7 @@ class _Importer:
                ORDER BY s.row_no"""
         )
         self._flag(CASES.name, found, "Ende", _("The case has a pending handover and cannot be closed."))
+        accommodation.check(self)
 
     # 3. Merge
 
@@ -454,6 +489,7 @@ class _Importer:
                 self._merge_status(sheet)
         if CONTACTS.name in self.staged:
             self._merge_contacts()
+        accommodation.merge(self)
 
     def _merge_persons(self) -> None:
         households = self._execute(

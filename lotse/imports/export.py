@@ -2,7 +2,8 @@
 
 The export is the import format: importing it into an empty installation
 gives the same records. Records created in Lotse get their import ID
-(P-000123, H-000045, F-000012) when they are first exported, so the IDs in
+(P-000123, H-000045, F-000012, U-000007 for shelters, Z-000089 for
+assignments) when they are first exported, so the IDs in
 an exported workbook stay the keys of a later re-import.
 """
 
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceBasis, ShelterKind
+from lotse.accommodation.models import Assignment, Occupancy, Place, Shelter
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
 from lotse.cases.models import Case, Contact
 from lotse.core.access import Capability
@@ -28,6 +31,7 @@ from lotse.core.export import BOLD, add_sheet, append_row, save_workbook, stream
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, log_access
 from lotse.imports.workbook import (
+    ASSIGNMENTS,
     CASES,
     CONTACTS,
     EVIDENCE_NAMES,
@@ -35,8 +39,11 @@ from lotse.imports.workbook import (
     LANGUAGE,
     NOTE_SHEETS,
     PERSONS,
+    PLACES,
     RESIDENCE,
     SHEETS,
+    SHELTERS,
+    STAYS,
     WORK,
     SheetSpec,
 )
@@ -61,7 +68,13 @@ from lotse.people.models import (
 )
 
 CHUNK = 5000
-IMPORT_ID_PREFIXES: tuple[tuple[type[Model], str], ...] = ((Person, "P"), (Household, "H"), (Case, "F"))
+IMPORT_ID_PREFIXES: tuple[tuple[type[Model], str], ...] = (
+    (Person, "P"),
+    (Household, "H"),
+    (Case, "F"),
+    (Shelter, "U"),
+    (Assignment, "Z"),
+)
 
 
 def assign_import_ids(organisation: Organisation) -> int:
@@ -194,6 +207,87 @@ def _contacts(organisation: Organisation) -> Iterator[list[Any]]:
         yield [ext, day, minutes, form, ", ".join(fields), language, note]
 
 
+def _shelters(organisation: Organisation) -> Iterator[list[Any]]:
+    rows = (
+        Shelter.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values_list(
+            "external_id",
+            "name",
+            "kind",
+            "municipality__ags",
+            "street",
+            "postal_code",
+            "accessibility",
+            "in_operation_from",
+            "in_operation_to",
+        )
+    )
+    for ext, name, kind, ags, street, postal_code, accessibility, operating_from, operating_to in rows.iterator(CHUNK):
+        yield [
+            ext,
+            name,
+            kind,
+            ags,
+            street,
+            postal_code,
+            organisation.short_name,
+            accessibility,
+            operating_from,
+            operating_to,
+        ]
+
+
+def _places(organisation: Organisation) -> Iterator[list[Any]]:
+    rows = (
+        Place.objects.filter(shelter__organisation=organisation)
+        .order_by("shelter_id", "number")
+        .values_list("shelter__external_id", "unit__name", "number", "available_from", "available_to")
+    )
+    for shelter, unit, number, available_from, available_to in rows.iterator(CHUNK):
+        yield [shelter, unit or "", number, available_from, available_to]
+
+
+def _stays(organisation: Organisation) -> Iterator[list[Any]]:
+    """Stays in the organisation's shelters of the organisation's persons (others' persons have no ID here)."""
+    rows = (
+        Occupancy.objects.filter(place__shelter__organisation=organisation, person__organisation=organisation)
+        .order_by("person_id", "move_in")
+        .values_list(
+            "person__external_id",
+            "place__shelter__external_id",
+            "place__unit__name",
+            "place__number",
+            "move_in",
+            "move_out",
+            "move_out_reason",
+            "basis",
+        )
+    )
+    for person, shelter, unit, number, move_in, move_out, reason, basis in rows.iterator(CHUNK):
+        yield [person, shelter, unit or "", number, move_in, move_out, reason, basis]
+
+
+def _assignments(organisation: Organisation) -> Iterator[list[Any]]:
+    """One row per assigned person of the organisation; an assignment without such a person has one row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT a.external_id, a.date, m.ags, a.reference, COALESCE(p.external_id, '')
+               FROM accommodation_assignment a
+               JOIN core_municipality m ON m.id = a.municipality_id
+               LEFT JOIN (
+                   accommodation_assignedperson ap
+                   JOIN people_person p ON p.id = ap.person_id AND p.organisation_id = %(org)s
+               ) ON ap.assignment_id = a.id
+               WHERE a.organisation_id = %(org)s
+               ORDER BY a.id, ap.id""",
+            {"org": organisation.pk},
+        )
+        while chunk := cursor.fetchmany(CHUNK):
+            for row in chunk:
+                yield list(row)
+
+
 def export_workbook(organisation: Organisation, acting_user: User, stream: IO[bytes]) -> None:
     """Write all of the organisation's records as a Lotse workbook; the export is logged."""
     with transaction.atomic(), audit_context(acting_user, export_of=organisation.short_name):
@@ -214,6 +308,10 @@ def export_workbook(organisation: Organisation, acting_user: User, stream: IO[by
         write_sheet(workbook, WORK, _status(WorkRecord, organisation, ["situation"]))
         write_sheet(workbook, HOUSING, _status(HousingRecord, organisation, ["situation", "municipality__ags"]))
         write_sheet(workbook, CONTACTS, _contacts(organisation))
+        write_sheet(workbook, SHELTERS, _shelters(organisation))
+        write_sheet(workbook, PLACES, _places(organisation))
+        write_sheet(workbook, STAYS, _stays(organisation))
+        write_sheet(workbook, ASSIGNMENTS, _assignments(organisation))
     save_workbook(workbook, stream)
 
 
@@ -255,6 +353,10 @@ def _notes() -> list[list[str]]:
         ("Wohnen: Situation", HousingSituation.choices),
         ("Kontakte: Form", ContactForm.choices),
         ("Kontakte: Themen", FieldOfAction.choices),
+        ("Unterkünfte: Art", ShelterKind.choices),
+        ("Unterkünfte: Barrierefreiheit", Accessibility.choices),
+        ("Belegungen: Auszugsgrund", MoveOutReason.choices),
+        ("Belegungen: Grundlage", ResidenceBasis.choices),
     ]
     for column, choices in vocabularies:
         rows += [[column, str(value), str(label)] for value, label in choices]
@@ -322,5 +424,37 @@ EXAMPLE: dict[str, list[list[Any]]] = {
         ],
         ["F-2001", "12.03.2024", 30, "telefonisch", "arbeit_ausbildung", "", ""],
         ["F-2002", "01.06.2023", 45, "hausbesuch", "wohnen", "ukr", "Wohnungssuche besprochen"],
+    ],
+    SHELTERS.name: [
+        [
+            "U-10",
+            "Wohnungen Hoferstraße",
+            "anschlussunterbringung",
+            "08118048",
+            "Hoferstraße 12",
+            "71636",
+            "caritas-lb",
+            "teilweise",
+            "01.01.2016",
+            "",
+        ],
+    ],
+    PLACES.name: [
+        ["U-10", "Wohnung 1", 1, "01.01.2016", ""],
+        ["U-10", "Wohnung 1", 2, "01.01.2016", ""],
+        ["U-10", "Wohnung 1", 3, "01.01.2016", ""],
+        ["U-10", "Wohnung 2", 4, "01.01.2016", "31.12.2025"],
+    ],
+    STAYS.name: [
+        ["P-1001", "U-10", "Wohnung 1", 1, "15.01.2024", "", "", "zuweisung"],
+        ["P-1002", "U-10", "Wohnung 1", 2, "15.01.2024", "", "", "zuweisung"],
+        ["P-1003", "U-10", "Wohnung 1", "", "15.01.2024", "", "", ""],
+        ["P-1004", "U-10", "Wohnung 2", 4, "01.06.2023", "15.09.2025", "privater_mietvertrag", "zuweisung"],
+    ],
+    ASSIGNMENTS.name: [
+        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1001"],
+        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1002"],
+        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1003"],
+        ["Z-501", "20.05.2023", "08118046", "", "P-1004"],
     ],
 }

@@ -16,19 +16,24 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceBasis, ShelterKind
 from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
 from lotse.core.access import Capability, roles_holding
 from lotse.core.models import Municipality, Organisation, User
 from lotse.imports import cells
 from lotse.imports.cells import CellError
 from lotse.imports.workbook import (
+    ASSIGNMENTS,
     CASES,
     CONTACTS,
     EVIDENCE_NAMES,
     HOUSING,
     LANGUAGE,
     PERSONS,
+    PLACES,
     RESIDENCE,
+    SHELTERS,
+    STAYS,
     WORK,
     Problem,
     SheetSpec,
@@ -57,6 +62,10 @@ WORK_SITUATIONS = cells.code_table(WorkSituation.values)
 HOUSING_SITUATIONS = cells.code_table(HousingSituation.values)
 CONTACT_FORMS = cells.code_table(ContactForm.values)
 FIELDS_OF_ACTION = cells.code_table(FieldOfAction.values)
+SHELTER_KINDS = cells.code_table(ShelterKind.values)
+ACCESSIBILITIES = cells.code_table(Accessibility.values)
+MOVE_OUT_REASONS = cells.code_table(MoveOutReason.values)
+BASES = cells.code_table(ResidenceBasis.values)
 # The codes named in a message; computed once (Django's .values builds a new list per call).
 GENDER_CODES = list(Gender.values)
 CLOSING_REASON_CODES = list(ClosingReason.values)
@@ -65,6 +74,12 @@ LEVEL_CODES = list(LanguageLevel.values)
 WORK_CODES = list(WorkSituation.values)
 HOUSING_CODES = list(HousingSituation.values)
 CONTACT_FORM_CODES = list(ContactForm.values)
+SHELTER_KIND_CODES = list(ShelterKind.values)
+ACCESSIBILITY_CODES = list(Accessibility.values)
+MOVE_OUT_REASON_CODES = list(MoveOutReason.values)
+BASIS_CODES = list(ResidenceBasis.values)
+# The highest place number a sheet may give.
+MAX_PLACE_NUMBER = 99_999
 
 
 # What a list of codes holds, named in its error message (translated when a message is shown, not per row).
@@ -191,18 +206,19 @@ def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     )
 
 
+def _own_carrier(row: Row, lookups: Lookups, message: str) -> None:
+    """The column Träger is empty or names the importing organisation."""
+    carrier = cells.text(row.values.get("Träger"))
+    if carrier and cells.fold_code(carrier) != cells.fold_code(lookups.organisation.short_name):
+        row.problem("Träger", message % {"short_name": lookups.organisation.short_name})
+
+
 def parse_case(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     ext = _id(row, "Fall-ID")
     if ext is None:
         return None
     household = row.required("Haushalts-ID", cells.identifier)
-    carrier = cells.text(row.values.get("Träger"))
-    if carrier and cells.fold_code(carrier) != cells.fold_code(lookups.organisation.short_name):
-        row.problem(
-            "Träger",
-            _("Cases can only be imported for the importing organisation “%(short_name)s”.")
-            % {"short_name": lookups.organisation.short_name},
-        )
+    _own_carrier(row, lookups, _("Cases can only be imported for the importing organisation “%(short_name)s”."))
     if cells.text(row.values.get("Gemeinde")) == "":
         row.problem("Gemeinde", _("This cell must not be empty."))
     municipality_id = row.municipality("Gemeinde", lookups)
@@ -303,6 +319,110 @@ def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     return (row.number, False, case, day, duration, form, topics, interpreted[0] if interpreted else "", note or "")
 
 
+def _postal_code(value: Any) -> str:
+    """Five digits; Excel drops the leading zero of 01067 when the cell is a number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = cells.text(value)
+    if isinstance(value, int) and 0 < len(raw) < 5:
+        raw = raw.zfill(5)
+    if raw and not (len(raw) == 5 and raw.isdigit()):
+        raise CellError(_("A postal code has 5 digits."))
+    return raw
+
+
+def parse_shelter(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    ext = _id(row, "Unterkunfts-ID")
+    if ext is None:
+        return None
+    name = row.required("Name", cells.bounded_text, 200)
+    kind = row.required("Art", cells.code, SHELTER_KINDS, allowed=SHELTER_KIND_CODES)
+    if cells.text(row.values.get("Gemeinde")) == "":
+        row.problem("Gemeinde", _("This cell must not be empty."))
+    municipality_id = row.municipality("Gemeinde", lookups)
+    street = row.get("Straße", cells.bounded_text, 200)
+    postal_code = row.get("PLZ", _postal_code)
+    _own_carrier(row, lookups, _("Shelters can only be imported for the importing organisation “%(short_name)s”."))
+    accessibility: str | None = Accessibility.UNBEKANNT.value
+    if cells.text(row.values.get("Barrierefreiheit")):
+        accessibility = row.get("Barrierefreiheit", cells.code, ACCESSIBILITIES, allowed=ACCESSIBILITY_CODES)
+    operating_from = row.get("in Betrieb ab", cells.date, today=lookups.today, future_allowed=True)
+    operating_to = row.get("in Betrieb bis", cells.date, today=lookups.today, future_allowed=True)
+    if operating_from is not None and operating_to is not None and operating_to < operating_from:
+        row.problem("in Betrieb bis", _("The end of operation cannot be before its start."))
+    if row.bad:
+        return (row.number, True, ext, *([None] * 8))
+    return (
+        row.number,
+        False,
+        ext,
+        name,
+        kind,
+        municipality_id,
+        street or "",
+        postal_code or "",
+        accessibility,
+        operating_from,
+        operating_to,
+    )
+
+
+def parse_place(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    shelter = row.required("Unterkunfts-ID", cells.identifier)
+    unit = row.get("Wohneinheit", cells.bounded_text, 100)
+    number = row.required("Platz", cells.integer, low=1, high=MAX_PLACE_NUMBER)
+    available_from = row.required("verfügbar ab", cells.date, today=lookups.today, future_allowed=True)
+    available_to = row.get("verfügbar bis", cells.date, today=lookups.today, future_allowed=True)
+    if available_from is not None and available_to is not None and available_to <= available_from:
+        row.problem("verfügbar bis", _("A place is given up after the day it became available."))
+    if not shelter:
+        return None
+    if row.bad:
+        return (row.number, True, shelter, None, number, None, None)
+    return (row.number, False, shelter, unit or "", number, available_from, available_to)
+
+
+def parse_stay(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    person = row.required("Personen-ID", cells.identifier)
+    shelter = row.required("Unterkunfts-ID", cells.identifier)
+    unit = row.get("Wohneinheit", cells.bounded_text, 100)
+    number = row.get("Platz", cells.integer, low=1, high=MAX_PLACE_NUMBER)
+    move_in = row.required("Einzug", cells.date, today=lookups.today)
+    move_out = row.get("Auszug", cells.date, today=lookups.today)
+    reason = ""
+    if cells.text(row.values.get("Auszugsgrund")):
+        reason = row.get("Auszugsgrund", cells.code, MOVE_OUT_REASONS, allowed=MOVE_OUT_REASON_CODES) or ""
+    basis: str | None = ResidenceBasis.ZUWEISUNG.value
+    if cells.text(row.values.get("Grundlage")):
+        basis = row.get("Grundlage", cells.code, BASES, allowed=BASIS_CODES)
+    if move_in is not None and move_out is not None and move_out <= move_in:
+        row.problem("Auszug", _("The move-out must be after the move-in."))
+    if move_out is not None and not reason and not row.bad_cell("Auszugsgrund"):
+        row.problem("Auszugsgrund", _("A stay with a move-out needs a reason for moving out."))
+    if move_out is None and reason and not row.bad_cell("Auszug"):
+        row.problem("Auszug", _("A reason for moving out is given, but no move-out."))
+    if not person or not shelter:
+        return None
+    if row.bad:
+        return (row.number, True, person, shelter, None, None, None, None, None, None)
+    return (row.number, False, person, shelter, unit or "", number, move_in, move_out, reason, basis)
+
+
+def parse_assignment(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
+    ext = _id(row, "Zuweisungs-ID")
+    if ext is None:
+        return None
+    day = row.required("Datum", cells.date, today=lookups.today)
+    if cells.text(row.values.get("Gemeinde")) == "":
+        row.problem("Gemeinde", _("This cell must not be empty."))
+    municipality_id = row.municipality("Gemeinde", lookups)
+    reference = row.get("Aktenzeichen", cells.bounded_text, 100)
+    person = row.get("Personen-ID", cells.identifier)
+    if row.bad:
+        return (row.number, True, ext, None, None, None, person or "")
+    return (row.number, False, ext, day, municipality_id, reference or "", person or "")
+
+
 PARSERS: dict[str, Callable[[Row, Lookups], tuple[Any, ...] | None]] = {
     PERSONS.name: parse_person,
     CASES.name: parse_case,
@@ -311,4 +431,8 @@ PARSERS: dict[str, Callable[[Row, Lookups], tuple[Any, ...] | None]] = {
     WORK.name: parse_work,
     HOUSING.name: parse_housing,
     CONTACTS.name: parse_contact,
+    SHELTERS.name: parse_shelter,
+    PLACES.name: parse_place,
+    STAYS.name: parse_stay,
+    ASSIGNMENTS.name: parse_assignment,
 }

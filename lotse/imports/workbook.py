@@ -119,11 +119,75 @@ CONTACTS = SheetSpec(
     ),
     gettext_lazy("counselling contacts"),
 )
+SHELTERS = SheetSpec(
+    "Unterkünfte",
+    (
+        Column("Unterkunfts-ID"),
+        Column("Name"),
+        Column("Art"),
+        Column("Gemeinde"),
+        Column("Straße"),
+        Column("PLZ"),
+        Column("Träger"),
+        Column("Barrierefreiheit"),
+        Column("in Betrieb ab"),
+        Column("in Betrieb bis"),
+    ),
+    gettext_lazy("one row per shelter of the importing organisation"),
+)
+PLACES = SheetSpec(
+    "Plätze",
+    (
+        Column("Unterkunfts-ID"),
+        Column("Wohneinheit"),
+        Column("Platz"),
+        Column("verfügbar ab"),
+        Column("verfügbar bis"),
+    ),
+    gettext_lazy("one row per place (bed) of a shelter"),
+)
+STAYS = SheetSpec(
+    "Belegungen",
+    (
+        Column("Personen-ID"),
+        Column("Unterkunfts-ID"),
+        Column("Wohneinheit"),
+        Column("Platz"),
+        Column("Einzug"),
+        Column("Auszug"),
+        Column("Auszugsgrund"),
+        Column("Grundlage"),
+    ),
+    gettext_lazy("one row per stay of a person on a place"),
+)
+ASSIGNMENTS = SheetSpec(
+    "Zuweisungen",
+    (
+        Column("Zuweisungs-ID"),
+        Column("Datum"),
+        Column("Gemeinde"),
+        Column("Aktenzeichen"),
+        Column("Personen-ID"),
+    ),
+    gettext_lazy("one row per assigned person (an assignment of several persons has several rows with its ID)"),
+)
 
 # How the sheet Sprachstand writes the evidence of a language level (code -> name in the format).
 EVIDENCE_NAMES: dict[str, str] = {"zertifikat": "Zertifikat", "einschaetzung": "Einschätzung"}
 
-SHEETS: tuple[SheetSpec, ...] = (PERSONS, CASES, RESIDENCE, LANGUAGE, WORK, HOUSING, CONTACTS)
+SHEETS: tuple[SheetSpec, ...] = (
+    PERSONS,
+    CASES,
+    RESIDENCE,
+    LANGUAGE,
+    WORK,
+    HOUSING,
+    CONTACTS,
+    SHELTERS,
+    PLACES,
+    STAYS,
+    ASSIGNMENTS,
+)
 # Sheets a workbook may carry for its readers; the import skips them.
 NOTE_SHEETS = ("Hinweise", "Codes")
 _BY_FOLDED_NAME = {fold_code(spec.name): spec for spec in SHEETS}

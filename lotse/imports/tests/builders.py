@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 from django.db.models import Model
 
+from lotse.accommodation.models import AssignedPerson, Assignment, Occupancy, Place, Shelter, Unit
 from lotse.cases.models import Case, CaseClient, CaseStatusChange, Contact
 from lotse.core.models import Organisation, User
 from lotse.imports.engine import ImportReport, import_workbook
@@ -51,6 +52,12 @@ WRITTEN_MODELS: tuple[type[Model], ...] = (
     CaseClient,
     CaseStatusChange,
     Contact,
+    Shelter,
+    Unit,
+    Place,
+    Occupancy,
+    Assignment,
+    AssignedPerson,
 )
 
 _GOOD: Sheets = {
@@ -267,6 +274,46 @@ def snapshot(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]:
                 "interpreter_language",
                 "note",
             )
+        ),
+        "shelters": list(
+            Shelter.objects.filter(organisation=org)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "external_id",
+                "name",
+                "kind",
+                "municipality_id",
+                "street",
+                "postal_code",
+                "accessibility",
+                "in_operation_from",
+                "in_operation_to",
+                "version",
+            )
+        ),
+        "units": list(
+            Unit.objects.filter(shelter__organisation=org).order_by("pk").values_list("pk", "shelter_id", "name")
+        ),
+        "places": list(
+            Place.objects.filter(shelter__organisation=org)
+            .order_by("pk")
+            .values_list("pk", "shelter_id", "unit_id", "number", "available_from", "available_to")
+        ),
+        "stays": list(
+            Occupancy.objects.filter(place__shelter__organisation=org)
+            .order_by("pk")
+            .values_list("pk", "person_id", "place_id", "move_in", "move_out", "move_out_reason", "basis", "version")
+        ),
+        "assignments": list(
+            Assignment.objects.filter(organisation=org)
+            .order_by("pk")
+            .values_list("pk", "external_id", "date", "municipality_id", "reference", "version")
+        ),
+        "assigned": list(
+            AssignedPerson.objects.filter(assignment__organisation=org)
+            .order_by("pk")
+            .values_list("pk", "assignment_id", "person_id")
         ),
     }
 
