@@ -564,8 +564,8 @@ def _merge_assignments(importer: _Importer) -> None:
     }
     importer._execute(
         """INSERT INTO accommodation_assignment (version, organisation_id, external_id, municipality_id, date,
-               reference, notes, created_by_id, created_at)
-           SELECT 1, %(org)s, h.ext, h.municipality_id, h.date, h.reference, '', %(by)s, now()
+               reference, notes, future_address, created_by_id, created_at)
+           SELECT 1, %(org)s, h.ext, h.municipality_id, h.date, h.reference, '', '', %(by)s, now()
            FROM imp_assignment_head h WHERE h.assignment_id IS NULL ORDER BY h.ext"""
     )
     importer._analyze("accommodation_assignment")
