@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import date_format
@@ -17,17 +18,20 @@ from lotse.accommodation.models import Assignment
 from lotse.core.export import BOLD, add_sheet, append_row, append_table, fit_columns, new_workbook, workbook_bytes
 
 FIGURE_LABELS: dict[str, Promise] = {
-    "gefluechtete_gesamt": gettext_lazy("Refugees living in the municipality"),
-    "vorlaeufige_unterbringung": gettext_lazy("in preliminary accommodation"),
-    "anschlussunterbringung": gettext_lazy("in follow-up accommodation"),
-    "unbegleitete_minderjaehrige": gettext_lazy("unaccompanied minors in youth welfare"),
+    "gefluechtete_gesamt": gettext_lazy("Refugees in the municipality"),
+    "vorlaeufige_unterbringung": gettext_lazy("in preliminary accommodation (VU)"),
+    "zugewiesen_wohnhaft": gettext_lazy("assigned persons living in the municipality"),
+    "zugewiesen_in_anschlussunterbringung": gettext_lazy("in follow-up accommodation (AU)"),
+    "privater_wohnraum": gettext_lazy("in private housing"),
+    "zugewiesen_andere_wohnsituation": gettext_lazy("in another housing situation in the municipality"),
+    "unbegleitete_minderjaehrige": gettext_lazy("unaccompanied minors (UMA)"),
     "zugewiesen": gettext_lazy("assigned to the municipality"),
-    "zugewiesen_wohnhaft": gettext_lazy("of them living in the municipality"),
-    "zugewiesen_in_anschlussunterbringung": gettext_lazy("of them in follow-up accommodation"),
-    "privater_wohnraum": gettext_lazy("of them in private housing"),
-    "ausgezogen_oder_zurueckgekehrt": gettext_lazy("moved out or returned"),
+    "zugewiesen_in_vorlaeufiger_unterbringung": gettext_lazy("of them still in preliminary accommodation"),
+    "ausgezogen_oder_zurueckgekehrt": gettext_lazy("of them moved out or returned"),
     "auszugsgruende": gettext_lazy("by reason of the last move-out"),
-    "nicht_als_zugewiesen_gezaehlt": gettext_lazy("residents not counted as assigned"),
+    "nicht_als_zugewiesen_gezaehlt": gettext_lazy(
+        "further residents of follow-up accommodation, not counted as assigned"
+    ),
     "plaetze_vu": gettext_lazy("places of preliminary accommodation"),
     "belegt_vu": gettext_lazy("occupied places of preliminary accommodation"),
     "frei_vu": gettext_lazy("free places of preliminary accommodation"),
@@ -39,45 +43,93 @@ FIGURE_LABELS: dict[str, Promise] = {
     "erfuellung": gettext_lazy("intake obligation fulfilled (percent)"),
 }
 
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A row of the persons' figures: its key, its label and its depth (a row is the sum of its sub-rows)."""
+
+    key: str
+    label: Promise
+    level: int
+
+
+# The persons' figures as the city page publishes them; page, Excel export and command show these rows.
+PERSON_ROWS: tuple[PersonRow, ...] = (
+    PersonRow("gefluechtete_gesamt", FIGURE_LABELS["gefluechtete_gesamt"], 0),
+    PersonRow("vorlaeufige_unterbringung", FIGURE_LABELS["vorlaeufige_unterbringung"], 1),
+    PersonRow("zugewiesen_wohnhaft", FIGURE_LABELS["zugewiesen_wohnhaft"], 1),
+    PersonRow("zugewiesen_in_anschlussunterbringung", FIGURE_LABELS["zugewiesen_in_anschlussunterbringung"], 2),
+    PersonRow("privater_wohnraum", FIGURE_LABELS["privater_wohnraum"], 2),
+    PersonRow("zugewiesen_andere_wohnsituation", FIGURE_LABELS["zugewiesen_andere_wohnsituation"], 2),
+    PersonRow("unbegleitete_minderjaehrige", FIGURE_LABELS["unbegleitete_minderjaehrige"], 1),
+    PersonRow("zugewiesen", FIGURE_LABELS["zugewiesen"], 0),
+    PersonRow("zugewiesen_wohnhaft", gettext_lazy("of them living in the municipality (as above)"), 1),
+    PersonRow("zugewiesen_in_vorlaeufiger_unterbringung", FIGURE_LABELS["zugewiesen_in_vorlaeufiger_unterbringung"], 1),
+    PersonRow("ausgezogen_oder_zurueckgekehrt", FIGURE_LABELS["ausgezogen_oder_zurueckgekehrt"], 1),
+    PersonRow("auszugsgruende", FIGURE_LABELS["auszugsgruende"], 2),
+    PersonRow("nicht_als_zugewiesen_gezaehlt", FIGURE_LABELS["nicht_als_zugewiesen_gezaehlt"], 0),
+)
+
+# The figures of places and intake, after the persons' rows (in the export and the command).
+OTHER_KEYS = (
+    "plaetze_vu",
+    "belegt_vu",
+    "frei_vu",
+    "plaetze_au",
+    "belegt_au",
+    "frei_au",
+    "aufnahmeverpflichtung",
+    "zugewiesen_im_jahr",
+    "erfuellung",
+)
+
 FIGURE_DEFINITIONS: dict[str, Promise] = {
     "gefluechtete_gesamt": gettext_lazy(
-        "Persons in preliminary accommodation, plus assigned persons living in the municipality, "
-        "plus unaccompanied minors."
+        "The sum of its three rows: persons in preliminary accommodation, assigned persons living in the "
+        "municipality and unaccompanied minors. Each person counts in at most one of them."
     ),
     "vorlaeufige_unterbringung": gettext_lazy(
-        "Persons with a stay on the reference date in a shelter of preliminary accommodation in the municipality. "
-        "A stay holds from the day of moving in up to, not including, the day of moving out."
+        "Persons with a stay on the reference date in a shelter of preliminary accommodation in the municipality, "
+        "assigned or not. A stay holds from the day of moving in up to, not including, the day of moving out."
     ),
-    "anschlussunterbringung": gettext_lazy(
-        "Persons with a stay on the reference date in a shelter of follow-up accommodation in the municipality "
-        "(including those not counted as assigned)."
+    "zugewiesen_wohnhaft": gettext_lazy(
+        "The sum of its three rows: assigned persons in follow-up accommodation, in private housing and in "
+        "another housing situation in the municipality. An assigned person still in preliminary accommodation "
+        "counts there, not here."
+    ),
+    "zugewiesen_in_anschlussunterbringung": gettext_lazy(
+        "Assigned persons with a stay on the reference date in a shelter of follow-up accommodation in the "
+        "municipality."
+    ),
+    "privater_wohnraum": gettext_lazy(
+        "Assigned persons without a stay on the reference date whose housing situation on that day (the latest "
+        "entry dated on or before it) is an own tenancy in the municipality."
+    ),
+    "zugewiesen_andere_wohnsituation": gettext_lazy(
+        "Assigned persons without a stay on the reference date whose housing situation on that day lies in the "
+        "municipality but is not an own tenancy (for example youth welfare or “other”)."
     ),
     "unbegleitete_minderjaehrige": gettext_lazy(
-        "Persons whose housing situation on the reference date (the latest entry dated on or before it) is "
-        "youth welfare in the municipality."
+        "Persons under 18 on the reference date (not yet had their 18th birthday) whose housing situation on that "
+        "day is youth welfare or a foster family in the municipality, without a stay on that day and not "
+        "assigned to the municipality. Without a date of birth a person does not count."
     ),
     "zugewiesen": gettext_lazy(
         "Persons assigned to the municipality with a date of assignment from the period start to the reference "
-        "date; each person counts once."
+        "date; each person counts once. The sum of its three rows."
     ),
-    "zugewiesen_wohnhaft": gettext_lazy(
-        "Of the assigned, those with a stay on the reference date in a shelter in the municipality, or whose "
-        "housing situation on the reference date lies in the municipality."
-    ),
-    "zugewiesen_in_anschlussunterbringung": gettext_lazy(
-        "Of the assigned, those with a stay on the reference date in follow-up accommodation in the municipality."
-    ),
-    "privater_wohnraum": gettext_lazy(
-        "Of the assigned, those without a stay on the reference date whose housing situation is an own tenancy "
-        "in the municipality."
+    "zugewiesen_in_vorlaeufiger_unterbringung": gettext_lazy(
+        "Assigned persons with a stay on the reference date in preliminary accommodation (in any municipality)."
     ),
     "ausgezogen_oder_zurueckgekehrt": gettext_lazy(
-        "Assigned minus those living in the municipality. By reason of their latest move-out, on or before the "
-        "reference date, from a shelter in the municipality; “unknown” when there is none."
+        "Assigned persons who neither live in the municipality nor are still in preliminary accommodation. By "
+        "reason of their latest move-out, on or before the reference date, from a shelter in the municipality; "
+        "“unknown” when there is none."
     ),
     "nicht_als_zugewiesen_gezaehlt": gettext_lazy(
-        "Persons with a stay on the reference date in a shelter in the municipality who live there on another "
-        "basis than an assignment, for example children born during the accommodation."
+        "Persons with a stay on the reference date in follow-up accommodation in the municipality who are not "
+        "assigned to it in the period, for example children born during the accommodation. Like the city page, "
+        "they are not part of the refugees in the municipality."
     ),
     "plaetze_vu": gettext_lazy(
         "Places available on the reference date in shelters in operation on that day; a place given up on the "
@@ -100,22 +152,36 @@ def _day(value: Any) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def figure_rows(figures: MunicipalityFigures) -> list[tuple[str, Any]]:
-    """The figures as (label, value) rows; move-out reasons indented below their total."""
-    rows: list[tuple[str, Any]] = []
-    for key, label in FIGURE_LABELS.items():
-        if key == "auszugsgruende":
-            rows.extend((f"  {reason_label(code)}", count) for code, count in figures.auszugsgruende.items())
+INDENT = "  "
+
+
+def person_rows(figures: MunicipalityFigures) -> list[tuple[int, str, str, Any]]:
+    """The persons' figures as (depth, key, label, value) rows; the move-out reasons one level below their row."""
+    rows: list[tuple[int, str, str, Any]] = []
+    for row in PERSON_ROWS:
+        if row.key == "auszugsgruende":
+            rows.extend(
+                (row.level, f"{row.key}.{code}", reason_label(code), count)
+                for code, count in figures.auszugsgruende.items()
+            )
         else:
-            rows.append((str(label), figures.value(key)))
+            rows.append((row.level, row.key, str(row.label), figures.value(row.key)))
+    return rows
+
+
+def figure_rows(figures: MunicipalityFigures) -> list[tuple[str, Any]]:
+    """The persons' rows (indented by depth), then places and intake, as (label, value) rows."""
+    rows = [(f"{INDENT * level}{label}", value) for level, _key, label, value in person_rows(figures)]
+    rows.extend((str(FIGURE_LABELS[key]), figures.value(key)) for key in OTHER_KEYS)
     return rows
 
 
 OVERVIEW_KEYS = (
     "gefluechtete_gesamt",
     "vorlaeufige_unterbringung",
-    "zugewiesen",
     "zugewiesen_wohnhaft",
+    "unbegleitete_minderjaehrige",
+    "zugewiesen",
     "ausgezogen_oder_zurueckgekehrt",
     "nicht_als_zugewiesen_gezaehlt",
     "plaetze_vu",

@@ -11,6 +11,10 @@ reference date D and a period start S:
 - the housing situation on D is the person's latest housing record dated on or before D (looked up only
   for the persons assigned to M or placed in youth welfare there, the only ones it counts for);
 - S defaults to the date of the earliest assignment to M (D when there is none).
+
+Each person counts in at most one row below "refugees in the municipality" and each assigned person in exactly
+one row below "assigned": the rows are the branches of one ``CASE`` per person, so the sub-rows add up to
+their parent row by construction (a person has at most one stay at a time, ``occupancy_one_stay_per_person``).
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from typing import Any
 
 from django.db import connection
 
-from lotse.accommodation.choices import COUNTED_AS_ASSIGNED, FOLLOW_UP_KINDS, PRELIMINARY_KINDS, MoveOutReason
+from lotse.accommodation.choices import FOLLOW_UP_KINDS, PRELIMINARY_KINDS, MoveOutReason
 from lotse.accommodation.models import AssignedPerson, Assignment, IntakeObligation, Occupancy, Place, Shelter
 from lotse.core.models import Municipality
 from lotse.people.choices import YOUTH_WELFARE_HOUSING, HousingSituation
-from lotse.people.models import HousingRecord
+from lotse.people.models import HousingRecord, Person
 from lotse.reports.figures import share
 
 UNKNOWN_REASON = "unbekannt"
@@ -37,12 +41,13 @@ REASON_KEYS = (*MoveOutReason.values, UNKNOWN_REASON)
 FIGURE_KEYS = (
     "gefluechtete_gesamt",
     "vorlaeufige_unterbringung",
-    "anschlussunterbringung",
-    "unbegleitete_minderjaehrige",
-    "zugewiesen",
     "zugewiesen_wohnhaft",
     "zugewiesen_in_anschlussunterbringung",
     "privater_wohnraum",
+    "zugewiesen_andere_wohnsituation",
+    "unbegleitete_minderjaehrige",
+    "zugewiesen",
+    "zugewiesen_in_vorlaeufiger_unterbringung",
     "ausgezogen_oder_zurueckgekehrt",
     "auszugsgruende",
     "nicht_als_zugewiesen_gezaehlt",
@@ -57,19 +62,24 @@ FIGURE_KEYS = (
     "erfuellung",
 )
 
+# Persons under this age on the reference date count as unaccompanied minors (docs/unterbringung.md).
+MINOR_AGE = 18
+
 
 @dataclass
 class MunicipalityFigures:
+    """The counted rows; the totals are sums of their rows (properties), so they add up by construction."""
+
     municipality: Municipality
     stichtag: datetime.date
     von: datetime.date
     vorlaeufige_unterbringung: int = 0
-    anschlussunterbringung: int = 0
     unbegleitete_minderjaehrige: int = 0
     zugewiesen: int = 0
     zugewiesen_in_anschlussunterbringung: int = 0
     privater_wohnraum: int = 0
-    zugewiesen_wohnhaft: int = 0
+    zugewiesen_andere_wohnsituation: int = 0
+    zugewiesen_in_vorlaeufiger_unterbringung: int = 0
     auszugsgruende: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REASON_KEYS, 0))
     nicht_als_zugewiesen_gezaehlt: int = 0
     plaetze_vu: int = 0
@@ -80,12 +90,17 @@ class MunicipalityFigures:
     zugewiesen_im_jahr: int = 0
 
     @property
-    def ausgezogen_oder_zurueckgekehrt(self) -> int:
-        return self.zugewiesen - self.zugewiesen_wohnhaft
+    def zugewiesen_wohnhaft(self) -> int:
+        return self.zugewiesen_in_anschlussunterbringung + self.privater_wohnraum + self.zugewiesen_andere_wohnsituation
 
     @property
     def gefluechtete_gesamt(self) -> int:
         return self.vorlaeufige_unterbringung + self.zugewiesen_wohnhaft + self.unbegleitete_minderjaehrige
+
+    @property
+    def ausgezogen_oder_zurueckgekehrt(self) -> int:
+        """The assigned who neither live in M nor are still in VU (counted by reason in ``auszugsgruende``)."""
+        return self.zugewiesen - self.zugewiesen_wohnhaft - self.zugewiesen_in_vorlaeufiger_unterbringung
 
     @property
     def frei_vu(self) -> int:
@@ -143,6 +158,7 @@ def compute(
         "assignment": Assignment._meta.db_table,
         "assigned": AssignedPerson._meta.db_table,
         "housing": HousingRecord._meta.db_table,
+        "person": Person._meta.db_table,
         "obligation": IntakeObligation._meta.db_table,
     }
     ids = None if municipalities is None else [m.pk for m in municipalities]
@@ -197,31 +213,48 @@ def compute(
                 ORDER BY h.valid_from DESC LIMIT 1  -- one record per person and day (housing_one_per_day)
             ) latest
         ),
+        -- Every stay active on D, anywhere (a person has at most one at a time).
         residents AS (
             SELECT a.m,
                 count(DISTINCT a.person_id) FILTER (WHERE a.kind = ANY(%(vu)s)) AS vu,
-                count(DISTINCT a.person_id) FILTER (WHERE a.kind = ANY(%(au)s)) AS au,
-                count(DISTINCT a.person_id) FILTER (WHERE NOT a.basis = ANY(%(counted)s)) AS not_counted
+                count(DISTINCT a.person_id) FILTER (
+                    WHERE a.kind = ANY(%(au)s)
+                      AND NOT EXISTS (SELECT 1 FROM assigned ag WHERE ag.m = a.m AND ag.person_id = a.person_id)
+                ) AS not_counted
             FROM active a WHERE a.m IN (SELECT id FROM munis) GROUP BY a.m
         ),
+        -- Unaccompanied minors: under 18 on D, in youth welfare or a foster family in M, without a stay on D
+        -- and not assigned to M (an assigned person counts in the rows of the assigned).
         minors AS (
-            SELECT h.hm AS m, count(*) AS persons FROM housing h
-            WHERE h.situation = ANY(%(youth)s) AND h.hm IN (SELECT id FROM munis) GROUP BY h.hm
+            SELECT h.hm AS m, count(*) AS persons
+            FROM housing h JOIN {t["person"]} pp ON pp.id = h.person_id
+            WHERE h.situation = ANY(%(youth)s) AND h.hm IN (SELECT id FROM munis)
+              AND pp.birth_date > %(day)s::date - make_interval(years => %(minor_age)s)
+              AND NOT EXISTS (SELECT 1 FROM active a WHERE a.person_id = h.person_id)
+              AND NOT EXISTS (SELECT 1 FROM assigned ag WHERE ag.m = h.hm AND ag.person_id = h.person_id)
+            GROUP BY h.hm
         ),
+        -- Each assigned person in exactly one row (the first branch that holds).
         classified AS (
             SELECT ag.m, ag.person_id,
-                EXISTS (SELECT 1 FROM active a WHERE a.person_id = ag.person_id AND a.m = ag.m
-                        AND a.kind = ANY(%(au)s)) AS in_au,
-                EXISTS (SELECT 1 FROM active a WHERE a.person_id = ag.person_id AND a.m = ag.m) AS in_shelter,
-                EXISTS (SELECT 1 FROM active a WHERE a.person_id = ag.person_id) AS any_stay,
-                h.situation, h.hm
-            FROM assigned ag LEFT JOIN housing h ON h.person_id = ag.person_id
+                CASE
+                    WHEN st.kind = ANY(%(au)s) AND st.m = ag.m THEN 'au'
+                    WHEN st.kind = ANY(%(vu)s) THEN 'vu'
+                    WHEN st.person_id IS NOT NULL THEN 'gone'
+                    WHEN h.hm = ag.m AND h.situation = %(own)s THEN 'private'
+                    WHEN h.hm = ag.m THEN 'other'
+                    ELSE 'gone'
+                END AS bucket
+            FROM assigned ag
+            LEFT JOIN active st ON st.person_id = ag.person_id
+            LEFT JOIN housing h ON h.person_id = ag.person_id
         ),
         assigned_counts AS (
             SELECT c.m, count(*) AS assigned,
-                count(*) FILTER (WHERE c.in_au) AS in_au,
-                count(*) FILTER (WHERE NOT c.any_stay AND c.situation = %(own)s AND c.hm = c.m) AS private,
-                count(*) FILTER (WHERE c.in_shelter OR c.hm = c.m) AS living
+                count(*) FILTER (WHERE c.bucket = 'au') AS in_au,
+                count(*) FILTER (WHERE c.bucket = 'private') AS private,
+                count(*) FILTER (WHERE c.bucket = 'other') AS other,
+                count(*) FILTER (WHERE c.bucket = 'vu') AS in_vu
             FROM classified c GROUP BY c.m
         ),
         gone AS (
@@ -235,7 +268,7 @@ def compute(
                 WHERE o.person_id = c.person_id AND s.municipality_id = c.m AND o.move_out <= %(day)s
                 ORDER BY o.move_out DESC, o.id DESC LIMIT 1
             ) r ON TRUE
-            WHERE NOT (c.in_shelter OR coalesce(c.hm = c.m, FALSE))
+            WHERE c.bucket = 'gone'
         ),
         reasons AS (
             SELECT m, jsonb_object_agg(reason, persons) AS reasons
@@ -271,8 +304,8 @@ def compute(
             GROUP BY a.municipality_id
         )
         SELECT pe.m, pe.von,
-            coalesce(r.vu, 0), coalesce(r.au, 0), coalesce(mi.persons, 0),
-            coalesce(ac.assigned, 0), coalesce(ac.in_au, 0), coalesce(ac.private, 0), coalesce(ac.living, 0),
+            coalesce(r.vu, 0), coalesce(mi.persons, 0), coalesce(ac.assigned, 0), coalesce(ac.in_au, 0),
+            coalesce(ac.private, 0), coalesce(ac.other, 0), coalesce(ac.in_vu, 0),
             coalesce(rs.reasons, '{{}}'::jsonb), coalesce(r.not_counted, 0),
             coalesce(pl.places_vu, 0), coalesce(oc.occupied_vu, 0),
             coalesce(pl.places_au, 0), coalesce(oc.occupied_au, 0),
@@ -293,7 +326,7 @@ def compute(
         "day": day,
         "vu": sorted(PRELIMINARY_KINDS),
         "au": sorted(FOLLOW_UP_KINDS),
-        "counted": sorted(COUNTED_AS_ASSIGNED),
+        "minor_age": MINOR_AGE,
         "youth": sorted(YOUTH_WELFARE_HOUSING),
         "own": HousingSituation.PRIVATER_MIETVERTRAG.value,
         "unknown": UNKNOWN_REASON,
@@ -307,19 +340,19 @@ def compute(
         by_id = {m.pk: m for m in municipalities}
     result: dict[int, MunicipalityFigures] = {}
     for row in rows:
-        (m_id, period_start, vu, au, minors, assigned, in_au, private, living, reasons, not_counted) = row[:11]
+        (m_id, period_start, vu, minors, assigned, in_au, private, other, in_vu, reasons, not_counted) = row[:11]
         places_vu, occupied_vu, places_au, occupied_au, obligation, this_year = row[11:]
         figures = MunicipalityFigures(
             municipality=by_id[m_id],
             stichtag=day,
             von=period_start,
             vorlaeufige_unterbringung=vu,
-            anschlussunterbringung=au,
             unbegleitete_minderjaehrige=minors,
             zugewiesen=assigned,
             zugewiesen_in_anschlussunterbringung=in_au,
             privater_wohnraum=private,
-            zugewiesen_wohnhaft=living,
+            zugewiesen_andere_wohnsituation=other,
+            zugewiesen_in_vorlaeufiger_unterbringung=in_vu,
             nicht_als_zugewiesen_gezaehlt=not_counted,
             plaetze_vu=places_vu,
             belegt_vu=occupied_vu,

@@ -720,7 +720,7 @@ def figures_page(form: FiguresForm, xlsx_url: str) -> dict[str, Any]:
         figures, overview = computed
         page.update(
             figures=figures,
-            reasons=[(figure_exports.reason_label(code), count) for code, count in figures.auszugsgruende.items()],
+            person_rows=figure_exports.person_rows(figures),
             overview=[(f.municipality, [f.value(key) for key in figure_exports.OVERVIEW_KEYS]) for f in overview],
             xlsx_url=xlsx_url,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -80,17 +81,62 @@ class StatusChangeForm(VersionedForm):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        current: str,
+        clients: Sequence[Person] = (),
+        municipality: Municipality | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(CaseStatus.choices)
         self.fields["to_status"].choices = [  # type: ignore[attr-defined]
             (code, labels[code]) for code in CaseStatus.values if code in TRANSITIONS[current]
         ]
+        # Closing into own housing records the tenancy of each client ticked, in the same step.
+        self.clients = {str(person.pk): person for person in clients}
+        if not self.clients or CaseStatus.CLOSED not in TRANSITIONS[current]:
+            self.clients = {}
+            return
+        self.fields["tenancy_for"] = forms.MultipleChoiceField(
+            label=_("Record the own tenancy from the date above for"),
+            choices=[(pk, person.full_name) for pk, person in self.clients.items()],
+            initial=list(self.clients),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Only when closing with the reason “moved into own housing”: the ticked clients get the housing "
+                "situation “own tenancy” from the date of the change; an entry of that day is corrected."
+            ),
+        )
+        self.fields["tenancy_municipality"] = forms.ModelChoiceField(
+            queryset=Municipality.objects.all(),
+            label=_("Municipality of the own tenancy"),
+            required=False,
+            initial=municipality,
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.order_fields(["to_status", "on", "closing_reason", "tenancy_for", "tenancy_municipality", "note"])
+
+    def closes_into_own_housing(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return (
+            data.get("to_status") == CaseStatus.CLOSED and data.get("closing_reason") == ClosingReason.EIGENER_WOHNRAUM
+        )
+
+    def tenancy_for(self) -> list[Person]:
+        """The clients whose own tenancy is to be recorded (none unless closing into own housing)."""
+        if not self.closes_into_own_housing():
+            return []
+        return [self.clients[pk] for pk in self.cleaned_data.get("tenancy_for") or []]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("to_status") == CaseStatus.CLOSED and not cleaned.get("closing_reason"):
             self.add_error("closing_reason", _("Choose the reason for closing the case."))
+        if self.tenancy_for() and cleaned.get("tenancy_municipality") is None:
+            self.add_error("tenancy_municipality", _("Choose the municipality of the own tenancy."))
         return cleaned
 
 

@@ -53,9 +53,9 @@ from lotse.core.transactions import atomic
 from lotse.documents.models import Document
 from lotse.network.models import Actor
 from lotse.people import services as people_services
-from lotse.people.choices import Relationship
+from lotse.people.choices import HousingSituation, Relationship
 from lotse.people.dates import not_in_future
-from lotse.people.models import Household, HouseholdMembership, Person
+from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.vocabulary import LANGUAGE_CODES
 
 # The status machine: which status may follow which.
@@ -255,8 +255,15 @@ def change_status(
     on: datetime.date,
     closing_reason: str = "",
     note: str = "",
+    tenancy_for: Sequence[Person] = (),
+    tenancy_municipality: Municipality | None = None,
 ) -> Case:
-    """Move the case along its status machine: pause, resume, close with a reason, reopen."""
+    """Move the case along its status machine: pause, resume, close with a reason, reopen.
+
+    Closing with the reason ``eigener_wohnraum`` records, in the same transaction, the housing situation
+    ``privater_mietvertrag`` from the closing date for each of ``tenancy_for`` (clients of the case) in
+    ``tenancy_municipality`` (default: the case's municipality); an entry of that day is corrected, not doubled.
+    """
     require(acting_user, Capability.CASEWORK, organisation_id=case.organisation_id, code="not_owner")
     if to_status not in TRANSITIONS.get(case.status, frozenset()):
         raise ValidationError(
@@ -289,6 +296,8 @@ def change_status(
             )
     elif closing_reason:
         raise ValidationError(_("Only closing a case takes a closing reason."), code="closing_reason")
+    if tenancy_for:
+        _check_tenancy(case, to_status, closing_reason, tenancy_for)
     with atomic(), audit_context(acting_user):
         from_status = case.status
         case.status = to_status
@@ -306,7 +315,52 @@ def change_status(
             note=note,
             by=acting_user,
         )
+        for person in tenancy_for:
+            record_own_tenancy(
+                acting_user=acting_user, person=person, on=on, municipality=tenancy_municipality or case.municipality
+            )
         return case
+
+
+def _check_tenancy(case: Case, to_status: str, closing_reason: str, persons: Sequence[Person]) -> None:
+    if to_status != CaseStatus.CLOSED or closing_reason != ClosingReason.EIGENER_WOHNRAUM:
+        raise ValidationError(
+            _("An own tenancy is recorded only when the case is closed with the reason “%(reason)s”.")
+            % {"reason": ClosingReason.EIGENER_WOHNRAUM.label},
+            code="tenancy_without_reason",
+        )
+    clients = set(case.case_clients.values_list("person_id", flat=True))
+    for person in persons:
+        if person.pk not in clients:
+            raise ValidationError(
+                _("%(name)s is not a client of this case.") % {"name": person.full_name}, code="not_a_client"
+            )
+
+
+def record_own_tenancy(
+    *, acting_user: User | None, person: Person, on: datetime.date, municipality: Municipality
+) -> None:
+    """The housing situation ``privater_mietvertrag`` in ``municipality`` from ``on``: the entry of that day is
+    corrected when there is one (left alone when it says so already), otherwise added."""
+    with atomic():
+        existing = HousingRecord.objects.select_for_update().filter(person=person, valid_from=on).first()
+        if existing is None:
+            people_services.add_status_record(
+                acting_user=acting_user,
+                person=person,
+                kind="housing",
+                valid_from=on,
+                situation=HousingSituation.PRIVATER_MIETVERTRAG,
+                municipality=municipality,
+            )
+        elif existing.situation != HousingSituation.PRIVATER_MIETVERTRAG or existing.municipality_id != municipality.pk:
+            people_services.update_status_record(
+                acting_user=acting_user,
+                record=existing,
+                expected_version=existing.version,
+                situation=HousingSituation.PRIVATER_MIETVERTRAG,
+                municipality=municipality,
+            )
 
 
 # The integration plan

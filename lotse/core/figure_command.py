@@ -48,9 +48,17 @@ def figure_table(
         if key == reasons:
             rows.append((str(label), ""))
             rows.extend((f"  {reason_label(code)}", str(count)) for code, count in value.items())
-        elif value is None:
-            rows.append((str(label), "–"))
         else:
-            rows.append((str(label), str(value).replace(".", ",")))
+            rows.append((str(label), figure_text(value)))
+    return aligned(rows)
+
+
+def figure_text(value: Any) -> str:
+    """A figure as the table prints it: a dash for none, a decimal comma."""
+    return "–" if value is None else str(value).replace(".", ",")
+
+
+def aligned(rows: list[tuple[str, str]]) -> str:
+    """Label and value rows as an aligned two-column table."""
     width = max(len(label) for label, _value in rows)
     return "\n".join(f"{label:<{width}}  {value:>8}" for label, value in rows)

@@ -122,9 +122,10 @@ def kept(days: Sequence[datetime.date], von: datetime.date, scope: Scope) -> dic
             SELECT m.day, m.counts::text, m.breakdowns::text FROM {KeptFigures._meta.db_table} m
             WHERE m.day = ANY(%s) AND m.von = %s
               AND m.organisation_id IS NOT DISTINCT FROM %s AND m.municipality_id IS NOT DISTINCT FROM %s
+              AND m.counts ?& %s::text[]  -- kept before a figure was added: computed again
               AND {STILL_VALID}
             """,
-            [list(days), von, organisation, municipality],
+            [list(days), von, organisation, municipality, list(STORED_KEYS)],
         )
         rows = cursor.fetchall()
     result = {}

@@ -9,7 +9,8 @@ and in ``docs/kennzahlen.md``:
   is already its first possible day (1st of the month, or 1 January);
 - a status (language level, work or housing situation) on D is the latest
   record with ``valid_from <= D``; no language record means ``keine``;
-- ended cases are those with ``V <= end_date <= D``.
+- ended cases are those with ``V <= end_date <= D``; a client ended in their first own tenancy when the
+  housing record holding on the end date is ``privater_mietvertrag`` and no earlier record of theirs is.
 
 One function computes any set of reference dates, optionally grouped by
 organisation or municipality, in four statements that run in one snapshot.
@@ -52,7 +53,7 @@ COUNT_KEYS = (
     "erwachsene_ausbildung",
 )
 SHARE_KEYS = ("anteil_b1_plus", "anteil_beschaeftigt", "anteil_ausbildung")
-CASE_KEYS = ("faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag")
+CASE_KEYS = ("faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag", "beendet_erstmals_privat")
 FIGURE_KEYS = (*COUNT_KEYS, *SHARE_KEYS, *CASE_KEYS, "abschlussgruende")
 
 
@@ -79,6 +80,7 @@ class KeyFigures:
     faelle_aktiv: int = 0
     beendet_personen: int = 0
     beendet_mit_mietvertrag: int = 0
+    beendet_erstmals_privat: int = 0
     abschlussgruende: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ClosingReason.values, 0))
 
     @property
@@ -447,31 +449,46 @@ def compute(
     ended_params = [*scoped_params, von, day_list[-1]]
     ended_persons_sql = f"""
         WITH {scoped_cases}, {ended},
-        -- the housing of each client on their case's end date, once per case however many groups it is in
+        -- the housing of each client on their case's end date, once per case however many groups it is in;
+        -- a first tenancy: the record holding on the end date is the person's earliest own tenancy
         tenancies AS MATERIALIZED (
             SELECT cc.case_id, cc.person_id,
-                coalesce((
-                    SELECT h.situation = %s FROM {tables["housing"]} h
-                    WHERE h.person_id = cc.person_id AND h.valid_from <= e.end_date
-                    ORDER BY h.valid_from DESC LIMIT 1
-                ), FALSE) AS own_tenancy
-            FROM (SELECT DISTINCT id, end_date FROM ended) e JOIN {tables["client"]} cc ON cc.case_id = e.id
+                coalesce(h.own, FALSE) AS own_tenancy,
+                coalesce(h.own AND NOT EXISTS (
+                    SELECT 1 FROM {tables["housing"]} earlier
+                    WHERE earlier.person_id = cc.person_id AND earlier.situation = %s
+                      AND earlier.valid_from < h.valid_from
+                ), FALSE) AS first_tenancy
+            FROM (SELECT DISTINCT id, end_date FROM ended) e
+            JOIN {tables["client"]} cc ON cc.case_id = e.id
+            LEFT JOIN LATERAL (
+                SELECT h.situation = %s AS own, h.valid_from FROM {tables["housing"]} h
+                WHERE h.person_id = cc.person_id AND h.valid_from <= e.end_date
+                ORDER BY h.valid_from DESC LIMIT 1
+            ) h ON TRUE
         ),
         ended_clients AS (
-            SELECT e.end_date, e.g, t.person_id, t.own_tenancy FROM ended e JOIN tenancies t ON t.case_id = e.id
+            SELECT e.end_date, e.g, t.person_id, t.own_tenancy, t.first_tenancy
+            FROM ended e JOIN tenancies t ON t.case_id = e.id
         ),
         -- A person counts from the first day one of their cases ended (within the period);
-        -- with their own tenancy from the first such case that ended into it.
+        -- with their own tenancy from the first such case that ended into it, and with their first own
+        -- tenancy from the first such case that ended into that.
         firsts AS (
-            SELECT g, person_id, min(end_date) AS ended_on, min(end_date) FILTER (WHERE own_tenancy) AS leased_on
+            SELECT g, person_id, min(end_date) AS ended_on, min(end_date) FILTER (WHERE own_tenancy) AS leased_on,
+                min(end_date) FILTER (WHERE first_tenancy) AS first_leased_on
             FROM ended_clients GROUP BY g, person_id
         ),
         per_date AS (
-            SELECT g, ended_on AS on_date, count(*) AS persons, 0 AS leases FROM firsts GROUP BY g, ended_on
+            SELECT g, ended_on AS on_date, count(*) AS persons, 0 AS leases, 0 AS first_leases
+            FROM firsts GROUP BY g, ended_on
             UNION ALL
-            SELECT g, leased_on, 0, count(*) FROM firsts WHERE leased_on IS NOT NULL GROUP BY g, leased_on
+            SELECT g, leased_on, 0, count(*), 0 FROM firsts WHERE leased_on IS NOT NULL GROUP BY g, leased_on
+            UNION ALL
+            SELECT g, first_leased_on, 0, 0, count(*)
+            FROM firsts WHERE first_leased_on IS NOT NULL GROUP BY g, first_leased_on
         )
-        SELECT days.d, pd.g, sum(pd.persons)::bigint, sum(pd.leases)::bigint
+        SELECT days.d, pd.g, sum(pd.persons)::bigint, sum(pd.leases)::bigint, sum(pd.first_leases)::bigint
         FROM days JOIN per_date pd ON pd.on_date <= days.d
         GROUP BY days.d, pd.g
     """
@@ -494,10 +511,11 @@ def compute(
         cursor.execute(cases_sql, scoped_params)
         for day, group, count in cursor.fetchall():
             figures(day, group).faelle_aktiv = count
-        cursor.execute(ended_persons_sql, [*scoped_params, von, day_list[-1], OWN_TENANCY.value])
-        for day, group, persons, own_tenancy in cursor.fetchall():
+        cursor.execute(ended_persons_sql, [*scoped_params, von, day_list[-1], OWN_TENANCY.value, OWN_TENANCY.value])
+        for day, group, persons, own_tenancy, first_tenancy in cursor.fetchall():
             target = figures(day, group)
             target.beendet_personen, target.beendet_mit_mietvertrag = persons, own_tenancy
+            target.beendet_erstmals_privat = first_tenancy
         cursor.execute(reasons_sql, ended_params)
         reasons: dict[tuple[datetime.date, int | None], dict[str, int]] = defaultdict(dict)
         for day, group, reason, count in cursor.fetchall():

@@ -19,6 +19,7 @@ FIGURE_LABELS: dict[str, Promise] = {
     "faelle_aktiv": _("Active cases"),
     "beendet_personen": _("Persons whose counselling ended"),
     "beendet_mit_mietvertrag": _("of them with their own tenancy"),
+    "beendet_erstmals_privat": _("of them in their first own tenancy"),
     "abschlussgruende": _("Closing reasons"),
 }
 
@@ -37,6 +38,7 @@ COLUMN_LABELS: dict[str, Promise] = {
     "faelle_aktiv": _("Active cases"),
     "beendet_personen": _("Ended"),
     "beendet_mit_mietvertrag": _("Ended, own tenancy"),
+    "beendet_erstmals_privat": _("Ended, first own tenancy"),
 }
 
 FIGURE_DEFINITIONS: dict[str, Promise] = {
@@ -71,6 +73,10 @@ FIGURE_DEFINITIONS: dict[str, Promise] = {
     ),
     "beendet_mit_mietvertrag": _(
         "Of those, persons whose housing situation on their case's end date was their own tenancy."
+    ),
+    "beendet_erstmals_privat": _(
+        "Of those, persons who on their case's end date lived in their first own tenancy: their housing "
+        "situation was their own tenancy and no earlier housing record of theirs is an own tenancy."
     ),
     "abschlussgruende": _("Cases that ended within the period, counted per closing reason."),
 }

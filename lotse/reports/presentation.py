@@ -45,7 +45,14 @@ SHARE_BASIS = {
     "anteil_ausbildung": "erwachsene_ausbildung",
 }
 # The columns of the series and breakdown tables (closing reasons have their own table).
-TABLE_KEYS = (*COUNT_KEYS, *SHARE_KEYS, "faelle_aktiv", "beendet_personen", "beendet_mit_mietvertrag")
+TABLE_KEYS = (
+    *COUNT_KEYS,
+    *SHARE_KEYS,
+    "faelle_aktiv",
+    "beendet_personen",
+    "beendet_mit_mietvertrag",
+    "beendet_erstmals_privat",
+)
 # The counts among them (the shares follow their counts).
 TABLE_COUNT_KEYS = tuple(key for key in TABLE_KEYS if key not in SHARE_KEYS)
 # How the counts of one row (a month, a group, the reference date) are tied to each other.
@@ -54,6 +61,7 @@ ROW_RELATIONS: list[tuple[str, tuple[str, ...], Kind]] = [
     ("erwachsene", ("erwachsene_b1_plus",), "subset"),
     ("erwachsene", ("erwachsene_beschaeftigt", "erwachsene_ausbildung"), "subset"),
     ("beendet_personen", ("beendet_mit_mietvertrag",), "subset"),
+    ("beendet_mit_mietvertrag", ("beendet_erstmals_privat",), "subset"),
 ]
 # Each case has one organisation and one municipality: its groups' active cases add up to all of them exactly.
 # Persons can count in two groups, so their groups add up to at least the whole (a ``cover``).
@@ -72,7 +80,7 @@ CHARTS: list[tuple[str, Promise, Promise, tuple[str, ...]]] = [
         "beendet",
         gettext_lazy("Ended counselling since the period start"),
         gettext_lazy("persons"),
-        ("beendet_personen", "beendet_mit_mietvertrag"),
+        ("beendet_personen", "beendet_mit_mietvertrag", "beendet_erstmals_privat"),
     ),
 ]
 

@@ -12,7 +12,7 @@ from lotse.accommodation.choices import MoveOutReason, ResidenceBasis, ShelterKi
 from lotse.accommodation.figures import REASON_KEYS, figures_overview, municipality_figures
 from lotse.accommodation.models import Shelter
 from lotse.core.models import Municipality, Organisation
-from lotse.people.choices import HousingSituation
+from lotse.people.choices import BirthDatePrecision, HousingSituation
 from lotse.people.models import Person
 from lotse.reports.figures import share as percent
 
@@ -43,10 +43,10 @@ def test_it_counts_a_move_in_on_the_reference_date_but_not_a_move_out_on_it(
     figures = municipality_figures(ludwigsburg, D)
 
     assert figures.vorlaeufige_unterbringung == 1
-    assert figures.anschlussunterbringung == 0
+    assert figures.nicht_als_zugewiesen_gezaehlt == 0
     assert (figures.plaetze_vu, figures.belegt_vu, figures.frei_vu) == (10, 1, 9)
     assert (figures.plaetze_au, figures.belegt_au, figures.frei_au) == (4, 0, 4)
-    assert municipality_figures(ludwigsburg, D - datetime.timedelta(days=1)).anschlussunterbringung == 1
+    assert municipality_figures(ludwigsburg, D - datetime.timedelta(days=1)).nicht_als_zugewiesen_gezaehlt == 1
 
 
 def test_it_counts_an_assignment_on_the_reference_date_and_follows_a_person_from_vu_to_au(
@@ -61,12 +61,14 @@ def test_it_counts_an_assignment_on_the_reference_date_and_follows_a_person_from
     day_before = municipality_figures(ludwigsburg, D - datetime.timedelta(days=1), von=D)
 
     assert figures.von == D
-    assert (figures.vorlaeufige_unterbringung, figures.anschlussunterbringung) == (0, 1)
+    assert (figures.vorlaeufige_unterbringung, figures.zugewiesen_in_anschlussunterbringung) == (0, 1)
     assert (figures.zugewiesen, figures.zugewiesen_in_anschlussunterbringung, figures.zugewiesen_wohnhaft) == (1, 1, 1)
     assert figures.ausgezogen_oder_zurueckgekehrt == 0
     assert figures.gefluechtete_gesamt == 1
     assert figures.zugewiesen_im_jahr == 1
     assert (day_before.vorlaeufige_unterbringung, day_before.zugewiesen) == (1, 0)
+    assigned_in_vu = municipality_figures(ludwigsburg, D - datetime.timedelta(days=1))
+    assert (assigned_in_vu.zugewiesen, assigned_in_vu.zugewiesen_in_vorlaeufiger_unterbringung) == (0, 0)
 
 
 def test_it_counts_a_stay_not_counted_as_assigned_and_unaccompanied_minors(
@@ -77,6 +79,9 @@ def test_it_counts_a_stay_not_counted_as_assigned_and_unaccompanied_minors(
     follow_up_shelter: Shelter,
 ) -> None:
     baby, minor, elsewhere = person(city, "Baby"), person(county, "Minor"), person(county, "Elsewhere")
+    Person.objects.filter(pk__in=[minor.pk, elsewhere.pk]).update(
+        birth_date=datetime.date(2010, 5, 1), birth_date_precision=BirthDatePrecision.DAY
+    )
     services.move_in(acting_user=None, shelter=follow_up_shelter, person=baby, on=BEFORE, basis=ResidenceBasis.GEBURT)
     services.record_housing(
         acting_user=None, person=minor, on=BEFORE, situation=HousingSituation.JUGENDHILFE, municipality=ludwigsburg
@@ -88,7 +93,7 @@ def test_it_counts_a_stay_not_counted_as_assigned_and_unaccompanied_minors(
     figures = municipality_figures(ludwigsburg, D)
 
     assert figures.nicht_als_zugewiesen_gezaehlt == 1
-    assert figures.anschlussunterbringung == 1
+    assert figures.belegt_au == 1
     assert figures.zugewiesen == 0
     assert figures.unbegleitete_minderjaehrige == 1
     assert figures.gefluechtete_gesamt == 1
@@ -191,11 +196,16 @@ def test_it_lists_every_municipality_with_shelters_or_assignments_in_one_query(
 def test_it_counts_a_minor_in_a_foster_family_as_unaccompanied_minor_not_as_private_housing(
     county: Organisation, ludwigsburg: Municipality, asperg: Municipality
 ) -> None:
-    foster, youth, elsewhere, tenant = (person(county, n) for n in ("Foster", "Youth", "Elsewhere", "Tenant"))
-    for minor, place in ((foster, ludwigsburg), (youth, ludwigsburg), (elsewhere, asperg)):
+    foster, youth, elsewhere, tenant, assigned = (
+        person(county, n) for n in ("Foster", "Youth", "Elsewhere", "Tenant", "Assigned")
+    )
+    Person.objects.filter(pk__in=[foster.pk, youth.pk, elsewhere.pk, assigned.pk]).update(
+        birth_date=datetime.date(2010, 5, 1), birth_date_precision=BirthDatePrecision.DAY
+    )
+    for minor, place in ((foster, ludwigsburg), (youth, ludwigsburg), (elsewhere, asperg), (assigned, ludwigsburg)):
         situation = HousingSituation.JUGENDHILFE if minor is youth else HousingSituation.PFLEGEFAMILIE
         services.record_housing(acting_user=None, person=minor, on=BEFORE, situation=situation, municipality=place)
-    assign(county, ludwigsburg, datetime.date(2024, 1, 10), foster, tenant)
+    assign(county, ludwigsburg, datetime.date(2024, 1, 10), assigned, tenant)
     services.record_housing(
         acting_user=None,
         person=tenant,
@@ -209,6 +219,9 @@ def test_it_counts_a_minor_in_a_foster_family_as_unaccompanied_minor_not_as_priv
     assert figures.unbegleitete_minderjaehrige == 2
     assert figures.zugewiesen == 2
     assert figures.privater_wohnraum == 1
+    # An assigned minor in a foster family counts among the assigned living in the municipality, not twice.
+    assert figures.zugewiesen_andere_wohnsituation == 1
+    assert figures.gefluechtete_gesamt == 4
     overview = {row.municipality: row for row in figures_overview(D, None)}
     assert overview[ludwigsburg].unbegleitete_minderjaehrige == 2
     assert municipality_figures(asperg, D).unbegleitete_minderjaehrige == 1

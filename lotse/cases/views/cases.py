@@ -219,9 +219,13 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     case = editable_case(user, pk)
+    # Closing into own housing offers to record the tenancy of every client (lotse.cases.services.change_status).
+    clients = list(case.clients.order_by("family_name", "given_names", "pk"))
+    tenancy_kwargs: dict[str, Any] = {"clients": clients, "municipality": case.municipality}
     form = StatusChangeForm(
         request.POST or None,
         current=case.status,
+        **tenancy_kwargs,
         # A link may preset the change, e.g. "Meine Arbeit" after a client's move into an own tenancy.
         initial={
             "version": case.version,
@@ -230,7 +234,7 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             **({"on": request.GET["on"]} if request.GET.get("on") else {}),
         },
     )
-    after_conflict: dict[str, object] = {}
+    after_conflict: dict[str, object] = {**tenancy_kwargs}
 
     def current_version() -> int:
         # The form offers the changes from the status the case has now.
@@ -248,11 +252,22 @@ def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             on=data["on"],
             closing_reason=data["closing_reason"] if data["to_status"] == CaseStatus.CLOSED else "",
             note=data["note"],
+            tenancy_for=form.tenancy_for(),
+            tenancy_municipality=data.get("tenancy_municipality"),
         )
 
     form, saved = save_or_show(request, form, change, current_version=current_version, form_kwargs=after_conflict)
     if saved:
         messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
+        if tenants := form.tenancy_for():
+            messages.success(
+                request,
+                _("The own tenancy from %(date)s was recorded for: %(names)s.")
+                % {
+                    "date": form.cleaned_data["on"].strftime("%d.%m.%Y"),
+                    "names": ", ".join(p.full_name for p in tenants),
+                },
+            )
         return redirect("cases:case_detail", pk=case.pk)
     return case_form_page(
         request,

@@ -88,6 +88,22 @@ def test_it_keeps_the_closed_months_of_a_report_and_shows_them_again(figures_dat
     ]
 
 
+def test_figures_kept_before_a_figure_was_added_are_computed_again(figures_data: dict[str, Case]) -> None:
+    first = build_report(STICHTAG, V, None, Scope(), False)
+    poison_kept()
+    # Kept by a version without ``beendet_erstmals_privat``: not used, computed again.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {KeptFigures._meta.db_table} SET counts = counts - 'beendet_erstmals_privat'"  # noqa: S608
+        )
+
+    again = build_report(STICHTAG, V, None, Scope(), False)
+
+    assert as_json(again.series) == as_json(first.series)
+    assert again.figures.beendet_erstmals_privat == 1
+    assert all("beendet_erstmals_privat" in counts for counts in KeptFigures.objects.values_list("counts", flat=True))
+
+
 def test_the_figures_of_today_are_kept_until_a_change_dated_today(figures_data: dict[str, Case]) -> None:
     today = timezone.localdate()
     first = build_report(today, V, None, Scope(), False)

@@ -29,6 +29,7 @@ KEYS = {
     "faelle_aktiv",
     "beendet_personen",
     "beendet_mit_mietvertrag",
+    "beendet_erstmals_privat",
     "abschlussgruende",
 }
 
@@ -50,6 +51,7 @@ def test_it_prints_exactly_the_documented_keys(figures_data: dict[str, Case]) ->
     assert (data["erwachsene_b1_plus"], data["erwachsene_beschaeftigt"], data["erwachsene_ausbildung"]) == (1, 1, 0)
     assert (data["anteil_b1_plus"], data["anteil_beschaeftigt"], data["anteil_ausbildung"]) == (50.0, 50.0, 0.0)
     assert (data["faelle_aktiv"], data["beendet_personen"], data["beendet_mit_mietvertrag"]) == (2, 1, 1)
+    assert data["beendet_erstmals_privat"] == 1
     assert data["abschlussgruende"] == {
         "ziele_erreicht": 0,
         "eigener_wohnraum": 1,
@@ -90,6 +92,7 @@ def test_it_prints_a_table(figures_data: dict[str, Case]) -> None:
     assert any(line.split() == ["Klient:innen", "3"] for line in lines)
     assert any(line.split()[-1] == "50,0" and line.startswith("Anteil der Erwachsenen mit B1") for line in lines)
     assert any(line.strip().startswith("in eigenen Wohnraum gezogen") and line.endswith(" 1") for line in lines)
+    assert any(line.split() == ["davon", "im", "ersten", "eigenen", "Mietverhältnis", "1"] for line in lines)
 
 
 @pytest.mark.django_db

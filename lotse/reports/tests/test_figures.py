@@ -544,6 +544,7 @@ def test_it_counts_own_tenancies_by_the_housing_on_the_end_date(org_a: Organisat
     figures = key_figures(D, V)
     assert figures.beendet_personen == 6
     assert figures.beendet_mit_mietvertrag == 3  # on_end, long_ago, twice
+    assert figures.beendet_erstmals_privat == 3  # none of them had an own tenancy before
     # Before the second case of ``twice`` ended, only its first (into a shelter) had.
     before = key_figures(end - days(1), V)
     assert (before.beendet_personen, before.beendet_mit_mietvertrag) == (1, 0)
@@ -577,6 +578,71 @@ def test_it_ignores_housing_changes_after_the_end_even_before_the_reference_date
 
     figures = key_figures(D, V)
     assert (figures.beendet_personen, figures.beendet_mit_mietvertrag) == (1, 0)
+
+
+def test_it_counts_first_own_tenancies_only_without_an_earlier_one_at_the_period_boundaries(
+    org_a: Organisation, place: Municipality
+) -> None:
+    von = date("2025-01-01")
+    # Ended on the period start, into a first tenancy recorded on the end date itself.
+    first_on_start = person(org_a, name="first, ended on V")
+    housing(first_on_start, date("2024-01-01"), HousingSituation.ANSCHLUSSUNTERBRINGUNG)
+    housing(first_on_start, von, HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [first_on_start], end=von)
+    # Ended on the reference date, in a first tenancy since long.
+    first_on_d = person(org_a, name="first, ended on D")
+    housing(first_on_d, date("2023-03-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [first_on_d], end=D)
+    # An own tenancy before, then a shelter, then an own tenancy again: not the first.
+    again = person(org_a, name="tenant again")
+    housing(again, date("2019-01-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    housing(again, date("2022-01-01"), HousingSituation.NOTUNTERKUNFT)
+    housing(again, date("2025-02-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [again], end=date("2025-03-31"))
+    # From one rented flat into the next: not the first either.
+    next_flat = person(org_a, name="next flat")
+    housing(next_flat, date("2023-01-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    housing(next_flat, date("2025-02-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [next_flat], end=date("2025-03-31"))
+    # A first tenancy, but the case ended the day before the period or the day after the reference date.
+    before = person(org_a, name="ended before V")
+    housing(before, date("2024-12-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [before], start=date("2023-01-01"), end=von - days(1))
+    after = person(org_a, name="ends after D")
+    housing(after, date("2025-01-15"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [after], end=D + days(1))
+    # The first tenancy begins the day after the end: the end date's housing counts, not later ones.
+    too_late = person(org_a, name="tenancy after the end")
+    housing(too_late, date("2024-01-01"), HousingSituation.ANSCHLUSSUNTERBRINGUNG)
+    housing(too_late, date("2025-04-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [too_late], end=date("2025-03-31"))
+
+    figures = key_figures(D, von)
+    assert (figures.beendet_personen, figures.beendet_mit_mietvertrag, figures.beendet_erstmals_privat) == (5, 4, 2)
+    day_before = key_figures(D - days(1), von)
+    assert (day_before.beendet_mit_mietvertrag, day_before.beendet_erstmals_privat) == (3, 1)
+    on_start = key_figures(von, von)
+    assert (on_start.beendet_personen, on_start.beendet_erstmals_privat) == (1, 1)
+    # From the whole history on, the case that ended the day before V counts as well.
+    assert key_figures(D, V).beendet_erstmals_privat == 3
+    # A series counts the same as single dates.
+    series = key_figure_series([von, D - days(1), D], von)
+    assert [f.beendet_erstmals_privat for f in series] == [1, 1, 2]
+
+
+def test_it_counts_a_first_tenancy_from_the_case_that_ended_into_it(org_a: Organisation, place: Municipality) -> None:
+    # The first case ended into the first tenancy, the second into the next one: the person counts once, by
+    # the first case; a period starting after it sees only the second tenancy, which is not the first.
+    tenant = person(org_a)
+    housing(tenant, date("2022-01-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    housing(tenant, date("2024-01-01"), HousingSituation.PRIVATER_MIETVERTRAG)
+    case(org_a, place, [tenant], start=date("2021-01-01"), end=date("2022-06-30"))
+    case(org_a, place, [tenant], start=date("2023-02-01"), end=date("2024-06-30"))
+
+    figures = key_figures(D, V)
+    assert (figures.beendet_personen, figures.beendet_mit_mietvertrag, figures.beendet_erstmals_privat) == (1, 1, 1)
+    later = key_figures(D, date("2023-01-01"))
+    assert (later.beendet_personen, later.beendet_mit_mietvertrag, later.beendet_erstmals_privat) == (1, 1, 0)
 
 
 # --- period start, filters and groups -----------------------------------------------------------------------------

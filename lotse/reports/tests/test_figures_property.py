@@ -198,6 +198,16 @@ def holding(records: Mapping[datetime.date, str], day: datetime.date) -> str | N
     return records[max(dated)] if dated else None
 
 
+def first_own_tenancy(records: Mapping[datetime.date, str], day: datetime.date) -> bool:
+    """The record holding on ``day`` is an own tenancy and no earlier record is one."""
+    dated = sorted(valid_from for valid_from in records if valid_from <= day)
+    return (
+        bool(dated)
+        and records[dated[-1]] == OWN_TENANCY
+        and all(records[valid_from] != OWN_TENANCY for valid_from in dated[:-1])
+    )
+
+
 def percent(part: int, whole: int) -> Decimal | None:
     """Percent with one decimal, 0.05 rounded up, counted in fractions."""
     if whole == 0:
@@ -222,6 +232,7 @@ def expected_figures(
     ended = [(c, c.end) for c in in_scope if c.end is not None and von <= c.end <= day]
     ended_persons = {i for c, _end in ended for i in c.clients}
     with_tenancy = {i for c, end in ended for i in c.clients if holding(people[i].housing, end) == OWN_TENANCY}
+    first_tenancy = {i for c, end in ended for i in c.clients if first_own_tenancy(people[i].housing, end)}
     return {
         "stichtag": day,
         "von": von,
@@ -238,6 +249,7 @@ def expected_figures(
         "faelle_aktiv": len(active),
         "beendet_personen": len(ended_persons),
         "beendet_mit_mietvertrag": len(with_tenancy),
+        "beendet_erstmals_privat": len(first_tenancy),
         "abschlussgruende": {code: sum(1 for c, _end in ended if c.reason == code) for code in ClosingReason.values},
     }
 

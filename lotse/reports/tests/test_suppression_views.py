@@ -56,7 +56,7 @@ def figures(day: datetime.date, minors: int, adults: int, unknown: int, **more: 
 
 REFERENCE = figures(
     DAY, 49, 72, 1, erwachsene_b1_plus=30, erwachsene_beschaeftigt=20, erwachsene_ausbildung=10,
-    faelle_aktiv=80, beendet_personen=40, beendet_mit_mietvertrag=12,
+    faelle_aktiv=80, beendet_personen=40, beendet_mit_mietvertrag=12, beendet_erstmals_privat=10,
 )  # fmt: skip
 REFERENCE.abschlussgruende.update(ziele_erreicht=20, eigener_wohnraum=18, wegzug=2)
 SERIES = [
@@ -66,19 +66,19 @@ SERIES = [
 ]
 LUDWIGSBURG = figures(
     DAY, 40, 59, 1, erwachsene_b1_plus=25, erwachsene_beschaeftigt=17, erwachsene_ausbildung=8,
-    faelle_aktiv=60, beendet_personen=30, beendet_mit_mietvertrag=10,
+    faelle_aktiv=60, beendet_personen=30, beendet_mit_mietvertrag=10, beendet_erstmals_privat=8,
 )  # fmt: skip
 ASPERG = figures(
     DAY, 9, 13, 0, erwachsene_b1_plus=5, erwachsene_beschaeftigt=3, erwachsene_ausbildung=2,
-    faelle_aktiv=20, beendet_personen=10, beendet_mit_mietvertrag=2,
+    faelle_aktiv=20, beendet_personen=10, beendet_mit_mietvertrag=2, beendet_erstmals_privat=2,
 )  # fmt: skip
 ORG_A = figures(
     DAY, 35, 54, 1, erwachsene_b1_plus=20, erwachsene_beschaeftigt=15, erwachsene_ausbildung=6,
-    faelle_aktiv=50, beendet_personen=25, beendet_mit_mietvertrag=7,
+    faelle_aktiv=50, beendet_personen=25, beendet_mit_mietvertrag=7, beendet_erstmals_privat=6,
 )  # fmt: skip
 ORG_B = figures(
     DAY, 14, 18, 0, erwachsene_b1_plus=10, erwachsene_beschaeftigt=5, erwachsene_ausbildung=4,
-    faelle_aktiv=30, beendet_personen=15, beendet_mit_mietvertrag=5,
+    faelle_aktiv=30, beendet_personen=15, beendet_mit_mietvertrag=5, beendet_erstmals_privat=4,
 )  # fmt: skip
 
 
@@ -281,5 +281,26 @@ def test_it_shows_the_exact_figures_without_suppression(statistician: User, issu
     response = client_for(statistician).get("/kennzahlen/", {**QUERY, "unterdrueckt": ""})
     html = response.content.decode()
     assert "49 minderjährig · 72 erwachsen · 1 Alter unbekannt" in html
+    assert "davon 12 mit eigenem Mietvertrag" in html
+    assert "davon 10 im ersten eigenen Mietverhältnis" in html
     cells = response.context["report"].cells
     assert not any(cell.suppressed for cell in cells.values())
+
+
+@pytest.mark.django_db
+def test_it_hides_a_small_count_of_first_tenancies_and_what_would_give_it_away(
+    statistician: User, issue_figures: None
+) -> None:
+    found = outputs(client_for(statistician))
+    column = "Beendet, erster eigener Mietvertrag"
+    for name, tables in found.items():
+        rows = dict(cells_by_name(tables["Nach Gemeinde des Falls"]))
+        # Asperg: 2 of 2 tenants ended in their first tenancy; hidden in every output.
+        assert rows["Asperg"][column] == "< 3", name
+        assert rows["Asperg"]["Beendet, eigener Mietvertrag"] == "< 3", name
+        # 10 in all minus 8 in Ludwigsburg would give it away: one more is hidden.
+        assert_no_single_hidden([row[column] for row in rows.values()], f"{name} {column}")
+        by_organisation = dict(cells_by_name(tables["Nach Träger"]))
+        assert sorted(row[column] for row in by_organisation.values()) == ["10", "4", "6"], name
+    for name in ("xlsx", "pdf", "page"):
+        assert marks(found[name]["Nach Gemeinde des Falls"]) == marks(found["csv"]["Nach Gemeinde des Falls"]), name

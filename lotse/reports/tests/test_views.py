@@ -46,6 +46,7 @@ def test_it_shows_the_installation_figures_to_the_statistician(
     assert figures["anteil_b1_plus"] == 50.0
     assert figures["beendet_personen"] == 1
     assert figures["beendet_mit_mietvertrag"] == 1
+    assert figures["beendet_erstmals_privat"] == 1
     assert figures["abschlussgruende"]["eigener_wohnraum"] == 1
     html = response.content.decode()
     assert "Kennzahlen des Integrationsmanagements" in html

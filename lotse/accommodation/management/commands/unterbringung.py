@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from lotse.accommodation.figure_exports import FIGURE_LABELS, reason_label
+from lotse.accommodation.figure_exports import figure_rows
 from lotse.accommodation.figures import MunicipalityFigures, municipality_figures
-from lotse.core.figure_command import figure_table, period
+from lotse.core.figure_command import aligned, figure_text, period
 from lotse.core.models import Municipality
 
 
@@ -41,4 +41,4 @@ def table(figures: MunicipalityFigures) -> str:
         (_("Reference date"), figures.stichtag.strftime("%d.%m.%Y")),
         (_("Assigned from"), figures.von.strftime("%d.%m.%Y")),
     ]
-    return figure_table(head, figures, FIGURE_LABELS, reasons="auszugsgruende", reason_label=reason_label)
+    return aligned([*head, *((label, figure_text(value)) for label, value in figure_rows(figures))])
