@@ -355,7 +355,10 @@ def test_a_family_goes_from_assignment_to_first_contact_case_au_and_own_tenancy(
                 city_page.locator("[name=reason]").select_option(MoveOutReason.PRIVATER_MIETVERTRAG)
                 fits(city_page, "move_out")
                 submit(city_page)
-                expect(city_page.locator("main")).to_contain_text(person.full_name)
+                expect(city_page.get_by_role("heading", level=1)).to_have_text("Auszug erfasst")
+                expect(city_page.locator("main .alert-success[role=status]")).to_contain_text(
+                    f"{person.full_name} ist am {today:%d.%m.%Y} aus AU Fuchshof ausgezogen (eigener Mietvertrag)."
+                )
             fits(city_page, "moved_out")
             city_page.goto(base + reverse("arrivals:planned_move_out_list"))
             expect(city_page.locator("main")).to_contain_text("Kein Auszug geplant.")
