@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -384,13 +384,20 @@ def _check_plan_editable(acting_user: User | None, plan: IntegrationPlan) -> Non
     """
     require(acting_user, Capability.CASEWORK, organisation_id=plan.case.organisation_id, code="not_owner")
     _check_open(plan.case)
-    latest = current_plan(plan.case)
-    if latest is None or latest.pk != plan.pk:
+    # One query: lock the plan's row, and ask whether it is still the newest version and not printed.
+    newer = IntegrationPlan.objects.filter(case_id=OuterRef("case_id"), number__gt=OuterRef("number"))
+    row = (
+        IntegrationPlan.objects.select_for_update(of=("self",))
+        .filter(pk=plan.pk)
+        .values_list(Exists(newer), "printed_at")
+        .first()
+    )
+    if row is None or row[0]:
         raise ValidationError(
             _("Only the newest version of the plan can be changed; earlier versions are kept as agreed."),
             code="old_plan",
         )
-    if IntegrationPlan.objects.select_for_update().filter(pk=plan.pk, printed_at__isnull=False).exists():
+    if row[1] is not None:
         raise printed_refusal()
 
 
@@ -607,7 +614,8 @@ def add_goal(
             status=status,
             position=plan.goals.count(),
         )
-        _set_members(goal, person_ids)
+        # A new goal concerns nobody yet: only additions to write.
+        GoalMember.objects.bulk_create([GoalMember(goal=goal, person_id=pk) for pk in sorted(person_ids)])
         Step.objects.bulk_create([_step(goal, position, new) for position, new in enumerate(steps)])
         return goal
 

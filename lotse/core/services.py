@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pghistory
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -176,9 +177,22 @@ def create_user(
     last_name: str = "",
     email: str = "",
     language: str = "de",
+    encoded_password: str | None = None,
 ) -> User:
+    """A user of ``organisation``; ``password`` is checked against the password rules and hashed.
+
+    ``encoded_password``: instead of ``password``, a password already hashed by one of the configured
+    hashers (``make_password``), for a script creating many users with the same password (the demo).
+    """
     chosen = _validate_roles(roles)
     _check_may_administer(acting_user, organisation, chosen)
+    if encoded_password is not None:
+        if password:
+            raise TypeError("give either password or encoded_password")
+        try:
+            identify_hasher(encoded_password)
+        except ValueError:
+            raise ValueError("encoded_password is not a hash of a configured password hasher") from None
     with atomic(), audit_context(acting_user):
         user = User(
             organisation=organisation,
@@ -191,7 +205,9 @@ def create_user(
             is_staff=Role.SYSTEMADMINISTRATION in chosen,
             is_superuser=Role.SYSTEMADMINISTRATION in chosen,
         )
-        if password:
+        if encoded_password is not None:
+            user.password = encoded_password
+        elif password:
             validate_password(password, user)
             user.set_password(password)
         else:

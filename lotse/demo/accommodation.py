@@ -94,6 +94,8 @@ CITY_USER = "unterbringung"
 COUNTY_USER = "unterbringung-lra"
 LUDWIGSBURG_AGS = "08118048"
 YEARS = 4  # the simulated history
+# The replayed days' steps taken under one savepoint (see _Builder._replay).
+STEPS_PER_SAVEPOINT = 100
 
 COUNT_KEYS = (
     "shelters",
@@ -852,10 +854,12 @@ class _Builder(Drafting):
         persons: dict[int, Person] = {}
         households = {id(m.person): m for m in self.memberships}
         household_of: dict[int, Household] = {}
-        # Residents are registered first (with their dates of moving into their household).
-        for person in self.persons:
-            with one_savepoint_per_step(), recorded():
-                self._register(person, households[id(person)], operators, persons, household_of)
+        # Residents are registered first (with their dates of moving into their household). A refusal would end
+        # the demo, so one savepoint holds them all.
+        with one_savepoint_per_step():
+            for person in self.persons:
+                with recorded():
+                    self._register(person, households[id(person)], operators, persons, household_of)
         occupancies: dict[int, Occupancy] = {}
         # A move to another shelter frees the place it leaves: it comes before the other move-ins of that day.
         movers = {(id(s.person), s.move_out) for s in self.stays if s.reason == MoveOutReason.UMZUG_ANDERE_UNTERKUNFT}
@@ -879,19 +883,9 @@ class _Builder(Drafting):
             events.append(
                 (assignment.date, 4, next(sequence), functools.partial(self._assign, assignment, assigned, persons))
             )
-        for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
-            self.registered_in_step.clear()
-            try:
-                with one_savepoint_per_step(), recorded():
-                    event()
-            except ValidationError as error:
-                # The services refuse it, so the demo leaves it out (and counts what it left out).
-                self.refused[getattr(error, "code", None) or "invalid"] += 1
-                # The step's savepoint undid the residents it registered: so must the notes about them.
-                for person_pk, record in self.registered_in_step:
-                    self.own_records[person_pk].remove(record)
-                    self.visible = {seen for seen in self.visible if seen[1] != record.pk}
-                    self.own_records_created -= 1
+        ordered = [event for *_key, event in sorted(events, key=lambda e: e[:3])]
+        for start in range(0, len(ordered), STEPS_PER_SAVEPOINT):
+            self._replay(ordered[start : start + STEPS_PER_SAVEPOINT], occupancies)
         with recorded():  # the housing situations the stays do not give (before and after them)
             for (_key, on), (person, situation, town) in sorted(
                 self.housing.items(), key=lambda item: (item[0][1], item[1][0].family_name)
@@ -925,6 +919,43 @@ class _Builder(Drafting):
                         acting_user=operators.get(organisation.short_name), organisation=organisation, months=months
                     )
         return {}
+
+    def _replay(self, steps: list[Callable[[], None]], occupancies: dict[int, Occupancy]) -> None:
+        """Take the steps under one savepoint; should the services refuse one, take them again one by one.
+
+        The services refuse hardly any step of the demo; when they do, the savepoint undoes all of ``steps`` and
+        the notes in memory are put back as they were, and then each step gets a savepoint of its own (the
+        refused ones are left out): the same records either way.
+        """
+        noted = (
+            dict(occupancies),
+            {pk: list(records) for pk, records in self.own_records.items()},
+            set(self.visible),
+            self.own_records_created,
+        )
+        try:
+            with one_savepoint_per_step():
+                for step in steps:
+                    with recorded():
+                        step()
+            return
+        except ValidationError:
+            occupancies.clear()
+            occupancies.update(noted[0])
+            self.own_records, self.visible, self.own_records_created = noted[1], noted[2], noted[3]
+        for step in steps:
+            self.registered_in_step.clear()
+            try:
+                with one_savepoint_per_step(), recorded():
+                    step()
+            except ValidationError as error:
+                # The services refuse it, so the demo leaves it out (and counts what it left out).
+                self.refused[getattr(error, "code", None) or "invalid"] += 1
+                # The step's savepoint undid the residents it registered: so must the notes about them.
+                for person_pk, record in self.registered_in_step:
+                    self.own_records[person_pk].remove(record)
+                    self.visible = {seen for seen in self.visible if seen[1] != record.pk}
+                    self.own_records_created -= 1
 
     def _create_shelter(
         self, draft: _ShelterDraft, operator: User | None, shelters: dict[int, Shelter], units: dict[int, Unit]
@@ -1018,7 +1049,9 @@ class _Builder(Drafting):
         occupancy = occupancies.get(id(stay))
         if occupancy is None:
             raise ValidationError("no stay", code="no_stay")
-        occupancy.refresh_from_db()
+        # As the page of the stay loads it: with the shelter and person the move-out needs (one query, not four).
+        occupancy = Occupancy.objects.select_related("place__shelter__municipality", "person").get(pk=occupancy.pk)
+        occupancies[id(stay)] = occupancy
         if occupancy.move_out is not None:
             return  # ended by a move-in elsewhere
         operator = self.users.get(CITY_USER if stay.slot.shelter.spec.organisation == CITY else COUNTY_USER)

@@ -2451,7 +2451,28 @@ class _CaseWriter:
             if from_status:  # the first change, to active, comes with the import of the case
                 events.append((on, 5, functools.partial(self.change_status, to_status, on, reason, note)))
         members = [id(m.person) for m in d.members]
-        for _day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
+        ordered = sorted(events, key=lambda e: (e[0], e[1]))
+        # First all steps of the case under one savepoint (the services refuse hardly any step of the demo).
+        # Should one be refused, that savepoint undoes the case, and the steps are taken again one by one, each
+        # under a savepoint of its own, leaving out the refused ones: the same records either way.
+        persons = {key: self.persons.get(key) for key in members}
+        noted_consents, case = dict(self.consents), self.case
+        try:
+            with one_savepoint_per_step():
+                for _day, _order, event in ordered:
+                    with recorded():
+                        event()
+            return
+        except ValidationError:
+            for key, person in persons.items():
+                if person is None:
+                    self.persons.pop(key, None)
+                else:
+                    person.refresh_from_db()  # the undone steps may have changed it in memory
+                    self.persons[key] = person
+            self.consents, self.case = noted_consents, case
+            case.refresh_from_db()
+        for _day, _order, event in ordered:
             # What the step may note in memory; a refused step's records are undone, so are these notes.
             persons = {key: self.persons.get(key) for key in members}
             noted_consents, case = dict(self.consents), self.case

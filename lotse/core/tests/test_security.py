@@ -47,6 +47,34 @@ def test_it_stores_an_argon2_hash_for_a_new_user(org_a):
 
 
 @pytest.mark.django_db
+def test_it_takes_a_password_hashed_before_and_refuses_anything_else(org_a):
+    first = services.create_user(
+        acting_user=None, organisation=org_a, username="erste", roles=[Role.INTEGRATIONSMANAGEMENT], password=PASSWORD
+    )
+    second = services.create_user(
+        acting_user=None,
+        organisation=org_a,
+        username="zweite",
+        roles=[Role.INTEGRATIONSMANAGEMENT],
+        password=None,
+        encoded_password=first.password,
+    )
+    second.refresh_from_db()
+    assert second.password == first.password
+    assert second.check_password(PASSWORD)
+    with pytest.raises(ValueError):
+        services.create_user(
+            acting_user=None,
+            organisation=org_a,
+            username="dritte",
+            roles=[Role.INTEGRATIONSMANAGEMENT],
+            password=None,
+            encoded_password=PASSWORD,  # a plain password is no hash
+        )
+    assert not User.objects.filter(username="dritte").exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("password", "message"),
     [

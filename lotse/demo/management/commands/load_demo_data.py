@@ -134,18 +134,23 @@ class Command(BaseCommand):
                 services.save_versioned(organisation, organisation.version, ["municipality"])
         existing = set(User.objects.filter(username__in=[u[0] for u in data.USERS]).values_list("username", flat=True))
         created_users = 0
+        # Every demo user has the same password: the first one created is checked against the password rules and
+        # hashed (a deliberately slow hash), the others get that hash.
+        encoded: str | None = None
         for username, org, roles, first_name, last_name in data.USERS:
             if username in existing:
                 continue
-            services.create_user(
+            user = services.create_user(
                 acting_user=None,
                 organisation=organisations[org],
                 username=username,
                 roles=roles,
-                password=data.DEMO_PASSWORD,
+                password=None if encoded else data.DEMO_PASSWORD,
+                encoded_password=encoded,
                 first_name=first_name,
                 last_name=last_name,
                 email=f"{username}@demo.lotse.invalid",
             )
+            encoded = user.password
             created_users += 1
         return created_orgs, created_municipalities, created_users
