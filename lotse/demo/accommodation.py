@@ -78,6 +78,7 @@ from lotse.core.models import Municipality, Organisation, User
 from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo.casework import ORIGINS, POPULATION
 from lotse.demo.data import Drafting, analyze_written_tables, read_json, recorded
+from lotse.demo.journey import RecordLinks
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import PERSON_FIELDS, create_household, join_household
@@ -259,6 +260,8 @@ class _Builder(Drafting):
         self.own_records_created = 0
         self.visible: set[tuple[int | None, int]] = set()
         self.registered_in_step: list[tuple[int, Person]] = []  # undone with the step when it is refused
+        # lotse.demo.journey: caseworkers link the records registered for their clients (and some consent).
+        self.record_links = RecordLinks()
 
     # Helpers
 
@@ -881,6 +884,7 @@ class _Builder(Drafting):
             )
         for _day, _order, _n, event in sorted(events, key=lambda e: e[:3]):
             self.registered_in_step.clear()
+            self.record_links.day = _day  # lotse.demo.journey
             try:
                 with one_savepoint_per_step(), recorded():
                     event()
@@ -1084,6 +1088,8 @@ class _Builder(Drafting):
                 )
                 self.own_records.setdefault(person.pk, []).append(record)
                 self.registered_in_step.append((person.pk, record))
+                # lotse.demo.journey: the caseworker links it (before the client moves in with it).
+                self.record_links.registered(person.pk, record)
                 self.own_records_created += 1
                 chosen[person.pk] = record
             self.visible.add((organisation_id, record.pk))
@@ -1121,6 +1127,7 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
     ).count()  # stays of clients of a case (those the accommodation staff may read)
     counts["casework_unplaced"] = builder.casework_unplaced
     counts["own_records"] = builder.own_records_created
+    counts["linked_records"], counts["exchange_consents"] = builder.record_links.counts()
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo accommodation: the services refused %s", dict(builder.refused))
     return counts
