@@ -26,8 +26,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from lotse.accommodation.choices import ShelterKind
-from lotse.accommodation.models import Occupancy
-from lotse.accommodation.services import record_assignment
+from lotse.accommodation.models import Occupancy, Shelter
+from lotse.accommodation.services import move_in, record_assignment
 from lotse.arrivals import exchange, handover_sheets, intake
 from lotse.arrivals.choices import ArrivalState
 from lotse.arrivals.models import Arrival, ExchangeNotice, HandoverSheet, HandoverSheetPerson, PersonLink
@@ -131,7 +131,7 @@ def _link(client: CaseClient, record: Person, caseworker: User | None, consent: 
 def load_demo_journey(*, today: datetime.date) -> dict[str, int]:
     """Work through the new arrivals, the notices, a withdrawn consent, a link request, a planned move-out and
     two handover sheets. Does nothing once the demo's handover sheets exist (or without the demo shelters)."""
-    counts = dict.fromkeys(("arrivals", "counselling", "notices_seen", "sheets"), 0)
+    counts = dict.fromkeys(("arrivals", "counselling", "relocated", "notices_seen", "sheets"), 0)
     users = {u.username: u for u in User.objects.filter(username__in=[CITY_USER, COUNTY_USER])}
     if HandoverSheet.objects.exists() or COUNTY_USER not in users or not Occupancy.objects.exists():
         return counts
@@ -139,6 +139,7 @@ def load_demo_journey(*, today: datetime.date) -> dict[str, int]:
     counts["sheets"] = _hand_over(today, users[COUNTY_USER], caseworkers)
     _assign_to_tamm(today, users[COUNTY_USER])
     counts["arrivals"], counts["counselling"] = _work_through_arrivals(today, caseworkers)
+    counts["relocated"] = _relocate_counselled(today, list(users.values()))
     counts["notices_seen"] = _read_old_notices(today, caseworkers)
     _withdraw_one_consent(today, caseworkers)
     _request_one_link(today, caseworkers)
@@ -266,8 +267,7 @@ def _work_through_arrivals(today: datetime.date, caseworkers: dict[int, User]) -
             continue
         if any(m.person_id in linked for m in household):
             continue  # clients the organisation already counsels: the caseworker talks it through first
-        recipients = housing_organisations(arrival.assignment)
-        recipient = recipients[0][0] if recipients and rank % 4 != 3 else None
+        recipient = _recipient(arrival, household) if rank % 4 != 3 else None
         start = min(today, arrival.assignment.date + COUNSELLING_AFTER * DAY)
 
         def begin(
@@ -286,6 +286,79 @@ def _work_through_arrivals(today: datetime.date, caseworkers: dict[int, User]) -
         if _step(begin):
             counselling += 1
     return len(arrivals), counselling
+
+
+def _recipient(arrival: Arrival, household: list[Any]) -> Organisation | None:
+    """The organisation the clients consent to exchange housing facts with: the operator of the shelter they live
+    in, if the entry offers it, else the likeliest the entry offers."""
+    offered = [organisation for organisation, _reason in housing_organisations(arrival.assignment)]
+    stay = (
+        Occupancy.objects.filter(person_id__in=[m.person_id for m in household], move_out__isnull=True)
+        .select_related("place__shelter__organisation")
+        .order_by("pk")
+        .first()
+    )
+    if stay is not None and stay.place.shelter.organisation in offered:
+        return stay.place.shelter.organisation
+    return offered[0] if offered else None
+
+
+def _relocate_counselled(today: datetime.date, operators: list[User]) -> int:
+    """The accommodation staff moved three counselled households to another of their shelters after counselling
+    began (two some weeks ago, one this week): the move flows into the casework records (their consent names the shelters' operator),
+    with a notice for the caseworkers."""
+    begun = list(
+        Arrival.objects.filter(state=ArrivalState.COUNSELLING, case__isnull=False)
+        .select_related("case")
+        .order_by("assignment__date", "pk")
+    )
+    by_organisation = {user.organisation_id: user for user in operators}
+    moved = 0
+    for arrival in begun:
+        if moved == 3:
+            break
+        assert arrival.case is not None
+        clients = CaseClient.objects.filter(case=arrival.case).values("person")
+        consents = set(
+            Consent.objects.filter(
+                case=arrival.case, purpose=ConsentPurpose.HOUSING_EXCHANGE, withdrawn_on__isnull=True
+            ).values_list("recipient_organisation_id", flat=True)
+        )
+        stays = list(
+            Occupancy.objects.filter(
+                person__in=PersonLink.objects.filter(casework_person__in=clients).values("accommodation_person"),
+                move_out__isnull=True,
+            )
+            .select_related("place__shelter", "person")
+            .order_by("pk")
+        )
+        if not stays or len({s.place.shelter_id for s in stays}) != 1:
+            continue
+        current = stays[0].place.shelter
+        operator = by_organisation.get(current.organisation_id)
+        if operator is None or current.organisation_id not in consents:
+            continue
+        earliest = max(arrival.case.start_date, *(s.move_in for s in stays)) + DAY
+        # The first two some time ago (their notices were read), the last one this week (its notice is new).
+        on = max(earliest, today - 4 * DAY) if moved == 2 else min(today, earliest + (4 + 9 * moved) * DAY)
+        others = Shelter.objects.filter(organisation_id=current.organisation_id, kind=current.kind).exclude(
+            pk=current.pk
+        )
+        for shelter in others.order_by("name"):
+
+            def relocate(
+                to: Shelter = shelter,
+                d: datetime.date = on,
+                u: User | None = operator,
+                residents: list[Occupancy] = stays,
+            ) -> None:
+                for stay in residents:
+                    move_in(acting_user=u, shelter=to, person=stay.person, on=d)
+
+            if _step(relocate):
+                moved += 1
+                break
+    return moved
 
 
 def _first_contact(user: User | None, arrival: Arrival, on: datetime.date, form: str) -> None:
@@ -342,13 +415,7 @@ def _request_one_link(today: datetime.date, caseworkers: dict[int, User]) -> Non
         .select_related("case", "person")
         .order_by("case__start_date", "pk")
     )
-    city_residents = Person.objects.filter(organisation__short_name=CITY, occupancies__isnull=False)
-    for client in clients[:200]:
-        person = client.person
-        if not city_residents.filter(
-            family_name=person.family_name, given_names=person.given_names, birth_date=person.birth_date
-        ).exists():
-            continue
+    for client in clients[:50]:
         caseworker = caseworkers.get(client.case.organisation_id)
 
         def ask(c: CaseClient = client, u: User | None = caseworker) -> None:

@@ -148,6 +148,7 @@ def test_a_second_load_of_the_journey_creates_nothing(demo: str):
     assert load_demo_journey(today=timezone.localdate()) == {
         "arrivals": 0,
         "counselling": 0,
+        "relocated": 0,
         "notices_seen": 0,
         "sheets": 0,
     }

@@ -116,8 +116,8 @@ class Command(BaseCommand):
         if not options["no_cases"] and journey.get("sheets"):
             self.stdout.write(
                 f"Demo new arrivals: {journey['arrivals']} worked through ({journey['counselling']} into "
-                f"counselling), {journey['notices_seen']} notices of the exchange read, {journey['sheets']} "
-                f"handover sheets handed over ({seconds['journey']:.1f} s)."
+                f"counselling, {journey['relocated']} households moved since), {journey['notices_seen']} notices "
+                f"of the exchange read, {journey['sheets']} handover sheets handed over ({seconds['journey']:.1f} s)."
             )
         if network.get("actors") or network.get("sheets"):
             self.stdout.write(
