@@ -305,8 +305,8 @@ def _recipient(arrival: Arrival, household: list[Any]) -> Organisation | None:
 
 def _relocate_counselled(today: datetime.date, operators: list[User]) -> int:
     """The accommodation staff moved three counselled households to another of their shelters after counselling
-    began (two some weeks ago, one this week): the move flows into the casework records (their consent names the shelters' operator),
-    with a notice for the caseworkers."""
+    began (two some weeks ago, one this week): the move flows into the casework records (their consent names
+    the shelters' operator), with a notice for the caseworkers."""
     begun = list(
         Arrival.objects.filter(state=ArrivalState.COUNSELLING, case__isnull=False)
         .select_related("case")
