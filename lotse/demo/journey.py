@@ -285,7 +285,17 @@ def _work_through_arrivals(today: datetime.date, caseworkers: dict[int, User]) -
 
         if _step(begin):
             counselling += 1
+            arrival.refresh_from_db()
+            _step(functools.partial(_processing_consent, user, arrival.case, start))
     return len(arrivals), counselling
+
+
+def _processing_consent(user: User | None, case: Any, on: datetime.date) -> None:
+    """At the first counselling the clients consent to the processing of their data (as every case has)."""
+    for client in CaseClient.objects.filter(case=case).select_related("person").order_by("pk"):
+        case_services.record_consent(
+            acting_user=user, case=case, person=client.person, purpose=ConsentPurpose.PROCESSING, given_on=on
+        )
 
 
 def _recipient(arrival: Arrival, household: list[Any]) -> Organisation | None:
@@ -484,8 +494,9 @@ def _hand_over(today: datetime.date, county_user: User, caseworkers: dict[int, U
         sheet = sent[0]
         assert sheet.receiving_organisation_id is not None
         receiver_user = caseworkers[sheet.receiving_organisation_id]
-        _step(
-            lambda: handover_sheets.accept_into_new_case(
+
+        def accept() -> None:
+            acceptance = handover_sheets.accept_into_new_case(
                 acting_user=receiver_user,
                 sheet=sheet,
                 expected_version=sheet.version,
@@ -493,7 +504,9 @@ def _hand_over(today: datetime.date, county_user: User, caseworkers: dict[int, U
                 start_date=today - DAY,
                 exchange_consent_on=today - DAY,
             )
-        )
+            _processing_consent(receiver_user, acceptance.case, today - DAY)
+
+        _step(accept)
     return len(sent)
 
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def test_only_the_last_months_of_assignments_are_new_arrivals(demo: str):
     today = timezone.localdate()
     since = start(today)
-    assert since.day == 1 and 59 <= (today - since).days <= 123
+    assert since.day == 1 and 120 <= (today - since).days <= 185
     assert Arrival.objects.exists()
     assert not Arrival.objects.filter(assignment__date__lt=since).exists()
 
@@ -54,7 +54,12 @@ def test_the_responsible_organisations_have_entries_in_several_states(demo: str)
             "assignment__municipality__name", flat=True
         )
     )
-    assert "Ludwigsburg" in towns
+    assert {"Ludwigsburg", "Tamm"} <= towns
+    # The county assigned two households to Tamm this week: one new, one with its first contact planned.
+    tamm = Arrival.objects.filter(
+        assignment__municipality__name="Tamm", assignment__date__gt=today - datetime.timedelta(days=7)
+    )
+    assert sorted(tamm.values_list("state", flat=True)) == [ArrivalState.CONTACT_PLANNED, ArrivalState.NEW]
     # A few wait beyond 14 days (overdue in "Meine Arbeit"), not a flood.
     overdue = Arrival.objects.filter(
         state=ArrivalState.NEW, assignment__date__lt=today - datetime.timedelta(days=14), forwarded_from__isnull=True
@@ -102,6 +107,7 @@ def test_linked_clients_consented_and_their_housing_facts_flowed(demo: str):
     old = timezone.localdate() - datetime.timedelta(days=21)
     assert not ExchangeNotice.objects.filter(seen_at__isnull=True, valid_from__lt=old).exists()
     assert ExchangeNotice.objects.filter(seen_at__isnull=False, seen_by__isnull=False).exists()
+    assert ExchangeNotice.objects.filter(seen_at__isnull=True).exists()
 
 
 def test_one_consent_was_withdrawn_a_link_request_waits_and_a_move_out_is_planned(demo: str):
