@@ -7,10 +7,13 @@ Two parts:
   with the casework record and, for a share of the cases, records the client's consent to the data exchange
   with the shelter's operator. The client's later moves then flow into the casework record through the
   exchange signals (``lotse.arrivals.exchange``), as they would in the app.
-* :func:`load_demo_journey` runs afterwards: the responsible organisations work through their new arrivals
-  (Neuzugänge), caseworkers mark older notices as seen, one consent is withdrawn, one link request waits at
-  the city, one caseworker records a client's own tenancy (a planned move-out for the city), and the county's
-  shelter social service hands two households over with an Übergabebogen (one accepted, one waiting).
+* :func:`load_demo_journey` runs afterwards: the county's shelter social service hands two households over
+  with an Übergabebogen (one accepted into a new case, one waiting), the county assigns two households to
+  Tamm this week, the responsible organisations work through their new arrivals (Neuzugänge: new, some
+  overdue, first contact planned or made, declined, forwarded, counselling begun with linked records and
+  consent), the accommodation staff move three counselled households (the facts flow, with notices),
+  caseworkers mark the older notices as seen, one consent is withdrawn, one link request waits at the city,
+  and one caseworker records a client's own tenancy (a planned move-out for the city).
 
 Everything is deterministic (the order of the database's rows as the replay wrote them) and runs once: a
 second load finds the demo's handover sheets and does nothing.
