@@ -78,6 +78,7 @@ from lotse.core.models import Municipality, Organisation, User
 from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo.casework import ORIGINS, POPULATION
 from lotse.demo.data import Drafting, analyze_written_tables, read_json, recorded
+from lotse.demo.journey import RecordLinks
 from lotse.people.choices import BirthDatePrecision, Gender, HousingSituation, Relationship
 from lotse.people.models import Household, HouseholdMembership, HousingRecord, Person
 from lotse.people.services import PERSON_FIELDS, create_household, join_household
@@ -261,6 +262,8 @@ class _Builder(Drafting):
         self.own_records_created = 0
         self.visible: set[tuple[int | None, int]] = set()
         self.registered_in_step: list[tuple[int, Person]] = []  # undone with the step when it is refused
+        # lotse.demo.journey: caseworkers link the records registered for their clients (and some consent).
+        self.record_links = RecordLinks()
 
     # Helpers
 
@@ -883,7 +886,7 @@ class _Builder(Drafting):
             events.append(
                 (assignment.date, 4, next(sequence), functools.partial(self._assign, assignment, assigned, persons))
             )
-        ordered = [event for *_key, event in sorted(events, key=lambda e: e[:3])]
+        ordered = [(day, event) for day, _order, _n, event in sorted(events, key=lambda e: e[:3])]
         for start in range(0, len(ordered), STEPS_PER_SAVEPOINT):
             self._replay(ordered[start : start + STEPS_PER_SAVEPOINT], occupancies)
         with recorded():  # the housing situations the stays do not give (before and after them)
@@ -920,7 +923,7 @@ class _Builder(Drafting):
                     )
         return {}
 
-    def _replay(self, steps: list[Callable[[], None]], occupancies: dict[int, Occupancy]) -> None:
+    def _replay(self, steps: list[tuple[datetime.date, Callable[[], None]]], occupancies: dict[int, Occupancy]) -> None:
         """Take the steps under one savepoint; should the services refuse one, take them again one by one.
 
         The services refuse hardly any step of the demo; when they do, the savepoint undoes all of ``steps`` and
@@ -935,7 +938,8 @@ class _Builder(Drafting):
         )
         try:
             with one_savepoint_per_step():
-                for step in steps:
+                for day, step in steps:
+                    self.record_links.day = day  # lotse.demo.journey
                     with recorded():
                         step()
             return
@@ -943,8 +947,9 @@ class _Builder(Drafting):
             occupancies.clear()
             occupancies.update(noted[0])
             self.own_records, self.visible, self.own_records_created = noted[1], noted[2], noted[3]
-        for step in steps:
+        for day, step in steps:
             self.registered_in_step.clear()
+            self.record_links.day = day  # lotse.demo.journey
             try:
                 with one_savepoint_per_step(), recorded():
                     step()
@@ -1117,6 +1122,8 @@ class _Builder(Drafting):
                 )
                 self.own_records.setdefault(person.pk, []).append(record)
                 self.registered_in_step.append((person.pk, record))
+                # lotse.demo.journey: the caseworker links it (before the client moves in with it).
+                self.record_links.registered(person.pk, record)
                 self.own_records_created += 1
                 chosen[person.pk] = record
             self.visible.add((organisation_id, record.pk))
@@ -1154,6 +1161,7 @@ def load_demo_accommodation(*, today: datetime.date, seed: int = 2015) -> dict[s
     ).count()  # stays of clients of a case (those the accommodation staff may read)
     counts["casework_unplaced"] = builder.casework_unplaced
     counts["own_records"] = builder.own_records_created
+    counts["linked_records"], counts["exchange_consents"] = builder.record_links.counts()
     counts["refused"] = sum(builder.refused.values())
     logger.info("Demo accommodation: the services refused %s", dict(builder.refused))
     return counts

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from lotse.arrivals.models import Responsibility
 from lotse.arrivals.services import create_responsibility
 from lotse.core.models import Municipality, Organisation
@@ -21,12 +23,18 @@ def planned() -> list[tuple[str, str, str, str]]:
     return entries
 
 
-def load_demo_responsibilities() -> int:
+def start(today: datetime.date) -> datetime.date:
+    """The first day of the month ``since_months`` months before ``today``: the responsibilities' start."""
+    month = today.year * 12 + today.month - 1 - SETTINGS["since_months"]
+    return datetime.date(month // 12, month % 12 + 1, 1)
+
+
+def load_demo_responsibilities(today: datetime.date | None = None) -> int:
     """Enter what is missing (a second load creates nothing); the demo municipalities and organisations must exist.
 
     Returns how many responsibilities were created.
     """
-    since = datetime.date.fromisoformat(SETTINGS["since"])
+    since = start(today or timezone.localdate())
     organisations = {o.short_name: o for o in Organisation.objects.all()}
     municipalities = {m.name: m for m in Municipality.objects.filter(ags__in=[ags for ags, _town in MUNICIPALITIES])}
     existing = set(Responsibility.objects.values_list("municipality__name", "organisation__short_name", "district"))

@@ -15,6 +15,7 @@ from lotse.demo.accommodation import load_demo_accommodation
 from lotse.demo.arrivals import load_demo_responsibilities
 from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
+from lotse.demo.journey import load_demo_journey
 from lotse.demo.network import load_demo_network
 
 
@@ -52,10 +53,11 @@ class Command(BaseCommand):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with data.recorded():
                 created_orgs, created_municipalities, created_users = self.county()
-            responsibilities = load_demo_responsibilities()
+            responsibilities = load_demo_responsibilities(today)
             network: dict[str, int] = {}
             cases: dict[str, int] = {}
             housing: dict[str, int] = {}
+            journey: dict[str, int] = {}
             documents = 0
             if not options["no_cases"]:
                 started = time.perf_counter()
@@ -70,6 +72,11 @@ class Command(BaseCommand):
                 if not options["no_accommodation"]:
                     housing = load_demo_accommodation(today=today)
                 seconds["accommodation"] = time.perf_counter() - started
+                # lotse.demo.journey: the new arrivals, the exchange and the handover sheets (after the replay).
+                started = time.perf_counter()
+                if not options["no_accommodation"]:
+                    journey = load_demo_journey(today=today)
+                seconds["journey"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -101,6 +108,17 @@ class Command(BaseCommand):
             )
         elif housing:
             self.stdout.write("Demo accommodation: the demo shelters already exist; nothing created.")
+        if housing.get("shelters"):
+            self.stdout.write(
+                f"Demo exchange: {housing['linked_records']} records of caseworkers' clients linked with the "
+                f"accommodation staff's records ({housing['exchange_consents']} with the consent to the exchange)."
+            )
+        if not options["no_cases"] and journey.get("sheets"):
+            self.stdout.write(
+                f"Demo new arrivals: {journey['arrivals']} worked through ({journey['counselling']} into "
+                f"counselling, {journey['relocated']} households moved since), {journey['notices_seen']} notices "
+                f"of the exchange read, {journey['sheets']} handover sheets handed over ({seconds['journey']:.1f} s)."
+            )
         if network.get("actors") or network.get("sheets"):
             self.stdout.write(
                 f"Demo network: {network['actors']} actors ({network['published']} shown publicly), "
