@@ -298,6 +298,13 @@ def begin_counselling(
         if consent_recipient.pk not in allowed:
             raise ValidationError(_("Choose the organisation that houses the household."), code="recipient")
     organisation = arrival.organisation
+    # Where the counselling organisation keeps the accommodation record itself (the district office's own
+    # integration management for the persons it registered), the record is the client: no copy, no link.
+    own = [m.person_id for m in members if m.keeper_id == organisation.pk and m.person_id not in chosen]
+    if own:
+        chosen.update({person.pk: person for person in Person.objects.filter(pk__in=own)})
+    if consent_recipient is not None and consent_recipient.pk == organisation.pk:
+        consent_recipient = None  # one's own organisation needs no consent to exchange with itself
     with atomic(), audit_context(acting_user):
         case = _existing_case(organisation.pk, list(chosen.values()))
         casework: dict[int, Person] = {}
@@ -318,14 +325,15 @@ def begin_counselling(
             others = members
         for member in others:
             casework[member.person_id] = _into_case(acting_user, case, members, member, chosen, start_date)
-        for member in members:
+        linked = [member for member in members if member.keeper_id != organisation.pk]
+        for member in linked:
             link_records(
                 acting_user=acting_user,
                 accommodation_person=Person(pk=member.person_id, organisation_id=member.keeper_id),
                 casework_person=casework[member.person_id],
             )
         if consent_recipient is not None:
-            for member in members:
+            for member in linked:
                 case_services.record_consent(
                     acting_user=acting_user,
                     case=case,

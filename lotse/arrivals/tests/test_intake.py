@@ -434,3 +434,28 @@ def test_it_names_the_entry_in_the_history_and_access_log_linked_for_its_organis
         other = name_records(caseworker_b, {"arrivals.arrival": [arrival.pk]})[key]
     assert (own.text, own.url) == ("Neuzugang: Haushalt von Karimi, Ahmad", f"/neuzugaenge/{arrival.pk}/")
     assert other.url == ""
+
+
+def test_the_district_offices_own_integration_management_counsels_its_own_records_without_copies(
+    family, ludwigsburg, county
+):
+    from lotse.core.tests.factories import UserFactory
+
+    add(ludwigsburg, county)
+    assign(family, ludwigsburg)
+    arrival = Arrival.objects.get(organisation=county)
+    caseworker = UserFactory.create(organisation=county, roles=["integrationsmanagement"])
+    with frozen_today():
+        case = intake.begin_counselling(
+            acting_user=caseworker,
+            arrival=arrival,
+            expected_version=1,
+            start_date=TODAY,
+            responsible=caseworker,
+            consent_recipient=county,
+        )
+    clients = set(CaseClient.objects.filter(case=case).values_list("person_id", flat=True))
+    assert clients == {person.pk for person in family}
+    assert Person.objects.count() == len(family)
+    assert not PersonLink.objects.exists() and not Consent.objects.filter(purpose=ConsentPurpose.HOUSING_EXCHANGE)
+    assert _state(arrival)[0] == ArrivalState.COUNSELLING
