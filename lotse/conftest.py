@@ -157,6 +157,18 @@ def network_coordinator(org_a: Organisation) -> User:
 
 
 @pytest.fixture
+def volunteer_coordinator_a(org_a: Organisation) -> User:
+    """Volunteer coordination of organisation A: its volunteers, sponsorship programmes and interpreter pool."""
+    return UserFactory.create(username="koordination-a", organisation=org_a, roles=[Role.EHRENAMTSKOORDINATION])
+
+
+@pytest.fixture
+def volunteer_coordinator_b(org_b: Organisation) -> User:
+    """Volunteer coordination of organisation B, which holds the capability but sees none of A's records."""
+    return UserFactory.create(username="koordination-b", organisation=org_b, roles=[Role.EHRENAMTSKOORDINATION])
+
+
+@pytest.fixture
 def network_keeper(org_a: Organisation) -> User:
     """A user an administrator gave the role Netzwerkpflege (the admin-defined editor group)."""
     return UserFactory.create(username="netzwerkpflege", organisation=org_a, roles=[Role.NETZWERKPFLEGE])

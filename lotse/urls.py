@@ -38,6 +38,7 @@ urlpatterns = [
     path("netzwerk/", include("lotse.network.urls")),
     path("dokumente/", include("lotse.documents.urls")),
     path("", include("lotse.arrivals.urls")),
+    path("", include("lotse.volunteers.urls")),
     path("stadtkarte/", include((public_urlpatterns, "public"))),
 ]
 

@@ -55,6 +55,9 @@ class Capability(StrEnum):
     RECEIVE_ARRIVALS = "receive_arrivals"
     HAND_OVER_FROM_SHELTER = "hand_over_from_shelter"
     MONITOR_PRELIMINARY_ACCOMMODATION = "monitor_preliminary_accommodation"
+    COORDINATE_VOLUNTEERS = "coordinate_volunteers"
+    REQUEST_INTERPRETER = "request_interpreter"
+    VOLUNTEER_FIGURES = "volunteer_figures"
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,21 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.MONITOR_PRELIMINARY_ACCOMMODATION: CapabilityRow(
         frozenset({R.UNTERBRINGUNG}),
         _("Only the accommodation staff of the district office see the stays in preliminary accommodation."),
+    ),
+    # Volunteers, sponsorship programmes, meetings and the interpreter pool of the organisation (lotse.volunteers).
+    Capability.COORDINATE_VOLUNTEERS: CapabilityRow(
+        frozenset({R.EHRENAMTSKOORDINATION}),
+        _("Only the volunteer coordination of the organisation may do this."),
+    ),
+    # Asking the volunteer interpreter pool for an interpreter, from a case or a shelter.
+    Capability.REQUEST_INTERPRETER: CapabilityRow(
+        frozenset({R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG, R.UNTERBRINGUNG}),
+        _("Only casework and accommodation staff may request an interpreter."),
+    ),
+    # The figures of volunteering (no personal data): the coordination its own, statistics every organisation's.
+    Capability.VOLUNTEER_FIGURES: CapabilityRow(
+        frozenset({R.EHRENAMTSKOORDINATION, R.STATISTIK, R.SYSTEMADMINISTRATION}),
+        _("You may not read the figures of volunteering."),
     ),
     Capability.READ_AUDIT: CapabilityRow(
         frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lotse.documents",
     # The arrival journey: who is responsible for whom (Zuständigkeiten).
     "lotse.arrivals",
+    "lotse.volunteers",
     "lotse.demo",
 ]
 

@@ -47,6 +47,9 @@ EXPECTED = {
     Capability.RECEIVE_ARRIVALS: {IM, TL},
     Capability.HAND_OVER_FROM_SHELTER: {UB},
     Capability.MONITOR_PRELIMINARY_ACCOMMODATION: {UB},
+    Capability.COORDINATE_VOLUNTEERS: {EK},
+    Capability.REQUEST_INTERPRETER: {IM, TL, UB},
+    Capability.VOLUNTEER_FIGURES: {EK, ST, SA},
 }
 
 

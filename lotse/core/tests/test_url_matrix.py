@@ -53,6 +53,8 @@ PERSONAS = [
     "network_coordinator",
     "network_keeper",
     "network_editor",
+    "volunteer_coordinator_a",
+    "volunteer_coordinator_b",
 ]
 
 

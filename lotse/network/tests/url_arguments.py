@@ -85,7 +85,7 @@ def url_arguments(world: UrlWorld) -> AppUrls:
     return AppUrls(
         kwargs=kwargs,
         out_of_scope={
-            **dict.fromkeys(uploads, frozenset({"network_editor"})),
+            **dict.fromkeys(uploads, frozenset({"network_editor", "volunteer_coordinator_b"})),
             "network:case_info_sheet": frozenset({"caseworker_b", "teamlead_b"}),
         },
         accepts_post=frozenset(kwargs) - READ_ONLY - {"public:map", "public:actor"}
