@@ -202,9 +202,7 @@ def test_the_future_shelter_decides_before_the_address_and_two_districts_name_no
     assert _receivers(second) == ["org-a"]
 
 
-def test_the_district_counts_on_the_day_of_arrival_and_else_the_whole_municipality(
-    family, ludwigsburg, org_a, org_b
-):
+def test_the_district_counts_on_the_day_of_arrival_and_else_the_whole_municipality(family, ludwigsburg, org_a, org_b):
     add(ludwigsburg, org_a)
     # The district's own responsibility holds from 1 June 2025 to 30 June 2025 (both ends included).
     add(ludwigsburg, org_b, D(2025, 6, 1), D(2025, 6, 30), district="Grünbühl-Sonnenberg")
@@ -216,7 +214,8 @@ def test_the_district_counts_on_the_day_of_arrival_and_else_the_whole_municipali
         (D(2025, 6, 20), D(2025, 7, 1), ["org-a"]),  # arrives the day after it ended
     ]
     with frozen_today(D(2025, 7, 15)):
-        for (day, planned, receivers), person in zip(cases, [*family, *county_family(family[0].organisation)]):
+        persons = [*family, *county_family(family[0].organisation)][: len(cases)]
+        for (day, planned, receivers), person in zip(cases, persons, strict=True):
             assignment = assign([person], ludwigsburg, day, planned_arrival=planned, future_address=address)
             assert _receivers(assignment) == receivers, (day, planned)
 
