@@ -200,7 +200,10 @@ class AssignmentForm(OnceForm, BootstrapMixin, forms.Form):
         label=_("Future address"),
         max_length=200,
         required=False,
-        help_text=_("A flat, or the room in the shelter, if known."),
+        help_text=_(
+            "A flat, or the room in the shelter, if known. Name the district (e.g. “Ludwigsburg-Grünbühl”) where a "
+            "district has an integration management of its own: the new arrival goes there."
+        ),
     )
     persons = forms.ModelMultipleChoiceField(
         label=_("Persons"),

@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from lotse.accommodation.models import Assignment
 from lotse.arrivals.choices import TRANSITIONS, ArrivalState
 from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, Arrival, ArrivalPrint, ArrivalStep
-from lotse.arrivals.queries import ArrivalMember, arrival_members, housing_organisations, responsible_organisations
+from lotse.arrivals.queries import (
+    ArrivalMember,
+    arrival_members,
+    assignment_district,
+    housing_organisations,
+    responsible_organisations,
+)
 from lotse.arrivals.services import link_records
 from lotse.cases import services as case_services
 from lotse.cases.choices import CaseStatus, ConsentPurpose, ContactForm
@@ -54,11 +60,17 @@ def _residence_status(assignment: Assignment, members: list[ArrivalMember]) -> s
 
 
 def create_arrivals(*, acting_user: User | None, assignment: Assignment) -> list[Arrival]:
-    """An entry for every organisation responsible for the assigned municipality on the day of the assignment
-    (for the residence status of the head of household, else of any member); none if nobody is."""
+    """An entry for every organisation responsible for the assigned municipality on the day the household arrives
+    (the planned arrival, else the day of the assignment): for the district the future shelter or address names,
+    if that district has a responsibility of its own that day, else for the whole municipality; for the residence
+    status of the head of household, else of any member. None if nobody is responsible."""
     members = arrival_members([assignment.pk])[assignment.pk]
+    day = assignment.arrival_date
     organisations = responsible_organisations(
-        assignment.municipality_id, assignment.date, residence_status=_residence_status(assignment, members)
+        assignment.municipality_id,
+        day,
+        district=assignment_district(assignment, day),
+        residence_status=_residence_status(assignment, members),
     )
     with atomic(), audit_context(acting_user):
         arrivals = [Arrival.objects.create(assignment=assignment, organisation=org) for org in organisations]

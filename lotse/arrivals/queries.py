@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,49 @@ def responsible_organisations(
     best = max(_rank(entry) for entry in applying)
     organisations = {entry.organisation_id: entry.organisation for entry in applying if _rank(entry) == best}
     return sorted(organisations.values(), key=lambda organisation: (organisation.name, organisation.pk))
+
+
+def _names_of(district: str) -> list[str]:
+    """How a text may name ``district``: its whole name, and each part of a compound name of parts joined by a
+    dash or slash ("Grünbühl-Sonnenberg": also "Grünbühl" and "Sonnenberg"), all casefolded."""
+    whole = district.strip().casefold()
+    parts = [part.strip() for part in re.split(r"[-/]", whole)]
+    return [whole, *(part for part in parts if len(part) >= 3 and part != whole)]
+
+
+def named_district(text: str, districts: Iterable[str]) -> str:
+    """The one of ``districts`` that ``text`` names as a word of its own (not inside a longer word: "Grünbühler
+    Straße" names no "Grünbühl"), compared without regard to case; "" if it names none or more than one."""
+    folded = text.casefold()
+    found = {
+        district.strip().casefold(): district.strip()
+        for district in districts
+        if district.strip()
+        and any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded) for name in _names_of(district))
+    }
+    return next(iter(found.values())) if len(found) == 1 else ""
+
+
+def assignment_district(assignment: Assignment, on_date: datetime.date) -> str:
+    """The district of the assigned municipality the household will live in, as far as the assignment tells it:
+    of the districts that have a responsibility of their own on ``on_date``, the one the future shelter's name or
+    street names, else the one the future address names; "" (the whole municipality) otherwise (one query)."""
+    districts = list(
+        Responsibility.objects.filter(municipality_id=assignment.municipality_id)
+        .exclude(district="")
+        .on(on_date)
+        .values_list("district", flat=True)
+        .distinct()
+    )
+    if not districts:
+        return ""
+    shelter = assignment.future_shelter
+    texts = [f"{shelter.name}, {shelter.street}"] if shelter is not None else []
+    texts.append(assignment.future_address)
+    for text in texts:
+        if district := named_district(text, districts):
+            return district
+    return ""
 
 
 @dataclass

@@ -9,11 +9,14 @@ Two parts:
   exchange signals (``lotse.arrivals.exchange``), as they would in the app.
 * :func:`load_demo_journey` runs afterwards: the county's shelter social service hands two households over
   with an Übergabebogen (one accepted into a new case, one waiting), the county assigns two households to
-  Tamm this week, the responsible organisations work through their new arrivals (Neuzugänge: new, some
-  overdue, first contact planned or made, declined, forwarded, counselling begun with linked records and
-  consent), the accommodation staff move three counselled households (the facts flow, with notices),
+  Tamm this week and two to homes in Ludwigsburg's district Grünbühl-Sonnenberg (new arrivals of the AWO,
+  which counsels that district), the responsible organisations work through their new arrivals (Neuzugänge:
+  new, some overdue, first contact planned or made, declined, forwarded, counselling begun with linked records
+  and consent), the accommodation staff move three counselled households (the facts flow, with notices),
   caseworkers mark the older notices as seen, one consent is withdrawn, one link request waits at the city,
-  and one caseworker records a client's own tenancy (a planned move-out for the city).
+  and one caseworker records a client's own tenancy (a planned move-out for the city). Last, for the VU
+  monitor: two households have lived in a county shelter for over two years, and the county's integration
+  management records the asylum procedures of most residents of the county's preliminary accommodation.
 
 Everything is deterministic (the order of the database's rows as the replay wrote them) and runs once: a
 second load finds the demo's handover sheets and does nothing.
@@ -26,15 +29,23 @@ import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from lotse.accommodation.choices import ShelterKind
-from lotse.accommodation.models import Occupancy, Shelter
-from lotse.accommodation.services import move_in, record_assignment
+from lotse.accommodation.choices import FOLLOW_UP_KINDS, ShelterKind
+from lotse.accommodation.models import Occupancy, Place, Shelter, Unit
+from lotse.accommodation.monitor import add_months
+from lotse.accommodation.services import move_in, move_in_new_resident, record_assignment
 from lotse.arrivals import exchange, handover_sheets, intake
 from lotse.arrivals.choices import ArrivalState
-from lotse.arrivals.models import Arrival, ExchangeNotice, HandoverSheet, HandoverSheetPerson, PersonLink
-from lotse.arrivals.queries import arrival_members, housing_organisations
+from lotse.arrivals.models import (
+    Arrival,
+    ExchangeNotice,
+    HandoverSheet,
+    HandoverSheetPerson,
+    PersonLink,
+    Responsibility,
+)
+from lotse.arrivals.queries import arrival_members, housing_organisations, named_district
 from lotse.arrivals.services import link_records
 from lotse.cases import services as case_services
 from lotse.cases.choices import CaseStatus, ConsentPurpose, ContactForm, FieldOfAction
@@ -43,9 +54,9 @@ from lotse.core.access import Capability, holds
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo.data import recorded
-from lotse.people.choices import HousingSituation
-from lotse.people.models import Person
-from lotse.people.services import add_status_record
+from lotse.people.choices import AsylumOutcome, AsylumStage, BirthDatePrecision, HousingSituation, Relationship
+from lotse.people.models import AsylumRecord, HouseholdMembership, Person
+from lotse.people.services import add_status_record, create_household, join_household
 
 DAY = datetime.timedelta(days=1)
 CITY = "stadt-lb"
@@ -141,12 +152,16 @@ def load_demo_journey(*, today: datetime.date) -> dict[str, int]:
     caseworkers = _caseworkers()
     counts["sheets"] = _hand_over(today, users[COUNTY_USER], caseworkers)
     _assign_to_tamm(today, users[COUNTY_USER])
+    _assign_to_gruenbuehl(today, users[COUNTY_USER])
     counts["arrivals"], counts["counselling"] = _work_through_arrivals(today, caseworkers)
     counts["relocated"] = _relocate_counselled(today, list(users.values()))
     counts["notices_seen"] = _read_old_notices(today, caseworkers)
     _withdraw_one_consent(today, caseworkers)
     _request_one_link(today, caseworkers)
     _announce_own_tenancy(today, caseworkers)
+    county_caseworker = caseworkers.get(users[COUNTY_USER].organisation_id)
+    _long_stays_in_vu(today, users[COUNTY_USER], county_caseworker)
+    _asylum_procedures_in_vu(today, users[COUNTY_USER], county_caseworker)
     return counts
 
 
@@ -164,17 +179,7 @@ def _assign_to_tamm(today: datetime.date, county_user: User) -> None:
     """This week the county assigned two households of its preliminary accommodation to Tamm (new arrivals of
     the Caritas), each one never assigned before nor on a handover sheet."""
     tamm = Municipality.objects.get(name="Tamm")
-    stays = (
-        Occupancy.objects.filter(
-            move_out__isnull=True,
-            place__shelter__organisation_id=county_user.organisation_id,
-            place__shelter__kind=ShelterKind.GU_VORLAEUFIG,
-            person__assignments__isnull=True,
-        )
-        .exclude(person__in=HandoverSheetPerson.objects.values("accommodation_person_id"))
-        .select_related("person")
-        .order_by("move_in", "pk")
-    )
+    stays = _unassigned_vu_households(county_user)
     taken: set[int] = set()
     days_ago = [4, 1]
     for stay in stays[:100]:
@@ -197,6 +202,70 @@ def _assign_to_tamm(today: datetime.date, county_user: User) -> None:
             )
         ):
             days_ago.pop(0)
+
+
+def _unassigned_vu_households(county_user: User) -> Any:
+    """The county's residents of its preliminary accommodation never assigned nor on a handover sheet, the
+    longest there first (their stays)."""
+    return (
+        Occupancy.objects.filter(
+            move_out__isnull=True,
+            place__shelter__organisation_id=county_user.organisation_id,
+            place__shelter__kind=ShelterKind.GU_VORLAEUFIG,
+            person__assignments__isnull=True,
+        )
+        .exclude(person__in=HandoverSheetPerson.objects.values("accommodation_person_id"))
+        .select_related("person")
+        .order_by("move_in", "pk")
+    )
+
+
+def _assign_to_gruenbuehl(today: datetime.date, county_user: User) -> None:
+    """The county assigned two households to Ludwigsburg, to homes in the district Grünbühl-Sonnenberg, which the
+    AWO counsels (lotse/demo/data/responsibilities.toml): one into the city's shelter there (its name names the
+    district), one to a flat whose address names it. Both reach the AWO as new arrivals, not the Caritas."""
+    ludwigsburg = Municipality.objects.get(name="Ludwigsburg")
+    districts = list(
+        Responsibility.objects.filter(municipality=ludwigsburg).exclude(district="").values_list("district", flat=True)
+    )
+    shelter = next(
+        (
+            candidate
+            for candidate in Shelter.objects.filter(
+                organisation__short_name=CITY, municipality=ludwigsburg, kind__in=FOLLOW_UP_KINDS
+            ).order_by("name")
+            if named_district(f"{candidate.name}, {candidate.street}", districts)
+            and candidate.places.available_on(today).exists()
+        ),
+        None,
+    )
+    homes: list[dict[str, Any]] = [{"future_address": "Karlsbader Straße 14, 71636 Ludwigsburg-Grünbühl"}]
+    if shelter is not None:
+        homes.insert(0, {"future_shelter": shelter, "future_address": "Wohnung im 2. Stock"})
+    taken: set[int] = set()
+    days_ago = [19, 11]
+    for stay in _unassigned_vu_households(county_user)[:100]:
+        if not days_ago or not homes:
+            return
+        if stay.person_id in taken:
+            continue
+        household = [person for person, _relationship in handover_sheets.household_of(stay.person)]
+        taken.update(p.pk for p in household)
+        on = today - days_ago[0] * DAY
+        if _step(
+            lambda h=household, d=on, home=homes[0]: record_assignment(
+                acting_user=county_user,
+                organisation=county_user.organisation,
+                municipality=ludwigsburg,
+                date=d,
+                persons=h,
+                reference=f"LRA-ZW-{d:%Y}-G{len(taken):03d}",
+                planned_arrival=d + 21 * DAY,
+                **home,
+            )
+        ):
+            days_ago.pop(0)
+            homes.pop(0)
 
 
 def _work_through_arrivals(today: datetime.date, caseworkers: dict[int, User]) -> tuple[int, int]:
@@ -559,3 +628,204 @@ def _fill_and_send(
         ],
     )
     return handover_sheets.send_sheet(acting_user=county_user, sheet=sheet, expected_version=sheet.version)
+
+
+# The VU monitor: asylum procedures of the county's residents, and two households there for over two years
+
+# Of every ASYLUM_CYCLE households in the county's preliminary accommodation, all but the last have their asylum
+# procedure recorded; of those, every DECIDED_CYCLE-th has its decision (Bescheid) once it is due.
+ASYLUM_CYCLE = 4
+DECIDED_CYCLE = 3
+OUTCOMES = (
+    AsylumOutcome.SUBSIDIAERER_SCHUTZ,
+    AsylumOutcome.FLUECHTLINGSSCHUTZ,
+    AsylumOutcome.ABLEHNUNG,
+    AsylumOutcome.ABSCHIEBUNGSVERBOT,
+    AsylumOutcome.ABLEHNUNG,
+)
+# Two households the county has housed for over two years: (months ago they moved in, members, how many months
+# after moving in the decision came, if it did: subsidiary protection). The monitor flags the first "24 months
+# reached", the second "decision taken" (it came before the 24 months; the household still waits for a place in
+# a municipality).
+LONG_STAYS: tuple[tuple[int, tuple[dict[str, Any], ...], int | None], ...] = (
+    (
+        26,
+        (
+            {
+                "family_name": "Rahimi",
+                "given_names": "Farzaneh",
+                "birth_date": datetime.date(1989, 4, 12),
+                "birth_date_precision": BirthDatePrecision.DAY,
+                "gender": "w",
+                "nationalities": ["AF"],
+                "languages": ["prs"],
+                "relationship": Relationship.HEAD,
+            },
+            {
+                "family_name": "Rahimi",
+                "given_names": "Arman",
+                "birth_date": datetime.date(2014, 9, 3),
+                "birth_date_precision": BirthDatePrecision.DAY,
+                "gender": "m",
+                "nationalities": ["AF"],
+                "languages": ["prs", "deu"],
+                "relationship": Relationship.CHILD,
+            },
+        ),
+        None,
+    ),
+    (
+        25,
+        (
+            {
+                "family_name": "Aydın",
+                "given_names": "Rojda",
+                "birth_date": datetime.date(1995, 1, 20),
+                "birth_date_precision": BirthDatePrecision.DAY,
+                "gender": "w",
+                "nationalities": ["TR"],
+                "languages": ["kmr", "tur"],
+                "relationship": Relationship.HEAD,
+            },
+            {
+                "family_name": "Aydın",
+                "given_names": "Baran",
+                "birth_date": datetime.date(1993, 7, 8),
+                "birth_date_precision": BirthDatePrecision.DAY,
+                "gender": "m",
+                "nationalities": ["TR"],
+                "languages": ["kmr", "tur"],
+                "relationship": Relationship.PARTNER,
+            },
+        ),
+        19,
+    ),
+)
+
+
+def _long_stays_in_vu(today: datetime.date, county_user: User, caseworker: User | None) -> None:
+    """The county's accommodation staff moved two households into a room of a county shelter over two years ago
+    (a room whose places nobody held since); the county's integration management keeps their households and
+    asylum procedures."""
+    used: set[int] = set()
+    for months, members, decided_after in LONG_STAYS:
+        on = add_months(today, -months)
+        free = (
+            Place.objects.filter(
+                shelter__organisation_id=county_user.organisation_id,
+                shelter__kind=ShelterKind.GU_VORLAEUFIG,
+                unit__isnull=False,
+            )
+            .exclude(unit_id__in=used)
+            .free_from(on)
+            .values("unit_id")
+            .annotate(free=Count("pk"))
+            .filter(free__gte=len(members))
+            .order_by("unit__shelter__name", "unit__name")
+            .values_list("unit_id", flat=True)
+            .first()
+        )
+        if free is None:
+            continue
+        used.add(free)
+        unit = Unit.objects.select_related("shelter").get(pk=free)
+
+        def move_in_household(
+            u: Unit = unit,
+            d: datetime.date = on,
+            people: tuple[dict[str, Any], ...] = members,
+            m: int = months,
+            decided: int | None = decided_after,
+        ) -> None:
+            household = create_household(acting_user=caseworker, organisation=county_user.organisation)
+            residents = []
+            for fields in people:
+                relationship = fields["relationship"]
+                stay = move_in_new_resident(
+                    acting_user=county_user,
+                    shelter=u.shelter,
+                    unit=u,
+                    on=d,
+                    **{name: value for name, value in fields.items() if name != "relationship"},
+                )
+                join_household(
+                    acting_user=caseworker, person=stay.person, household=household, relationship=relationship, since=d
+                )
+                residents.append(stay.person)
+            for index, person in enumerate(residents):
+                stages = _stages(today, d, m, decided, AsylumOutcome.SUBSIDIAERER_SCHUTZ)
+                _record_stages(caseworker, person, stages, m * 10 + index)
+
+        _step(move_in_household)
+
+
+def _stages(
+    today: datetime.date, since: datetime.date, number: int, decided_after: int | None, outcome: str | None
+) -> list[tuple[datetime.date, str, str]]:
+    """The stages of an asylum procedure of a person who moved into preliminary accommodation on ``since``: the
+    proof of arrival and the application in the initial reception before, the interview some weeks after, and
+    the decision ``decided_after`` months after (with ``outcome``, else one by ``number``), all up to today."""
+    stages = [
+        (since - 45 * DAY, AsylumStage.ANKUNFTSNACHWEIS, ""),
+        (since - 31 * DAY, AsylumStage.ANTRAG, ""),
+        (since + (55 + number % 5 * 14) * DAY, AsylumStage.ANHOERUNG, ""),
+    ]
+    if decided_after is not None:
+        decided = add_months(since, decided_after)
+        chosen = outcome or OUTCOMES[number % len(OUTCOMES)]
+        stages.append((decided, AsylumStage.BESCHEID, chosen))
+        if chosen == AsylumOutcome.ABLEHNUNG and number % 2 == 0:
+            stages.append((decided + 20 * DAY, AsylumStage.KLAGE, ""))
+    return [stage for stage in stages if stage[0] <= today]
+
+
+def _record_stages(
+    caseworker: User | None, person: Person, stages: list[tuple[datetime.date, str, str]], number: int
+) -> None:
+    for day, stage, outcome in stages:
+        add_status_record(
+            acting_user=caseworker,
+            person=person,
+            kind="asylum",
+            valid_from=day,
+            stage=stage,
+            outcome=outcome,
+            bamf_file_number=f"{8312000 + 17 * number}-{421 + number % 7}",
+            immigration_office_file_number=f"ABH-LB {stages[0][0]:%Y}/{4100 + number}",
+        )
+
+
+def _asylum_procedures_in_vu(today: datetime.date, county_user: User, caseworker: User | None) -> None:
+    """The county's integration management (its social service in the shelters) records the asylum procedures of
+    the residents of the county's preliminary accommodation (the record the county keeps, which the VU monitor
+    reads): three of every four households, the whole household alike; every third of those has its decision,
+    some months after moving in."""
+    stays = list(
+        Occupancy.objects.filter(
+            move_out__isnull=True,
+            place__shelter__organisation_id=county_user.organisation_id,
+            place__shelter__kind=ShelterKind.GU_VORLAEUFIG,
+            person__organisation_id=county_user.organisation_id,
+        )
+        .exclude(person__in=AsylumRecord.objects.values("person_id"))
+        .select_related("person")
+        .order_by("move_in", "pk")
+    )
+    households = dict(
+        HouseholdMembership.objects.current()
+        .filter(person_id__in=[s.person_id for s in stays])
+        .values_list("person_id", "household_id")
+    )
+    grouped: dict[Any, list[Occupancy]] = {}
+    for stay in stays:
+        grouped.setdefault(households.get(stay.person_id, ("alone", stay.person_id)), []).append(stay)
+    number = 0
+    for index, members in enumerate(grouped.values()):
+        if index % ASYLUM_CYCLE == ASYLUM_CYCLE - 1:
+            continue  # not yet recorded: the monitor shows "not recorded"
+        since = min(stay.move_in for stay in members)
+        decided_after = 7 + index % 6 if index % DECIDED_CYCLE == 1 else None
+        for stay in members:
+            number += 1
+            stages = _stages(today, since, index, decided_after, None)
+            _step(functools.partial(_record_stages, caseworker, stay.person, stages, 100 + number))

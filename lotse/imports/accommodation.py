@@ -396,24 +396,43 @@ def _check_stays_in_lotse_outside(importer: _Importer) -> None:
     )
 
 
+# The values every row of an assignment repeats.
+_ASSIGNMENT_HEAD = "date, municipality_id, reference, planned_arrival, shelter_ext, address"
+# The shelters of the importing organisation after the import: the sheet's, and Lotse's the sheet leaves alone.
+_OWN_SHELTERS = """SELECT ext, municipality_id, bad FROM imp_shelter
+    UNION ALL
+    SELECT t.external_id, t.municipality_id, false FROM accommodation_shelter t
+    WHERE t.organisation_id = %(org)s AND t.external_id <> ''
+    AND NOT EXISTS (SELECT 1 FROM imp_shelter u WHERE u.ext = t.external_id)"""
+# Shelters of other organisations in the assigned municipality with the row's future shelter ID.
+_FOREIGN_SHELTERS = """SELECT t.id FROM accommodation_shelter t
+    WHERE t.organisation_id <> %(org)s AND t.external_id = s.shelter_ext AND t.municipality_id = s.municipality_id"""
+
+
 def _check_assignments(importer: _Importer) -> None:
     _unknown_person(importer, ASSIGNMENTS.name)
     found = importer._fetch(
-        """WITH head AS (
-               SELECT DISTINCT ON (ext) ext, row_no, date, municipality_id, reference FROM imp_assignment
+        f"""WITH head AS (
+               SELECT DISTINCT ON (ext) ext, row_no, {_ASSIGNMENT_HEAD} FROM imp_assignment
                WHERE NOT bad ORDER BY ext, row_no
            )
            SELECT s.row_no, s.ext, h.row_no FROM imp_assignment s JOIN head h ON h.ext = s.ext
            WHERE NOT s.bad AND s.row_no > h.row_no
-           AND (s.date, s.municipality_id, s.reference) IS DISTINCT FROM (h.date, h.municipality_id, h.reference)
+           AND ({", ".join(f"s.{name.strip()}" for name in _ASSIGNMENT_HEAD.split(","))})
+               IS DISTINCT FROM ({", ".join(f"h.{name.strip()}" for name in _ASSIGNMENT_HEAD.split(","))})
            ORDER BY s.row_no"""
     )
     importer._flag(
         ASSIGNMENTS.name,
         found,
         "Zuweisungs-ID",
-        _("The rows of this assignment differ in date, municipality or reference (first row %(first)s)."),
+        _(
+            "The rows of this assignment differ in date, municipality, reference, planned arrival, future shelter "
+            "or future address (first row %(first)s)."
+        ),
     )
+    _check_future_shelters(importer)
+    _check_kept_values(importer)
     found = importer._fetch(
         """SELECT row_no, person_ext, first FROM (
                SELECT row_no, person_ext, min(row_no) OVER (PARTITION BY ext, person_ext) AS first
@@ -425,6 +444,87 @@ def _check_assignments(importer: _Importer) -> None:
         found,
         "Personen-ID",
         _("This person is named twice in this assignment (first in row %(first)s)."),
+    )
+
+
+def _check_future_shelters(importer: _Importer) -> None:
+    """A future shelter is one of the organisation's (in the sheet Unterkünfte or in Lotse) in the assigned
+    municipality, else the one shelter of another organisation there with this ID."""
+    found = importer._fetch(
+        f"""WITH own AS ({_OWN_SHELTERS})
+            SELECT s.row_no, s.shelter_ext, NULL FROM imp_assignment s
+            WHERE NOT s.bad AND s.shelter_ext <> ''
+            AND NOT EXISTS (SELECT 1 FROM own o WHERE o.ext = s.shelter_ext)
+            AND NOT EXISTS ({_FOREIGN_SHELTERS})
+            ORDER BY s.row_no"""
+    )
+    importer._flag(
+        ASSIGNMENTS.name,
+        found,
+        "künftige Unterkunfts-ID",
+        _("No shelter has this ID, neither in the sheet Unterkünfte nor in Lotse."),
+    )
+    found = importer._fetch(
+        f"""WITH own AS ({_OWN_SHELTERS})
+            SELECT DISTINCT ON (s.row_no) s.row_no, s.shelter_ext, m.name FROM imp_assignment s
+            JOIN own o ON o.ext = s.shelter_ext AND NOT o.bad
+            JOIN core_municipality m ON m.id = o.municipality_id
+            WHERE NOT s.bad AND o.municipality_id <> s.municipality_id
+            ORDER BY s.row_no"""
+    )
+    importer._flag(
+        ASSIGNMENTS.name,
+        found,
+        "künftige Unterkunfts-ID",
+        _("This shelter is not in the municipality of the assignment but in %(first)s."),
+    )
+    found = importer._fetch(
+        f"""WITH own AS ({_OWN_SHELTERS})
+            SELECT s.row_no, s.shelter_ext, NULL FROM imp_assignment s
+            WHERE NOT s.bad AND s.shelter_ext <> ''
+            AND NOT EXISTS (SELECT 1 FROM own o WHERE o.ext = s.shelter_ext)
+            AND (SELECT count(*) FROM ({_FOREIGN_SHELTERS}) f) > 1
+            ORDER BY s.row_no"""
+    )
+    importer._flag(
+        ASSIGNMENTS.name,
+        found,
+        "künftige Unterkunfts-ID",
+        _("Several shelters of other organisations in this municipality have this ID."),
+    )
+
+
+def _check_kept_values(importer: _Importer) -> None:
+    """Where the sheet leaves out the planned arrival or the future shelter, Lotse's value stays: it must still
+    fit the date and municipality the sheet gives."""
+    found = importer._fetch(
+        """SELECT DISTINCT ON (s.row_no) s.row_no, to_char(s.date, 'DD.MM.YYYY'),
+               to_char(a.planned_arrival, 'DD.MM.YYYY')
+           FROM imp_assignment s
+           JOIN accommodation_assignment a ON a.organisation_id = %(org)s AND a.external_id = s.ext
+           WHERE NOT s.bad AND NOT s.arrival_given AND a.planned_arrival < s.date
+           ORDER BY s.row_no"""
+    )
+    importer._flag(
+        ASSIGNMENTS.name,
+        found,
+        "Datum",
+        _("In Lotse this assignment has the planned arrival %(first)s, before this date of assignment."),
+    )
+    found = importer._fetch(
+        """SELECT DISTINCT ON (s.row_no) s.row_no, m.ags, t.name
+           FROM imp_assignment s
+           JOIN accommodation_assignment a ON a.organisation_id = %(org)s AND a.external_id = s.ext
+           JOIN accommodation_shelter t ON t.id = a.future_shelter_id
+           JOIN core_municipality m ON m.id = s.municipality_id
+           WHERE NOT s.bad AND s.shelter_ext IS NULL AND t.municipality_id <> s.municipality_id
+           ORDER BY s.row_no"""
+    )
+    importer._flag(
+        ASSIGNMENTS.name,
+        found,
+        "Gemeinde",
+        _("In Lotse the future shelter of this assignment is %(first)s, which is not in this municipality."),
     )
 
 
@@ -542,11 +642,32 @@ def _merge_stays(importer: _Importer) -> None:
     importer._execute("DROP TABLE imp_stay_target")
 
 
+# The values an assignment takes from its rows; a column the sheet leaves out keeps Lotse's value.
+_ASSIGNMENT_VALUES = "date, municipality_id, reference, planned_arrival, future_shelter_id, future_address"
+_ASSIGNMENT_STAGED = (
+    "h.date, h.municipality_id, h.reference,"
+    " CASE WHEN h.arrival_given THEN h.planned_arrival ELSE a.planned_arrival END,"
+    " CASE WHEN h.shelter_ext IS NULL THEN a.future_shelter_id ELSE h.shelter_id END,"
+    " COALESCE(h.address, a.future_address)"
+)
+
+
 def _merge_assignments(importer: _Importer) -> None:
+    # The future shelter: the organisation's with the ID (after the shelters are merged), else the one of another
+    # organisation in the assigned municipality (the checks left no row with two).
     importer._execute(
         """CREATE TEMP TABLE imp_assignment_head ON COMMIT DROP AS
-           SELECT DISTINCT ON (s.ext) s.ext, s.date, s.municipality_id, s.reference, a.id AS assignment_id
+           SELECT DISTINCT ON (s.ext) s.ext, s.date, s.municipality_id, s.reference, s.planned_arrival,
+               s.arrival_given, s.shelter_ext, s.address,
+               COALESCE(own.id, (
+                   SELECT t.id FROM accommodation_shelter t
+                   WHERE t.organisation_id <> %(org)s AND t.external_id = s.shelter_ext AND s.shelter_ext <> ''
+                   AND t.municipality_id = s.municipality_id
+               )) AS shelter_id,
+               a.id AS assignment_id
            FROM imp_assignment s
+           LEFT JOIN accommodation_shelter own
+               ON own.organisation_id = %(org)s AND own.external_id = s.shelter_ext AND s.shelter_ext <> ''
            LEFT JOIN accommodation_assignment a ON a.organisation_id = %(org)s AND a.external_id = s.ext
            ORDER BY s.ext, s.row_no"""
     )
@@ -554,18 +675,20 @@ def _merge_assignments(importer: _Importer) -> None:
     changed = {
         row[0]
         for row in importer._fetch(
-            """UPDATE accommodation_assignment a SET (date, municipality_id, reference, version)
-                   = (h.date, h.municipality_id, h.reference, a.version + 1)
+            f"""UPDATE accommodation_assignment a SET ({_ASSIGNMENT_VALUES}, version)
+                   = ({_ASSIGNMENT_STAGED}, a.version + 1)
                FROM imp_assignment_head h
                WHERE a.id = h.assignment_id
-               AND (a.date, a.municipality_id, a.reference) IS DISTINCT FROM (h.date, h.municipality_id, h.reference)
+               AND ({", ".join(f"a.{name.strip()}" for name in _ASSIGNMENT_VALUES.split(","))})
+                   IS DISTINCT FROM ({_ASSIGNMENT_STAGED})
                RETURNING a.external_id"""
         )
     }
     importer._execute(
         """INSERT INTO accommodation_assignment (version, organisation_id, external_id, municipality_id, date,
-               reference, notes, future_address, created_by_id, created_at)
-           SELECT 1, %(org)s, h.ext, h.municipality_id, h.date, h.reference, '', '', %(by)s, now()
+               reference, notes, planned_arrival, future_shelter_id, future_address, created_by_id, created_at)
+           SELECT 1, %(org)s, h.ext, h.municipality_id, h.date, h.reference, '', h.planned_arrival, h.shelter_id,
+               COALESCE(h.address, ''), %(by)s, now()
            FROM imp_assignment_head h WHERE h.assignment_id IS NULL ORDER BY h.ext"""
     )
     importer._analyze("accommodation_assignment")

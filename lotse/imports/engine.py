@@ -111,7 +111,8 @@ STAGING: dict[str, tuple[str, str]] = {
     ),
     ASSIGNMENTS.name: (
         "imp_assignment",
-        "row_no int, bad bool, ext text, date date, municipality_id bigint, reference text, person_ext text",
+        "row_no int, bad bool, ext text, date date, municipality_id bigint, reference text, person_ext text,"
+        " planned_arrival date, arrival_given bool, shelter_ext text, address text",
     ),
 }
 STATUS_SHEETS: dict[str, tuple[str, str, list[str]]] = {

@@ -105,7 +105,24 @@ def assign_import_ids(organisation: Organisation) -> int:
                     suffix += 1
                 model._default_manager.filter(pk=pk).update(external_id=f"{prefix}-{pk:06d}-{suffix}")
                 assigned += 1
-    return assigned
+    return assigned + _name_future_shelters(organisation)
+
+
+def _name_future_shelters(organisation: Organisation) -> int:
+    """Give the future shelters of the organisation's assignments that another organisation runs, and that have
+    no import ID yet, the ID their operator's export would give them: the sheet Zuweisungen names them by it."""
+    foreign = Shelter.objects.filter(
+        external_id="", pk__in=Assignment.objects.filter(organisation=organisation).values("future_shelter_id")
+    ).exclude(organisation=organisation)
+    named = 0
+    for shelter in foreign.order_by("pk").only("pk", "organisation_id"):
+        wanted, suffix = f"U-{shelter.pk:06d}", 1
+        while Shelter.objects.filter(organisation_id=shelter.organisation_id, external_id=wanted).exists():
+            suffix += 1
+            wanted = f"U-{shelter.pk:06d}-{suffix}"
+        Shelter.objects.filter(pk=shelter.pk).update(external_id=wanted)
+        named += 1
+    return named
 
 
 def write_sheet(workbook: Workbook, spec: SheetSpec, rows: Iterable[Iterable[Any]]) -> None:
@@ -272,9 +289,11 @@ def _assignments(organisation: Organisation) -> Iterator[list[Any]]:
     """One row per assigned person of the organisation; an assignment without such a person has one row."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT a.external_id, a.date, m.ags, a.reference, COALESCE(p.external_id, '')
+            """SELECT a.external_id, a.date, m.ags, a.reference, COALESCE(p.external_id, ''), a.planned_arrival,
+                   COALESCE(t.external_id, ''), a.future_address
                FROM accommodation_assignment a
                JOIN core_municipality m ON m.id = a.municipality_id
+               LEFT JOIN accommodation_shelter t ON t.id = a.future_shelter_id
                LEFT JOIN (
                    accommodation_assignedperson ap
                    JOIN people_person p ON p.id = ap.person_id AND p.organisation_id = %(org)s
@@ -452,9 +471,9 @@ EXAMPLE: dict[str, list[list[Any]]] = {
         ["P-1004", "U-10", "Wohnung 2", 4, "01.06.2023", "15.09.2025", "privater_mietvertrag", "zuweisung"],
     ],
     ASSIGNMENTS.name: [
-        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1001"],
-        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1002"],
-        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1003"],
-        ["Z-501", "20.05.2023", "08118046", "", "P-1004"],
+        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1001", "15.01.2024", "U-10", "Wohnung 1"],
+        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1002", "15.01.2024", "U-10", "Wohnung 1"],
+        ["Z-500", "10.01.2024", "08118048", "LRA 52.1-2024/017", "P-1003", "15.01.2024", "U-10", "Wohnung 1"],
+        ["Z-501", "20.05.2023", "08118046", "", "P-1004", "", "", ""],
     ],
 }

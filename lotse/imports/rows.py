@@ -418,9 +418,33 @@ def parse_assignment(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     municipality_id = row.municipality("Gemeinde", lookups)
     reference = row.get("Aktenzeichen", cells.bounded_text, 100)
     person = row.get("Personen-ID", cells.identifier)
+    # The three columns of the future home may be left out of the sheet: then Lotse's values stay (None here);
+    # an empty cell of a column that is there empties the value.
+    arrival_given = "geplante Ankunft" in row.values
+    planned = row.get("geplante Ankunft", cells.date, today=lookups.today, future_allowed=True)
+    if day is not None and planned is not None and planned < day:
+        row.problem("geplante Ankunft", _("The planned arrival cannot be before the date of assignment."))
+    shelter = None
+    if "künftige Unterkunfts-ID" in row.values:
+        shelter = row.get("künftige Unterkunfts-ID", cells.identifier)
+    address = None
+    if "künftige Anschrift" in row.values:
+        address = row.get("künftige Anschrift", cells.bounded_text, 200)
     if row.bad:
-        return (row.number, True, ext, None, None, None, person or "")
-    return (row.number, False, ext, day, municipality_id, reference or "", person or "")
+        return (row.number, True, ext, None, None, None, person or "", None, arrival_given, None, None)
+    return (
+        row.number,
+        False,
+        ext,
+        day,
+        municipality_id,
+        reference or "",
+        person or "",
+        planned,
+        arrival_given,
+        shelter,
+        address,
+    )
 
 
 PARSERS: dict[str, Callable[[Row, Lookups], tuple[Any, ...] | None]] = {

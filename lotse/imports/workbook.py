@@ -168,6 +168,9 @@ ASSIGNMENTS = SheetSpec(
         Column("Gemeinde"),
         Column("Aktenzeichen"),
         Column("Personen-ID"),
+        Column("geplante Ankunft", required=False),
+        Column("künftige Unterkunfts-ID", required=False),
+        Column("künftige Anschrift", required=False),
     ),
     gettext_lazy("one row per assigned person (an assignment of several persons has several rows with its ID)"),
 )

@@ -143,6 +143,96 @@ def test_it_refuses_a_shelter_elsewhere_and_an_arrival_before_the_assignment(
     assert not Assignment.objects.exists() and not Arrival.objects.exists()
 
 
+# --- the district: from the future shelter or address ---------------------------------------------------------
+
+
+def _shelter_in(municipality, organisation, name: str, street: str = ""):
+    return accommodation_services.create_shelter(
+        acting_user=None,
+        organisation=organisation,
+        places=4,
+        places_from=D(2025, 1, 1),
+        name=name,
+        kind="anschlussunterbringung",
+        municipality=municipality,
+        street=street,
+    )
+
+
+def _receivers(assignment: Assignment) -> list[str]:
+    return sorted(Arrival.objects.filter(assignment=assignment).values_list("organisation__short_name", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("shelter_name", "street", "address", "receivers"),
+    [
+        # The shelter's name names a part of the district's compound name.
+        ("WBL-Wohnungen Grünbühl", "Stuttgarter Straße 120", "", ["org-b"]),
+        ("Wohnungen Schlieffenstraße", "Am Sonnenberg 9", "", ["org-b"]),
+        # The future address names the district (the shelter names none).
+        ("AU Fuchshof", "Fuchshofstraße 10", "", ["org-a"]),
+        (None, "", "Karlsbader Straße 12, 71636 Ludwigsburg-Grünbühl", ["org-b"]),
+        (None, "", "grünbühl-sonnenberg, Wohnung 3", ["org-b"]),
+        # Inside a longer word it is no district; nor is another town's part.
+        (None, "", "Grünbühler Straße 4", ["org-a"]),
+        (None, "", "Hauptstraße 61, Neckarweihingen", ["org-a"]),
+        (None, "", "", ["org-a"]),
+    ],
+)
+def test_it_routes_to_the_organisation_of_the_district_the_future_home_names(
+    family, county, ludwigsburg, org_a, org_b, shelter_name, street, address, receivers
+):
+    add(ludwigsburg, org_a)
+    add(ludwigsburg, org_b, district="Grünbühl-Sonnenberg")
+    shelter = _shelter_in(ludwigsburg, county, shelter_name, street) if shelter_name else None
+    assignment = assign(family, ludwigsburg, future_shelter=shelter, future_address=address)
+    assert _receivers(assignment) == receivers
+
+
+def test_the_future_shelter_decides_before_the_address_and_two_districts_name_none(
+    family, county, ludwigsburg, org_a, org_b, drk
+):
+    add(ludwigsburg, org_a)
+    add(ludwigsburg, org_b, district="Grünbühl-Sonnenberg")
+    add(ludwigsburg, drk, district="Eglosheim")
+    shelter = _shelter_in(ludwigsburg, county, "Wohnungen Eglosheim", "Hirschbergstraße 58")
+    first = assign(family[:1], ludwigsburg, future_shelter=shelter, future_address="Ludwigsburg-Grünbühl")
+    assert _receivers(first) == ["drk"]
+    second = assign(family[1:2], ludwigsburg, future_address="zwischen Eglosheim und Grünbühl")
+    assert _receivers(second) == ["org-a"]
+
+
+def test_the_district_counts_on_the_day_of_arrival_and_else_the_whole_municipality(family, ludwigsburg, org_a, org_b):
+    add(ludwigsburg, org_a)
+    # The district's own responsibility holds from 1 June 2025 to 30 June 2025 (both ends included).
+    add(ludwigsburg, org_b, D(2025, 6, 1), D(2025, 6, 30), district="Grünbühl-Sonnenberg")
+    address = "Ludwigsburg-Grünbühl"
+    cases = [
+        (D(2025, 5, 31), None, ["org-a"]),  # arrives the day before it begins
+        (D(2025, 5, 2), D(2025, 6, 1), ["org-b"]),  # assigned before, arrives on its first day
+        (D(2025, 6, 30), None, ["org-b"]),  # assigned and arriving on its last day
+        (D(2025, 6, 20), D(2025, 7, 1), ["org-a"]),  # arrives the day after it ended
+    ]
+    with frozen_today(D(2025, 7, 15)):
+        persons = [*family, *county_family(family[0].organisation)][: len(cases)]
+        for (day, planned, receivers), person in zip(cases, persons, strict=True):
+            assignment = assign([person], ludwigsburg, day, planned_arrival=planned, future_address=address)
+            assert _receivers(assignment) == receivers, (day, planned)
+
+
+def test_a_district_without_a_responsibility_of_its_own_goes_to_the_whole_municipality(
+    family, ludwigsburg, asperg, org_a, org_b
+):
+    add(ludwigsburg, org_a)
+    add(ludwigsburg, org_b, district="Eglosheim")
+    assignment = assign(family[:2], ludwigsburg, future_address="Ludwigsburg-Grünbühl")
+    assert _receivers(assignment) == ["org-a"]
+    # Where only a district has a responsibility, a household of another part of the town reaches nobody.
+    add(asperg, org_b, district="Osterholz")
+    assert _receivers(assign(family[2:], asperg, future_address="Hauptstraße 4")) == []
+    assert _receivers(assign(family[:1], asperg, D(2025, 5, 3), future_address="Asperg-Osterholz")) == ["org-b"]
+
+
 def test_it_reads_only_names_dates_of_birth_nationalities_and_languages(arrival, family):
     members = arrival_members([arrival.assignment_id])[arrival.assignment_id]
     assert [(m.full_name, m.birth_date_display, m.relationship) for m in members] == [

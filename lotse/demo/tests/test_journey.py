@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from lotse.accommodation.monitor import DEFAULT_WARNING_MONTHS, Flag, monitor_rows, vu_shelters
 from lotse.arrivals.choices import ArrivalState, HandoverSheetStatus
 from lotse.arrivals.exchange import FROM_ACCOMMODATION
 from lotse.arrivals.models import (
@@ -21,9 +24,10 @@ from lotse.arrivals.models import (
 )
 from lotse.cases.choices import ConsentPurpose
 from lotse.cases.models import CaseClient, Consent, FollowUp
+from lotse.core.models import User
 from lotse.demo.arrivals import start
 from lotse.demo.journey import load_demo_journey
-from lotse.people.models import HousingRecord
+from lotse.people.models import AsylumRecord, HousingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +152,54 @@ def test_the_county_handed_two_households_over_one_accepted(demo: str):
     assert Consent.objects.filter(
         case=case, purpose=ConsentPurpose.HOUSING_EXCHANGE, recipient_organisation=accepted.sending_organisation
     ).exists()
+
+
+def test_households_assigned_to_homes_in_gruenbuehl_reach_the_awo(demo: str):
+    ludwigsburg = Arrival.objects.filter(assignment__municipality__name="Ludwigsburg")
+    awo = list(ludwigsburg.filter(organisation__short_name="awo-lb", forwarded_from__isnull=True))
+    assert len(awo) >= 2
+    homes = {
+        (a.assignment.future_shelter.name if a.assignment.future_shelter else "", a.assignment.future_address)
+        for a in awo
+    }
+    assert any("Grünbühl" in shelter for shelter, _address in homes)
+    assert any("Ludwigsburg-Grünbühl" in address for _shelter, address in homes)
+    # The rest of the town's households reach the Caritas, and none reaches both.
+    assert ludwigsburg.filter(organisation__short_name="caritas-lb").exists()
+    assert not ludwigsburg.filter(
+        organisation__short_name="caritas-lb", assignment__in=[a.assignment_id for a in awo]
+    ).exists()
+
+
+def test_the_vu_monitor_shows_asylum_stages_and_every_flag(demo: str):
+    county_user = User.objects.get(username="unterbringung-lra")
+    today = timezone.localdate()
+    rows = monitor_rows(county_user, today, DEFAULT_WARNING_MONTHS, vu_shelters(county_user))
+    with_stage = [row for row in rows if row.stage is not None]
+    assert len(rows) >= 50
+    assert len(rows) / 2 <= len(with_stage) < len(rows)  # a good share, not everyone
+    # Recorded by the county's integration management, on the records the county keeps.
+    assert {row.person.organisation.short_name for row in with_stage} == {"lra-lb"}
+    assert set(
+        AsylumRecord.objects.filter(person__in=[row.person for row in with_stage]).values_list(
+            "recorded_by__username", flat=True
+        )
+    ) == {"integration-lra"}
+    flags = {row.flag for row in rows}
+    assert {Flag.DECISION, Flag.REACHED, Flag.SOON, Flag.NONE} <= flags
+    for row in rows:
+        if row.flag == Flag.DECISION:
+            assert row.decision is not None and row.decision.outcome
+    reached = [row for row in rows if row.flag == Flag.REACHED]
+    assert all(row.months >= 24 and row.decision is None for row in reached)
+    # The page shows them as the county's accommodation staff see it.
+    client = Client()
+    client.force_login(county_user)
+    page = client.get(reverse("accommodation:vu_monitor"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for label in ("Entscheidung ergangen", "24 Monate erreicht", "erreicht bald 24 Monate", "Bescheid", "Anhörung"):
+        assert label in text, label
 
 
 def test_a_second_load_of_the_journey_creates_nothing(demo: str):

@@ -308,7 +308,17 @@ def snapshot(organisation: Organisation) -> dict[str, list[tuple[Any, ...]]]:
         "assignments": list(
             Assignment.objects.filter(organisation=org)
             .order_by("pk")
-            .values_list("pk", "external_id", "date", "municipality_id", "reference", "version")
+            .values_list(
+                "pk",
+                "external_id",
+                "date",
+                "municipality_id",
+                "reference",
+                "planned_arrival",
+                "future_shelter_id",
+                "future_address",
+                "version",
+            )
         ),
         "assigned": list(
             AssignedPerson.objects.filter(assignment__organisation=org)

@@ -90,8 +90,8 @@ ACCOMMODATION: Sheets = {
     ],
     ASSIGNMENTS.name: [
         ASSIGNMENTS.headers,
-        ["Z-1", "15.02.2024", "08118046", "LRA 2024/17", "P-1"],
-        ["Z-1", "15.02.2024", "08118046", "LRA 2024/17", "P-2"],
+        ["Z-1", "15.02.2024", "08118046", "LRA 2024/17", "P-1", "01.03.2024", "U-2", "Wohnung 1"],
+        ["Z-1", "15.02.2024", "08118046", "LRA 2024/17", "P-2", "01.03.2024", "U-2", "Wohnung 1"],
         ["Z-2", "01.04.2022", "08118048", "", "P-3"],
         ["Z-3", "01.06.2025", "08118048", "ohne Personen", ""],
     ],
@@ -181,6 +181,13 @@ def test_it_imports_shelters_places_stays_and_assignments(org_a, org_admin_a, mu
         "LRA 2024/17",
     )
     assert assignment.created_by == org_admin_a
+    assert (assignment.planned_arrival, assignment.future_shelter, assignment.future_address) == (
+        D(2024, 3, 1),
+        au,
+        "Wohnung 1",
+    )
+    z2 = Assignment.objects.get(external_id="Z-2")
+    assert (z2.planned_arrival, z2.future_shelter, z2.future_address) == (None, None, "")
     assert sorted(assignment.persons.values_list("external_id", flat=True)) == ["P-1", "P-2"]
     assert list(Assignment.objects.get(external_id="Z-3").persons.all()) == []
     assert AssignedPerson.objects.count() == 3
@@ -226,7 +233,9 @@ def test_a_changed_row_updates_exactly_its_record(org_a, org_admin_a, municipali
     workbook[PLACES.name][5][4] = "30.06.2025"  # U-2 place 2 given up
     workbook[STAYS.name][4][5:7] = ["01.05.2025", "privater_mietvertrag"]  # P-2 moves out of U-2
     workbook[ASSIGNMENTS.name][3][3] = "LRA 2022/3"
-    workbook[ASSIGNMENTS.name].append(["Z-1", "15.02.2024", "08118046", "LRA 2024/17", "P-3"])
+    workbook[ASSIGNMENTS.name].append(
+        ["Z-1", "15.02.2024", "08118046", "LRA 2024/17", "P-3", "01.03.2024", "U-2", "Wohnung 1"]
+    )
 
     report = imported(org_a, org_admin_a, workbook)
 
@@ -562,8 +571,64 @@ CHECKS: list[tuple[str, Any, tuple[str, int, str, str, str]]] = [
             3,
             "Zuweisungs-ID",
             "Z-1",
-            "Die Zeilen dieser Zuweisung unterscheiden sich in Datum, Gemeinde oder Aktenzeichen (erste Zeile 2).",
+            "Die Zeilen dieser Zuweisung unterscheiden sich in Datum, Gemeinde, Aktenzeichen, geplanter Ankunft, "
+            "künftiger Unterkunft oder künftiger Anschrift (erste Zeile 2).",
         ),
+    ),
+    (
+        "assignment rows that disagree in the future home",
+        spoil(ASSIGNMENTS.name, 2, "künftige Anschrift", "Wohnung 2"),
+        (
+            ASSIGNMENTS.name,
+            3,
+            "Zuweisungs-ID",
+            "Z-1",
+            "Die Zeilen dieser Zuweisung unterscheiden sich in Datum, Gemeinde, Aktenzeichen, geplanter Ankunft, "
+            "künftiger Unterkunft oder künftiger Anschrift (erste Zeile 2).",
+        ),
+    ),
+    (
+        "planned arrival no date",
+        add(ASSIGNMENTS.name, "Z-4", "01.06.2025", "08118048", "", "", "31.06.2025"),
+        (ASSIGNMENTS.name, 6, "geplante Ankunft", "31.06.2025", "Dieses Datum gibt es nicht."),
+    ),
+    (
+        "planned arrival before the assignment",
+        add(ASSIGNMENTS.name, "Z-4", "01.06.2025", "08118048", "", "", "31.05.2025"),
+        (
+            ASSIGNMENTS.name,
+            6,
+            "geplante Ankunft",
+            "31.05.2025",
+            "Die geplante Ankunft kann nicht vor dem Datum der Zuweisung liegen.",
+        ),
+    ),
+    (
+        "unknown future shelter",
+        add(ASSIGNMENTS.name, "Z-4", "01.06.2025", "08118048", "", "", "", "U-7", ""),
+        (
+            ASSIGNMENTS.name,
+            6,
+            "künftige Unterkunfts-ID",
+            "U-7",
+            "Keine Unterkunft hat diese ID, weder im Tabellenblatt Unterkünfte noch in Lotse.",
+        ),
+    ),
+    (
+        "future shelter in another municipality",
+        add(ASSIGNMENTS.name, "Z-4", "01.06.2025", "08118048", "", "", "", "U-2", ""),
+        (
+            ASSIGNMENTS.name,
+            6,
+            "künftige Unterkunfts-ID",
+            "U-2",
+            "Diese Unterkunft liegt nicht in der Gemeinde der Zuweisung, sondern in Kornwestheim.",
+        ),
+    ),
+    (
+        "future address too long",
+        add(ASSIGNMENTS.name, "Z-4", "01.06.2025", "08118048", "", "", "", "", "x" * 201),
+        (ASSIGNMENTS.name, 6, "künftige Anschrift", "x" * 201, "Höchstens 200 Zeichen sind erlaubt."),
     ),
     (
         "a person twice in an assignment",
@@ -701,6 +766,158 @@ def test_a_place_taken_by_a_stay_in_lotse_is_refused(org_a, org_admin_a):
     assert snapshot(org_a) == before
 
 
+# The future home of an assignment: planned arrival, future shelter, future address.
+
+
+def future_home(ext: str) -> tuple[Any, ...]:
+    assignment = Assignment.objects.select_related("future_shelter").get(external_id=ext)
+    shelter = assignment.future_shelter
+    return (
+        assignment.planned_arrival,
+        (shelter.organisation.short_name, shelter.external_id) if shelter else None,
+        assignment.future_address,
+    )
+
+
+def without_columns(workbook: Sheets, *headers: str) -> Sheets:
+    rows = workbook[ASSIGNMENTS.name]
+    keep = [index for index, header in enumerate(rows[0]) if header not in headers]
+    workbook[ASSIGNMENTS.name] = [[row[i] for i in keep if i < len(row)] for row in rows]
+    return workbook
+
+
+def test_an_empty_cell_empties_the_future_home_and_a_left_out_column_keeps_it(org_a, org_admin_a):
+    imported(org_a, org_admin_a, sheets())
+    assert future_home("Z-1") == (D(2024, 3, 1), ("org-a", "U-2"), "Wohnung 1")
+
+    report = imported(org_a, org_admin_a, without_columns(sheets(), *ASSIGNMENTS.headers[5:]))
+
+    assert problems(report) == []
+    assert counts_of(report, ASSIGNMENTS.name) == (0, 0, 4)
+    assert future_home("Z-1") == (D(2024, 3, 1), ("org-a", "U-2"), "Wohnung 1")
+
+    workbook = sheets()
+    for row in workbook[ASSIGNMENTS.name][1:3]:
+        row[5:8] = ["", "", ""]
+    report = imported(org_a, org_admin_a, workbook)
+
+    assert problems(report) == []
+    assert counts_of(report, ASSIGNMENTS.name) == (0, 2, 2)
+    assert future_home("Z-1") == (None, None, "")
+    assert Assignment.objects.get(external_id="Z-1").version == 2
+
+
+def test_a_future_shelter_of_another_organisation_in_the_municipality_is_found_by_its_id(
+    org_a, org_b, org_admin_a, municipalities
+):
+    city = Shelter.objects.create(
+        organisation=org_b,
+        municipality=municipalities["08118046"],
+        name="AU Bahnhofstraße",
+        kind=ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+        external_id="U-2",
+    )
+    workbook = sheets(ASSIGNMENTS.name)
+    for row in workbook[ASSIGNMENTS.name][1:3]:
+        row[6] = "U-2"  # the sheet Unterkünfte is left out: org-a has no shelter U-2
+
+    report = imported(org_a, org_admin_a, workbook)
+
+    assert problems(report) == []
+    assert Assignment.objects.get(external_id="Z-1").future_shelter == city
+    # Another organisation's shelter elsewhere is not found; the organisation's own comes first.
+    workbook[ASSIGNMENTS.name].append(["Z-4", "01.06.2025", "08118079", "", "", "", "U-2", ""])
+    report = imported(org_a, org_admin_a, workbook)
+    assert problems(report) == [
+        (
+            ASSIGNMENTS.name,
+            6,
+            "künftige Unterkunfts-ID",
+            "U-2",
+            "Keine Unterkunft hat diese ID, weder im Tabellenblatt Unterkünfte noch in Lotse.",
+        )
+    ]
+    imported(org_a, org_admin_a, sheets(SHELTERS.name, PLACES.name))
+    report = imported(org_a, org_admin_a, sheets(ASSIGNMENTS.name))
+    assert problems(report) == []
+    assert future_home("Z-1")[1] == ("org-a", "U-2")
+
+
+def test_two_shelters_of_other_organisations_with_the_id_are_refused(org_a, org_b, org_admin_a, municipalities):
+    third = Organisation.objects.create(short_name="org-c", name="Stadt Kornwestheim", kind="gemeinde")
+    for owner in (org_b, third):
+        Shelter.objects.create(
+            organisation=owner,
+            municipality=municipalities["08118046"],
+            name="AU Bahnhofstraße",
+            kind=ShelterKind.ANSCHLUSSUNTERBRINGUNG,
+            external_id="AU-1",
+        )
+    workbook = sheets(ASSIGNMENTS.name)
+    workbook[ASSIGNMENTS.name][1][6] = workbook[ASSIGNMENTS.name][2][6] = "AU-1"
+
+    report = imported(org_a, org_admin_a, workbook)
+
+    assert problems(report) == [
+        (
+            ASSIGNMENTS.name,
+            row,
+            "künftige Unterkunfts-ID",
+            "AU-1",
+            "Mehrere Unterkünfte anderer Organisationen in dieser Gemeinde haben diese ID.",
+        )
+        for row in (2, 3)
+    ]
+    assert not Assignment.objects.exists()
+
+
+def test_values_in_lotse_a_sheet_leaves_out_must_fit_its_date_and_municipality(org_a, org_admin_a):
+    imported(org_a, org_admin_a, sheets())
+    before = snapshot(org_a)
+    workbook = without_columns(sheets(), "geplante Ankunft", "künftige Unterkunfts-ID")
+    for row in workbook[ASSIGNMENTS.name][1:3]:
+        row[1] = "02.03.2024"  # after the planned arrival in Lotse (01.03.2024)
+        row[2] = "08118048"  # the future shelter in Lotse (U-2) is in Kornwestheim
+
+    report = imported(org_a, org_admin_a, workbook)
+
+    assert problems(report) == [
+        (
+            ASSIGNMENTS.name,
+            2,
+            "Datum",
+            "02.03.2024",
+            "In Lotse hat diese Zuweisung die geplante Ankunft 01.03.2024, vor diesem Datum der Zuweisung.",
+        ),
+        (
+            ASSIGNMENTS.name,
+            3,
+            "Datum",
+            "02.03.2024",
+            "In Lotse hat diese Zuweisung die geplante Ankunft 01.03.2024, vor diesem Datum der Zuweisung.",
+        ),
+    ]
+    assert snapshot(org_a) == before
+    workbook = without_columns(sheets(), "künftige Unterkunfts-ID")
+    for row in workbook[ASSIGNMENTS.name][1:3]:
+        row[2] = "08118048"
+
+    report = imported(org_a, org_admin_a, workbook)
+
+    assert problems(report) == [
+        (
+            ASSIGNMENTS.name,
+            row,
+            "Gemeinde",
+            "08118048",
+            "In Lotse ist die künftige Unterkunft dieser Zuweisung Wohnungen Kornwestheim, die nicht in dieser "
+            "Gemeinde liegt.",
+        )
+        for row in (2, 3)
+    ]
+    assert snapshot(org_a) == before
+
+
 # The round trip: the export writes the four sheets in the import's format.
 
 
@@ -739,8 +956,19 @@ def test_export_and_import_give_the_same_accommodation_records(org_a, org_b, org
         move_out_reason=MoveOutReason.SONSTIGES,
         basis=ResidenceBasis.OBDACHLOSIGKEIT,
     )
+    # Assigned to Freiberg, into a shelter the town runs (made in Lotse: it has no import ID either).
+    freiberg = Municipality.objects.get(ags="08118079")
+    town = Organisation.objects.create(short_name="stadt-fr", name="Stadt Freiberg", kind="gemeinde")
+    town_shelter = Shelter.objects.create(
+        organisation=town, municipality=freiberg, name="AU Ringstraße", kind=ShelterKind.ANSCHLUSSUNTERBRINGUNG
+    )
     assignment = Assignment.objects.create(
-        organisation=org_a, municipality=Municipality.objects.get(ags="08118079"), date=D(2025, 2, 1)
+        organisation=org_a,
+        municipality=freiberg,
+        date=D(2025, 2, 1),
+        planned_arrival=D(2025, 2, 20),
+        future_shelter=town_shelter,
+        future_address="Ringstraße 4, Wohnung 2",
     )
     AssignedPerson.objects.create(assignment=assignment, person=lina)
 
@@ -749,8 +977,10 @@ def test_export_and_import_give_the_same_accommodation_records(org_a, org_b, org
 
     made_in_lotse.refresh_from_db()
     assignment.refresh_from_db()
+    town_shelter.refresh_from_db()
     assert made_in_lotse.external_id == f"U-{made_in_lotse.pk:06d}"
     assert assignment.external_id == f"Z-{assignment.pk:06d}"
+    assert town_shelter.external_id == f"U-{town_shelter.pk:06d}"
     for name in ACCOMMODATION_SHEETS:
         assert rows_a[name][0] == tuple(next(spec for spec in SHEETS if spec.name == name).headers)
     assert (made_in_lotse.external_id, "Notunterkunft Sporthalle", "notunterkunft", "08118048") in [
@@ -761,7 +991,19 @@ def test_export_and_import_give_the_same_accommodation_records(org_a, org_b, org
         rows_a[STAYS.name]
     )
     assert ("P-1", "U-2", "", 1, D(2024, 3, 1), "", "", "zuweisung") in rows_a[STAYS.name]
-    assert (assignment.external_id, D(2025, 2, 1), "08118079", "", "P-2") in rows_a[ASSIGNMENTS.name]
+    assert (
+        assignment.external_id,
+        D(2025, 2, 1),
+        "08118079",
+        "",
+        "P-2",
+        D(2025, 2, 20),
+        town_shelter.external_id,
+        "Ringstraße 4, Wohnung 2",
+    ) in rows_a[ASSIGNMENTS.name]
+    assert ("Z-1", D(2024, 2, 15), "08118046", "LRA 2024/17", "P-1", D(2024, 3, 1), "U-2", "Wohnung 1") in rows_a[
+        ASSIGNMENTS.name
+    ]
     assert ("Z-3", D(2025, 6, 1), "08118048", "ohne Personen") in rows_a[ASSIGNMENTS.name]
     assert len(rows_a[STAYS.name]) == 1 + 6 and len(rows_a[ASSIGNMENTS.name]) == 1 + 5
 
@@ -783,6 +1025,41 @@ def test_export_and_import_give_the_same_accommodation_records(org_a, org_b, org
         assert sorted(found, key=repr) == sorted(wanted, key=repr), name
     assert Shelter.objects.filter(organisation=org_b).count() == 3
     assert not Occupancy.objects.filter(person__organisation=org_b).exclude(place__shelter__organisation=org_b)
+
+    def assignments_of(organisation: Organisation) -> list[tuple[Any, ...]]:
+        """Each assignment's values, its future shelter as (own?, import ID) or the other operator's short name."""
+        return sorted(
+            (
+                a.external_id,
+                a.date,
+                a.municipality.ags,
+                a.reference,
+                a.planned_arrival,
+                None
+                if a.future_shelter is None
+                else (a.future_shelter.organisation == organisation, a.future_shelter.external_id)
+                if a.future_shelter.organisation in (org_a, org_b)
+                else a.future_shelter.organisation.short_name,
+                a.future_address,
+            )
+            for a in Assignment.objects.filter(organisation=organisation).select_related(
+                "municipality", "future_shelter__organisation"
+            )
+        )
+
+    assert assignments_of(org_b) == assignments_of(org_a)
+    assert (
+        assignment.external_id,
+        D(2025, 2, 1),
+        "08118079",
+        "",
+        D(2025, 2, 20),
+        "stadt-fr",
+        "Ringstraße 4, Wohnung 2",
+    ) in assignments_of(org_b)
+    assert ("Z-1", D(2024, 2, 15), "08118046", "LRA 2024/17", D(2024, 3, 1), (True, "U-2"), "Wohnung 1") in (
+        assignments_of(org_b)
+    )
 
 
 @pytest.mark.django_db(transaction=True)
