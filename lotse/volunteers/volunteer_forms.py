@@ -72,7 +72,10 @@ class VolunteerForm(VersionedForm):
     )
     district = forms.CharField(label=_("District"), max_length=100, required=False)
     languages_native = forms.MultipleChoiceField(
-        label=_("Native languages"), required=False, widget=LongSelectMultiple(attrs={"size": 4}), help_text=MULTICHOICE_HELP
+        label=_("Native languages"),
+        required=False,
+        widget=LongSelectMultiple(attrs={"size": 4}),
+        help_text=MULTICHOICE_HELP,
     )
     languages_fluent = forms.MultipleChoiceField(
         label=_("Fluent in"), required=False, widget=LongSelectMultiple(attrs={"size": 4})
@@ -96,7 +99,7 @@ class VolunteerForm(VersionedForm):
     migration_experience = forms.NullBooleanField(
         label=_("Own migration experience"),
         required=False,
-        widget=forms.Select(choices=[("unknown", _("not stated")), ("true", _("yes")), ("false", _("no"))]),
+        widget=forms.NullBooleanSelect,
         help_text=_("Optional; only counted in the programme's figures."),
     )
     max_sponsorships = forms.IntegerField(
@@ -137,7 +140,10 @@ class VolunteerCreateForm(OnceForm, VolunteerForm):
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[(VolunteerStatus.INTERESTED, VolunteerStatus.INTERESTED.label), (VolunteerStatus.ACTIVE, VolunteerStatus.ACTIVE.label)],
+        choices=[
+            (VolunteerStatus.INTERESTED, VolunteerStatus.INTERESTED.label),
+            (VolunteerStatus.ACTIVE, VolunteerStatus.ACTIVE.label),
+        ],
     )
 
 
@@ -244,7 +250,7 @@ class VolunteerFilterForm(FilterForm):
     def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everyone = [("", _("all"))]
-        self.fields["status"].choices = [("", _("all present")), *VolunteerStatus.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", _("all")), *VolunteerStatus.choices]  # type: ignore[attr-defined]
         self.fields["skill"].choices = everyone + list(Skill.choices)  # type: ignore[attr-defined]
         self.fields["language"].choices = everyone + sorted(  # type: ignore[attr-defined]
             ((code, language_name(code)) for code in languages), key=lambda item: item[1]

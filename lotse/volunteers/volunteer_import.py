@@ -80,7 +80,7 @@ class VolunteerColumn:
     required: bool = False
 
 
-REQUIREMENT_COLUMNS = {
+REQUIREMENT_COLUMNS: dict[str, str] = {
     "req_certificate": RequirementKind.CONDUCT_CERTIFICATE,
     "req_confidentiality": RequirementKind.CONFIDENTIALITY,
     "req_agreement": RequirementKind.AGREEMENT,
@@ -281,13 +281,20 @@ def cell_to_value(name: str, value: Any, municipalities: Municipalities, today: 
         return _languages(value)
     if name == "skills":
         return _code_list(
-            value, vocabularies["skills"], _("Unknown skill %(values)s. The skills are: %(labels)s."), labels=_labels(Skill)
+            value,
+            vocabularies["skills"],
+            _("Unknown skill %(values)s. The skills are: %(labels)s."),
+            labels=_labels(Skill),
         )
     if name == "weekdays":
-        return _code_list(value, vocabularies["weekdays"], _("Unknown weekday %(values)s. Write Mo, Di, Mi, Do, Fr, Sa, So."))
+        return _code_list(
+            value, vocabularies["weekdays"], _("Unknown weekday %(values)s. Write Mo, Di, Mi, Do, Fr, Sa, So.")
+        )
     if name == "day_times":
         return _code_list(
-            value, vocabularies["day_times"], _("Unknown time of day %(values)s. Write vormittags, nachmittags or abends.")
+            value,
+            vocabularies["day_times"],
+            _("Unknown time of day %(values)s. Write vormittags, nachmittags or abends."),
         )
     if name == "gender":
         raw = text(value)
@@ -581,7 +588,10 @@ def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: Vol
         result.rows.append((number, {f: (row[i] if i < width else None) for f, i in positions.items()}))
         if len(result.rows) > MAX_ROWS:
             report.problem(
-                None, "", "", _("The list has more than %(count)s rows; split it into smaller lists.") % {"count": MAX_ROWS}
+                None,
+                "",
+                "",
+                _("The list has more than %(count)s rows; split it into smaller lists.") % {"count": MAX_ROWS},
             )
             return None
     if not result.rows:
@@ -684,8 +694,12 @@ def check_volunteer_list(
     for item in planned:
         action = CREATED if item.record is None else UPDATED if _changes(item) else UNCHANGED
         counts[action] += 1
-        name_shown = ", ".join(part for part in (item.values.get("family_name", ""), item.values.get("given_names", "")) if part)
-        report.outcomes.append(Outcome(item.row, name_shown or (item.record.full_name if item.record else ""), action, _changes(item)))
+        name_shown = ", ".join(
+            part for part in (item.values.get("family_name", ""), item.values.get("given_names", "")) if part
+        )
+        report.outcomes.append(
+            Outcome(item.row, name_shown or (item.record.full_name if item.record else ""), action, _changes(item))
+        )
     return report, planned
 
 
@@ -705,11 +719,15 @@ def _check_new(values: dict[str, Any], cells: Mapping[str, Any]) -> list[tuple[s
     return problems
 
 
-def _plan(number: int, values: dict[str, Any], record: Volunteer | None, met: set[tuple[int, str, datetime.date]]) -> Planned:
+def _plan(
+    number: int, values: dict[str, Any], record: Volunteer | None, met: set[tuple[int, str, datetime.date]]
+) -> Planned:
     requirements = [(kind, values[name]) for name, kind in REQUIREMENT_COLUMNS.items() if values.get(name) is not None]
     if record is None:
         return Planned(number, values, None, [], bool(values.get("languages")), False, requirements)
-    changed = [name for name in DETAIL_FIELDS if name in values and not _same(name, getattr(record, name), values[name])]
+    changed = [
+        name for name in DETAIL_FIELDS if name in values and not _same(name, getattr(record, name), values[name])
+    ]
     languages_changed = "languages" in values and set(values["languages"]) != {
         (row.language, row.proficiency) for row in record.languages.all()
     }
@@ -784,7 +802,10 @@ def import_volunteer_list(
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             for message in messages:
                 report.problem(
-                    None, "", "", _("The data changed while importing: %(message)s Nothing was imported.") % {"message": message}
+                    None,
+                    "",
+                    "",
+                    _("The data changed while importing: %(message)s Nothing was imported.") % {"message": message},
                 )
             return report
         report.committed = True
@@ -809,7 +830,13 @@ class VolunteerListImporter(Importer):
     upload_megabytes = MAX_MEGABYTES
 
     def _run(
-        self, files: Files, organisation: Organisation | None, acting_user: User | None, progress: Progress, *, commit: bool
+        self,
+        files: Files,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress,
+        *,
+        commit: bool,
     ) -> VolunteerReport:
         if len(files) != 1:
             raise ValidationError(_("Choose a file."))
@@ -820,12 +847,22 @@ class VolunteerListImporter(Importer):
         return import_volunteer_list(name, content, organisation=organisation, acting_user=acting_user, commit=commit)
 
     def check(
-        self, files: Files, *, organisation: Organisation | None, acting_user: User | None, progress: Progress = NO_PROGRESS
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
     ) -> VolunteerReport:
         return self._run(files, organisation, acting_user, progress, commit=False)
 
     def commit(
-        self, files: Files, *, organisation: Organisation | None, acting_user: User | None, progress: Progress = NO_PROGRESS
+        self,
+        files: Files,
+        *,
+        organisation: Organisation | None,
+        acting_user: User | None,
+        progress: Progress = NO_PROGRESS,
     ) -> VolunteerReport:
         return self._run(files, organisation, acting_user, progress, commit=True)
 
@@ -846,7 +883,9 @@ class VolunteerListImporter(Importer):
         ) % {"count": count}
 
     def ready_text(self) -> str:
-        return _("The check found no problems. Nothing has been written yet: import the list to take over the changes below.")
+        return _(
+            "The check found no problems. Nothing has been written yet: import the list to take over the changes below."
+        )
 
     def committed_message(self) -> str:
         return _("The list of volunteers was imported.")

@@ -18,7 +18,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lotse.core.models import User
-from lotse.volunteers.choices import RequirementKind, Skill, VolunteerStatus
+from lotse.people.vocabulary import language_name
+from lotse.volunteers.choices import DayTime, RequirementKind, Skill, VolunteerStatus, Weekday
 from lotse.volunteers.models import Meeting, Requirement, Volunteer, VolunteerLanguage
 from lotse.volunteers.requirements import REQUIRED, Purpose, kinds_in_force
 from lotse.volunteers.volunteer_services import due_for_anonymisation
@@ -62,19 +63,26 @@ def _has_in_force(kind: str, on: datetime.date) -> Exists:
 
 
 @dataclass
+class VolunteerRow:
+    volunteer: Volunteer
+    languages: list[str]
+    skills: list[str]
+    missing: list[str]
+
+
+@dataclass
 class VolunteerList:
     page: Any
+    rows: list[VolunteerRow]
     status_counts: list[tuple[str, str, int]]
     total: int
-    missing: dict[int, list[str]]
 
 
 def filtered_volunteers(user: User, filters: Mapping[str, Any], today: datetime.date) -> QuerySet[Volunteer]:
-    volunteers = Volunteer.objects.visible_to(user)
+    # Anonymised volunteers are only counted in figures, never listed.
+    volunteers = Volunteer.objects.visible_to(user).present()
     if status := filters.get("status"):
         volunteers = volunteers.filter(status=status)
-    else:
-        volunteers = volunteers.present()
     if skill := filters.get("skill"):
         volunteers = volunteers.filter(skills__contains=[skill])
     if language := filters.get("language"):
@@ -116,8 +124,24 @@ def volunteer_list(
     page = Paginator(volunteers, PAGE_SIZE).get_page(page_number)
     rows = list(page.object_list)
     met = kinds_in_force([v.pk for v in rows], today)
-    missing = {v.pk: sorted(required_kinds(v.skills) - met.get(v.pk, set())) for v in rows}
-    return VolunteerList(page=page, status_counts=status_counts, total=sum(counts.values()), missing=missing)
+    skill_labels = dict(Skill.choices)
+    listed = [
+        VolunteerRow(
+            volunteer=v,
+            languages=[row.language for row in v.languages.all()],
+            skills=[str(skill_labels.get(skill, skill)) for skill in v.skills],
+            missing=[
+                str(RequirementKind(kind).label) for kind in sorted(required_kinds(v.skills) - met.get(v.pk, set()))
+            ],
+        )
+        for v in rows
+    ]
+    return VolunteerList(page=page, rows=listed, status_counts=status_counts, total=sum(counts.values()))
+
+
+def _labels(values: list[str], choices: Any) -> list[str]:
+    labels = dict(choices.choices)
+    return [str(labels.get(value, value)) for value in values]
 
 
 # --- A volunteer's page --------------------------------------------------------------------------------------
@@ -142,9 +166,7 @@ def volunteer_page(volunteer: Volunteer, today: datetime.date) -> dict[str, Any]
     rows = []
     met: set[str] = set()
     for requirement in requirements:
-        in_force = requirement.met_on <= today and (
-            requirement.valid_until is None or requirement.valid_until > today
-        )
+        in_force = requirement.met_on <= today and (requirement.valid_until is None or requirement.valid_until > today)
         if in_force:
             met.add(requirement.kind)
         renewal_due = requirement.valid_until is not None and requirement.valid_until <= horizon
@@ -156,23 +178,26 @@ def volunteer_page(volunteer: Volunteer, today: datetime.date) -> dict[str, Any]
     for row in rows:
         if newest[row.requirement.kind] is not row:
             row.renewal_due = False
-    missing = {
-        purpose: sorted(kinds - met)
-        for purpose, kinds in REQUIRED.items()
-    }
+    missing = {purpose: sorted(kinds - met) for purpose, kinds in REQUIRED.items()}
     purpose_labels = {
         Purpose.SPONSORSHIP: _("Sponsorship"),
         Purpose.SPONSORSHIP_WITH_MINORS: _("Sponsorship of a family with children"),
         Purpose.INTERPRETING: _("Interpreting"),
     }
     clearance = [
-        (purpose_labels[purpose], [RequirementKind(kind).label for kind in kinds])
-        for purpose, kinds in missing.items()
+        (purpose_labels[purpose], [RequirementKind(kind).label for kind in kinds]) for purpose, kinds in missing.items()
     ]
     meetings = list(volunteer.meetings.order_by("-on", "pk")[:20])
     return {
         "volunteer": volunteer,
-        "languages": list(volunteer.languages.order_by("language")),
+        "languages": [
+            (language_name(row.language), row.get_proficiency_display())
+            for row in volunteer.languages.order_by("language")
+        ],
+        "skills": _labels(volunteer.skills, Skill),
+        "weekdays": _labels(volunteer.weekdays, Weekday),
+        "day_times": _labels(volunteer.day_times, DayTime),
+        "anonymisation_due": Volunteer.objects.filter(due_for_anonymisation(today), pk=volunteer.pk).exists(),
         "requirement_rows": rows,
         "clearance": clearance,
         "needed": sorted(RequirementKind(kind).label for kind in required_kinds(volunteer.skills) - met),
@@ -238,9 +263,7 @@ def worklist(user: User, today: datetime.date) -> Worklist:
 
 def worklist_counts(user: User, today: datetime.date) -> Counter[str]:
     work = worklist(user, today)
-    return Counter(
-        renewals=len(work.renewals), missing=len(work.missing), anonymisation=len(work.anonymisation_due)
-    )
+    return Counter(renewals=len(work.renewals), missing=len(work.missing), anonymisation=len(work.anonymisation_due))
 
 
 # --- Meetings and trainings -----------------------------------------------------------------------------------
@@ -250,9 +273,7 @@ def meeting_list(user: User, filters: Mapping[str, Any], page_number: str | None
     meetings = (
         Meeting.objects.visible_to(user)
         .select_related("programme")
-        .annotate(
-            volunteer_count=Count("volunteers", distinct=True), newcomer_count=Count("newcomers", distinct=True)
-        )
+        .annotate(volunteer_count=Count("volunteers", distinct=True), newcomer_count=Count("newcomers", distinct=True))
         .order_by("-on", "pk")
     )
     if kind := filters.get("kind"):

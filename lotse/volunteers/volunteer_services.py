@@ -232,9 +232,7 @@ def change_status(
     if status not in VolunteerStatus.values:
         raise ValidationError(_("Unknown status “%(value)s”.") % {"value": status})
     if status == volunteer.status:
-        raise ValidationError(
-            _("The volunteer is already “%(status)s”.") % {"status": VolunteerStatus(status).label}
-        )
+        raise ValidationError(_("The volunteer is already “%(status)s”.") % {"status": VolunteerStatus(status).label})
     if status not in STATUS_TRANSITIONS[volunteer.status]:
         raise ValidationError(
             _("A volunteer who is “%(old)s” cannot become “%(new)s”.")
@@ -362,8 +360,7 @@ def anonymise_volunteer(*, acting_user: User | None, volunteer: Volunteer, today
     today = today or _today()
     if not Volunteer.objects.filter(due_for_anonymisation(today), pk=volunteer.pk).exists():
         raise ValidationError(
-            _("Only a volunteer who left more than %(days)s days ago is anonymised.")
-            % {"days": anonymise_after_days()}
+            _("Only a volunteer who left more than %(days)s days ago is anonymised.") % {"days": anonymise_after_days()}
         )
     with atomic(), audit_context(acting_user):
         _anonymise(Volunteer.objects.filter(pk=volunteer.pk))
@@ -508,9 +505,7 @@ def set_attendance(
     if any(v.anonymised_at is not None for v in volunteer_list):
         raise ValidationError(_("An anonymised volunteer cannot be recorded as attending."))
     allowed = set(
-        newcomers_of(meeting.organisation_id)
-        .filter(pk__in=[p.pk for p in newcomer_list])
-        .values_list("pk", flat=True)
+        newcomers_of(meeting.organisation_id).filter(pk__in=[p.pk for p in newcomer_list]).values_list("pk", flat=True)
     )
     if any(person.pk not in allowed for person in newcomer_list):
         raise ValidationError(_("Only newcomers of the organisation's programmes can attend its meetings."))
