@@ -714,8 +714,16 @@ def _check_new(values: dict[str, Any], cells: Mapping[str, Any]) -> list[tuple[s
             )
         )
     status = values.get("status") or VolunteerStatus.INTERESTED
-    if status not in (VolunteerStatus.INTERESTED, VolunteerStatus.ACTIVE):
-        problems.append(("status", cells.get("status"), _("A new volunteer is interested or active.")))
+    if status in (VolunteerStatus.PAUSED, VolunteerStatus.LEFT) and values.get("status_since") is None:
+        problems.append(
+            (
+                "status",
+                cells.get("status"),
+                _("Give the date since when the volunteer has had this status (Status seit)."),
+            )
+        )
+    if status == VolunteerStatus.LEFT and not values.get("left_reason"):
+        problems.append(("status", cells.get("status"), _("Give the reason why the volunteer left.")))
     return problems
 
 
@@ -753,15 +761,27 @@ def _apply(planned: list[Planned], organisation: Organisation, acting_user: User
     for item in planned:
         values = item.values
         if item.record is None:
+            status = values.get("status") or VolunteerStatus.INTERESTED
+            # A volunteer who paused or left is recorded as active first, then moved on that day (with the reason).
+            first = status if status in (VolunteerStatus.INTERESTED, VolunteerStatus.ACTIVE) else VolunteerStatus.ACTIVE
             volunteer = services.register_volunteer(
                 acting_user=acting_user,
                 organisation=organisation,
                 consent_on=values["consent_on"],
                 languages=values.get("languages", []),
-                status=values.get("status") or VolunteerStatus.INTERESTED,
+                status=first,
                 status_since=values.get("status_since"),
                 **{name: values[name] for name in DETAIL_FIELDS if name in values},
             )
+            if first != status:
+                services.change_status(
+                    acting_user=acting_user,
+                    volunteer=volunteer,
+                    expected_version=volunteer.version,
+                    status=status,
+                    on=values["status_since"],
+                    reason=values.get("left_reason", ""),
+                )
         else:
             volunteer = item.record
             if item.changed or item.languages_changed:

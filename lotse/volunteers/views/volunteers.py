@@ -202,11 +202,9 @@ def volunteer_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(C)
-@shows_person_data
 @require_POST
 def volunteer_anonymise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     volunteer = get_visible_or_404(Volunteer, request.user, pk=pk)
-    _view(request, volunteer)
     if done_or_flash(request, lambda: services.anonymise_volunteer(acting_user=request.user, volunteer=volunteer)):
         messages.success(request, _("The volunteer was anonymised."))
     return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
@@ -290,12 +288,10 @@ def requirement_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(C)
-@shows_person_data
 @require_POST
 def requirement_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     requirement = _requirement(request, pk)
     volunteer = requirement.volunteer
-    _view(request, volunteer)
     if done_or_flash(request, lambda: services.remove_requirement(acting_user=request.user, requirement=requirement)):
         messages.success(request, _("The requirement was removed."))
     return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
