@@ -138,12 +138,14 @@ def test_it_checks_without_writing_and_commits_through_the_services(org_a, volun
         (
             "Fähigkeiten und Interessen",
             "Kochen",
-            "Unbekannte Fähigkeit „Kochen“. Die Fähigkeiten sind: Deutschunterricht, Hausaufgabenhilfe, Ausflüge, Sport, Behördenbegleitung, Patenschaft, Dolmetschen, Fahrdienst, Kinderbetreuung, sonstiges.",
+            "Unbekannte Fähigkeit „Kochen“. Die Fähigkeiten sind: Deutschunterricht, Hausaufgabenhilfe, Ausflüge, Sport, "
+            "Behördenbegleitung, Patenschaft, Dolmetschen, Fahrdienst, Kinderbetreuung, sonstiges.",
         ),
         (
             "Gemeinde",
             "Atlantis",
-            "Unbekannte Gemeinde. Geben Sie den amtlichen Gemeindeschlüssel (AGS) oder den Namen an, wie Lotse ihn kennt.",
+            "Unbekannte Gemeinde. Geben Sie ihren Amtlichen Gemeindeschlüssel (AGS) an oder ihren Namen, "
+            "wie Lotse ihn kennt.",
         ),
         (
             "Eigene Migrationserfahrung",

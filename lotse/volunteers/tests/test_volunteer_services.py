@@ -4,6 +4,7 @@ anonymisation, meetings and trainings. Every refusal is a German message and cha
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -249,7 +250,7 @@ def test_it_anonymises_the_volunteers_who_left_long_enough_ago(org_a, settings):
     with pytest.raises(ValidationError) as error:
         services.anonymise_volunteer(acting_user=None, volunteer=recent)
     assert refusal(error) == "Anonymisiert werden nur Ehrenamtliche, die vor mehr als 365 Tagen ausgeschieden sind."
-    call_command("anonymise_volunteers", stdout=open("/dev/null", "w"))
+    call_command("anonymise_volunteers", stdout=io.StringIO())
     gone.refresh_from_db()
     assert (
         gone.family_name,
