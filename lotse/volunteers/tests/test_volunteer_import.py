@@ -138,8 +138,8 @@ def test_it_checks_without_writing_and_commits_through_the_services(org_a, volun
         (
             "Fähigkeiten und Interessen",
             "Kochen",
-            "Unbekannte Fähigkeit „Kochen“. Die Fähigkeiten sind: Deutschunterricht, Hausaufgabenhilfe, Ausflüge, Sport, "
-            "Behördenbegleitung, Patenschaft, Dolmetschen, Fahrdienst, Kinderbetreuung, sonstiges.",
+            "Unbekannte Fähigkeit „Kochen“. Die Fähigkeiten sind: Deutschunterricht, Hausaufgabenhilfe, Ausflüge, "
+            "Sport, Behördenbegleitung, Patenschaft, Dolmetschen, Fahrdienst, Kinderbetreuung, sonstiges.",
         ),
         (
             "Gemeinde",
