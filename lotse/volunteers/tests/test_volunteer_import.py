@@ -84,6 +84,7 @@ def test_it_checks_without_writing_and_commits_through_the_services(org_a, volun
     )
     assert report.committed
     anna = Volunteer.objects.get(external_id="E-1")
+    assert anna.municipality is not None
     assert (anna.email, anna.municipality.name, anna.migration_experience, anna.status) == (
         "anna@example.org",
         "Ludwigsburg",
@@ -97,6 +98,7 @@ def test_it_checks_without_writing_and_commits_through_the_services(org_a, volun
     }
     assert (anna.consent_recorded_by, anna.consent_on.isoformat()) == (volunteer_coordinator_a, "2025-03-01")
     certificate = anna.requirements.get(kind=RequirementKind.CONDUCT_CERTIFICATE)
+    assert certificate.valid_until is not None
     assert (certificate.valid_until.isoformat(), certificate.seen_by) == ("2030-03-15", volunteer_coordinator_a)
     deniz = Volunteer.objects.get(family_name="Yilmaz")
     assert (deniz.status, deniz.migration_experience, deniz.external_id) == (VolunteerStatus.INTERESTED, None, "")

@@ -3,6 +3,8 @@ worklist, the forms (400 on a refused POST), the access log and the start-page p
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -101,7 +103,7 @@ def test_the_worklist_shows_renewals_missing_requirements_and_anonymisation_due(
         acting_user=None,
         volunteer=expiring,
         kind=RequirementKind.CONDUCT_CERTIFICATE,
-        met_on=today.replace(year=today.year - 5) + timezone.timedelta(days=30),
+        met_on=today.replace(year=today.year - 5) + datetime.timedelta(days=30),
     )
     renewed = volunteer(org_a, family_name="Erneuert", status=VolunteerStatus.ACTIVE)
     services.add_requirement(
@@ -151,6 +153,7 @@ def test_every_page_showing_a_volunteer_writes_the_access_log(org_a, volunteer_c
         before = AccessLogEntry.objects.count()
         assert client.get(url).status_code == 200
         row = AccessLogEntry.objects.order_by("-pk").first()
+        assert row is not None
         assert AccessLogEntry.objects.count() == before + 1
         assert (row.by, row.action, row.record_type, row.record_id, row.record_organisation_id) == (
             volunteer_coordinator_a,
