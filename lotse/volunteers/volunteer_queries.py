@@ -26,14 +26,14 @@ from lotse.volunteers.volunteer_services import due_for_anonymisation
 
 PAGE_SIZE = 50
 
-# What a volunteer's skills make them available for, and so which requirements they need (lotse.volunteers
-# .requirements): sponsors and interpreters as the matching and the booking ask; childcare and homework help are
-# work with minors.
-PURPOSES_BY_SKILL: dict[str, Purpose] = {
-    Skill.SPONSORSHIP: Purpose.SPONSORSHIP,
-    Skill.INTERPRETING: Purpose.INTERPRETING,
-    Skill.CHILDCARE: Purpose.SPONSORSHIP_WITH_MINORS,
-    Skill.HOMEWORK: Purpose.SPONSORSHIP_WITH_MINORS,
+# What a volunteer's skills make them available for, and so which requirements they need (the purposes of
+# lotse.volunteers.requirements, as the matching and the booking ask them): sponsors and interpreters; childcare and
+# homework help are work with minors, which needs the certificate of good conduct.
+KINDS_BY_SKILL: dict[str, frozenset[str]] = {
+    Skill.SPONSORSHIP: REQUIRED[Purpose.SPONSORSHIP],
+    Skill.INTERPRETING: REQUIRED[Purpose.INTERPRETING],
+    Skill.CHILDCARE: frozenset({RequirementKind.CONDUCT_CERTIFICATE}),
+    Skill.HOMEWORK: frozenset({RequirementKind.CONDUCT_CERTIFICATE}),
 }
 
 
@@ -41,9 +41,7 @@ def required_kinds(skills: list[str]) -> set[str]:
     """The requirements a volunteer with these skills needs (none for skills that need none)."""
     kinds: set[str] = set()
     for skill in skills:
-        purpose = PURPOSES_BY_SKILL.get(skill)
-        if purpose is not None:
-            kinds |= REQUIRED[purpose]
+        kinds |= KINDS_BY_SKILL.get(skill, frozenset())
     return kinds
 
 
