@@ -41,7 +41,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("accommodation:figures", _("Accommodation figures"), C.SHELTER_NUMBERS, ACCOMMODATION),
     ("accommodation:forecast", _("Forecast"), C.MANAGE_SHELTERS, ACCOMMODATION),
     ("accommodation:vu_monitor", _("VU monitor"), C.MONITOR_PRELIMINARY_ACCOMMODATION, ACCOMMODATION),
-    ("volunteers:volunteer_list", _("Volunteers"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:volunteer_list", pgettext_lazy("persons", "Volunteers"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:meeting_list", _("Meetings and trainings"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),

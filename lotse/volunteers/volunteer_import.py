@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from lotse.core.access import Capability, require
 from lotse.core.choices import ImportKind
@@ -915,7 +915,7 @@ class VolunteerListImporter(Importer):
 
     def crumbs(self) -> list[tuple[str, str]]:
         return [
-            (_("Volunteers"), reverse("volunteers:volunteer_list")),
+            (pgettext("persons", "Volunteers"), reverse("volunteers:volunteer_list")),
             (_("Import and export"), reverse(self.upload_url)),
         ]
 

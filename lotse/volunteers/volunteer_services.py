@@ -130,15 +130,21 @@ def _clean_languages(languages: Languages) -> list[tuple[str, str]]:
     return list(result.items())
 
 
-def _write_languages(volunteer: Volunteer, languages: list[tuple[str, str]]) -> None:
-    current = {row.language: row for row in volunteer.languages.all()}
+def _write_languages(volunteer: Volunteer, languages: list[tuple[str, str]], *, created: bool = False) -> None:
     wanted = dict(languages)
-    VolunteerLanguage.objects.filter(volunteer=volunteer).exclude(language__in=list(wanted)).delete()
+    if created:
+        current: dict[str, VolunteerLanguage] = {}
+    else:
+        current = {row.language: row for row in volunteer.languages.all()}
+        VolunteerLanguage.objects.filter(volunteer=volunteer).exclude(language__in=list(wanted)).delete()
+    VolunteerLanguage.objects.bulk_create(
+        VolunteerLanguage(volunteer=volunteer, language=code, proficiency=proficiency)
+        for code, proficiency in wanted.items()
+        if code not in current
+    )
     for code, proficiency in wanted.items():
         row = current.get(code)
-        if row is None:
-            VolunteerLanguage.objects.create(volunteer=volunteer, language=code, proficiency=proficiency)
-        elif row.proficiency != proficiency:
+        if row is not None and row.proficiency != proficiency:
             VolunteerLanguage.objects.filter(pk=row.pk).update(proficiency=proficiency)
 
 
@@ -188,7 +194,7 @@ def register_volunteer(
         )
         volunteer.full_clean(exclude=["organisation", "consent_recorded_by", "municipality"])
         volunteer.save()
-        _write_languages(volunteer, checked_languages)
+        _write_languages(volunteer, checked_languages, created=True)
     return volunteer
 
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lotse.core.access import Capability
 from lotse.core.models import User
@@ -20,7 +21,7 @@ def volunteer_panel(user: User, today: datetime.date) -> Panel:
     tasks = reverse("volunteers:volunteer_worklist")
     active = Volunteer.objects.visible_to(user).filter(status=VolunteerStatus.ACTIVE).count()
     return Panel(
-        title=_("Volunteers"),
+        title=pgettext("persons", "Volunteers"),
         facts=[
             Fact(_("Active volunteers"), number(active), reverse("volunteers:volunteer_list") + "?status=aktiv"),
             Fact(_("Certificates to renew"), number(len(work.renewals)), tasks, urgent=True),
