@@ -57,3 +57,4 @@ class ImportKind(models.TextChoices):
 
     WORKBOOK = "arbeitsmappe", _("casework workbook")
     ACTORS = "akteure", _("list of actors")
+    VOLUNTEERS = "ehrenamtliche", _("list of volunteers")

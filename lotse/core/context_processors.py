@@ -21,6 +21,7 @@ CASEWORK, ACCOMMODATION, NETWORK, ADMINISTRATION = (
     _("Network"),
     _("Administration"),
 )
+VOLUNTEERING = _("Volunteering")
 # (URL name, label, capability that shows it, menu it belongs to), from the same table as the views' own
 # declarations. A menu of which the user may open only one page shows that page as a plain link.
 NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
@@ -40,6 +41,8 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("accommodation:figures", _("Accommodation figures"), C.SHELTER_NUMBERS, ACCOMMODATION),
     ("accommodation:forecast", _("Forecast"), C.MANAGE_SHELTERS, ACCOMMODATION),
     ("accommodation:vu_monitor", _("VU monitor"), C.MONITOR_PRELIMINARY_ACCOMMODATION, ACCOMMODATION),
+    ("volunteers:volunteer_list", pgettext_lazy("persons", "Volunteers"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:meeting_list", _("Meetings and trainings"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
     ("core:user_list", _("Users"), C.ADMINISTER_USERS, ADMINISTRATION),

@@ -403,6 +403,7 @@ class AccessLogEntry(models.Model):
 KIND_CAPABILITIES: dict[str, Capability] = {
     ImportKind.WORKBOOK: Capability.IMPORT_WORKBOOKS,
     ImportKind.ACTORS: Capability.EDIT_NETWORK,
+    ImportKind.VOLUNTEERS: Capability.COORDINATE_VOLUNTEERS,
 }
 
 

@@ -276,6 +276,11 @@ LOTSE_RESIDENCE_EXPIRY_WARNING_DAYS = env.get_int("LOTSE_RESIDENCE_EXPIRY_WARNIN
 # worklist of their caseworker (or the whole team's, if nobody is named) and on the team page.
 LOTSE_ARRIVAL_FIRST_CONTACT_DAYS = env.get_int("LOTSE_ARRIVAL_FIRST_CONTACT_DAYS", 14, minimum=0)
 
+# Volunteers (lotse.volunteers): a volunteer who left is anonymised this many days after leaving (nightly job and
+# manage.py anonymise_volunteers); certificates of good conduct expiring within the warning days are in the worklist.
+LOTSE_VOLUNTEER_ANONYMISE_AFTER_DAYS = env.get_int("LOTSE_VOLUNTEER_ANONYMISE_AFTER_DAYS", 365, minimum=1)
+LOTSE_VOLUNTEER_RENEWAL_WARNING_DAYS = env.get_int("LOTSE_VOLUNTEER_RENEWAL_WARNING_DAYS", 60, minimum=0)
+
 # Documents: the largest file, in megabytes, and how many days before its expiry date a document appears
 # in the worklist ("Meine Arbeit").
 LOTSE_DOCUMENT_MAX_MEGABYTES = env.get_int("LOTSE_DOCUMENT_MAX_MEGABYTES", 20, minimum=1)

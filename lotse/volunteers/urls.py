@@ -1,12 +1,40 @@
 """The pages of volunteering: volunteers and their requirements (ehrenamt/), sponsorship programmes and meetings
 (patenschaften/, treffen/), the volunteer interpreter pool (dolmetschdienst/) and the figures (ehrenamt/zahlen/)."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
+
+from lotse.volunteers.views import volunteers
 
 app_name = "volunteers"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Volunteers, requirements, the list's import and export (ehrenamt/...).
+    path("ehrenamt/", volunteers.volunteer_list, name="volunteer_list"),
+    path("ehrenamt/neu/", volunteers.volunteer_create, name="volunteer_create"),
+    path("ehrenamt/aufgaben/", volunteers.volunteer_worklist, name="volunteer_worklist"),
+    path("ehrenamt/<int:pk>/", volunteers.volunteer_detail, name="volunteer_detail"),
+    path("ehrenamt/<int:pk>/bearbeiten/", volunteers.volunteer_edit, name="volunteer_edit"),
+    path("ehrenamt/<int:pk>/status/", volunteers.volunteer_status, name="volunteer_status"),
+    path("ehrenamt/<int:pk>/anonymisieren/", volunteers.volunteer_anonymise, name="volunteer_anonymise"),
+    path("ehrenamt/<int:pk>/nachweise/neu/", volunteers.requirement_add, name="requirement_add"),
+    path("ehrenamt/nachweise/<int:pk>/korrigieren/", volunteers.requirement_correct, name="requirement_correct"),
+    path("ehrenamt/nachweise/<int:pk>/entfernen/", volunteers.requirement_remove, name="requirement_remove"),
+    path("ehrenamt/import/", volunteers.volunteer_import, name="volunteer_import"),
+    path("ehrenamt/import/<int:pk>/", volunteers.volunteer_import_detail, name="volunteer_import_detail"),
+    path("ehrenamt/import/<int:pk>/uebernehmen/", volunteers.volunteer_import_commit, name="volunteer_import_commit"),
+    path("ehrenamt/import/<int:pk>/verwerfen/", volunteers.volunteer_import_discard, name="volunteer_import_discard"),
+    path(
+        "ehrenamt/import/<int:pk>/fortschritt/", volunteers.volunteer_import_progress, name="volunteer_import_progress"
+    ),
+    path("ehrenamt/import/<int:pk>/neu-starten/", volunteers.volunteer_import_restart, name="volunteer_import_restart"),
+    path("ehrenamt/import/vorlage.xlsx", volunteers.volunteer_import_template, name="volunteer_import_template"),
+    path("ehrenamt/export.xlsx", volunteers.volunteer_export, name="volunteer_export"),
+    # Meetings and trainings (treffen/...).
+    path("treffen/", volunteers.meeting_list, name="meeting_list"),
+    path("treffen/neu/", volunteers.meeting_create, name="meeting_create"),
+    path("treffen/<int:pk>/", volunteers.meeting_detail, name="meeting_detail"),
+    path("treffen/<int:pk>/bearbeiten/", volunteers.meeting_edit, name="meeting_edit"),
+    path("treffen/<int:pk>/teilnahme/", volunteers.meeting_attendance, name="meeting_attendance"),
     # Programmes, newcomers, sponsorships, check-ins, matching, meetings and trainings (patenschaften/..., treffen/...).
     # The interpreter pool: requests, bookings, the signed answer link, monthly statements (dolmetschdienst/...).
     # Figures (ehrenamt/zahlen/).

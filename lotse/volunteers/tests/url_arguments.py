@@ -7,8 +7,98 @@ requests are made by A's caseworkers to the pool of the coordinating organisatio
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
+
+from lotse.core import staged_import
+from lotse.core.choices import ImportKind, ImportStatus
+from lotse.core.models import ImportRun
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
+from lotse.volunteers import volunteer_services
+from lotse.volunteers.choices import MeetingKind, RequirementKind
+
+
+def _merge(*answers: AppUrls) -> AppUrls:
+    kwargs: dict[str, Mapping[str, object]] = {}
+    out_of_scope: dict[str, frozenset[str]] = {}
+    refused: dict[str, frozenset[str]] = {}
+    accepts_post: frozenset[str] = frozenset()
+    redirects: frozenset[str] = frozenset()
+    for answer in answers:
+        kwargs.update(answer.kwargs)
+        out_of_scope.update(answer.out_of_scope)
+        refused.update(answer.refused)
+        accepts_post |= answer.accepts_post
+        redirects |= answer.redirects
+    return AppUrls(kwargs, out_of_scope, refused, accepts_post, redirects)
+
+
+# Who holds the capability but works in another organisation than A: the city's and B's volunteer coordination.
+OTHERS = frozenset({"volunteer_coordinator_b", "network_editor"})
+
+
+def _volunteer_urls(world: UrlWorld) -> AppUrls:
+    volunteer = volunteer_services.register_volunteer(
+        acting_user=None,
+        organisation=world.owner,
+        consent_on=datetime.date(2025, 3, 1),
+        family_name="Weber",
+        given_names="Anna",
+        languages=[("ara", "muttersprache")],
+    )
+    requirement = volunteer_services.add_requirement(
+        acting_user=None, volunteer=volunteer, kind=RequirementKind.CONFIDENTIALITY, met_on=datetime.date(2025, 3, 1)
+    )
+    meeting = volunteer_services.create_meeting(
+        acting_user=None,
+        organisation=world.owner,
+        kind=MeetingKind.TRAINING,
+        on=datetime.date(2025, 4, 1),
+        topic="Patenschaft",
+    )
+    # A staged volunteer list as the upload leaves it, waiting for its check.
+    upload = ImportRun.objects.create(
+        organisation=world.owner,
+        kind=ImportKind.VOLUNTEERS,
+        file_names=["ehrenamtliche.csv"],
+        file_hash="2" * 64,
+        status=ImportStatus.CHECKING,
+    )
+    upload.job_id = staged_import._defer(upload, False, None)
+    upload.save()
+    of_volunteer = {"pk": volunteer.pk}
+    of_meeting = {"pk": meeting.pk}
+    of_upload = {"pk": upload.pk}
+    kwargs: dict[str, Mapping[str, object]] = {
+        "volunteers:volunteer_detail": of_volunteer,
+        "volunteers:volunteer_edit": of_volunteer,
+        "volunteers:volunteer_status": of_volunteer,
+        "volunteers:volunteer_anonymise": of_volunteer,
+        "volunteers:requirement_add": of_volunteer,
+        "volunteers:requirement_correct": {"pk": requirement.pk},
+        "volunteers:requirement_remove": {"pk": requirement.pk},
+        "volunteers:meeting_detail": of_meeting,
+        "volunteers:meeting_edit": of_meeting,
+        "volunteers:meeting_attendance": of_meeting,
+        "volunteers:volunteer_import_detail": of_upload,
+        "volunteers:volunteer_import_commit": of_upload,
+        "volunteers:volunteer_import_discard": of_upload,
+        "volunteers:volunteer_import_progress": of_upload,
+        "volunteers:volunteer_import_restart": of_upload,
+    }
+    read_only = {
+        "volunteers:volunteer_detail",
+        "volunteers:meeting_detail",
+        "volunteers:volunteer_import_detail",
+        "volunteers:volunteer_import_progress",
+    }
+    return AppUrls(
+        kwargs=kwargs,
+        out_of_scope=dict.fromkeys(kwargs, OTHERS),
+        accepts_post=frozenset(kwargs) - read_only
+        | {"volunteers:volunteer_create", "volunteers:meeting_create", "volunteers:volunteer_import"},
+    )
 
 
 def url_arguments(world: UrlWorld) -> AppUrls:
-    return AppUrls()
+    return _merge(_volunteer_urls(world))

@@ -17,6 +17,7 @@ from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
 from lotse.demo.journey import load_demo_journey
 from lotse.demo.network import load_demo_network
+from lotse.demo.volunteers import load_demo_volunteers
 
 
 class Command(BaseCommand):
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             cases: dict[str, int] = {}
             housing: dict[str, int] = {}
             journey: dict[str, int] = {}
+            volunteers: dict[str, int] = {}
             documents = 0
             if not options["no_cases"]:
                 started = time.perf_counter()
@@ -77,6 +79,10 @@ class Command(BaseCommand):
                 if not options["no_accommodation"]:
                     journey = load_demo_journey(today=today)
                 seconds["journey"] = time.perf_counter() - started
+                # lotse.demo.volunteers: the city's volunteers (its list imported), meetings and trainings.
+                started = time.perf_counter()
+                volunteers = load_demo_volunteers(today=today)
+                seconds["volunteers"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -127,6 +133,11 @@ class Command(BaseCommand):
             )
         elif network:
             self.stdout.write("Demo network: the demo actors and info sheets already exist; nothing created.")
+        if volunteers.get("volunteers"):
+            self.stdout.write(
+                f"Demo volunteers: {volunteers['volunteers']} volunteers of the city, "
+                f"{volunteers['meetings']} meetings and trainings created ({seconds['volunteers']:.1f} s)."
+            )
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {data.DEMO_PASSWORD})")
             for username, org, roles, *_names in data.USERS:
