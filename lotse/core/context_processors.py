@@ -33,6 +33,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("arrivals:arrival_list", _("New arrivals"), C.RECEIVE_ARRIVALS, CASEWORK),
     ("cases:team", _("Team"), C.LEAD_TEAM, CASEWORK),
     ("reports:dashboard", _("Key figures"), C.KEY_FIGURES, None),
+    ("volunteers:figures", _("Volunteering figures"), C.VOLUNTEER_FIGURES, None),
     ("accommodation:shelter_list", _("Shelters"), C.SHELTER_NUMBERS, ACCOMMODATION),
     ("accommodation:resident_list", pgettext_lazy("navigation", "Residents"), C.MANAGE_SHELTERS, ACCOMMODATION),
     ("accommodation:assignment_list", _("Assignments"), C.MANAGE_SHELTERS, ACCOMMODATION),

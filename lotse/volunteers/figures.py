@@ -559,7 +559,7 @@ def definitions() -> list[tuple[str, str]]:
 
 
 def scope_label(organisation: Organisation | None) -> str:
-    return organisation.name if organisation is not None else _("all organisations")
+    return organisation.name if organisation is not None else _("every organisation")
 
 
 def figures_xlsx(figures: VolunteerFigures) -> bytes:

@@ -3,6 +3,8 @@
 
 from django.urls import URLPattern, URLResolver, path  # noqa: F401
 
+from lotse.volunteers.views import figures
+
 app_name = "volunteers"
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Programmes, newcomers, sponsorships, check-ins, matching, meetings and trainings (patenschaften/..., treffen/...).
     # The interpreter pool: requests, bookings, the signed answer link, monthly statements (dolmetschdienst/...).
     # Figures (ehrenamt/zahlen/).
+    *figures.urlpatterns,
 ]
