@@ -114,12 +114,8 @@ class VolunteerFigures:
     herkunft_unbekannt: int = 0
     # Nationality code -> newcomers holding it, most frequent first.
     staatsangehoerigkeiten: dict[str, int] = field(default_factory=dict)
-    patenschaften_nach_stand: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(SponsorshipState.values, 0)
-    )
-    patenschaften_beendet_nach_grund: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(EndReason.values, 0)
-    )
+    patenschaften_nach_stand: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SponsorshipState.values, 0))
+    patenschaften_beendet_nach_grund: dict[str, int] = field(default_factory=lambda: dict.fromkeys(EndReason.values, 0))
     dolmetschanfragen: int = 0
     dolmetschanfragen_durchgefuehrt: int = 0
     dolmetschanfragen_ausgefallen: int = 0
@@ -587,7 +583,9 @@ def figures_xlsx(figures: VolunteerFigures) -> bytes:
 
 def figure_table_rows(figures: VolunteerFigures) -> Sequence[tuple[str, Any]]:
     """The single figures and the breakdowns as (label, value) rows for the command's table."""
-    rows: list[tuple[str, Any]] = [(f"{'  ' * level}{label}", value) for level, _k, label, value in summary_rows(figures)]
+    rows: list[tuple[str, Any]] = [
+        (f"{'  ' * level}{label}", value) for level, _k, label, value in summary_rows(figures)
+    ]
     for _key, label, items in breakdowns(figures):
         rows.append((label, ""))
         rows.extend((f"  {name}", value) for _code, name, value in items)

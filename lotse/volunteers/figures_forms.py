@@ -24,7 +24,9 @@ class FiguresForm(BootstrapMixin, forms.Form):
     von = DateField(
         label=_("Period from"),
         required=False,
-        help_text=_("Start of the period for newcomers, endings and interpreting; empty: the earliest programme start."),
+        help_text=_(
+            "Start of the period for newcomers, endings and interpreting; empty: the earliest programme start."
+        ),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

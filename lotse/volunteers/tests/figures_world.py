@@ -68,14 +68,16 @@ def change_status(person: Volunteer, status: str, since: str) -> None:
     person.save()
 
 
-def household(organisation: Organisation, *members: tuple[str, str | None, list[str]]) -> tuple[Household, list[Person]]:
+def household(
+    organisation: Organisation, *members: tuple[str, str | None, list[str]]
+) -> tuple[Household, list[Person]]:
     """A household with members (given name, date of birth, nationalities), in it since 2020."""
     home = Household.objects.create(organisation=organisation)
     persons = []
     for given, born, nationalities in members:
         person = Person.objects.create(
             organisation=organisation,
-            family_name="Neu",
+            family_name="Quendelstein",
             given_names=given,
             birth_date=day(born) if born else None,
             birth_date_precision="day" if born else "",
@@ -130,13 +132,13 @@ class World:
 def build(org_a: Organisation, org_b: Organisation) -> World:
     A = VolunteerStatus
     v: dict[str, Volunteer] = {
-        "v1": volunteer(org_a, "Eins", A.ACTIVE, "2023-05-01", migration=True),
-        "v2": volunteer(org_a, "Zwei", A.INTERESTED, "2024-02-01", migration=False),
-        "v3": volunteer(org_a, "Drei", A.ACTIVE, "2023-01-01"),
-        "v4": volunteer(org_a, "Vier", A.ACTIVE, "2024-06-30", migration=True),
-        "v5": volunteer(org_a, "Fuenf", A.ACTIVE, "2024-07-01"),
-        "v6": volunteer(org_a, "Sechs", A.ACTIVE, "2023-01-01", migration=False),
-        "b1": volunteer(org_b, "Bee", A.ACTIVE, "2023-01-01", migration=True),
+        "v1": volunteer(org_a, "Amselweg", A.ACTIVE, "2023-05-01", migration=True),
+        "v2": volunteer(org_a, "Buchfink", A.INTERESTED, "2024-02-01", migration=False),
+        "v3": volunteer(org_a, "Dompfaff", A.ACTIVE, "2023-01-01"),
+        "v4": volunteer(org_a, "Eisvogel", A.ACTIVE, "2024-06-30", migration=True),
+        "v5": volunteer(org_a, "Goldammer", A.ACTIVE, "2024-07-01"),
+        "v6": volunteer(org_a, "Kernbeisser", A.ACTIVE, "2023-01-01", migration=False),
+        "b1": volunteer(org_b, "Zaunkoenig", A.ACTIVE, "2023-01-01", migration=True),
     }
     change_status(v["v2"], A.ACTIVE, "2024-07-15")  # active only after D
     change_status(v["v3"], A.LEFT, "2024-06-30")  # left on D
@@ -161,7 +163,7 @@ def build(org_a: Organisation, org_b: Organisation) -> World:
         org_a, ("p1", "1980-05-05", ["SY"]), ("p2", "2010-01-01", ["SY"]), ("p3", "2006-07-01", ["SY", "TR"])
     )
     # Left household 1 before the period: not reached.
-    p12 = Person.objects.create(organisation=org_a, family_name="Neu", given_names="p12", nationalities=["LB"])
+    p12 = Person.objects.create(organisation=org_a, family_name="Quendelstein", given_names="p12", nationalities=["LB"])
     HouseholdMembership.objects.create(
         household=h1, person=p12, relationship="verwandt", valid_from=day("2020-01-01"), valid_to=day("2023-06-01")
     )
@@ -231,16 +233,14 @@ def build(org_a: Organisation, org_b: Organisation) -> World:
             )
         r[key] = record
 
-    I, B = InterpretingState, BookingState
-    request("R1", pool_a, "ara", "2024-01-01T00:30", "2023-12-27T00:30", I.HELD, state=B.HELD, actual_minutes=90)
-    request("R2", pool_a, "ara", "2024-03-10T10:00", "2024-03-08T10:00", I.HELD, state=B.HELD)
-    request("R3", pool_a, "prs", "2024-03-20T09:00", "2024-03-19T09:00", I.CANCELLED, state=B.CANCELLED)
-    request("R4", pool_a, "tir", "2024-06-30T23:30", "2024-06-20T23:30", I.DECLINED)
-    request("R5", pool_a, "ukr", "2024-07-01T00:15", "2024-06-01T00:15", I.HELD, state=B.HELD, actual_minutes=30)
-    request("R6", pool_a, "ara", "2024-05-05T10:00", "2024-05-06T10:00", I.CONFIRMED, state=B.CONFIRMED)
-    request("RB", pool_b, "ara", "2024-04-04T10:00", "2024-04-01T10:00", I.HELD, state=B.HELD, actual_minutes=120)
+    Q, B = InterpretingState, BookingState
+    request("R1", pool_a, "ara", "2024-01-01T00:30", "2023-12-27T00:30", Q.HELD, state=B.HELD, actual_minutes=90)
+    request("R2", pool_a, "ara", "2024-03-10T10:00", "2024-03-08T10:00", Q.HELD, state=B.HELD)
+    request("R3", pool_a, "prs", "2024-03-20T09:00", "2024-03-19T09:00", Q.CANCELLED, state=B.CANCELLED)
+    request("R4", pool_a, "tir", "2024-06-30T23:30", "2024-06-20T23:30", Q.DECLINED)
+    request("R5", pool_a, "ukr", "2024-07-01T00:15", "2024-06-01T00:15", Q.HELD, state=B.HELD, actual_minutes=30)
+    request("R6", pool_a, "ara", "2024-05-05T10:00", "2024-05-06T10:00", Q.CONFIRMED, state=B.CONFIRMED)
+    request("RB", pool_b, "ara", "2024-04-04T10:00", "2024-04-01T10:00", Q.HELD, state=B.HELD, actual_minutes=120)
 
-    persons = {
-        p.given_names: p for p in (p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14)
-    }
+    persons = {p.given_names: p for p in (p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14)}
     return World(volunteers=v, persons=persons, sponsorships=s, requests=r)

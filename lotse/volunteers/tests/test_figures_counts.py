@@ -77,9 +77,7 @@ def test_it_counts_the_newcomers_reached_in_the_period(world: World, org_a: Orga
     assert figures.herkunft_unbekannt == 1
 
 
-def test_it_counts_the_sponsors_of_the_period_and_their_migration_experience(
-    world: World, org_a: Organisation
-) -> None:
+def test_it_counts_the_sponsors_of_the_period_and_their_migration_experience(world: World, org_a: Organisation) -> None:
     figures = volunteer_figures(D, V, org_a)
 
     # Sponsors of the reached sponsorships: v1, v2 (S1), v3 (S2), v4 (S3), v6 (S6).
