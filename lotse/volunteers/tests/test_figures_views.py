@@ -106,6 +106,17 @@ def test_it_exports_the_figures_as_on_the_page(world: World, volunteer_coordinat
     assert workbook["Definitionen"].max_row > 5
 
 
+def test_it_exports_a_stored_organisation_name_as_inert_text(
+    org_a: Organisation, volunteer_coordinator_a: User
+) -> None:
+    Organisation.objects.filter(pk=org_a.pk).update(name='=HYPERLINK("http://evil.example/","x")')
+
+    response = client_for(volunteer_coordinator_a).get(_url(name="volunteers:figures_xlsx"))
+
+    cell = load_workbook(io.BytesIO(response.content))["Zahlen"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example/","x")', "s")
+
+
 def test_it_runs_as_many_queries_with_many_records_as_with_few(
     org_a: Organisation, org_b: Organisation, volunteer_coordinator_a: User, statistician: User
 ) -> None:
