@@ -68,7 +68,7 @@ def test_it_shows_statistics_every_organisation_or_one_chosen(world: World, stat
 
     assert _figure(everyone, "ehrenamtliche_aktiv") == "4"
     assert _figure(everyone, "neuzugewanderte") == "9"
-    assert "alle Organisationen, 30.06.2024" in everyone
+    assert "Alle Organisationen, 30.06.2024" in everyone
     assert _figure(chosen, "ehrenamtliche_aktiv") == "3"
     assert "Caritas Testkreis, 30.06.2024" in chosen
 
