@@ -43,6 +43,7 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("accommodation:vu_monitor", _("VU monitor"), C.MONITOR_PRELIMINARY_ACCOMMODATION, ACCOMMODATION),
     ("volunteers:volunteer_list", pgettext_lazy("persons", "Volunteers"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:meeting_list", _("Meetings and trainings"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:figures", _("Volunteering figures"), C.VOLUNTEER_FIGURES, VOLUNTEERING),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
     ("core:user_list", _("Users"), C.ADMINISTER_USERS, ADMINISTRATION),

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from lotse.volunteers.views import volunteers
+from lotse.volunteers.views import figures, volunteers
 
 app_name = "volunteers"
 
@@ -38,4 +38,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Programmes, newcomers, sponsorships, check-ins, matching, meetings and trainings (patenschaften/..., treffen/...).
     # The interpreter pool: requests, bookings, the signed answer link, monthly statements (dolmetschdienst/...).
     # Figures (ehrenamt/zahlen/).
+    *figures.urlpatterns,
 ]
