@@ -57,7 +57,7 @@ PDF_DOWNLOADS = {
     "arrivals:arrival_info_sheet",
 }
 # Spreadsheets that carry no stored text: the blank import templates and the documented example.
-WITHOUT_STORED_TEXT = {"imports:template", "imports:example"}
+WITHOUT_STORED_TEXT = {"imports:template", "imports:example", "volunteers:volunteer_import_template"}
 # Files written by a background job (lotse.core.downloads): the file's URL, and where it is asked for.
 PREPARED_IN_BACKGROUND = {"imports:export_file": "imports:export"}
 SPREADSHEET_TYPES = {
