@@ -58,7 +58,12 @@ PDF_DOWNLOADS = {
 }
 # Spreadsheets that carry no stored text: the blank import templates and the documented example.
 # (The volunteering figures name only the organisation counted; the first persona, Statistik, counts them all.)
-WITHOUT_STORED_TEXT = {"imports:template", "imports:example", "volunteers:figures_xlsx"}
+WITHOUT_STORED_TEXT = {
+    "imports:template",
+    "imports:example",
+    "volunteers:figures_xlsx",
+    "volunteers:volunteer_import_template",
+}
 # Files written by a background job (lotse.core.downloads): the file's URL, and where it is asked for.
 PREPARED_IN_BACKGROUND = {"imports:export_file": "imports:export"}
 SPREADSHEET_TYPES = {
