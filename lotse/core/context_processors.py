@@ -21,6 +21,7 @@ CASEWORK, ACCOMMODATION, NETWORK, ADMINISTRATION = (
     _("Network"),
     _("Administration"),
 )
+VOLUNTEERING = _("Volunteering")
 # (URL name, label, capability that shows it, menu it belongs to), from the same table as the views' own
 # declarations. A menu of which the user may open only one page shows that page as a plain link.
 NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
@@ -42,6 +43,9 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("accommodation:vu_monitor", _("VU monitor"), C.MONITOR_PRELIMINARY_ACCOMMODATION, ACCOMMODATION),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
+    ("volunteers:programme_list", _("Sponsorships"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:sponsorship_list", _("All sponsorships"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:check_in_worklist", _("Check-ins due"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("core:user_list", _("Users"), C.ADMINISTER_USERS, ADMINISTRATION),
     ("imports:overview", _("Import and export"), C.IMPORT_WORKBOOKS, ADMINISTRATION),
     ("core:history", _("Change history"), C.READ_AUDIT, ADMINISTRATION),

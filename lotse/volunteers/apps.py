@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,8 @@ class VolunteersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "lotse.volunteers"
     verbose_name = _("Volunteers")
+
+    def ready(self) -> None:
+        # The sponsorships' record names (change history, access log) and start-page panel.
+        import_module("lotse.volunteers.sponsorship_records")
+        import_module("lotse.volunteers.sponsorship_panel")

@@ -1,0 +1,1 @@
+"""The views of volunteering, one module per part (volunteers, sponsorships, interpreter pool, figures)."""
