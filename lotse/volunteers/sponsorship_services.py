@@ -363,8 +363,8 @@ def check_sponsors(
     for volunteer in sponsors:
         if counts.get(volunteer.pk, 0) >= volunteer.max_sponsorships:
             raise ValidationError(
-                _("%(name)s already has %(count)s open sponsorships, the most they take on at a time.")
-                % {"name": volunteer.full_name, "count": counts.get(volunteer.pk, 0)},
+                _("%(name)s already has as many open sponsorships as they take on at a time (%(max)s).")
+                % {"name": volunteer.full_name, "max": volunteer.max_sponsorships},
                 code="capacity",
             )
     missing = missing_requirements([volunteer.pk for volunteer in sponsors], purpose_for(persons, on), on)
