@@ -58,7 +58,9 @@ def household(
     *members: dict[str, Any],
     **fields: Any,
 ) -> Participation:
-    people = list(members) or [{"family_name": "Haddad", "given_names": "Rania", "birth_date": datetime.date(1990, 3, 1)}]
+    people = list(members) or [
+        {"family_name": "Haddad", "given_names": "Rania", "birth_date": datetime.date(1990, 3, 1)}
+    ]
     for person in people:
         if person.get("birth_date") is not None:
             person.setdefault("birth_date_precision", "day")

@@ -25,8 +25,14 @@ def test_it_ranks_by_shared_language_place_topics_and_preference_and_says_why(db
         district="Oststadt",
     )
     best = world.volunteer(
-        org_a, "Aziz", given_names="Leila", gender="w", languages={"ara": "muttersprache"},
-        municipality=city_municipality, district="Oststadt", skills=["deutschunterricht", "ausfluege"],
+        org_a,
+        "Aziz",
+        given_names="Leila",
+        gender="w",
+        languages={"ara": "muttersprache"},
+        municipality=city_municipality,
+        district="Oststadt",
+        skills=["deutschunterricht", "ausfluege"],
         weekdays=["mo", "mi"],
     )
     second = world.volunteer(org_a, "Weber", given_names="Jana", gender="w", skills=["sport"])
@@ -70,9 +76,10 @@ def _household(key: int, rng: random.Random) -> HouseholdProfile:
 def _volunteer(key: int, rng: random.Random) -> VolunteerProfile:
     return VolunteerProfile(
         key=key,
-        languages={code: rng.choice(["muttersprache", "gut", "grundkenntnisse"]) for code in rng.sample(
-            ["ara", "fas", "ukr", "tir"], rng.randint(0, 2)
-        )},
+        languages={
+            code: rng.choice(["muttersprache", "gut", "grundkenntnisse"])
+            for code in rng.sample(["ara", "fas", "ukr", "tir"], rng.randint(0, 2))
+        },
         municipality_id=rng.choice([1, 2]),
         district=rng.choice(["", "Oststadt"]),
         skills=frozenset(rng.sample(["deutschunterricht", "hausaufgabenhilfe", "sport", "behoerdenbegleitung"], 2)),
