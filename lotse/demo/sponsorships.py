@@ -171,7 +171,7 @@ def _household_members(
 ) -> list[dict[str, Any]]:
     languages, families, women, men = COUNTRIES[country]
     family_name = rng.choice(families)
-    members = []
+    members: list[dict[str, Any]] = []
     adults = size - children
     for position in range(size):
         child = position >= adults
@@ -199,7 +199,7 @@ def _households(today: datetime.date, rng: random.Random) -> list[tuple[str, lis
     """130 newcomers in households, 56 of them children, from each of the 24 countries."""
     countries = list(COUNTRIES)
     # Sizes and children per household: singles, couples, single parents and families; 130 persons, 56 children.
-    shapes = [(1, 0)] * 10 + [(2, 0)] * 4 + [(2, 1)] * 6 + [(3, 1)] * 6 + [(4, 2)] * 10 + [(5, 3)] * 5 + [(6, 4)] * 1
+    shapes = [(1, 0)] * 11 + [(2, 0)] * 4 + [(2, 1)] * 6 + [(3, 1)] * 8 + [(4, 2)] * 11 + [(5, 3)] * 5 + [(6, 4)]
     assert sum(size for size, _children in shapes) == NEWCOMERS, sum(size for size, _children in shapes)
     rng.shuffle(shapes)
     return [

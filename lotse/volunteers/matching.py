@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
 from lotse.people.models import HouseholdMembership, Person
 from lotse.people.vocabulary import language_name

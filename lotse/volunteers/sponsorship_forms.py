@@ -168,7 +168,7 @@ def member_forms(data: Any) -> list[NewcomerForm]:
     ]
 
 
-class SponsorsChoiceField(forms.ModelMultipleChoiceField):
+class SponsorsChoiceField(forms.ModelMultipleChoiceField[Volunteer]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
 

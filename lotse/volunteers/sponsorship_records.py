@@ -14,7 +14,7 @@ from lotse.volunteers.models import Participation, Programme, Sponsorship
 
 
 def _visible(model: type[Programme] | type[Participation] | type[Sponsorship], user: User, pks: list[int]) -> set[int]:
-    return set(model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return set(model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
 
 
 @names_records("volunteers.programme")
