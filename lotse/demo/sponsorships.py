@@ -296,9 +296,16 @@ def _sponsorships(
                 on=day,
             )
         if state in (SponsorshipState.ACTIVE, SponsorshipState.GETTING_TO_KNOW, SponsorshipState.ENDED):
-            check_day = min(day + datetime.timedelta(days=21), today)
-            # Every fourth active sponsorship's next check-in is overdue: the coordinator's worklist has work.
-            next_due = check_day + datetime.timedelta(days=42 if number % 4 else 7)
+            if state == SponsorshipState.ENDED:
+                check_day = min(day + datetime.timedelta(days=21), today)
+                next_due = check_day + datetime.timedelta(days=42)
+            elif number % 4 == 0:
+                # Every fourth open sponsorship's next check-in is overdue: the coordinator's worklist has work.
+                check_day = max(day, _day(today, 60))
+                next_due = check_day + datetime.timedelta(days=14)
+            else:
+                check_day = max(day, _day(today, 1 + number % 25))
+                next_due = check_day + datetime.timedelta(days=42)
             services.record_check_in(
                 acting_user=None,
                 sponsorship=sponsorship,

@@ -181,30 +181,38 @@ def register_newcomers(
         raise ValidationError(_("A household has at least one member."), code="no_members")
     _not_in_future(joined_on)
     cleaned = _check_participation_fields(fields)
+    persons = []
+    relationships = []
+    for position, member in enumerate(members):
+        person_fields = dict(member)
+        relationship = person_fields.pop("relationship", "") or (
+            Relationship.HEAD if position == 0 else Relationship.UNKNOWN
+        )
+        if relationship not in Relationship.values:
+            raise ValidationError(_("Unknown relationship “%(code)s”.") % {"code": relationship}, code="relationship")
+        # The people app's own validation of a person's fields; the row checks need no query.
+        person = Person(organisation=organisation, **people_services.clean_person_fields(person_fields))
+        person.full_clean(exclude=["organisation", "municipality"], validate_unique=False, validate_constraints=False)
+        person.refresh_search_texts()
+        persons.append(person)
+        relationships.append(relationship)
     with atomic(), audit_context(acting_user):
         household = people_services.create_household(
             acting_user=acting_user, organisation=organisation, capability=COORDINATE
         )
-        for position, member in enumerate(members):
-            person_fields = dict(member)
-            relationship = person_fields.pop("relationship", "") or (
-                Relationship.HEAD if position == 0 else Relationship.UNKNOWN
-            )
-            person = people_services.create_person(
-                acting_user=acting_user, organisation=organisation, capability=COORDINATE, **person_fields
-            )
-            people_services.join_household(
-                acting_user=acting_user,
-                person=person,
-                household=household,
-                relationship=relationship,
-                since=joined_on,
-                capability=COORDINATE,
-            )
+        # A new household of new persons: no earlier membership to end, so all are inserted at once.
+        Person.objects.bulk_create(persons)
+        HouseholdMembership.objects.bulk_create(
+            HouseholdMembership(household=household, person=person, relationship=relationship, valid_from=joined_on)
+            for person, relationship in zip(persons, relationships, strict=True)
+        )
         participation = Participation(
             organisation=organisation, programme=programme, household=household, joined_on=joined_on, **cleaned
         )
-        participation.full_clean()
+        # The new household cannot be in the programme yet; its records were just written.
+        participation.full_clean(
+            exclude=["organisation", "programme", "household", "informs_organisation"], validate_unique=False
+        )
         participation.save()
         return participation
 
@@ -278,7 +286,7 @@ def register_volunteer(
             consent_recorded_by=acting_user,
             **fields,
         )
-        volunteer.full_clean()
+        volunteer.full_clean(exclude=["organisation", "municipality", "consent_recorded_by"])
         volunteer.save()
         rows = [
             VolunteerLanguage(volunteer=volunteer, language=code, proficiency=proficiency)
@@ -481,7 +489,7 @@ def change_state(
                 raise ValidationError(_("The planned end lies after the request."), code="planned_end")
             sponsorship.planned_end = planned_end
             fields.append("planned_end")
-        sponsorship.full_clean()
+        sponsorship.full_clean(exclude=["organisation", "participation"], validate_unique=False)
         save_versioned(sponsorship, expected_version, fields)
         SponsorshipStep.objects.create(
             sponsorship=sponsorship, state=to_state, on=on, note=note[:500], recorded_by=acting_user
