@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
 from lotse.people.models import HouseholdMembership, Person
@@ -135,14 +136,15 @@ def score_parts(household: HouseholdProfile, volunteer: VolunteerProfile) -> lis
     if days:
         parts.append(
             ScorePart(
-                _("available on %(count)s days") % {"count": len(days)},
+                ngettext("available on %(count)s day", "available on %(count)s days", len(days)) % {"count": len(days)},
                 WEEKDAY_POINTS * min(len(days), WEEKDAYS_COUNTED),
             )
         )
     if volunteer.free_places > 0:
         parts.append(
             ScorePart(
-                _("%(count)s free places") % {"count": volunteer.free_places},
+                ngettext("%(count)s free place", "%(count)s free places", volunteer.free_places)
+                % {"count": volunteer.free_places},
                 FREE_PLACE_POINTS * min(volunteer.free_places, FREE_PLACES_COUNTED),
             )
         )

@@ -50,13 +50,13 @@ def test_it_ranks_by_shared_language_place_topics_and_preference_and_says_why(db
         "gleicher Stadtteil": 10,
         "Themen: Sprache, Freizeit und Kultur": 16,
         "an 2 Tagen verfügbar": 4,
-        "1 freie Plätze": 3,
+        "1 freier Platz": 3,
         "wie gewünscht: eine Frau": 25,
     }
     assert ranked[0].score == 118
     assert {part.label: part.points for part in ranked[2].parts} == {
         "spricht Arabisch": 8,
-        "1 freie Plätze": 3,
+        "1 freier Platz": 3,
         "nicht wie gewünscht: eine Frau": -25,
     }
 
