@@ -10,6 +10,7 @@ from lotse.conftest import client_for
 from lotse.core.models import AccessLogEntry
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory
+from lotse.core.tests.test_start_page import facts
 from lotse.people.models import Person
 from lotse.volunteers import sponsorship_services as services
 from lotse.volunteers.models import CheckIn, Participation, Sponsorship
@@ -125,6 +126,13 @@ def test_it_shows_the_check_ins_due(volunteer_coordinator_a, org_a):
     )
     page = client_for(volunteer_coordinator_a).get(reverse("volunteers:check_in_worklist"))
     assert [sponsorship.pk for sponsorship, _members in page.context["rows"]] == [due.pk]
+    world.household(programme, {"family_name": "Wartend"})
+    start = client_for(volunteer_coordinator_a).get(reverse("core:start")).content.decode()
+    assert {
+        label: value
+        for label, value in facts(start).items()
+        if label in ("Offene Patenschaften", "Fällige Rückmeldungen", "Haushalte, die auf eine Patenschaft warten")
+    } == {"Offene Patenschaften": "2", "Fällige Rückmeldungen": "1", "Haushalte, die auf eine Patenschaft warten": "1"}
 
 
 def _fill(org, programme, count):
