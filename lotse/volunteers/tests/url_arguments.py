@@ -85,8 +85,9 @@ def _sponsorship_urls(world: UrlWorld) -> AppUrls:
     }
     return AppUrls(
         kwargs=kwargs,
-        # The coordination of organisation B holds the capability but not A's programmes and sponsorships.
-        out_of_scope=dict.fromkeys(kwargs, frozenset({"volunteer_coordinator_b"})),
+        # The coordinations of organisation B and of the city hold the capability but not A's programmes and
+        # sponsorships.
+        out_of_scope=dict.fromkeys(kwargs, frozenset({"volunteer_coordinator_b", "network_editor"})),
         accepts_post=frozenset(
             {
                 "volunteers:programme_create",
