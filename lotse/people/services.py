@@ -68,8 +68,12 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def create_person(*, acting_user: User | None, organisation: Organisation, **fields: Any) -> Person:
-    require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
+def create_person(
+    *, acting_user: User | None, organisation: Organisation, capability: Capability = Capability.CASEWORK, **fields: Any
+) -> Person:
+    """A person kept by ``organisation``. ``capability``: what the acting user needs (casework by default; the
+    volunteer coordination registers the newcomers of its own programmes)."""
+    require(acting_user, capability, organisation_id=organisation.pk, code="not_owner")
     cleaned = clean_person_fields(fields)
     with atomic(), audit_context(acting_user):
         person = Person(organisation=organisation, **cleaned)
@@ -89,20 +93,32 @@ def update_person(*, acting_user: User | None, person: Person, expected_version:
         return save_versioned(person, expected_version, [*cleaned, "search_text", "search_key"])
 
 
-def create_household(*, acting_user: User | None, organisation: Organisation, external_id: str = "") -> Household:
-    require(acting_user, Capability.CASEWORK, organisation_id=organisation.pk, code="not_owner")
+def create_household(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    external_id: str = "",
+    capability: Capability = Capability.CASEWORK,
+) -> Household:
+    require(acting_user, capability, organisation_id=organisation.pk, code="not_owner")
     with atomic(), audit_context(acting_user):
         return Household.objects.create(organisation=organisation, external_id=external_id)
 
 
 def join_household(
-    *, acting_user: User | None, person: Person, household: Household, relationship: str, since: datetime.date
+    *,
+    acting_user: User | None,
+    person: Person,
+    household: Household,
+    relationship: str,
+    since: datetime.date,
+    capability: Capability = Capability.CASEWORK,
 ) -> HouseholdMembership:
     """Move the person into ``household`` from ``since``; the previous membership ends that day.
 
     A person belongs to one household at a time; earlier memberships are kept.
     """
-    require(acting_user, Capability.CASEWORK, organisation_id=household.organisation_id, code="not_owner")
+    require(acting_user, capability, organisation_id=household.organisation_id, code="not_owner")
     if person.organisation_id != household.organisation_id:
         raise ValidationError(_("The person and the household belong to different organisations."), code="foreign")
     if relationship not in Relationship.values:

@@ -14,3 +14,6 @@ class VolunteersConfig(AppConfig):
         import_module("lotse.volunteers.volunteer_records")
         import_module("lotse.volunteers.volunteer_import")
         import_module("lotse.volunteers.volunteer_start_panel")
+        # The sponsorships' record names (change history, access log) and start-page panel.
+        import_module("lotse.volunteers.sponsorship_records")
+        import_module("lotse.volunteers.sponsorship_panel")

@@ -325,6 +325,8 @@ class Participation(VersionedModel):
         related_name="+",
     )
     informs_consent_on = models.DateField(_("consent to inform given on"), null=True, blank=True)
+    # Where the household lives within its municipality, for matching sponsors nearby.
+    district = models.CharField(_("district"), max_length=100, blank=True)
 
     objects = ParticipationQuerySet.as_manager()
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 
+from django.utils import timezone
+
 from lotse.core import staged_import
 from lotse.core.choices import ImportKind, ImportStatus
 from lotse.core.models import ImportRun
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
-from lotse.volunteers import volunteer_services
+from lotse.volunteers import sponsorship_services, volunteer_services
 from lotse.volunteers.choices import MeetingKind, RequirementKind
 
 
@@ -100,5 +102,94 @@ def _volunteer_urls(world: UrlWorld) -> AppUrls:
     )
 
 
+def _sponsorship_urls(world: UrlWorld) -> AppUrls:
+    today = timezone.localdate()
+    programme = sponsorship_services.ensure_programme(
+        acting_user=None, organisation=world.owner, name="Willkommen", started_on=today - datetime.timedelta(days=90)
+    )
+    participation = sponsorship_services.register_newcomers(
+        acting_user=None,
+        programme=programme,
+        members=[{"family_name": "Haddad", "given_names": "Rania"}],
+        joined_on=today - datetime.timedelta(days=30),
+    )
+    waiting = sponsorship_services.register_newcomers(
+        acting_user=None,
+        programme=programme,
+        members=[{"family_name": "Rahimi", "given_names": "Ali"}],
+        joined_on=today - datetime.timedelta(days=30),
+    )
+    sponsor = volunteer_services.register_volunteer(
+        acting_user=None,
+        organisation=world.owner,
+        family_name="Weber",
+        given_names="Jana",
+        status="aktiv",
+        status_since=today - datetime.timedelta(days=60),
+        consent_on=today - datetime.timedelta(days=60),
+    )
+    for kind in ("datengeheimnis", "vereinbarung", "schulung"):
+        volunteer_services.add_requirement(
+            acting_user=None, volunteer=sponsor, kind=kind, met_on=today - datetime.timedelta(days=50)
+        )
+    sponsorship = sponsorship_services.request_sponsorship(
+        acting_user=None, participation=participation, sponsors=[sponsor], requested_on=today
+    )
+    kwargs = {
+        **{
+            name: {"pk": programme.pk}
+            for name in (
+                "volunteers:programme_detail",
+                "volunteers:programme_edit",
+                "volunteers:programme_proposal",
+                "volunteers:participation_create",
+            )
+        },
+        **{
+            name: {"pk": participation.pk}
+            for name in (
+                "volunteers:participation_detail",
+                "volunteers:participation_edit",
+                "volunteers:newcomer_add",
+            )
+        },
+        **{
+            name: {"pk": waiting.pk}
+            for name in (
+                "volunteers:participation_matching",
+                "volunteers:sponsorship_create",
+                "volunteers:proposal_confirm",
+            )
+        },
+        **{
+            name: {"pk": sponsorship.pk}
+            for name in (
+                "volunteers:sponsorship_detail",
+                "volunteers:sponsorship_transition",
+                "volunteers:check_in_create",
+            )
+        },
+    }
+    return AppUrls(
+        kwargs=kwargs,
+        # The coordinations of organisation B and of the city hold the capability but not A's programmes and
+        # sponsorships.
+        out_of_scope=dict.fromkeys(kwargs, OTHERS),
+        accepts_post=frozenset(
+            {
+                "volunteers:programme_create",
+                "volunteers:programme_edit",
+                "volunteers:participation_create",
+                "volunteers:participation_edit",
+                "volunteers:newcomer_add",
+                "volunteers:sponsorship_create",
+                "volunteers:proposal_confirm",
+                "volunteers:sponsorship_transition",
+                "volunteers:check_in_create",
+            }
+        ),
+    )
+
+
 def url_arguments(world: UrlWorld) -> AppUrls:
-    return _merge(_volunteer_urls(world))
+    return _merge(_volunteer_urls(world), _sponsorship_urls(world))

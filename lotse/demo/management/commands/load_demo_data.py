@@ -17,6 +17,7 @@ from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
 from lotse.demo.journey import load_demo_journey
 from lotse.demo.network import load_demo_network
+from lotse.demo.sponsorships import load_demo_sponsorships
 from lotse.demo.volunteers import load_demo_volunteers
 
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             journey: dict[str, int] = {}
             volunteers: dict[str, int] = {}
             documents = 0
+            sponsorships: dict[str, int] = {}
             if not options["no_cases"]:
                 started = time.perf_counter()
                 if not options["no_network"]:
@@ -83,11 +85,23 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 volunteers = load_demo_volunteers(today=today)
                 seconds["volunteers"] = time.perf_counter() - started
+                # lotse.demo.sponsorships: the city's programme "Willkommen in Ludwigsburg".
+                started = time.perf_counter()
+                sponsorships = load_demo_sponsorships(today=today)
+                seconds["sponsorships"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
         )
         self.stdout.write(f"Demo responsibilities for integration management: {responsibilities} created.")
+        if sponsorships.get("households"):
+            self.stdout.write(
+                f"Demo sponsorships: {sponsorships['sponsors']} sponsors, {sponsorships['newcomers']} newcomers in "
+                f"{sponsorships['households']} households, {sponsorships['sponsorships']} sponsorships with "
+                f"{sponsorships['check_ins']} check-ins created ({seconds['sponsorships']:.1f} s)."
+            )
+        elif sponsorships:
+            self.stdout.write("Demo sponsorships: the programme's households already exist; nothing created.")
         if not options["no_cases"]:
             if cases.get("cases"):
                 records = sum(
