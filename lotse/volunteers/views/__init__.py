@@ -1,0 +1,1 @@
+"""The pages of volunteering, one module per part."""
