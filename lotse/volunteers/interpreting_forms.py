@@ -140,8 +140,7 @@ class MonthForm(FilterForm):
         self.style_small()
 
     def month(self) -> datetime.date:
-        values = self.values()
-        chosen: datetime.date | None = values.get("month")
+        chosen: datetime.date | None = self.values().get("month") if self.is_bound else None
         if chosen is None:
             today = timezone.localdate()
             # The statement is made after the month: the month before, unless asked for another.
