@@ -202,8 +202,10 @@ def request_interpreter(
     note: str = "",
     case: Case | None = None,
     shelter: Shelter | None = None,
+    requested_by: User | None = None,
 ) -> InterpreterRequest:
-    """Ask the pool for an interpreter, from a case of the organisation or a shelter it runs."""
+    """Ask the pool for an interpreter, from a case of the organisation or a shelter it runs (``requested_by``:
+    the staff member, where a command acts for them)."""
     require(acting_user, Capability.REQUEST_INTERPRETER, organisation_id=requesting_organisation.pk)
     code = language_code(language)
     if code is None:
@@ -224,7 +226,7 @@ def request_interpreter(
         request = InterpreterRequest(
             pool=pool,
             requesting_organisation=requesting_organisation,
-            requested_by=acting_user,
+            requested_by=acting_user or requested_by,
             case=case,
             shelter=shelter,
             language=code,

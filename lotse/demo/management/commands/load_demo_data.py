@@ -15,6 +15,7 @@ from lotse.demo.accommodation import load_demo_accommodation
 from lotse.demo.arrivals import load_demo_responsibilities
 from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
+from lotse.demo.interpreting import load_demo_interpreting
 from lotse.demo.journey import load_demo_journey
 from lotse.demo.network import load_demo_network
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             cases: dict[str, int] = {}
             housing: dict[str, int] = {}
             journey: dict[str, int] = {}
+            interpreting: dict[str, int] = {}
             documents = 0
             if not options["no_cases"]:
                 started = time.perf_counter()
@@ -77,6 +79,10 @@ class Command(BaseCommand):
                 if not options["no_accommodation"]:
                     journey = load_demo_journey(today=today)
                 seconds["journey"] = time.perf_counter() - started
+                # lotse.demo.interpreting: the city's volunteer interpreter pool and its requests.
+                started = time.perf_counter()
+                interpreting = load_demo_interpreting(today=today)
+                seconds["interpreting"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -118,6 +124,11 @@ class Command(BaseCommand):
                 f"Demo new arrivals: {journey['arrivals']} worked through ({journey['counselling']} into "
                 f"counselling, {journey['relocated']} households moved since), {journey['notices_seen']} notices "
                 f"of the exchange read, {journey['sheets']} handover sheets handed over ({seconds['journey']:.1f} s)."
+            )
+        if interpreting.get("requests"):
+            self.stdout.write(
+                f"Demo interpreter pool: {interpreting['requests']} requests, {interpreting['bookings']} bookings, "
+                f"{interpreting['held']} appointments held ({seconds['interpreting']:.1f} s)."
             )
         if network.get("actors") or network.get("sheets"):
             self.stdout.write(
