@@ -51,7 +51,14 @@ CLIENT_FIRST_NAMES = {
     "rus": ("Svetlana", "Sergej", "Olga"),
 }
 # The requesting caseworkers (demo usernames) and the city's accommodation staff.
-CASEWORKERS = ("integration", "integration2", "teamleitung", "integration-awo", "integration-diakonie", "integration-drk")
+CASEWORKERS = (
+    "integration",
+    "integration2",
+    "teamleitung",
+    "integration-awo",
+    "integration-diakonie",
+    "integration-drk",
+)
 ACCOMMODATION_STAFF = ("unterbringung",)
 REQUESTS = 64
 DAYS_BACK = 120
@@ -147,7 +154,9 @@ def load_demo_interpreting(today: datetime.date | None = None) -> dict[str, int]
     return counts
 
 
-def _work_through(request: InterpreterRequest, rng: random.Random, now: datetime.datetime, counts: dict[str, int]) -> None:
+def _work_through(
+    request: InterpreterRequest, rng: random.Random, now: datetime.datetime, counts: dict[str, int]
+) -> None:
     """What became of a request: past ones mostly held, some called off, declined or left without an
     interpreter; coming ones open, asked, confirmed, or declined by a first interpreter and asked again."""
     past = request.starts_at < now

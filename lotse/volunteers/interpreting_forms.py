@@ -139,7 +139,7 @@ class MonthForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.style_small()
 
-    def month(self) -> datetime.date:
+    def chosen_month(self) -> datetime.date:
         chosen: datetime.date | None = self.values().get("month") if self.is_bound else None
         if chosen is None:
             today = timezone.localdate()

@@ -11,7 +11,16 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from lotse.core.export import BOLD, TITLE, add_sheet, append_row, append_table, fit_columns, new_workbook, workbook_bytes
+from lotse.core.export import (
+    BOLD,
+    TITLE,
+    add_sheet,
+    append_row,
+    append_table,
+    fit_columns,
+    new_workbook,
+    workbook_bytes,
+)
 from lotse.volunteers.interpreting_queries import Statement, statement_totals
 from lotse.volunteers.models import InterpreterPool
 

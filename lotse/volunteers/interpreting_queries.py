@@ -253,4 +253,3 @@ def statement_totals(rows: list[Statement]) -> dict[str, Any]:
         "travel_hours": sum((r.travel_hours for r in rows), Decimal("0.00")),
         "km": sum((r.km for r in rows), Decimal("0.0")),
     }
-

@@ -40,9 +40,7 @@ def name_requests(user: User, pks: Collection[str], context: NamingContext) -> d
 
 @names_records("volunteers.interpreterbooking")
 def name_bookings(user: User, pks: Collection[str], context: NamingContext) -> dict[str, RecordName]:
-    bookings = list(
-        InterpreterBooking.objects.filter(pk__in=pks_of(InterpreterBooking, pks)).select_related("request")
-    )
+    bookings = list(InterpreterBooking.objects.filter(pk__in=pks_of(InterpreterBooking, pks)).select_related("request"))
     urls = _request_urls(user, [b.request_id for b in bookings])
     return {
         str(b.pk): RecordName(

@@ -94,9 +94,9 @@ def available_filter(starts_at: datetime.datetime) -> Q:
 
 def speaks_filter(language: str) -> Q:
     return Q(
-        pk__in=VolunteerLanguage.objects.filter(
-            language=language, proficiency__in=INTERPRETING_PROFICIENCIES
-        ).values("volunteer_id")
+        pk__in=VolunteerLanguage.objects.filter(language=language, proficiency__in=INTERPRETING_PROFICIENCIES).values(
+            "volunteer_id"
+        )
     )
 
 
@@ -525,9 +525,7 @@ def answer_mail(booking: InterpreterBooking, site_url: str) -> EmailMessage:
             "link": site_url.rstrip("/") + answer_path(booking),
             "days": settings.LOTSE_INTERPRETER_LINK_DAYS,
         }
-        subject = "".join(
-            loader.render_to_string("volunteers/interpreting/answer_subject.txt", context).splitlines()
-        )
+        subject = "".join(loader.render_to_string("volunteers/interpreting/answer_subject.txt", context).splitlines())
         body = loader.render_to_string("volunteers/interpreting/answer_email.txt", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [booking.volunteer.email])
 

@@ -1,7 +1,7 @@
 """The pages of volunteering: volunteers and their requirements (ehrenamt/), sponsorship programmes and meetings
 (patenschaften/, treffen/), the volunteer interpreter pool (dolmetschdienst/) and the figures (ehrenamt/zahlen/)."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
 from lotse.volunteers.views import interpreting
 
@@ -20,17 +20,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dolmetschdienst/buchungen/<int:pk>/antwort/", interpreting.record_answer, name="interpreting_record_answer"),
     path("dolmetschdienst/buchungen/<int:pk>/ergebnis/", interpreting.outcome, name="interpreting_outcome"),
     path("dolmetschdienst/abrechnung/", interpreting.statements, name="interpreting_statements"),
-    path(
-        "dolmetschdienst/abrechnung.xlsx", interpreting.statements_xlsx_view, name="interpreting_statements_xlsx"
-    ),
+    path("dolmetschdienst/abrechnung.xlsx", interpreting.statements_xlsx_view, name="interpreting_statements_xlsx"),
     path("dolmetschdienst/abrechnung.pdf", interpreting.statements_pdf_view, name="interpreting_statements_pdf"),
     path("dolmetschdienst/anfragen/", interpreting.my_requests, name="interpreting_my_requests"),
     path("dolmetschdienst/anfragen/neu/", interpreting.request_create, name="interpreting_request_create"),
     path("dolmetschdienst/anfragen/<int:pk>/", interpreting.request_detail, name="interpreting_request_detail"),
     path("dolmetschdienst/anfragen/<int:pk>/buchen/", interpreting.request_book, name="interpreting_request_book"),
-    path(
-        "dolmetschdienst/anfragen/<int:pk>/absagen/", interpreting.request_cancel, name="interpreting_request_cancel"
-    ),
+    path("dolmetschdienst/anfragen/<int:pk>/absagen/", interpreting.request_cancel, name="interpreting_request_cancel"),
     path("dolmetschdienst/anfragen/<int:pk>/kontakt/", interpreting.link_contact, name="interpreting_link_contact"),
     # The interpreter's answer through the signed link of the mail: public, no account.
     path("dolmetschdienst/antwort/<str:token>/", interpreting.answer, name="interpreting_answer"),

@@ -41,9 +41,7 @@ def interpreter(organisation: Organisation, family_name: str = "Rahimi", **field
         "since": PLEDGE_ON,
     }
     defaults.update(fields)
-    return services.ensure_interpreter(
-        acting_user=None, organisation=organisation, family_name=family_name, **defaults
-    )
+    return services.ensure_interpreter(acting_user=None, organisation=organisation, family_name=family_name, **defaults)
 
 
 def a_case(organisation: Organisation, caseworker: User, municipality: Municipality) -> Case:

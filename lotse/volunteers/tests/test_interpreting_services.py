@@ -196,9 +196,11 @@ def test_a_link_expires_after_the_days_of_the_setting_and_at_the_appointment(poo
         services.answer_through_link(token=old, accept=True)
     assert expired.value.reason == "expired"
     assert services.booking_for_token(recent) == booking
-    with time_machine.travel(TUESDAY_10 + datetime.timedelta(minutes=1), tick=False):
-        with pytest.raises(services.LinkProblem) as begun:
-            services.booking_for_token(recent)
+    with (
+        time_machine.travel(TUESDAY_10 + datetime.timedelta(minutes=1), tick=False),
+        pytest.raises(services.LinkProblem) as begun,
+    ):
+        services.booking_for_token(recent)
     assert begun.value.reason == "expired"
     booking.refresh_from_db()
     assert (booking.state, booking.link_used_at) == (BookingState.ASKED, None)
@@ -353,9 +355,7 @@ def test_the_monthly_statement_counts_held_appointments_hours_and_kilometres(poo
             )
 
     march = queries.statements(org_a.pk, datetime.date(2031, 3, 1))
-    assert [
-        (s.volunteer.family_name, s.appointments, s.minutes, s.hours, s.travel_minutes, s.km) for s in march
-    ] == [
+    assert [(s.volunteer.family_name, s.appointments, s.minutes, s.hours, s.travel_minutes, s.km) for s in march] == [
         ("Rahimi", 3, 195, Decimal("3.25"), 50, Decimal("17.5")),
         ("Sultani", 1, 120, Decimal("2.00"), 0, Decimal("0.0")),
     ]

@@ -131,9 +131,9 @@ def pool_settings(request: AuthenticatedRequest) -> HttpResponse:
             requesters_may_book=form.cleaned_data["requesters_may_book"],
             expected_version=form.loaded_version() if pool is not None else None,
         ),
-        current_version=lambda: InterpreterPool.objects.filter(organisation=organisation)
-        .values_list("version", flat=True)
-        .first(),
+        current_version=lambda: (
+            InterpreterPool.objects.filter(organisation=organisation).values_list("version", flat=True).first()
+        ),
     )
     if saved:
         messages.success(request, _("The interpreter pool was saved."))
@@ -187,9 +187,7 @@ def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def record_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     booking = _pool_booking(request, pk)
     accept = request.POST.get("accept") == "1"
-    if done_or_flash(
-        request, lambda: services.record_answer(acting_user=request.user, booking=booking, accept=accept)
-    ):
+    if done_or_flash(request, lambda: services.record_answer(acting_user=request.user, booking=booking, accept=accept)):
         messages.success(request, _("The answer was recorded."))
     return redirect("volunteers:interpreting_pool_request", pk=booking.request_id)
 
@@ -239,7 +237,7 @@ def outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _statements(request: AuthenticatedRequest) -> tuple[datetime.date, list[queries.Statement]]:
-    month = MonthForm(request.GET or None).month()
+    month = MonthForm(request.GET or None).chosen_month()
     rows = queries.statements(request.user.organisation_id, month)
     return month, rows
 
@@ -395,6 +393,7 @@ def link_contact(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 # --- The volunteer's answer (public) -------------------------------------------------------------------
+
 
 def _problem_text(reason: str) -> str:
     if reason == "expired":
