@@ -98,8 +98,8 @@ def load_demo_interpreting(today: datetime.date | None = None) -> dict[str, int]
             )
     users = {u.username: u for u in User.objects.filter(username__in=CASEWORKERS + ACCOMMODATION_STAFF)}
     cases: dict[int, list[Case]] = {}
-    for case in Case.objects.filter(organisation__in={u.organisation_id for u in users.values()}).order_by("pk"):
-        cases.setdefault(case.organisation_id, []).append(case)
+    for each in Case.objects.filter(organisation__in={u.organisation_id for u in users.values()}).order_by("pk"):
+        cases.setdefault(each.organisation_id, []).append(each)
     shelters = list(Shelter.objects.filter(organisation=city).order_by("pk")[:5])
     rng = random.Random(20)
     counts = {"requests": 0, "held": 0, "bookings": 0}
@@ -115,8 +115,8 @@ def load_demo_interpreting(today: datetime.date | None = None) -> dict[str, int]
         while day.weekday() > 4:
             day += datetime.timedelta(days=1)
         starts_at = datetime.datetime.combine(day, datetime.time(rng.choice((8, 9, 10, 11, 13, 14, 15)), 0), zone)
-        shelter = None
-        case = None
+        shelter: Shelter | None = None
+        case: Case | None = None
         if username in ACCOMMODATION_STAFF:
             shelter = shelters[n % len(shelters)] if shelters else None
             place, address = InterpretingPlace.SHELTER, "Ludwigsburg, Schlieffenstraße 12"

@@ -94,7 +94,7 @@ def my_requests_page(user: User, filters: dict[str, Any]) -> dict[str, Any]:
 def pool_requests_page(user: User, filters: dict[str, Any]) -> dict[str, Any]:
     """Three queries: the pool, the requests made to it, and their bookings."""
     organisation_id = coordinating_organisation_id(user)
-    pool = InterpreterPool.objects.filter(organisation_id=organisation_id).first()
+    pool = InterpreterPool.objects.filter(organisation_id=organisation_id).first() if organisation_id else None
     queryset = _filtered(made_to_pool_of(user), filters)
     requests = list(_with_bookings(queryset).order_by("-starts_at", "-pk")[:300])
     return {"pool": pool, "rows": _rows(requests)}

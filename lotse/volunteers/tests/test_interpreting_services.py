@@ -146,7 +146,8 @@ def test_it_mails_the_volunteer_in_german_with_what_they_need_and_a_link(
     assert message.to == ["rahimi@example.org"]
     assert message.subject == "Dolmetschanfrage: Dari am 04.03.2031 10:00"
     assert "Sprache: Dari" in message.body
-    assert "Zeit: Dienstag, 04.03.2031, 10:00–11:00" in message.body
+    assert "Zeitpunkt: Dienstag, 04.03.2031, 10:00–11:00" in message.body
+    assert "Dolmetschdienst fragt, ob Sie bei diesem Termin dolmetschen können" in message.body
     assert "Ort: Behörde, Wilhelmstraße 11, Ludwigsburg" in message.body
     assert "Vorname der Klient:in: Amina" in message.body
     assert "https://lotse.example" + services.answer_path(booking) in message.body
@@ -308,11 +309,12 @@ def test_a_held_appointment_links_the_volunteer_interpreted_contact_of_its_case(
             interpreter_language="prs" if kind != InterpreterKind.NONE else "",
         )
 
-    right, professional, elsewhere = contact(case), contact(case, InterpreterKind.PROFESSIONAL), contact(other_case)
-    assert refusal(services.link_contact, acting_user=caseworker_a, booking=booking, contact=right) == [
-        "Nur ein durchgeführter Termin kann mit einem Kontakt verknüpft werden."
-    ]
     with time_machine.travel(TUESDAY_10 + datetime.timedelta(hours=2), tick=False):
+        right, professional = contact(case), contact(case, InterpreterKind.PROFESSIONAL)
+        elsewhere = contact(other_case)
+        assert refusal(services.link_contact, acting_user=caseworker_a, booking=booking, contact=right) == [
+            "Nur ein durchgeführter Termin kann mit einem Kontakt verknüpft werden."
+        ]
         services.record_outcome(acting_user=None, booking=booking, held=True, actual_minutes=60)
     booking.refresh_from_db()
     assert refusal(services.link_contact, acting_user=caseworker_a, booking=booking, contact=professional) == [

@@ -52,12 +52,12 @@ def _interpreting_urls(world: UrlWorld) -> AppUrls:
         bookings.append(services.book_interpreter(acting_user=None, request=request, volunteer=interpreter))
     past, coming = bookings
     services.record_answer(acting_user=None, booking=past, accept=True)
-    pool_request = {"pk": past.request_id}
-    booking = {"pk": past.pk}
-    own_request = {"pk": past.request_id}
+    pool_request: dict[str, object] = {"pk": past.request_id}
+    booking: dict[str, object] = {"pk": past.pk}
+    own_request: dict[str, object] = {"pk": past.request_id}
     coordinators_elsewhere = frozenset({"volunteer_coordinator_b", "network_editor"})
     requesters_elsewhere = frozenset({"caseworker_b", "teamlead_b", "housing_officer", "county_housing_officer"})
-    kwargs = {
+    kwargs: dict[str, dict[str, object]] = {
         "volunteers:interpreting_pool_request": pool_request,
         "volunteers:interpreting_book": pool_request,
         "volunteers:interpreting_decline": pool_request,
