@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm
 from lotse.core.models import Municipality
@@ -46,7 +47,7 @@ class RequestForm(OnceForm, BootstrapMixin, forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Expected duration (minutes)"), min_value=15, max_value=600, initial=60
     )
-    place_kind = forms.ChoiceField(label=_("Place"), choices=InterpretingPlace.choices)
+    place_kind = forms.ChoiceField(label=pgettext_lazy("appointment", "Place"), choices=InterpretingPlace.choices)
     place_address = forms.CharField(
         label=_("Address"),
         max_length=300,

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lotse.core.export import (
     BOLD,
@@ -53,7 +54,7 @@ def statements_xlsx(month: datetime.date, rows: list[Statement]) -> bytes:
                 _("Interpreter"),
                 _("Date"),
                 _("Language"),
-                _("Place"),
+                pgettext("appointment", "Place"),
                 _("Minutes"),
                 _("Travel time (minutes)"),
                 _("Kilometres"),
