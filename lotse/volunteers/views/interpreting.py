@@ -344,6 +344,7 @@ def request_create(request: AuthenticatedRequest) -> HttpResponse:
         submit=_("Request interpreter"),
         back_url=reverse("volunteers:interpreting_my_requests"),
         template=FORM_PAGE,
+        crumb_label=_("Interpreter requests"),
     )
 
 
