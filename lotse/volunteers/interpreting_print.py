@@ -38,7 +38,7 @@ def statements_xlsx(month: datetime.date, rows: list[Statement]) -> bytes:
         totals = statement_totals(rows)
         append_table(
             sheet,
-            [_("Interpreter"), _("Appointments"), _("Hours"), _("Travel hours"), _("Kilometres")],
+            [pgettext("person", "Interpreter"), _("Appointments"), _("Hours"), _("Travel hours"), _("Kilometres")],
             [[r.volunteer.full_name, r.appointments, r.hours, r.travel_hours, r.km] for r in rows],
         )
         append_row(
@@ -51,7 +51,7 @@ def statements_xlsx(month: datetime.date, rows: list[Statement]) -> bytes:
         append_table(
             details,
             [
-                _("Interpreter"),
+                pgettext("person", "Interpreter"),
                 _("Date"),
                 _("Language"),
                 pgettext("appointment", "Place"),

@@ -245,8 +245,8 @@ def _statements(request: AuthenticatedRequest) -> tuple[datetime.date, list[quer
 @capability_required(C.COORDINATE_VOLUNTEERS)
 @require_safe
 def statements(request: AuthenticatedRequest) -> HttpResponse:
-    form = MonthForm(request.GET or None)
     month, rows = _statements(request)
+    form = MonthForm(request.GET or None, initial={"month": month})
     log_accesses(
         acting_user=request.user, action=AccessAction.VIEW, records=[r.volunteer for r in rows], request=request
     )
