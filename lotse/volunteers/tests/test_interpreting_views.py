@@ -212,3 +212,41 @@ def test_the_statement_downloads_as_xlsx_and_pdf(pool, org_a, volunteer_coordina
     assert pdf.content.startswith(b"%PDF")
     page = client.get(reverse("volunteers:interpreting_statements") + "?month=2031-03")
     assert page.context["month"] == datetime.date(2031, 3, 1)
+
+
+def test_the_linked_contact_and_its_appointment_point_to_each_other_for_the_requesters(
+    pool, org_a, caseworker_a, case, volunteer_coordinator_a
+):
+    import time_machine
+
+    from lotse.cases import services as case_services
+
+    request = a_request(pool, org_a, case=case, acting_user=caseworker_a)
+    booking = services.book_interpreter(acting_user=None, request=request, volunteer=interpreter(org_a), notify=False)
+    services.record_answer(acting_user=None, booking=booking, accept=True)
+    with time_machine.travel(TUESDAY_10 + datetime.timedelta(hours=2), tick=False):
+        services.record_outcome(acting_user=None, booking=booking, held=True, actual_minutes=60)
+        contact = case_services.record_contact(
+            acting_user=caseworker_a,
+            case=case,
+            date=datetime.date(2031, 3, 4),
+            duration_minutes=60,
+            form="buero",
+            interpreter_kind="ehrenamtlich",
+            interpreter_language="prs",
+        )
+        client = client_for(caseworker_a)
+        detail = reverse("volunteers:interpreting_request_detail", args=[request.pk])
+        assert [c.pk for c in client.get(detail).context["contacts"]] == [contact.pk]
+        response = client.post(
+            reverse("volunteers:interpreting_link_contact", args=[request.pk]), {"contact": contact.pk}
+        )
+        assert response.status_code == 302
+        booking.refresh_from_db()
+        assert booking.contact == contact
+        assert reverse("cases:case_detail", args=[case.pk]) in client.get(detail).content.decode()
+        assert detail in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+        coordinator_page = client_for(volunteer_coordinator_a).get(
+            reverse("volunteers:interpreting_pool_request", args=[request.pk])
+        )
+        assert reverse("cases:case_detail", args=[case.pk]) not in coordinator_page.content.decode()
