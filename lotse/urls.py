@@ -9,8 +9,9 @@ from lotse.core.views import auth, two_factor
 from lotse.network.urls import public_urlpatterns
 
 # Views reachable without signing in beyond login, password reset and the
-# language switch: the public city map of the network and its actors' pages.
-PUBLIC_ALLOWLIST: list[str] = ["public:start", "public:map", "public:actor"]
+# language switch: the public city map of the network and its actors' pages, and the page on which a volunteer
+# interpreter answers a booking through the signed link of the mail.
+PUBLIC_ALLOWLIST: list[str] = ["public:start", "public:map", "public:actor", "volunteers:interpreting_answer"]
 
 urlpatterns = [
     path("login/", auth.login_view, name="login"),

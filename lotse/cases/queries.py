@@ -574,7 +574,8 @@ def case_page(user: User, case: Case, *, today: datetime.date, show_all: bool = 
     )
     contacts_qs = (
         Contact.objects.filter(case=case)
-        .select_related("created_by")
+        # The appointment of the volunteer interpreter pool the contact was recorded for (lotse.volunteers).
+        .select_related("created_by", "interpreter_booking")
         .prefetch_related("follow_ups", "participants")
         .order_by("-date", "-pk")
     )

@@ -54,6 +54,9 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("core:history", _("Change history"), C.READ_AUDIT, ADMINISTRATION),
     ("core:access_log", _("Access log"), C.READ_AUDIT, ADMINISTRATION),
     ("arrivals:responsibility_list", _("Responsibilities"), C.READ_RESPONSIBILITIES, ADMINISTRATION),
+    # The volunteer interpreter pool: its coordination, and the staff who request interpreters.
+    ("volunteers:interpreting_pool_requests", _("Interpreter service"), C.COORDINATE_VOLUNTEERS, None),
+    ("volunteers:interpreting_my_requests", _("Interpreter requests"), C.REQUEST_INTERPRETER, None),
 ]
 
 # Pages that only users of these kinds of organisation find, beyond the capability (the view answers the

@@ -261,6 +261,9 @@ LOTSE_PASSWORD_RESET_PER_ADDRESS = env.get_int("LOTSE_PASSWORD_RESET_PER_ADDRESS
 LOTSE_PASSWORD_RESET_PER_CLIENT = env.get_int("LOTSE_PASSWORD_RESET_PER_CLIENT", 10, minimum=1)
 # An invitation of a new user (a link to choose their password) stays valid this many days, and works once.
 LOTSE_INVITATION_DAYS = env.get_int("LOTSE_INVITATION_DAYS", 7, minimum=1)
+# The link that asks a volunteer interpreter to confirm or decline an appointment stays valid this many days (and
+# never beyond the appointment's beginning), and works once.
+LOTSE_INTERPRETER_LINK_DAYS = env.get_int("LOTSE_INTERPRETER_LINK_DAYS", 7, minimum=1)
 # Reset mails go out in the background, so the answer takes as long whether or not the address is known.
 LOTSE_MAIL_IN_BACKGROUND = True
 LOTSE_COUNTY_NAME = env.get_str("LOTSE_COUNTY_NAME", "Landkreis Ludwigsburg")

@@ -17,3 +17,4 @@ class VolunteersConfig(AppConfig):
         # The sponsorships' record names (change history, access log) and start-page panel.
         import_module("lotse.volunteers.sponsorship_records")
         import_module("lotse.volunteers.sponsorship_panel")
+        import_module("lotse.volunteers.interpreting_records")

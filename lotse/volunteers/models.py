@@ -631,6 +631,11 @@ class InterpreterRequest(VersionedModel):
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
+    @property
+    def access_log_organisation_id(self) -> int:
+        """The requesting organisation keeps the request (the pool reads it)."""
+        return int(self.requesting_organisation_id)
+
 
 class TimeRange(Func):
     """``tstzrange(lower, upper, '[)')``: the time an interpreter is booked for."""
@@ -666,6 +671,19 @@ class InterpreterBooking(VersionedModel):
     travel_minutes = models.PositiveSmallIntegerField(_("travel time (minutes)"), null=True, blank=True)
     travel_km = models.DecimalField(_("distance travelled (km)"), max_digits=6, decimal_places=1, null=True, blank=True)
     outcome_note = models.CharField(_("note"), max_length=500, blank=True)
+    # The random part of the signed answer link: a new booking gets a new link, and no link of another booking
+    # can be forged from it.
+    link_nonce = models.CharField(_("link nonce"), max_length=32, blank=True, editable=False)
+    # The counselling contact the requesting caseworker recorded for the held appointment (kind "volunteer
+    # interpreter"); only the requesting organisation sees it.
+    contact = models.OneToOneField(
+        "cases.Contact",
+        verbose_name=_("counselling contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interpreter_booking",
+    )
 
     class Meta:
         verbose_name = _("interpreter booking")

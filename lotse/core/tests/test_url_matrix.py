@@ -25,8 +25,9 @@ from lotse.core.access import CAPABILITIES, Capability, declared_capability, hol
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
 from lotse.urls import PUBLIC_ALLOWLIST
 
-# The city map and its actors' pages: public, the only pages besides signing in.
-PUBLIC_URLS = {"public:start", "public:map", "public:actor"}
+# The city map and its actors' pages, and a volunteer interpreter's answer through the signed link: public, the
+# only pages besides signing in.
+PUBLIC_URLS = {"public:start", "public:map", "public:actor", "volunteers:interpreting_answer"}
 # Reachable without signing in: signing in itself, password reset, the language switch, the city map.
 AUTH_EXEMPT = PUBLIC_URLS | {
     "login",

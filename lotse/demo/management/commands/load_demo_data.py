@@ -15,6 +15,7 @@ from lotse.demo.accommodation import load_demo_accommodation
 from lotse.demo.arrivals import load_demo_responsibilities
 from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
+from lotse.demo.interpreting import load_demo_interpreting
 from lotse.demo.journey import load_demo_journey
 from lotse.demo.network import load_demo_network
 from lotse.demo.sponsorships import load_demo_sponsorships
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             housing: dict[str, int] = {}
             journey: dict[str, int] = {}
             volunteers: dict[str, int] = {}
+            interpreting: dict[str, int] = {}
             documents = 0
             sponsorships: dict[str, int] = {}
             if not options["no_cases"]:
@@ -89,6 +91,10 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 sponsorships = load_demo_sponsorships(today=today)
                 seconds["sponsorships"] = time.perf_counter() - started
+                # lotse.demo.interpreting: the city's volunteer interpreter pool and its requests.
+                started = time.perf_counter()
+                interpreting = load_demo_interpreting(today=today)
+                seconds["interpreting"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -138,6 +144,11 @@ class Command(BaseCommand):
                 f"Demo new arrivals: {journey['arrivals']} worked through ({journey['counselling']} into "
                 f"counselling, {journey['relocated']} households moved since), {journey['notices_seen']} notices "
                 f"of the exchange read, {journey['sheets']} handover sheets handed over ({seconds['journey']:.1f} s)."
+            )
+        if interpreting.get("requests"):
+            self.stdout.write(
+                f"Demo interpreter pool: {interpreting['requests']} requests, {interpreting['bookings']} bookings, "
+                f"{interpreting['held']} appointments held ({seconds['interpreting']:.1f} s)."
             )
         if network.get("actors") or network.get("sheets"):
             self.stdout.write(
