@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0001_initial'),
+        ('volunteers', '0002_interpreting_booking_link_and_contact'),
     ]
 
     operations = [
