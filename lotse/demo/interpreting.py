@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
+import unicodedata
 from decimal import Decimal
 
 from django.utils import timezone
@@ -89,7 +91,7 @@ def load_demo_interpreting(today: datetime.date | None = None) -> dict[str, int]
                 family_name=family_name,
                 given_names=given_names,
                 gender=gender,
-                email=f"{given_names}.{family_name}@demo.lotse.invalid".lower().replace("ö", "oe"),
+                email=_address(given_names, family_name),
                 languages=languages,
                 weekdays=weekdays,
                 day_times=day_times,
@@ -195,3 +197,9 @@ def _work_through(
         note="" if held else "Klient:in nicht erschienen",
     )
     counts["held"] += int(held)
+
+
+def _address(given_names: str, family_name: str) -> str:
+    """An e-mail address of the demo's own reserved domain, in plain ASCII letters."""
+    folded = unicodedata.normalize("NFKD", f"{given_names}.{family_name}".lower().replace("ö", "oe"))
+    return re.sub(r"[^a-z.]", "", folded.encode("ascii", "ignore").decode()) + "@demo.lotse.invalid"

@@ -58,7 +58,10 @@ PDF_DOWNLOADS = {
 }
 # Spreadsheets that carry no stored text: the blank import templates and the documented example.
 # (The volunteering figures name only the organisation counted; the first persona, Statistik, counts them all.)
+# (The interpreters' monthly statements of the URL matrix's world cover a month without appointments held.)
 WITHOUT_STORED_TEXT = {
+    "volunteers:interpreting_statements_xlsx",
+    "volunteers:interpreting_statements_pdf",
     "imports:template",
     "imports:example",
     "volunteers:figures_xlsx",

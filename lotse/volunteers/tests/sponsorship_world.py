@@ -40,12 +40,22 @@ def volunteer(
         organisation=organisation,
         family_name=family_name,
         given_names=given_names,
-        status=status,
+        status=VolunteerStatus.ACTIVE,
         status_since=days_ago(300),
         consent_on=days_ago(300),
         languages=list((languages or {}).items()),
         **fields,
     )
+    if status != VolunteerStatus.ACTIVE:
+        # A volunteer begins active or interested; pausing or leaving is a step of its own.
+        created = volunteer_services.change_status(
+            acting_user=None,
+            volunteer=created,
+            expected_version=created.version,
+            status=status,
+            on=days_ago(100),
+            reason="Umzug" if status == VolunteerStatus.LEFT else "",
+        )
     kinds = list(SPONSORSHIP_KINDS) if cleared else []
     if certificate:
         kinds.append(RequirementKind.CONDUCT_CERTIFICATE)

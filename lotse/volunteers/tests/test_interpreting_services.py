@@ -22,7 +22,6 @@ from lotse.volunteers import interpreting_services as services
 from lotse.volunteers.choices import BookingState, InterpretingState, VolunteerStatus
 from lotse.volunteers.models import InterpreterBooking, Requirement, Volunteer
 from lotse.volunteers.tests.interpreting_world import (
-    PLEDGE_ON,
     TUESDAY_10,
     ZONE,
     a_case,
@@ -56,7 +55,6 @@ def test_it_proposes_only_active_fluent_available_pledged_and_free_volunteers_of
     interpreter(org_a, "Basic", languages={"prs": "gut"})
     interpreter(org_a, "Other", languages={"ara": "muttersprache"})
     interpreter(org_a, "Unpledged", pledge_on=None)
-    interpreter(org_a, "Later", pledge_on=datetime.date(2031, 3, 5), since=PLEDGE_ON)
     interpreter(org_a, "Weekend", weekdays=["sa", "so"])
     interpreter(org_a, "Evenings", day_times=["abends"])
     interpreter(org_b, "Elsewhere")
