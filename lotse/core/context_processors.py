@@ -43,20 +43,20 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("accommodation:vu_monitor", _("VU monitor"), C.MONITOR_PRELIMINARY_ACCOMMODATION, ACCOMMODATION),
     ("volunteers:volunteer_list", pgettext_lazy("persons", "Volunteers"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:meeting_list", _("Meetings and trainings"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
-    ("volunteers:figures", _("Volunteering figures"), C.VOLUNTEER_FIGURES, VOLUNTEERING),
-    ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
-    ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
     ("volunteers:programme_list", _("Sponsorships"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:sponsorship_list", _("All sponsorships"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:check_in_worklist", _("Check-ins due"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:interpreting_pool_requests", _("Interpreter service"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
+    ("volunteers:figures", _("Volunteering figures"), C.VOLUNTEER_FIGURES, VOLUNTEERING),
+    ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
+    ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
+    # Caseworkers request volunteer interpreters from the network of local help.
+    ("volunteers:interpreting_my_requests", _("Interpreter requests"), C.REQUEST_INTERPRETER, NETWORK),
     ("core:user_list", _("Users"), C.ADMINISTER_USERS, ADMINISTRATION),
     ("imports:overview", _("Import and export"), C.IMPORT_WORKBOOKS, ADMINISTRATION),
     ("core:history", _("Change history"), C.READ_AUDIT, ADMINISTRATION),
     ("core:access_log", _("Access log"), C.READ_AUDIT, ADMINISTRATION),
     ("arrivals:responsibility_list", _("Responsibilities"), C.READ_RESPONSIBILITIES, ADMINISTRATION),
-    # The volunteer interpreter pool: its coordination, and the staff who request interpreters.
-    ("volunteers:interpreting_pool_requests", _("Interpreter service"), C.COORDINATE_VOLUNTEERS, None),
-    ("volunteers:interpreting_my_requests", _("Interpreter requests"), C.REQUEST_INTERPRETER, None),
 ]
 
 # Pages that only users of these kinds of organisation find, beyond the capability (the view answers the
