@@ -42,6 +42,7 @@ def _style(field: forms.Field) -> None:
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class DateField(forms.DateField):
@@ -53,6 +54,15 @@ class DateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("error_messages", {"invalid": _("Enter a date such as 24.12.2026.")})
         super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        # A year far outside any case, stay or appointment is a typing error (and would overflow date arithmetic).
+        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                code="out_of_range",
+            )
 
 
 def today() -> datetime.date:

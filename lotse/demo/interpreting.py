@@ -1,5 +1,6 @@
 """The volunteer interpreter pool of the demo city (Stadt Ludwigsburg, ``stadt-lb``): its pool serving Ludwigsburg
-and the towns around, its volunteer interpreters, and a few months of requests from the caseworkers of the welfare
+and the towns around, its interpreters (the volunteers of the coordinator's list who interpret, imported by
+lotse.demo.volunteers), and a few months of requests from the caseworkers of the welfare
 associations and the city's accommodation staff, in every state, with their outcomes. All through
 :mod:`lotse.volunteers.interpreting_services`, seeded, and only once (a second load creates nothing)."""
 
@@ -25,23 +26,6 @@ from lotse.volunteers.models import InterpreterRequest
 POOL_NAME = "Ehrenamtlicher Dolmetscherdienst Ludwigsburg"
 TOWNS = ("Ludwigsburg", "Kornwestheim", "Asperg", "Möglingen", "Tamm", "Freiberg am Neckar", "Remseck am Neckar")
 LANGUAGES = ("ara", "prs", "fas", "kmr", "tir", "tur", "ukr", "rus")
-# family name, given names, gender, languages (code: proficiency), weekdays (empty: any), times of day (empty: any)
-INTERPRETERS: list[tuple[str, str, str, dict[str, str], list[str], list[str]]] = [
-    ("Haddad", "Rana", "w", {"ara": "muttersprache"}, [], []),
-    ("Khalil", "Omar", "m", {"ara": "muttersprache", "kmr": "fliessend"}, ["mo", "di", "mi"], []),
-    ("Ahmadi", "Farid", "m", {"prs": "muttersprache", "fas": "fliessend"}, [], ["vormittags", "nachmittags"]),
-    ("Sultani", "Mariam", "w", {"prs": "muttersprache", "fas": "muttersprache"}, [], []),
-    ("Karimi", "Shirin", "w", {"fas": "muttersprache"}, ["di", "do", "fr"], []),
-    ("Yilmaz", "Berfin", "w", {"kmr": "muttersprache", "tur": "fliessend"}, [], []),
-    ("Tesfay", "Yonas", "m", {"tir": "muttersprache"}, [], []),
-    ("Gebremedhin", "Selam", "w", {"tir": "muttersprache"}, ["mo", "mi", "fr"], ["vormittags"]),
-    ("Öztürk", "Emre", "m", {"tur": "muttersprache"}, [], []),
-    ("Kaya", "Derya", "w", {"tur": "muttersprache", "kmr": "gut"}, [], ["nachmittags", "abends"]),
-    ("Bondarenko", "Iryna", "w", {"ukr": "muttersprache", "rus": "fliessend"}, [], []),
-    ("Melnyk", "Andrij", "m", {"ukr": "muttersprache"}, ["mo", "di", "do"], []),
-    ("Petrova", "Natalia", "w", {"rus": "muttersprache", "ukr": "fliessend"}, [], []),
-    ("Schneider", "Anna", "w", {"rus": "fliessend"}, [], ["vormittags"]),
-]
 CLIENT_FIRST_NAMES = {
     "ara": ("Amina", "Yusuf", "Rasha", "Khaled"),
     "prs": ("Zahra", "Ahmad", "Fatima", "Nasir"),
@@ -75,7 +59,6 @@ def load_demo_interpreting(today: datetime.date | None = None) -> dict[str, int]
         return {}
     if InterpreterRequest.objects.filter(pool__organisation=city).exists():
         return {"requests": 0}
-    since = today - datetime.timedelta(days=DAYS_BACK + 365)
     with recorded():
         pool = services.save_pool(
             acting_user=None,
@@ -84,20 +67,6 @@ def load_demo_interpreting(today: datetime.date | None = None) -> dict[str, int]
             municipalities=Municipality.objects.filter(name__in=TOWNS),
             requesters_may_book=False,
         )
-        for family_name, given_names, gender, languages, weekdays, day_times in INTERPRETERS:
-            services.ensure_interpreter(
-                acting_user=None,
-                organisation=city,
-                family_name=family_name,
-                given_names=given_names,
-                gender=gender,
-                email=_address(given_names, family_name),
-                languages=languages,
-                weekdays=weekdays,
-                day_times=day_times,
-                pledge_on=since,
-                since=since,
-            )
     users = {u.username: u for u in User.objects.filter(username__in=CASEWORKERS + ACCOMMODATION_STAFF)}
     cases: dict[int, list[Case]] = {}
     for each in Case.objects.filter(organisation__in={u.organisation_id for u in users.values()}).order_by("pk"):

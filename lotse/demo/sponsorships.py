@@ -10,21 +10,30 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections import Counter
 from typing import Any
 
 from lotse.core.models import Organisation
 from lotse.core.transactions import one_savepoint_per_step
 from lotse.demo.data import recorded
 from lotse.volunteers import sponsorship_services as services
-from lotse.volunteers import volunteer_services
-from lotse.volunteers.choices import EndReason, RequirementKind, SponsorshipState, VolunteerStatus
+from lotse.volunteers.choices import EndReason, Skill, SponsorshipState, VolunteerStatus
 from lotse.volunteers.models import Programme, Volunteer
+from lotse.volunteers.requirements import Purpose, missing_requirements
 
 CITY = "stadt-lb"
 PROGRAMME = "Willkommen in Ludwigsburg"
 SPONSORS = 35
 NEWCOMERS = 130
 SEED = 20
+# Of the 46 households reached: sponsorships ended, still getting to know each other (the rest are active).
+ENDED = 16
+GETTING_TO_KNOW = 8
+# The households that joined lately (size, children): three with a sponsorship requested, two still waiting.
+WAITING = [(3, 1), (1, 0), (4, 2), (2, 0), (3, 2)]
+REQUESTED_ONLY = 3
+# WiL plans its sponsorships for a year and a half.
+PLANNED_DAYS = 540
 
 # Country → languages of its newcomers, family names, given names of women and of men.
 COUNTRIES: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
@@ -54,55 +63,6 @@ COUNTRIES: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
     "BR": (["por"], ["Silva", "Santos"], ["Ana Clara", "Beatriz"], ["João", "Lucas"]),
 }
 
-# The sponsors: family name, given names, gender, own migration experience, languages beyond German, skills.
-SPONSOR_FAMILY_NAMES = [
-    "Bauer",
-    "Becker",
-    "Braun",
-    "Fischer",
-    "Frank",
-    "Graf",
-    "Hartmann",
-    "Hoffmann",
-    "Huber",
-    "Kaiser",
-    "Keller",
-    "Koch",
-    "König",
-    "Krause",
-    "Lang",
-    "Lehmann",
-    "Maier",
-    "Meyer",
-    "Müller",
-    "Neumann",
-    "Richter",
-    "Roth",
-    "Schäfer",
-    "Schmid",
-    "Schneider",
-    "Schröder",
-    "Schulz",
-    "Schwarz",
-    "Vogel",
-    "Wagner",
-    "Walter",
-    "Weber",
-    "Werner",
-    "Wolf",
-    "Zimmermann",
-]
-SPONSOR_GIVEN = {
-    "w": ["Anna", "Claudia", "Eva", "Julia", "Katrin", "Sabine", "Ute"],
-    "m": ["Jan", "Lukas", "Peter", "Thomas"],
-}
-SKILL_SETS = [
-    ["patenschaft", "deutschunterricht", "behoerdenbegleitung"],
-    ["patenschaft", "hausaufgabenhilfe", "kinderbetreuung"],
-    ["patenschaft", "ausfluege", "sport"],
-    ["patenschaft", "behoerdenbegleitung", "fahrdienst"],
-    ["patenschaft", "deutschunterricht", "ausfluege"],
-]
 DISTRICTS = ["Innenstadt", "Oststadt", "Weststadt", "Eglosheim", "Grünbühl", "Hoheneck", "Oßweil", "Poppenweiler"]
 TOPICS = ["sprache", "schule_kita", "alltag_behoerden", "arbeit", "freizeit_kultur", "engagement"]
 # The life cycle the households' sponsorships reached, in the order they are built (ended ones first: they free
@@ -114,57 +74,20 @@ def _day(today: datetime.date, days_ago: int) -> datetime.date:
     return today - datetime.timedelta(days=days_ago)
 
 
-def _sponsors(city: Organisation, today: datetime.date, rng: random.Random) -> list[Volunteer]:
-    """The programme's 35 sponsors: the city's volunteers of these names, registered where missing."""
-    existing = {
-        (volunteer.family_name, volunteer.given_names): volunteer
-        for volunteer in Volunteer.objects.filter(organisation=city, family_name__in=SPONSOR_FAMILY_NAMES)
-    }
-    migrant_languages = [["ara"], ["tur"], ["ukr", "rus"], ["fas", "prs"], ["rus"], ["sqi"], ["tir"], ["spa"]]
-    sponsors = []
-    for number, family_name in enumerate(SPONSOR_FAMILY_NAMES):
-        gender = "w" if number % 3 else "m"
-        given_names = SPONSOR_GIVEN[gender][number % len(SPONSOR_GIVEN[gender])]
-        found = existing.get((family_name, given_names))
-        if found is None:
-            # About half of the sponsors have their own migration experience (and often a language of the newcomers).
-            migrated = number % 2 == 0
-            languages = {"deu": "muttersprache"} if not migrated else {"deu": "fliessend"}
-            if migrated:
-                languages.update(dict.fromkeys(migrant_languages[number % len(migrant_languages)], "muttersprache"))
-            elif number % 5 == 1:
-                languages["eng"] = "gut"
-            found = volunteer_services.register_volunteer(
-                acting_user=None,
-                organisation=city,
-                family_name=family_name,
-                given_names=given_names,
-                gender=gender,
-                municipality=city.municipality,
-                district=DISTRICTS[number % len(DISTRICTS)],
-                skills=SKILL_SETS[number % len(SKILL_SETS)],
-                weekdays=rng.sample(["mo", "di", "mi", "do", "fr", "sa"], 1 + number % 4),
-                day_times=["nachmittags"] if number % 2 else ["abends"],
-                migration_experience=migrated,
-                max_sponsorships=2 if number % 3 == 0 else 1,
-                started_on=_day(today, 700 - number * 5),
-                status=VolunteerStatus.ACTIVE,
-                status_since=_day(today, 650 - number * 5),
-                consent_on=_day(today, 700 - number * 5),
-                languages=list(languages.items()),
-            )
-            # WiL trains its sponsors; pledge, agreement and (for work with children) the certificate were seen.
-            for kind in (
-                RequirementKind.CONFIDENTIALITY,
-                RequirementKind.AGREEMENT,
-                RequirementKind.TRAINING,
-                RequirementKind.CONDUCT_CERTIFICATE,
-            ):
-                volunteer_services.add_requirement(
-                    acting_user=None, volunteer=found, kind=kind, met_on=_day(today, 640 - number * 5)
-                )
-        sponsors.append(found)
-    return sponsors
+def _sponsors(city: Organisation) -> list[Volunteer]:
+    """The programme's sponsors: the city's active volunteers who take on sponsorships, from the coordinator's own
+    list (lotse.demo.volunteers imported it), the first 35 of them by their list ID; the next ones wait for a
+    household of their own (the matching proposal has someone to propose)."""
+    return list(
+        Volunteer.objects.filter(
+            organisation=city,
+            status=VolunteerStatus.ACTIVE,
+            anonymised_at__isnull=True,
+            skills__contains=[Skill.SPONSORSHIP],
+        )
+        .exclude(external_id="")
+        .order_by("external_id")[:SPONSORS]
+    )
 
 
 def _household_members(
@@ -197,12 +120,14 @@ def _household_members(
 
 
 def _households(today: datetime.date, rng: random.Random) -> list[tuple[str, list[dict[str, Any]]]]:
-    """130 newcomers in households, 56 of them children, from each of the 24 countries."""
+    """130 newcomers in 46 households, 56 of them children, from each of the 24 countries; then the households
+    that joined lately and wait for their sponsors."""
     countries = list(COUNTRIES)
     # Sizes and children per household: singles, couples, single parents and families; 130 persons, 56 children.
     shapes = [(1, 0)] * 11 + [(2, 0)] * 4 + [(2, 1)] * 6 + [(3, 1)] * 8 + [(4, 2)] * 11 + [(5, 3)] * 5 + [(6, 4)]
     assert sum(size for size, _children in shapes) == NEWCOMERS, sum(size for size, _children in shapes)
     rng.shuffle(shapes)
+    shapes += WAITING
     return [
         (
             countries[index % len(countries)],
@@ -230,11 +155,13 @@ def load_demo_sponsorships(today: datetime.date) -> dict[str, int]:
             description="Patenschaften für Neuzugewanderte in Ludwigsburg: geschulte Ehrenamtliche begleiten "
             "Familien und Einzelne beim Ankommen (Sprache, Schule und Kita, Alltag und Behörden, Arbeit, Freizeit).",
         )
-        sponsors = _sponsors(city, today, rng)
-        counts["sponsors"] = len(sponsors)
+        sponsors = _sponsors(city)
         participations = []
-        for index, (_country, members) in enumerate(_households(today, rng)):
-            joined = _day(today, 600 - index * 13)
+        households = _households(today, rng)
+        reached = len(households) - len(WAITING)
+        for index, (_country, members) in enumerate(households):
+            # The reached households joined over the programme's two years, the waiting ones in the last weeks.
+            joined = _day(today, 700 - index * 14) if index < reached else _day(today, 30 - 5 * (index - reached))
             for member in members:
                 member["municipality"] = city.municipality
             participation = services.register_newcomers(
@@ -249,37 +176,66 @@ def load_demo_sponsorships(today: datetime.date) -> dict[str, int]:
                 else "",
                 needs="",
             )
-            participations.append((participation, joined))
+            participations.append((participation, joined, members))
             counts["households"] += 1
             counts["newcomers"] += len(members)
-        counts.update(_sponsorships(participations, sponsors, today, rng))
+        made = _sponsorships(participations, sponsors, today, rng)
+        counts.update(made)
     return counts
 
 
+def _choose(
+    sponsors: list[Volunteer], used: Counter[int], wanted: int, purpose: Purpose, on: datetime.date
+) -> list[Volunteer]:
+    """Up to ``wanted`` sponsors who may take on the sponsorship on ``on`` (active, below their capacity, cleared
+    for it on that day), those with the fewest sponsorships so far first: every sponsor gets a household."""
+    missing = missing_requirements([sponsor.pk for sponsor in sponsors], purpose, on)
+    open_counts = services.open_sponsorship_counts(sponsor.pk for sponsor in sponsors)
+    free = [
+        sponsor
+        for sponsor in sponsors
+        if not missing[sponsor.pk] and open_counts.get(sponsor.pk, 0) < sponsor.max_sponsorships
+    ]
+    free.sort(key=lambda sponsor: (used[sponsor.pk], sponsor.external_id))
+    return free[:wanted]
+
+
 def _sponsorships(
-    participations: list[tuple[Any, datetime.date]], sponsors: list[Volunteer], today: datetime.date, rng: random.Random
+    participations: list[tuple[Any, datetime.date, list[dict[str, Any]]]],
+    sponsors: list[Volunteer],
+    today: datetime.date,
+    rng: random.Random,
 ) -> dict[str, int]:
-    """Sponsorships for the first 38 households (the last 8 wait): ended ones first, with every ending reason, then
-    open ones requested, getting to know each other, and active, the active ones with check-ins (some due)."""
+    """A sponsorship for each of the 46 households reached, in the order they joined: the early ones ended (with
+    every ending reason; they free their sponsors for later households), the later ones getting to know each other
+    or active, with check-ins (some due); of the households that joined lately, three are requested and the rest
+    wait."""
+    reached = len(participations) - len(WAITING)
     plan = (
-        [SponsorshipState.ENDED] * 9
-        + [SponsorshipState.ACTIVE] * 16
-        + [SponsorshipState.GETTING_TO_KNOW] * 7
-        + [SponsorshipState.REQUESTED] * 6
+        [SponsorshipState.ENDED] * ENDED
+        + [SponsorshipState.ACTIVE] * (reached - ENDED - GETTING_TO_KNOW)
+        + [SponsorshipState.GETTING_TO_KNOW] * GETTING_TO_KNOW
+        + [SponsorshipState.REQUESTED] * REQUESTED_ONLY
     )
-    made = {"sponsorships": 0, "check_ins": 0}
-    sponsor_cycle = iter(sponsors * 2)
-    for number, ((participation, joined), state) in enumerate(zip(participations, plan, strict=False)):
-        pair = [next(sponsor_cycle)]
-        if number % 7 == 3:
-            pair.append(next(sponsor_cycle))
-        requested = min(joined + datetime.timedelta(days=14 + number % 20), _day(today, 40))
+    made = {"sponsors": 0, "sponsorships": 0, "check_ins": 0}
+    used: Counter[int] = Counter()
+    for number, ((participation, joined, members), state) in enumerate(zip(participations, plan, strict=False)):
+        if state == SponsorshipState.REQUESTED:
+            requested = min(joined + datetime.timedelta(days=3), today)
+        else:
+            requested = joined + datetime.timedelta(days=7 + number % 7)
+        with_minors = any(member["birth_date"] > requested.replace(year=requested.year - 18) for member in members)
+        purpose = Purpose.SPONSORSHIP_WITH_MINORS if with_minors else Purpose.SPONSORSHIP
+        pair = _choose(sponsors, used, 2 if number % 7 == 3 else 1, purpose, requested)
+        if not pair:
+            continue  # nobody free: the household waits
+        used.update(sponsor.pk for sponsor in pair)
         sponsorship = services.request_sponsorship(
             acting_user=None,
             participation=participation,
             sponsors=pair,
             requested_on=requested,
-            planned_end=requested + datetime.timedelta(days=365),
+            planned_end=requested + datetime.timedelta(days=PLANNED_DAYS),
         )
         made["sponsorships"] += 1
         day = requested
@@ -288,7 +244,7 @@ def _sponsorships(
                 state == SponsorshipState.GETTING_TO_KNOW and step == SponsorshipState.ACTIVE
             ):
                 break
-            day = min(day + datetime.timedelta(days=10 + number % 9), today)
+            day = min(day + datetime.timedelta(days=5 + number % 5), today)
             sponsorship = services.change_state(
                 acting_user=None,
                 sponsorship=sponsorship,
@@ -329,7 +285,8 @@ def _sponsorships(
                 sponsorship=sponsorship,
                 expected_version=sponsorship.version,
                 to_state=SponsorshipState.ENDED,
-                on=min(day + datetime.timedelta(days=60), today),
+                on=min(day + datetime.timedelta(days=200 + 10 * number), today),
                 end_reason=END_REASONS[number % len(END_REASONS)],
             )
+    made["sponsors"] = len(used)
     return made

@@ -129,9 +129,10 @@ class RequestFilterForm(FilterForm):
 
 
 class MonthForm(FilterForm):
-    month = forms.DateField(
+    month = DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],
+        error_messages={"invalid": _("Enter a month such as 2026-11.")},
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         required=False,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -84,20 +85,25 @@ def _filtered(queryset: QuerySet[InterpreterRequest], filters: dict[str, Any]) -
     return queryset
 
 
-def my_requests_page(user: User, filters: dict[str, Any]) -> dict[str, Any]:
-    """Two queries: the requests with their pools and origin, and their bookings."""
-    queryset = _filtered(requested_by(user), filters).select_related("case", "shelter")
-    requests = list(_with_bookings(queryset).order_by("-starts_at", "-pk")[:300])
-    return {"rows": _rows(requests)}
+PAGE_SIZE = 50
 
 
-def pool_requests_page(user: User, filters: dict[str, Any]) -> dict[str, Any]:
-    """Three queries: the pool, the requests made to it, and their bookings."""
+def _page(queryset: QuerySet[InterpreterRequest], page_number: str | None) -> dict[str, Any]:
+    """A page of the requests, the newest appointment first, with their rows (count, requests, bookings)."""
+    page = Paginator(_with_bookings(queryset).order_by("-starts_at", "-pk"), PAGE_SIZE).get_page(page_number)
+    return {"page": page, "rows": _rows(list(page.object_list))}
+
+
+def my_requests_page(user: User, filters: dict[str, Any], page_number: str | None = None) -> dict[str, Any]:
+    """Three queries: the count, a page of the requests with their pools and origin, and their bookings."""
+    return _page(_filtered(requested_by(user), filters).select_related("case", "shelter"), page_number)
+
+
+def pool_requests_page(user: User, filters: dict[str, Any], page_number: str | None = None) -> dict[str, Any]:
+    """Four queries: the pool, the count, a page of the requests made to it, and their bookings."""
     organisation_id = coordinating_organisation_id(user)
     pool = InterpreterPool.objects.filter(organisation_id=organisation_id).first() if organisation_id else None
-    queryset = _filtered(made_to_pool_of(user), filters)
-    requests = list(_with_bookings(queryset).order_by("-starts_at", "-pk")[:300])
-    return {"pool": pool, "rows": _rows(requests)}
+    return {"pool": pool, **_page(_filtered(made_to_pool_of(user), filters), page_number)}
 
 
 @dataclass

@@ -79,7 +79,25 @@ class VolunteerQuerySet(_OwnedQuerySet["Volunteer"]):
         return self.filter(anonymised_at__isnull=True)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# What identifies a volunteer stays out of the append-only history: anonymising a volunteer who left empties it on
+# the record, and no earlier version may keep it (the history still shows who changed the record, and when).
+IDENTIFYING_FIELDS = [
+    "external_id",
+    "family_name",
+    "given_names",
+    "gender",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "district",
+    "availability_note",
+    "notes",
+    "left_reason",
+]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=IDENTIFYING_FIELDS)
 class Volunteer(VersionedModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="volunteers"
@@ -199,7 +217,8 @@ class VolunteerLanguage(models.Model):
         return f"{self.language} ({self.get_proficiency_display()})"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# A requirement's note may name the volunteer; it is emptied on anonymisation and kept out of the history too.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["note"])
 class Requirement(VersionedModel):
     """A requirement met on a date: a certificate seen, a pledge or agreement signed, a training attended.
 

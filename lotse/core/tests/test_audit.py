@@ -196,3 +196,11 @@ def test_it_filters_the_organisations_history_by_user_kind_and_day(org_admin_a, 
     body = response.content.decode()
     assert "Bitte ein Datum wie 24.12.2026 eingeben." in body
     assert response.context["rows"]  # the invalid filters are not applied
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("until", ["9999-12-31", "31.12.1899"])
+def test_a_day_outside_the_calendars_range_is_refused_with_a_message(org_admin_a, until):
+    response = client_for(org_admin_a).get(reverse("core:history"), {"until": until})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"until": ["Geben Sie ein Datum zwischen 1900 und 2200 ein."]}

@@ -17,9 +17,6 @@ from lotse.core.models import Organisation
 from lotse.volunteers.figures import volunteer_figures
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the demo reaches 93 of the 130 newcomers in the default period (issue 20, open)"
-)
 def test_it_reproduces_the_shape_of_the_wil_figures(demo: str) -> None:
     city = Organisation.objects.get(short_name="stadt-lb")
 

@@ -20,13 +20,6 @@ from lotse.volunteers.volunteer_queries import worklist
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the sponsorship and interpreter parts of the demo still register their own volunteers beside the 60 "
-        "imported ones (issue 20, open)"
-    ),
-)
 def test_the_city_coordinates_sixty_volunteers(demo):
     city = Organisation.objects.get(short_name="stadt-lb")
     volunteers = Volunteer.objects.filter(organisation=city)

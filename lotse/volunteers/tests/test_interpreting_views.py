@@ -201,6 +201,35 @@ def test_the_lists_run_a_fixed_number_of_queries(pool, org_a, caseworker_a, volu
     assert_same_queries(few[1], many[1])
 
 
+def test_both_lists_log_the_requests_they_show_and_page_through_them(
+    pool, org_a, caseworker_a, volunteer_coordinator_a
+):
+    from lotse.volunteers import interpreting_queries
+
+    for day in range(3):
+        a_request(pool, org_a, acting_user=caseworker_a, starts_at=TUESDAY_10 + datetime.timedelta(days=day))
+    shown = list(InterpreterRequest.objects.order_by("-starts_at").values_list("pk", flat=True))
+    for user, name in (
+        (caseworker_a, "volunteers:interpreting_my_requests"),
+        (volunteer_coordinator_a, "volunteers:interpreting_pool_requests"),
+    ):
+        client = client_for(user)
+        before = AccessLogEntry.objects.count()
+        page = client.get(reverse(name), {"language": "prs"})
+        assert page.status_code == 200
+        logged = AccessLogEntry.objects.order_by("pk")[before:]
+        assert [(row.by, row.record_type, int(row.record_id)) for row in logged] == [
+            (user, "volunteers.interpreterrequest", pk) for pk in shown
+        ]
+        interpreting_queries.PAGE_SIZE, size = 2, interpreting_queries.PAGE_SIZE
+        try:
+            second = client.get(reverse(name), {"language": "prs", "page": "2"})
+        finally:
+            interpreting_queries.PAGE_SIZE = size
+        assert [row.request.pk for row in second.context["rows"]] == shown[2:]
+        assert 'href="?language=prs&amp;page=1"' in second.content.decode()
+
+
 def test_the_statement_downloads_as_xlsx_and_pdf(pool, org_a, volunteer_coordinator_a):
     client = client_for(volunteer_coordinator_a)
     xlsx = client.get(reverse("volunteers:interpreting_statements_xlsx") + "?month=2031-03")

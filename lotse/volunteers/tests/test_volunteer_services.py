@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -267,6 +268,13 @@ def test_it_anonymises_the_volunteers_who_left_long_enough_ago(org_a, settings):
     assert (gone.skills, gone.migration_experience, gone.status) == ([Skill.INTERPRETING], True, VolunteerStatus.LEFT)
     assert list(gone.languages.values_list("language", flat=True)) == ["ara"]
     assert list(gone.requirements.values_list("kind", "note")) == [(RequirementKind.AGREEMENT, "")]
+    # No earlier version in the append-only history keeps what identified her.
+    history: Any = Volunteer
+    kept = history.pgh_event_model.objects.filter(pgh_obj_id=gone.pk).values()
+    assert kept and not {"family_name", "given_names", "email", "phone", "street", "notes"} & set(kept[0])
+    assert "anna@example.org" not in str(list(kept)) and "Weg 1" not in str(list(kept))
+    notes: Any = Requirement
+    assert "im Büro" not in str(list(notes.pgh_event_model.objects.filter(volunteer_id=gone.pk).values()))
     assert Volunteer.objects.get(pk=recent.pk).given_names == "Berta"
     assert Volunteer.objects.get(pk=staying.pk).given_names == "Clara"
     with pytest.raises(ValidationError) as error:

@@ -35,6 +35,13 @@ FORM_PAGE = "volunteers/interpreting/form_page.html"
 C = Capability
 
 
+def _query_string(request: HttpRequest) -> str:
+    """The list's filters, for the pagination's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -102,8 +109,11 @@ def _book(request: AuthenticatedRequest, interpreter_request: InterpreterRequest
 @require_safe
 def pool_requests(request: AuthenticatedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    page = queries.pool_requests_page(request.user, form.values() if form.is_bound else {})
-    return render(request, "volunteers/interpreting/pool_requests.html", {**page, "filter_form": form})
+    page = queries.pool_requests_page(request.user, form.values() if form.is_bound else {}, request.GET.get("page"))
+    log_accesses(
+        acting_user=request.user, action=AccessAction.VIEW, records=page["page"].object_list, request=request
+    )
+    return render(request, "volunteers/interpreting/pool_requests.html", {**page, "filter_form": form, "query_string": _query_string(request)})
 
 
 @capability_required(C.COORDINATE_VOLUNTEERS)
@@ -292,8 +302,11 @@ def statements_pdf_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def my_requests(request: AuthenticatedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
-    page = queries.my_requests_page(request.user, form.values() if form.is_bound else {})
-    return render(request, "volunteers/interpreting/my_requests.html", {**page, "filter_form": form})
+    page = queries.my_requests_page(request.user, form.values() if form.is_bound else {}, request.GET.get("page"))
+    log_accesses(
+        acting_user=request.user, action=AccessAction.VIEW, records=page["page"].object_list, request=request
+    )
+    return render(request, "volunteers/interpreting/my_requests.html", {**page, "filter_form": form, "query_string": _query_string(request)})
 
 
 @capability_required(C.REQUEST_INTERPRETER)
