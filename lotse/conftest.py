@@ -169,6 +169,18 @@ def volunteer_coordinator_b(org_b: Organisation) -> User:
 
 
 @pytest.fixture
+def housing_staff_a(org_a: Organisation) -> User:
+    """Housing acquisition of organisation A: its landlords, flat offers, matching and placements."""
+    return UserFactory.create(username="wohnraum-a", organisation=org_a, roles=[Role.WOHNRAUM])
+
+
+@pytest.fixture
+def housing_staff_b(org_b: Organisation) -> User:
+    """Housing acquisition of organisation B, which holds the capability but sees none of A's records."""
+    return UserFactory.create(username="wohnraum-b", organisation=org_b, roles=[Role.WOHNRAUM])
+
+
+@pytest.fixture
 def network_keeper(org_a: Organisation) -> User:
     """A user an administrator gave the role Netzwerkpflege (the admin-defined editor group)."""
     return UserFactory.create(username="netzwerkpflege", organisation=org_a, roles=[Role.NETZWERKPFLEGE])

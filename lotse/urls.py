@@ -40,6 +40,7 @@ urlpatterns = [
     path("dokumente/", include("lotse.documents.urls")),
     path("", include("lotse.arrivals.urls")),
     path("", include("lotse.volunteers.urls")),
+    path("", include("lotse.housing.urls")),
     path("stadtkarte/", include((public_urlpatterns, "public"))),
 ]
 

@@ -81,6 +81,8 @@ class ConsentPurpose(models.TextChoices):
     # The accommodation record and the casework record of the client are linked and housing facts flow between
     # the shelter's operator (the recipient) and the counselling organisation (lotse.arrivals).
     HOUSING_EXCHANGE = "datenaustausch_unterbringung", _("data exchange accommodation ↔ integration management")
+    # The household's search for a flat is passed on to the housing staff of the named organisation (lotse.housing).
+    HOUSING_SEARCH = "wohnungssuche", _("search for a flat passed on to a named organisation")
 
 
 class HandoverStatus(models.TextChoices):

@@ -58,6 +58,9 @@ class Capability(StrEnum):
     COORDINATE_VOLUNTEERS = "coordinate_volunteers"
     REQUEST_INTERPRETER = "request_interpreter"
     VOLUNTEER_FIGURES = "volunteer_figures"
+    HOUSING = "housing"
+    KEEP_RENT_LIMITS = "keep_rent_limits"
+    HOUSING_FIGURES = "housing_figures"
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,24 @@ CAPABILITIES: dict[Capability, CapabilityRow] = {
     Capability.VOLUNTEER_FIGURES: CapabilityRow(
         frozenset({R.EHRENAMTSKOORDINATION, R.STATISTIK, R.SYSTEMADMINISTRATION}),
         _("You may not read the figures of volunteering."),
+    ),
+    # Landlords, flat offers, matching offers to searching households and the placements (lotse.housing): the
+    # housing acquisition and the integration management of the organisation that acquired the offers.
+    Capability.HOUSING: CapabilityRow(
+        frozenset({R.WOHNRAUM, R.INTEGRATIONSMANAGEMENT, R.TEAMLEITUNG}),
+        _("Only the housing staff of the organisation that acquired the flat may do this."),
+    ),
+    # The county's rent limits for benefit recipients; the services also require the organisation to be a
+    # Landratsamt (every signed-in user reads them).
+    Capability.KEEP_RENT_LIMITS: CapabilityRow(
+        frozenset({R.WOHNRAUM, R.SYSTEMADMINISTRATION}),
+        _("Only the district office keeps the rent limits."),
+    ),
+    # The figures of housing acquisition (no personal data): the housing staff its own, statistics every
+    # organisation's.
+    Capability.HOUSING_FIGURES: CapabilityRow(
+        frozenset({R.WOHNRAUM, R.TEAMLEITUNG, R.STATISTIK, R.SYSTEMADMINISTRATION}),
+        _("You may not read the figures of housing acquisition."),
     ),
     Capability.READ_AUDIT: CapabilityRow(
         frozenset({R.ORGANISATIONSADMINISTRATION, R.SYSTEMADMINISTRATION}),

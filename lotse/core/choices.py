@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     SYSTEMADMINISTRATION = "systemadministration", _("System administration")
     # Keeps the network directory and the info sheets (besides volunteer coordination and system administration).
     NETZWERKPFLEGE = "netzwerkpflege", _("Network directory editing")
+    # Acquires private flats, keeps the landlords and matches offers to searching households (lotse.housing).
+    WOHNRAUM = "wohnraum", _("Housing acquisition")
 
 
 class AccessAction(models.TextChoices):
@@ -58,3 +60,4 @@ class ImportKind(models.TextChoices):
     WORKBOOK = "arbeitsmappe", _("casework workbook")
     ACTORS = "akteure", _("list of actors")
     VOLUNTEERS = "ehrenamtliche", _("list of volunteers")
+    RENT_LIMITS = "mietobergrenzen", _("rent limits")

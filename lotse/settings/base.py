@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # The arrival journey: who is responsible for whom (Zuständigkeiten).
     "lotse.arrivals",
     "lotse.volunteers",
+    "lotse.housing",
     "lotse.demo",
 ]
 

@@ -14,7 +14,7 @@ from lotse.core.access import CAPABILITIES, Capability, can, require
 from lotse.core.choices import Role
 from lotse.core.tests.factories import UserFactory
 
-IM, TL, UB, EK, ST, OA, SA, NP = (
+IM, TL, UB, EK, ST, OA, SA, NP, WR = (
     Role.INTEGRATIONSMANAGEMENT,
     Role.TEAMLEITUNG,
     Role.UNTERBRINGUNG,
@@ -23,10 +23,11 @@ IM, TL, UB, EK, ST, OA, SA, NP = (
     Role.ORGANISATIONSADMINISTRATION,
     Role.SYSTEMADMINISTRATION,
     Role.NETZWERKPFLEGE,
+    Role.WOHNRAUM,
 )
 EXPECTED = {
-    Capability.SIGNED_IN: {IM, TL, UB, EK, ST, OA, SA, NP},
-    Capability.SEE_COLLEAGUES: {IM, TL, UB, EK, OA, SA, NP},
+    Capability.SIGNED_IN: {IM, TL, UB, EK, ST, OA, SA, NP, WR},
+    Capability.SEE_COLLEAGUES: {IM, TL, UB, EK, OA, SA, NP, WR},
     Capability.CASEWORK: {IM, TL},
     Capability.LEAD_TEAM: {TL},
     Capability.MERGE_PERSONS: {TL},
@@ -50,6 +51,9 @@ EXPECTED = {
     Capability.COORDINATE_VOLUNTEERS: {EK},
     Capability.REQUEST_INTERPRETER: {IM, TL, UB},
     Capability.VOLUNTEER_FIGURES: {EK, ST, SA},
+    Capability.HOUSING: {WR, IM, TL},
+    Capability.KEEP_RENT_LIMITS: {WR, SA},
+    Capability.HOUSING_FIGURES: {WR, TL, ST, SA},
 }
 
 

@@ -56,6 +56,8 @@ PERSONAS = [
     "network_editor",
     "volunteer_coordinator_a",
     "volunteer_coordinator_b",
+    "housing_staff_a",
+    "housing_staff_b",
 ]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from lotse.core.models import Organisation

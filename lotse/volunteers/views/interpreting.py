@@ -110,10 +110,12 @@ def _book(request: AuthenticatedRequest, interpreter_request: InterpreterRequest
 def pool_requests(request: AuthenticatedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     page = queries.pool_requests_page(request.user, form.values() if form.is_bound else {}, request.GET.get("page"))
-    log_accesses(
-        acting_user=request.user, action=AccessAction.VIEW, records=page["page"].object_list, request=request
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=page["page"].object_list, request=request)
+    return render(
+        request,
+        "volunteers/interpreting/pool_requests.html",
+        {**page, "filter_form": form, "query_string": _query_string(request)},
     )
-    return render(request, "volunteers/interpreting/pool_requests.html", {**page, "filter_form": form, "query_string": _query_string(request)})
 
 
 @capability_required(C.COORDINATE_VOLUNTEERS)
@@ -303,10 +305,12 @@ def statements_pdf_view(request: AuthenticatedRequest) -> HttpResponse:
 def my_requests(request: AuthenticatedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     page = queries.my_requests_page(request.user, form.values() if form.is_bound else {}, request.GET.get("page"))
-    log_accesses(
-        acting_user=request.user, action=AccessAction.VIEW, records=page["page"].object_list, request=request
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=page["page"].object_list, request=request)
+    return render(
+        request,
+        "volunteers/interpreting/my_requests.html",
+        {**page, "filter_form": form, "query_string": _query_string(request)},
     )
-    return render(request, "volunteers/interpreting/my_requests.html", {**page, "filter_form": form, "query_string": _query_string(request)})
 
 
 @capability_required(C.REQUEST_INTERPRETER)

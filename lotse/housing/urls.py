@@ -1,0 +1,8 @@
+"""The pages of housing: landlords and flat offers (wohnraum/), the rent limits (mietobergrenzen/), the searches
+for a flat (wohnungssuche/), matching and placements, and the figures (wohnraum/zahlen/)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "housing"
+
+urlpatterns: list[URLPattern | URLResolver] = []
