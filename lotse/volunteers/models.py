@@ -711,6 +711,12 @@ class InterpreterBooking(VersionedModel):
         constraints = [
             models.CheckConstraint(condition=Q(state__in=BookingState.values), name="interpreter_booking_state_valid"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="interpreter_booking_times_ordered"),
+            # One interpreter at a time per request: asked, confirmed or held (a declined one makes room for the next).
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(state__in=BLOCKING_BOOKING_STATES),
+                name="interpreter_booking_one_per_request",
+            ),
             ExclusionConstraint(
                 name="interpreter_booking_no_overlap",
                 expressions=[

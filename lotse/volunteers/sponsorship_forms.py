@@ -13,7 +13,7 @@ from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedFor
 from lotse.core.models import Organisation
 from lotse.core.submissions import OnceForm
 from lotse.people.choices import Relationship
-from lotse.people.forms import PersonForm
+from lotse.people.forms import DuplicateChoiceMixin, PersonForm
 from lotse.people.models import Person
 from lotse.volunteers.choices import (
     SPONSORSHIP_TRANSITIONS,
@@ -113,8 +113,8 @@ class ParticipationForm(VersionedForm):
         }
 
 
-class ParticipationCreateForm(OnceForm, ParticipationForm):
-    pass
+class ParticipationCreateForm(OnceForm, DuplicateChoiceMixin, ParticipationForm):
+    """A new household of newcomers; "register anyway" (``confirm_new``) answers the likely duplicates shown."""
 
 
 class NewcomerForm(PersonForm):

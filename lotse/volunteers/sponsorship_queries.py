@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lotse.core.access import Capability, can
 from lotse.core.models import User
+from lotse.people.duplicates import LikelyDuplicate, likely_duplicates
 from lotse.people.models import HouseholdMembership, Person
 from lotse.people.search import fold
 from lotse.volunteers import matching
@@ -330,3 +331,50 @@ def sponsorships_for_case(user: User | AnonymousUser, case: Any) -> list[Sponsor
         )
         for sponsorship in sponsorships
     ]
+
+
+@dataclass
+class NewcomerDuplicate:
+    """A person the organisation already keeps who is likely one of the members being registered."""
+
+    member: str
+    hit: LikelyDuplicate
+    participations: list[Participation]
+
+
+def newcomer_duplicates(user: User, members: list[dict[str, Any]]) -> list[NewcomerDuplicate]:
+    """For each member about to be registered, the persons the coordinating organisation already keeps (in a
+    programme or elsewhere) who are likely the same, with the households' participations (one query per member,
+    one for the participations)."""
+    organisation_id = coordinating_organisation_id(user)
+    if organisation_id is None:
+        return []
+    scope = Person.objects.filter(organisation_id=organisation_id)
+    found: list[NewcomerDuplicate] = []
+    for member in members:
+        for hit in likely_duplicates(
+            user,
+            family_name=str(member.get("family_name") or ""),
+            given_names=str(member.get("given_names") or ""),
+            birth_date=member.get("birth_date"),
+            nationalities=list(member.get("nationalities") or []),
+            scope=scope,
+        ):
+            name = f"{member.get('given_names', '')} {member.get('family_name', '')}".strip()
+            found.append(NewcomerDuplicate(name, hit, []))
+    if found:
+        by_person: dict[int, list[Participation]] = {}
+        for participation in (
+            Participation.objects.filter(
+                programme__organisation_id=organisation_id,
+                household__memberships__person_id__in=[each.hit.person.pk for each in found],
+                household__memberships__valid_to__isnull=True,
+            )
+            .select_related("programme")
+            .annotate(person_id=F("household__memberships__person_id"))
+            .order_by("pk")
+        ):
+            by_person.setdefault(participation.person_id, []).append(participation)  # type: ignore[attr-defined]
+        for each in found:
+            each.participations = by_person.get(each.hit.person.pk, [])
+    return found

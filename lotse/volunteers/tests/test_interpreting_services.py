@@ -106,6 +106,28 @@ def test_the_database_refuses_an_overlapping_booking_with_a_german_message(pool,
     services.book_interpreter(acting_user=volunteer_coordinator_a, request=third, volunteer=laila, notify=False)
 
 
+def test_the_database_holds_one_interpreter_at_a_time_per_request(pool, org_a, volunteer_coordinator_a):
+    from django.db import IntegrityError, transaction
+
+    laila, omar = interpreter(org_a), interpreter(org_a, family_name="Haddad")
+    request = a_request(pool, org_a)
+    booking = services.book_interpreter(
+        acting_user=volunteer_coordinator_a, request=request, volunteer=laila, notify=False
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InterpreterBooking.objects.create(
+            request=request,
+            volunteer=omar,
+            state=BookingState.ASKED,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+        )
+    # Once the first declines, the next may be asked.
+    services.record_answer(acting_user=volunteer_coordinator_a, booking=booking, accept=False)
+    services.book_interpreter(acting_user=volunteer_coordinator_a, request=request, volunteer=omar, notify=False)
+    assert InterpreterBooking.objects.filter(request=request, state=BookingState.ASKED).count() == 1
+
+
 def test_only_the_coordinator_books_unless_the_pool_lets_the_requesters(
     pool, org_a, caseworker_a, volunteer_coordinator_a, volunteer_coordinator_b
 ):

@@ -76,6 +76,23 @@ def test_it_registers_a_household_through_the_page(volunteer_coordinator_a, org_
     refused = client.post(url, {**data, "m0-family_name": "", "m0-given_names": "", "submission_key": ""})
     assert refused.status_code == 400
     assert Person.objects.count() == 2
+    # The same household once more: the persons already kept are shown (and the view logged), nothing is stored.
+    before = AccessLogEntry.objects.count()
+    again = client.post(url, {**data, "submission_key": ""})
+    assert again.status_code == 200
+    shown = again.context["duplicates"]
+    assert sorted((each.member, each.hit.person.given_names) for each in shown) == [
+        ("Omar Haddad", "Omar"),
+        ("Rania Haddad", "Rania"),
+    ]
+    assert [p.pk for p in shown[0].participations] == [participation.pk]
+    assert "Möglicherweise schon erfasst" in again.content.decode()
+    assert AccessLogEntry.objects.count() == before + 2
+    assert Person.objects.count() == 2 and Participation.objects.count() == 1
+    # "Register anyway" goes on.
+    anyway = client.post(url, {**data, "submission_key": "", "confirm_new": "on"})
+    assert anyway.status_code == 302
+    assert Person.objects.count() == 4 and Participation.objects.count() == 2
 
 
 def test_it_walks_the_forms_of_a_sponsorship(volunteer_coordinator_a, org_a):

@@ -165,7 +165,20 @@ def participation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
     form = ParticipationCreateForm(data)
     members = member_forms(data)
     all_valid = form.is_valid() and all(member.is_valid() for member in members)
-    if request.method == "POST" and all_valid:
+    duplicates: list[queries.NewcomerDuplicate] = []
+    if request.method == "POST" and all_valid and not form.duplicate_choice_made():
+        # Persons the organisation already keeps who are likely members of this household: shown (and logged)
+        # before anything is stored; "register anyway" goes on.
+        duplicates = queries.newcomer_duplicates(
+            request.user, [member.member_fields() for member in members if not member.is_empty()]
+        )
+        log_accesses(
+            acting_user=request.user,
+            action=AccessAction.VIEW,
+            records=[each.hit.person for each in duplicates],
+            request=request,
+        )
+    if request.method == "POST" and all_valid and not duplicates:
         form, saved = save_or_show(
             request,
             form,
@@ -179,13 +192,19 @@ def participation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
         if saved:
             messages.success(request, _("The household was registered in the programme."))
             return redirect("volunteers:participation_detail", pk=saved.result.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not duplicates else 200
     if request.method == "POST" and not form.errors and not all_valid:
         form.add_error(None, _("Please check the members' data."))
     return render(
         request,
         "volunteers/sponsorship/participation_create.html",
-        {"form": form, "members": members, "programme": programme, "title": _("Register a household")},
+        {
+            "form": form,
+            "members": members,
+            "programme": programme,
+            "title": _("Register a household"),
+            "duplicates": duplicates,
+        },
         status=status,
     )
 
