@@ -35,7 +35,7 @@ from lotse.arrivals.models import (
     HandoverSheetPerson,
     HandoverSheetTask,
 )
-from lotse.arrivals.queries import responsible_organisations
+from lotse.arrivals.queries import responsible_organisations, shelter_district
 from lotse.arrivals.services import link_records
 from lotse.cases import services as case_services
 from lotse.cases.choices import CaseStatus, ConsentPurpose, FieldOfAction
@@ -115,9 +115,14 @@ def municipality_of(person: Person, shelter: Shelter) -> Any:
     return assignment.municipality if assignment is not None else shelter.municipality
 
 
-def default_receiver(municipality: Any, sending_organisation_id: int, on: datetime.date) -> Organisation | None:
-    """The first organisation responsible for the municipality on the day (not the sender itself)."""
-    candidates = [o for o in responsible_organisations(municipality, on) if o.pk != sending_organisation_id]
+def default_receiver(
+    municipality: Any, sending_organisation_id: int, on: datetime.date, district: str = ""
+) -> Organisation | None:
+    """The first organisation responsible for the municipality (its district, where one has a responsibility of
+    its own) on the day, not the sender itself."""
+    candidates = [
+        o for o in responsible_organisations(municipality, on, district=district) if o.pk != sending_organisation_id
+    ]
     return candidates[0] if candidates else None
 
 
@@ -160,11 +165,15 @@ def start_sheet(*, acting_user: User | None, person: Person, leave_out: Iterable
     with atomic(), audit_context(acting_user):
         _check_not_on_open_sheet([p for p, _relationship in members])
         municipality = municipality_of(person, shelter)
+        today = timezone.localdate()
+        # The household lives in the shelter: where the shelter lies in a district with a responsibility of its own
+        # (its name or street names it), that district's organisation receives the sheet.
+        district = shelter_district(shelter, today) if municipality.pk == shelter.municipality_id else ""
         sheet = HandoverSheet.objects.create(
             sending_organisation_id=shelter.organisation_id,
             shelter=shelter,
             municipality=municipality,
-            receiving_organisation=default_receiver(municipality, shelter.organisation_id, timezone.localdate()),
+            receiving_organisation=default_receiver(municipality, shelter.organisation_id, today, district),
             created_by=acting_user,
         )
         for position, (member, relationship) in enumerate(members):

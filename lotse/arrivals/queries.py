@@ -104,6 +104,19 @@ def assignment_district(assignment: Assignment, on_date: datetime.date) -> str:
     return ""
 
 
+def shelter_district(shelter: Any, on_date: datetime.date) -> str:
+    """The district of the shelter's municipality that has a responsibility of its own on ``on_date`` and that
+    the shelter's name or street names; "" (the whole municipality) otherwise (one query)."""
+    districts = list(
+        Responsibility.objects.filter(municipality_id=shelter.municipality_id)
+        .exclude(district="")
+        .on(on_date)
+        .values_list("district", flat=True)
+        .distinct()
+    )
+    return named_district(f"{shelter.name}, {shelter.street}", districts) if districts else ""
+
+
 @dataclass
 class MunicipalityResponsibilities:
     municipality: Municipality

@@ -180,6 +180,20 @@ def test_it_starts_a_sheet_from_the_resident_page_with_the_household_and_the_res
     assert reverse("arrivals:sheet_detail", args=[sheet.pk]) in page and start not in page
 
 
+def test_it_preselects_the_organisation_of_the_shelters_district(county_housing_officer, family, org_a, org_b, shelter):
+    """A district with a responsibility of its own that the shelter's street names: its organisation receives."""
+    add(shelter.municipality, org_b, district="Eglosheim")
+    shelter.street = "Eglosheimer Straße 3"
+    shelter.save()
+    # "Eglosheimer" names no "Eglosheim": the whole municipality's organisation.
+    first = _draft(family, county_housing_officer)
+    assert first.receiving_organisation == org_a
+    services.delete_draft(acting_user=county_housing_officer, sheet=first, expected_version=first.version)
+    shelter.street = "Hirschbergstraße 1, Eglosheim"
+    shelter.save()
+    assert _draft(family, county_housing_officer).receiving_organisation == org_b
+
+
 def test_it_leaves_out_the_members_not_chosen_and_refuses_a_second_open_sheet(county_housing_officer, family):
     client = client_for(county_housing_officer)
     client.post(reverse("arrivals:sheet_start", args=[family[0].pk]), {"persons": [family[0].pk]})
