@@ -55,8 +55,8 @@ class DateField(forms.DateField):
         kwargs.setdefault("error_messages", {"invalid": _("Enter a date such as 24.12.2026.")})
         super().__init__(**kwargs)
 
-    def validate(self, value: Any) -> None:
-        super().validate(value)
+    def run_validators(self, value: Any) -> None:
+        super().run_validators(value)  # a field's own, narrower range speaks first
         # A year far outside any case, stay or appointment is a typing error (and would overflow date arithmetic).
         if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
             raise forms.ValidationError(
