@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lotse.accommodation.models import Occupancy
 from lotse.arrivals.models import PersonLink, PlannedMoveOut, PlannedMoveOutStatus
@@ -168,7 +169,7 @@ def schedule_viewing(
     with atomic(), audit_context(acting_user):
         placement = _lock(placement, expected_version)
         if placement.state not in (PlacementState.PROPOSED, PlacementState.VIEWING):
-            raise _state_refusal(placement, _("given a viewing"))
+            raise _state_refusal(placement, pgettext("placement step", "given a viewing"))
         if placement.state != PlacementState.VIEWING:
             placement.state, placement.state_since = PlacementState.VIEWING, timezone.localdate()
         placement.viewing_at = viewing_at
@@ -187,7 +188,7 @@ def accept(
     with atomic(), audit_context(acting_user):
         placement = _lock(placement, expected_version)
         if placement.state not in (PlacementState.PROPOSED, PlacementState.VIEWING):
-            raise _state_refusal(placement, _("accepted"))
+            raise _state_refusal(placement, pgettext("placement step", "accepted"))
         if on < placement.proposed_on:
             raise ValidationError(_("The acceptance cannot lie before the proposal."), code="before_proposal")
         placement.state, placement.state_since = PlacementState.ACCEPTED, on
@@ -217,7 +218,7 @@ def refuse(
     with atomic(), audit_context(acting_user):
         placement = _lock(placement, expected_version)
         if placement.state not in OPEN_PLACEMENT_STATES:
-            raise _state_refusal(placement, _("refused"))
+            raise _state_refusal(placement, pgettext("placement step", "refused"))
         placement.state, placement.state_since = PlacementState.REFUSED, max(on, placement.state_since)
         placement.refused_by, placement.refusal_reason = refused_by, reason
         fields = ["state", "state_since", "refused_by", "refusal_reason"]
