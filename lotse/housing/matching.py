@@ -156,7 +156,8 @@ def move_in_day(offer: OfferFacts, household: HouseholdFacts) -> datetime.date:
 
 
 def _euro(amount: Decimal) -> str:
-    return f"{amount:,.2f} €".replace(",", " ").replace(".", ",").replace(" ", ".")
+    # German digits: 1.234,50 €
+    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".") + " €"
 
 
 def failed_rules(offer: OfferFacts, household: HouseholdFacts, limits: RentLimits) -> list[Failure]:
