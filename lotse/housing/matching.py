@@ -383,7 +383,9 @@ def home_municipalities(profiles: Sequence[SearchProfile]) -> dict[int, int | No
     household_ids = [profile.household_id for profile in profiles]
     members: dict[int, list[int]] = defaultdict(list)
     for household_id, person_id in (
-        HouseholdMembership.objects.current().filter(household_id__in=household_ids).values_list("household_id", "person_id")
+        HouseholdMembership.objects.current()
+        .filter(household_id__in=household_ids)
+        .values_list("household_id", "person_id")
     ):
         members[household_id].append(person_id)
     newest = dict(

@@ -344,7 +344,7 @@ def plan_move_outs(members: list[Person], starts_on: datetime.date) -> list[Plan
     in a shelter, where the client consents to the exchange with the shelter's operator (``lotse.arrivals``): the
     plan of the stay is made, or moved to the tenancy's first day. Members without such a link and consent are
     left alone (nothing crosses without consent); the placement page says so."""
-    plans = []
+    plans: list[PlannedMoveOut] = []
     today = timezone.localdate()
     links = {
         link.casework_person_id: link
@@ -354,8 +354,9 @@ def plan_move_outs(members: list[Person], starts_on: datetime.date) -> list[Plan
         return plans
     stays = {
         stay.person_id: stay
-        for stay in Occupancy.objects.select_related("place__shelter")
-        .filter(person_id__in=[link.accommodation_person_id for link in links.values()], move_out__isnull=True)
+        for stay in Occupancy.objects.select_related("place__shelter").filter(
+            person_id__in=[link.accommodation_person_id for link in links.values()], move_out__isnull=True
+        )
     }
     for person in members:
         link = links.get(person.pk)

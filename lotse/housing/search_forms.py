@@ -77,7 +77,11 @@ def profile_initial(profile: SearchProfile) -> dict[str, Any]:
 class SearchStatusForm(VersionedForm):
     to_status = forms.ChoiceField(
         label=_("New status"),
-        choices=[(SearchStatus.SEARCHING, _("searching again")), (SearchStatus.PAUSED, _("paused")), (SearchStatus.ENDED, _("ended"))],
+        choices=[
+            (SearchStatus.SEARCHING, _("searching again")),
+            (SearchStatus.PAUSED, _("paused")),
+            (SearchStatus.ENDED, _("ended")),
+        ],
     )
     on = DateField(label=_("Date"), initial=today)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

@@ -70,7 +70,7 @@ def search_list(user: User, params: Mapping[str, Any]) -> dict[str, Any]:
     (count, profiles, their preferred municipalities, members: four queries)."""
     form = SearchFilterForm(params)
     filters = form.values()
-    profiles = SearchProfile.objects.visible_to(user)
+    profiles: QuerySet[SearchProfile] = SearchProfile.objects.visible_to(user)
     status = filters.get("status", "" if "status" in params else SearchStatus.SEARCHING)
     if status:
         profiles = profiles.filter(status=status)
@@ -244,7 +244,9 @@ def proposal_page(user: User) -> dict[str, Any]:
         "offers": len(offers),
         "households": len(profiles),
         "total": sum(pair.score for pair in pairs),
-        "editable_offers": set(FlatOffer.objects.editable_by(user).filter(pk__in=[o.pk for o in offers]).values_list("pk", flat=True)),
+        "editable_offers": set(
+            FlatOffer.objects.editable_by(user).filter(pk__in=[o.pk for o in offers]).values_list("pk", flat=True)
+        ),
         "today": today,
     }
 

@@ -45,8 +45,8 @@ def composition(case: Case, on: datetime.date) -> tuple[int, int]:
     """Adults and children among the current members of the case's household on ``on`` (a member without a date
     of birth counts as an adult), the prefill of a new search."""
     adults = children = 0
-    for membership in HouseholdMembership.objects.current().filter(household_id=case.household_id).select_related(
-        "person"
+    for membership in (
+        HouseholdMembership.objects.current().filter(household_id=case.household_id).select_related("person")
     ):
         age = membership.person.age_on(on)
         if age is not None and age < ADULT_AGE:

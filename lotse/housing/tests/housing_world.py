@@ -26,7 +26,10 @@ TODAY = timezone.localdate
 
 def landlord(organisation: Organisation, name: str = "Wohnbau Testkreis") -> Landlord:
     return Landlord.objects.create(
-        organisation=organisation, kind=LandlordKind.COMPANY, name=name, consent_on=TODAY() - datetime.timedelta(days=30)
+        organisation=organisation,
+        kind=LandlordKind.COMPANY,
+        name=name,
+        consent_on=TODAY() - datetime.timedelta(days=30),
     )
 
 
@@ -77,7 +80,12 @@ def household_case(
         municipality=municipality,
         start_date=start,
         responsible=None,
-        head={"family_name": family_name, "given_names": "Amina", "birth_date": datetime.date(1988, 5, 1), "birth_date_precision": "day"},
+        head={
+            "family_name": family_name,
+            "given_names": "Amina",
+            "birth_date": datetime.date(1988, 5, 1),
+            "birth_date_precision": "day",
+        },
     )
     for number in range(children):
         case_services.add_household_member(

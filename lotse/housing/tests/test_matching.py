@@ -95,9 +95,7 @@ def test_it_takes_the_limit_in_force_on_the_move_in_day() -> None:
     # The limit rises to 720 € on 1 April: a household moving in then may rent the flat.
     later = datetime.date(2026, 4, 1)
     assert rules(flat(available_from=later), household(limit_applies=True, earliest_move_in=later)) == []
-    assert rules(flat(), household(limit_applies=True, earliest_move_in=later - datetime.timedelta(days=1))) == [
-        "rent"
-    ]
+    assert rules(flat(), household(limit_applies=True, earliest_move_in=later - datetime.timedelta(days=1))) == ["rent"]
 
 
 def test_it_checks_the_living_space_where_the_limit_sets_one() -> None:
@@ -108,10 +106,13 @@ def test_it_checks_the_living_space_where_the_limit_sets_one() -> None:
 
 def test_it_extends_the_limit_for_households_larger_than_the_table() -> None:
     # 800 € for four, +110 € per further person (the step from three to four in force): 910 € for five.
-    assert rules(
-        flat(max_occupants=6, gross_cold_rent=Decimal("910"), living_space=Decimal("80")),
-        household(size=5, limit_applies=True),
-    ) == []
+    assert (
+        rules(
+            flat(max_occupants=6, gross_cold_rent=Decimal("910"), living_space=Decimal("80")),
+            household(size=5, limit_applies=True),
+        )
+        == []
+    )
     assert rules(
         flat(max_occupants=6, gross_cold_rent=Decimal("911"), living_space=Decimal("80")),
         household(size=5, limit_applies=True),

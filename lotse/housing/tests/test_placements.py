@@ -145,9 +145,7 @@ def test_it_guards_the_transitions(flat, profile, housing_staff_a) -> None:
             starts_on=TODAY(),
             agreed_rent=Decimal("750"),
         )
-    assert refused.value.messages == [
-        "Ein Mietvertrag wird erst nach der Zusage von Vermieter und Haushalt erfasst."
-    ]
+    assert refused.value.messages == ["Ein Mietvertrag wird erst nach der Zusage von Vermieter und Haushalt erfasst."]
     placement = services.refuse(
         acting_user=housing_staff_a,
         placement=placement,
@@ -158,9 +156,7 @@ def test_it_guards_the_transitions(flat, profile, housing_staff_a) -> None:
     )
     with pytest.raises(ValidationError) as refused:
         accepted(placement, housing_staff_a)
-    assert refused.value.messages == [
-        "Eine Vermittlung im Stand „abgelehnt“ kann nicht zugesagt werden."
-    ]
+    assert refused.value.messages == ["Eine Vermittlung im Stand „abgelehnt“ kann nicht zugesagt werden."]
 
 
 def test_it_detects_a_concurrent_change(flat, profile, housing_staff_a) -> None:
@@ -210,7 +206,11 @@ def test_it_closes_everything_with_the_lease_and_writes_the_tenancy_of_every_mem
     flat.refresh_from_db()
     assert (flat.status, flat.status_since) == (OfferStatus.PLACED, TODAY())
     rival.refresh_from_db()
-    assert (rival.state, rival.refused_by, rival.refusal_reason) == (PlacementState.REFUSED, "fachkraft", "anderer_mieter")
+    assert (rival.state, rival.refused_by, rival.refusal_reason) == (
+        PlacementState.REFUSED,
+        "fachkraft",
+        "anderer_mieter",
+    )
     elsewhere.refresh_from_db()
     assert (elsewhere.state, elsewhere.refused_by) == (PlacementState.REFUSED, "haushalt")
     members = hw.members(case_a)
@@ -233,9 +233,12 @@ def test_it_writes_the_tenancy_of_a_later_start_on_its_first_day(case_a, flat, p
     with mock.patch("django.utils.timezone.localdate", return_value=start):
         assert services.record_tenancies_begun(acting_user=None, on=start) == 3
         assert services.record_tenancies_begun(acting_user=None, on=start) == 0
-    assert HousingRecord.objects.filter(
-        person__in=members, valid_from=start, situation=HousingSituation.PRIVATER_MIETVERTRAG
-    ).count() == 3
+    assert (
+        HousingRecord.objects.filter(
+            person__in=members, valid_from=start, situation=HousingSituation.PRIVATER_MIETVERTRAG
+        ).count()
+        == 3
+    )
 
 
 def test_it_plans_the_move_out_from_the_shelter_through_the_consented_link(

@@ -73,7 +73,9 @@ def offer_matching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def search_matching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     profile = get_visible_or_404(matching.with_facts(SearchProfile.objects.all()), request.user, pk=pk)
     log_access(acting_user=request.user, action=AccessAction.VIEW, record=profile, request=request)
-    return render(request, "housing/search/search_matching.html", queries.household_matching_page(request.user, profile))
+    return render(
+        request, "housing/search/search_matching.html", queries.household_matching_page(request.user, profile)
+    )
 
 
 @require_safe
@@ -159,7 +161,9 @@ def _step(
     initial: Callable[[Placement], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     placement = get_visible_or_404(_placements(), request.user, pk=pk)
-    form = form_class(request.POST or None, initial={"version": placement.version, **(initial(placement) if initial else {})})
+    form = form_class(
+        request.POST or None, initial={"version": placement.version, **(initial(placement) if initial else {})}
+    )
     form, saved = save_or_show(
         request,
         form,
@@ -292,5 +296,8 @@ def placement_lease(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             agreed_rent=form.cleaned_data["agreed_rent"],
             note=form.cleaned_data["note"],
         ),
-        initial=lambda p: {"agreed_rent": p.offer.rent_cold + p.offer.service_charges, "starts_on": p.offer.available_from},
+        initial=lambda p: {
+            "agreed_rent": p.offer.rent_cold + p.offer.service_charges,
+            "starts_on": p.offer.available_from,
+        },
     )

@@ -33,7 +33,9 @@ def _profiles() -> QuerySet[SearchProfile]:
 
 def _editable(request: AuthenticatedRequest, pk: int) -> SearchProfile:
     """The profile, if the user may change it (its case's caseworkers); others who see it get a 404 as well."""
-    return get_visible_or_404(SearchProfile.objects.editable_by(request.user).select_related("case"), request.user, pk=pk)
+    return get_visible_or_404(
+        SearchProfile.objects.editable_by(request.user).select_related("case"), request.user, pk=pk
+    )
 
 
 @require_safe
@@ -53,7 +55,9 @@ def search_list(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.CASEWORK)
 @shows_person_data
 def search_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
-    case = get_visible_or_404(Case.objects.filter(organisation_id=request.user.organisation_id), request.user, pk=case_pk)
+    case = get_visible_or_404(
+        Case.objects.filter(organisation_id=request.user.organisation_id), request.user, pk=case_pk
+    )
     today = timezone.localdate()
     adults, children = services.composition(case, today)
     form = SearchOpenForm(
