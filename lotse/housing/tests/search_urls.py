@@ -12,6 +12,9 @@ from lotse.housing.tests import housing_world as hw
 # Organisation B's caseworkers, team lead and housing staff hold the capabilities but see none of A's records.
 OTHERS = frozenset({"caseworker_b", "teamlead_b", "housing_staff_b"})
 
+# The pages of casework (opening and changing a search): B's housing staff do not hold the capability at all.
+CASEWORKERS_B = frozenset({"caseworker_b", "teamlead_b"})
+CASEWORK = ("housing:search_create", "housing:search_edit", "housing:search_status")
 SEARCH = ("housing:search_detail", "housing:search_edit", "housing:search_status", "housing:search_matching")
 OFFER = ("housing:offer_matching", "housing:offer_placements")
 PLACEMENT = (
@@ -37,7 +40,7 @@ def search_urls(world: UrlWorld) -> AppUrls:
     }
     return AppUrls(
         kwargs=kwargs,
-        out_of_scope=dict.fromkeys(kwargs, OTHERS),
+        out_of_scope={name: CASEWORKERS_B if name in CASEWORK else OTHERS for name in kwargs},
         accepts_post=frozenset(
             {
                 "housing:search_create",
