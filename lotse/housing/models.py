@@ -379,7 +379,7 @@ class RentLimit(VersionedModel):
 # --- Search profiles ---------------------------------------------------------------------------------------------
 
 
-def housing_search_consent(organisation_id: int | models.expressions.Combinable, case_ref: str) -> Exists:
+def housing_search_consent(organisation_id: int, case_ref: str) -> Exists:
     """A consent of the purpose "Wohnungssuche" naming the organisation, given for the case and not withdrawn."""
     return Exists(
         Consent.objects.filter(
@@ -401,7 +401,7 @@ class SearchProfileQuerySet(models.QuerySet["SearchProfile"]):
         if casework is not None:
             condition |= Q(case__in=Case.objects.visible_to(user))
         if housing is not None:
-            condition |= Q(organisation_id=housing) | housing_search_consent(housing, "case_id")
+            condition |= Q(organisation_id=housing) | Q(housing_search_consent(housing, "case_id"))
         return self.filter(condition)
 
     def editable_by(self, user: User | AnonymousUser) -> SearchProfileQuerySet:
