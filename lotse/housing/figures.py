@@ -98,6 +98,7 @@ class HousingFigures:
             if isinstance(value, Decimal):
                 value = float(value)
             result[key] = value
+        result["gemeindenamen"] = self.gemeindenamen
         return result
 
 
@@ -332,8 +333,7 @@ FIGURE_DEFINITIONS: dict[str, Promise] = {
         "not count."
     ),
     "angebote_nach_status": gettext_lazy(
-        "Flat offers acquired on or before the reference date, by their status on that day (as for the open "
-        "flats)."
+        "Flat offers acquired on or before the reference date, by their status on that day (as for the open flats)."
     ),
     "suchende_haushalte": gettext_lazy(
         "Searches for a flat whose status on the reference date is “searching” (paused, housed and ended "

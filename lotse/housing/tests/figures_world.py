@@ -245,8 +245,13 @@ def build(org_a: Organisation, org_b: Organisation) -> World:
     p["PB"] = lease(o["OB"], s["SBP"], "2024-03-01", "2024-04-10")
 
     # After D: the lease of O1 is undone and the offer checked again; a child is born into S2's household.
-    change(p["P1"], state=PS.REFUSED, state_since="2024-08-01", refused_by=RefusedBy.HOUSEHOLD,
-           refusal_reason=RefusalReason.OTHER)
+    change(
+        p["P1"],
+        state=PS.REFUSED,
+        state_since="2024-08-01",
+        refused_by=RefusedBy.HOUSEHOLD,
+        refusal_reason=RefusalReason.OTHER,
+    )
     change(o["O1"], status=OS.CHECKED, status_since="2024-08-01")
     change(s["S1"], status=SS.SEARCHING, status_since="2024-08-01")
     change(s["S2"], children=3)
