@@ -7,4 +7,5 @@ app_name = "housing"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lotse.housing.urls_search")),
+    path("", include("lotse.housing.urls_figures")),
 ]

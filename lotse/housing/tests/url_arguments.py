@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lotse.core.tests.url_arguments import AppUrls, UrlWorld
+from lotse.housing.tests.figures_urls import figures_urls
 from lotse.housing.tests.offer_urls import offer_urls
 from lotse.housing.tests.search_urls import search_urls
 
@@ -26,4 +27,4 @@ def merge(*answers: AppUrls) -> AppUrls:
 
 
 def url_arguments(world: UrlWorld) -> AppUrls:
-    return merge(offer_urls(world), search_urls(world))
+    return merge(offer_urls(world), search_urls(world), figures_urls(world))
