@@ -22,6 +22,7 @@ CASEWORK, ACCOMMODATION, NETWORK, ADMINISTRATION = (
     _("Administration"),
 )
 VOLUNTEERING = _("Volunteering")
+HOUSING = _("Housing")
 # (URL name, label, capability that shows it, menu it belongs to), from the same table as the views' own
 # declarations. A menu of which the user may open only one page shows that page as a plain link.
 NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
@@ -48,6 +49,11 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("volunteers:check_in_worklist", _("Check-ins due"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:interpreting_pool_requests", _("Interpreter service"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:figures", _("Volunteering figures"), C.VOLUNTEER_FIGURES, VOLUNTEERING),
+    # Housing acquisition and matching (lotse.housing).
+    ("housing:search_list", _("Searches for a flat"), C.HOUSING, HOUSING),
+    ("housing:proposal", _("Proposal for all open flats"), C.HOUSING, HOUSING),
+    ("housing:placement_list", _("Open placements"), C.HOUSING, HOUSING),
+    ("housing:figures", _("Housing figures"), C.HOUSING_FIGURES, HOUSING),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
     # Caseworkers request volunteer interpreters from the network of local help.
