@@ -157,12 +157,15 @@ def offer_page(offer: FlatOffer, user: User, today: datetime.date, *, editable: 
         "documents": documents,
         "shares": shares,
         "support_rows": [SupportRow(item, support_in_force(item, today)) for item in support],
-        "next_states": [
-            (value, label) for value, label in OfferStatus.choices if value in STATUS_TRANSITIONS[offer.status]
-        ],
+        "next_states": offer_page_states(offer),
         "is_open": offer.status in OPEN_OFFER_STATES,
         "today": today,
     }
+
+
+def offer_page_states(offer: FlatOffer) -> list[tuple[str, str]]:
+    """The states the housing staff may move the offer to from its current one."""
+    return [(value, str(label)) for value, label in OfferStatus.choices if value in STATUS_TRANSITIONS[offer.status]]
 
 
 def share_candidates(offer: FlatOffer) -> QuerySet[Organisation]:
