@@ -68,11 +68,15 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(_("Unknown kind of landlord “%(value)s”.") % {"value": cleaned["kind"]})
     if "preferred_contact" in cleaned and cleaned["preferred_contact"] not in ContactWay.values:
         raise ValidationError(_("Unknown way of contact “%(value)s”.") % {"value": cleaned["preferred_contact"]})
-    if cleaned.get("preferred_contact") == ContactWay.EMAIL and "email" in cleaned and not cleaned["email"]:
-        raise ValidationError(_("The landlord prefers e-mail: enter their e-mail address."), code="no_email")
-    if cleaned.get("preferred_contact") == ContactWay.PHONE and "phone" in cleaned and not cleaned["phone"]:
-        raise ValidationError(_("The landlord prefers the phone: enter their phone number."), code="no_phone")
     return cleaned
+
+
+def _check_contact(landlord: Landlord) -> None:
+    """The way of contact the landlord prefers can be taken: their e-mail address or phone number is known."""
+    if landlord.preferred_contact == ContactWay.EMAIL and not landlord.email:
+        raise ValidationError(_("The landlord prefers e-mail: enter their e-mail address."), code="no_email")
+    if landlord.preferred_contact == ContactWay.PHONE and not landlord.phone:
+        raise ValidationError(_("The landlord prefers the phone: enter their phone number."), code="no_phone")
 
 
 def _check_consent(consent_on: datetime.date | None) -> datetime.date:
@@ -117,6 +121,7 @@ def update_landlord(
     with atomic(), audit_context(acting_user):
         for name, value in cleaned.items():
             setattr(landlord, name, value)
+        _check_contact(landlord)
         landlord.full_clean(exclude=["organisation", "consent_recorded_by"])
         save_versioned(landlord, expected_version, cleaned)
     return landlord

@@ -252,7 +252,11 @@ def test_it_refuses_an_offer_of_another_organisations_landlord(org_a, org_b, hou
     ("path", "status", "message"),
     [
         ([], OfferStatus.RESERVED, "Ein Angebot im Status „neu“ kann nicht „reserviert“ werden."),
-        ([OfferStatus.WITHDRAWN], OfferStatus.CHECKED, "Ein Angebot im Status „zurückgezogen“ kann nicht „geprüft“ werden."),
+        (
+            [OfferStatus.WITHDRAWN],
+            OfferStatus.CHECKED,
+            "Ein Angebot im Status „zurückgezogen“ kann nicht „geprüft“ werden.",
+        ),
         ([OfferStatus.CHECKED], OfferStatus.CHECKED, "Das Angebot ist bereits „geprüft“."),
         (
             [OfferStatus.CHECKED],
