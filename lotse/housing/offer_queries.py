@@ -88,7 +88,7 @@ def filtered_offers(user: User, filters: Mapping[str, Any]) -> QuerySet[FlatOffe
 
 @dataclass
 class OfferList:
-    page: Page[FlatOffer]
+    page: Page[Any]
     status_counts: list[tuple[str, str, int]]
 
 

@@ -134,7 +134,7 @@ def create_offer(*, acting_user: User | None, organisation: Organisation, **fiel
     cleaned = _clean_fields(fields, organisation.pk)
     missing = [name for name in _REQUIRED if cleaned.get(name) in (None, "")]
     if missing:
-        label = FlatOffer._meta.get_field(missing[0]).verbose_name
+        label = getattr(FlatOffer._meta.get_field(missing[0]), "verbose_name", missing[0])
         raise ValidationError(_("Enter the %(field)s of the offer.") % {"field": label}, code="missing")
     cleaned.setdefault("acquired_on", _today())
     cleaned.setdefault("max_occupants", 1)

@@ -41,9 +41,10 @@ class LimitValues:
 
 def keeps_rent_limits(user: User | AnonymousUser | None) -> bool:
     """The housing staff or system administration of a Landratsamt."""
-    if user is None or not user.is_authenticated or not can(user, Capability.KEEP_RENT_LIMITS):
+    if user is None or not can(user, Capability.KEEP_RENT_LIMITS):
         return False
-    return bool(user.organisation.kind == OrganisationKind.LANDRATSAMT)
+    organisation = getattr(user, "organisation", None)
+    return organisation is not None and organisation.kind == OrganisationKind.LANDRATSAMT
 
 
 def _require(acting_user: User | None) -> None:

@@ -139,7 +139,7 @@ def test_it_uploads_a_photo_and_serves_it_to_those_who_see_the_offer(org_a, hous
     answer = client.get(shown)
     assert answer.status_code == 200
     assert answer["Content-Type"] == "image/png"
-    assert b"".join(answer.streaming_content) == PNG
+    assert b"".join(answer.streaming_content) == PNG  # type: ignore[attr-defined]
     assert client_for(housing_staff_b).get(shown).status_code == 404
 
 

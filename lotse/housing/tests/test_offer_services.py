@@ -78,7 +78,7 @@ def test_it_lets_only_the_housing_staff_of_the_organisation_record_landlords(org
     for outsider in (housing_staff_b, statistician):
         with pytest.raises(ValidationError) as error:
             landlord(org_a, outsider)
-        assert refusal(error) == "Nur die Wohnraumakquise der Organisation, die die Wohnung gewonnen hat, darf das."
+        assert refusal(error) == "Das darf nur die Wohnraumakquise der Organisation, die die Wohnung akquiriert hat."
     assert not Landlord.objects.exists()
 
 
@@ -145,7 +145,7 @@ def test_it_records_a_rent_default_guarantee_with_amount_and_term(org_a, housing
             SupportKind.OCCUPANCY_RIGHT,
             Decimal("15000"),
             None,
-            "Tragen Sie das Ende der Laufzeit ein: Belegungsrecht gegen Sanierungszuschuss.",
+            "Tragen Sie das Ende der Laufzeit ein: Belegungsrecht gegen Renovierungszuschuss.",
         ),
         (
             SupportKind.ADVICE,
@@ -372,7 +372,9 @@ def test_it_shares_an_offer_read_only_with_another_organisation(
 # --- Photos and exposés -----------------------------------------------------------------------------------------
 
 
-def test_it_keeps_a_photo_and_an_expose_checked_like_the_case_documents(org_a, housing_staff_a):
+def test_it_keeps_a_photo_and_an_expose_checked_like_the_case_documents(
+    org_a, housing_staff_a, django_capture_on_commit_callbacks
+):
     flat = offer(landlord(org_a), municipality())
     photo = offer_services.add_document(
         acting_user=housing_staff_a, offer=flat, file=ContentFile(PNG, name="flur.png"), file_name="flur.png"
@@ -389,9 +391,10 @@ def test_it_keeps_a_photo_and_an_expose_checked_like_the_case_documents(org_a, h
     assert document_storage.exists(photo.file.name)
     assert "flur" not in photo.file.name
     stored = expose.file.name
-    offer_services.delete_document(acting_user=housing_staff_a, document=expose)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_services.delete_document(acting_user=housing_staff_a, document=expose)
     assert not OfferDocument.objects.filter(pk=expose.pk).exists()
-    assert not document_storage.exists(stored)  # removed once the deletion is committed (tests commit at once)
+    assert not document_storage.exists(stored)  # removed once the deletion is committed
 
 
 @pytest.mark.parametrize(
@@ -402,7 +405,7 @@ def test_it_keeps_a_photo_and_an_expose_checked_like_the_case_documents(org_a, h
             b"MZ\x90\x00 a program",
             "foto.jpg",
             "Die Datei „foto.jpg“ ist weder ein PDF-Dokument noch ein JPEG- oder PNG-Bild noch ein Office-Dokument "
-            "(Word, Excel, PowerPoint, OpenDocument): geprüft wurde ihr Inhalt, nicht ihr Name.",
+            "(Word, Excel, PowerPoint, OpenDocument): Geprüft wurde ihr Inhalt, nicht ihr Name.",
         ),
         (PNG, "grundriss.pdf", None),
     ],
@@ -449,7 +452,7 @@ def test_it_lets_only_the_district_office_keep_the_rent_limits(housing_staff_a, 
         rent_limit_services.set_limits(
             acting_user=housing_staff_a, municipalities=[place], valid_from=days_ago(0), limits=limits
         )
-    assert refusal(error) == "Nur das Landratsamt pflegt die Mietobergrenzen."
+    assert refusal(error) == "Die Mietobergrenzen pflegt nur das Landratsamt."
     assert not RentLimit.objects.exists()
     keeper = OrganisationFactory.create(short_name="lra-2", kind="landratsamt")
     county_staff = type(housing_staff_a).objects.create(

@@ -160,7 +160,7 @@ def test_it_exports_the_limits_in_the_columns_of_the_import_and_imports_the_expo
     run_jobs()
     response = client_for(sysadmin).get(reverse("housing:rent_limit_export"))
     assert response.status_code == 200
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = response.content
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Gemeinde", "Haushaltsgröße", "gültig ab", "Bruttokaltmiete höchstens", "Wohnfläche höchstens")
