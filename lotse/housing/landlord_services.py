@@ -100,6 +100,7 @@ def create_landlord(
         raise ValidationError(_("Choose the kind of landlord."), code="no_kind")
     with atomic(), audit_context(acting_user):
         landlord = Landlord(organisation=organisation, consent_on=consent, consent_recorded_by=acting_user, **cleaned)
+        _check_contact(landlord)
         landlord.full_clean(exclude=["organisation", "consent_recorded_by"])
         landlord.save()
     return landlord

@@ -338,7 +338,7 @@ class RentLimitCorrectForm(VersionedForm):
 
 
 class RentLimitFilterForm(FilterForm):
-    on = DateField(label=_("In force on"), required=False)
+    on = DateField(label=_("In force on"), required=False, initial=today)
     q = forms.CharField(label=_("Municipality or AGS"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -161,7 +161,7 @@ def test_it_lists_landlords_offers_and_limits_in_a_fixed_number_of_queries(
 ):
     place = municipality()
     erika = landlord(org_a)
-    offer(erika, place)
+    offer_services.share_offer(acting_user=None, offer=offer(erika, place), organisation=org_b)
     staff, reader = client_for(housing_staff_a), client_for(caseworker_b)
     urls = [
         (staff, reverse("housing:landlord_list")),
