@@ -212,7 +212,11 @@ class OfferFilterForm(FilterForm):
     q = forms.CharField(label=_("Street, district or offer ID"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.order_by("name"), required=False, widget=LongSelect
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        widget=LongSelect,
+        empty_label=_("all"),
     )
     rooms = forms.DecimalField(
         label=_("Rooms at least"), required=False, min_value=Decimal("0.5"), max_digits=3, decimal_places=1
