@@ -404,6 +404,7 @@ KIND_CAPABILITIES: dict[str, Capability] = {
     ImportKind.WORKBOOK: Capability.IMPORT_WORKBOOKS,
     ImportKind.ACTORS: Capability.EDIT_NETWORK,
     ImportKind.VOLUNTEERS: Capability.COORDINATE_VOLUNTEERS,
+    ImportKind.RENT_LIMITS: Capability.KEEP_RENT_LIMITS,
 }
 
 

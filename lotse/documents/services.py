@@ -13,12 +13,15 @@ import datetime
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import FileField
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -69,6 +72,47 @@ def _plain_name(name: str) -> str:
     return f"{stem[: NAME_LENGTH - len(ending) - 1]}{dot}{ending}" if dot and len(ending) < 10 else name[:NAME_LENGTH]
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file checked and written to the document storage, not yet named by a record."""
+
+    checked: content.CheckedFile
+    size: int
+    sha256: str
+    name: str
+
+
+def store_file(
+    file: File[bytes], file_name: str, *, kinds: Collection[content.FileKind] = content.KINDS, refusal: str = ""
+) -> StoredFile:
+    """Check a file (not empty, not too large, its kind from its content among ``kinds``, its name's ending) and
+    write it to the document storage under a name that says nothing; a refused file is not stored.
+
+    The caller records it in its own transaction and removes it again (``remove_stored``) if that fails. Every
+    app that keeps files (case documents, the photos of a flat offer) stores them through this function.
+    """
+    name = _plain_name(file_name)
+    if file.size is None or file.size == 0:
+        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name}, code="file_empty")
+    check_size([file.size], settings.LOTSE_DOCUMENT_MAX_MEGABYTES)
+    checked = content.check(file, name)
+    if checked.kind not in kinds:
+        raise ValidationError(refusal or _("This kind of file is not kept here."), code="file_kind")
+    sha256 = _checksum(file)
+    stored = document_storage.save(_storage_name(checked), file)
+    return StoredFile(checked=checked, size=file.size, sha256=sha256, name=stored)
+
+
+def remove_stored(name: str) -> None:
+    """Remove a stored file at once (its record was not written)."""
+    document_storage.delete(name)
+
+
+def remove_after_commit(name: str) -> None:
+    """Remove a stored file once the deletion of its record is committed (a failure is logged, not raised)."""
+    transaction.on_commit(lambda: _remove_file(name))
+
+
 def upload_document(
     *,
     acting_user: User | None,
@@ -110,13 +154,8 @@ def upload_document(
             )
         if case is None or plan.case_id != case.pk:
             raise ValidationError(_("The version of the plan belongs to another case."), code="plan_case")
-    name = _plain_name(file_name)
-    if file.size is None or file.size == 0:
-        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name}, code="file_empty")
-    check_size([file.size], settings.LOTSE_DOCUMENT_MAX_MEGABYTES)
-    checked = content.check(file, name)
-    sha256 = _checksum(file)
-    stored = document_storage.save(_storage_name(checked), file)
+    stored_file = store_file(file, file_name)
+    checked, sha256, stored = stored_file.checked, stored_file.sha256, stored_file.name
     try:
         with atomic(), audit_context(acting_user):
             document = Document(
@@ -130,7 +169,7 @@ def upload_document(
                 expiry_date=expiry_date,
                 original_name=checked.name,
                 content_type=checked.content_type,
-                size=file.size,
+                size=stored_file.size,
                 sha256=sha256,
                 uploaded_by=acting_user,
             )
@@ -139,7 +178,7 @@ def upload_document(
             document.save()
             return document
     except BaseException:
-        document_storage.delete(stored)
+        remove_stored(stored)
         raise
 
 
@@ -152,7 +191,7 @@ def delete_document(*, acting_user: User | None, document: Document, reason: str
     stored = document.file.name
     with atomic(), audit_context(acting_user, reason=reason):
         document.delete()
-        transaction.on_commit(lambda: _remove_file(stored))
+        remove_after_commit(stored)
 
 
 def _remove_file(name: str) -> None:
@@ -174,15 +213,25 @@ def _stored_names(folder: str = "") -> Iterator[str]:
         yield from _stored_names(f"{folder}/{directory}" if folder else directory)
 
 
+def _recorded_names() -> set[str]:
+    """The names every file field kept in the document storage records (case documents, photos of flat offers)."""
+    recorded: set[str] = set()
+    for model in apps.get_models():
+        for model_field in model._meta.get_fields():
+            if isinstance(model_field, FileField) and model_field.storage is document_storage:
+                recorded |= set(model._default_manager.values_list(model_field.name, flat=True))
+    return recorded
+
+
 def remove_unrecorded_files(*, older_than: datetime.timedelta = UNRECORDED_FILES_KEPT) -> list[str]:
     """Remove the files of the document storage that no document names and that are older than ``older_than``.
 
-    An upload writes its file before its row; when the request's transaction
-    is rolled back after the service (or a deletion's removal of the file
-    fails) the file stays behind, unreachable. A younger file may belong to
+    Every file field on the document storage counts (``_recorded_names``: case documents and the photos of flat
+    offers). An upload writes its file before its row; when the request's transaction is rolled back after the
+    service (or a deletion's removal of the file fails) the file stays behind, unreachable. A younger file may belong to
     an upload under way and is left alone. Returns the names removed.
     """
-    recorded = set(Document.objects.values_list("file", flat=True))
+    recorded = _recorded_names()
     cutoff = timezone.now() - older_than
     removed = []
     for name in sorted(set(_stored_names()) - recorded):

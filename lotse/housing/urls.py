@@ -8,4 +8,5 @@ app_name = "housing"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lotse.housing.urls_search")),
     path("", include("lotse.housing.urls_figures")),
+    path("", include("lotse.housing.urls_offers")),
 ]
