@@ -50,9 +50,12 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("volunteers:interpreting_pool_requests", _("Interpreter service"), C.COORDINATE_VOLUNTEERS, VOLUNTEERING),
     ("volunteers:figures", _("Volunteering figures"), C.VOLUNTEER_FIGURES, VOLUNTEERING),
     # Housing acquisition and matching (lotse.housing).
+    ("housing:offer_list", _("Flat offers"), C.HOUSING, HOUSING),
+    ("housing:landlord_list", _("Landlords"), C.HOUSING, HOUSING),
     ("housing:search_list", _("Searches for a flat"), C.HOUSING, HOUSING),
     ("housing:proposal", _("Proposal for all open flats"), C.HOUSING, HOUSING),
     ("housing:placement_list", _("Open placements"), C.HOUSING, HOUSING),
+    ("housing:rent_limits", _("Rent limits"), C.HOUSING, HOUSING),
     ("housing:figures", _("Housing figures"), C.HOUSING_FIGURES, HOUSING),
     ("network:actor_list", _("Actors"), C.SIGNED_IN, NETWORK),
     ("network:sheet_list", _("Info sheets"), C.SIGNED_IN, NETWORK),
@@ -63,6 +66,8 @@ NAVIGATION: list[tuple[str, Any, Capability, Any]] = [
     ("core:history", _("Change history"), C.READ_AUDIT, ADMINISTRATION),
     ("core:access_log", _("Access log"), C.READ_AUDIT, ADMINISTRATION),
     ("arrivals:responsibility_list", _("Responsibilities"), C.READ_RESPONSIBILITIES, ADMINISTRATION),
+    # The district office's system administration keeps the rent limits (shown once: the housing menu comes first).
+    ("housing:rent_limits", _("Rent limits"), C.KEEP_RENT_LIMITS, ADMINISTRATION),
 ]
 
 # Pages that only users of these kinds of organisation find, beyond the capability (the view answers the
@@ -92,7 +97,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         current = ""
     items = []
     for name, label, capability, group in NAVIGATION:
-        if _shown(user, name, capability):
+        if _shown(user, name, capability) and all(item["name"] != name for item in items):
             items.append({"name": name, "url": reverse(name), "label": label, "active": False, "group": group})
     # The current page's own item, else the item whose address is the longest prefix of the page's
     # ("/unterbringung/unterkuenfte/5/einzug/" belongs to "Unterkünfte" at "/unterbringung/unterkuenfte/").

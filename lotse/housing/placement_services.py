@@ -39,7 +39,7 @@ from lotse.core.access import CAPABILITIES, Capability, require
 from lotse.core.models import Organisation, User
 from lotse.core.services import audit_context, save_versioned
 from lotse.core.transactions import atomic
-from lotse.housing import matching
+from lotse.housing import matching, offer_services
 from lotse.housing.choices import (
     BENEFITS_WITH_RENT_LIMIT,
     OPEN_OFFER_STATES,
@@ -296,7 +296,8 @@ def sign_lease(
         SearchProfile.objects.filter(pk=profile.pk).update(
             status=SearchStatus.HOUSED, status_since=signed_on, version=F("version") + 1
         )
-        _mark_offer_placed(offer, signed_on)
+        # The caller's right was checked above: the offer's own service places it (locks, refuses a closed offer).
+        offer_services.mark_placed(acting_user=None, offer=offer, on=signed_on)
         _close_others(placement, signed_on)
         members = current_members(profile)
         if starts_on <= timezone.localdate():
@@ -305,12 +306,6 @@ def sign_lease(
         plan_move_outs(members, starts_on)
         placement.refresh_from_db()
         return placement
-
-
-def _mark_offer_placed(offer: FlatOffer, on: datetime.date) -> None:
-    """The offer is placed from ``on``. Until the offers part's own service for the offer's status lands, the
-    placement sets it here (the integrator switches this to that service)."""
-    FlatOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.PLACED, status_since=on, version=F("version") + 1)
 
 
 def _close_others(placement: Placement, on: datetime.date) -> None:
