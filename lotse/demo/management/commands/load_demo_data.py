@@ -15,6 +15,7 @@ from lotse.demo.accommodation import load_demo_accommodation
 from lotse.demo.arrivals import load_demo_responsibilities
 from lotse.demo.casework import load_demo_cases
 from lotse.demo.documents import load_demo_documents
+from lotse.demo.housing import load_demo_housing
 from lotse.demo.interpreting import load_demo_interpreting
 from lotse.demo.journey import load_demo_journey
 from lotse.demo.network import load_demo_network
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             interpreting: dict[str, int] = {}
             documents = 0
             sponsorships: dict[str, int] = {}
+            flats: dict[str, int] = {}
             if not options["no_cases"]:
                 started = time.perf_counter()
                 if not options["no_network"]:
@@ -95,6 +97,11 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 interpreting = load_demo_interpreting(today=today)
                 seconds["interpreting"] = time.perf_counter() - started
+                # lotse.demo.housing: rent limits, landlords, flat offers, searches and placements.
+                started = time.perf_counter()
+                if not options["no_accommodation"]:
+                    flats = load_demo_housing(today=today)
+                seconds["flats"] = time.perf_counter() - started
         self.stdout.write(
             f"Demo county: {created_orgs} organisations, {created_municipalities} municipalities, "
             f"{created_users} users created (the rest already existed)."
@@ -149,6 +156,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo interpreter pool: {interpreting['requests']} requests, {interpreting['bookings']} bookings, "
                 f"{interpreting['held']} appointments held ({seconds['interpreting']:.1f} s)."
+            )
+        if flats.get("offers"):
+            self.stdout.write(
+                f"Demo housing: {flats['limits']} rent limits, {flats['landlords']} landlords, {flats['offers']} flat "
+                f"offers, {flats['searches']} searches, {flats['placements']} placements ({flats['leases']} leases, "
+                f"{flats['refusals']} refusals) created ({seconds['flats']:.1f} s)."
             )
         if network.get("actors") or network.get("sheets"):
             self.stdout.write(
