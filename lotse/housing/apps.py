@@ -13,3 +13,5 @@ class HousingConfig(AppConfig):
         # Landlords, offers and rent limits: their names in the history and access log, the rent limits' import kind.
         import_module("lotse.housing.housing_records")
         import_module("lotse.housing.rent_limit_import")
+        # The housing panel of the start page.
+        import_module("lotse.housing.start_panel")
