@@ -659,6 +659,8 @@ class _Importer:
                WHERE r.case_id IS NULL OR m.person_id IN (SELECT person_id FROM imp_joined)
                ON CONFLICT (case_id, person_id) DO NOTHING"""
         )
+        # Without statistics the case list reads a page's clients by a hash join over every person.
+        self._analyze("cases_caseclient")
         self.report.counts[CLIENTS] = {"created": clients, "updated": 0, "unchanged": 0}
         self._execute("DROP TABLE imp_case_resolved")
 
