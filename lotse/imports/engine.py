@@ -309,7 +309,8 @@ class _Importer:
         with connection.cursor() as cursor:
             for table, _columns in STAGING.values():
                 cursor.execute(f"DELETE FROM {table} WHERE bad")
-                cursor.execute(f"ANALYZE {table}")
+                if cursor.rowcount:  # the statistics of _index_staging hold while no row left
+                    cursor.execute(f"ANALYZE {table}")
         self.progress.phase(Phase.WRITING)
         self._merge()
         order = {spec.name: index for index, spec in enumerate(SHEETS)}
