@@ -11,7 +11,7 @@ import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -549,7 +549,8 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
         if not keys and not names_nobody(query):
             # Count and page of the ranked cases in one statement (the Paginator asks it for both).
             keys = RankedByName(unsearched, query, page_number)
-    page: Page[Any] = Paginator(keys, PAGE_SIZE).get_page(page_number)
+    # RankedByName answers what the Paginator asks (count, and the slice of one page), not the whole protocol.
+    page: Page[Any] = Paginator(cast("list[int]", keys), PAGE_SIZE).get_page(page_number)
     rows = _case_rows(user).in_bulk(list(page.object_list))
     # A case that stopped being visible a moment ago (handed over, say) drops out of the page.
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
