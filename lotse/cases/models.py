@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from lotse.cases.choices import (
@@ -132,6 +133,8 @@ class Case(VersionedModel):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["responsible", "status"]),
             models.Index(fields=["start_date", "end_date"]),
+            # The case list's search finds a case by its number as typed, in any case (external_id__iexact).
+            models.Index(Upper("external_id"), name="case_external_id_upper"),
         ]
 
     def main_client_languages(self) -> list[str]:

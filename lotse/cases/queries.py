@@ -11,11 +11,12 @@ import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -23,6 +24,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -222,23 +224,90 @@ def filter_cases_by_name(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
 
 def ranked_by_name(cases: QuerySet[Case], text: str) -> list[int]:
     """The keys of the cases with a client whose name resembles ``text``, in the order of
-    ``filter_cases_by_name``: best match first, then the newest start, then the newest case.
+    ``filter_cases_by_name``: best match first, then the newest start, then the newest case."""
+    ranked = RankedByName(cases, text)
+    return ranked[0 : ranked.count()]
 
-    One pass: each matching person is scored once, joined to the cases it is a client of.
+
+class RankedByName:
+    """The ranked keys of a name search, for a ``Paginator``: count and page come from one statement.
+
+    The matching persons are found through the trigram indexes and scored
+    once; joined to the cases they are clients of, each case takes its best
+    client's score, and the database counts and pages the ranked set
+    (``count(*) OVER ()`` beside ``LIMIT``/``OFFSET``). Only the keys of the
+    page leave the database. The order is the one ``filter_cases_by_name``
+    gives: best match first, then the newest start, then the newest case.
     """
-    if not plain(text):
-        return []  # a text of punctuation alone names nobody
-    best: dict[int, tuple[float, int]] = {}
-    hits = persons_matching(text).filter(client_of__case__in=cases.values("pk"))
-    rows = hits.values_list("client_of__case_id", "name_score", "client_of__case__start_date")  # type: ignore[misc]
-    # A name that a tenth of the county shares makes the planner compare it with every person's names (a
-    # sequential scan); through the trigram indexes the same search takes a third of the time.
-    with planner_setting("enable_seqscan", "off"):
-        found = list(rows)
-    for case_id, score, start in found:
-        if case_id not in best or score > best[case_id][0]:
-            best[case_id] = (score, start.toordinal())
-    return sorted(best, key=lambda pk: (-best[pk][0], -best[pk][1], -pk))
+
+    def __init__(self, cases: QuerySet[Case], text: str, page_number: int | str | None = 1) -> None:
+        self.cases = cases
+        self.text = text
+        try:
+            self.first_offset = max(int(page_number or 1) - 1, 0) * PAGE_SIZE
+        except (TypeError, ValueError):
+            self.first_offset = 0
+        self._total: int | None = None
+        self._fetched: tuple[int, list[int]] | None = None
+
+    def _statement(self) -> tuple[str, list[Any]]:
+        hits = (
+            persons_matching(self.text)
+            .filter(client_of__case__in=self.cases.values("pk"))
+            .annotate(case_key=F("client_of__case_id"), case_start=F("client_of__case__start_date"))
+            .order_by()
+            .values("case_key", "case_start")
+            .annotate(score=Max("name_score"))
+        )
+        sql, params = hits.query.sql_with_params()
+        return sql, list(params)
+
+    def _fetch(self, offset: int, limit: int) -> list[int]:
+        if not plain(self.text):
+            self._total = 0  # a text of punctuation alone names nobody
+            return []
+        sql, params = self._statement()
+        # A name that a tenth of the county shares makes the planner compare it with every person's names (a
+        # sequential scan); through the trigram indexes the same search takes a third of the time.
+        with planner_setting("enable_seqscan", "off"), connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT ranked.case_key, count(*) OVER () FROM ({sql}) ranked
+                    ORDER BY ranked.score DESC, ranked.case_start DESC, ranked.case_key DESC
+                    LIMIT %s OFFSET %s""",  # noqa: S608 - the SQL the ORM compiled, its values as parameters
+                [*params, limit, offset],
+            )
+            rows = cursor.fetchall()
+            if rows:
+                self._total = int(rows[0][1])
+            elif offset == 0:
+                self._total = 0
+            else:  # a page beyond the last: the count alone
+                cursor.execute(f"SELECT count(*) FROM ({sql}) ranked", params)  # noqa: S608 - as above
+                self._total = int(cursor.fetchone()[0])
+        keys = [int(row[0]) for row in rows]
+        self._fetched = (offset, keys)
+        return keys
+
+    def count(self) -> int:
+        if self._total is None:
+            self._fetch(self.first_offset, PAGE_SIZE)
+        assert self._total is not None
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[int]:
+        start, stop = part.start or 0, part.stop if part.stop is not None else self.count()
+        if stop <= start:
+            return []
+        if (
+            self._fetched is not None
+            and self._fetched[0] == start
+            and len(self._fetched[1]) >= min(stop - start, self.count() - start)
+        ):
+            return self._fetched[1][: stop - start]
+        return self._fetch(start, stop - start)
 
 
 def current_residence(person_ref: str = "pk") -> QuerySet[ResidenceRecord]:
@@ -468,6 +537,7 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
     query = filters.get("q", "").strip()
     if not query:
         return Paginator(case_list_for(user, filters), PAGE_SIZE).get_page(page_number)
+    keys: list[int] | RankedByName
     if filters.get("sort", "") in SORTS:
         keys = list(case_list_for(user, filters).values_list("pk", flat=True))
     else:
@@ -477,8 +547,10 @@ def case_list_page(user: User, filters: dict[str, Any], page_number: str | None)
         # A number or date the user typed finds its cases alone; a name finds the cases of the persons it resembles.
         keys = list(unsearched.filter(numbered).values_list("pk", flat=True)) if numbered is not None else []
         if not keys and not names_nobody(query):
-            keys = ranked_by_name(unsearched, query)
-    page: Page[Any] = Paginator(keys, PAGE_SIZE).get_page(page_number)
+            # Count and page of the ranked cases in one statement (the Paginator asks it for both).
+            keys = RankedByName(unsearched, query, page_number)
+    # RankedByName answers what the Paginator asks (count, and the slice of one page), not the whole protocol.
+    page: Page[Any] = Paginator(cast("list[int]", keys), PAGE_SIZE).get_page(page_number)
     rows = _case_rows(user).in_bulk(list(page.object_list))
     # A case that stopped being visible a moment ago (handed over, say) drops out of the page.
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]

@@ -11,6 +11,7 @@ then finds "Muhammad" for "Mohammed", ranked by closeness.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -55,5 +56,11 @@ def fold(text: str) -> str:
 
 def search_texts(names: Iterable[str]) -> tuple[str, str]:
     """The plain and the folded search text of a person's names and aliases."""
-    joined = " ".join(name for name in names if name)
+    return _texts(" ".join(name for name in names if name))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _texts(joined: str) -> tuple[str, str]:
+    # Names repeat (a household shares its family name, many share a given name): an import of a county's
+    # workbook folds each spelling once.
     return plain(joined), fold(joined)
