@@ -151,8 +151,13 @@ class Failure:
     reason: str
 
 
-def move_in_day(offer: OfferFacts, household: HouseholdFacts) -> datetime.date:
-    return max(offer.available_from, household.earliest_move_in)
+def free_from(offer: OfferFacts, today: datetime.date | None) -> datetime.date:
+    """When the flat can be moved into, seen on ``today``: a flat free since long is free from today."""
+    return max(offer.available_from, today) if today is not None else offer.available_from
+
+
+def move_in_day(offer: OfferFacts, household: HouseholdFacts, today: datetime.date | None = None) -> datetime.date:
+    return max(free_from(offer, today), household.earliest_move_in)
 
 
 def _euro(amount: Decimal) -> str:
@@ -160,8 +165,10 @@ def _euro(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".") + " €"
 
 
-def failed_rules(offer: OfferFacts, household: HouseholdFacts, limits: RentLimits) -> list[Failure]:
-    """The hard rules the pair fails, each with its reason (empty: the household fits the flat)."""
+def failed_rules(
+    offer: OfferFacts, household: HouseholdFacts, limits: RentLimits, today: datetime.date | None = None
+) -> list[Failure]:
+    """The hard rules the pair fails on ``today``, each with its reason (empty: the household fits the flat)."""
     failures = []
     if household.size > offer.max_occupants:
         failures.append(
@@ -171,7 +178,7 @@ def failed_rules(offer: OfferFacts, household: HouseholdFacts, limits: RentLimit
                 % {"size": household.size, "most": offer.max_occupants},
             )
         )
-    day = move_in_day(offer, household)
+    day = move_in_day(offer, household, today)
     if household.limit_applies:
         limit = limits.limit(offer.municipality_id, household.size, day)
         if limit is None:
@@ -199,7 +206,7 @@ def failed_rules(offer: OfferFacts, household: HouseholdFacts, limits: RentLimit
         failures.append(Failure("access", _("needs step-free access")))
     if Need.GROUND_FLOOR in household.needs and not (offer.floor == 0 or offer.lift):
         failures.append(Failure("access", _("needs the ground floor or a lift")))
-    if household.earliest_move_in > offer.available_from + datetime.timedelta(days=MOVE_IN_WAIT_DAYS):
+    if household.earliest_move_in > free_from(offer, today) + datetime.timedelta(days=MOVE_IN_WAIT_DAYS):
         failures.append(
             Failure(
                 "time",
@@ -289,7 +296,7 @@ class Ranking:
 
 
 def _match(offer: OfferFacts, household: HouseholdFacts, limits: RentLimits, today: datetime.date) -> Match:
-    failures = failed_rules(offer, household, limits)
+    failures = failed_rules(offer, household, limits, today)
     return Match(offer, household, [] if failures else score_parts(offer, household, today), failures)
 
 
@@ -326,7 +333,10 @@ def score_matrix(
 ) -> list[list[int | None]]:
     """The score of each (offer, household) pair, None where a hard rule fails."""
     return [
-        [None if failed_rules(offer, household, limits) else score(offer, household, today) for household in households]
+        [
+            None if failed_rules(offer, household, limits, today) else score(offer, household, today)
+            for household in households
+        ]
         for offer in offers
     ]
 

@@ -129,7 +129,7 @@ def propose(
             raise ValidationError(_("This flat is already proposed to this household."), code="already_proposed")
         world = matching.load([offer], matching.with_facts(SearchProfile.objects.filter(pk=profile.pk)))
         offer_facts, household = world.offer_facts[offer.pk], world.household_facts[profile.pk]
-        if failures := matching.failed_rules(offer_facts, household, world.limits):
+        if failures := matching.failed_rules(offer_facts, household, world.limits, on):
             raise ValidationError(
                 _("The household does not fit the flat: %(reasons)s.")
                 % {"reasons": "; ".join(failure.reason for failure in failures)},

@@ -139,6 +139,10 @@ def test_it_wants_the_flat_available_in_time() -> None:
     assert rules(flat(), household(earliest_move_in=TODAY + datetime.timedelta(days=MOVE_IN_WAIT_DAYS))) == []
     # A flat free later than the household could move is fine: the household waits.
     assert rules(flat(available_from=TODAY + datetime.timedelta(days=200)), household()) == []
+    # A flat free since long is free today: a household that can move in within the wait from today fits.
+    long_free = flat(available_from=TODAY - datetime.timedelta(days=400))
+    assert rules(long_free, household(earliest_move_in=TODAY + datetime.timedelta(days=MOVE_IN_WAIT_DAYS))) == []
+    assert rules(long_free, late) == ["time"]
     # A limited tenancy must run a year from moving in.
     assert rules(flat(limited_until=TODAY + datetime.timedelta(days=200)), household()) == ["time"]
     assert rules(flat(limited_until=TODAY + datetime.timedelta(days=400)), household()) == []
