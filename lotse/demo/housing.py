@@ -250,7 +250,9 @@ def _offers(
             municipality = towns["Ludwigsburg"]
             street = f"{CITY_STREETS[number % len(CITY_STREETS)]} {3 + number * 7 % 80}"
         else:
-            municipality = towns.get(COUNTY_TOWNS[number % len(COUNTY_TOWNS)], towns["Ludwigsburg"])
+            municipality = towns.get(
+                COUNTY_TOWNS[(number * 3 + number // 10) % len(COUNTY_TOWNS)], towns["Ludwigsburg"]
+            )
             street = f"{COUNTY_STREETS[number % len(COUNTY_STREETS)]} {1 + number * 5 % 60}"
         rooms = Decimal([1, 2, 2, 3, 3, 3, 4, 4, 5, 2.5][number % 10]).quantize(Decimal("0.1"))
         space = (Decimal(14) + rooms * Decimal(rng.randint(15, 19))).quantize(Decimal("0.1"))
