@@ -95,7 +95,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         current = resolve(request.path_info).view_name
     except Exception:
         current = ""
-    items = []
+    items: list[dict[str, Any]] = []
     for name, label, capability, group in NAVIGATION:
         if _shown(user, name, capability) and all(item["name"] != name for item in items):
             items.append({"name": name, "url": reverse(name), "label": label, "active": False, "group": group})

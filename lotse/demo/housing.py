@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -181,7 +182,7 @@ def _rent_limits(keeper: User | None, today: datetime.date) -> int:
 def _landlords(
     organisation: Organisation,
     user: User | None,
-    rows: list[tuple[str, str, str, str]],
+    rows: Sequence[tuple[str, str, str, str]],
     today: datetime.date,
     rng: random.Random,
 ) -> list[Landlord]:
@@ -308,7 +309,7 @@ def _searches(
         .order_by("pk")
     )
     rng.shuffle(cases)
-    made = []
+    made: list[SearchProfile] = []
     households: set[int] = set()
     for case in cases:
         if len(made) >= SEARCHES:

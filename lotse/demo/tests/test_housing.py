@@ -46,6 +46,7 @@ def test_it_builds_the_housing_of_the_county_through_the_services(demo):
     assert leases.count() >= 15
     for lease in leases:
         assert lease.profile.status == SearchStatus.HOUSED and lease.offer.status == OfferStatus.PLACED
+        assert lease.lease_starts_on is not None
         if lease.lease_starts_on <= today:
             for person in current_members(lease.profile):
                 assert HousingRecord.objects.filter(
