@@ -27,6 +27,7 @@ from lotse.arrivals.queries import (
     arrival_members,
     assignment_district,
     housing_organisations,
+    responsibilities_on,
     responsible_organisations,
 )
 from lotse.arrivals.services import link_records
@@ -66,11 +67,13 @@ def create_arrivals(*, acting_user: User | None, assignment: Assignment) -> list
     status of the head of household, else of any member. None if nobody is responsible."""
     members = arrival_members([assignment.pk])[assignment.pk]
     day = assignment.arrival_date
+    entries = responsibilities_on(assignment.municipality_id, day)
     organisations = responsible_organisations(
         assignment.municipality_id,
         day,
-        district=assignment_district(assignment, day),
+        district=assignment_district(assignment, day, entries=entries),
         residence_status=_residence_status(assignment, members),
+        entries=entries,
     )
     with atomic(), audit_context(acting_user):
         arrivals = [Arrival.objects.create(assignment=assignment, organisation=org) for org in organisations]
