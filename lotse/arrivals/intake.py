@@ -27,6 +27,7 @@ from lotse.arrivals.queries import (
     arrival_members,
     assignment_district,
     housing_organisations,
+    responsibilities_on,
     responsible_organisations,
 )
 from lotse.arrivals.services import link_records
@@ -64,13 +65,22 @@ def create_arrivals(*, acting_user: User | None, assignment: Assignment) -> list
     (the planned arrival, else the day of the assignment): for the district the future shelter or address names,
     if that district has a responsibility of its own that day, else for the whole municipality; for the residence
     status of the head of household, else of any member. None if nobody is responsible."""
-    members = arrival_members([assignment.pk])[assignment.pk]
     day = assignment.arrival_date
+    entries = responsibilities_on(assignment.municipality_id, day)
+    if not entries:
+        return []  # nobody is responsible there that day, whatever the district and status
+    # The household's residence status only matters where an entry names one.
+    status = (
+        _residence_status(assignment, arrival_members([assignment.pk])[assignment.pk])
+        if any(entry.residence_status for entry in entries)
+        else ""
+    )
     organisations = responsible_organisations(
         assignment.municipality_id,
         day,
-        district=assignment_district(assignment, day),
-        residence_status=_residence_status(assignment, members),
+        district=assignment_district(assignment, day, entries=entries),
+        residence_status=status,
+        entries=entries,
     )
     with atomic(), audit_context(acting_user):
         arrivals = [Arrival.objects.create(assignment=assignment, organisation=org) for org in organisations]

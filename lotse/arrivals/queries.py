@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +32,21 @@ def _rank(responsibility: Responsibility) -> tuple[bool, bool]:
     return (responsibility.district != "", responsibility.residence_status != "")
 
 
+def responsibilities_on(municipality: Municipality | int, on_date: datetime.date) -> list[Responsibility]:
+    """The entries of ``municipality`` in force on ``on_date``, with their organisations (one query): what
+    ``responsible_organisations`` and ``assignment_district`` ask about, for a caller that needs both."""
+    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+    entries = Responsibility.objects.select_related("organisation").filter(municipality_id=municipality_id)
+    return list(entries.on(on_date))
+
+
 def responsible_organisations(
-    municipality: Municipality | int, on_date: datetime.date, district: str = "", residence_status: str = ""
+    municipality: Municipality | int,
+    on_date: datetime.date,
+    district: str = "",
+    residence_status: str = "",
+    *,
+    entries: Sequence[Responsibility] | None = None,
 ) -> list[Organisation]:
     """The organisations responsible on ``on_date`` for a person of ``municipality`` (in one query).
 
@@ -43,15 +56,13 @@ def responsible_organisations(
     the entries that apply only the most specific count: district and status
     before district alone, before status alone, before the whole municipality.
     Several organisations at the same level are all responsible (sorted by
-    name); none is an empty list.
+    name); none is an empty list. ``entries``: those of ``responsibilities_on`` for the same municipality and
+    date, when the caller has them already (no query then).
     """
-    municipality_id = municipality if isinstance(municipality, int) else municipality.pk
     wanted_district = district.strip().casefold()
     applying = [
         entry
-        for entry in Responsibility.objects.select_related("organisation")
-        .filter(municipality_id=municipality_id)
-        .on(on_date)
+        for entry in (responsibilities_on(municipality, on_date) if entries is None else entries)
         if entry.district.casefold() in ("", wanted_district) and entry.residence_status in ("", residence_status)
     ]
     if not applying:
@@ -82,17 +93,23 @@ def named_district(text: str, districts: Iterable[str]) -> str:
     return next(iter(found.values())) if len(found) == 1 else ""
 
 
-def assignment_district(assignment: Assignment, on_date: datetime.date) -> str:
+def assignment_district(
+    assignment: Assignment, on_date: datetime.date, *, entries: Sequence[Responsibility] | None = None
+) -> str:
     """The district of the assigned municipality the household will live in, as far as the assignment tells it:
     of the districts that have a responsibility of their own on ``on_date``, the one the future shelter's name or
-    street names, else the one the future address names; "" (the whole municipality) otherwise (one query)."""
-    districts = list(
-        Responsibility.objects.filter(municipality_id=assignment.municipality_id)
-        .exclude(district="")
-        .on(on_date)
-        .values_list("district", flat=True)
-        .distinct()
-    )
+    street names, else the one the future address names; "" (the whole municipality) otherwise (one query, none
+    with the ``entries`` of ``responsibilities_on`` for the assigned municipality and the date)."""
+    if entries is None:
+        districts = list(
+            Responsibility.objects.filter(municipality_id=assignment.municipality_id)
+            .exclude(district="")
+            .on(on_date)
+            .values_list("district", flat=True)
+            .distinct()
+        )
+    else:
+        districts = list(dict.fromkeys(entry.district for entry in entries if entry.district))
     if not districts:
         return ""
     shelter = assignment.future_shelter

@@ -415,6 +415,8 @@ def _copy_goals(previous: IntegrationPlan, plan: IntegrationPlan) -> None:
             step.pk, step.goal = None, goal
             step._state.adding = True
     Step.objects.bulk_create([step for goal_steps in steps for step in goal_steps])
+    if not any(members):
+        return  # goals of the whole household only: no clients to ask about
     clients = set(CaseClient.objects.filter(case_id=plan.case_id).values_list("person_id", flat=True))
     GoalMember.objects.bulk_create(
         [

@@ -5,7 +5,8 @@ Django's ``Model.validate_constraints`` asks the database about every
 statements per constraint (nine for a person, one of which, the conditional
 unique external ID, is asked even when the person has no external ID).
 ``ValidatedInFewQueries`` evaluates the same conditions (the same ``COALESCE(condition, true)`` Django
-uses) as the columns of one ``SELECT`` in one savepoint and raises the same
+uses) as the columns of one ``SELECT`` in one savepoint (none inside a batch step, whose own savepoint
+undoes the step on a database error) and raises the same
 errors with the same messages and codes.  The same query asks whether the
 condition of each conditional unique constraint holds; Django's own query for
 such a constraint (another savepoint and SELECT) runs only when it does.
@@ -30,6 +31,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
+
+from lotse.core.transactions import in_batch_step
 
 _logger = logging.getLogger(__name__)
 
@@ -78,11 +81,16 @@ def failed_conditions(
     if not asked:
         return failed
     connection = connections[using]
-    atomic = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+    # Inside a batch step the step's savepoint is the one to undo (lotse.core.transactions): the query gets no
+    # savepoint of its own, and a database error undoes the step instead of falling back to Django's checks.
+    batch = connection.in_atomic_block and in_batch_step()
+    atomic = transaction.atomic(using=using) if connection.in_atomic_block and not batch else nullcontext()
     try:
         with atomic:
             row = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError as error:
+        if batch:
+            raise
         _logger.warning("Got a database error checking %r together: %s", conditions, error)
         return None  # the caller asks Django, one constraint at a time
     for index, holds in zip(asked, row, strict=True):

@@ -27,6 +27,15 @@ def atomic() -> transaction.Atomic:
     return transaction.atomic(savepoint=_own_savepoints.get())
 
 
+def in_batch_step() -> bool:
+    """Whether a batch step (``one_savepoint_per_step``) holds the savepoint for what runs now.
+
+    A database error inside it then undoes the whole step; code that would catch such an error and go on
+    does not need (nor may rely on) a savepoint of its own.
+    """
+    return not _own_savepoints.get()
+
+
 @contextmanager
 def one_savepoint_per_step() -> Iterator[None]:
     """One savepoint for the services called inside: an error undoes all of them, and only them."""

@@ -2547,8 +2547,9 @@ class _CaseWriter:
             acting_user=user, case=self.case, agreed_on=draft.agreed_on, review_on=draft.review_on, notes=draft.notes
         )
         in_order = Prefetch("steps", queryset=Step.objects.order_by("position"))
-        copied = list(plan.goals.order_by("position").prefetch_related(in_order))
-        clients = set(CaseClient.objects.filter(case=self.case).values_list("person_id", flat=True))
+        # The first version starts empty (create_plan_version copies the goals of a previous one only).
+        copied = list(plan.goals.order_by("position").prefetch_related(in_order)) if plan.number > 1 else []
+        clients: set[int] | None = None  # the case's clients, asked once, when a new goal names members
         for index, (goal_draft, step_drafts) in enumerate(plan_goals):
             if index < len(copied):
                 goal = copied[index]
@@ -2564,6 +2565,13 @@ class _CaseWriter:
                     if step.done != step_draft.done:
                         case_services.set_step_done(acting_user=user, step=step, done=step_draft.done)
                 continue
+            members = [
+                person
+                for member in self.builder.goal_members.get(id(goal_draft), [])
+                if (person := self.persons.get(id(member.person))) is not None
+            ]
+            if members and clients is None:
+                clients = set(CaseClient.objects.filter(case=self.case).values_list("person_id", flat=True))
             case_services.add_goal(
                 acting_user=user,
                 plan=plan,
@@ -2572,11 +2580,7 @@ class _CaseWriter:
                 due_date=goal_draft.due_date,
                 review_date=goal_draft.review_date,
                 status=goal_draft.status,
-                members=[
-                    person
-                    for member in self.builder.goal_members.get(id(goal_draft), [])
-                    if (person := self.persons.get(id(member.person))) is not None and person.pk in clients
-                ],
+                members=[person for person in members if clients is not None and person.pk in clients],
                 steps=[
                     case_services.NewStep(s.description, s.responsible, s.responsible_name, s.due_date, s.done)
                     for s in step_drafts

@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lotse.accommodation import services as accommodation_services
 from lotse.accommodation.models import Assignment
@@ -97,6 +99,24 @@ def test_it_creates_no_entry_where_nobody_is_responsible(family, ludwigsburg, as
     add(asperg, org_a)
     assign(family, ludwigsburg)
     assert not Arrival.objects.exists()
+
+
+def test_it_asks_for_the_household_only_where_an_entry_names_a_residence_status(family, ludwigsburg, asperg, org_a):
+    """One query for the municipality's entries; the assigned persons and their residence status only when an
+    entry in force names a status (where none is, or none names one, they change nothing)."""
+    add(ludwigsburg, org_a)
+    first, second = assign(family[:1], asperg), assign(family[1:2], ludwigsburg)
+    for assignment, created in ((first, 0), (second, 1)):
+        Arrival.objects.filter(assignment=assignment).delete()
+        with CaptureQueriesContext(connection) as queries:
+            assert len(intake.create_arrivals(acting_user=None, assignment=assignment)) == created
+        asked = " ".join(q["sql"] for q in queries.captured_queries)
+        assert "people_residencerecord" not in asked and "accommodation_assignedperson" not in asked
+    add(ludwigsburg, org_a, residence_status=ResidenceStatus.DULDUNG)
+    Arrival.objects.filter(assignment=second).delete()
+    with CaptureQueriesContext(connection) as queries:
+        intake.create_arrivals(acting_user=None, assignment=second)
+    assert "people_residencerecord" in " ".join(q["sql"] for q in queries.captured_queries)
 
 
 def test_it_keeps_the_planned_arrival_and_the_future_home(family, county, ludwigsburg, org_a):

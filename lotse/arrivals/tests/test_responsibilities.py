@@ -13,7 +13,7 @@ from django.utils import translation
 
 from lotse.arrivals import services
 from lotse.arrivals.models import Responsibility
-from lotse.arrivals.queries import responsible_organisations
+from lotse.arrivals.queries import responsibilities_on, responsible_organisations
 from lotse.arrivals.tests.factories import add
 from lotse.cases.tests.factories import acting_user_of, events_of
 from lotse.core.services import ConcurrentEditError
@@ -284,3 +284,20 @@ def test_it_asks_one_query(ludwigsburg, org_a, org_b, county):
     with assert_queries(1):
         names = [o.name for o in responsible_organisations(ludwigsburg, D(2025, 2, 1), "Eglosheim", "duldung")]
     assert names == ["AWO Testkreis"]
+
+
+def test_the_entries_asked_once_answer_as_the_query_does(ludwigsburg, asperg, org_a, org_b, drk, county):
+    """create_arrivals asks for the municipality's entries once and hands them to both questions."""
+    add(ludwigsburg, county, D(2025, 1, 1))
+    add(ludwigsburg, org_a, D(2025, 1, 1), district="Eglosheim")
+    add(ludwigsburg, org_b, D(2025, 1, 1), residence_status=ResidenceStatus.DULDUNG)
+    add(ludwigsburg, drk, D(2025, 1, 1), D(2025, 12, 31), district="Eglosheim", residence_status="duldung")
+    for municipality in (ludwigsburg, asperg):
+        for day in (D(2024, 12, 31), D(2025, 6, 1), D(2026, 1, 1)):
+            with assert_queries(1):
+                entries = responsibilities_on(municipality, day)
+            for district in ("", "Eglosheim", " eglosheim ", "Oßweil"):
+                for status in ("", "duldung", "gestattung"):
+                    with assert_queries(0):
+                        given = responsible_organisations(municipality, day, district, status, entries=entries)
+                    assert given == responsible_organisations(municipality, day, district, status)
