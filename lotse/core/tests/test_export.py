@@ -66,6 +66,9 @@ WITHOUT_STORED_TEXT = {
     "imports:example",
     "volunteers:figures_xlsx",
     "volunteers:volunteer_import_template",
+    # The rent limits: the municipality by its key (AGS), sizes, dates and amounts; the template only its headers.
+    "housing:rent_limit_export",
+    "housing:rent_limit_import_template",
 }
 # Files written by a background job (lotse.core.downloads): the file's URL, and where it is asked for.
 PREPARED_IN_BACKGROUND = {"imports:export_file": "imports:export"}
