@@ -12,14 +12,11 @@ in the same columns (docs/import-format.md, "Mietobergrenzen").
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -35,7 +32,6 @@ from lotse.core.jobs import NO_PROGRESS, Phase, Progress
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.services import ConcurrentEditError, audit_context
 from lotse.core.staged_import import Files, Importer, Report, register
-from lotse.core.upload_guard import TableReader, Unreadable, open_csv, open_workbook
 from lotse.housing import rent_limit_services as services
 from lotse.housing.models import RentLimit
 from lotse.housing.rent_limit_services import HOUSEHOLD_SIZES, LimitValues
@@ -44,13 +40,11 @@ from lotse.imports.cells import ags as parse_ags
 from lotse.imports.cells import date as parse_date
 from lotse.imports.engine import ImportReport
 from lotse.imports.workbook import (
-    _UNREADABLE,
     HEADER_SEARCH_ROWS,
-    OLE_MAGIC,
-    XLSX_MAGIC,
     Problem,
-    detect_encoding,
+    is_empty_row,
     normalise_header,
+    read_one_table,
 )
 
 SHEET_NAME = "Mietobergrenzen"
@@ -239,53 +233,6 @@ class RentLimitReport(ImportReport):
 # --- Reading the file -------------------------------------------------------------------------------------------
 
 
-def _is_empty(row: list[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
-
-
-def _taken(reader: TableReader, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    with reader:
-        yield from rows
-
-
-def _table_rows(name: str, content: bytes, report: RentLimitReport) -> Iterator[tuple[int, list[Any]]] | None:
-    if not content:
-        report.problem(None, "", name, _("The file is empty."))
-        return None
-    suffix = PurePath(name).suffix.casefold()
-    if content[:4] in (XLSX_MAGIC, OLE_MAGIC) or suffix in {".xlsx", ".xls", ".ods"}:
-        try:
-            reader = open_workbook(name, content)
-        except Unreadable:
-            report.problem(None, "", name, _("The file is damaged or not an Excel workbook (.xlsx)."))
-            return None
-        try:
-            titles = reader.titles
-            if not titles:
-                raise Unreadable(name)
-            title = next((t for t in titles if fold_code(t) == fold_code(SHEET_NAME)), titles[0])
-            rows = reader.rows(titles.index(title))
-        except Unreadable:
-            reader.close()
-            report.problem(None, "", name, _("The file is damaged or not an Excel workbook (.xlsx)."))
-            return None
-        return _taken(reader, rows)
-    if suffix in {".csv", ".txt"}:
-        encoding = detect_encoding(io.BytesIO(content))
-        if encoding is None:
-            report.problem(None, "", name, _("The file is neither UTF-8 nor Windows-1252 encoded text."))
-            return None
-        sample = "\n".join(content[: 1 << 20].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS])
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-        except csv.Error:
-            delimiter = max((";", ",", "\t"), key=sample.count)
-        reader = open_csv(name, content, encoding=encoding, delimiter=delimiter)
-        return _taken(reader, reader.rows(0))
-    report.problem(None, "", name, _("The file is neither an Excel workbook (.xlsx) nor a CSV file."))
-    return None
-
-
 @dataclass
 class LimitList:
     headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list
@@ -293,18 +240,13 @@ class LimitList:
 
 
 def read_limit_list(name: str, content: bytes, report: RentLimitReport) -> LimitList | None:
-    numbered = _table_rows(name, content, report)
-    if numbered is None:
-        return None
-    try:
-        return _read_rows(name, numbered, report)
-    except _UNREADABLE:
-        report.problem(None, "", name, _("The file cannot be read to its end; it is damaged."))
-        return None
-    finally:
-        close = getattr(numbered, "close", None)
-        if close is not None:
-            close()
+    return read_one_table(
+        name,
+        content,
+        SHEET_NAME,
+        lambda message: report.problem(None, "", name, message),
+        lambda numbered: _read_rows(name, numbered, report),
+    )
 
 
 def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: RentLimitReport) -> LimitList | None:
@@ -313,7 +255,7 @@ def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: Ren
     header_number = 0
     seen_content = False
     for number, row in numbered:
-        seen_content = seen_content or not _is_empty(row)
+        seen_content = seen_content or not is_empty_row(row)
         keys = {_HEADERS[key].field for key in (_header_key(cell) for cell in row) if key in _HEADERS}
         if "municipality" in keys and "household_size" in keys:
             header, header_number = list(row), number
@@ -355,7 +297,7 @@ def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: Ren
     if not report.ok:
         return None
     for number, row in numbered:
-        if _is_empty(row):
+        if is_empty_row(row):
             continue
         width = len(row)
         result.rows.append((number, {f: (row[i] if i < width else None) for f, i in positions.items()}))

@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from xml.etree.ElementTree import ParseError
 
 import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lotse.core.upload_guard import Unreadable, open_csv, open_workbook
+from lotse.core.upload_guard import TableReader, Unreadable, open_csv, open_workbook
 from lotse.imports.cells import fold_code
 
 
@@ -197,6 +198,7 @@ _BY_FOLDED_NAME = {fold_code(spec.name): spec for spec in SHEETS}
 _NOTE_NAMES = {fold_code(name) for name in NOTE_SHEETS}
 # The header row is looked for in the first rows only (a title above it is fine).
 HEADER_SEARCH_ROWS = 20
+T = TypeVar("T")
 # The delimiter of a CSV file is told from its first line, looked for in this many bytes.
 _SAMPLE_BYTES = 1 << 20
 
@@ -485,3 +487,80 @@ def _read_csv(source: Source, seen: dict[str, str], result: ReadResult) -> Itera
                     spec.name, None, "", source.name, _("The CSV file cannot be read: %(error)s") % {"error": error}
                 )
             )
+
+
+# --- A list of one table (the volunteer list, the rent limits): an Excel workbook's sheet or a CSV file ---------
+
+
+def is_empty_row(row: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+def _taken(reader: TableReader, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    with reader:
+        yield from rows
+
+
+def _one_table_rows(
+    name: str, content: bytes, sheet_name: str, problem: Callable[[str], None]
+) -> Iterator[tuple[int, list[Any]]] | None:
+    """The numbered rows of the sheet named ``sheet_name`` (else the first) of a workbook, or of a CSV file with its
+    encoding and delimiter told from the file; None after ``problem`` was told why the file cannot be read."""
+    if not content:
+        problem(_("The file is empty."))
+        return None
+    suffix = PurePath(name).suffix.casefold()
+    if content[:4] in (XLSX_MAGIC, OLE_MAGIC) or suffix in {".xlsx", ".xls", ".ods"}:
+        try:
+            reader = open_workbook(name, content)
+        except Unreadable:
+            problem(_("The file is damaged or not an Excel workbook (.xlsx)."))
+            return None
+        try:
+            titles = reader.titles
+            if not titles:
+                raise Unreadable(name)
+            title = next((t for t in titles if fold_code(t) == fold_code(sheet_name)), titles[0])
+            rows = reader.rows(titles.index(title))
+        except Unreadable:
+            reader.close()
+            problem(_("The file is damaged or not an Excel workbook (.xlsx)."))
+            return None
+        return _taken(reader, rows)
+    if suffix in {".csv", ".txt"}:
+        encoding = detect_encoding(io.BytesIO(content))
+        if encoding is None:
+            problem(_("The file is neither UTF-8 nor Windows-1252 encoded text."))
+            return None
+        sample = "\n".join(content[:_SAMPLE_BYTES].decode(encoding, errors="ignore").splitlines()[:HEADER_SEARCH_ROWS])
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+        except csv.Error:
+            delimiter = max((";", ",", "\t"), key=sample.count)
+        reader = open_csv(name, content, encoding=encoding, delimiter=delimiter)
+        return _taken(reader, reader.rows(0))
+    problem(_("The file is neither an Excel workbook (.xlsx) nor a CSV file."))
+    return None
+
+
+def read_one_table(
+    name: str,
+    content: bytes,
+    sheet_name: str,
+    problem: Callable[[str], None],
+    read: Callable[[Iterator[tuple[int, list[Any]]]], T],
+) -> T | None:
+    """``read`` over the numbered rows of a list of one table; None after ``problem`` was told why the file cannot
+    be read (to its end). The file is closed either way."""
+    numbered = _one_table_rows(name, content, sheet_name, problem)
+    if numbered is None:
+        return None
+    try:
+        return read(numbered)
+    except _UNREADABLE:
+        problem(_("The file cannot be read to its end; it is damaged."))
+        return None
+    finally:
+        close = getattr(numbered, "close", None)
+        if close is not None:
+            close()
