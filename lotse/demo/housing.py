@@ -464,7 +464,7 @@ def _placements(
                     expected_version=placement.version,
                     signed_on=signed,
                     starts_on=max(signed + datetime.timedelta(days=14), offer.available_from),
-                    agreed_rent=offer.rent_cold + offer.service_charges,
+                    agreed_rent=offer.gross_cold_rent,
                 )
                 made["leases"] += 1
             break

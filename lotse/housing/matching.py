@@ -376,7 +376,7 @@ def offer_facts(offer: FlatOffer) -> OfferFacts:
         key=offer.pk,
         municipality_id=offer.municipality_id,
         max_occupants=offer.max_occupants,
-        gross_cold_rent=offer.rent_cold + offer.service_charges,
+        gross_cold_rent=offer.gross_cold_rent,
         living_space=offer.living_space,
         floor=offer.floor,
         lift=offer.lift,

@@ -10,6 +10,7 @@ of the purpose "Wohnungssuche" names that organisation. A placement is the pipel
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pghistory
@@ -256,7 +257,7 @@ class FlatOffer(VersionedModel):
         return f"{self.street}, {self.municipality.name}"
 
     @property
-    def gross_cold_rent(self) -> object:
+    def gross_cold_rent(self) -> Decimal:
         """Rent without utilities plus service charges without heating (Bruttokaltmiete), what the limit caps."""
         return self.rent_cold + self.service_charges
 

@@ -150,7 +150,7 @@ def offer_page(offer: FlatOffer, user: User, today: datetime.date, *, editable: 
     return {
         "offer": offer,
         "editable": editable,
-        "gross_cold_rent": Decimal(offer.rent_cold) + Decimal(offer.service_charges),
+        "gross_cold_rent": offer.gross_cold_rent,
         "limit_checks": limit_checks(offer, today),
         "photos": [d for d in documents if is_image(d)],
         "exposes": [d for d in documents if not is_image(d)],

@@ -297,7 +297,7 @@ def placement_lease(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         ),
         initial=lambda p: {
-            "agreed_rent": p.offer.rent_cold + p.offer.service_charges,
+            "agreed_rent": p.offer.gross_cold_rent,
             "starts_on": p.offer.available_from,
         },
     )
