@@ -19,7 +19,7 @@ from django.db import connection
 
 from lotse.cases.choices import CaseStatus
 from lotse.cases.models import Case, CaseClient
-from lotse.cases.queries import case_list_page
+from lotse.cases.queries import RankedByName, case_list_for, case_list_page
 from lotse.core.choices import Role
 from lotse.core.models import Organisation, User
 from lotse.core.transactions import planner_setting
@@ -80,18 +80,27 @@ class Command(BaseCommand):
         names = sorted(set(Person.objects.filter(organisation=organisation).values_list("family_name", flat=True)))
         names = names[:20] + list(EXTRA_NAMES)
         self.stdout.write(f"name search of one caseworker in {Person.objects.count()} persons:")
-        self.stdout.write(f"{'name':<14} {'cases':>6} {'Lotse ms':>9} {'limit ms':>9} {'ratio':>6}")
+        self.stdout.write(
+            "  page: the case list's page function (search, count, the page's rows); search: its ranked statement "
+            "(count and the first page's keys from one set); limit: the hand-written count through the same indexes"
+        )
+        self.stdout.write(f"{'name':<14} {'cases':>6} {'page ms':>8} {'search ms':>10} {'limit ms':>9} {'ratio':>6}")
         worst, worst_ratio = 0.0, 0.0
+        unsearched = case_list_for(user, {})
         for text in names:
-            lotse_ms, page = _median_ms(lambda text=text: case_list_page(user, {"q": text}, None), options["repeat"])
+            page_ms, page = _median_ms(lambda text=text: case_list_page(user, {"q": text}, None), options["repeat"])
+            search_ms, _keys = _median_ms(lambda text=text: RankedByName(unsearched, text)[0:50], options["repeat"])
             limit_ms, count = _median_ms(lambda text=text: _limit(organisation, text), options["repeat"])
             found = page.paginator.count
-            ratio = lotse_ms / max(limit_ms, 1.0)
-            worst, worst_ratio = max(worst, lotse_ms), max(worst_ratio, ratio)
+            ratio = search_ms / max(limit_ms, 1.0)
+            worst, worst_ratio = max(worst, page_ms), max(worst_ratio, ratio)
             mark = "" if found == count else f"  (the limit counts {count})"
-            self.stdout.write(f"{text:<14} {found:>6} {lotse_ms:>9.0f} {limit_ms:>9.0f} {ratio:>6.1f}{mark}")
+            self.stdout.write(
+                f"{text:<14} {found:>6} {page_ms:>8.0f} {search_ms:>10.0f} {limit_ms:>9.0f} {ratio:>6.1f}{mark}"
+            )
         met = worst < TARGET_MS and worst_ratio <= TARGET_RATIO
         self.stdout.write(
-            f"slowest search {worst:.0f} ms (target under {TARGET_MS:.0f} ms), at most {worst_ratio:.1f}x its limit "
+            f"slowest search page {worst:.0f} ms (target under {TARGET_MS:.0f} ms), search statement at most "
+            f"{worst_ratio:.1f}x its limit "
             f"(target {TARGET_RATIO:.0f}x): {'met' if met else 'NOT MET'}"
         )
