@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -293,7 +294,11 @@ class RankedByName:
         if not plain(self.text):
             self._total = 0  # a text of punctuation alone names nobody
             return []
-        sql, params = self._statement()
+        try:
+            sql, params = self._statement()
+        except EmptyResultSet:  # the user sees no case at all
+            self._total = 0
+            return []
         # A name that a tenth of the county shares makes the planner compare it with every person's names (a
         # sequential scan); through the trigram indexes the same search takes a third of the time.
         with planner_setting("enable_seqscan", "off"), connection.cursor() as cursor:

@@ -169,6 +169,14 @@ def test_a_name_search_pages_its_ranked_hits(caseworker_a):
     )
 
 
+def test_a_ranked_name_search_of_no_cases_at_all_finds_nothing(caseworker_a):
+    open_case_for(caseworker_a, family_name="Haddad", given_names="Rami")
+    ranked = queries.RankedByName(Case.objects.none(), "Haddad")
+    assert ranked.count() == 0
+    assert ranked[0 : queries.PAGE_SIZE] == []
+    assert queries.RankedByName(Case.objects.all(), "Haddad").count() == 1
+
+
 def test_it_finds_a_case_by_its_number_first_and_only_within_the_users_scope(caseworker_a, caseworker_b):
     wanted = open_case_for(caseworker_a, family_name="Schmidt")
     for index in range(queries.PAGE_SIZE + 2):
