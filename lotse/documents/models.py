@@ -36,7 +36,9 @@ def persons_of_case(case: Case) -> Q:
     """The persons whose documents the case page shows: the current members of its household and its clients."""
     members = HouseholdMembership.objects.filter(household_id=case.household_id, valid_to__isnull=True)
     clients = CaseClient.objects.filter(case_id=case.pk)
-    return Q(pk__in=members.values("person_id")) | Q(pk__in=clients.values("person_id"))
+    # One set of keys, looked up through the primary key: two IN-lists joined by OR made the planner read every
+    # person of the installation (48 ms at 100,000 persons, for the three of a case).
+    return Q(pk__in=members.order_by().values("person_id").union(clients.order_by().values("person_id")))
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
