@@ -13,7 +13,8 @@ and in ``docs/kennzahlen.md``:
   housing record holding on the end date is ``privater_mietvertrag`` and no earlier record of theirs is.
 
 One function computes any set of reference dates, optionally grouped by
-organisation or municipality, in four statements that run in one snapshot.
+organisation or municipality, in statements that run in one snapshot (four for
+several dates, three for one: ``compute_one_day``).
 """
 
 from __future__ import annotations
@@ -503,10 +504,8 @@ def compute_one_day(
     """The counts of ``compute`` at one reference date, counted directly, by (day, group).
 
     Each case is read once with all its group keys (``group_columns``: SQL expressions over the case ``c``);
-    the grouping sets, one per group key, count a person once in each group they are a client in. A language
-    level or work situation on the day is that of the person's latest record dated on or before it, found by
-    aggregating (the latest record of all, and the latest of a kind: the same day means the same record, as
-    a person has one record per day) rather than by sorting every record.
+    the grouping sets, one per group key, count a person once in each group they are a client in (and are
+    fed each client once per case, classified once: the records are looked at once, not once per group).
     """
     where, where_params = scope.where_named("c")
     tables = {
@@ -537,14 +536,12 @@ def compute_one_day(
             WHERE {where} AND c.start_date <= %(day)s AND (c.end_date IS NULL OR c.end_date > %(day)s)
         ),
         language AS (
-            SELECT person_id, max(valid_from) AS latest, max(valid_from) FILTER (WHERE level = ANY(%(b1)s)) AS b1
-            FROM {tables["language"]} WHERE valid_from <= %(day)s GROUP BY person_id
+            SELECT DISTINCT ON (person_id) person_id, level
+            FROM {tables["language"]} WHERE valid_from <= %(day)s ORDER BY person_id, valid_from DESC
         ),
         work AS (
-            SELECT person_id, max(valid_from) AS latest,
-                max(valid_from) FILTER (WHERE situation = ANY(%(employed)s)) AS employed,
-                max(valid_from) FILTER (WHERE situation = ANY(%(training)s)) AS training
-            FROM {tables["work"]} WHERE valid_from <= %(day)s GROUP BY person_id
+            SELECT DISTINCT ON (person_id) person_id, situation
+            FROM {tables["work"]} WHERE valid_from <= %(day)s ORDER BY person_id, valid_from DESC
         ),
         -- each client once per case, with what counts of them on the day
         classified AS MATERIALIZED (
@@ -552,8 +549,9 @@ def compute_one_day(
                 CASE WHEN p.birth_date IS NULL THEN 'u'
                      WHEN p.birth_date <= (%(day)s::date - make_interval(years => %(adult)s))::date THEN 'a'
                      ELSE 'm' END AS age,
-                coalesce(l.b1 = l.latest, FALSE) AS b1,
-                CASE WHEN wr.employed = wr.latest THEN 'e' WHEN wr.training = wr.latest THEN 't' ELSE 'o' END AS work
+                coalesce(l.level = ANY(%(b1)s), FALSE) AS b1,
+                CASE WHEN wr.situation = ANY(%(employed)s) THEN 'e' WHEN wr.situation = ANY(%(training)s) THEN 't'
+                     ELSE 'o' END AS work
             FROM members m
             JOIN {tables["person"]} p ON p.id = m.person_id
             LEFT JOIN language l ON l.person_id = m.person_id
@@ -578,7 +576,7 @@ def compute_one_day(
     # A client ended in their own tenancy when the housing record holding on their case's end date is one;
     # in their first when no earlier record of theirs is.
     ended_sql = f"""
-        WITH ended AS MATERIALIZED (
+        WITH ended AS (
             SELECT c.id, c.end_date, {selected_keys} FROM {tables["case"]} c
             WHERE {where} AND c.end_date >= %(von)s AND c.end_date <= %(day)s
         ),
