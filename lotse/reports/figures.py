@@ -13,7 +13,8 @@ and in ``docs/kennzahlen.md``:
   housing record holding on the end date is ``privater_mietvertrag`` and no earlier record of theirs is.
 
 One function computes any set of reference dates, optionally grouped by
-organisation or municipality, in four statements that run in one snapshot.
+organisation or municipality, in statements that run in one snapshot (four for
+several dates, three for one: ``compute_one_day``).
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ class Scope:
         if self.municipality is not None:
             clauses.append(f"{alias}.municipality_id = %s")
             params.append(self.municipality.pk)
+        return " AND ".join(clauses), params
+
+    def where_named(self, alias: str) -> tuple[str, dict[str, Any]]:
+        """``where`` with named parameters (``scope_organisation``, ``scope_municipality``)."""
+        clauses, params = ["TRUE"], {}
+        if self.organisation is not None:
+            clauses.append(f"{alias}.organisation_id = %(scope_organisation)s")
+            params["scope_organisation"] = self.organisation.pk
+        if self.municipality is not None:
+            clauses.append(f"{alias}.municipality_id = %(scope_municipality)s")
+            params["scope_municipality"] = self.municipality.pk
         return " AND ".join(clauses), params
 
     def as_json(self) -> dict[str, str | None]:
@@ -265,51 +277,6 @@ def compute(
         if key not in result:
             result[key] = KeyFigures(stichtag=day, von=von)
         return result[key]
-
-    # One reference date: the clients of the cases active on it, each classified by the latest language
-    # and work records dated on or before it (found for all persons at once, by sorting, not per person).
-    direct_clients_sql = f"""
-        WITH {scoped_cases},
-        clients AS MATERIALIZED (
-            SELECT DISTINCT sc.g, cc.person_id
-            FROM scoped_cases sc CROSS JOIN days JOIN {tables["client"]} cc ON cc.case_id = sc.id
-            WHERE sc.start_date <= days.d AND (sc.end_date IS NULL OR sc.end_date > days.d)
-        ),
-        language AS (
-            SELECT DISTINCT ON (l.person_id) l.person_id, l.level
-            FROM {tables["language"]} l CROSS JOIN days
-            WHERE l.valid_from <= days.d
-            ORDER BY l.person_id, l.valid_from DESC
-        ),
-        work AS (
-            SELECT DISTINCT ON (w.person_id) w.person_id, w.situation
-            FROM {tables["work"]} w CROSS JOIN days
-            WHERE w.valid_from <= days.d
-            ORDER BY w.person_id, w.valid_from DESC
-        ),
-        classified AS (
-            SELECT p.id,
-                CASE WHEN p.birth_date IS NULL THEN 'u' WHEN p.birth_date <= days.adult_born_by THEN 'a'
-                     ELSE 'm' END AS age,
-                coalesce(l.level = ANY(%s), FALSE) AS b1,
-                CASE WHEN wr.situation = ANY(%s) THEN 'e' WHEN wr.situation = ANY(%s) THEN 't' ELSE 'o' END AS work
-            FROM {tables["person"]} p CROSS JOIN days
-            LEFT JOIN language l ON l.person_id = p.id
-            LEFT JOIN work wr ON wr.person_id = p.id
-            WHERE p.id IN (SELECT person_id FROM clients)
-        )
-        SELECT days.d, cl.g,
-            count(*),
-            count(*) FILTER (WHERE c.age = 'm'),
-            count(*) FILTER (WHERE c.age = 'a'),
-            count(*) FILTER (WHERE c.age = 'u'),
-            count(*) FILTER (WHERE c.age = 'a' AND c.b1),
-            count(*) FILTER (WHERE c.age = 'a' AND c.work = 'e'),
-            count(*) FILTER (WHERE c.age = 'a' AND c.work = 't')
-        FROM clients cl JOIN classified c ON c.id = cl.person_id CROSS JOIN days
-        GROUP BY days.d, cl.g
-    """
-    direct_clients_params = [*scoped_params, sorted(B1_OR_HIGHER), list(EMPLOYED), list(IN_TRAINING)]
 
     # Several reference dates: clients are counted by sweeping over time instead of joining every client
     # to every date:
@@ -499,11 +466,17 @@ def compute(
         FROM days JOIN per_date pd ON pd.end_date <= days.d
         GROUP BY days.d, pd.g, pd.closing_reason
     """
+    if len(day_list) == 1:
+        for (day, group), counts in compute_one_day(day_list[0], von, scope, group_columns).items():
+            target = figures(day, group)
+            for key, value in counts.items():
+                if key == "abschlussgruende":
+                    target.abschlussgruende.update(value)
+                else:
+                    setattr(target, key, value)
+        return result
     with one_snapshot(), connection.cursor() as cursor:
-        if len(day_list) == 1:
-            cursor.execute(direct_clients_sql, direct_clients_params)
-        else:
-            cursor.execute(clients_sql, clients_params)
+        cursor.execute(clients_sql, clients_params)
         for day, group, *counts in cursor.fetchall():
             target = figures(day, group)
             for key, count in zip(COUNT_KEYS, counts, strict=True):
@@ -522,6 +495,157 @@ def compute(
             reasons[(day, group)][reason] = count
     for (day, group), counts in reasons.items():
         figures(day, group).abschlussgruende.update(counts)
+    return result
+
+
+def compute_one_day(
+    day: datetime.date, von: datetime.date, scope: Scope, group_columns: Sequence[str]
+) -> dict[tuple[datetime.date, int | None], dict[str, Any]]:
+    """The counts of ``compute`` at one reference date, counted directly, by (day, group).
+
+    Each case is read once with all its group keys (``group_columns``: SQL expressions over the case ``c``);
+    the grouping sets, one per group key, count a person once in each group they are a client in (and are
+    fed each client once per case, classified once: the records are looked at once, not once per group).
+    """
+    where, where_params = scope.where_named("c")
+    tables = {
+        "case": Case._meta.db_table,
+        "client": CaseClient._meta.db_table,
+        "person": Person._meta.db_table,
+        "language": LanguageRecord._meta.db_table,
+        "work": WorkRecord._meta.db_table,
+        "housing": HousingRecord._meta.db_table,
+    }
+    keys = [f"g{index}" for index in range(len(group_columns))]
+    selected_keys = ", ".join(f"{column} AS {key}" for column, key in zip(group_columns, keys, strict=True))
+    # The group of a row of the grouping sets: the one key it is grouped by (GROUPING() has its bit clear).
+    every_bit = (1 << len(keys)) - 1
+    group_of_row = (
+        f"CASE GROUPING({', '.join(keys)}) "
+        + " ".join(f"WHEN {every_bit & ~(1 << (len(keys) - 1 - index))} THEN {key}" for index, key in enumerate(keys))
+        + " END"
+    )
+
+    def grouping_sets(*columns: str) -> str:
+        return "GROUPING SETS (" + ", ".join(f"({', '.join((key, *columns))})" for key in keys) + ")"
+
+    clients_sql = f"""
+        WITH members AS (
+            SELECT cc.person_id, {selected_keys}
+            FROM {tables["case"]} c JOIN {tables["client"]} cc ON cc.case_id = c.id
+            WHERE {where} AND c.start_date <= %(day)s AND (c.end_date IS NULL OR c.end_date > %(day)s)
+        ),
+        language AS (
+            SELECT DISTINCT ON (person_id) person_id, level
+            FROM {tables["language"]} WHERE valid_from <= %(day)s ORDER BY person_id, valid_from DESC
+        ),
+        work AS (
+            SELECT DISTINCT ON (person_id) person_id, situation
+            FROM {tables["work"]} WHERE valid_from <= %(day)s ORDER BY person_id, valid_from DESC
+        ),
+        -- each client once per case, with what counts of them on the day
+        classified AS MATERIALIZED (
+            SELECT m.*,
+                CASE WHEN p.birth_date IS NULL THEN 'u'
+                     WHEN p.birth_date <= (%(day)s::date - make_interval(years => %(adult)s))::date THEN 'a'
+                     ELSE 'm' END AS age,
+                coalesce(l.level = ANY(%(b1)s), FALSE) AS b1,
+                CASE WHEN wr.situation = ANY(%(employed)s) THEN 'e' WHEN wr.situation = ANY(%(training)s) THEN 't'
+                     ELSE 'o' END AS work
+            FROM members m
+            JOIN {tables["person"]} p ON p.id = m.person_id
+            LEFT JOIN language l ON l.person_id = m.person_id
+            LEFT JOIN work wr ON wr.person_id = m.person_id
+        ),
+        -- each client once per group
+        in_groups AS (
+            SELECT {group_of_row} AS g, age, b1, work
+            FROM classified GROUP BY {grouping_sets("person_id", "age", "b1", "work")}
+        )
+        SELECT g,
+            count(*),
+            count(*) FILTER (WHERE age = 'm'),
+            count(*) FILTER (WHERE age = 'a'),
+            count(*) FILTER (WHERE age = 'u'),
+            count(*) FILTER (WHERE age = 'a' AND b1),
+            count(*) FILTER (WHERE age = 'a' AND work = 'e'),
+            count(*) FILTER (WHERE age = 'a' AND work = 't')
+        FROM in_groups
+        GROUP BY g
+    """
+    # A client ended in their own tenancy when the housing record holding on their case's end date is one;
+    # in their first when no earlier record of theirs is.
+    ended_sql = f"""
+        WITH ended AS (
+            SELECT c.id, c.end_date, {selected_keys} FROM {tables["case"]} c
+            WHERE {where} AND c.end_date >= %(von)s AND c.end_date <= %(day)s
+        ),
+        tenancies AS (
+            SELECT e.*, cc.person_id,
+                coalesce(h.own, FALSE) AS own_tenancy,
+                coalesce(h.own AND NOT EXISTS (
+                    SELECT 1 FROM {tables["housing"]} earlier
+                    WHERE earlier.person_id = cc.person_id AND earlier.situation = %(own)s
+                      AND earlier.valid_from < h.valid_from
+                ), FALSE) AS first_tenancy
+            FROM ended e
+            JOIN {tables["client"]} cc ON cc.case_id = e.id
+            LEFT JOIN LATERAL (
+                SELECT h.situation = %(own)s AS own, h.valid_from FROM {tables["housing"]} h
+                WHERE h.person_id = cc.person_id AND h.valid_from <= e.end_date
+                ORDER BY h.valid_from DESC LIMIT 1
+            ) h ON TRUE
+        ),
+        in_groups AS (
+            SELECT {group_of_row} AS g, bool_or(own_tenancy) AS own_tenancy, bool_or(first_tenancy) AS first_tenancy
+            FROM tenancies GROUP BY {grouping_sets("person_id")}
+        )
+        SELECT g, count(*), count(*) FILTER (WHERE own_tenancy), count(*) FILTER (WHERE first_tenancy)
+        FROM in_groups GROUP BY g
+    """
+    cases_sql = f"""
+        WITH counted AS (
+            SELECT c.closing_reason, {selected_keys},
+                c.start_date <= %(day)s AND (c.end_date IS NULL OR c.end_date > %(day)s) AS active,
+                c.end_date >= %(von)s AND c.end_date <= %(day)s AS ended
+            FROM {tables["case"]} c
+            WHERE {where}
+              AND (c.start_date <= %(day)s AND (c.end_date IS NULL OR c.end_date > %(day)s)
+                   OR c.end_date >= %(von)s AND c.end_date <= %(day)s)
+        )
+        SELECT {group_of_row} AS g, closing_reason, count(*) FILTER (WHERE active), count(*) FILTER (WHERE ended)
+        FROM counted GROUP BY {grouping_sets("closing_reason")}
+    """
+    params: dict[str, Any] = {
+        "day": day,
+        "von": von,
+        "adult": ADULT_AGE,
+        "b1": sorted(B1_OR_HIGHER),
+        "employed": list(EMPLOYED),
+        "training": list(IN_TRAINING),
+        "own": OWN_TENANCY.value,
+        **where_params,
+    }
+    result: dict[tuple[datetime.date, int | None], dict[str, Any]] = {}
+
+    def counts(group: int | None) -> dict[str, Any]:
+        return result.setdefault((day, group), {})
+
+    with one_snapshot(), connection.cursor() as cursor:
+        cursor.execute(clients_sql, params)
+        for group, *values in cursor.fetchall():
+            counts(group).update(zip(COUNT_KEYS, values, strict=True))
+        cursor.execute(cases_sql, params)
+        for group, reason, active, ended in cursor.fetchall():
+            group_counts = counts(group)
+            group_counts["faelle_aktiv"] = group_counts.get("faelle_aktiv", 0) + active
+            if ended:
+                group_counts.setdefault("abschlussgruende", {})[reason] = ended
+        cursor.execute(ended_sql, params)
+        for group, persons, own_tenancy, first_tenancy in cursor.fetchall():
+            counts(group).update(
+                beendet_personen=persons, beendet_mit_mietvertrag=own_tenancy, beendet_erstmals_privat=first_tenancy
+            )
     return result
 
 
