@@ -12,7 +12,7 @@ import datetime
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
@@ -244,3 +244,39 @@ def integer(value: Any, *, low: int, high: int) -> int | None:
     if not low <= number <= high:
         raise CellError(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
     return number
+
+
+# A memo keeps at most this many spellings of one column (codes and dates repeat; a column of names fills it).
+MEMO_SPELLINGS = 20_000
+
+
+class Memo:
+    """A cell parser of one argument that parses each spelling of a text cell once per import.
+
+    Codes, dates and municipality keys repeat on most rows of a large sheet:
+    the result (or the message of the error) of a text cell is kept, up to
+    :data:`MEMO_SPELLINGS` spellings, so memory stays bounded. Other cells
+    (numbers, Excel dates) are parsed every time. Messages are translated
+    when first met, so a memo lives as long as one import.
+    """
+
+    __slots__ = ("parse", "results")
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        self.parse = parse
+        self.results: dict[str, tuple[Any, str | None]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value.__class__ is not str:
+            return self.parse(value)
+        hit = self.results.get(value)
+        if hit is None:
+            try:
+                hit = (self.parse(value), None)
+            except CellError as error:
+                hit = (None, error.message)
+            if len(self.results) < MEMO_SPELLINGS:
+                self.results[value] = hit
+        if hit[1] is not None:
+            raise CellError(hit[1])
+        return hit[0]

@@ -9,6 +9,7 @@ refer to it are not reported a second time as referring to nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from lotse.cases.choices import ClosingReason, ContactForm, FieldOfAction
 from lotse.core.access import Capability, roles_holding
 from lotse.core.models import Municipality, Organisation, User
 from lotse.imports import cells
-from lotse.imports.cells import CellError
+from lotse.imports.cells import CellError, Memo
 from lotse.imports.workbook import (
     ASSIGNMENTS,
     CASES,
@@ -86,6 +87,29 @@ MAX_PLACE_NUMBER = 99_999
 WHAT_NATIONALITIES = gettext_lazy("nationality codes")
 WHAT_LANGUAGES = gettext_lazy("language codes")
 WHAT_FIELDS = gettext_lazy("fields of action")
+EVIDENCE_CODES = list(EVIDENCE_NAMES.values())
+# Cell parsers of one argument (Row.get); those of codes are memoised per import (Lookups.parsers).
+TEXT_100 = functools.partial(cells.bounded_text, max_length=100)
+TEXT_200 = functools.partial(cells.bounded_text, max_length=200)
+DURATION = functools.partial(cells.integer, low=1, high=720)
+PLACE_NUMBER = functools.partial(cells.integer, low=1, high=MAX_PLACE_NUMBER)
+CODE_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "gender": functools.partial(cells.code, table=GENDERS, allowed=GENDER_CODES),
+    "closing_reason": functools.partial(cells.code, table=CLOSING_REASONS, allowed=CLOSING_REASON_CODES),
+    "residence_status": functools.partial(cells.code, table=RESIDENCE_STATUSES, allowed=RESIDENCE_CODES),
+    "level": functools.partial(cells.code, table=LEVELS, allowed=LEVEL_CODES),
+    "evidence": functools.partial(cells.code, table=EVIDENCE, allowed=EVIDENCE_CODES),
+    "work_situation": functools.partial(cells.code, table=WORK_SITUATIONS, allowed=WORK_CODES),
+    "housing_situation": functools.partial(cells.code, table=HOUSING_SITUATIONS, allowed=HOUSING_CODES),
+    "contact_form": functools.partial(cells.code, table=CONTACT_FORMS, allowed=CONTACT_FORM_CODES),
+    "shelter_kind": functools.partial(cells.code, table=SHELTER_KINDS, allowed=SHELTER_KIND_CODES),
+    "accessibility": functools.partial(cells.code, table=ACCESSIBILITIES, allowed=ACCESSIBILITY_CODES),
+    "move_out_reason": functools.partial(cells.code, table=MOVE_OUT_REASONS, allowed=MOVE_OUT_REASON_CODES),
+    "basis": functools.partial(cells.code, table=BASES, allowed=BASIS_CODES),
+    "nationalities": functools.partial(cells.code_list, table=NATIONALITIES, what=WHAT_NATIONALITIES),
+    "languages": functools.partial(cells.code_list, table=LANGUAGES, what=WHAT_LANGUAGES),
+    "fields_of_action": functools.partial(cells.code_list, table=FIELDS_OF_ACTION, what=WHAT_FIELDS),
+}
 
 
 @dataclass
@@ -96,6 +120,18 @@ class Lookups:
     today: datetime.date
     municipalities: dict[str, int] = field(default_factory=dict)
     caseworkers: dict[str, int] = field(default_factory=dict)
+    # The cell parsers of this import, each keeping the spellings it met (see cells.Memo).
+    parsers: dict[str, Callable[[Any], Any]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        today = self.today
+        self.parsers = {
+            "date": Memo(functools.partial(cells.date, today=today)),
+            "future_date": Memo(functools.partial(cells.date, today=today, future_allowed=True)),
+            "birth_date": Memo(functools.partial(cells.birth_date, today=today)),
+            "ags": Memo(cells.ags),
+            **{name: Memo(parse) for name, parse in CODE_PARSERS.items()},
+        }
 
     @classmethod
     def load(cls, organisation: Organisation, today: datetime.date) -> Lookups:
@@ -132,16 +168,17 @@ class Row:
             Problem(self.sheet.name, self.number, header, cells.display(self.values.get(header)), message)
         )
 
-    def get(self, header: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def get(self, header: str, parse: Callable[[Any], Any]) -> Any:
+        """The cell parsed by ``parse`` (a function of the cell's value), or None after a problem with it."""
         try:
-            return parse(self.values.get(header), *args, **kwargs)
+            return parse(self.values.get(header))
         except CellError as error:
             self.problem(header, error.message)
             return None
 
-    def required(self, header: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        value = self.get(header, parse, *args, **kwargs)
-        if value in (None, "") and not self.bad_cell(header):
+    def required(self, header: str, parse: Callable[[Any], Any]) -> Any:
+        value = self.get(header, parse)
+        if value in (None, "") and header not in self.bad_headers:
             self.problem(header, _("This cell must not be empty."))
         return value
 
@@ -151,13 +188,19 @@ class Row:
     def municipality(self, header: str, lookups: Lookups) -> int | None:
         if cells.text(self.values.get(header)) == "":
             return None
-        ags = self.get(header, cells.ags)
+        ags = self.get(header, lookups.parsers["ags"])
         if ags is None:
             return None
         municipality_id = lookups.municipalities.get(ags)
         if municipality_id is None:
             self.problem(header, _("No municipality with this key (AGS) is known in Lotse."))
         return municipality_id
+
+
+def array_literal(codes: list[str]) -> str:
+    """A list of codes in PostgreSQL's array syntax, for a text[] column of a staging table (cheaper than a list,
+    which psycopg adapts element by element in Python)."""
+    return "{" + ",".join('"' + code.replace("\\", "\\\\").replace('"', '\\"') + '"' for code in codes) + "}"
 
 
 def _id(row: Row, header: str) -> str | None:
@@ -174,16 +217,12 @@ def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     if ext is None:
         return None
     household = row.get("Haushalts-ID", cells.identifier) or ext  # alone: a household of one, keyed by the person
-    family_name = row.required("Familienname", cells.bounded_text, 200)
-    given_names = row.get("Vorname", cells.bounded_text, 200) or ""
-    birth_date, precision = row.get("Geburtsdatum", cells.birth_date, today=lookups.today) or (None, "")
-    gender = (
-        row.get("Geschlecht", cells.code, GENDERS, allowed=GENDER_CODES)
-        if cells.text(row.values.get("Geschlecht"))
-        else "u"
-    )
-    nationalities = row.get("Staatsangehörigkeit", cells.code_list, NATIONALITIES, what=WHAT_NATIONALITIES)
-    languages = row.get("Sprachen", cells.code_list, LANGUAGES, what=WHAT_LANGUAGES)
+    family_name = row.required("Familienname", TEXT_200)
+    given_names = row.get("Vorname", TEXT_200) or ""
+    birth_date, precision = row.get("Geburtsdatum", lookups.parsers["birth_date"]) or (None, "")
+    gender = row.get("Geschlecht", lookups.parsers["gender"]) if cells.text(row.values.get("Geschlecht")) else "u"
+    nationalities = row.get("Staatsangehörigkeit", lookups.parsers["nationalities"])
+    languages = row.get("Sprachen", lookups.parsers["languages"])
     municipality_id = row.municipality("Gemeinde", lookups)
     if row.bad:
         return (row.number, True, ext, household, *([None] * 10))
@@ -198,8 +237,8 @@ def parse_person(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
         birth_date,
         precision,
         gender,
-        nationalities,
-        languages,
+        array_literal(nationalities),
+        array_literal(languages),
         municipality_id,
         search_text,
         search_key,
@@ -222,11 +261,11 @@ def parse_case(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     if cells.text(row.values.get("Gemeinde")) == "":
         row.problem("Gemeinde", _("This cell must not be empty."))
     municipality_id = row.municipality("Gemeinde", lookups)
-    start = row.required("Beginn", cells.date, today=lookups.today)
-    end = row.get("Ende", cells.date, today=lookups.today)
+    start = row.required("Beginn", lookups.parsers["date"])
+    end = row.get("Ende", lookups.parsers["date"])
     reason = None
     if cells.text(row.values.get("Abschlussgrund")):
-        reason = row.get("Abschlussgrund", cells.code, CLOSING_REASONS, allowed=CLOSING_REASON_CODES)
+        reason = row.get("Abschlussgrund", lookups.parsers["closing_reason"])
     if end is not None and start is not None and end < start:
         row.problem("Ende", _("The end cannot be before the start."))
     if end is not None and reason is None and not row.bad_cell("Abschlussgrund"):
@@ -250,15 +289,15 @@ def parse_case(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def _status_start(row: Row, header: str, lookups: Lookups) -> tuple[str | None, datetime.date | None]:
     person = row.required("Personen-ID", cells.identifier)
-    valid_from = row.required(header, cells.date, today=lookups.today)
+    valid_from = row.required(header, lookups.parsers["date"])
     return person, valid_from
 
 
 def parse_residence(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "gültig ab", lookups)
-    status = row.required("Status", cells.code, RESIDENCE_STATUSES, allowed=RESIDENCE_CODES)
-    legal_basis = row.get("Rechtsgrundlage", cells.bounded_text, 100)
-    valid_until = row.get("gültig bis", cells.date, today=lookups.today, future_allowed=True)
+    status = row.required("Status", lookups.parsers["residence_status"])
+    legal_basis = row.get("Rechtsgrundlage", TEXT_100)
+    valid_until = row.get("gültig bis", lookups.parsers["future_date"])
     if valid_until is not None and valid_from is not None and valid_until < valid_from:
         row.problem("gültig bis", _("The expiry cannot be before the start."))
     if not person:
@@ -270,10 +309,10 @@ def parse_residence(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_language(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "Datum", lookups)
-    level = row.required("Niveau", cells.code, LEVELS, allowed=LEVEL_CODES)
+    level = row.required("Niveau", lookups.parsers["level"])
     evidence: str = LanguageEvidence.ESTIMATE.value
     if cells.text(row.values.get("Nachweis")):
-        evidence = row.get("Nachweis", cells.code, EVIDENCE, allowed=list(EVIDENCE_NAMES.values()))
+        evidence = row.get("Nachweis", lookups.parsers["evidence"])
     if not person:
         return None
     if row.bad:
@@ -283,7 +322,7 @@ def parse_language(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_work(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "gültig ab", lookups)
-    situation = row.required("Situation", cells.code, WORK_SITUATIONS, allowed=WORK_CODES)
+    situation = row.required("Situation", lookups.parsers["work_situation"])
     if not person:
         return None
     if row.bad:
@@ -293,7 +332,7 @@ def parse_work(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_housing(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person, valid_from = _status_start(row, "gültig ab", lookups)
-    situation = row.required("Situation", cells.code, HOUSING_SITUATIONS, allowed=HOUSING_CODES)
+    situation = row.required("Situation", lookups.parsers["housing_situation"])
     municipality_id = row.municipality("Gemeinde", lookups)
     if not person:
         return None
@@ -304,11 +343,11 @@ def parse_housing(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     case = row.required("Fall-ID", cells.identifier)
-    day = row.required("Datum", cells.date, today=lookups.today)
-    duration = row.required("Dauer (Minuten)", cells.integer, low=1, high=720)
-    form = row.required("Form", cells.code, CONTACT_FORMS, allowed=CONTACT_FORM_CODES)
-    topics = row.get("Themen", cells.code_list, FIELDS_OF_ACTION, what=WHAT_FIELDS)
-    interpreted = row.get("Dolmetschung", cells.code_list, LANGUAGES, what=WHAT_LANGUAGES)
+    day = row.required("Datum", lookups.parsers["date"])
+    duration = row.required("Dauer (Minuten)", DURATION)
+    form = row.required("Form", lookups.parsers["contact_form"])
+    topics = row.get("Themen", lookups.parsers["fields_of_action"])
+    interpreted = row.get("Dolmetschung", lookups.parsers["languages"])
     if interpreted and len(interpreted) > 1:
         row.problem("Dolmetschung", _("Name one language."))
     note = row.get("Notiz", cells.multiline_text)
@@ -316,7 +355,8 @@ def parse_contact(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
         return None
     if row.bad:
         return (row.number, True, case, None, None, None, None, None, None)
-    return (row.number, False, case, day, duration, form, topics, interpreted[0] if interpreted else "", note or "")
+    interpreter = interpreted[0] if interpreted else ""
+    return (row.number, False, case, day, duration, form, array_literal(topics), interpreter, note or "")
 
 
 def _postal_code(value: Any) -> str:
@@ -335,19 +375,19 @@ def parse_shelter(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     ext = _id(row, "Unterkunfts-ID")
     if ext is None:
         return None
-    name = row.required("Name", cells.bounded_text, 200)
-    kind = row.required("Art", cells.code, SHELTER_KINDS, allowed=SHELTER_KIND_CODES)
+    name = row.required("Name", TEXT_200)
+    kind = row.required("Art", lookups.parsers["shelter_kind"])
     if cells.text(row.values.get("Gemeinde")) == "":
         row.problem("Gemeinde", _("This cell must not be empty."))
     municipality_id = row.municipality("Gemeinde", lookups)
-    street = row.get("Straße", cells.bounded_text, 200)
+    street = row.get("Straße", TEXT_200)
     postal_code = row.get("PLZ", _postal_code)
     _own_carrier(row, lookups, _("Shelters can only be imported for the importing organisation “%(short_name)s”."))
     accessibility: str | None = Accessibility.UNBEKANNT.value
     if cells.text(row.values.get("Barrierefreiheit")):
-        accessibility = row.get("Barrierefreiheit", cells.code, ACCESSIBILITIES, allowed=ACCESSIBILITY_CODES)
-    operating_from = row.get("in Betrieb ab", cells.date, today=lookups.today, future_allowed=True)
-    operating_to = row.get("in Betrieb bis", cells.date, today=lookups.today, future_allowed=True)
+        accessibility = row.get("Barrierefreiheit", lookups.parsers["accessibility"])
+    operating_from = row.get("in Betrieb ab", lookups.parsers["future_date"])
+    operating_to = row.get("in Betrieb bis", lookups.parsers["future_date"])
     if operating_from is not None and operating_to is not None and operating_to < operating_from:
         row.problem("in Betrieb bis", _("The end of operation cannot be before its start."))
     if row.bad:
@@ -369,10 +409,10 @@ def parse_shelter(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 
 def parse_place(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     shelter = row.required("Unterkunfts-ID", cells.identifier)
-    unit = row.get("Wohneinheit", cells.bounded_text, 100)
-    number = row.required("Platz", cells.integer, low=1, high=MAX_PLACE_NUMBER)
-    available_from = row.required("verfügbar ab", cells.date, today=lookups.today, future_allowed=True)
-    available_to = row.get("verfügbar bis", cells.date, today=lookups.today, future_allowed=True)
+    unit = row.get("Wohneinheit", TEXT_100)
+    number = row.required("Platz", PLACE_NUMBER)
+    available_from = row.required("verfügbar ab", lookups.parsers["future_date"])
+    available_to = row.get("verfügbar bis", lookups.parsers["future_date"])
     if available_from is not None and available_to is not None and available_to <= available_from:
         row.problem("verfügbar bis", _("A place is given up after the day it became available."))
     if not shelter:
@@ -385,16 +425,16 @@ def parse_place(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
 def parse_stay(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     person = row.required("Personen-ID", cells.identifier)
     shelter = row.required("Unterkunfts-ID", cells.identifier)
-    unit = row.get("Wohneinheit", cells.bounded_text, 100)
-    number = row.get("Platz", cells.integer, low=1, high=MAX_PLACE_NUMBER)
-    move_in = row.required("Einzug", cells.date, today=lookups.today)
-    move_out = row.get("Auszug", cells.date, today=lookups.today)
+    unit = row.get("Wohneinheit", TEXT_100)
+    number = row.get("Platz", PLACE_NUMBER)
+    move_in = row.required("Einzug", lookups.parsers["date"])
+    move_out = row.get("Auszug", lookups.parsers["date"])
     reason = ""
     if cells.text(row.values.get("Auszugsgrund")):
-        reason = row.get("Auszugsgrund", cells.code, MOVE_OUT_REASONS, allowed=MOVE_OUT_REASON_CODES) or ""
+        reason = row.get("Auszugsgrund", lookups.parsers["move_out_reason"]) or ""
     basis: str | None = ResidenceBasis.ZUWEISUNG.value
     if cells.text(row.values.get("Grundlage")):
-        basis = row.get("Grundlage", cells.code, BASES, allowed=BASIS_CODES)
+        basis = row.get("Grundlage", lookups.parsers["basis"])
     if move_in is not None and move_out is not None and move_out <= move_in:
         row.problem("Auszug", _("The move-out must be after the move-in."))
     if move_out is not None and not reason and not row.bad_cell("Auszugsgrund"):
@@ -412,16 +452,16 @@ def parse_assignment(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
     ext = _id(row, "Zuweisungs-ID")
     if ext is None:
         return None
-    day = row.required("Datum", cells.date, today=lookups.today)
+    day = row.required("Datum", lookups.parsers["date"])
     if cells.text(row.values.get("Gemeinde")) == "":
         row.problem("Gemeinde", _("This cell must not be empty."))
     municipality_id = row.municipality("Gemeinde", lookups)
-    reference = row.get("Aktenzeichen", cells.bounded_text, 100)
+    reference = row.get("Aktenzeichen", TEXT_100)
     person = row.get("Personen-ID", cells.identifier)
     # The three columns of the future home may be left out of the sheet: then Lotse's values stay (None here);
     # an empty cell of a column that is there empties the value.
     arrival_given = "geplante Ankunft" in row.values
-    planned = row.get("geplante Ankunft", cells.date, today=lookups.today, future_allowed=True)
+    planned = row.get("geplante Ankunft", lookups.parsers["future_date"])
     if day is not None and planned is not None and planned < day:
         row.problem("geplante Ankunft", _("The planned arrival cannot be before the date of assignment."))
     shelter = None
@@ -429,7 +469,7 @@ def parse_assignment(row: Row, lookups: Lookups) -> tuple[Any, ...] | None:
         shelter = row.get("künftige Unterkunfts-ID", cells.identifier)
     address = None
     if "künftige Anschrift" in row.values:
-        address = row.get("künftige Anschrift", cells.bounded_text, 200)
+        address = row.get("künftige Anschrift", TEXT_200)
     if row.bad:
         return (row.number, True, ext, None, None, None, person or "", None, arrival_given, None, None)
     return (

@@ -268,7 +268,12 @@ def sheet_for(name: str) -> SheetSpec | None:
 
 
 def _is_empty(row: tuple[Any, ...] | list[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+    for cell in row:
+        if cell is None:
+            continue
+        if not isinstance(cell, str) or cell.strip():
+            return False
+    return True
 
 
 def _rows_of(
@@ -327,13 +332,21 @@ def _rows_of(
     if missing:
         return None
 
+    headers = list(positions)
+    indexes = list(positions.values())
+    needed = max(indexes) + 1
+
     def data() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             for number, row in numbered:
                 if _is_empty(row):
                     continue
-                width = len(row)
-                yield number, {header: (row[index] if index < width else None) for header, index in positions.items()}
+                if len(row) >= needed:
+                    yield number, dict(zip(headers, [row[index] for index in indexes], strict=True))
+                else:
+                    width = len(row)
+                    values = [row[index] if index < width else None for index in indexes]
+                    yield number, dict(zip(headers, values, strict=True))
         except _UNREADABLE:
             result.problems.append(
                 Problem(spec.name, None, "", source, _("The file cannot be read to its end; it is damaged."))
