@@ -25,6 +25,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -259,36 +260,16 @@ class RankedByName:
         self._fetched: tuple[int, list[int]] | None = None
 
     def _statement(self) -> tuple[str, list[Any]]:
-        """The ranked cases: (case_key, case_start, score) per case with a matching client.
-
-        The persons the trigram indexes find are scored once, in a materialised set (the two similarities and
-        the containment computed once per person, not again in the filter and the score: half the time of the
-        same search written as one join), then joined to the cases they are clients of. The acceptance and the
-        score are those of ``persons_matching``.
-        """
-        query, folded = plain(self.text), fold(self.text)
-        cases_sql, cases_params = self.cases.order_by().values("pk").query.sql_with_params()
-        person, client, case = Person._meta.db_table, CaseClient._meta.db_table, Case._meta.db_table
-        sql = f"""
-            WITH hits AS MATERIALIZED (
-                SELECT p.id,
-                       word_similarity(%s, p.search_text) AS text_similarity,
-                       word_similarity(%s, p.search_key) AS key_similarity,
-                       p.search_text LIKE %s AS contains
-                FROM {person} p
-                WHERE p.search_text %%> %s OR p.search_key %%> %s OR p.search_text LIKE %s
-            )
-            SELECT cc.case_id AS case_key, c.start_date AS case_start,
-                   max(greatest(h.text_similarity, h.key_similarity - %s)) AS score
-            FROM hits h
-            JOIN {client} cc ON cc.person_id = h.id
-            JOIN {case} c ON c.id = cc.case_id
-            WHERE (h.text_similarity >= %s OR h.key_similarity >= %s OR h.contains)
-              AND cc.case_id IN ({cases_sql})
-            GROUP BY 1, 2"""  # noqa: S608 - table names from the models, the cases' SQL compiled by the ORM
-        contains = f"%{connection.ops.prep_for_like_query(query)}%"
-        params = [query, folded, contains, query, folded, contains, FOLDED_SCORE_OFFSET, NAME_MATCH_THRESHOLD]
-        return sql, [*params, _key_threshold(folded), *cases_params]
+        hits = (
+            persons_matching(self.text)
+            .filter(client_of__case__in=self.cases.values("pk"))
+            .annotate(case_key=F("client_of__case_id"), case_start=F("client_of__case__start_date"))
+            .order_by()
+            .values("case_key", "case_start")
+            .annotate(score=Max("name_score"))
+        )
+        sql, params = hits.query.sql_with_params()
+        return sql, list(params)
 
     def _fetch(self, offset: int, limit: int) -> list[int]:
         if not plain(self.text):
