@@ -97,26 +97,18 @@ def _similarities(query: str, folded: str, person: str = "") -> dict[str, Trigra
     }
 
 
-# A folded match ranks this little below the same similarity as written.
-FOLDED_SCORE_OFFSET = 0.05
-
-
 def _name_score() -> Greatest:
     """The rank of a match: its similarity as written, or folded a little below."""
-    return Greatest(F("text_similarity"), F("key_similarity") - FOLDED_SCORE_OFFSET)
-
-
-def _key_threshold(folded: str) -> float:
-    """How much of its trigrams a folded name must share to count (short names a little less)."""
-    letters = len(folded.replace(" ", ""))
-    return KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
+    return Greatest(F("text_similarity"), F("key_similarity") - 0.05)
 
 
 def _accepted(query: str, folded: str, person: str = "") -> Q:
     """A name counts as a match: it resembles the text as written or folded enough, or it contains the text."""
+    letters = len(folded.replace(" ", ""))
+    key_threshold = KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
     return (
         Q(text_similarity__gte=NAME_MATCH_THRESHOLD)
-        | Q(key_similarity__gte=_key_threshold(folded))
+        | Q(key_similarity__gte=key_threshold)
         | Q(**{f"{person}search_text__contains": query})
     )
 

@@ -42,6 +42,7 @@ from lotse.imports.engine import ImportReport
 from lotse.imports.workbook import (
     HEADER_SEARCH_ROWS,
     Problem,
+    TableRows,
     is_empty_row,
     normalise_header,
     read_one_table,
@@ -233,13 +234,7 @@ class RentLimitReport(ImportReport):
 # --- Reading the file -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class LimitList:
-    headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-
-def read_limit_list(name: str, content: bytes, report: RentLimitReport) -> LimitList | None:
+def read_limit_list(name: str, content: bytes, report: RentLimitReport) -> TableRows | None:
     return read_one_table(
         name,
         content,
@@ -249,7 +244,7 @@ def read_limit_list(name: str, content: bytes, report: RentLimitReport) -> Limit
     )
 
 
-def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: RentLimitReport) -> LimitList | None:
+def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: RentLimitReport) -> TableRows | None:
     report.counts = {SHEET_NAME: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
     header: list[Any] | None = None
     header_number = 0
@@ -274,7 +269,7 @@ def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: Ren
         else:
             report.problem(None, "", name, _("The file is empty."))
         return None
-    result = LimitList()
+    result = TableRows()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = _header_key(cell)

@@ -556,6 +556,14 @@ def _one_table_rows(
     return None
 
 
+@dataclass
+class TableRows:
+    """The rows of a list of one table, as ``read_one_table``'s readers return them."""
+
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
 def read_one_table(
     name: str,
     content: bytes,

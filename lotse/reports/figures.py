@@ -65,6 +65,17 @@ def share(part: int, whole: int | None) -> Decimal | None:
     return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+# The tables the statements of the key figures read.
+TABLES = {
+    "case": Case._meta.db_table,
+    "client": CaseClient._meta.db_table,
+    "person": Person._meta.db_table,
+    "language": LanguageRecord._meta.db_table,
+    "work": WorkRecord._meta.db_table,
+    "housing": HousingRecord._meta.db_table,
+}
+
+
 @dataclass
 class KeyFigures:
     """The figures at one reference date for one scope (everything, or one group)."""
@@ -119,26 +130,24 @@ class Scope:
     organisation: Organisation | None = None
     municipality: Municipality | None = None
 
-    def where(self, alias: str) -> tuple[str, list[Any]]:
-        clauses, params = ["TRUE"], []
+    def _conditions(self) -> dict[str, int]:
+        """The case columns the scope fixes, by name: ``organisation_id``, ``municipality_id``."""
+        fixed = {}
         if self.organisation is not None:
-            clauses.append(f"{alias}.organisation_id = %s")
-            params.append(self.organisation.pk)
+            fixed["organisation_id"] = self.organisation.pk
         if self.municipality is not None:
-            clauses.append(f"{alias}.municipality_id = %s")
-            params.append(self.municipality.pk)
-        return " AND ".join(clauses), params
+            fixed["municipality_id"] = self.municipality.pk
+        return fixed
+
+    def where(self, alias: str) -> tuple[str, list[Any]]:
+        fixed = self._conditions()
+        return " AND ".join(["TRUE", *(f"{alias}.{column} = %s" for column in fixed)]), list(fixed.values())
 
     def where_named(self, alias: str) -> tuple[str, dict[str, Any]]:
-        """``where`` with named parameters (``scope_organisation``, ``scope_municipality``)."""
-        clauses, params = ["TRUE"], {}
-        if self.organisation is not None:
-            clauses.append(f"{alias}.organisation_id = %(scope_organisation)s")
-            params["scope_organisation"] = self.organisation.pk
-        if self.municipality is not None:
-            clauses.append(f"{alias}.municipality_id = %(scope_municipality)s")
-            params["scope_municipality"] = self.municipality.pk
-        return " AND ".join(clauses), params
+        """``where`` with named parameters (``scope_organisation_id``, ``scope_municipality_id``)."""
+        fixed = self._conditions()
+        clauses = ["TRUE", *(f"{alias}.{column} = %(scope_{column})s" for column in fixed)]
+        return " AND ".join(clauses), {f"scope_{column}": value for column, value in fixed.items()}
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -246,14 +255,7 @@ def compute(
         "total_and_both": ["NULL::bigint", "c.organisation_id * 2", "c.municipality_id * 2 + 1"],
     }[grouping]
     where, where_params = scope.where("c")
-    tables = {
-        "case": Case._meta.db_table,
-        "client": CaseClient._meta.db_table,
-        "person": Person._meta.db_table,
-        "language": LanguageRecord._meta.db_table,
-        "work": WorkRecord._meta.db_table,
-        "housing": HousingRecord._meta.db_table,
-    }
+    tables = TABLES
     scoped_cases = f"""
         days(d, adult_born_by) AS (
             SELECT d, (d - make_interval(years => %s))::date FROM unnest(%s::date[]) AS d
@@ -508,14 +510,7 @@ def compute_one_day(
     fed each client once per case, classified once: the records are looked at once, not once per group).
     """
     where, where_params = scope.where_named("c")
-    tables = {
-        "case": Case._meta.db_table,
-        "client": CaseClient._meta.db_table,
-        "person": Person._meta.db_table,
-        "language": LanguageRecord._meta.db_table,
-        "work": WorkRecord._meta.db_table,
-        "housing": HousingRecord._meta.db_table,
-    }
+    tables = TABLES
     keys = [f"g{index}" for index in range(len(group_columns))]
     selected_keys = ", ".join(f"{column} AS {key}" for column, key in zip(group_columns, keys, strict=True))
     # The group of a row of the grouping sets: the one key it is grouped by (GROUPING() has its bit clear).

@@ -45,6 +45,7 @@ from lotse.imports.workbook import (
     Column,
     Problem,
     SheetSpec,
+    TableRows,
     is_empty_row,
     normalise_header,
     read_one_table,
@@ -466,13 +467,7 @@ class VolunteerReport(ImportReport):
 # --- Reading the file -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class VolunteerList:
-    headers: dict[str, str] = field(default_factory=dict)  # field -> header as in the list
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-
-def read_volunteer_list(name: str, content: bytes, report: VolunteerReport) -> VolunteerList | None:
+def read_volunteer_list(name: str, content: bytes, report: VolunteerReport) -> TableRows | None:
     return read_one_table(
         name,
         content,
@@ -482,7 +477,7 @@ def read_volunteer_list(name: str, content: bytes, report: VolunteerReport) -> V
     )
 
 
-def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: VolunteerReport) -> VolunteerList | None:
+def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: VolunteerReport) -> TableRows | None:
     report.counts = {SHEET_NAME: {CREATED: 0, UPDATED: 0, UNCHANGED: 0}}
     required = {_header_key(n) for c in COLUMNS if c.required for n in (c.header, c.field, *c.synonyms)}
     header: list[Any] | None = None
@@ -506,7 +501,7 @@ def _read_rows(name: str, numbered: Iterator[tuple[int, list[Any]]], report: Vol
         else:
             report.problem(None, "", name, _("The file is empty."))
         return None
-    result = VolunteerList()
+    result = TableRows()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = _header_key(cell)
