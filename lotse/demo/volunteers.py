@@ -4,7 +4,9 @@ The 60 volunteers are the coordinator's list (``data/volunteers.csv``, in the co
 taken in through :func:`lotse.volunteers.volunteer_import.import_volunteer_list`: about half with their own
 migration experience, speaking Arabic, Dari, Farsi, Kurmanji, Tigrinya, Turkish, Ukrainian and Russian among
 others. Most are cleared for sponsorships and interpreting; a few miss the pledge or the agreement, and four
-certificates of good conduct (seen here relative to the day the demo is loaded) are due for renewal. Meetings and
+certificates of good conduct (seen here relative to the day the demo is loaded) are due for renewal. The list was
+written on ``LIST_WRITTEN_ON``; its dates move by the days since, so the list is as current on the day of loading
+as it was then (a certificate seen in 2022 does not expire in the demo a few years later). Meetings and
 trainings with their attendance come through the volunteer services; the programme "Willkommen in Ludwigsburg" is
 got or created by name (the sponsorship part of the demo uses the same one).
 """
@@ -12,6 +14,7 @@ got or created by name (the sponsorship part of the demo uses the same one).
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 
@@ -24,6 +27,8 @@ from lotse.volunteers.requirements import CONDUCT_CERTIFICATE_YEARS
 from lotse.volunteers.volunteer_import import import_volunteer_list
 
 VOLUNTEER_LIST = "volunteers.csv"
+LIST_WRITTEN_ON = datetime.date(2026, 12, 1)
+GERMAN_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
 CITY = "stadt-lb"
 PROGRAMME = "Willkommen in Ludwigsburg"
 PROGRAMME_START = datetime.date(2023, 3, 1)
@@ -66,20 +71,29 @@ MEETINGS = (
 )
 
 
-def volunteer_list() -> bytes:
-    return (DATA_DIR / VOLUNTEER_LIST).read_bytes()
+def volunteer_list(today: datetime.date) -> bytes:
+    """The coordinator's list with every date moved by the days from ``LIST_WRITTEN_ON`` to ``today``."""
+    shift = today - LIST_WRITTEN_ON
+
+    def moved(match: re.Match[str]) -> str:
+        day, month, year = (int(part) for part in match.groups())
+        return (datetime.date(year, month, day) + shift).strftime("%d.%m.%Y")
+
+    return GERMAN_DATE.sub(moved, (DATA_DIR / VOLUNTEER_LIST).read_text(encoding="utf-8")).encode("utf-8")
 
 
 def load_demo_volunteers(*, today: datetime.date) -> dict[str, int]:
     """The city's volunteers, renewals due, the programme, meetings and trainings; a second load changes nothing."""
     city = Organisation.objects.get(short_name=CITY)
     before = Volunteer.objects.filter(organisation=city).count()
-    with recorded():
-        report = import_volunteer_list(
-            VOLUNTEER_LIST, volunteer_list(), organisation=city, acting_user=None, commit=True
-        )
-    if not report.ok:
-        raise ValidationError(f"The demo volunteer list does not import: {report.problems!r}")
+    if not Volunteer.objects.filter(organisation=city).exclude(external_id="").exists():
+        # Taken in once: loaded again on a later day, the moved dates would read as changes to every volunteer.
+        with recorded():
+            report = import_volunteer_list(
+                VOLUNTEER_LIST, volunteer_list(today), organisation=city, acting_user=None, commit=True
+            )
+        if not report.ok:
+            raise ValidationError(f"The demo volunteer list does not import: {report.problems!r}")
     volunteers = {v.external_id: v for v in Volunteer.objects.filter(organisation=city).exclude(external_id="")}
     with recorded():
         _renewals(volunteers, today)
