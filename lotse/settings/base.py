@@ -226,7 +226,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PGHISTORY_APPEND_ONLY = True
 # Statement-level triggers: one INSERT of event rows per statement (from its transition tables), the same
 # rows and context as per-row triggers wrote, so a set-based import writes its history set-based too.
-PGHISTORY_LEVEL = pgtrigger.Statement
+PGHISTORY_LEVEL: pgtrigger.Level = pgtrigger.Statement
 
 LOGGING = {
     "version": 1,
