@@ -587,6 +587,19 @@ def _step(goal: Goal, position: int, new: NewStep) -> Step:
     )
 
 
+@dataclass(frozen=True)
+class NewGoal:
+    """A goal to add with the steps agreed for it; ``members``: the clients it concerns (none: the household)."""
+
+    field_of_action: str
+    title: str
+    due_date: datetime.date | None = None
+    review_date: datetime.date | None = None
+    status: str = GoalStatus.OPEN
+    members: Sequence[Person] = ()
+    steps: Sequence[NewStep] = ()
+
+
 def add_goal(
     *,
     acting_user: User | None,
@@ -603,23 +616,51 @@ def add_goal(
 
     ``members``: the clients of the case the goal concerns (none: the whole household).
     """
-    _check_goal_values(field_of_action, status)
+    new = NewGoal(field_of_action, title, due_date, review_date, status, tuple(members), tuple(steps))
+    return add_goals(acting_user=acting_user, plan=plan, goals=[new])[0]
+
+
+def add_goals(*, acting_user: User | None, plan: IntegrationPlan, goals: Sequence[NewGoal]) -> list[Goal]:
+    """The goals agreed in one meeting, after the plan's existing ones, each with its steps: all or nothing.
+
+    The plan and the clients are checked once, and each kind of row is written in one statement.
+    """
+    for new in goals:
+        _check_goal_values(new.field_of_action, new.status)
     with atomic(), audit_context(acting_user):
         _check_plan_editable(acting_user, plan)
-        person_ids = _check_members(plan, members)
-        goal = Goal.objects.create(
-            plan=plan,
-            field_of_action=field_of_action,
-            title=title,
-            due_date=due_date,
-            review_date=review_date,
-            status=status,
-            position=plan.goals.count(),
+        person_ids = _check_members(plan, [person for new in goals for person in new.members])
+        first = plan.goals.count()
+        created = Goal.objects.bulk_create(
+            [
+                Goal(
+                    plan=plan,
+                    field_of_action=new.field_of_action,
+                    title=new.title,
+                    due_date=new.due_date,
+                    review_date=new.review_date,
+                    status=new.status,
+                    position=first + index,
+                )
+                for index, new in enumerate(goals)
+            ]
         )
         # A new goal concerns nobody yet: only additions to write.
-        GoalMember.objects.bulk_create([GoalMember(goal=goal, person_id=pk) for pk in sorted(person_ids)])
-        Step.objects.bulk_create([_step(goal, position, new) for position, new in enumerate(steps)])
-        return goal
+        GoalMember.objects.bulk_create(
+            [
+                GoalMember(goal=goal, person_id=pk)
+                for goal, new in zip(created, goals, strict=True)
+                for pk in sorted({person.pk for person in new.members} & person_ids)
+            ]
+        )
+        Step.objects.bulk_create(
+            [
+                _step(goal, position, step)
+                for goal, new in zip(created, goals, strict=True)
+                for position, step in enumerate(new.steps)
+            ]
+        )
+        return created
 
 
 def update_goal(

@@ -2550,6 +2550,7 @@ class _CaseWriter:
         # The first version starts empty (create_plan_version copies the goals of a previous one only).
         copied = list(plan.goals.order_by("position").prefetch_related(in_order)) if plan.number > 1 else []
         clients: set[int] | None = None  # the case's clients, asked once, when a new goal names members
+        new_goals: list[case_services.NewGoal] = []
         for index, (goal_draft, step_drafts) in enumerate(plan_goals):
             if index < len(copied):
                 goal = copied[index]
@@ -2572,20 +2573,23 @@ class _CaseWriter:
             ]
             if members and clients is None:
                 clients = set(CaseClient.objects.filter(case=self.case).values_list("person_id", flat=True))
-            case_services.add_goal(
-                acting_user=user,
-                plan=plan,
-                field_of_action=goal_draft.field_of_action,
-                title=goal_draft.title,
-                due_date=goal_draft.due_date,
-                review_date=goal_draft.review_date,
-                status=goal_draft.status,
-                members=[person for person in members if clients is not None and person.pk in clients],
-                steps=[
-                    case_services.NewStep(s.description, s.responsible, s.responsible_name, s.due_date, s.done)
-                    for s in step_drafts
-                ],
+            new_goals.append(
+                case_services.NewGoal(
+                    field_of_action=goal_draft.field_of_action,
+                    title=goal_draft.title,
+                    due_date=goal_draft.due_date,
+                    review_date=goal_draft.review_date,
+                    status=goal_draft.status,
+                    members=[person for person in members if clients is not None and person.pk in clients],
+                    steps=[
+                        case_services.NewStep(s.description, s.responsible, s.responsible_name, s.due_date, s.done)
+                        for s in step_drafts
+                    ],
+                )
             )
+        if new_goals:
+            # The goals agreed for this version, as the plan's form takes them: in one step.
+            case_services.add_goals(acting_user=user, plan=plan, goals=new_goals)
 
     def follow_up(self, draft: FollowUp) -> None:
         user = self.user(self.d.start)  # written when the case opened (see write)

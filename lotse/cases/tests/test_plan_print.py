@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -128,6 +130,46 @@ def test_it_refuses_a_goal_for_someone_who_is_no_client_of_the_case(family, case
             goal_of(plan, caseworker_a, members=[amal, person])
         assert refused(error) == [NOT_A_CLIENT]
     assert not Goal.objects.filter(plan=plan).exists()
+
+
+def test_it_adds_the_goals_of_one_meeting_together_and_refuses_them_all_for_one_bad_step(family, caseworker_a):
+    case, amal, omar, _lina = family
+    plan = services.create_plan_version(acting_user=caseworker_a, case=case, agreed_on=TODAY)
+    goal_of(plan, caseworker_a, title="Vorher vereinbart")
+    agreed = [
+        services.NewGoal(
+            FieldOfAction.SPRACHE,
+            "B1-Kurs abschließen",
+            members=[amal],
+            steps=[services.NewStep("Anmelden", Responsible.CLIENT), services.NewStep("Prüfung", Responsible.CLIENT)],
+        ),
+        services.NewGoal(FieldOfAction.ARBEIT, "Praktikum finden", members=[amal, omar]),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        goals = services.add_goals(acting_user=caseworker_a, plan=plan, goals=agreed)
+    # The plan and the clients are asked once, not once per goal.
+    assert len([q for q in queries.captured_queries if "cases_caseclient" in q["sql"]]) == 1
+    assert [(g.title, g.position) for g in plan.goals.order_by("position")] == [
+        ("Vorher vereinbart", 0),
+        ("B1-Kurs abschließen", 1),
+        ("Praktikum finden", 2),
+    ]
+    assert list(goals[0].members.all()) == [amal]
+    assert set(goals[1].members.all()) == {amal, omar}
+    assert [(s.description, s.position) for s in goals[0].steps.order_by("position")] == [
+        ("Anmelden", 0),
+        ("Prüfung", 1),
+    ]
+
+    # A step without its actor's name refuses the whole meeting's goals.
+    bad = [
+        services.NewGoal(FieldOfAction.WOHNEN, "Wohnung suchen"),
+        services.NewGoal(FieldOfAction.GESUNDHEIT, "Hausarzt", steps=[services.NewStep("Termin", Responsible.ACTOR)]),
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.add_goals(acting_user=caseworker_a, plan=plan, goals=bad)
+    assert refused(error) == ["Bitte den Akteur angeben, der für den Schritt zuständig ist."]
+    assert plan.goals.count() == 3
 
 
 def test_it_offers_the_clients_of_the_case_in_the_goal_form_and_refuses_others(family, caseworker_a):
