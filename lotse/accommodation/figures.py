@@ -178,6 +178,14 @@ def compute(
             ) AS von
             FROM munis mu
         ),
+        active AS (
+            SELECT o.person_id, o.place_id, o.basis, p.available_from, p.available_to,
+                   s.municipality_id AS m, s.kind, s.in_operation_from, s.in_operation_to
+            FROM {t["occupancy"]} o
+            JOIN {t["place"]} p ON p.id = o.place_id
+            JOIN {t["shelter"]} s ON s.id = p.shelter_id
+            WHERE o.move_in <= %(day)s AND (o.move_out IS NULL OR o.move_out > %(day)s)
+        ),
         assigned AS (
             SELECT DISTINCT a.municipality_id AS m, ap.person_id
             FROM {t["assignment"]} a
@@ -205,26 +213,7 @@ def compute(
                 ORDER BY h.valid_from DESC LIMIT 1  -- one record per person and day (housing_one_per_day)
             ) latest
         ),
-        -- The stays active on D of whom the figures ask: in the municipalities' shelters, and of the persons
-        -- above wherever they live (an assigned person may still be in another municipality's VU). Every stay
-        -- of the installation would be read otherwise (a person has at most one stay at a time).
-        active AS (
-            SELECT o.person_id, o.place_id, o.basis, p.available_from, p.available_to,
-                   s.municipality_id AS m, s.kind, s.in_operation_from, s.in_operation_to
-            FROM {t["occupancy"]} o
-            JOIN {t["place"]} p ON p.id = o.place_id
-            JOIN {t["shelter"]} s ON s.id = p.shelter_id
-            WHERE o.move_in <= %(day)s AND (o.move_out IS NULL OR o.move_out > %(day)s)
-              AND s.municipality_id IN (SELECT id FROM munis)
-            UNION
-            SELECT o.person_id, o.place_id, o.basis, p.available_from, p.available_to,
-                   s.municipality_id AS m, s.kind, s.in_operation_from, s.in_operation_to
-            FROM housed hd
-            JOIN {t["occupancy"]} o ON o.person_id = hd.person_id
-            JOIN {t["place"]} p ON p.id = o.place_id
-            JOIN {t["shelter"]} s ON s.id = p.shelter_id
-            WHERE o.move_in <= %(day)s AND (o.move_out IS NULL OR o.move_out > %(day)s)
-        ),
+        -- Every stay active on D, anywhere (a person has at most one at a time).
         residents AS (
             SELECT a.m,
                 count(DISTINCT a.person_id) FILTER (WHERE a.kind = ANY(%(vu)s)) AS vu,
