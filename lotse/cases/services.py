@@ -629,7 +629,7 @@ def add_goals(*, acting_user: User | None, plan: IntegrationPlan, goals: Sequenc
         _check_goal_values(new.field_of_action, new.status)
     with atomic(), audit_context(acting_user):
         _check_plan_editable(acting_user, plan)
-        person_ids = _check_members(plan, [person for new in goals for person in new.members])
+        _check_members(plan, [person for new in goals for person in new.members])
         first = plan.goals.count()
         created = Goal.objects.bulk_create(
             [
@@ -650,7 +650,7 @@ def add_goals(*, acting_user: User | None, plan: IntegrationPlan, goals: Sequenc
             [
                 GoalMember(goal=goal, person_id=pk)
                 for goal, new in zip(created, goals, strict=True)
-                for pk in sorted({person.pk for person in new.members} & person_ids)
+                for pk in sorted({person.pk for person in new.members})
             ]
         )
         Step.objects.bulk_create(

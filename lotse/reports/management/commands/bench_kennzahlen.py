@@ -112,9 +112,7 @@ class Command(BaseCommand):
         ):
             times, _result = _timed(function, runs)
             median = statistics.median(times)
-            verdict = ""
-            if target is not None:
-                verdict = f", target < {target:.1f} s: {'met' if median < target else 'NOT MET'}"
+            verdict = "" if target is None else f", {_verdict(median, target)}"
             self.stdout.write(
                 f"{label}: median {median:.3f} s, max {max(times):.3f} s over {runs} run(s), "
                 f"{median / floor:.1f}x the limit{verdict}"
@@ -138,10 +136,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"municipality figures of {municipality.name} ({counted[0]} assigned, {counted[1]} living in its "
             f"shelters): median {median:.3f} s, max {max(times):.3f} s over {repeat} run(s); limit: a hand-written "
-            f"statement counting both {floor:.3f} s, {median / floor:.1f}x the limit, target < "
-            f"{MUNICIPALITY_TARGET:.1f} s: {'met' if median < MUNICIPALITY_TARGET else 'NOT MET'}"
+            f"statement counting both {floor:.3f} s, {median / floor:.1f}x the limit, "
+            f"{_verdict(median, MUNICIPALITY_TARGET)}"
         )
         self.stdout.write(f"    {figures.as_json()}")
+
+
+def _verdict(median: float, target: float) -> str:
+    return f"target < {target:.1f} s: {'met' if median < target else 'NOT MET'}"
 
 
 def _hand_written_clients(day: datetime.date) -> tuple[int, int]:
