@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from lotse.accommodation import services as accommodation
 from lotse.accommodation.choices import MoveOutReason, ShelterKind
-from lotse.accommodation.models import Occupancy, Shelter, residents_visible_to
+from lotse.accommodation.models import AssignedPerson, Occupancy, Shelter, residents_visible_to
 from lotse.arrivals import exchange
 from lotse.arrivals.models import (
     ExchangeNotice,
@@ -36,7 +36,7 @@ from lotse.core.choices import AccessAction
 from lotse.core.models import AccessLogEntry, Municipality, Organisation, User
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.people import services as people
-from lotse.people.models import HousingRecord, LanguageRecord, Person
+from lotse.people.models import STATUS_RECORD_MODELS, AsylumRecord, HousingRecord, LanguageRecord, Person
 
 BORN = datetime.date(1990, 5, 1)
 OPENED = datetime.date(2020, 1, 1)
@@ -274,6 +274,63 @@ def test_it_sends_nothing_else_and_nothing_for_household_members_without_a_link(
     assert not ExchangeNotice.objects.exists()
 
 
+def _person_fields(person: Person) -> dict[str, Any]:
+    person.refresh_from_db()
+    return {field.attname: getattr(person, field.attname) for field in Person._meta.concrete_fields}
+
+
+def test_it_sends_nothing_but_stays_from_the_accommodation_side(
+    county_housing_officer, housing_officer, link, client, resident, oststadt, county, ludwigsburg
+):
+    # The link is live: a move-in flows (one housing record, one notice) ...
+    _move_in(housing_officer, oststadt, resident, TODAY - days(10))
+    flowed = [(TODAY - days(10), "anschlussunterbringung", ludwigsburg.pk)]
+    assert _housing(client) == flowed
+    assert ExchangeNotice.objects.count() == 1
+    casework_record = _person_fields(client)
+
+    # ... but what else the accommodation side records of the person stays there: notes and phone (recorded by
+    # the installation: accommodation staff keep no casework capability), the asylum procedure, an assignment.
+    resident.refresh_from_db()
+    people.update_person(
+        acting_user=None,
+        person=resident,
+        expected_version=resident.version,
+        notes="Ruhestörung gemeldet",
+        phone="+49 7141 123456",
+    )
+    people.add_status_record(
+        acting_user=None,
+        person=resident,
+        kind="asylum",
+        valid_from=TODAY - days(5),
+        stage="bescheid",
+        outcome="fluechtlingsschutz",
+        bamf_file_number="1234567-438",
+        immigration_office_file_number="ABH-LB 2025/4711",
+    )
+    accommodation.record_assignment(
+        acting_user=county_housing_officer,
+        organisation=county,
+        municipality=ludwigsburg,
+        date=TODAY - days(1),
+        persons=[resident],
+        reference="Z-2025-17",
+    )
+    assert resident.notes == "Ruhestörung gemeldet"
+    assert AsylumRecord.objects.filter(person=resident).count() == 1
+    assert AssignedPerson.objects.filter(person=resident).count() == 1
+
+    assert _person_fields(client) == casework_record
+    assert _housing(client) == flowed
+    assert {
+        kind: model._default_manager.filter(person=client).count() for kind, model in STATUS_RECORD_MODELS.items()
+    } == {"residence": 0, "asylum": 0, "minor": 0, "language": 0, "work": 0, "housing": 1}
+    assert not AssignedPerson.objects.filter(person=client).exists()
+    assert ExchangeNotice.objects.count() == 1
+    assert not PlannedMoveOut.objects.exists()
+
+
 # --- casework → accommodation ------------------------------------------------------------------------------
 
 
@@ -368,6 +425,62 @@ def test_it_withdraws_the_plan_when_the_tenancy_record_is_deleted(
     plan = PlannedMoveOut.objects.get()
     assert (plan.status, plan.housing_record) == (PlannedMoveOutStatus.CANCELLED, None)
     assert _flow(events_of(plan).order_by("pgh_id").last())["direction"] == "from_casework"
+
+
+def test_it_keeps_the_plan_announced_before_the_withdrawal_and_sends_no_later_correction(
+    caseworker_a, housing_officer, link, consent, client, resident, oststadt, org_a, ludwigsburg
+):
+    stay = _move_in(housing_officer, oststadt, resident, TODAY - days(40))
+    record = people.add_status_record(
+        acting_user=caseworker_a,
+        person=client,
+        kind="housing",
+        valid_from=TODAY - days(2),
+        situation="privater_mietvertrag",
+    )
+    plan = PlannedMoveOut.objects.get()
+
+    def plans() -> list[tuple[Any, ...]]:
+        return list(
+            PlannedMoveOut.objects.order_by("pk").values_list(
+                "pk", "occupancy", "planned_on", "status", "ended_at", "from_organisation", "housing_record"
+            )
+        )
+
+    announced = [(plan.pk, stay.pk, TODAY - days(2), PlannedMoveOutStatus.PLANNED, None, org_a.pk, record.pk)]
+    assert plans() == announced
+
+    # The withdrawal removes nothing that already flowed.
+    case_services.withdraw_consent(acting_user=caseworker_a, consent=consent, on=TODAY)
+    assert plans() == announced
+    events = events_of(plan).count()
+
+    # Corrections of the tenancy record after the withdrawal reach nobody: another date, another situation
+    # (which would withdraw the plan while the link held), the tenancy again on another day.
+    record = people.update_status_record(
+        acting_user=caseworker_a, record=record, expected_version=record.version, valid_from=TODAY - days(5)
+    )
+    assert plans() == announced
+    record = people.update_status_record(
+        acting_user=caseworker_a, record=record, expected_version=record.version, situation="sonstiges"
+    )
+    assert plans() == announced
+    record = people.update_status_record(
+        acting_user=caseworker_a,
+        record=record,
+        expected_version=record.version,
+        situation="privater_mietvertrag",
+        valid_from=TODAY - days(1),
+    )
+    assert plans() == announced
+    assert events_of(plan).count() == events
+
+    # Deleting it withdraws nothing either: the plan stays planned for its day; only its reference to the
+    # deleted record is gone (the database clears it, no flow).
+    people.delete_status_record(acting_user=caseworker_a, record=record)
+    assert plans() == [(*announced[0][:-1], None)]
+    assert all(_flow(event) is None for event in events_of(plan).order_by("pgh_id")[events:])
+    assert _housing(client) == [(TODAY - days(40), "anschlussunterbringung", ludwigsburg.pk)]
 
 
 def test_it_announces_nothing_without_the_consent_naming_the_shelters_operator(

@@ -14,14 +14,21 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from lotse.cases import services as case_services
 from lotse.cases.models import Case
 from lotse.conftest import client_for
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.testing import assert_same_queries, queries_of
+from lotse.people import services as people_services
 from lotse.reports.tests.conftest import make_case
 
 DAY = datetime.date(2025, 6, 30)
 QUERY = {"stichtag": DAY.isoformat()}
+# Rows of the key figures sheet and the CSV.
+ENDED = "Personen mit beendeter Beratung"
+OWN_TENANCY = "davon mit eigenem Mietvertrag"
+FIRST_TENANCY = "davon im ersten eigenen Mietverhältnis"
+TOTAL = "Gesamt (jede Person einmal)"
 
 
 def _figures(response: Any) -> dict[str, Any]:
@@ -217,6 +224,71 @@ def test_it_exports_csv_for_german_spreadsheets(statistician: User, figures_data
     rows = list(csv.reader(io.StringIO(suppressed.content.decode("utf-8-sig")), delimiter=";"))
     assert ["in eigenen Wohnraum gezogen", "< 3"] in rows
     assert ["Klient:innen", "x"] in rows
+
+
+@pytest.fixture
+def second_tenancy(org_a: Organisation, places: tuple[Municipality, Municipality]) -> Case:
+    """A case of org A in Ludwigsburg that ended on 30.04.2025 with its client back in an own tenancy: she had
+    one from 2023 and lost it in 2024, so it is not her first (own tenancy: yes; first own tenancy: no)."""
+    case = make_case(org_a, places[0], datetime.date(2023, 1, 2), "Said", datetime.date(1988, 3, 3))
+    client = case.clients.get()
+    for day, situation in (
+        (datetime.date(2023, 2, 1), "privater_mietvertrag"),
+        (datetime.date(2024, 6, 1), "sonstiges"),
+    ):
+        people_services.add_status_record(
+            acting_user=None, person=client, kind="housing", valid_from=day, situation=situation
+        )
+    # Closing with "eigener Wohnraum" records the tenancy of the closing day in the same step.
+    return case_services.change_status(
+        acting_user=None,
+        case=case,
+        expected_version=case.version,
+        to_status="abgeschlossen",
+        on=datetime.date(2025, 4, 30),
+        closing_reason="eigener_wohnraum",
+        tenancy_for=[client],
+    )
+
+
+@pytest.mark.django_db
+def test_it_exports_the_ended_in_a_first_own_tenancy(
+    statistician: User, figures_data: dict[str, Case], second_tenancy: Case
+) -> None:
+    # Two persons' cases ended in the period, both in an own tenancy; only Rahimi's (Asperg) is her first.
+    client = client_for(statistician)
+    figures = _figures(client.get("/kennzahlen/", QUERY))
+    ended = ("beendet_personen", "beendet_mit_mietvertrag", "beendet_erstmals_privat")
+    assert tuple(figures[key] for key in ended) == (2, 2, 1)
+
+    workbook = load_workbook(io.BytesIO(client.get("/kennzahlen/kennzahlen.xlsx", QUERY).content))
+    rows = {row[0]: row[1] for row in workbook["Kennzahlen"].iter_rows(values_only=True) if row and row[0]}
+    assert (rows[ENDED], rows[OWN_TENANCY], rows[FIRST_TENANCY]) == (2, 2, 1)
+    # The wide tables: the columns "Beendet", "…, eigener Mietvertrag", "…, erster eigener Mietvertrag" per row.
+    columns = ("Beendet", "Beendet, eigener Mietvertrag", "Beendet, erster eigener Mietvertrag")
+    for sheet, expected in (
+        (
+            "Monatsverlauf",
+            {"28.02.2025": (0, 0, 0), "31.03.2025": (1, 1, 1), "30.04.2025": (2, 2, 1), "30.06.2025": (2, 2, 1)},
+        ),
+        ("Nach Gemeinde des Falls", {"Asperg": (1, 1, 1), "Ludwigsburg": (1, 1, 0), TOTAL: (2, 2, 1)}),
+        ("Nach Träger", {"AWO Testkreis": (0, 0, 0), "Caritas Testkreis": (2, 2, 1), TOTAL: (2, 2, 1)}),
+    ):
+        table = [row for row in workbook[sheet].iter_rows(values_only=True) if row and row[0]]
+        header = next(row for row in table if columns[-1] in row)
+        at = [header.index(name) for name in columns]
+        by_label = {row[0]: tuple(row[index] for index in at) for row in table}
+        assert {label: by_label[label] for label in expected} == expected, sheet
+    definitions = {row[0]: row[1] for row in workbook["Definitionen"].iter_rows(values_only=True) if row and row[0]}
+    assert definitions[FIRST_TENANCY].startswith(
+        "Davon Personen, die am Enddatum ihres Falls in ihrem ersten eigenen Mietverhältnis wohnten"
+    )
+
+    response = client.get("/kennzahlen/kennzahlen.csv", QUERY)
+    csv_rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [ENDED, "2"] in csv_rows
+    assert [OWN_TENANCY, "2"] in csv_rows
+    assert [FIRST_TENANCY, "1"] in csv_rows
 
 
 @pytest.mark.django_db
