@@ -120,9 +120,13 @@ def send_housing_to_casework(
     says something else that day is corrected, as the accommodation record is.
     """
     today = timezone.localdate()
+    linked = PersonLink.objects.filter(accommodation_person=accommodation_person)
+    if not linked.exists():
+        # Most residents have no casework record linked: one question through the index answers for them,
+        # before the consent rule is asked for the few who have.
+        return []
     links = list(
-        PersonLink.objects.filter(accommodation_person=accommodation_person)
-        .exchanging_with(shelter.organisation_id, on=today)
+        linked.exchanging_with(shelter.organisation_id, on=today)
         .select_related("casework_person")
         .order_by("pk")
     )
