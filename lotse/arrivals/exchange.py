@@ -126,9 +126,7 @@ def send_housing_to_casework(
         # before the consent rule is asked for the few who have.
         return []
     links = list(
-        linked.exchanging_with(shelter.organisation_id, on=today)
-        .select_related("casework_person")
-        .order_by("pk")
+        linked.exchanging_with(shelter.organisation_id, on=today).select_related("casework_person").order_by("pk")
     )
     if not links:
         return []
@@ -175,6 +173,33 @@ def send_housing_to_casework(
         ).order_by("name")
         _mark_sent(TO_CASEWORK, [link.pk for link in sent_to], [o.name for o in receivers])
     return written
+
+
+def send_current_housing(*, acting_user: User | None, accommodation_person: Person) -> list[HousingRecord]:
+    """Once the records are linked with the client's consent (counselling begun from a new arrival, a link
+    request confirmed, a handover sheet accepted): the housing situation of the person's stay today goes into the
+    linked casework record, so the caseworker sees where the client lives now, not only from the next move on.
+
+    The same rule as for every stay change (``send_housing_to_casework``): only while the consent names the
+    shelter's operator; a casework record that already says the same that day is left alone. A person with no
+    stay today sends nothing."""
+    today = timezone.localdate()
+    stay = (
+        Occupancy.objects.select_related("place__shelter")
+        .filter(person=accommodation_person, move_in__lte=today)
+        .exclude(move_out__lte=today)
+        .first()
+    )
+    if stay is None:
+        return []
+    record = (
+        HousingRecord.objects.filter(person=accommodation_person, valid_from__lte=today).order_by("-valid_from").first()
+    )
+    if record is None:
+        return []
+    return send_housing_to_casework(
+        acting_user=acting_user, accommodation_person=accommodation_person, shelter=stay.place.shelter, record=record
+    )
 
 
 def _on_stay_changed(
@@ -363,7 +388,8 @@ def confirm_link_request(
     *, acting_user: User | None, link_request: LinkRequest, accommodation_person: Person
 ) -> PersonLink:
     """The accommodation staff asked confirm: ``accommodation_person`` (a resident record of theirs) is the client.
-    Creates the link; facts flow from the next change on."""
+    Creates the link, and the housing situation of the person's stay today flows at once (``send_current_housing``);
+    later changes follow as they are recorded."""
     with atomic(), audit_context(acting_user):
         link_request = LinkRequest.objects.select_for_update().select_related("consent").get(pk=link_request.pk)
         _check_answerable(acting_user, link_request)
@@ -372,6 +398,7 @@ def confirm_link_request(
             accommodation_person=accommodation_person,
             casework_person=link_request.casework_person,
         )
+        send_current_housing(acting_user=acting_user, accommodation_person=accommodation_person)
         link_request.status, link_request.link = LinkRequestStatus.CONFIRMED, link
         link_request.decided_at, link_request.decided_by = timezone.now(), acting_user
         link_request.save(update_fields=["status", "link", "decided_at", "decided_by"])

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accommodation.models import Assignment, Occupancy, Shelter
 from lotse.arrivals.choices import OPEN_STATUSES, HandoverSheetStatus
+from lotse.arrivals.exchange import send_current_housing
 from lotse.arrivals.models import (
     INTEGRATION_MANAGEMENT_KINDS,
     PERSON_SNAPSHOT_FIELDS,
@@ -423,6 +424,11 @@ def _carry_over(
                 recipient_organisation=sheet.sending_organisation,
                 note=_("Recorded on accepting the handover sheet %(number)s.") % {"number": sheet.number},
             )
+        # Where the household lives today reaches the casework records at once (the consent names the sender).
+        for row_id, person in records.items():
+            accommodation = rows[row_id].accommodation_person
+            if accommodation.organisation_id != person.organisation_id:
+                send_current_housing(acting_user=acting_user, accommodation_person=accommodation)
     sheet.status, sheet.case, sheet.decided_by, sheet.decided_at = (
         HandoverSheetStatus.ACCEPTED,
         case,

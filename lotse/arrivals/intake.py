@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from lotse.accommodation.models import Assignment
 from lotse.arrivals.choices import TRANSITIONS, ArrivalState
+from lotse.arrivals.exchange import send_current_housing
 from lotse.arrivals.models import INTEGRATION_MANAGEMENT_KINDS, Arrival, ArrivalPrint, ArrivalStep
 from lotse.arrivals.queries import (
     ArrivalMember,
@@ -363,6 +364,12 @@ def begin_counselling(
                     purpose=ConsentPurpose.HOUSING_EXCHANGE,
                     given_on=consent_given_on or start_date,
                     recipient_organisation=consent_recipient,
+                )
+            # Where the client lives today reaches the casework record at once (if the consent names the operator).
+            for member in linked:
+                send_current_housing(
+                    acting_user=acting_user,
+                    accommodation_person=Person(pk=member.person_id, organisation_id=member.keeper_id),
                 )
         fields: dict[str, Any] = {"case": case}
         if responsible is not None:

@@ -618,9 +618,14 @@ def test_it_links_existing_records_when_the_housing_organisation_confirms(
         link,
         housing_officer,
     )
-    # From now on, moves flow.
+    # Where she lives today flows at once (with a notice for the caseworker), and from now on, moves flow.
+    assert _housing(client) == [(TODAY - days(30), "anschlussunterbringung", ludwigsburg.pk)]
+    assert ExchangeNotice.objects.get(person=client).valid_from == TODAY - days(30)
     _move_in(housing_officer, oststadt, resident, TODAY - days(1))
-    assert _housing(client) == [(TODAY - days(1), "anschlussunterbringung", ludwigsburg.pk)]
+    assert _housing(client) == [
+        (TODAY - days(30), "anschlussunterbringung", ludwigsburg.pk),
+        (TODAY - days(1), "anschlussunterbringung", ludwigsburg.pk),
+    ]
 
 
 def test_it_lets_the_housing_organisation_decline(caseworker_a, housing_officer, consent, case):

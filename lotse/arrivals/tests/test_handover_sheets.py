@@ -39,7 +39,7 @@ from lotse.core.services import ConcurrentEditError
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.people import services as people_services
 from lotse.people.choices import Relationship
-from lotse.people.models import HouseholdMembership, Person
+from lotse.people.models import HouseholdMembership, HousingRecord, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -508,6 +508,11 @@ def test_it_accepts_into_a_new_case_with_persons_links_follow_ups_and_the_exchan
         (omar.pk, sheet.sending_organisation_id, D(2025, 4, 10)),
     }
     assert PersonLink.objects.exchanging_with(sheet.sending_organisation_id, on=D(2025, 4, 10)).count() == 2
+    # Where the family lives today (the county's shelter) is in the new casework records at once.
+    for person in (amina, omar):
+        assert list(
+            HousingRecord.objects.filter(person=person).values_list("valid_from", "situation", "municipality")
+        ) == [(MOVED_IN, "vorlaeufige_unterbringung", ludwigsburg.pk)]
     sheet.refresh_from_db()
     assert (sheet.status, sheet.case, sheet.decided_by) == (HandoverSheetStatus.ACCEPTED, case, caseworker_a)
     # History on both sides: the sheet's steps, and the new case's records named the accepting caseworker.

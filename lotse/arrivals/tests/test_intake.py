@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lotse.accommodation import services as accommodation_services
+from lotse.accommodation.choices import ShelterKind
 from lotse.accommodation.models import Assignment
 from lotse.arrivals import intake
 from lotse.arrivals.choices import ArrivalState
-from lotse.arrivals.models import Arrival, ArrivalStep, PersonLink
+from lotse.arrivals.models import Arrival, ArrivalStep, ExchangeNotice, PersonLink
 from lotse.arrivals.queries import arrival_members, housing_organisations
 from lotse.arrivals.tests.factories import add, assign, county_family
 from lotse.arrivals.tests.test_responsibilities import refused_in_german
@@ -32,7 +33,7 @@ from lotse.core.choices import OrganisationKind
 from lotse.core.services import ConcurrentEditError
 from lotse.core.tests.factories import OrganisationFactory
 from lotse.people.choices import Relationship, ResidenceStatus
-from lotse.people.models import HouseholdMembership, Person
+from lotse.people.models import HouseholdMembership, HousingRecord, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -465,6 +466,62 @@ def test_it_opens_the_case_from_the_entry_links_the_records_and_records_the_cons
     assert acting_user_of(events_of(clients[0]).get()) == caseworker_a.pk
     # The accommodation records stay the county's, unchanged.
     assert {p.organisation_id for p in Person.objects.filter(pk__in=[head.pk, partner.pk, child.pk])} == {county.pk}
+
+
+def _living_in_county_vu(family: list[Person], county, ludwigsburg) -> datetime.date:
+    """The family lives in a shelter of the county since a month before today; returns the day they moved in."""
+    with frozen_today():
+        shelter = accommodation_services.create_shelter(
+            acting_user=None,
+            organisation=county,
+            places=6,
+            places_from=D(2024, 1, 1),
+            name="GU Schlösslesfeld",
+            kind=ShelterKind.GU_VORLAEUFIG,
+            municipality=ludwigsburg,
+        )
+        moved_in = TODAY - datetime.timedelta(days=30)
+        for person in family:
+            accommodation_services.move_in(acting_user=None, shelter=shelter, person=person, on=moved_in)
+    return moved_in
+
+
+def test_beginning_counselling_with_consent_brings_where_the_family_lives_today(
+    arrival, family, caseworker_a, county, ludwigsburg, org_a
+):
+    moved_in = _living_in_county_vu(family, county, ludwigsburg)
+    with frozen_today():
+        case = intake.begin_counselling(
+            acting_user=caseworker_a,
+            arrival=arrival,
+            expected_version=1,
+            start_date=TODAY,
+            responsible=caseworker_a,
+            consent_recipient=county,
+            consent_given_on=TODAY,
+        )
+    clients = list(Person.objects.filter(client_of__case=case).order_by("pk"))
+    assert len(clients) == 3
+    for client in clients:
+        assert list(
+            HousingRecord.objects.filter(person=client).values_list("valid_from", "situation", "municipality")
+        ) == [(moved_in, "vorlaeufige_unterbringung", ludwigsburg.pk)]
+    notices = ExchangeNotice.objects.filter(organisation=org_a)
+    assert sorted(notices.values_list("person_id", "source_organisation_id", "valid_from")) == [
+        (client.pk, county.pk, moved_in) for client in clients
+    ]
+
+
+def test_beginning_counselling_without_consent_brings_no_housing(arrival, family, caseworker_a, county, ludwigsburg):
+    _living_in_county_vu(family, county, ludwigsburg)
+    with frozen_today():
+        case = intake.begin_counselling(
+            acting_user=caseworker_a, arrival=arrival, expected_version=1, start_date=TODAY, responsible=caseworker_a
+        )
+    clients = Person.objects.filter(client_of__case=case)
+    assert clients.count() == 3
+    assert not HousingRecord.objects.filter(person__in=clients).exists()
+    assert not ExchangeNotice.objects.exists()
 
 
 def test_it_takes_an_existing_person_into_their_open_case(arrival, family, caseworker_a, org_a):
