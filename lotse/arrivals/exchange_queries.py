@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lotse.accommodation.models import residents_visible_to
@@ -20,16 +20,23 @@ from lotse.arrivals.models import (
     PlannedMoveOut,
 )
 from lotse.cases.choices import CaseStatus, ConsentPurpose
-from lotse.cases.models import Case, CaseClient, Consent
+from lotse.cases.models import Case, CaseClient, Consent, Substitution
 from lotse.core.models import User
 from lotse.people.duplicates import LikelyDuplicate, likely_duplicates
 from lotse.people.models import Person
 
 
 def notices_for(user: User) -> list[ExchangeNotice]:
-    """The unseen notices about clients of the user's own open cases, oldest first, with their case (one query)."""
+    """The unseen notices about clients of the user's own open cases and of the open cases of the colleagues she
+    substitutes for today (Vertretung), oldest first, with their case (one query)."""
+    absent = (
+        Substitution.objects.in_force_on(timezone.localdate())
+        .filter(substitute=user, organisation_id=user.organisation_id)
+        .values("absent_id")
+    )
     own_case = (
-        CaseClient.objects.filter(person_id=OuterRef("person_id"), case__responsible=user)
+        CaseClient.objects.filter(person_id=OuterRef("person_id"))
+        .filter(Q(case__responsible=user) | Q(case__responsible__in=absent))
         .exclude(case__status=CaseStatus.CLOSED)
         .order_by("-case__start_date", "-case_id")
         .values("case_id")[:1]

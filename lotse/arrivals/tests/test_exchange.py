@@ -541,6 +541,51 @@ def test_it_shows_the_notice_in_my_work_until_it_is_marked_as_seen(
     )
 
 
+def test_the_substitute_sees_the_notice_while_the_substitution_holds(
+    caseworker_a, colleague_a, org_a, housing_officer, link, case, resident, oststadt
+):
+    _move_in(housing_officer, oststadt, resident, TODAY - days(3))
+    notice = ExchangeNotice.objects.get()
+    text = "Wohnsituation aus der Unterbringung übermittelt: Anschlussunterbringung (Gemeinde) seit 13.06.2025"
+    substitute = client_for(colleague_a)
+    assert text not in substitute.get(reverse("cases:worklist")).content.decode()
+    case_services.create_substitution(
+        acting_user=None,
+        organisation=org_a,
+        absent=caseworker_a,
+        substitute=colleague_a,
+        starts_on=TODAY,
+        ends_on=TODAY,
+    )
+    assert text in substitute.get(reverse("cases:worklist")).content.decode()
+    assert substitute.post(reverse("arrivals:notice_seen", args=[notice.pk])).status_code == 302
+    notice.refresh_from_db()
+    assert notice.seen_by == colleague_a
+    # Seen by the substitute, it has left both worklists.
+    assert text not in client_for(caseworker_a).get(reverse("cases:worklist")).content.decode()
+
+
+def test_the_substitute_sees_no_notice_after_the_substitution(
+    caseworker_a, colleague_a, org_a, housing_officer, link, case, resident, oststadt
+):
+    case_services.create_substitution(
+        acting_user=None,
+        organisation=org_a,
+        absent=caseworker_a,
+        substitute=colleague_a,
+        starts_on=TODAY - days(10),
+        ends_on=TODAY - days(1),
+    )
+    _move_in(housing_officer, oststadt, resident, TODAY - days(3))
+    assert ExchangeNotice.objects.count() == 1
+    page = client_for(colleague_a).get(reverse("cases:worklist")).content.decode()
+    assert "Wohnsituation aus der Unterbringung übermittelt" not in page
+    assert (
+        "Wohnsituation aus der Unterbringung übermittelt"
+        in client_for(caseworker_a).get(reverse("cases:worklist")).content.decode()
+    )
+
+
 def test_it_shows_the_flow_in_the_case_history(caseworker_a, housing_officer, link, case, resident, oststadt):
     _move_in(housing_officer, oststadt, resident, TODAY - days(3))
     page = client_for(caseworker_a).get(reverse("cases:case_history", args=[case.pk])).content.decode()
