@@ -97,7 +97,7 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
         assignment = saved.result
         messages.success(
             request,
-            _("The assignment to %(municipality)s was recorded.") % {"municipality": assignment.municipality},
+            _("The assignment to %(municipality)s was recorded.") % {"municipality": assignment.municipality.name},
         )
         return redirect("accommodation:assignment_detail", pk=assignment.pk)
     query = request.GET.get("q", "")
