@@ -25,7 +25,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -252,16 +251,34 @@ class RankedByName:
         self._fetched: tuple[int, list[int]] | None = None
 
     def _statement(self) -> tuple[str, list[Any]]:
-        hits = (
-            persons_matching(self.text)
-            .filter(client_of__case__in=self.cases.values("pk"))
-            .annotate(case_key=F("client_of__case_id"), case_start=F("client_of__case__start_date"))
-            .order_by()
-            .values("case_key", "case_start")
-            .annotate(score=Max("name_score"))
-        )
-        sql, params = hits.query.sql_with_params()
-        return sql, list(params)
+        """The cases of ``cases`` with their best client's score, as ``persons_matching`` and ``_accepted`` decide.
+
+        Written out rather than composed by the ORM, which repeats each similarity in the filter and again in the
+        score: here each candidate's two similarities are computed once (the subquery's ``OFFSET 0`` keeps the
+        planner from inlining them again), then filtered and scored. ``plain`` and ``fold`` leave letters and
+        spaces only, so the text needs no escaping for ``LIKE``.
+        """
+        query, folded = plain(self.text), fold(self.text)
+        letters = len(folded.replace(" ", ""))
+        key_threshold = KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
+        cases_sql, cases_params = self.cases.values("pk").query.sql_with_params()
+        person, client, case = Person._meta.db_table, CaseClient._meta.db_table, Case._meta.db_table
+        sql = f"""
+            SELECT cc.case_id AS case_key, c.start_date AS case_start, max(greatest(m.ts, m.ks - 0.05)) AS score
+            FROM (
+                SELECT p.id, word_similarity(%s, p.search_text) AS ts, word_similarity(%s, p.search_key) AS ks,
+                    p.search_text LIKE %s AS contains
+                FROM {person} p
+                WHERE p.search_text %%> %s OR p.search_key %%> %s OR p.search_text LIKE %s
+                OFFSET 0
+            ) m
+            JOIN {client} cc ON cc.person_id = m.id
+            JOIN {case} c ON c.id = cc.case_id
+            WHERE (m.ts >= %s OR m.ks >= %s OR m.contains) AND cc.case_id IN ({cases_sql})
+            GROUP BY 1, 2"""  # noqa: S608 - table names from the models, values as parameters
+        like = f"%{query}%"
+        params = [query, folded, like, query, folded, like, NAME_MATCH_THRESHOLD, key_threshold, *cases_params]
+        return sql, params
 
     def _fetch(self, offset: int, limit: int) -> list[int]:
         if not plain(self.text):
