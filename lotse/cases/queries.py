@@ -261,10 +261,13 @@ class RankedByName:
         query, folded = plain(self.text), fold(self.text)
         letters = len(folded.replace(" ", ""))
         key_threshold = KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
-        cases_sql, cases_params = self.cases.values("pk").query.sql_with_params()
-        person, client, case = Person._meta.db_table, CaseClient._meta.db_table, Case._meta.db_table
+        # The cases with their start (the list's order is of no use here).
+        cases_sql, cases_params = (
+            self.cases.order_by().values(case_key=F("pk"), case_start=F("start_date")).query.sql_with_params()
+        )
+        person, client = Person._meta.db_table, CaseClient._meta.db_table
         sql = f"""
-            SELECT cc.case_id AS case_key, c.start_date AS case_start, max(greatest(m.ts, m.ks - 0.05)) AS score
+            SELECT c.case_key, c.case_start, max(greatest(m.ts, m.ks - 0.05)) AS score
             FROM (
                 SELECT p.id, word_similarity(%s, p.search_text) AS ts, word_similarity(%s, p.search_key) AS ks,
                     p.search_text LIKE %s AS contains
@@ -273,11 +276,11 @@ class RankedByName:
                 OFFSET 0
             ) m
             JOIN {client} cc ON cc.person_id = m.id
-            JOIN {case} c ON c.id = cc.case_id
-            WHERE (m.ts >= %s OR m.ks >= %s OR m.contains) AND cc.case_id IN ({cases_sql})
+            JOIN ({cases_sql}) c ON c.case_key = cc.case_id
+            WHERE m.ts >= %s OR m.ks >= %s OR m.contains
             GROUP BY 1, 2"""  # noqa: S608 - table names from the models, values as parameters
         like = f"%{query}%"
-        params = [query, folded, like, query, folded, like, NAME_MATCH_THRESHOLD, key_threshold, *cases_params]
+        params = [query, folded, like, query, folded, like, *cases_params, NAME_MATCH_THRESHOLD, key_threshold]
         return sql, params
 
     def _fetch(self, offset: int, limit: int) -> list[int]:
