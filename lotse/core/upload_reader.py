@@ -44,7 +44,7 @@ import re
 import resource
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -353,10 +353,12 @@ class _Server:
             title = titles[index]
             # What calamine made of cells the scan could not place (no references): its grid is already here.
             check_extent(title, sheet.end[0] + 1 if sheet.end else 0, sheet.end[1] + 1 if sheet.end else 0, self.limits)
-            first_row = sheet.start[0] + 1 if sheet.start else 1
-            spanned = sheet.end[0] - sheet.start[0] + 1 if sheet.start and sheet.end else 0
-            self.connection.send(("sheet", index, first_row, spanned))
-            self.send_rows(index, title, first_row, sheet.iter_rows(), csv_file=False)
+            # calamine hands out the rows from the sheet's first row (empty rows above the data included) and the
+            # columns from the first one that holds a cell: row numbers count from 1, as the spreadsheet shows them.
+            spanned = sheet.end[0] + 1 if sheet.end else 0
+            self.connection.send(("sheet", index, 1, spanned))
+            rows = _merged_filled(sheet.iter_rows(), sheet.merged_cell_ranges, sheet.start[1] if sheet.start else 0)
+            self.send_rows(index, title, 1, rows, csv_file=False)
             del sheet
             # The importers read the sheets in order: the next one is loaded while the parent works on the rows
             # still in the pipe. A sheet that fails to load is loaded again when asked for, to say so then.
@@ -371,6 +373,39 @@ class _Server:
             text = io.TextIOWrapper(io.BytesIO(content), encoding=self.request.csv_encoding, newline="")
             reader = csv.reader(text, delimiter=self.request.csv_delimiter)
             self.send_rows(index, self.request.name, 1, reader, csv_file=True)
+
+
+def _merged_filled(
+    rows: Iterable[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]] | None, first_column: int
+) -> Iterator[list[Any]]:
+    """The rows with the value of each range merged down over several rows in each of those rows, as the sheet
+    shows it.
+
+    A file keeps a merged range's value in its top-left cell only; a household ID merged down over a family's
+    rows belongs to each of them, not to the first alone. The value goes down the range's first column (a range
+    merged across columns only, such as a header centred over two columns, is left as it is: its other cells
+    hold no column of their own). ``merged``: the ranges as calamine gives them (0-based, inclusive, absolute
+    rows and columns); ``first_column``: the absolute column of each row's first value. Only cells of rows the
+    sheet has are filled, and only empty ones.
+    """
+    if not merged:
+        yield from rows
+        return
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for (top, left), (bottom, _right) in merged:
+        if bottom > top and left >= first_column:
+            starting.setdefault(top, []).append((bottom, left - first_column))
+    active: list[tuple[int, int, Any]] = []
+    for number, row in enumerate(rows):
+        if active:
+            active = [span for span in active if span[0] >= number]
+            for _bottom, column, value in active:
+                if column < len(row) and row[column] == "":
+                    row[column] = value
+        for bottom, column in starting.pop(number, ()):
+            if column < len(row) and row[column] != "":
+                active.append((bottom, column, row[column]))
+        yield row
 
 
 def serve(incoming: Connection, outgoing: Connection) -> None:

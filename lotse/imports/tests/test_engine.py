@@ -1110,6 +1110,48 @@ def test_it_finds_the_header_below_a_merged_title_row(org_a, org_admin_a):
     assert Contact.objects.filter(case__organisation=org_a).count() == 3
 
 
+def _workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_numbers_the_rows_as_the_spreadsheet_does_below_empty_rows_at_the_top(org_a, org_admin_a):
+    sheets = good_sheets()
+    set_cell("Personen", 3, "Geschlecht", "x")(sheets)  # row 5 below the two empty rows
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for number, row in enumerate(rows, start=3):  # rows 1 and 2 stay empty
+            for column, value in enumerate(row, start=1):
+                sheet.cell(row=number, column=column, value=value)
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", _workbook_bytes(workbook)))
+
+    assert problems(report) == [("Personen", 5, "Geschlecht", "x", unknown_code(Gender.values))]
+    assert nothing_written()
+
+
+def test_it_gives_a_value_merged_down_over_several_rows_to_each_of_them(org_a, org_admin_a):
+    # The household ID of Rami and Lina Haddad (rows 2 and 3) written once, merged down over both rows.
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx(good_sheets())))
+    persons = workbook[PERSONS.name]
+    persons["B3"] = None
+    persons.merge_cells("B2:B3")
+    assert persons["B2"].value == "H-1"
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", _workbook_bytes(workbook)))
+
+    assert problems(report) == []
+    haddad = Household.objects.get(organisation=org_a, external_id="H-1")
+    members = HouseholdMembership.objects.filter(household=haddad).values_list("person__external_id", flat=True)
+    assert sorted(members) == ["P-1", "P-2"]
+    assert Household.objects.filter(organisation=org_a).count() == 2  # H-1 and P-3's own
+
+
 def test_it_gives_an_ags_written_as_a_number_its_leading_zero(org_a, org_admin_a, municipalities):
     sheets = good_sheets()
     set_cell("Personen", 2, "Gemeinde", 8118048)(sheets)
