@@ -206,6 +206,8 @@ class TableReader:
                 raise Unreadable(name)
             assert answer[0] == "titles", answer
             self.titles: list[str] = answer[1]
+            # Per sheet: hidden in Excel (a workbook's drop-down lists are often kept on such a sheet).
+            self.hidden: list[bool] = list(answer[2])
         except BaseException:
             self.close()
             raise

@@ -21,7 +21,7 @@ The protocol on the pipe (each message a pickled tuple):
 
 - parent → child: the request (the fields of :class:`Request`, its limits
   those of :class:`Limits`), then the file's bytes;
-- child → parent: ``("titles", [title, ...])`` or ``("unreadable",)`` or
+- child → parent: ``("titles", [title, ...], [hidden, ...])`` or ``("unreadable",)`` or
   ``("refused", code, figures)``;
 - parent → child: ``("sheet", index)`` to read a sheet, ``("skip", index)``
   to drop the rest of it, ``("stop",)`` when done;
@@ -336,9 +336,11 @@ class _Server:
         try:
             workbook = python_calamine.load_workbook(io.BytesIO(content))
             titles = list(workbook.sheet_names)
+            # Sheets hidden in Excel (often the lists behind a column's drop-down): their readers may skip them.
+            hidden = [sheet.visible != python_calamine.SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata]
         except Exception as error:
             raise _Unreadable from error
-        self.connection.send(("titles", titles))
+        self.connection.send(("titles", titles, hidden))
         ahead: tuple[int, Any] | None = None
         for index in self.commands():
             if ahead is not None and ahead[0] == index:
@@ -367,7 +369,7 @@ class _Server:
                     ahead = (index + 1, workbook.get_sheet_by_index(index + 1))
 
     def csv(self, content: bytes) -> None:
-        self.connection.send(("titles", [self.request.name]))
+        self.connection.send(("titles", [self.request.name], [False]))
         for index in self.commands():
             self.connection.send(("sheet", index, 1, content.count(b"\n")))
             text = io.TextIOWrapper(io.BytesIO(content), encoding=self.request.csv_encoding, newline="")

@@ -425,7 +425,13 @@ def _read_workbook(source: Source, seen: dict[str, str], result: ReadResult) -> 
                 continue
             if spec is None:
                 if fold_code(title) not in _NOTE_NAMES and any(not _is_empty(row) for _number, row in numbered):
-                    result.problems.append(_unknown_sheet(title, source.name))
+                    if reader.hidden[index]:
+                        # A hidden sheet of another name (the lists behind drop-downs): said, not refused.
+                        result.notices.append(
+                            Problem(title, None, "", source.name, _("Hidden sheet; it is not imported."))
+                        )
+                    else:
+                        result.problems.append(_unknown_sheet(title, source.name))
                 continue
             if not _claim(spec, f"{source.name}: {title}", seen, result):
                 continue

@@ -231,6 +231,26 @@ def test_it_ignores_an_empty_default_sheet_next_to_good_sheets(org_a, org_admin_
     assert Person.objects.filter(organisation=org_a).count() == 3
 
 
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_it_skips_a_hidden_sheet_of_drop_down_lists_with_a_notice(state: str, org_a, org_admin_a):
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx(good_sheets())))
+    lists = workbook.create_sheet("Listen")
+    for code in ("m", "w", "d"):
+        lists.append([code])
+    lists.sheet_state = state
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", _workbook_bytes(workbook)))
+
+    assert problems(report) == []
+    assert notices(report) == [("Listen", None, "", "liste.xlsx", _("Hidden sheet; it is not imported."))]
+    assert report.committed is True
+    assert Person.objects.filter(organisation=org_a).count() == 3
+    # Shown again, the same sheet is an unknown one: refused as before.
+    lists.sheet_state = "visible"
+    report = run(org_a, org_admin_a, ("liste.xlsx", _workbook_bytes(workbook)))
+    assert problems(report)[0][:2] == ("Listen", None)
+
+
 def test_it_skips_the_sheet_of_notes(org_a, org_admin_a):
     sheets: dict[str, Any] = {**good_sheets(), "Hinweise": [["Bitte Datum als TT.MM.JJJJ"], ["Sheet", "Spalten"]]}
 
