@@ -59,11 +59,22 @@ def display(value: Any) -> str:
     return str(value).strip()
 
 
+# Characters copied in from web pages and other programs that look like a space or like nothing at all: a
+# non-breaking space reads as a space, a zero-width space, word joiner or byte order mark as nothing, so
+# "P-\u00a01001" is the ID "P- 1001" that the other sheet writes. (The zero-width joiners of Persian and
+# Arabic names are letters' business and stay.)
+_INVISIBLE = str.maketrans(
+    {"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200b": None, "\u2060": None, "\ufeff": None}
+)
+
+
 def text(value: Any) -> str:
     """A text cell: numbers typed into it lose Excel's ".0", whitespace is trimmed."""
     if value is None:
         return ""
     if isinstance(value, str):
+        if not value.isascii():
+            value = value.translate(_INVISIBLE)
         return " ".join(value.split()) if "\n" in value or "\t" in value else value.strip()
     return display(value)
 

@@ -244,6 +244,13 @@ def test_it_refuses_a_number_out_of_range(value: Any):
         (1001.5, "1001.5"),
         (datetime.datetime(2024, 1, 1), "01.01.2024"),
         (datetime.datetime(2024, 1, 1, 10, 30), "01.01.2024 10:30"),
+        # Copied from a web page or a mail: a non-breaking space is a space, a zero-width space nothing.
+        ("P-\u00a01001", "P- 1001"),
+        ("\u00a0P-1001\u00a0", "P-1001"),
+        ("P-1001\u200b", "P-1001"),
+        ("\ufeffHaddad", "Haddad"),
+        # A Persian name keeps its zero-width non-joiner.
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),
     ],
     ids=repr,
 )
