@@ -176,9 +176,7 @@ def test_a_family_goes_from_assignment_to_first_contact_case_au_and_own_tenancy(
             county_page.locator("[name=future_shelter]").select_option(str(au.pk))
             county_page.locator(f"#household-{household.pk}").check()
             submit(county_page)
-            expect(county_page.locator("main")).to_contain_text(
-                "Die Zuweisung an Ludwigsburg wurde erfasst."
-            )
+            expect(county_page.locator("main")).to_contain_text("Die Zuweisung an Ludwigsburg wurde erfasst.")
             expect(county_page.locator("main")).to_contain_text(caritas.name)
             fits(county_page, "assignment_detail")
 
