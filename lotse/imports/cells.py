@@ -27,7 +27,8 @@ EXCEL_SERIAL_RANGE = range(1, 2958466)
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PLAUSIBLE_SERIAL = 10_000
 
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+# A time after the date (as a cell formatted "TT.MM.JJJJ hh:mm" reads as text) is left out, as in the ISO form.
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")

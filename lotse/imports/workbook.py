@@ -339,14 +339,16 @@ def _rows_of(
     def data() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             for number, row in numbered:
-                if _is_empty(row):
-                    continue
                 if len(row) >= needed:
-                    yield number, dict(zip(headers, [row[index] for index in indexes], strict=True))
+                    values = [row[index] for index in indexes]
                 else:
                     width = len(row)
                     values = [row[index] if index < width else None for index in indexes]
-                    yield number, dict(zip(headers, values, strict=True))
+                # A row with nothing in the sheet's columns is an empty row, even if an ignored column (a running
+                # number filled down past the data, a remark) holds something.
+                if _is_empty(values):
+                    continue
+                yield number, dict(zip(headers, values, strict=True))
         except _UNREADABLE:
             result.problems.append(
                 Problem(spec.name, None, "", source, _("The file cannot be read to its end; it is damaged."))

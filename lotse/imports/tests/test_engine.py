@@ -322,6 +322,24 @@ def test_it_notes_an_unknown_column_and_imports_the_rest(org_a, org_admin_a):
     assert person("P-1", org_a).notes == ""
 
 
+def test_it_skips_rows_that_hold_something_only_in_an_ignored_column(org_a, org_admin_a):
+    # A running number filled down past the data, as lists often have it.
+    sheets = good_sheets()
+    persons = sheets[PERSONS.name]
+    persons[0].append("Lfd. Nr.")
+    for number, row in enumerate(persons[1:], start=1):
+        row.append(number)
+    blank = [""] * len(PERSONS.headers)
+    persons += [[*blank, number] for number in range(len(persons), 200)]
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
+
+    assert problems(report) == []
+    assert notices(report) == [("Personen", 1, "Lfd. Nr.", "Lfd. Nr.", _("Unknown column; it is ignored."))]
+    assert report.rows[PERSONS.name] == 3
+    assert counts_of(report, PERSONS.name) == (3, 0, 0)
+
+
 def test_it_accepts_a_workbook_without_the_optional_column_of_the_caseworker(org_a, org_admin_a):
     sheets = good_sheets()
     drop_column(sheets, CASES.name, "Fallverantwortung")
