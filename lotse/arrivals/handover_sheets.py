@@ -393,10 +393,14 @@ def _carry_over(
     rows = {
         row.pk: row for row in HandoverSheetPerson.objects.filter(sheet=sheet).select_related("accommodation_person")
     }
-    for row_id, person in records.items():
-        accommodation = rows[row_id].accommodation_person
-        if accommodation.organisation_id != person.organisation_id:
-            link_records(acting_user=acting_user, accommodation_person=accommodation, casework_person=person)
+    # The sending organisation's records paired with the receiver's (none where both are the same organisation's).
+    linked = [
+        (rows[row_id].accommodation_person, person)
+        for row_id, person in records.items()
+        if rows[row_id].accommodation_person.organisation_id != person.organisation_id
+    ]
+    for accommodation, person in linked:
+        link_records(acting_user=acting_user, accommodation_person=accommodation, casework_person=person)
     for task in HandoverSheetTask.objects.filter(sheet=sheet):
         case_services.add_follow_up(
             acting_user=acting_user, case=case, description=task.description, due_date=task.due_date
@@ -425,10 +429,8 @@ def _carry_over(
                 note=_("Recorded on accepting the handover sheet %(number)s.") % {"number": sheet.number},
             )
         # Where the household lives today reaches the casework records at once (the consent names the sender).
-        for row_id, person in records.items():
-            accommodation = rows[row_id].accommodation_person
-            if accommodation.organisation_id != person.organisation_id:
-                send_current_housing(acting_user=acting_user, accommodation_person=accommodation)
+        for accommodation, _person in linked:
+            send_current_housing(acting_user=acting_user, accommodation_person=accommodation)
     sheet.status, sheet.case, sheet.decided_by, sheet.decided_at = (
         HandoverSheetStatus.ACCEPTED,
         case,

@@ -85,6 +85,8 @@ NAME_MATCH_THRESHOLD = 0.45
 KEY_MATCH_THRESHOLD = 0.5
 LONG_KEY_MATCH_THRESHOLD = 0.7
 SHORT_NAME_LETTERS = 5
+# A match of the folded key ranks a little below the same match as written.
+FOLDED_PENALTY = 0.05
 
 
 def _similarities(query: str, folded: str, person: str = "") -> dict[str, TrigramWordSimilarity]:
@@ -98,16 +100,20 @@ def _similarities(query: str, folded: str, person: str = "") -> dict[str, Trigra
 
 def _name_score() -> Greatest:
     """The rank of a match: its similarity as written, or folded a little below."""
-    return Greatest(F("text_similarity"), F("key_similarity") - 0.05)
+    return Greatest(F("text_similarity"), F("key_similarity") - FOLDED_PENALTY)
+
+
+def _key_threshold(folded: str) -> float:
+    """How much of the folded key a name must share: short names less than long ones (see above)."""
+    letters = len(folded.replace(" ", ""))
+    return KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
 
 
 def _accepted(query: str, folded: str, person: str = "") -> Q:
     """A name counts as a match: it resembles the text as written or folded enough, or it contains the text."""
-    letters = len(folded.replace(" ", ""))
-    key_threshold = KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
     return (
         Q(text_similarity__gte=NAME_MATCH_THRESHOLD)
-        | Q(key_similarity__gte=key_threshold)
+        | Q(key_similarity__gte=_key_threshold(folded))
         | Q(**{f"{person}search_text__contains": query})
     )
 
@@ -259,15 +265,13 @@ class RankedByName:
         spaces only, so the text needs no escaping for ``LIKE``.
         """
         query, folded = plain(self.text), fold(self.text)
-        letters = len(folded.replace(" ", ""))
-        key_threshold = KEY_MATCH_THRESHOLD if letters <= SHORT_NAME_LETTERS else LONG_KEY_MATCH_THRESHOLD
         # The cases with their start (the list's order is of no use here).
         cases_sql, cases_params = (
             self.cases.order_by().values(case_key=F("pk"), case_start=F("start_date")).query.sql_with_params()
         )
         person, client = Person._meta.db_table, CaseClient._meta.db_table
         sql = f"""
-            SELECT c.case_key, c.case_start, max(greatest(m.ts, m.ks - 0.05)) AS score
+            SELECT c.case_key, c.case_start, max(greatest(m.ts, m.ks - %s)) AS score
             FROM (
                 SELECT p.id, word_similarity(%s, p.search_text) AS ts, word_similarity(%s, p.search_key) AS ks,
                     p.search_text LIKE %s AS contains
@@ -280,7 +284,18 @@ class RankedByName:
             WHERE m.ts >= %s OR m.ks >= %s OR m.contains
             GROUP BY 1, 2"""  # noqa: S608 - table names from the models, values as parameters
         like = f"%{query}%"
-        params = [query, folded, like, query, folded, like, *cases_params, NAME_MATCH_THRESHOLD, key_threshold]
+        params = [
+            FOLDED_PENALTY,
+            query,
+            folded,
+            like,
+            query,
+            folded,
+            like,
+            *cases_params,
+            NAME_MATCH_THRESHOLD,
+            _key_threshold(folded),
+        ]
         return sql, params
 
     def _fetch(self, offset: int, limit: int) -> list[int]:
