@@ -37,7 +37,7 @@ from lotse.core.staged_import import (
     restart_run,
     runs_of,
 )
-from lotse.core.web import AuthenticatedRequest, add_errors, form_status, reload_page
+from lotse.core.web import AuthenticatedRequest, add_errors, reload_page
 
 REPORT_TEMPLATE = "imports/report.html"
 PROGRESS_TEMPLATE = "core/_job_progress.html"
@@ -93,7 +93,6 @@ def upload_page(
         request,
         template,
         {"form": form, "page": page, "runs": runs, "detail_url": importer.detail_url, **context},
-        status=form_status(request, form),
     )
 
 

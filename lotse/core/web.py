@@ -113,11 +113,6 @@ def done_or_flash(request: HttpRequest, change: Callable[[], object]) -> bool:
     return True
 
 
-def form_status(request: HttpRequest, form: forms.Form) -> int:
-    """400 for a POST whose form was refused, so neither a browser nor a test mistakes it for a saved one."""
-    return 400 if request.method == "POST" and form.is_bound and form.errors else 200
-
-
 def form_page(
     request: HttpRequest,
     *,
@@ -131,13 +126,14 @@ def form_page(
 ) -> HttpResponse:
     """One page for every small form: crumbs (the template's block), title, intro, fields, save and cancel.
 
-    An invalid POST is answered with 400, so neither a browser nor a test
-    mistakes a refused form for a saved one. ``template`` is an app's
-    extension of ``form_page.html`` that fills the ``crumbs`` block.
+    A refused form is the page again with its errors, answered with 200 as
+    Django's own views do (see ``docs/conventions.md``: a 4xx status would show
+    as a failed load in the browser's console on every typing mistake); a
+    saved one redirects. ``template`` is an app's extension of
+    ``form_page.html`` that fills the ``crumbs`` block.
     """
-    status = form_status(request, form)
     page = {"form": form, "title": title, "submit": submit, "back_url": back_url, "intro": intro, **context}
-    return render(request, template, page, status=status)
+    return render(request, template, page)
 
 
 CONTENT_TYPES: dict[str, str] = {

@@ -19,11 +19,11 @@ from lotse.reports.queries import dashboard_context, report_form, report_of
 
 
 def _with_report(request: AuthenticatedRequest, answer: Callable[[Report], HttpResponse]) -> HttpResponse:
-    """``answer`` to the report the query asks for; an invalid query is the dashboard with its errors (400)."""
+    """``answer`` to the report the query asks for; an invalid query is the dashboard with its errors."""
     form = report_form(request.user, request.GET)
     report = report_of(form)
     if report is None:
-        return render(request, "reports/dashboard.html", dashboard_context(form, None, request.GET), status=400)
+        return render(request, "reports/dashboard.html", dashboard_context(form, None, request.GET))
     return answer(report)
 
 
@@ -32,8 +32,7 @@ def _with_report(request: AuthenticatedRequest, answer: Callable[[Report], HttpR
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form = report_form(request.user, request.GET)
     report = report_of(form)
-    status = 200 if report is not None else 400
-    return render(request, "reports/dashboard.html", dashboard_context(form, report, request.GET), status=status)
+    return render(request, "reports/dashboard.html", dashboard_context(form, report, request.GET))
 
 
 @capability_required(Capability.KEY_FIGURES)

@@ -172,7 +172,7 @@ def test_it_asks_for_a_person_or_a_family_name(housing_officer, follow_up_shelte
     response = client_for(housing_officer).post(
         reverse("accommodation:move_in", args=[follow_up_shelter.pk]), move_in_data()
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["family_name"] == [
         "Bitte wählen Sie eine Person aus den Suchergebnissen oder tragen Sie den Familiennamen einer neuen Person ein."
     ]
@@ -187,7 +187,7 @@ def test_it_refuses_a_move_in_without_a_free_place_and_registers_nobody(housing_
     response = client_for(housing_officer).post(
         reverse("accommodation:move_in", args=[follow_up_shelter.pk]), move_in_data(family_name="Neu")
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "In Oststadt, Fuchshofstraße ist ab 01.03.2024 kein Platz frei."
     ]
@@ -203,7 +203,7 @@ def test_it_refuses_a_move_in_on_or_before_the_current_stay(housing_officer, fol
     response = client_for(housing_officer).post(
         reverse("accommodation:move_in", args=[other.pk]), move_in_data(person=amina.pk, on="2024-03-01")
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "Haddad, Amina wohnt seit 01.03.2024 in Oststadt, Fuchshofstraße; ein Einzug kann nicht auf diesen "
         "oder einen früheren Tag datiert werden."
@@ -222,7 +222,7 @@ def test_it_refuses_a_move_in_into_an_earlier_stay(housing_officer, follow_up_sh
     response = client_for(housing_officer).post(
         reverse("accommodation:move_in", args=[other.pk]), move_in_data(person=amina.pk, on="2024-04-01")
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "Haddad, Amina hat bereits eine Belegung, die den 01.04.2024 einschließt."
     ]
@@ -306,7 +306,7 @@ def test_it_refuses_a_move_out_before_the_move_in(housing_officer, follow_up_she
     response = client_for(housing_officer).post(
         reverse("accommodation:move_out", args=[stay.pk]), {"on": "2024-03-01", "reason": "wegzug", "version": 1}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["Der Auszug muss nach dem Einzug (01.03.2024) liegen."]
     stay.refresh_from_db()
     assert stay.move_out is None
@@ -325,7 +325,7 @@ def test_it_refuses_a_move_out_to_another_shelter_and_offers_the_move_in_there(
     assert "In andere Unterkunft umziehen" in page.content.decode()
     assert f"{reverse('accommodation:move_in', args=[other.pk])}?person={stay.person_id}" in page.content.decode()
     response = client.post(url, {"on": "2024-05-01", "reason": "umzug_andere_unterkunft", "version": 1})
-    assert response.status_code == 400
+    assert response.status_code == 200
     stay.refresh_from_db()
     assert stay.move_out is None
 

@@ -109,7 +109,6 @@ def assignment_create(request: AuthenticatedRequest) -> HttpResponse:
             "sections": queries.candidate_sections(user, form.chosen_ids(), form.chosen_household_ids(), query),
             "query": query,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -174,7 +173,7 @@ def intake_list(request: AuthenticatedRequest) -> HttpResponse:
         "rows": zip(queries.intake_rows(municipalities, stored), form.rows(), strict=True),
         "errors": [(field, error) for field in form for error in field.errors if field.name.startswith("p_")],
     }
-    return render(request, "accommodation/intake_list.html", context, status=400 if posted else 200)
+    return render(request, "accommodation/intake_list.html", context)
 
 
 def _form_after_refusal(

@@ -25,8 +25,7 @@ def figures_page(request: AuthenticatedRequest) -> HttpResponse:
     form = queries.figures_form(request.user, request.GET)
     xlsx_url = queries.with_query(reverse("accommodation:figures_xlsx"), request.GET.urlencode())
     page = queries.figures_page(form, xlsx_url)
-    status = 400 if "figures" not in page and form.errors else 200
-    return render(request, "accommodation/figures.html", page, status=status)
+    return render(request, "accommodation/figures.html", page)
 
 
 @capability_required(Capability.SHELTER_NUMBERS)
@@ -35,7 +34,7 @@ def figures_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     form = queries.figures_form(request.user, request.GET)
     computed = queries.computed_figures(form)
     if computed is None:
-        return render(request, "accommodation/figures.html", {"form": form}, status=400)
+        return render(request, "accommodation/figures.html", {"form": form})
     figures, overview = computed
     content = figure_exports.figures_xlsx(figures, overview)
     return file_response(content, f"unterbringung-{figures.municipality.ags}-{figures.stichtag.isoformat()}.xlsx")
@@ -67,7 +66,6 @@ def forecast_page(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "accommodation/forecast.html",
         {"form": form, "xlsx_url": xlsx_url, **page},
-        status=400 if request.method == "POST" else 200,
     )
 
 

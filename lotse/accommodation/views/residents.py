@@ -108,7 +108,6 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             text += " " + _("The stay in another shelter ended that day.")
         messages.success(request, text)
         return redirect("accommodation:shelter_detail", pk=shelter.pk)
-    status = 400 if request.method == "POST" and not duplicates else 200
     return render(
         request,
         "accommodation/shelter_move_in.html",
@@ -120,7 +119,6 @@ def move_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "hits": hits,
             **duplicates_context(duplicates, organisation_id=None),
         },
-        status=status,
     )
 
 

@@ -128,7 +128,6 @@ def link_request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         return redirect("arrivals:link_request_list")
     log_access(acting_user=request.user, action=AccessAction.VIEW, record=link_request, request=request)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "arrivals/link_request_detail.html",
@@ -139,7 +138,6 @@ def link_request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "candidates": candidates,
             "form": form,
         },
-        status=status,
     )
 
 

@@ -109,7 +109,6 @@ def sheet_start(request: AuthenticatedRequest, person: int) -> HttpResponse:
         request,
         "arrivals/sheet_start.html",
         {"resident": resident, "household": household, "open_sheet": open_sheet, "errors": errors},
-        status=400 if errors else 200,
     )
 
 
@@ -178,7 +177,6 @@ def sheet_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         name: ROW_FORMSETS[name](data, initial=None if data is not None else rows[name], prefix=name)
         for name in ROW_FORMSETS
     }
-    status = 200
     if request.method == "POST":
         valid = form.is_valid() & all([formset.is_valid() for formset in formsets.values()])
         if valid:
@@ -216,13 +214,11 @@ def sheet_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 if "more" in request.POST:
                     return redirect("arrivals:sheet_edit", pk=sheet.pk)
                 return redirect("arrivals:sheet_detail", pk=sheet.pk)
-        status = 400
     log_access(acting_user=user, action=AccessAction.VIEW, record=sheet, request=request)
     return render(
         request,
         "arrivals/sheet_edit.html",
         {"sheet": sheet, "form": form, "formsets": formsets, "persons": list(sheet.persons.all())},
-        status=status,
     )
 
 
@@ -348,7 +344,6 @@ def received_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "accept_form": accept_form,
             "decline_form": decline_form,
         },
-        status=400 if accept_form.errors or decline_form.errors else 200,
     )
 
 
@@ -367,7 +362,6 @@ def received_into_case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     choice = CaseChoiceForm(source if source.get("case") else None, cases=cases)
     case = choice.cleaned_data["case"] if choice.is_bound and choice.is_valid() else None
     match_form = None
-    status = 400 if choice.is_bound and choice.errors else 200
     if case is not None:
         rows = list(HandoverSheetPerson.objects.filter(sheet=sheet).order_by("position", "pk"))
         members = [
@@ -384,27 +378,23 @@ def received_into_case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             members=members,
             proposed=services.matching_members(sheet, case),
         )
-        if request.method == "POST":
-            if match_form.is_valid():
-                try:
-                    services.accept_into_case(
-                        acting_user=user,
-                        sheet=sheet,
-                        expected_version=match_form.loaded_version(),
-                        case=case,
-                        matches=match_form.matches(),
-                        exchange_consent_on=match_form.consent_on(),
-                    )
-                except ConcurrentEditError as error:
-                    match_form.add_error(None, str(error))
-                except ValidationError as error:
-                    add_errors(match_form, error)
-                else:
-                    messages.success(request, _("The household was taken over into the case."))
-                    return redirect("cases:case_detail", pk=case.pk)
-            status = 400
-    elif request.method == "POST":
-        status = 400
+        if request.method == "POST" and match_form.is_valid():
+            try:
+                services.accept_into_case(
+                    acting_user=user,
+                    sheet=sheet,
+                    expected_version=match_form.loaded_version(),
+                    case=case,
+                    matches=match_form.matches(),
+                    exchange_consent_on=match_form.consent_on(),
+                )
+            except ConcurrentEditError as error:
+                match_form.add_error(None, str(error))
+            except ValidationError as error:
+                add_errors(match_form, error)
+            else:
+                messages.success(request, _("The household was taken over into the case."))
+                return redirect("cases:case_detail", pk=case.pk)
     log_access(acting_user=user, action=AccessAction.VIEW, record=sheet, request=request)
     return render(
         request,
@@ -416,7 +406,6 @@ def received_into_case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "match_form": match_form,
             "back_url": reverse("arrivals:received_detail", args=[sheet.pk]),
         },
-        status=status,
     )
 
 

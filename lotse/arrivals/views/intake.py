@@ -339,7 +339,7 @@ def arrival_info_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             }
         else:
             message = _("There is no info sheet in the language “%(code)s”.") % {"code": requested}
-        return render(request, "arrivals/arrival_no_sheet.html", {"arrival": arrival, "message": message}, status=400)
+        return render(request, "arrivals/arrival_no_sheet.html", {"arrival": arrival, "message": message})
     members = queries.arrival_members([arrival.assignment_id])[arrival.assignment_id]
     language = requested or queries.sheet_language_of(members)
     response = file_response(pdf.sheet_pdf(sheet, language), pdf.pdf_filename(sheet, language), inline=True)

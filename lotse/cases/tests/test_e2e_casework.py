@@ -22,6 +22,8 @@ from lotse.demo import data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+REFERRAL_WITHOUT_RECIPIENT = "Wählen Sie einen Akteur des Netzwerks oder nennen Sie, an wen verwiesen wurde."
+
 
 def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -116,11 +118,16 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
             assert pdf.status == 200
             assert pdf.headers["content-type"] == "application/pdf"
 
-            # Refer the client.
+            # Refer the client: first without saying to whom, which the server refuses with a German message
+            # (the page again, with the input kept and no failed load in the console), then completed.
             page.goto(base + reverse("cases:referral_add", args=[case.pk]))
-            page.fill("[name=to_whom]", "Schuldnerberatung Diakonie")
             page.locator("[name=field_of_action]").select_option("finanzen")
             page.fill("[name=topic]", "Mietschulden")
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").click()
+            expect(page.locator("main form")).to_contain_text(REFERRAL_WITHOUT_RECIPIENT)
+            expect(page.locator("[name=topic]")).to_have_value("Mietschulden")
+            page.fill("[name=to_whom]", "Schuldnerberatung Diakonie")
             with page.expect_navigation():
                 page.locator("main form button[type=submit]").click()
             expect(page.locator("#timeline")).to_contain_text("Schuldnerberatung Diakonie")
@@ -149,6 +156,9 @@ def test_a_caseworker_does_a_days_work_in_the_browser(live_server) -> None:
 
     csp_errors = [e for e in errors if is_csp_violation(e)]
     assert not csp_errors, "Content Security Policy violations in the browser:\n" + "\n".join(csp_errors)
+    # A refused form is shown again with status 200: no "Failed to load resource" for the user's typing mistake.
+    failed_loads = [e for e in errors if "the server responded with a status of" in e]
+    assert not failed_loads, "Pages answered with an error status:\n" + "\n".join(failed_loads)
     contact = Contact.objects.get(case=case)
     assert (contact.interpreter_kind, contact.interpreter_language, contact.duration_minutes) == (
         "professionell",

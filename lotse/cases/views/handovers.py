@@ -105,7 +105,6 @@ def handover_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "cases/handover_detail.html",
         {**page, "accept_form": accept_form, "decline_form": decline_form},
         # Like every form page: a refused decision is no success.
-        status=400 if accept_form.errors or decline_form.errors else 200,
     )
 
 

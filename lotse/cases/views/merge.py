@@ -127,7 +127,6 @@ def person_merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             % {"removed": removed.full_name, "kept": kept.full_name},
         )
         return _landing(user, kept)
-    status = 400 if request.method == "POST" else 200
     rows = [
         (_("Family name"), person.family_name, other.family_name),
         (_("Given names"), person.given_names, other.given_names),
@@ -146,7 +145,6 @@ def person_merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "cases/person_merge.html",
         {"person": person, "other": other, "form": form, "rows": rows, "counts": counts},
-        status=status,
     )
 
 

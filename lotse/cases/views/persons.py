@@ -87,7 +87,6 @@ def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
             return redirect("cases:person_detail", pk=case.pk, person_pk=person.pk)
     log_access(acting_user=user, action=AccessAction.VIEW, record=person, request=request)
     # Like every form page: a refused save is no success.
-    status = 400 if request.method == "POST" and form.errors else 200
     return render(
         request,
         "cases/person_detail.html",
@@ -96,7 +95,6 @@ def person_detail(request: AuthenticatedRequest, pk: int, person_pk: int) -> Htt
             "form": form,
             "can_merge": can(user, Capability.MERGE_PERSONS) and person.organisation_id == user.organisation_id,
         },
-        status=status,
     )
 
 

@@ -25,7 +25,6 @@ from lotse.core.access import second_factor_step, signed_in
 from lotse.core.forms import InvitingPasswordResetForm, LoginForm, SetPasswordForm
 from lotse.core.invitations import invitation_tokens
 from lotse.core.models import User
-from lotse.core.web import form_status
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
@@ -135,5 +134,4 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         request,
         "registration/invitation_accept.html",
         {"validlink": True, "form": form, "subject": user},
-        status=form_status(request, form),
     )

@@ -29,7 +29,7 @@ from lotse.core import second_factor
 from lotse.core.access import second_factor_step, signed_in
 from lotse.core.forms import AppCodeForm, RecoveryCodeForm
 from lotse.core.views.auth import lockout
-from lotse.core.web import AuthenticatedRequest, add_errors, form_status
+from lotse.core.web import AuthenticatedRequest, add_errors
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -97,7 +97,6 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "registration/second_factor_verify.html",
         {"form": form, "next": _next_url(request)},
-        status=form_status(request, form),
     )
 
 
@@ -132,7 +131,6 @@ def recover(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "registration/second_factor_recover.html",
         {"form": form, "next": _next_url(request)},
-        status=form_status(request, form),
     )
 
 
@@ -185,7 +183,6 @@ def set_up(request: AuthenticatedRequest) -> HttpResponse:
             "required": pending,
             "next": _next_url(request),
         },
-        status=form_status(request, form),
     )
 
 

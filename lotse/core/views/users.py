@@ -16,7 +16,7 @@ from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.forms import SetPasswordForm, UserCreateForm, UserForm, VersionedForm
 from lotse.core.models import Organisation, User
-from lotse.core.web import AuthenticatedRequest, done_or_flash, form_page, form_status, save_or_show
+from lotse.core.web import AuthenticatedRequest, done_or_flash, form_page, save_or_show
 
 
 def _is_sysadmin(request: AuthenticatedRequest) -> bool:
@@ -134,7 +134,6 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "core/user_detail.html",
         {"form": form, "subject": user, "password_form": SetPasswordForm(user), "conflict": conflict},
-        status=form_status(request, form),
     )
 
 
@@ -187,7 +186,6 @@ def user_set_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "subject": user,
             "password_form": form,
         },
-        status=form_status(request, form),
     )
 
 

@@ -27,7 +27,7 @@ def figures_page(request: AuthenticatedRequest) -> HttpResponse:
     form = figures_form(request.user, request.GET)
     page: dict[str, Any] = {"form": form, "definitions": figures.definitions()}
     if not form.is_valid():
-        return render(request, TEMPLATE, page, status=400)
+        return render(request, TEMPLATE, page)
     counted = _counted(form)
     charts = _charts(counted)
     query = request.GET.urlencode()
@@ -50,7 +50,7 @@ def figures_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     form = figures_form(request.user, request.GET)
     if not form.is_valid():
         page = {"form": form, "definitions": figures.definitions()}
-        return render(request, TEMPLATE, page, status=400)
+        return render(request, TEMPLATE, page)
     counted = _counted(form)
     scope = counted.organisation.short_name if counted.organisation else "alle"
     place = f"-{counted.municipality.ags}" if counted.municipality else ""

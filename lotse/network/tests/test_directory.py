@@ -116,7 +116,7 @@ def test_it_refuses_bad_input_with_a_message_and_changes_nothing(network_editor,
             actor_post(None, municipality=municipality_lb.pk, **{field: value}),
             HTTP_ACCEPT_LANGUAGE="en",
         )
-        assert response.status_code == 400, field
+        assert response.status_code == 200, field
         assert response.context["form"].errors[field] == [message], field
     response = client.post(
         reverse("network:actor_create"),
@@ -149,7 +149,7 @@ def test_it_detects_a_concurrent_edit_and_keeps_the_first(network_editor, networ
         reverse("network:actor_edit", args=[actor.pk]),
         actor_post(actor, name="Tafelladen", version=stale, phone="0000", municipality=actor.municipality_id),
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     actor.refresh_from_db()
     assert actor.phone == "07141 555-0999"
@@ -264,7 +264,7 @@ def test_it_lets_system_administration_add_a_category_named_in_every_language(sy
     assert category.translations == {"en": "Health", "ar": "الصحة"}
     assert (category.label("ar"), category.label("tr"), category.label("de")) == ("الصحة", "Gesundheit", "Gesundheit")
     response = client_for(sysadmin).post(reverse("network:category_create"), {**data, "name": "Gesundheit 2"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert ActorCategory.objects.filter(slug="gesundheit").count() == 1
 
 

@@ -467,7 +467,7 @@ def test_it_creates_a_sheet_for_a_municipality_without_one(network_editor, munic
     page = client.get(reverse("network:sheet_create")).content.decode()
     assert f'<option value="{municipality_other.pk}">' not in page
     response = client.post(reverse("network:sheet_create"), {"municipality": municipality_other.pk})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert InfoSheet.objects.count() == 1
 
 
@@ -511,7 +511,7 @@ def test_it_makes_a_translation_current_through_the_form(network_editor, network
     client = client_for(network_keeper)
     with at(20):
         refused = client.post(url, form)
-    assert refused.status_code == 400
+    assert refused.status_code == 200
     assert "bestätigen Sie, dass sie noch zum aktuellen deutschen Text passt" in refused.content.decode()
     assert outdated(block, "ar")
     with at(21):
@@ -533,7 +533,7 @@ def test_it_tells_the_translator_when_the_german_text_changed_meanwhile(network_
     translate(network_editor, block, "de", "Willkommen", "Herzlich willkommen!", minute=10)
     response = client.post(url, form)
     page = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Der deutsche Text wurde geändert, während Sie übersetzt haben" in page
     assert "Herzlich willkommen!" in page
     assert not InfoSheetText.objects.filter(block=block, language="tr").exists()
@@ -550,7 +550,7 @@ def test_it_refuses_a_text_saved_by_someone_else_in_the_meantime(network_editor,
     response = client_for(network_editor).post(
         url, {"heading": "Willkommen", "body": "Mein Text", "version": german.version}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert CONFLICT in response.content.decode()
     assert text(block, "de").body == "Hallo zusammen!"
 
@@ -575,7 +575,7 @@ def test_it_adds_moves_and_deletes_blocks_through_the_pages(network_editor, shee
     assert second is not None
     assert text(second, "de").body == "110"
     assert (
-        client.post(reverse("network:block_add", args=[sheet.pk]), {"heading": "Leer", "body": ""}).status_code == 400
+        client.post(reverse("network:block_add", args=[sheet.pk]), {"heading": "Leer", "body": ""}).status_code == 200
     )
     move = reverse("network:block_move", kwargs={"pk": sheet.pk, "block_pk": second.pk})
     assert client.get(move).status_code == 405
@@ -596,7 +596,7 @@ def test_it_refuses_an_unpublished_actor_in_the_actor_form(network_editor, sheet
     page = client.get(url).content.decode()
     assert "Jobcenter" in page and "Geheimtreff" not in page
     response = client.post(url, {"actors": [public.pk, hidden.pk], "version": sheet.version})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Ein gewählter Akteur ist nicht veröffentlicht" in response.content.decode()
     assert not sheet.actors.exists()
     assert client.post(url, {"actors": [public.pk], "version": sheet.version}).status_code == 302
@@ -663,7 +663,7 @@ def test_it_prints_another_language_when_asked(teamlead_a, caseworker_a, municip
     response = client_for(teamlead_a).get(reverse("network:case_info_sheet", args=[case.pk]) + "?sprache=tr")
     assert TURKISH_TITLE in pdf_text(response)
     response = client_for(teamlead_a).get(reverse("network:case_info_sheet", args=[case.pk]) + "?sprache=xx")
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Das Infoblatt gibt es nicht in der Sprache „xx“." in response.content.decode()
     assert AccessLogEntry.objects.filter(by=teamlead_a).count() == 1
 

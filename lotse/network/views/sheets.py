@@ -390,7 +390,6 @@ def case_info_sheet(request: AuthenticatedRequest, case_pk: int) -> HttpResponse
             request,
             "network/sheets/case_no_sheet.html",
             {"case": case, "message": _("There is no info sheet in the language “%(code)s”.") % {"code": requested}},
-            status=400,
         )
     sheet = InfoSheet.objects.select_related("municipality").filter(municipality_id=case.municipality_id).first()
     if sheet is None:

@@ -194,7 +194,7 @@ def test_it_refuses_a_person_with_records_of_another_organisation(teamlead_a, ci
     accommodation_services.move_in(acting_user=None, shelter=city_shelter, person=kept, on=datetime.date(2024, 5, 1))
     before = records_of(removed)
     response = merge(teamlead_a, kept, removed)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert (
         "„Aboud, Mohammed“ hat Einträge, die eine andere Organisation führt (Belegung), daher können die Personen "
         "hier nicht zusammengeführt werden."
@@ -211,7 +211,7 @@ def test_it_refuses_contradicting_facts_and_changes_nothing(teamlead_a, twice):
     )
     before_kept, before_removed = records_of(kept), records_of(removed)
     response = merge(teamlead_a, kept, removed)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "widerspricht einem Eintrag der bleibenden Person" in response.content.decode()
     assert (records_of(kept), records_of(removed)) == (before_kept, before_removed)
 
@@ -222,6 +222,6 @@ def test_it_refuses_a_merge_after_a_concurrent_edit(teamlead_a, twice):
     stale = removed.version
     people_services.update_person(acting_user=None, person=removed, expected_version=stale, phone="0151 1")
     response = merge(teamlead_a, kept, removed, other_version=stale)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Einer der beiden Datensätze wurde zwischenzeitlich geändert" in response.content.decode()
     assert Person.objects.filter(pk=removed.pk).exists()

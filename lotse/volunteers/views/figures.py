@@ -24,7 +24,7 @@ def figures_page(request: AuthenticatedRequest) -> HttpResponse:
     form = figures_form(request.user, request.GET)
     page: dict[str, Any] = {"form": form, "definitions": figures.definitions()}
     if not form.is_valid():
-        return render(request, "volunteers/figures/figures.html", page, status=400)
+        return render(request, "volunteers/figures/figures.html", page)
     counted = _counted(form)
     query = request.GET.urlencode()
     xlsx_url = reverse("volunteers:figures_xlsx") + (f"?{query}" if query else "")
@@ -44,7 +44,7 @@ def figures_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     form = figures_form(request.user, request.GET)
     if not form.is_valid():
         page = {"form": form, "definitions": figures.definitions()}
-        return render(request, "volunteers/figures/figures.html", page, status=400)
+        return render(request, "volunteers/figures/figures.html", page)
     counted = _counted(form)
     scope = counted.organisation.short_name if counted.organisation else "alle"
     return file_response(figures.figures_xlsx(counted), f"ehrenamt-{scope}-{counted.stichtag.isoformat()}.xlsx")

@@ -428,18 +428,13 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         booking = services.booking_for_token(token)
     except services.LinkProblem as problem:
-        status = 400 if request.method == "POST" else 200
-        return render(
-            request, "volunteers/interpreting/answer.html", {"problem": _problem_text(problem.reason)}, status=status
-        )
+        return render(request, "volunteers/interpreting/answer.html", {"problem": _problem_text(problem.reason)})
     if request.method == "POST":
         accept = request.POST.get("answer") == "confirm"
         try:
             booking = services.answer_through_link(token=token, accept=accept)
         except services.LinkProblem as problem:
-            return render(
-                request, "volunteers/interpreting/answer.html", {"problem": _problem_text(problem.reason)}, status=400
-            )
+            return render(request, "volunteers/interpreting/answer.html", {"problem": _problem_text(problem.reason)})
         return render(request, "volunteers/interpreting/answer.html", {"answered": booking, "accepted": accept})
     interpreter_request = booking.request
     return render(

@@ -192,7 +192,6 @@ def participation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
         if saved:
             messages.success(request, _("The household was registered in the programme."))
             return redirect("volunteers:participation_detail", pk=saved.result.pk)
-    status = 400 if request.method == "POST" and not duplicates else 200
     if request.method == "POST" and not form.errors and not all_valid:
         form.add_error(None, _("Please check the members' data."))
     return render(
@@ -205,7 +204,6 @@ def participation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
             "title": _("Register a household"),
             "duplicates": duplicates,
         },
-        status=status,
     )
 
 
