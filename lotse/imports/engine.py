@@ -305,6 +305,24 @@ class _Importer:
             )
         self.progress.phase(Phase.CHECKING)
         self._index_staging()
+        if read.problems:
+            # A sheet that cannot be read (no header row, a column missing) refuses the file already; checked
+            # across sheets, every row that refers to it would be flagged too, burying the one thing to fix.
+            # Nothing is merged either (nothing would be written).
+            self.report.notices.append(
+                Problem(
+                    "",
+                    None,
+                    "",
+                    "",
+                    _(
+                        "The rows were not yet checked against each other (IDs that refer to other sheets, "
+                        "duplicates): first correct the sheets with problems."
+                    ),
+                )
+            )
+            self._sort_problems()
+            return
         self._check()
         with connection.cursor() as cursor:
             for table, _columns in STAGING.values():
@@ -313,6 +331,9 @@ class _Importer:
                     cursor.execute(f"ANALYZE {table}")
         self.progress.phase(Phase.WRITING)
         self._merge()
+        self._sort_problems()
+
+    def _sort_problems(self) -> None:
         order = {spec.name: index for index, spec in enumerate(SHEETS)}
         self.report.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
 

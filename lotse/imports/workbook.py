@@ -196,6 +196,8 @@ SHEETS: tuple[SheetSpec, ...] = (
 NOTE_SHEETS = ("Hinweise", "Codes")
 _BY_FOLDED_NAME = {fold_code(spec.name): spec for spec in SHEETS}
 _NOTE_NAMES = {fold_code(name) for name in NOTE_SHEETS}
+# The first columns of the sheets: a sheet of another name that names one looks like a sheet of the workbook.
+_KEY_HEADERS = {fold_code(spec.key) for spec in SHEETS}
 # The header row is looked for in the first rows only (a title above it is fine).
 HEADER_SEARCH_ROWS = 20
 T = TypeVar("T")
@@ -265,6 +267,24 @@ def normalise_header(value: Any) -> str:
 
 def sheet_for(name: str) -> SheetSpec | None:
     return _BY_FOLDED_NAME.get(fold_code(" ".join(name.split())))
+
+
+def _other_sheet(numbered: Iterator[tuple[int, tuple[Any, ...] | list[Any]]]) -> tuple[bool, bool]:
+    """(has content, looks like a sheet of the workbook) of a sheet of another name.
+
+    It looks like one when a row among the first ones names the first column of a sheet of the workbook
+    (``Personen-ID``, ``Fall-ID``, ``Unterkunfts-ID``, ``Zuweisungs-ID``): most likely a sheet renamed by
+    mistake ("Personen (2)"), whose rows must not be left behind unnoticed.
+    """
+    content = False
+    for number, row in numbered:
+        if not _is_empty(row):
+            content = True
+            if any(normalise_header(cell) in _KEY_HEADERS for cell in row):
+                return True, True
+        if content and number >= HEADER_SEARCH_ROWS:
+            break
+    return content, False
 
 
 def _is_empty(row: tuple[Any, ...] | list[Any]) -> bool:
@@ -426,14 +446,27 @@ def _read_workbook(source: Source, seen: dict[str, str], result: ReadResult) -> 
                 )
                 continue
             if spec is None:
-                if fold_code(title) not in _NOTE_NAMES and any(not _is_empty(row) for _number, row in numbered):
-                    if reader.hidden[index]:
-                        # A hidden sheet of another name (the lists behind drop-downs): said, not refused.
-                        result.notices.append(
-                            Problem(title, None, "", source.name, _("Hidden sheet; it is not imported."))
+                if fold_code(title) in _NOTE_NAMES:
+                    continue
+                content, ours = _other_sheet(numbered)
+                if not content:
+                    continue
+                if reader.hidden[index]:
+                    # A hidden sheet of another name (the lists behind drop-downs): said, not refused.
+                    result.notices.append(Problem(title, None, "", source.name, _("Hidden sheet; it is not imported.")))
+                elif ours:
+                    result.problems.append(_unknown_sheet(title, source.name))
+                else:
+                    # Notes on filling in, an evaluation, a pivot table: said, not refused.
+                    result.notices.append(
+                        Problem(
+                            title,
+                            None,
+                            "",
+                            source.name,
+                            _("This sheet has none of the workbook's columns; it is not imported."),
                         )
-                    else:
-                        result.problems.append(_unknown_sheet(title, source.name))
+                    )
                 continue
             if not _claim(spec, f"{source.name}: {title}", seen, result):
                 continue

@@ -245,10 +245,52 @@ def test_it_skips_a_hidden_sheet_of_drop_down_lists_with_a_notice(state: str, or
     assert notices(report) == [("Listen", None, "", "liste.xlsx", _("Hidden sheet; it is not imported."))]
     assert report.committed is True
     assert Person.objects.filter(organisation=org_a).count() == 3
-    # Shown again, the same sheet is an unknown one: refused as before.
+    # Shown again, the same sheet names none of the workbook's columns: skipped with a notice too.
     lists.sheet_state = "visible"
     report = run(org_a, org_admin_a, ("liste.xlsx", _workbook_bytes(workbook)))
-    assert problems(report)[0][:2] == ("Listen", None)
+    assert problems(report) == []
+    assert notices(report) == [("Listen", None, "", "liste.xlsx", OTHER_SHEET)]
+
+
+OTHER_SHEET = _("This sheet has none of the workbook's columns; it is not imported.")
+
+
+def test_it_skips_sheets_of_notes_and_evaluations_of_other_names_with_a_notice(org_a, org_admin_a):
+    sheets: dict[str, Any] = {
+        **good_sheets(),
+        "Hinweise zum Ausfüllen": [["Liste der Integrationsberatung"], ["Datum bitte als TT.MM.JJJJ eintragen"]],
+        "Auswertung 2025": [["Gemeinde", "Fälle"], ["Ludwigsburg", 12], ["Kornwestheim", 4]],
+    }
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
+
+    assert problems(report) == []
+    assert notices(report) == [
+        ("Hinweise zum Ausfüllen", None, "", "liste.xlsx", OTHER_SHEET),
+        ("Auswertung 2025", None, "", "liste.xlsx", OTHER_SHEET),
+    ]
+    assert report.committed is True
+    assert Person.objects.filter(organisation=org_a).count() == 3
+
+
+def test_it_refuses_a_sheet_of_another_name_that_names_a_column_of_the_workbook(org_a, org_admin_a):
+    """A copy of the persons' sheet ("Personen (2)", with a title above its header) is not left behind unnoticed."""
+    sheets: dict[str, Any] = {
+        **good_sheets(),
+        "Personen (2)": [["Stand Mai"], *good_sheets(PERSONS.name)[PERSONS.name]],
+    }
+
+    report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
+
+    assert problems(report)[0] == (
+        "Personen (2)",
+        None,
+        "",
+        "liste.xlsx",
+        _("Unknown sheet “%(name)s”. The sheets are named: %(names)s.")
+        % {"name": "Personen (2)", "names": ", ".join(spec.name for spec in SHEETS)},
+    )
+    assert nothing_written()
 
 
 def test_it_skips_the_sheet_of_notes(org_a, org_admin_a):
@@ -287,13 +329,26 @@ def test_it_reports_a_missing_key_column_as_a_missing_header_row(org_a, org_admi
 
     report = run(org_a, org_admin_a, ("liste.xlsx", xlsx(sheets)))
 
-    assert problems(report)[0] == (
-        "Personen",
-        None,
-        "Personen-ID",
+    # That one problem only: the rows of the other sheets that refer to a person are not flagged one by one.
+    assert problems(report) == [
+        (
+            "Personen",
+            None,
+            "Personen-ID",
+            "",
+            _("The header row was not found: no row names the column “%(column)s”.") % {"column": "Personen-ID"},
+        )
+    ]
+    assert (
         "",
-        _("The header row was not found: no row names the column “%(column)s”.") % {"column": "Personen-ID"},
-    )
+        None,
+        "",
+        "",
+        _(
+            "The rows were not yet checked against each other (IDs that refer to other sheets, duplicates): "
+            "first correct the sheets with problems."
+        ),
+    ) in notices(report)
     assert nothing_written()
 
 
