@@ -37,6 +37,7 @@ from lotse.network.choices import (
 )
 from lotse.network.forms import ActorFilterForm, PublicActorFilterForm
 from lotse.network.models import Actor, ActorCategory, InfoSheet, InfoSheetActor, InfoSheetBlock, InfoSheetText
+from lotse.network.tiles import map_tile_url
 from lotse.people.vocabulary import language_name
 
 if TYPE_CHECKING:
@@ -358,7 +359,8 @@ def grouped(actors: Iterable[Actor], language: str) -> list[CategoryGroup]:
 
 def map_config(actors: Iterable[Actor], language: str, *, link: bool) -> dict[str, Any] | None:
     """What map.js draws: tiles, icons and a marker per actor with coordinates; None without a map."""
-    if not settings.LOTSE_MAP_TILE_URL:
+    tiles = map_tile_url()
+    if not tiles:
         return None
     located = [actor for actor in actors if actor.latitude is not None and actor.longitude is not None]
     if not located:
@@ -377,7 +379,7 @@ def map_config(actors: Iterable[Actor], language: str, *, link: bool) -> dict[st
         for actor in located
     ]
     return {
-        "tiles": settings.LOTSE_MAP_TILE_URL,
+        "tiles": tiles,
         "attribution": settings.LOTSE_MAP_ATTRIBUTION,
         "rtl": language in RTL_LANGUAGES,
         "icon": {
@@ -442,7 +444,7 @@ def public_map_page(query: QueryDict, language: str) -> dict[str, Any]:
         "groups": grouped(listed, language),
         "page_links": page_links(query, page),
         "map": map_config(listed, language, link=True),
-        "map_enabled": bool(settings.LOTSE_MAP_TILE_URL),
+        "map_enabled": bool(map_tile_url()),
         "language_links": language_links(query, language, "public:map"),
     }
 

@@ -310,5 +310,8 @@ LOTSE_MAP_TILE_URL = env.get_tile_url("LOTSE_MAP_TILE_URL", "https://tile.openst
 LOTSE_MAP_ATTRIBUTION = env.get_str(
     "LOTSE_MAP_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
+# Whether the server asks the tile server now and then (lotse.network.tiles): while it does not answer, the pages
+# show the list without the map instead of letting every browser fail on every tile.
+LOTSE_MAP_TILE_CHECK = env.get_bool("LOTSE_MAP_TILE_CHECK", True)
 if LOTSE_MAP_TILE_URL:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(env.tile_source(LOTSE_MAP_TILE_URL))

@@ -20,3 +20,5 @@ DATABASES["default"]["TEST"] = {"NAME": env.get_str("LOTSE_TEST_DATABASE", "test
 LOTSE_REQUIRE_2FA = "off"
 # Mails are sent before the answer, so a test finds them in the outbox.
 LOTSE_MAIL_IN_BACKGROUND = False
+# No test asks a tile server on the internet; the check's own tests switch it on with a stand-in.
+LOTSE_MAP_TILE_CHECK = False

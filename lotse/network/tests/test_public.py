@@ -7,13 +7,17 @@ coordinates).
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import urllib.error
+import urllib.request
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -22,7 +26,7 @@ from django.utils.translation import pgettext
 from lotse.conftest import client_for
 from lotse.core.middleware import is_public
 from lotse.core.testing import queries_of
-from lotse.network import queries
+from lotse.network import queries, tiles
 from lotse.network.choices import PUBLIC_LANGUAGE_CODES
 from lotse.network.models import Actor, ActorCategory
 
@@ -395,6 +399,67 @@ def test_it_shows_the_full_list_without_a_map_when_tiles_are_switched_off(direct
         assert map_data(html) is None
         assert "leaflet" not in html
     assert len(listed(map_url("de"))) == 4
+
+
+class _TileServer:
+    """A stand-in for ``urllib.request.urlopen``: answers (or fails) as told, and counts what it was asked."""
+
+    def __init__(self, failure: Exception | None) -> None:
+        self.failure = failure
+        self.asked: list[str] = []
+
+    def __call__(self, request: urllib.request.Request, timeout: float) -> Any:
+        self.asked.append(request.full_url)
+        if self.failure is not None:
+            raise self.failure
+        return io.BytesIO(b"")
+
+
+@pytest.fixture
+def tile_check(settings, monkeypatch):
+    """Switches the check on; the test then sets up the tile server's answer (None: it answers)."""
+    settings.LOTSE_MAP_TILE_CHECK = True
+    cache.clear()
+
+    def answering(failure: Exception | None) -> _TileServer:
+        server = _TileServer(failure)
+        monkeypatch.setattr(tiles.urllib.request, "urlopen", server)
+        return server
+
+    yield answering
+    cache.clear()
+
+
+def test_it_leaves_the_map_out_while_its_tile_server_does_not_answer(directory, tile_check):
+    """Without a way to the tile server, no browser is sent to it: no failed tile, no error in the console."""
+    server = tile_check(urllib.error.URLError(OSError("Name or service not known")))
+
+    for url in (map_url("de"), actor_url(directory["frauen"], "de"), map_url("ar")):
+        html = page(url)
+        assert 'id="actor-map"' not in html
+        assert map_data(html) is None
+        assert "leaflet" not in html
+    assert len(listed(map_url("de"))) == 4
+    # Asked once for the tile of the whole world, then kept (CHECK_SECONDS).
+    assert server.asked == ["https://tile.openstreetmap.org/0/0/0.png"]
+
+
+@pytest.mark.parametrize(
+    "failure", [None, urllib.error.HTTPError("https://tile.openstreetmap.org/0/0/0.png", 403, "Forbidden", {}, None)]
+)
+def test_it_shows_the_map_when_the_tile_server_answers_even_with_a_refusal(directory, tile_check, failure):
+    server = tile_check(failure)
+
+    data = map_data(page(map_url("de")))
+
+    assert data is not None and data["tiles"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert len(server.asked) == 1
+
+
+def test_it_asks_for_the_first_tile_of_any_template():
+    assert tiles.first_tile("https://{s}.tiles.example.org:8443/map/{z}/{x}/{y}{r}.png") == (
+        "https://a.tiles.example.org:8443/map/0/0/0.png"
+    )
 
 
 def test_it_gives_the_map_accessible_names_and_loads_it_from_static_files_only(directory):
