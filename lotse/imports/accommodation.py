@@ -23,13 +23,19 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from lotse.imports.workbook import ASSIGNMENTS, PLACES, SHELTERS, STAYS
+from lotse.accommodation.models import Assignment
+from lotse.arrivals.intake import create_arrivals
+from lotse.imports.workbook import ASSIGNMENTS, PLACES, SHELTERS, STAYS, Problem
 
 if TYPE_CHECKING:
     from lotse.imports.engine import _Importer
 
 # "Available until" of a place without end, and "moved out" of a stay without end, when comparing.
 _OPEN = datetime.date.max
+# An assignment new to Lotse whose household arrives (planned arrival, else the date of the assignment) this many
+# days before the import or later reaches the integration management responsible there as a new arrival, as one
+# recorded in Lotse does; an older one is history.
+RECENT_ARRIVAL_DAYS = 28
 # A date range as the messages show it.
 _RANGE = "to_char({start}, 'DD.MM.YYYY') || ' – ' || COALESCE(to_char({end}, 'DD.MM.YYYY'), '…')"
 
@@ -652,6 +658,40 @@ _ASSIGNMENT_STAGED = (
 )
 
 
+def _new_arrivals(importer: _Importer) -> None:
+    """The recent assignments new to Lotse, as new arrivals of the organisations responsible (one query each)."""
+    since = importer.params["today"] - datetime.timedelta(days=RECENT_ARRIVAL_DAYS)
+    recent = [
+        row[0]
+        for row in importer._fetch(
+            """SELECT DISTINCT t.assignment_id FROM imp_assigned_target t
+               JOIN accommodation_assignment a ON a.id = t.assignment_id
+               WHERE t.new_assignment AND COALESCE(a.planned_arrival, a.date) >= %(since)s
+               AND EXISTS (SELECT 1 FROM arrivals_responsibility r WHERE r.municipality_id = a.municipality_id)""",
+            {"since": since},
+        )
+    ]
+    arrivals = sum(
+        len(create_arrivals(acting_user=importer.acting_user, assignment=assignment))
+        for assignment in Assignment.objects.filter(pk__in=recent).order_by("date", "pk")
+    )
+    if not arrivals:
+        return  # none of them, or nobody is responsible where they go
+    importer.report.notices.append(
+        Problem(
+            ASSIGNMENTS.name,
+            None,
+            "",
+            "",
+            _(
+                "New arrivals for the integration management responsible, from the new assignments whose household "
+                "arrives from %(date)s on: %(arrivals)s."
+            )
+            % {"date": since.strftime("%d.%m.%Y"), "arrivals": arrivals},
+        )
+    )
+
+
 def _merge_assignments(importer: _Importer) -> None:
     # The future shelter: the organisation's with the ID (after the shelters are merged), else the one of another
     # organisation in the assigned municipality (the checks left no row with two).
@@ -714,6 +754,7 @@ def _merge_assignments(importer: _Importer) -> None:
                JOIN linked l ON l.assignment_id = t.assignment_id AND l.person_id = t.person_id"""
         )
     }
+    _new_arrivals(importer)
     created, updated = importer._fetch(
         """SELECT count(*) FILTER (WHERE created),
                count(*) FILTER (WHERE NOT created AND ext = ANY(%(changed)s::text[]))

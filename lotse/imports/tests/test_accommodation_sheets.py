@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from lotse.accommodation.choices import Accessibility, MoveOutReason, ResidenceBasis, ShelterKind
 from lotse.accommodation.models import AssignedPerson, Assignment, Occupancy, Place, Shelter, Unit
+from lotse.arrivals.choices import ArrivalState
+from lotse.arrivals.models import Arrival
+from lotse.arrivals.services import create_responsibility
 from lotse.cases.tests.factories import events_of
 from lotse.core.models import Municipality, Organisation
 from lotse.imports.export import export_workbook
@@ -20,6 +23,7 @@ from lotse.imports.tests.builders import (
     Sheets,
     counts_of,
     good_sheets,
+    notices,
     problems,
     read_xlsx,
     record_counts,
@@ -1086,3 +1090,39 @@ def test_the_export_leaves_out_stays_and_assigned_persons_of_other_organisations
     assert [row for row in rows[ASSIGNMENTS.name] if row[0] == "Z-3"] == [
         ("Z-3", D(2025, 6, 1), "08118048", "ohne Personen")
     ]
+
+
+def test_recent_new_assignments_reach_the_responsible_integration_management_as_new_arrivals(
+    org_a, org_admin_a, org_b, municipalities
+):
+    """As an assignment recorded in Lotse does; older ones are history and reach nobody (TODAY is 16.06.2025)."""
+    create_responsibility(
+        acting_user=None, municipality=municipalities["08118046"], organisation=org_b, valid_from=D(2020, 1, 1)
+    )
+    workbook = sheets()
+    workbook[ASSIGNMENTS.name] += [
+        ["Z-4", "10.06.2025", "08118046", "LRA 2025/88", "P-3", "", "", ""],  # recent, where org-b is responsible
+        ["Z-5", "01.04.2025", "08118048", "", "P-1", "01.06.2025", "", ""],  # arrives lately, nobody responsible
+    ]
+
+    report = imported(org_a, org_admin_a, workbook)
+
+    assert problems(report) == []
+    arrival = Arrival.objects.select_related("assignment").get()
+    assert (arrival.organisation, arrival.assignment.external_id, arrival.state) == (org_b, "Z-4", ArrivalState.NEW)
+    assert list(arrival.steps.values_list("to_state", "on")) == [(ArrivalState.NEW, D(2025, 6, 10))]
+    assert (
+        ASSIGNMENTS.name,
+        None,
+        "",
+        "",
+        _(
+            "New arrivals for the integration management responsible, from the new assignments whose household "
+            "arrives from %(date)s on: %(arrivals)s."
+        )
+        % {"date": "19.05.2025", "arrivals": 1},
+    ) in notices(report)
+    # Z-1 (arrived 01.03.2024) is history: nothing for org-b. Imported again, nothing new arrives.
+    again = imported(org_a, org_admin_a, workbook)
+    assert again.committed is True
+    assert Arrival.objects.count() == 1
