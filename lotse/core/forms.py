@@ -246,6 +246,19 @@ class AppCodeForm(BootstrapMixin, forms.Form):
     )
 
 
+class ReplaceAppForm(AppCodeForm):
+    """Putting a new phone's app in place of the one set up: the password too (a session left open is not enough)."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Replacing the app asks for your password, so that nobody at an unlocked computer can do it."),
+    )
+
+    field_order = ["password", "code"]
+
+
 class RecoveryCodeForm(BootstrapMixin, forms.Form):
     code = forms.RegexField(
         label=_("Recovery code"),

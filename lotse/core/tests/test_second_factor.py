@@ -27,6 +27,7 @@ from lotse.core.models import User, UserSession
 from lotse.core.tests.test_url_matrix import guarded_names, url_patterns
 
 ADMINS = override_settings(LOTSE_REQUIRE_2FA="admins")
+WRONG_PASSWORD = "Das Passwort ist nicht korrekt; es wurde nichts geändert."
 
 
 def sign_in(client: Client, user: User, next_url: str = ""):
@@ -154,6 +155,23 @@ def test_it_does_not_let_whoever_has_only_the_password_replace_the_app(sysadmin)
     assert TOTPDevice.objects.filter(user=sysadmin).count() == 1
 
 
+@pytest.mark.django_db
+def test_replacing_the_app_while_signed_in_asks_for_the_password(caseworker_a):
+    device, _ = enrol(caseworker_a)
+    client = fully_signed_in(caseworker_a, device)
+    page = client.get(reverse("second_factor_setup"))
+    assert 'name="password"' in page.content.decode()
+    key = client.session[second_factor.SETUP_KEY]
+    code = f"{TOTP(bytes.fromhex(key)).token():06d}"
+    refused = client.post(reverse("second_factor_setup"), {"code": code, "password": "falsch"})
+    assert refused.status_code == 200
+    assert WRONG_PASSWORD in refused.content.decode()
+    assert list(TOTPDevice.objects.filter(user=caseworker_a)) == [device]
+    response = client.post(reverse("second_factor_setup"), {"code": code, "password": PASSWORD})
+    assert response.status_code == 200
+    assert TOTPDevice.objects.get(user=caseworker_a).key == key
+
+
 # The second step
 
 
@@ -279,7 +297,12 @@ def test_it_accepts_a_recovery_code_once_only(sysadmin):
 def test_it_renews_the_recovery_codes_and_the_old_ones_stop_working(caseworker_a):
     device, old = enrol(caseworker_a)
     client = fully_signed_in(caseworker_a, device)
-    response = client.post(reverse("second_factor_renew_codes"))
+    # A session left open is not enough: without the password (or with a wrong one) nothing changes.
+    for data in ({}, {"password": "falsch"}):
+        refused = client.post(reverse("second_factor_renew_codes"), data, follow=True)
+        assert WRONG_PASSWORD in refused.content.decode()
+        assert set(StaticToken.objects.filter(device__user=caseworker_a).values_list("token", flat=True)) == set(old)
+    response = client.post(reverse("second_factor_renew_codes"), {"password": PASSWORD})
     assert response.status_code == 200
     new = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.content.decode())
     assert len(new) == 10
@@ -291,12 +314,20 @@ def test_it_renews_the_recovery_codes_and_the_old_ones_stop_working(caseworker_a
 @pytest.mark.django_db
 def test_it_lets_a_user_switch_off_a_voluntary_second_factor_but_not_a_required_one(caseworker_a, org_admin_a):
     device, _ = enrol(caseworker_a)
-    assert fully_signed_in(caseworker_a, device).post(reverse("second_factor_switch_off")).status_code == 302
+    client = fully_signed_in(caseworker_a, device)
+    # A session left open is not enough (the probe of a hijacked session switched it off with the CSRF token alone).
+    for data in ({}, {"password": "falsch"}):
+        refused = client.post(reverse("second_factor_switch_off"), data, follow=True)
+        assert WRONG_PASSWORD in refused.content.decode()
+        assert TOTPDevice.objects.filter(user=caseworker_a).exists()
+    assert client.post(reverse("second_factor_switch_off"), {"password": PASSWORD}).status_code == 302
     assert not TOTPDevice.objects.filter(user=caseworker_a).exists()
     assert not StaticDevice.objects.filter(user=caseworker_a).exists()
     device, _ = enrol(org_admin_a)
     with ADMINS:
-        response = fully_signed_in(org_admin_a, device).post(reverse("second_factor_switch_off"), follow=True)
+        response = fully_signed_in(org_admin_a, device).post(
+            reverse("second_factor_switch_off"), {"password": PASSWORD}, follow=True
+        )
     assert "kann nicht ausgeschaltet werden" in response.content.decode()
     assert TOTPDevice.objects.filter(user=org_admin_a).exists()
 

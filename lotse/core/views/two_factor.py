@@ -13,7 +13,7 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,14 +22,26 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.core import second_factor
 from lotse.core.access import second_factor_step, signed_in
-from lotse.core.forms import AppCodeForm, RecoveryCodeForm
+from lotse.core.forms import AppCodeForm, RecoveryCodeForm, ReplaceAppForm
 from lotse.core.views.auth import lockout
 from lotse.core.web import AuthenticatedRequest, add_errors
+
+
+def _password_confirmed(request: AuthenticatedRequest, password: str) -> bool:
+    """The signed-in user's own password, checked as a sign-in checks it (failures count towards the lock)."""
+    if not password:
+        return False
+    user = authenticate(request, username=request.user.get_username(), password=password)
+    return user is not None and user.pk == request.user.pk
+
+
+WRONG_PASSWORD = gettext_noop("The password is not correct; nothing was changed.")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -147,7 +159,7 @@ def _qr_code(url: str) -> SafeString:
 
 @second_factor_step
 @signed_in
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "password")
 @require_http_methods(["GET", "POST"])
 def set_up(request: AuthenticatedRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app: scan the QR code, confirm with a first code."""
@@ -160,7 +172,16 @@ def set_up(request: AuthenticatedRequest) -> HttpResponse:
     if not isinstance(hex_key, str) or len(hex_key) != 40:
         hex_key = second_factor.new_app_secret()
         request.session[second_factor.SETUP_KEY] = hex_key
-    form = AppCodeForm(request.POST or None)
+    # Replacing an app set up before needs the password as well (a session left open is not enough).
+    replacing = not pending and second_factor.app_device(user) is not None
+    form: AppCodeForm = (ReplaceAppForm if replacing else AppCodeForm)(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and replacing
+        and not _password_confirmed(request, form.cleaned_data["password"])
+    ):
+        form.add_error("password", _(WRONG_PASSWORD))
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = second_factor.set_up_app(acting_user=user, hex_key=hex_key, code=form.cleaned_data["code"])
@@ -215,8 +236,12 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @signed_in
+@sensitive_post_parameters("password")
 @require_POST
 def renew_codes(request: AuthenticatedRequest) -> HttpResponse:
+    if not _password_confirmed(request, request.POST.get("password", "")):
+        messages.error(request, _(WRONG_PASSWORD))
+        return redirect("second_factor")
     try:
         codes = second_factor.renew_recovery_codes(acting_user=request.user)
     except ValidationError as error:
@@ -227,8 +252,12 @@ def renew_codes(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @signed_in
+@sensitive_post_parameters("password")
 @require_POST
 def switch_off(request: AuthenticatedRequest) -> HttpResponse:
+    if not _password_confirmed(request, request.POST.get("password", "")):
+        messages.error(request, _(WRONG_PASSWORD))
+        return redirect("second_factor")
     try:
         second_factor.switch_off(acting_user=request.user)
     except ValidationError as error:
