@@ -123,9 +123,18 @@ def search_page(user: User, profile: SearchProfile) -> dict[str, Any]:
         "placements": placements,
         "passed_on_to": passed_on_to(profile.case),
         "editable": SearchProfile.objects.editable_by(user).filter(pk=profile.pk).exists(),
-        "sees_case": Case.objects.visible_to(user).filter(pk=profile.case_id).exists(),
+        "sees_case": opens_case(user, profile.case),
         "today": timezone.localdate(),
     }
+
+
+def opens_case(user: User, case: Case | None) -> bool:
+    """Whether the case page opens for the user: casework is theirs to do and the case is visible to them."""
+    return (
+        case is not None
+        and can(user, Capability.CASEWORK)
+        and Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    )
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from lotse.housing.search_queries import case_search
+from lotse.housing.search_queries import case_search, opens_case
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ register = template.Library()
 def case_housing_search(context: template.Context, case: Any) -> dict[str, Any]:
     """On the case page: the household's search for a flat, or the button to open one."""
     return {"search": case_search(context["request"].user, case), "case": case}
+
+
+@register.simple_tag(takes_context=True)
+def may_open_case(context: template.Context, case: Any) -> bool:
+    """Whether the user may open the case page (housing staff see the search, not the casework): else no link."""
+    return opens_case(context["request"].user, case)

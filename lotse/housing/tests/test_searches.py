@@ -174,6 +174,20 @@ def test_it_hides_a_search_from_outsiders(case_a, caseworker_b, housing_staff_b,
     assert client_for(housing_staff_a).get(reverse("housing:search_edit", args=[profile.pk])).status_code == 403
 
 
+def test_only_who_may_open_the_case_page_gets_a_link_to_it(case_a, caseworker_a, housing_staff_a) -> None:
+    """Housing staff read the search, not the casework: a link to the case page would answer 403."""
+    profile = hw.search(case_a)
+    case_url = reverse("cases:case_detail", args=[case_a.pk])
+    assert client_for(housing_staff_a).get(case_url).status_code == 403
+    for url in (
+        reverse("housing:search_detail", args=[profile.pk]),
+        reverse("housing:search_matching", args=[profile.pk]),
+    ):
+        assert f'href="{case_url}"' not in client_for(housing_staff_a).get(url).content.decode()
+    page = client_for(caseworker_a).get(reverse("housing:search_detail", args=[profile.pk])).content.decode()
+    assert f'href="{case_url}"' in page
+
+
 def test_it_passes_a_search_on_by_consent_and_hides_it_again_when_withdrawn(
     case_a, caseworker_a, housing_staff_b, org_b
 ) -> None:
