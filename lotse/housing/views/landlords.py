@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.core.access import Capability, capability_required, get_visible_or_404
@@ -159,7 +160,7 @@ def support_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         form=form,
         title=_("Record support agreed with %(name)s") % {"name": landlord.name},
-        submit=_("Record"),
+        submit=pgettext("button", "Record"),
         back_url=reverse("housing:landlord_detail", args=[landlord.pk]),
         intro=_(
             "A rent-default guarantee needs the sum guaranteed and the end of its term; an occupancy right needs "

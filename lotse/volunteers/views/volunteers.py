@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lotse.core import staged_import_views as staged
@@ -236,7 +236,7 @@ def requirement_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         form=form,
         title=_("Record a requirement of %(name)s") % {"name": volunteer.full_name},
-        submit=_("Record"),
+        submit=pgettext("button", "Record"),
         back_url=reverse("volunteers:volunteer_detail", args=[volunteer.pk]),
         template=FORM_PAGE,
         volunteer=volunteer,
@@ -401,7 +401,7 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
         request,
         form=form,
         title=_("New meeting or training"),
-        submit=_("Record"),
+        submit=pgettext("button", "Record"),
         back_url=reverse("volunteers:meeting_list"),
         template=MEETING_FORM_PAGE,
     )
