@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lotse.core.access import CAPABILITIES, Capability, can, require
 from lotse.core.choices import OrganisationKind
@@ -104,9 +105,12 @@ def set_limits(
         if taken:
             first = taken[0]
             raise ValidationError(
-                _(
+                ngettext(
+                    "%(municipality)s already has a limit for %(size)s person valid from %(date)s; "
+                    "correct that entry instead.",
                     "%(municipality)s already has a limit for %(size)s persons valid from %(date)s; "
-                    "correct that entry instead."
+                    "correct that entry instead.",
+                    first.household_size,
                 )
                 % {
                     "municipality": first.municipality.name,

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lotse.accommodation import exports, queries, services
@@ -242,9 +243,15 @@ def capacity_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         data, change = form.cleaned_data, saved.result
         day = date_format(data["on"], "SHORT_DATE_FORMAT")
         if change > 0:
-            text = _("%(count)s places were added from %(date)s on.") % {"count": change, "date": day}
+            text = ngettext(
+                "%(count)s place was added from %(date)s on.", "%(count)s places were added from %(date)s on.", change
+            ) % {"count": change, "date": day}
         elif change < 0:
-            text = _("%(count)s places were given up from %(date)s on.") % {"count": -change, "date": day}
+            text = ngettext(
+                "%(count)s place was given up from %(date)s on.",
+                "%(count)s places were given up from %(date)s on.",
+                -change,
+            ) % {"count": -change, "date": day}
         else:
             text = _("The number of places was already %(places)s.") % {"places": data["places"]}
         messages.success(request, text)
