@@ -13,6 +13,7 @@ import re
 import urllib.error
 import urllib.request
 from decimal import Decimal
+from email.message import Message
 from html.parser import HTMLParser
 from typing import Any
 
@@ -423,7 +424,7 @@ def tile_check(settings, monkeypatch):
 
     def answering(failure: Exception | None) -> _TileServer:
         server = _TileServer(failure)
-        monkeypatch.setattr(tiles.urllib.request, "urlopen", server)
+        monkeypatch.setattr(urllib.request, "urlopen", server)  # as lotse.network.tiles calls it
         return server
 
     yield answering
@@ -445,7 +446,8 @@ def test_it_leaves_the_map_out_while_its_tile_server_does_not_answer(directory, 
 
 
 @pytest.mark.parametrize(
-    "failure", [None, urllib.error.HTTPError("https://tile.openstreetmap.org/0/0/0.png", 403, "Forbidden", {}, None)]
+    "failure",
+    [None, urllib.error.HTTPError("https://tile.openstreetmap.org/0/0/0.png", 403, "Forbidden", Message(), None)],
 )
 def test_it_shows_the_map_when_the_tile_server_answers_even_with_a_refusal(directory, tile_check, failure):
     server = tile_check(failure)
