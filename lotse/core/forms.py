@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.template import loader
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from lotse.core.choices import Role
@@ -63,6 +64,19 @@ class DateField(forms.DateField):
                 _("Enter a date between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
                 code="out_of_range",
             )
+
+
+class DecimalField(forms.DecimalField):
+    """A decimal field whose refusals name their bounds as the user writes numbers ("0,5" in German, not "0.5")."""
+
+    def run_validators(self, value: Any) -> None:
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as error:
+            for item in error.error_list:
+                if item.params and "limit_value" in item.params:
+                    item.params = {**item.params, "limit_value": number_format(item.params["limit_value"])}
+            raise
 
 
 def today() -> datetime.date:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
+from lotse.core.forms import BootstrapMixin, DateField, DecimalField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality, Organisation, User
 from lotse.core.submissions import OnceForm
 from lotse.core.widgets import MULTICHOICE_HELP, LongSelect, LongSelectMultiple
@@ -75,7 +75,7 @@ class LandlordFilterForm(FilterForm):
 class SupportForm(OnceForm, BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Support"), choices=SupportKind.choices)
     agreed_on = DateField(label=_("Agreed on"), initial=today)
-    amount = forms.DecimalField(
+    amount = DecimalField(
         label=_("Amount (EUR)"),
         required=False,
         min_value=Decimal(0),
@@ -98,9 +98,7 @@ class SupportForm(OnceForm, BootstrapMixin, forms.Form):
 
 class SupportCorrectForm(VersionedForm):
     agreed_on = DateField(label=_("Agreed on"))
-    amount = forms.DecimalField(
-        label=_("Amount (EUR)"), required=False, min_value=Decimal(0), max_digits=9, decimal_places=2
-    )
+    amount = DecimalField(label=_("Amount (EUR)"), required=False, min_value=Decimal(0), max_digits=9, decimal_places=2)
     ends_on = DateField(label=_("Until"), required=False)
     offer = forms.ModelChoiceField(label=_("For the flat"), queryset=FlatOffer.objects.none(), required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -141,10 +139,10 @@ class OfferForm(VersionedForm):
         label=_("Municipality"), queryset=Municipality.objects.order_by("name"), widget=LongSelect
     )
     district = forms.CharField(label=_("District"), max_length=100, required=False)
-    rooms = forms.DecimalField(
+    rooms = DecimalField(
         label=_("Rooms"), min_value=Decimal("0.5"), max_value=Decimal("20"), max_digits=3, decimal_places=1
     )
-    living_space = forms.DecimalField(
+    living_space = DecimalField(
         label=_("Living space (m²)"), min_value=Decimal("1"), max_value=Decimal("9999"), max_digits=6, decimal_places=1
     )
     floor = forms.IntegerField(
@@ -152,21 +150,21 @@ class OfferForm(VersionedForm):
     )
     lift = forms.BooleanField(label=_("Lift"), required=False)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
-    rent_cold = forms.DecimalField(
+    rent_cold = DecimalField(
         label=_("Rent without utilities (EUR)"), min_value=Decimal(0), max_digits=8, decimal_places=2
     )
-    service_charges = forms.DecimalField(
+    service_charges = DecimalField(
         label=_("Service charges without heating (EUR)"),
         min_value=Decimal(0),
         max_digits=8,
         decimal_places=2,
         initial=Decimal(0),
     )
-    heating_costs = forms.DecimalField(
+    heating_costs = DecimalField(
         label=_("Heating costs (EUR)"), min_value=Decimal(0), max_digits=8, decimal_places=2, initial=Decimal(0)
     )
     heating = forms.ChoiceField(label=_("Heating"), choices=[("", "–"), *Heating.choices], required=False)
-    deposit = forms.DecimalField(
+    deposit = DecimalField(
         label=_("Deposit (EUR)"), min_value=Decimal(0), max_digits=8, decimal_places=2, required=False
     )
     available_from = DateField(label=_("Available from"), initial=today)
@@ -218,7 +216,7 @@ class OfferFilterForm(FilterForm):
         widget=LongSelect,
         empty_label=_("all"),
     )
-    rooms = forms.DecimalField(
+    rooms = DecimalField(
         label=_("Rooms at least"), required=False, min_value=Decimal("0.5"), max_digits=3, decimal_places=1
     )
 
@@ -273,8 +271,8 @@ class OfferDocumentForm(OnceForm, BootstrapMixin, forms.Form):
 # --- Rent limits ------------------------------------------------------------------------------------------------
 
 
-def _rent_field(size: int, required: bool) -> forms.DecimalField:
-    return forms.DecimalField(
+def _rent_field(size: int, required: bool) -> DecimalField:
+    return DecimalField(
         label=_("Gross cold rent at most, %(size)s persons (EUR)") % {"size": size},
         required=required,
         min_value=Decimal("0.01"),
@@ -283,8 +281,8 @@ def _rent_field(size: int, required: bool) -> forms.DecimalField:
     )
 
 
-def _space_field(size: int) -> forms.DecimalField:
-    return forms.DecimalField(
+def _space_field(size: int) -> DecimalField:
+    return DecimalField(
         label=_("Living space at most, %(size)s persons (m²)") % {"size": size},
         required=False,
         min_value=Decimal("0.1"),
@@ -333,10 +331,10 @@ class RentLimitSetForm(OnceForm, BootstrapMixin, forms.Form):
 
 
 class RentLimitCorrectForm(VersionedForm):
-    max_gross_cold_rent = forms.DecimalField(
+    max_gross_cold_rent = DecimalField(
         label=_("Gross cold rent at most (EUR)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
     )
-    max_living_space = forms.DecimalField(
+    max_living_space = DecimalField(
         label=_("Living space at most (m²)"), required=False, min_value=Decimal("0.1"), max_digits=6, decimal_places=1
     )
 

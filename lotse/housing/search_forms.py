@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm, today
+from lotse.core.forms import BootstrapMixin, DateField, DecimalField, FilterForm, VersionedForm, today
 from lotse.core.models import Municipality
 from lotse.core.submissions import OnceForm
 from lotse.core.widgets import MULTICHOICE_HELP, LongSelectMultiple
@@ -147,7 +147,5 @@ class ApprovalForm(VersionedForm):
 class LeaseForm(VersionedForm):
     signed_on = DateField(label=_("Lease signed on"), initial=today)
     starts_on = DateField(label=_("Tenancy begins on"))
-    agreed_rent = forms.DecimalField(
-        label=_("Agreed gross cold rent (EUR)"), min_value=0, max_digits=8, decimal_places=2
-    )
+    agreed_rent = DecimalField(label=_("Agreed gross cold rent (EUR)"), min_value=0, max_digits=8, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)

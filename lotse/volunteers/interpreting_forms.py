@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lotse.core.forms import BootstrapMixin, DateField, FilterForm, VersionedForm
+from lotse.core.forms import BootstrapMixin, DateField, DecimalField, FilterForm, VersionedForm
 from lotse.core.models import Municipality
 from lotse.core.submissions import OnceForm
 from lotse.core.widgets import MULTICHOICE_HELP, LongSelect, LongSelectMultiple
@@ -104,7 +104,7 @@ class OutcomeForm(BootstrapMixin, forms.Form):
         label=_("Actual duration (minutes)"), min_value=1, max_value=720, required=False
     )
     travel_minutes = forms.IntegerField(label=_("Travel time (minutes)"), min_value=0, max_value=600, required=False)
-    travel_km = forms.DecimalField(
+    travel_km = DecimalField(
         label=_("Distance travelled (km)"), min_value=0, max_value=9999, decimal_places=1, required=False
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
