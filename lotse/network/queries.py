@@ -357,9 +357,9 @@ def grouped(actors: Iterable[Actor], language: str) -> list[CategoryGroup]:
     ]
 
 
-def map_config(actors: Iterable[Actor], language: str, *, link: bool) -> dict[str, Any] | None:
-    """What map.js draws: tiles, icons and a marker per actor with coordinates; None without a map."""
-    tiles = map_tile_url()
+def map_config(actors: Iterable[Actor], language: str, *, link: bool, tiles: str) -> dict[str, Any] | None:
+    """What map.js draws: ``tiles`` (``map_tile_url``), icons and a marker per actor with coordinates; None without
+    a map."""
     if not tiles:
         return None
     located = [actor for actor in actors if actor.latitude is not None and actor.longitude is not None]
@@ -436,6 +436,7 @@ def public_map_page(query: QueryDict, language: str) -> dict[str, Any]:
     actors = form.apply(published_actors()).order_by("category__position", "category__name", "name", "pk")
     page = Paginator(actors, PUBLIC_PAGE_SIZE).get_page(query.get("page"))
     listed = list(page.object_list)
+    tiles = map_tile_url()  # asked once: the map and the notice of the page
     return {
         "form": form,
         "filtered": bool(form.values()),
@@ -443,8 +444,8 @@ def public_map_page(query: QueryDict, language: str) -> dict[str, Any]:
         "count": page.paginator.count,
         "groups": grouped(listed, language),
         "page_links": page_links(query, page),
-        "map": map_config(listed, language, link=True),
-        "map_enabled": bool(map_tile_url()),
+        "map": map_config(listed, language, link=True, tiles=tiles),
+        "map_enabled": bool(tiles),
         "language_links": language_links(query, language, "public:map"),
     }
 
@@ -458,6 +459,6 @@ def public_actor_page(actor: Actor, query: QueryDict, language: str) -> dict[str
         "languages": listing((language_name(code) for code in actor.languages), language),
         # Only web addresses become links (an imported value might be anything).
         "website_url": actor.website if actor.website.startswith(("https://", "http://")) else "",
-        "map": map_config([actor], language, link=False),
+        "map": map_config([actor], language, link=False, tiles=map_tile_url()),
         "language_links": language_links(query, language, "public:actor", pk=actor.pk),
     }

@@ -44,6 +44,14 @@ def _password_confirmed(request: AuthenticatedRequest, password: str) -> bool:
 WRONG_PASSWORD = gettext_noop("The password is not correct; nothing was changed.")
 
 
+def _refused_without_password(request: AuthenticatedRequest) -> HttpResponse | None:
+    """Back to the page with a message unless the POST carries the user's password; None when it does."""
+    if _password_confirmed(request, request.POST.get("password", "")):
+        return None
+    messages.error(request, _(WRONG_PASSWORD))
+    return redirect("second_factor")
+
+
 def _next_url(request: HttpRequest) -> str:
     """Where the user wanted to go before the second factor (a local address only), else where a sign-in leads."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
@@ -239,9 +247,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @require_POST
 def renew_codes(request: AuthenticatedRequest) -> HttpResponse:
-    if not _password_confirmed(request, request.POST.get("password", "")):
-        messages.error(request, _(WRONG_PASSWORD))
-        return redirect("second_factor")
+    if (refused := _refused_without_password(request)) is not None:
+        return refused
     try:
         codes = second_factor.renew_recovery_codes(acting_user=request.user)
     except ValidationError as error:
@@ -255,9 +262,8 @@ def renew_codes(request: AuthenticatedRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @require_POST
 def switch_off(request: AuthenticatedRequest) -> HttpResponse:
-    if not _password_confirmed(request, request.POST.get("password", "")):
-        messages.error(request, _(WRONG_PASSWORD))
-        return redirect("second_factor")
+    if (refused := _refused_without_password(request)) is not None:
+        return refused
     try:
         second_factor.switch_off(acting_user=request.user)
     except ValidationError as error:
