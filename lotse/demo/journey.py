@@ -708,23 +708,29 @@ def _long_stays_in_vu(today: datetime.date, county_user: User, caseworker: User 
     (a room whose places nobody held since); the county's integration management keeps their households and
     asylum procedures."""
     used: set[int] = set()
-    for months, members, decided_after in LONG_STAYS:
-        on = add_months(today, -months)
-        free = (
-            Place.objects.filter(
-                shelter__organisation_id=county_user.organisation_id,
-                shelter__kind=ShelterKind.GU_VORLAEUFIG,
-                unit__isnull=False,
+    for wanted, members, decided_after in LONG_STAYS:
+        # The wanted months ago, else a month or two later (the replayed years differ with the day the demo is
+        # loaded): at least 24 months, so the monitor's flag is the same.
+        free = None
+        for months in range(wanted, 23, -1):
+            on = add_months(today, -months)
+            free = (
+                Place.objects.filter(
+                    shelter__organisation_id=county_user.organisation_id,
+                    shelter__kind=ShelterKind.GU_VORLAEUFIG,
+                    unit__isnull=False,
+                )
+                .exclude(unit_id__in=used)
+                .free_from(on)
+                .values("unit_id")
+                .annotate(free=Count("pk"))
+                .filter(free__gte=len(members))
+                .order_by("unit__shelter__name", "unit__name")
+                .values_list("unit_id", flat=True)
+                .first()
             )
-            .exclude(unit_id__in=used)
-            .free_from(on)
-            .values("unit_id")
-            .annotate(free=Count("pk"))
-            .filter(free__gte=len(members))
-            .order_by("unit__shelter__name", "unit__name")
-            .values_list("unit_id", flat=True)
-            .first()
-        )
+            if free is not None:
+                break
         if free is None:
             continue
         used.add(free)
