@@ -58,7 +58,6 @@ from lotse.accommodation.models import (
     Place,
     Shelter,
     Unit,
-    residents_visible_to,
 )
 from lotse.accommodation.services import (
     SHELTER_FIELDS,
@@ -1081,6 +1080,10 @@ class _Builder(Drafting):
             persons=people,
             reference=assignment.reference,
         )
+        # The staff of the municipality the persons are assigned to see them from now on (residents_visible_to).
+        for operator in (self.users.get(CITY_USER), county_user):
+            if operator is not None and operator.organisation.municipality_id == assignment.municipality_id:
+                self.visible.update((operator.organisation_id, person.pk) for person in people)
 
     def _record_for(self, operator: User | None, person: Person) -> Person:
         return self._records_for(operator, [person])[0]
@@ -1098,17 +1101,16 @@ class _Builder(Drafting):
             return people
         organisation_id = operator.organisation_id
         candidates = {p.pk: [p, *self.own_records.get(p.pk, [])] for p in people}
-        # Once visible, always visible (residents_visible_to counts past stays and assignments too).
+        # What residents_visible_to gives, kept in memory: the records of the staff's organisation, and those
+        # noted in self.visible (stays in its shelters, assignments by it or to its municipality; once visible,
+        # always visible, as past stays and assignments count too).
         chosen = {
-            pk: next((c for c in cands if (organisation_id, c.pk) in self.visible), None)
+            pk: next(
+                (c for c in cands if c.organisation_id == organisation_id or (organisation_id, c.pk) in self.visible),
+                None,
+            )
             for pk, cands in candidates.items()
         }
-        unknown = [c.pk for pk, cands in candidates.items() if chosen[pk] is None for c in cands]
-        if unknown:
-            visible = set(residents_visible_to(operator).filter(pk__in=unknown).values_list("pk", flat=True))
-            for pk, cands in candidates.items():
-                if chosen[pk] is None:
-                    chosen[pk] = next((c for c in cands if c.pk in visible), None)
         records = []
         for person in people:
             record = chosen[person.pk]
