@@ -805,6 +805,20 @@ FACT_TITLES = {
 }
 
 
+def _memberships_with_cases(user: User, person: Person) -> list[HouseholdMembership]:
+    """The person's households, newest first; each with ``cases``: the cases of that household the user sees (the
+    page names a household by its cases, not by its internal number)."""
+    memberships = list(person.household_memberships.select_related("household").order_by("-valid_from", "-pk"))
+    cases: dict[int, list[Case]] = {}
+    for other in Case.objects.visible_to(user).filter(household_id__in=[m.household_id for m in memberships]).order_by(
+        "start_date", "pk"
+    ):
+        cases.setdefault(other.household_id, []).append(other)
+    for membership in memberships:
+        membership.cases = cases.get(membership.household_id, [])  # type: ignore[attr-defined]
+    return memberships
+
+
 def person_page(user: User, case: Case, person: Person) -> dict[str, Any]:
     """A person of the case: the histories of their dated facts, households, shelter stays, and whether a client."""
     histories = [
@@ -823,7 +837,7 @@ def person_page(user: User, case: Case, person: Person) -> dict[str, Any]:
         # The organisation's administrators (also caseworkers) read who viewed the person's data.
         "may_audit": Person.objects.audited_by(user).filter(pk=person.pk).exists(),
         "histories": histories,
-        "memberships": list(person.household_memberships.select_related("household").order_by("-valid_from", "-pk")),
+        "memberships": _memberships_with_cases(user, person),
         "stays": list(
             Occupancy.objects.visible_to(user)
             .filter(person=person)

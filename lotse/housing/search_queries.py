@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,16 @@ def _members(household_ids: list[int]) -> dict[int, list[HouseholdMembership]]:
     for row in rows:
         members[row.household_id].append(row)
     return members
+
+
+def _name_households(profiles: Iterable[SearchProfile]) -> None:
+    """Each profile's ``household_name``: the name of its household's eldest current member, as the search list
+    shows it (empty when the household has no current member; the page then shows the household's number)."""
+    profiles = list(profiles)
+    members = _members(sorted({profile.household_id for profile in profiles}))
+    for profile in profiles:
+        current = members.get(profile.household_id)
+        profile.household_name = current[0].person.full_name if current else ""  # type: ignore[attr-defined]
 
 
 def _profiles(base: QuerySet[SearchProfile]) -> QuerySet[SearchProfile]:
@@ -175,6 +185,7 @@ def offer_matching_page(user: User, offer: FlatOffer) -> dict[str, Any]:
     open_pairs = set(
         Placement.objects.filter(offer=offer, state__in=OPEN_PLACEMENT_STATES).values_list("profile_id", flat=True)
     )
+    _name_households(world.profiles.values())
     return {
         "offer": offer,
         "fitting": [(m, world.profiles[m.household.key]) for m in ranking.fitting],
@@ -243,6 +254,7 @@ def proposal_page(user: User) -> dict[str, Any]:
             "offer_id", "profile_id"
         )
     )
+    _name_households(world.profiles.values())
     rows = []
     for pair in pairs:
         offer, profile = world.offers[pair.offer], world.profiles[pair.household]

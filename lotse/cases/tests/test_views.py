@@ -494,6 +494,29 @@ def test_it_shows_the_municipality_of_residence_on_a_shared_person_page(casework
 
 
 @pytest.mark.django_db
+def test_the_person_page_names_the_household_by_its_case(caseworker_a, caseworker_b):
+    case = open_case(caseworker_a)
+    person = case.clients.get()
+    url = reverse("cases:person_detail", args=[case.pk, person.pk])
+    page = client_for(caseworker_a).get(url).content.decode()
+    link = f'<a href="{reverse("cases:case_detail", args=[case.pk])}">{case}</a>'
+    assert f"<li>Haushalt ({link}): " in page
+    assert f"Haushalt {case.household_id}" not in page
+    services.record_consent(
+        acting_user=caseworker_a,
+        case=case,
+        person=person,
+        purpose="weitergabe",
+        given_on=DAY,
+        recipient_organisation=caseworker_b.organisation,
+    )
+    # The organisation the client consented to share with reads the page through the case, and follows the link.
+    shared = client_for(caseworker_b)
+    assert link in shared.get(url).content.decode()
+    assert shared.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+
+
+@pytest.mark.django_db
 def test_it_adds_a_household_member_whose_relationship_is_not_recorded(caseworker_a):
     case = open_case(caseworker_a)
     response = client_for(caseworker_a).post(

@@ -324,6 +324,17 @@ def test_it_ranks_and_proposes_from_the_pages(org_a, town, flat, profile, housin
     assert SearchProfile.objects.get(pk=profile.pk).status == SearchStatus.SEARCHING
 
 
+def test_the_proposal_and_the_ranking_name_each_household_by_its_eldest_member(
+    org_a, town, flat, profile, housing_staff_a
+) -> None:
+    client = client_for(housing_staff_a)
+    name = "Haddad, Amina"  # the head of hw.household_case, born 1988; her child is younger
+    for url in (reverse("housing:proposal"), reverse("housing:offer_matching", args=[flat.pk])):
+        page = client.get(url).content.decode()
+        assert f'<a href="{reverse("housing:search_detail", args=[profile.pk])}">{name}</a>' in page, url
+        assert f"Haushalt {profile.household_id}" not in page, url
+
+
 def test_it_shows_the_proposal_in_a_fixed_number_of_queries(org_a, town, housing_staff_a) -> None:
     hw.rent_limit(town, 3, "900")
     client = client_for(housing_staff_a)
