@@ -810,8 +810,10 @@ def _memberships_with_cases(user: User, person: Person) -> list[HouseholdMembers
     page names a household by its cases, not by its internal number)."""
     memberships = list(person.household_memberships.select_related("household").order_by("-valid_from", "-pk"))
     cases: dict[int, list[Case]] = {}
-    for other in Case.objects.visible_to(user).filter(household_id__in=[m.household_id for m in memberships]).order_by(
-        "start_date", "pk"
+    for other in (
+        Case.objects.visible_to(user)
+        .filter(household_id__in=[m.household_id for m in memberships])
+        .order_by("start_date", "pk")
     ):
         cases.setdefault(other.household_id, []).append(other)
     for membership in memberships:
