@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -460,6 +460,23 @@ def current_residents(user: User, query: str) -> QuerySet[Occupancy]:
     if query:
         stays = stays.filter(person__in=matching_name(Person.objects.all(), query))
     return stays.order_by("person__family_name", "person__given_names", "person_id")
+
+
+def residents_found(user: User, query: str) -> QuerySet[Occupancy]:
+    """The persons whose names match ``query`` who live or lived in the user's shelters, each with their latest
+    stay there: the current residents by name, then those who moved out, the most recent first."""
+    shelters = Shelter.objects.managed_by(user)
+    latest = (
+        Occupancy.objects.filter(place__shelter__in=shelters, person_id=OuterRef("person_id"))
+        .order_by("-move_in", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        Occupancy.objects.filter(place__shelter__in=shelters, person__in=matching_name(Person.objects.all(), query))
+        .filter(pk=Subquery(latest))
+        .select_related("person", "place__shelter", "place__unit")
+        .order_by(F("move_out").desc(nulls_first=True), "person__family_name", "person__given_names", "person_id")
+    )
 
 
 # --- assignments and intake obligations ------------------------------------------------------------------

@@ -24,7 +24,7 @@ from lotse.core.access import Capability, capability_required
 from lotse.core.audit import shows_no_person_data, shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
-from lotse.core.services import log_access
+from lotse.core.services import log_access, log_accesses
 from lotse.core.web import AuthenticatedRequest, file_response, form_page, save_or_show
 from lotse.people.duplicates import duplicates_context, duplicates_to_confirm
 from lotse.people.models import Person
@@ -194,8 +194,16 @@ def resident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def resident_list(request: AuthenticatedRequest) -> HttpResponse:
     search = ResidentSearchForm(request.GET)
     query = search.query()
-    stays = queries.current_residents(request.user, query)
+    # A name is looked for among former residents too (a family that comes back, a question about a past stay).
+    stays = queries.residents_found(request.user, query) if query else queries.current_residents(request.user, "")
     page = Paginator(stays, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    log_accesses(
+        acting_user=request.user,
+        action=AccessAction.VIEW,
+        records=[stay.person for stay in page.object_list],
+        request=request,
+    )
     return render(
         request,
         "accommodation/resident_list.html",

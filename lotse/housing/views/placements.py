@@ -80,7 +80,6 @@ def search_matching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @capability_required(HOUSING)
-@shows_person_data
 def proposal(request: AuthenticatedRequest) -> HttpResponse:
     page = queries.proposal_page(request.user)
     log_accesses(
