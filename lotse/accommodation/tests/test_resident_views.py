@@ -409,6 +409,41 @@ def test_it_lists_and_searches_the_current_residents(housing_officer, follow_up_
     assert [s.person for s in listed] == [amina, omar]
     found = client.get(reverse("accommodation:resident_list"), {"q": "yilmas"}).context["page"].object_list
     assert [s.person for s in found] == [omar]
+    # Every resident the page shows is in the access log, filed under the organisation that keeps the record.
+    rows = AccessLogEntry.objects.filter(by=housing_officer).order_by("pk")
+    assert [(r.action, r.record_type, r.record_id) for r in rows] == [
+        (AccessAction.VIEW, "people.person", str(person.pk)) for person in (amina, omar, omar)
+    ]
+    assert {r.record_organisation_id for r in rows} == {city.pk}
+
+
+@pytest.mark.django_db
+def test_a_name_finds_former_residents_with_their_last_stay(housing_officer, follow_up_shelter, city, ludwigsburg):
+    """The staff are asked about a family that lived here, or it comes back: the search finds who moved out."""
+    west = second_shelter(city, ludwigsburg, places=4)
+    current = housed(follow_up_shelter, resident(city, "Haddad", "Amina"))
+    gone = resident(city, "Haddad", "Karim")
+    first = housed(west, gone)
+    last = services.move_in(acting_user=None, shelter=follow_up_shelter, person=gone, on=DAY + datetime.timedelta(5))
+    services.move_out(acting_user=None, occupancy=last, on=LATER, reason="wegzug", expected_version=last.version)
+    elsewhere = resident(city, "Haddad", "Nour")  # a person of the organisation who never lived in its shelters
+    client = client_for(housing_officer)
+    assert [s.person for s in client.get(reverse("accommodation:resident_list")).context["page"].object_list] == [
+        current.person
+    ]
+    page = client.get(reverse("accommodation:resident_list"), {"q": "Haddad"})
+    found = page.context["page"].object_list
+    assert [(s.person, s.pk) for s in found] == [(current.person, current.pk), (gone, last.pk)]
+    assert first.pk != last.pk and elsewhere not in [s.person for s in found]
+    text = page.content.decode()
+    assert "2 derzeitige oder ehemalige Bewohner:innen entsprechen der Suche" in text
+    assert f'{LATER:%d.%m.%Y} <span class="small text-body-secondary">(weggezogen)</span>' in text
+    few = queries_of(client, reverse("accommodation:resident_list") + "?q=Haddad")
+    for name in ("Haddad, Lina", "Haddad, Sami"):
+        family, given = name.split(", ")
+        moved = housed(west, resident(city, family, given), on=DAY + datetime.timedelta(1))
+        services.move_out(acting_user=None, occupancy=moved, on=LATER, reason="wegzug", expected_version=moved.version)
+    assert_same_queries(few, queries_of(client, reverse("accommodation:resident_list") + "?q=Haddad"))
 
 
 def _list_queries(client):
