@@ -335,6 +335,22 @@ def test_the_proposal_and_the_ranking_name_each_household_by_its_eldest_member(
         assert f"Haushalt {profile.household_id}" not in page, url
 
 
+def test_the_breadcrumbs_name_the_search_and_the_placement_not_their_numbers(flat, profile, housing_staff_a) -> None:
+    client = client_for(housing_staff_a)
+    search = reverse("housing:search_detail", args=[profile.pk])
+    own = client.get(search).content.decode()
+    assert '<li class="breadcrumb-item active" aria-current="page">Wohnungssuche</li>' in own
+    assert f'<a href="{search}">' not in own.split("</nav>")[0]  # no crumb to the page itself
+    flats = client.get(reverse("housing:search_matching", args=[profile.pk])).content.decode()
+    assert f'<li class="breadcrumb-item"><a href="{search}">Wohnungssuche</a></li>' in flats
+    placement = proposed(flat, profile, housing_staff_a)
+    viewing = client.get(reverse("housing:placement_viewing", args=[placement.pk])).content.decode()
+    detail = reverse("housing:placement_detail", args=[placement.pk])
+    assert f'<a href="{detail}">Vermittlung: {flat.street}</a>' in viewing
+    for page in (own, flats, viewing):
+        assert f"Suchen {profile.pk}" not in page and f"Vermittlung {placement.pk}" not in page
+
+
 def test_it_shows_the_proposal_in_a_fixed_number_of_queries(org_a, town, housing_staff_a) -> None:
     hw.rent_limit(town, 3, "900")
     client = client_for(housing_staff_a)
