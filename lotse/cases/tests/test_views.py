@@ -14,6 +14,7 @@ from lotse.cases import services
 from lotse.cases.models import Case, CaseClient, Contact, Handover
 from lotse.cases.tests.url_arguments import LISTS, casework_urls
 from lotse.conftest import client_for
+from lotse.core.choices import AccessAction
 from lotse.core.models import AccessLogEntry
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory
@@ -96,6 +97,27 @@ def test_it_lists_only_the_cases_of_the_own_organisation(caseworker_a, caseworke
     body = client_for(caseworker_b).get(reverse("cases:case_list")).content.decode()
     assert "Karimi" in body
     assert "Haddad" not in body
+
+
+@pytest.mark.django_db
+def test_the_case_list_writes_the_access_log_of_the_cases_it_shows(caseworker_a, caseworker_b):
+    haddad, karimi = open_case(caseworker_a, "Haddad"), open_case(caseworker_a, "Karimi")
+    open_case(caseworker_b, "Yilmaz")
+    client = client_for(caseworker_a)
+    client.get(reverse("cases:case_list"))
+    client.get(reverse("cases:case_list"), {"q": "Karimi"})
+    client.head(reverse("cases:case_list"))  # the headers name nobody
+    rows = AccessLogEntry.objects.order_by("pk")
+    assert sorted((r.record_id, r.path) for r in rows) == sorted(
+        [
+            (str(haddad.pk), "/cases/"),
+            (str(karimi.pk), "/cases/"),
+            (str(karimi.pk), "/cases/?q=Karimi"),
+        ]
+    )
+    assert {(r.by_id, r.action, r.record_type, r.record_organisation_id) for r in rows} == {
+        (caseworker_a.pk, AccessAction.VIEW, "cases.case", caseworker_a.organisation_id)
+    }
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from lotse.core.access import Capability, can, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.forms import AuditFilterForm
-from lotse.core.services import log_access
+from lotse.core.services import log_access, log_accesses
 from lotse.core.web import AuthenticatedRequest, form_page, save_or_show
 from lotse.people.duplicates import duplicates_context, duplicates_to_confirm, own_persons
 from lotse.people.models import Person
@@ -69,6 +69,9 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, organisation_id=request.user.organisation_id)
     filters = form.values() if request.GET else {}
     page = queries.case_list_page(request.user, filters, request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # The list names each case's clients: every case shown is in the access log.
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=page.object_list, request=request)
     params = request.GET.copy()
     params.pop("page", None)
     # A team lead chooses cases of the page and assigns them to another caseworker at once.
