@@ -160,6 +160,10 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "lotse.core.views.auth.lockout"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.get_int("PROXY_COUNT", 0, minimum=0)
+# Password spraying (one password tried on many user names) never trips the lock per user name and address:
+# an address whose failed sign-ins within the cool-off time reach this number, over all user names, is refused
+# as a locked user is (lotse.core.views.auth). An office behind one address rarely mistypes this often.
+LOTSE_SIGN_IN_FAILURES_PER_ADDRESS = env.get_int("LOTSE_SIGN_IN_FAILURES_PER_ADDRESS", 20, minimum=AXES_FAILURE_LIMIT)
 
 # Security headers that hold everywhere; production adds HTTPS-only settings.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -140,6 +140,32 @@ def test_it_keeps_other_users_signing_in_while_one_is_locked(caseworker_a, colle
     assert login(client, "colleague-a", PASSWORD).status_code == 302
 
 
+@pytest.mark.django_db
+def test_it_refuses_an_address_that_sprays_one_password_over_many_user_names(caseworker_a, colleague_a):
+    """Four wrong passwords each for five user names (none of them locked on its own) lock the address."""
+    sprayer, office = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="198.51.100.20")
+    for name in ("anna", "bernd", "carla", "dieter", "emil"):
+        for _ in range(4):
+            assert login(sprayer, name, "Sommer2026!Sommer").status_code == 200
+    response = login(sprayer, "caseworker-a", PASSWORD)  # even a right password: the address is refused first
+    assert response.status_code == 429
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
+    assert "_auth_user_id" not in sprayer.session
+    # Another address signs in as before; after the cool-off time the address may try again.
+    assert login(office, "colleague-a", PASSWORD).status_code == 302
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert login(sprayer, "caseworker-a", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_office_behind_one_address_is_not_refused_for_a_few_typing_mistakes(caseworker_a, colleague_a):
+    office = Client(REMOTE_ADDR="198.51.100.20")
+    for name in ("caseworker-a", "colleague-a"):
+        for _ in range(4):
+            login(office, name, "vertippt-vertippt")
+    assert login(office, "caseworker-a", PASSWORD).status_code == 302
+
+
 # Sessions
 
 

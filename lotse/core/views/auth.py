@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -27,11 +32,30 @@ from lotse.core.invitations import invitation_tokens
 from lotse.core.models import User
 
 
+def sprayed_from(request: HttpRequest) -> bool:
+    """Whether the client's address failed to sign in LOTSE_SIGN_IN_FAILURES_PER_ADDRESS times within the cool-off
+    time, counted over all user names (django-axes counts each user name and address on its own)."""
+    address = get_client_ip_address(request)
+    if not address:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return (failures or 0) >= settings.LOTSE_SIGN_IN_FAILURES_PER_ADDRESS
+
+
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if sprayed_from(request):
+            # The same answer as a locked user name gets, before any password is checked.
+            return lockout(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
