@@ -351,6 +351,18 @@ def test_the_breadcrumbs_name_the_search_and_the_placement_not_their_numbers(fla
         assert f"Suchen {profile.pk}" not in page and f"Vermittlung {placement.pk}" not in page
 
 
+@pytest.mark.parametrize(("free_since_days", "expected_days"), [(60, 0), (-30, -30)])
+def test_the_lease_form_begins_the_tenancy_today_or_when_the_flat_is_free(
+    org_a, town, profile, housing_staff_a, free_since_days, expected_days
+) -> None:
+    """A flat free for two months is not let from two months ago: the form suggests today (or the later day)."""
+    hw.rent_limit(town, 3, "800")
+    flat = hw.offer(org_a, town, available_from=TODAY() - datetime.timedelta(days=free_since_days))
+    placement = accepted(proposed(flat, profile, housing_staff_a), housing_staff_a)
+    form = client_for(housing_staff_a).get(reverse("housing:placement_lease", args=[placement.pk])).context["form"]
+    assert form.initial["starts_on"] == TODAY() - datetime.timedelta(days=expected_days)
+
+
 def test_it_shows_the_proposal_in_a_fixed_number_of_queries(org_a, town, housing_staff_a) -> None:
     hw.rent_limit(town, 3, "900")
     client = client_for(housing_staff_a)

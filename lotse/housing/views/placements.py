@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -298,6 +299,7 @@ def placement_lease(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ),
         initial=lambda p: {
             "agreed_rent": p.offer.gross_cold_rent,
-            "starts_on": p.offer.available_from,
+            # The flat may have been free for months: a lease signed now begins today at the earliest.
+            "starts_on": max(p.offer.available_from, timezone.localdate()),
         },
     )
