@@ -25,6 +25,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -376,6 +377,20 @@ class Worklist:
     expiring_documents: list[Document] = field(default_factory=list)
     # New arrivals (lotse.arrivals) without a first contact after LOTSE_ARRIVAL_FIRST_CONTACT_DAYS.
     arrivals_without_contact: list[Arrival] = field(default_factory=list)
+
+    def shown_records(self) -> list[Model]:
+        """What the page names, for the access log, each once: the case of each row (of a follow-up, a goal, a plan,
+        a handover), the person of a permit or a stay, the document, the new arrival."""
+        records: list[Model] = [f.case for f in self.follow_ups]
+        records += [r.plan.case if isinstance(r, Goal) else r.case for r in self.reviews]
+        records += [goal.plan.case for goal in self.overdue_goals]
+        records += [record.person for record in self.expiring_permits]
+        records += self.nearing_max_duration
+        records += [handover.case for handover in self.incoming_handovers]
+        records += [stay.person for stay in self.moved_into_own_tenancy]
+        records += self.expiring_documents
+        records += self.arrivals_without_contact
+        return list({(record._meta.label_lower, record.pk): record for record in records}.values())
 
     @property
     def total(self) -> int:

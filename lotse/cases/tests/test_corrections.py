@@ -517,6 +517,26 @@ def test_it_runs_a_fixed_number_of_queries_for_the_open_follow_ups(caseworker_a,
     assert_same_queries(few_team, queries_of(lead, team_url))
 
 
+def test_my_work_and_the_open_follow_ups_write_the_access_log_of_the_cases_they_name(caseworker_a, colleague_a):
+    with frozen_today():
+        mine = open_case_for(caseworker_a, responsible=caseworker_a)
+        other = open_case_for(colleague_a, responsible=colleague_a, family_name="Karimi")
+        a_follow_up(mine, caseworker_a)
+        a_follow_up(mine, caseworker_a, due=TODAY + days(1))  # the same case twice on the page: one row
+        a_follow_up(other, colleague_a)
+        client = client_for(caseworker_a)
+        for name in ("cases:worklist", "cases:follow_up_list"):
+            before = AccessLogEntry.objects.count()
+            assert client.get(reverse(name)).status_code == 200
+            rows = list(AccessLogEntry.objects.order_by("pk")[before:])
+            assert [(r.by, r.record_type, r.record_id, r.record_organisation_id) for r in rows] == [
+                (caseworker_a, "cases.case", str(mine.pk), mine.organisation_id)
+            ], name
+        before = AccessLogEntry.objects.count()
+        client.head(reverse("cases:worklist"))
+        assert AccessLogEntry.objects.count() == before
+
+
 def test_it_links_the_open_follow_ups_from_my_work(caseworker_a):
     page = client_for(caseworker_a).get(reverse("cases:worklist")).content.decode()
     assert f'href="{reverse("cases:follow_up_list")}"' in page

@@ -18,6 +18,8 @@ from lotse.cases.queries import (
     worklist_for,
 )
 from lotse.core.access import Capability, can, capability_required
+from lotse.core.choices import AccessAction
+from lotse.core.services import log_accesses
 from lotse.core.web import AuthenticatedRequest
 
 
@@ -25,17 +27,26 @@ from lotse.core.web import AuthenticatedRequest
 @require_safe
 def worklist(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
+    work = worklist_for(request.user, today)
+    substitutions = substitutions_of(request.user, today)
+    # The page names clients, their cases and documents: each is in the access log.
+    shown = {
+        (record._meta.label_lower, record.pk): record
+        for worklist in (work, *(other for _substitution, other in substitutions))
+        for record in worklist.shown_records()
+    }
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=shown.values(), request=request)
     return render(
         request,
         "cases/worklist.html",
         {
-            "work": worklist_for(request.user, today),
+            "work": work,
             # Housing situations that flowed in from the accommodation of linked clients (lotse.arrivals).
             "exchange_notices": notices_for(request.user),
             # The colleagues the user substitutes for today, each in a section of her own.
             "substitutions": [
-                {"substitution": substitution, "work": work, "prefix": f"s{substitution.pk}"}
-                for substitution, work in substitutions_of(request.user, today)
+                {"substitution": substitution, "work": absent_work, "prefix": f"s{substitution.pk}"}
+                for substitution, absent_work in substitutions
             ],
             "today": today,
             "follow_up_days": FOLLOW_UP_HORIZON_DAYS,
@@ -56,6 +67,9 @@ def follow_up_list(request: AuthenticatedRequest) -> HttpResponse:
     may_see_team = can(request.user, Capability.LEAD_TEAM)
     team = may_see_team and request.GET.get("scope") == "team"
     page = open_follow_ups_page(request.user, team=team, page_number=request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    cases = {follow_up.case_id: follow_up.case for follow_up in page.object_list}
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=cases.values(), request=request)
     return render(
         request,
         "cases/follow_up_list.html",
