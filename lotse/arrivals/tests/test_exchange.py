@@ -528,6 +528,10 @@ def test_it_shows_the_notice_in_my_work_until_it_is_marked_as_seen(
     page = caseworker.get(reverse("cases:worklist")).content.decode()
     assert "Wohnsituation aus der Unterbringung übermittelt: Anschlussunterbringung (Gemeinde) seit 13.06.2025" in page
     assert "von Stadt Ludwigsburg" in page
+    # The notice names the client: the page's access log has her.
+    assert AccessLogEntry.objects.filter(
+        by=caseworker_a, record_type="people.person", record_id=str(notice.person_id), path=reverse("cases:worklist")
+    ).exists()
 
     # Nobody of another organisation marks it; the caseworker does.
     assert client_for(caseworker_b).post(reverse("arrivals:notice_seen", args=[notice.pk])).status_code == 404

@@ -29,20 +29,22 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     work = worklist_for(request.user, today)
     substitutions = substitutions_of(request.user, today)
+    # Housing situations that flowed in from the accommodation of linked clients (lotse.arrivals).
+    notices = notices_for(request.user)
     # The page names clients, their cases and documents: each is in the access log.
     shown = {
         (record._meta.label_lower, record.pk): record
         for worklist in (work, *(other for _substitution, other in substitutions))
         for record in worklist.shown_records()
     }
+    shown.update({("people.person", notice.person_id): notice.person for notice in notices})
     log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=shown.values(), request=request)
     return render(
         request,
         "cases/worklist.html",
         {
             "work": work,
-            # Housing situations that flowed in from the accommodation of linked clients (lotse.arrivals).
-            "exchange_notices": notices_for(request.user),
+            "exchange_notices": notices,
             # The colleagues the user substitutes for today, each in a section of her own.
             "substitutions": [
                 {"substitution": substitution, "work": absent_work, "prefix": f"s{substitution.pk}"}
