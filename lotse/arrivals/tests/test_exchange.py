@@ -376,6 +376,12 @@ def test_it_announces_an_own_tenancy_as_a_planned_move_out_until_the_real_move_o
     assert "Geplanter Auszug am 14.06.2025: eigener Mietvertrag, gemeldet von Caritas Testkreis." in resident_page
     listing = staff.get(reverse("arrivals:planned_move_out_list")).content.decode()
     assert "Haddad, Amal" in listing or "Amal Haddad" in listing
+    assert AccessLogEntry.objects.filter(
+        by=housing_officer,
+        record_type="people.person",
+        record_id=str(resident.pk),
+        path=reverse("arrivals:planned_move_out_list"),
+    ).exists()
 
     # The real move-out is recorded as always and ends the plan.
     accommodation.move_out(
@@ -645,6 +651,11 @@ def test_it_links_existing_records_when_the_housing_organisation_confirms(
 
     staff = client_for(housing_officer)
     assert "Amal" in staff.get(reverse("arrivals:link_request_list")).content.decode()
+    assert list(
+        AccessLogEntry.objects.filter(path=reverse("arrivals:link_request_list")).values_list(
+            "by", "record_type", "record_id", "record_organisation_id"
+        )
+    ) == [(housing_officer.pk, "people.person", str(client.pk), client.organisation_id)]
     detail_url = reverse("arrivals:link_request_detail", args=[link_request.pk])
     detail = staff.get(detail_url)
     assert detail.status_code == 200

@@ -362,6 +362,15 @@ def test_it_hands_over_and_the_receiver_reads_only_the_sheet(county_housing_offi
     receiver = client_for(caseworker_a)
     inbox = receiver.get(reverse("arrivals:received_list")).content.decode()
     assert reverse("arrivals:received_detail", args=[sheet.pk]) in inbox
+    assert list(
+        AccessLogEntry.objects.filter(path=reverse("arrivals:received_list")).values_list(
+            "by", "record_type", "record_id", "record_organisation_id"
+        )
+    ) == [(caseworker_a.pk, "arrivals.handoversheet", str(sheet.pk), sheet.sending_organisation_id)]
+    client.get(reverse("arrivals:sheet_list"))
+    assert AccessLogEntry.objects.filter(
+        by=county_housing_officer, record_id=str(sheet.pk), path=reverse("arrivals:sheet_list")
+    ).exists()
     page = receiver.get(reverse("arrivals:received_detail", args=[sheet.pk]))
     content = page.content.decode()
     assert page.status_code == 200

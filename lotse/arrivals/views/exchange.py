@@ -18,7 +18,7 @@ from lotse.cases.models import Consent
 from lotse.core.access import Capability, capability_required, get_visible_or_404
 from lotse.core.audit import shows_no_person_data, shows_person_data
 from lotse.core.choices import AccessAction
-from lotse.core.services import log_access
+from lotse.core.services import log_access, log_accesses
 from lotse.core.web import AuthenticatedRequest, done_or_flash, form_page, save_or_show
 from lotse.people.models import Person
 from lotse.people.vocabulary import nationality_name
@@ -88,6 +88,12 @@ def link_request_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_safe
 def link_request_list(request: AuthenticatedRequest) -> HttpResponse:
     requests = list(exchange_queries.open_link_requests(request.user))
+    log_accesses(
+        acting_user=request.user,
+        action=AccessAction.VIEW,
+        records=[link_request.casework_person for link_request in requests],
+        request=request,
+    )
     return render(request, "arrivals/link_request_list.html", {"requests": requests})
 
 
@@ -176,4 +182,10 @@ def link_request_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @require_safe
 def planned_move_out_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = list(exchange_queries.planned_move_outs(request.user))
+    log_accesses(
+        acting_user=request.user,
+        action=AccessAction.VIEW,
+        records=[plan.occupancy.person for plan in plans],
+        request=request,
+    )
     return render(request, "arrivals/planned_move_out_list.html", {"plans": plans})

@@ -35,7 +35,7 @@ from lotse.core.access import Capability, capability_required
 from lotse.core.audit import shows_person_data
 from lotse.core.choices import AccessAction
 from lotse.core.models import User
-from lotse.core.services import ConcurrentEditError, log_access
+from lotse.core.services import ConcurrentEditError, log_access, log_accesses
 from lotse.core.submissions import mark_saved
 from lotse.core.web import AuthenticatedRequest, add_errors, done_or_flash, file_response
 from lotse.people.models import HouseholdMembership, Person
@@ -80,7 +80,9 @@ def _version(request: AuthenticatedRequest) -> int:
 @capability_required(Capability.HAND_OVER_FROM_SHELTER)
 @require_safe
 def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "arrivals/sheet_list.html", {"sheets": queries.sent_sheet_list(request.user)})
+    sheets = queries.sent_sheet_list(request.user)
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=sheets, request=request)
+    return render(request, "arrivals/sheet_list.html", {"sheets": sheets})
 
 
 @capability_required(Capability.HAND_OVER_FROM_SHELTER)
@@ -282,7 +284,11 @@ def sheet_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.CASEWORK)
 @require_safe
 def received_list(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "arrivals/received_list.html", queries.received_sheet_list(request.user))
+    page = queries.received_sheet_list(request.user)
+    log_accesses(
+        acting_user=request.user, action=AccessAction.VIEW, records=page["waiting"] + page["answered"], request=request
+    )
+    return render(request, "arrivals/received_list.html", page)
 
 
 @capability_required(Capability.CASEWORK)
