@@ -14,7 +14,7 @@ from lotse.cases.choices import CaseStatus, ClosingReason, FieldOfAction, GoalSt
 from lotse.cases.models import Case, FollowUp, Substitution, add_years
 from lotse.cases.tests.factories import TODAY, acting_user_of, days, events_of, frozen_today, open_case_for
 from lotse.conftest import client_for
-from lotse.core.models import User
+from lotse.core.models import AccessLogEntry, User
 from lotse.core.testing import assert_same_queries, queries_of
 from lotse.core.tests.factories import MunicipalityFactory
 
@@ -180,6 +180,17 @@ def test_it_shows_a_team_lead_of_another_organisation_nothing_of_it(team, teamle
     body = response.content.decode()
     assert caseworker_a.last_name not in body
     assert "Haddad" not in body
+
+
+def test_the_team_page_writes_the_access_log_of_the_cases_its_items_name(team, teamlead_a, org_a):
+    client = client_for(teamlead_a)
+    page = client.get(reverse("cases:team"))
+    shown = {item["item_case"] for item in page.context["page"].object_list}
+    assert team.first.pk in shown and team.dormant.pk in shown
+    rows = AccessLogEntry.objects.filter(by=teamlead_a, path=reverse("cases:team"))
+    assert sorted(rows.values_list("record_type", "record_id", "record_organisation_id")) == sorted(
+        ("cases.case", str(pk), org_a.pk) for pk in shown
+    )
 
 
 def test_it_refuses_the_team_page_to_a_caseworker(caseworker_a):
