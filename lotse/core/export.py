@@ -69,11 +69,20 @@ def add_sheet(workbook: Workbook, title: str) -> Any:
     return workbook.create_sheet(sheet_title(title))
 
 
+SHEET_TITLE_LENGTH = 31  # Excel's limit
+
+
 def sheet_title(caption: str) -> str:
-    """A caption as a sheet name: without the characters Excel forbids there, cut to 31 characters."""
+    """A caption as a sheet name: without the characters Excel forbids there, at most 31 characters, cut after
+    a whole word where one ends after the first dozen characters ("Klient:innen nach Aufenthalts…" would read
+    "Klient innen nach" rather than stop mid-word)."""
     for forbidden in SHEET_TITLE_FORBIDDEN:
         caption = caption.replace(forbidden, " ")
-    return caption[:31]
+    caption = " ".join(caption.split())
+    if len(caption) <= SHEET_TITLE_LENGTH:
+        return caption
+    cut = caption[: SHEET_TITLE_LENGTH + 1].rfind(" ")
+    return (caption[:cut] if cut >= 12 else caption[:SHEET_TITLE_LENGTH]).rstrip(" ,;–-(")
 
 
 def _text(value: Any) -> str:

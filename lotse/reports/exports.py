@@ -77,9 +77,9 @@ def to_xlsx(report: Report) -> bytes:
     workbook = None
     for table in report.tables():
         if workbook is None:
-            workbook, sheet = new_workbook(table.caption)
+            workbook, sheet = new_workbook(table.sheet or table.caption)
         else:
-            sheet = add_sheet(workbook, table.caption)
+            sheet = add_sheet(workbook, table.sheet or table.caption)
         for label, value in _heading_lines(report):
             append_row(sheet, [label, value])
         sheet["A1"].font = TITLE

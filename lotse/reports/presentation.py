@@ -205,6 +205,7 @@ class Table:
     header: list[str]
     rows: list[tuple[str, list[Cell]]]
     note: str = ""
+    sheet: str = ""  # the name of its sheet in the XLSX, where the caption is longer than Excel's 31 characters
 
 
 @dataclass
@@ -264,6 +265,7 @@ class Report:
             _("Closing reasons of the cases ended within the period"),
             [_("Closing reason"), _("Cases")],
             [(label, [cell]) for _code, label, cell in self.reasons()],
+            sheet=_("Closing reasons"),
         )
 
     def series_table(self) -> Table:

@@ -37,6 +37,7 @@ from lotse.core.export import (
     csv_bytes,
     csv_field,
     new_workbook,
+    sheet_title,
     streaming_workbook,
     workbook_bytes,
 )
@@ -308,3 +309,20 @@ def test_it_leaves_writing_spreadsheets_to_the_export_helper() -> None:
         if writers.search(path.read_text()):
             offenders.append(relative)
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("caption", "title"),
+    [
+        ("Personen", "Personen"),
+        ("Abschlussgründe der im Zeitraum beendeten Beratungen", "Abschlussgründe der im Zeitraum"),
+        ("Belegung der Unterkünfte nach Gemeinde und Art", "Belegung der Unterkünfte nach"),
+        ("Zuweisungen: Personen [je Gemeinde]", "Zuweisungen Personen je"),
+        ("Donaudampfschifffahrtsgesellschaftskapitän", "Donaudampfschifffahrtsgesellsch"),
+    ],
+)
+def test_it_names_a_sheet_within_excels_31_characters_cutting_after_a_whole_word(caption: str, title: str) -> None:
+    assert sheet_title(caption) == title
+    assert len(title) <= 31
+    workbook = new_workbook(caption)[0]
+    assert workbook.active.title == title

@@ -182,7 +182,7 @@ def test_it_exports_what_the_page_shows_as_xlsx(statistician: User, figures_data
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
         "Kennzahlen",
-        "Abschlussgründe der im Zeitraum",
+        "Abschlussgründe",
         "Monatsverlauf",
         "Nach Gemeinde des Falls",
         "Nach Träger",
