@@ -379,8 +379,8 @@ class Worklist:
     arrivals_without_contact: list[Arrival] = field(default_factory=list)
 
     def shown_records(self) -> list[Model]:
-        """What the page names, for the access log, each once: the case of each row (of a follow-up, a goal, a plan,
-        a handover), the person of a permit or a stay, the document, the new arrival."""
+        """What the page names, for the access log: the case of each row (of a follow-up, a goal, a plan, a
+        handover), the person of a permit or a stay, the document, the new arrival."""
         records: list[Model] = [f.case for f in self.follow_ups]
         records += [r.plan.case if isinstance(r, Goal) else r.case for r in self.reviews]
         records += [goal.plan.case for goal in self.overdue_goals]
@@ -390,7 +390,7 @@ class Worklist:
         records += [stay.person for stay in self.moved_into_own_tenancy]
         records += self.expiring_documents
         records += self.arrivals_without_contact
-        return list({(record._meta.label_lower, record.pk): record for record in records}.values())
+        return records
 
     @property
     def total(self) -> int:

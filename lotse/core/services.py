@@ -385,12 +385,14 @@ def log_accesses(
     *, acting_user: User, action: str, records: Iterable[models.Model], request: HttpRequest | None = None
 ) -> list[AccessLogEntry]:
     """Record that ``acting_user`` viewed, printed or exported each of ``records`` (a list page, an export of
-    persons): one row per record as :func:`log_access` writes it, inserted in one query."""
+    persons): one row per record as :func:`log_access` writes it, inserted in one query. A record named twice
+    (two follow-ups of one case on a list) gets one row."""
     if action not in AccessAction.values:
         raise ValueError(f"unknown access action {action!r}")
     if request is not None and request.method == "HEAD":
         return []
     path = request.get_full_path()[:500] if request is not None else ""
+    unique = {(record._meta.label_lower, record.pk): record for record in records}
     return AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             by=acting_user,
@@ -401,5 +403,5 @@ def log_accesses(
             record_id=str(record.pk),
             path=path,
         )
-        for record in records
+        for record in unique.values()
     )

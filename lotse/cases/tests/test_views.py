@@ -90,6 +90,18 @@ def test_it_refuses_a_post_to_a_read_only_page_and_logs_no_access(caseworker_a):
     assert AccessLogEntry.objects.count() == logged
 
 
+def shared_with(reader, case, person, *, by):
+    """The client's consent to pass the case on to the reader's organisation (so that it reads the case)."""
+    return services.record_consent(
+        acting_user=by,
+        case=case,
+        person=person,
+        purpose="weitergabe",
+        given_on=DAY,
+        recipient_organisation=reader.organisation,
+    )
+
+
 @pytest.mark.django_db
 def test_it_lists_only_the_cases_of_the_own_organisation(caseworker_a, caseworker_b):
     open_case(caseworker_a, "Haddad")
@@ -124,14 +136,7 @@ def test_the_case_list_writes_the_access_log_of_the_cases_it_shows(caseworker_a,
 def test_it_shows_a_case_shared_by_consent_read_only_and_cuts_access_on_withdrawal(caseworker_a, caseworker_b):
     case = open_case(caseworker_a)
     person = case.clients.get()
-    consent = services.record_consent(
-        acting_user=caseworker_a,
-        case=case,
-        person=person,
-        purpose="weitergabe",
-        given_on=DAY,
-        recipient_organisation=caseworker_b.organisation,
-    )
+    consent = shared_with(caseworker_b, case, person, by=caseworker_a)
     client = client_for(caseworker_b)
     page = client.get(reverse("cases:case_detail", args=[case.pk]))
     assert page.status_code == 200
@@ -502,14 +507,7 @@ def test_it_changes_the_municipality_of_residence_on_the_person_page(caseworker_
 def test_it_shows_the_municipality_of_residence_on_a_shared_person_page(caseworker_a, caseworker_b):
     case = open_case(caseworker_a, municipality=MunicipalityFactory.create(name="Freiberg am Neckar"))
     person = case.clients.get()
-    services.record_consent(
-        acting_user=caseworker_a,
-        case=case,
-        person=person,
-        purpose="weitergabe",
-        given_on=DAY,
-        recipient_organisation=caseworker_b.organisation,
-    )
+    shared_with(caseworker_b, case, person, by=caseworker_a)
     page = client_for(caseworker_b).get(reverse("cases:person_detail", args=[case.pk, person.pk]))
     assert page.status_code == 200
     assert "<dt>Wohnort (Gemeinde)</dt><dd>Freiberg am Neckar</dd>" in page.content.decode()
@@ -524,14 +522,7 @@ def test_the_person_page_names_the_household_by_its_case(caseworker_a, caseworke
     link = f'<a href="{reverse("cases:case_detail", args=[case.pk])}">{case}</a>'
     assert f"<li>Haushalt ({link}): " in page
     assert f"Haushalt {case.household_id}" not in page
-    services.record_consent(
-        acting_user=caseworker_a,
-        case=case,
-        person=person,
-        purpose="weitergabe",
-        given_on=DAY,
-        recipient_organisation=caseworker_b.organisation,
-    )
+    shared_with(caseworker_b, case, person, by=caseworker_a)
     # The organisation the client consented to share with reads the page through the case, and follows the link.
     shared = client_for(caseworker_b)
     assert link in shared.get(url).content.decode()

@@ -35,11 +35,10 @@ def team(request: AuthenticatedRequest) -> HttpResponse:
     page = queries.team_page(user, today, team, filters, request.GET.get("page"))
     # The due items name their cases' clients: each case shown is in the access log. They are cases of the team
     # lead's own organisation (editable_by), so the row needs no query of the case.
-    shown = sorted({item["item_case"] for item in page["page"].object_list})
     log_accesses(
         acting_user=user,
         action=AccessAction.VIEW,
-        records=[Case(pk=pk, organisation_id=user.organisation_id) for pk in shown],
+        records=[Case(pk=item["item_case"], organisation_id=user.organisation_id) for item in page["page"].object_list],
         request=request,
     )
     params = request.GET.copy()

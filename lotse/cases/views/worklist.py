@@ -31,14 +31,10 @@ def worklist(request: AuthenticatedRequest) -> HttpResponse:
     substitutions = substitutions_of(request.user, today)
     # Housing situations that flowed in from the accommodation of linked clients (lotse.arrivals).
     notices = notices_for(request.user)
-    # The page names clients, their cases and documents: each is in the access log.
-    shown = {
-        (record._meta.label_lower, record.pk): record
-        for worklist in (work, *(other for _substitution, other in substitutions))
-        for record in worklist.shown_records()
-    }
-    shown.update({("people.person", notice.person_id): notice.person for notice in notices})
-    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=shown.values(), request=request)
+    # The page names clients, their cases and documents: each is in the access log (once).
+    shown = [record for worklist in (work, *(w for _s, w in substitutions)) for record in worklist.shown_records()]
+    shown += [notice.person for notice in notices]
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=shown, request=request)
     return render(
         request,
         "cases/worklist.html",
@@ -70,8 +66,8 @@ def follow_up_list(request: AuthenticatedRequest) -> HttpResponse:
     team = may_see_team and request.GET.get("scope") == "team"
     page = open_follow_ups_page(request.user, team=team, page_number=request.GET.get("page"))
     page.object_list = list(page.object_list)
-    cases = {follow_up.case_id: follow_up.case for follow_up in page.object_list}
-    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=cases.values(), request=request)
+    cases = [follow_up.case for follow_up in page.object_list]
+    log_accesses(acting_user=request.user, action=AccessAction.VIEW, records=cases, request=request)
     return render(
         request,
         "cases/follow_up_list.html",
